@@ -1,0 +1,47 @@
+# JSNA report series. The two commands: `make reports` and `make test`.
+# Everything installs itself into .venv from pinned requirements; only python3 is needed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+JOBS   ?=
+PLACES ?=
+TOPICS ?=
+
+.PHONY: help venv data reports test lint bench clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv with the pinned dependencies
+
+data: $(STAMP)  ## fill data/raw from the mirror or the official URLs, verify checksums
+	$(PY) -m jsna data
+
+reports: data  ## build every report into reports/ (PLACES=, TOPICS=, JOBS= to narrow)
+	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS))
+
+test: data  ## lint, unit + integration tests, nbval over the notebooks, browser checks
+	$(BIN)/ruff check lib tests bench scripts
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## ruff
+	$(BIN)/ruff check lib tests bench scripts
+
+bench: data  ## benchmarks: stats methods vs PHStatsMethods, report series, all-England scale run
+	$(PY) -m bench
+
+clean:  ## remove generated reports and derived data (keeps data/raw and .venv)
+	rm -rf reports/* data/processed .pytest_cache
+	touch reports/.gitkeep
+
+distclean: clean  ## also remove data/raw and .venv
+	rm -rf data/raw $(VENV)

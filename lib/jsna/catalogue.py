@@ -1,0 +1,105 @@
+"""The data catalogue: data/catalogue/*.yaml -> :class:`Source` entries.
+
+One YAML file per source family (imd, geography, boundaries, covid, fingertips, small_area).
+Each entry records where a file comes from (publisher, licence, official URL), where it
+sits inside the mirror and data/raw/, its sha256, and the columns and types it must have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jsna import paths
+
+COLUMN_TYPES = ("str", "int", "float", "date", "bool", "any")
+_REQUIRED = ("id", "title", "publisher", "licence", "url", "path", "sha256", "format")
+FORMATS = ("csv", "geojson", "xlsx", "json")
+
+
+class CatalogueError(ValueError):
+    """The catalogue itself is invalid (names the catalogue file and entry)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One catalogue entry."""
+
+    id: str
+    title: str
+    publisher: str
+    licence: str
+    url: str
+    path: str  # relative path inside the mirror and inside data/raw
+    sha256: str
+    format: str
+    attribution: str = ""
+    period: str = ""
+    family: str = ""
+    notes: str = ""
+    read: dict[str, Any] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    parquet: bool = False
+
+    def raw_path(self, data_dir: Path | None = None) -> Path:
+        """Location of this source's file under data/raw (or data_dir)."""
+        return Path(data_dir or paths.raw_dir()) / self.path
+
+
+def _parse_entry(entry: Any, family: str, file: Path) -> Source:
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{file}: every entry must be a mapping, got {entry!r}")
+    sid = entry.get("id", "<no id>")
+    missing = [k for k in _REQUIRED if not entry.get(k)]
+    if missing:
+        raise CatalogueError(f"{file}: source {sid!r} lacks field(s) {', '.join(missing)}")
+    if entry["format"] not in FORMATS:
+        raise CatalogueError(f"{file}: source {sid!r} format {entry['format']!r} not in {FORMATS}")
+    cols = entry.get("columns") or {}
+    bad = {c: t for c, t in cols.items() if t not in COLUMN_TYPES}
+    if bad:
+        raise CatalogueError(f"{file}: source {sid!r} has unknown column types {bad}; use {COLUMN_TYPES}")
+    known = {f for f in Source.__dataclass_fields__} - {"family"}
+    unknown = set(entry) - known
+    if unknown:
+        raise CatalogueError(f"{file}: source {sid!r} has unknown field(s) {sorted(unknown)}")
+    return Source(family=family, **{k: v for k, v in entry.items()})
+
+
+@cache
+def _load(catalogue_dir: str) -> dict[str, Source]:
+    out: dict[str, Source] = {}
+    d = Path(catalogue_dir)
+    files = sorted(d.glob("*.yaml"))
+    if not files:
+        raise CatalogueError(f"No catalogue files (*.yaml) in {d}")
+    for file in files:
+        entries = yaml.safe_load(file.read_text(encoding="utf-8")) or []
+        if not isinstance(entries, list):
+            raise CatalogueError(f"{file}: expected a YAML list of sources")
+        for entry in entries:
+            src = _parse_entry(entry, file.stem, file)
+            if src.id in out:
+                raise CatalogueError(f"{file}: duplicate source id {src.id!r}")
+            out[src.id] = src
+    return out
+
+
+def load_catalogue(catalogue_dir: Path | None = None) -> dict[str, Source]:
+    """All sources in the catalogue, keyed by id."""
+    return _load(str(catalogue_dir or paths.CATALOGUE_DIR))
+
+
+def get_source(source_id: str, catalogue_dir: Path | None = None) -> Source:
+    """One source by id; the error lists the valid ids."""
+    cat = load_catalogue(catalogue_dir)
+    try:
+        return cat[source_id]
+    except KeyError:
+        raise CatalogueError(
+            f"Unknown data source {source_id!r}. Known sources: {', '.join(sorted(cat))}"
+        ) from None

@@ -1,0 +1,1 @@
+"""Figure builders (matplotlib/seaborn) and the single palette module."""

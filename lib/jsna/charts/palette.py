@@ -1,0 +1,53 @@
+"""The one palette of the series. Colour-blind safe; deprivation runs darkest (most deprived)
+to lightest (least deprived). Significance is always shown by symbol and word too, never by
+colour alone.
+"""
+
+from __future__ import annotations
+
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+
+# Okabe & Ito (2008) colour-universal-design palette.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+# The two babies / most vs least deprived comparisons.
+MOST_DEPRIVED = OKABE_ITO["vermillion"]
+LEAST_DEPRIVED = OKABE_ITO["blue"]
+PLACE = OKABE_ITO["black"]
+COMPARATOR = "#767676"  # England benchmark grey (4.5:1 contrast on white)
+
+_DEPRIVATION_MAP = "viridis"  # perceptually uniform, colour-blind safe, prints in greyscale
+
+
+def deprivation_colours(n: int) -> list[str]:
+    """n colours for ordered deprivation groups, group 1 (most deprived) darkest."""
+    cmap = colormaps[_DEPRIVATION_MAP]
+    if n == 1:
+        return [to_hex(cmap(0.0))]
+    return [to_hex(cmap(0.95 * i / (n - 1))) for i in range(n)]
+
+
+DECILE_COLOURS = deprivation_colours(10)
+QUINTILE_COLOURS = deprivation_colours(5)
+DEPRIVATION_CMAP = _DEPRIVATION_MAP
+
+# Benchmark comparison (spine charts): colour + marker + word.
+SIGNIFICANCE = {
+    "better": {"colour": OKABE_ITO["blue"], "marker": "^", "symbol": "▲", "label": "Better than England"},
+    "similar": {"colour": OKABE_ITO["orange"], "marker": "o", "symbol": "●", "label": "Similar to England"},
+    "worse": {"colour": OKABE_ITO["vermillion"], "marker": "v", "symbol": "▼", "label": "Worse than England"},
+    "not compared": {"colour": "#BBBBBB", "marker": "s", "symbol": "■", "label": "Not compared"},
+}
+
+SERIES = [OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple",
+                                 "sky_blue", "black")]

@@ -1,0 +1,133 @@
+"""Loaders: read a catalogued file from data/raw and validate it against the catalogue schema.
+
+`read_source` is the one entry point every family loader (imd, geography, boundaries,
+covid, fingertips, small_area) builds on. It never returns a frame that does not match
+the catalogue: a missing file, a missing column or an unparseable value raises
+:class:`DataError` naming the file, the column and how to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jsna.catalogue import Source, get_source
+
+NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", ".", "-", ":", "#VALUE!", "*"]
+
+
+class DataError(ValueError):
+    """An input file is missing or does not match its catalogue schema."""
+
+
+def _missing_file_error(src: Source, path: Path) -> DataError:
+    return DataError(
+        f"Data file for source {src.id!r} not found: {path}. Run `make data` to fill data/raw "
+        f"from the local mirror (set JSNA_DATA_MIRROR, default ../shared/data) or from the "
+        f"official URL {src.url}."
+    )
+
+
+def coerce_columns(df: pd.DataFrame, columns: dict[str, str], where: str) -> pd.DataFrame:
+    """Check that `columns` exist in df and coerce them to their catalogue types.
+
+    Types: str, int (accepts "1296.00"-style integers; missing allowed -> Int64), float,
+    date (ISO), bool, any. Raises DataError naming `where` and the column.
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{where}: missing column(s) {missing}. Columns present: {list(df.columns)}. "
+            "Check the file is the catalogued release, or update data/catalogue/*.yaml."
+        )
+    out = df.copy()
+    for col, typ in columns.items():
+        s = out[col]
+        if typ in ("any",):
+            continue
+        if typ == "str":
+            out[col] = s.astype("string").str.strip()
+            continue
+        if typ == "date":
+            parsed = pd.to_datetime(s, errors="coerce", format="ISO8601")
+            bad = s.notna() & parsed.isna()
+            if bad.any():
+                raise DataError(f"{where}: column {col!r} has non-date values, e.g. {s[bad].iloc[0]!r}")
+            out[col] = parsed
+            continue
+        if typ == "bool":
+            out[col] = s.astype("boolean")
+            continue
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            cleaned = s.astype("string").str.replace(",", "", regex=False).str.strip()
+            num = pd.to_numeric(cleaned, errors="coerce")
+            bad = cleaned.notna() & (cleaned != "") & num.isna()
+        else:
+            num = pd.to_numeric(s, errors="coerce")
+            bad = s.notna() & num.isna()
+        if bad.any():
+            raise DataError(
+                f"{where}: column {col!r} should be {typ} but has {int(bad.sum())} non-numeric "
+                f"value(s), e.g. {s[bad].iloc[0]!r} (row {int(np.flatnonzero(bad.to_numpy())[0]) + 2})"
+            )
+        if typ == "int":
+            frac = num.notna() & (num.round() != num)
+            if frac.any():
+                raise DataError(f"{where}: column {col!r} should hold whole numbers, found {num[frac].iloc[0]}")
+            out[col] = num.round().astype("Int64") if num.isna().any() else num.round().astype("int64")
+        else:
+            out[col] = num.astype("float64")
+    return out
+
+
+def read_source(source_id: str, data_dir: Path | None = None, **read_kw: Any) -> pd.DataFrame:
+    """Read a tabular source (csv/xlsx) from data/raw and validate it against the catalogue.
+
+    Extra keyword arguments go to the pandas reader (e.g. usecols, sheet_name).
+    """
+    src = get_source(source_id)
+    path = src.raw_path(data_dir)
+    if not path.exists():
+        raise _missing_file_error(src, path)
+    opts = {"keep_default_na": False, "na_values": NA_VALUES, **src.read, **read_kw}
+    try:
+        if src.format == "csv":
+            opts.setdefault("encoding", "utf-8-sig")
+            opts.setdefault("low_memory", False)
+            df = pd.read_csv(path, **opts)
+        elif src.format == "xlsx":
+            opts.pop("encoding", None)
+            df = pd.read_excel(path, **opts)
+        else:
+            raise DataError(f"read_source cannot read format {src.format!r} ({src.id}); use its family loader")
+    except DataError:
+        raise
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError, ValueError) as exc:
+        raise DataError(
+            f"{path}: could not be read as {src.format} ({type(exc).__name__}: {exc}). The file may be "
+            "truncated or corrupt: delete it and run `make data` again."
+        ) from exc
+    if df.empty:
+        raise DataError(f"{path}: has no data rows. Delete it and run `make data` again.")
+    return coerce_columns(df, src.columns, where=str(path))
+
+
+def read_geojson(source_id: str, data_dir: Path | None = None):
+    """Read a catalogued GeoJSON source into a GeoDataFrame (WGS84), validating columns."""
+    import geopandas as gpd
+
+    src = get_source(source_id)
+    path = src.raw_path(data_dir)
+    if not path.exists():
+        raise _missing_file_error(src, path)
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for corrupt files
+        raise DataError(f"{path}: could not be read as GeoJSON ({exc}). Delete it and run `make data`.") from exc
+    gdf = gpd.GeoDataFrame(coerce_columns(gdf, src.columns, str(path)), geometry="geometry", crs=gdf.crs)
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    return gdf

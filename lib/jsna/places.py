@@ -1,0 +1,179 @@
+"""Place registry: params/*.yaml -> validated :class:`Place`.
+
+A Place is what one report is about: one English upper-tier local authority (county or
+unitary), or a named group of them (the LLR overview). Everything that differs between
+Places lives in its params file; the notebooks are the same for every Place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jsna import paths
+
+ENGLAND_CODE = "E92000001"
+ENGLAND_NAME = "England"
+UTLA_CODE_RE = re.compile(r"^E(06|08|09|10|11)\d{6}$")
+LTLA_CODE_RE = re.compile(r"^E(06|07|08|09)\d{6}$")
+AREA_CODE_RE = re.compile(r"^[EWSNK]\d{8}$")
+PLACE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+_ALLOWED_KINDS = ("upper_tier", "group")
+_REQUIRED = ("id", "name", "kind", "upper_tier", "districts")
+
+
+class PlaceError(ValueError):
+    """A params file is missing, unreadable or invalid. The message names file and field."""
+
+
+@dataclass(frozen=True)
+class Area:
+    """A coded area with a display name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A validated Place as read from params/<id>.yaml."""
+
+    id: str
+    name: str
+    kind: str  # "upper_tier" or "group"
+    upper_tier: tuple[Area, ...]
+    districts: tuple[Area, ...]
+    parent: Area | None = None
+    comparator: Area = Area(ENGLAND_CODE, ENGLAND_NAME)
+    labels: dict[str, str] = field(default_factory=dict)
+    source_file: Path | None = None
+
+    @property
+    def upper_tier_codes(self) -> list[str]:
+        """Upper-tier LA codes the Place covers (one, or several for a group)."""
+        return [a.code for a in self.upper_tier]
+
+    @property
+    def district_codes(self) -> list[str]:
+        """Lower-tier district codes (a unitary authority is its own district)."""
+        return [a.code for a in self.districts]
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == "group"
+
+    @property
+    def possessive(self) -> str:
+        """Name in the possessive, for sentences ("Leicester's")."""
+        return self.labels.get("possessive") or (
+            self.name + ("'" if self.name.endswith("s") else "'s")
+        )
+
+    @property
+    def short_name(self) -> str:
+        return self.labels.get("short_name", self.name)
+
+
+def _err(path: Path | str, field_name: str, problem: str, fix: str = "") -> PlaceError:
+    msg = f"{path}: field '{field_name}': {problem}"
+    if fix:
+        msg += f". {fix}"
+    return PlaceError(msg)
+
+
+def _area(path: Path, field_name: str, value: Any, pattern: re.Pattern[str]) -> Area:
+    if not isinstance(value, dict) or set(value) - {"code", "name"} or "code" not in value:
+        raise _err(path, field_name, f"expected a mapping with 'code' and 'name', got {value!r}")
+    code = value.get("code")
+    name = value.get("name", code)
+    if not isinstance(code, str) or not pattern.match(code):
+        raise _err(path, f"{field_name}.code", f"{code!r} is not a valid area code",
+                   f"Expected a code matching {pattern.pattern}")
+    if not isinstance(name, str) or not name.strip():
+        raise _err(path, f"{field_name}.name", f"{name!r} must be a non-empty string")
+    return Area(code, name)
+
+
+def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
+    """Validate a params mapping and build a :class:`Place`. Errors name the file and field."""
+    path = Path(path)
+    if not isinstance(raw, dict):
+        raise _err(path, "<root>", f"expected a YAML mapping, got {type(raw).__name__}")
+    known = set(_REQUIRED) | {"parent", "comparator", "labels"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise _err(path, unknown[0], "unknown field", f"Valid fields: {', '.join(sorted(known))}")
+    for key in _REQUIRED:
+        if key not in raw:
+            raise _err(path, key, "missing", f"Required fields: {', '.join(_REQUIRED)}")
+    pid = raw["id"]
+    if not isinstance(pid, str) or not PLACE_ID_RE.match(pid):
+        raise _err(path, "id", f"{pid!r} must be lower-case letters, digits, '-' or '_'")
+    if path.suffix in (".yaml", ".yml") and path.stem != pid:
+        raise _err(path, "id", f"{pid!r} differs from the file name {path.stem!r}",
+                   "Name the file <id>.yaml")
+    name = raw["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise _err(path, "name", f"{name!r} must be a non-empty string")
+    kind = raw["kind"]
+    if kind not in _ALLOWED_KINDS:
+        raise _err(path, "kind", f"{kind!r} is not valid", f"Valid choices: {', '.join(_ALLOWED_KINDS)}")
+    for key in ("upper_tier", "districts"):
+        if not isinstance(raw[key], list) or not raw[key]:
+            raise _err(path, key, "must be a non-empty list of {code, name} mappings")
+    upper = tuple(_area(path, f"upper_tier[{i}]", v, UTLA_CODE_RE) for i, v in enumerate(raw["upper_tier"]))
+    districts = tuple(_area(path, f"districts[{i}]", v, LTLA_CODE_RE) for i, v in enumerate(raw["districts"]))
+    if kind == "upper_tier" and len(upper) != 1:
+        raise _err(path, "upper_tier", f"kind 'upper_tier' needs exactly one area, got {len(upper)}",
+                   "Use kind: group for several")
+    for key, seq in (("upper_tier", upper), ("districts", districts)):
+        codes = [a.code for a in seq]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise _err(path, key, f"duplicated code(s) {', '.join(dup)}")
+    parent = _area(path, "parent", raw["parent"], AREA_CODE_RE) if raw.get("parent") else None
+    comparator = (_area(path, "comparator", raw["comparator"], AREA_CODE_RE)
+                  if raw.get("comparator") else Area(ENGLAND_CODE, ENGLAND_NAME))
+    labels = raw.get("labels") or {}
+    if not isinstance(labels, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                               for k, v in labels.items()):
+        raise _err(path, "labels", "must be a mapping of text label -> string")
+    return Place(id=pid, name=name.strip(), kind=kind, upper_tier=upper, districts=districts,
+                 parent=parent, comparator=comparator, labels=dict(labels), source_file=path)
+
+
+def available_places(params_dir: Path | None = None) -> list[str]:
+    """Ids of every Place with a params file, sorted."""
+    d = Path(params_dir or paths.PARAMS_DIR)
+    return sorted(p.stem for p in d.glob("*.yaml"))
+
+
+def load_place(place_id: str, params_dir: Path | None = None) -> Place:
+    """Read and validate params/<place_id>.yaml.
+
+    Raises PlaceError naming the file and field, and listing the valid Places when the id is unknown.
+    """
+    d = Path(params_dir or paths.PARAMS_DIR)
+    path = d / f"{place_id}.yaml"
+    if not path.exists():
+        choices = ", ".join(available_places(d)) or "(none)"
+        raise PlaceError(
+            f"Unknown Place {place_id!r}: no file {path}. Valid Places: {choices}. "
+            "To add one, run: python -m jsna params new <upper-tier LA code>"
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PlaceError(f"{path}: not valid YAML: {exc}") from exc
+    return place_from_dict(raw, path)
+
+
+def load_places(place_ids: list[str] | None = None, params_dir: Path | None = None) -> list[Place]:
+    """Load several Places (all of them when place_ids is None)."""
+    ids = place_ids or available_places(params_dir)
+    return [load_place(p, params_dir) for p in ids]
