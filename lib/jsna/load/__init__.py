@@ -8,12 +8,19 @@ the catalogue: a missing file, a missing column or an unparseable value raises
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from jsna import paths
 from jsna.catalogue import Source, get_source
 
 NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", ".", "-", ":", "#VALUE!", "*"]
@@ -112,7 +119,11 @@ def read_source(source_id: str, data_dir: Path | None = None, **read_kw: Any) ->
         ) from exc
     if df.empty:
         raise DataError(f"{path}: has no data rows. Delete it and run `make data` again.")
-    return coerce_columns(df, src.columns, where=str(path))
+    schema = src.columns
+    usecols = opts.get("usecols")
+    if isinstance(usecols, (list, tuple)) and all(isinstance(c, str) for c in usecols):
+        schema = {c: t for c, t in schema.items() if c in usecols}
+    return coerce_columns(df, schema, where=str(path))
 
 
 def read_geojson(source_id: str, data_dir: Path | None = None):
@@ -123,11 +134,111 @@ def read_geojson(source_id: str, data_dir: Path | None = None):
     path = src.raw_path(data_dir)
     if not path.exists():
         raise _missing_file_error(src, path)
+    target = f"/vsigzip/{path.resolve()}" if path.suffix == ".gz" else path
     try:
-        gdf = gpd.read_file(path)
+        gdf = gpd.read_file(target)
     except Exception as exc:  # pyogrio raises several types for corrupt files
         raise DataError(f"{path}: could not be read as GeoJSON ({exc}). Delete it and run `make data`.") from exc
     gdf = gpd.GeoDataFrame(coerce_columns(gdf, src.columns, str(path)), geometry="geometry", crs=gdf.crs)
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)
     return gdf
+
+
+#: source id -> function(data_dir) that builds (and caches) that source's parquet; family loaders
+#: register themselves with :func:`register_parquet` so `make data` can warm the cache generically.
+PARQUET_BUILDERS: dict[str, Callable[[Path | None], Any]] = {}
+
+
+def register_parquet(source_id: str) -> Callable[[Callable[[Path | None], Any]], Callable[[Path | None], Any]]:
+    """Decorator: `make data` calls ``func(data_dir)`` to build the parquet cache of ``source_id``."""
+    def deco(func: Callable[[Path | None], Any]) -> Callable[[Path | None], Any]:
+        PARQUET_BUILDERS[source_id] = func
+        return func
+    return deco
+
+
+def build_parquet(source_id: str, data_dir: Path | None = None) -> Any:
+    """Build the parquet cache of a source: its registered family loader, else a generic cache of
+    the validated raw table (csv/xlsx via read_source, geojson via read_geojson)."""
+    if source_id in PARQUET_BUILDERS:
+        return PARQUET_BUILDERS[source_id](data_dir)
+    src = get_source(source_id)
+    reader = read_geojson if src.format == "geojson" else read_source
+    return cached_parquet(source_id, lambda: reader(source_id, data_dir), data_dir, name="raw")
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 hex digest of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_MEMO: dict[Path, Any] = {}  # in-process copies of cache files already read (keys hash the content)
+
+
+def cached_parquet(source_id: str, builder: Callable[[], Any], data_dir: Path | None = None,
+                   name: str = "", version: str = "1") -> Any:
+    """Return ``builder()``, cached as parquet in data/processed keyed by the raw file's sha256.
+
+    The cache file is ``<processed>/<source_id>[-name]-v<version>-<key>.parquet`` where the key
+    hashes the raw file's sha256, the catalogue schema (columns, read options) and ``version``: new
+    raw bytes, a changed schema or a new builder version give a new key, so a stale cache is never
+    read. GeoDataFrames are stored as GeoParquet. If the cache cannot be written (read-only
+    directory) the built frame is returned all the same. Within one process a frame is read once
+    and callers get copies, so they may modify what they get.
+    """
+    src = get_source(source_id)
+    raw = src.raw_path(data_dir)
+    if not raw.exists():
+        raise _missing_file_error(src, raw)
+    schema = json.dumps({"columns": src.columns, "read": src.read, "version": version}, sort_keys=True,
+                        default=str)
+    key = hashlib.sha256((file_sha256(raw) + schema).encode()).hexdigest()[:16]
+    label = f"{source_id}-{name}" if name else source_id
+    out = paths.processed_dir() / f"{label}-v{version}-{key}.parquet"
+    if out in _MEMO:
+        return _MEMO[out].copy()
+    if out.exists():
+        try:
+            frame = _read_parquet(out)
+            _MEMO[out] = frame
+            return frame.copy()
+        except Exception:  # a corrupt cache file is rebuilt, never trusted
+            out.unlink(missing_ok=True)
+    frame = builder()
+    _MEMO[out] = frame
+    try:
+        _write_parquet_atomic(frame, out)
+        for old in out.parent.glob(f"{label}-v*.parquet"):
+            if old != out:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        warnings.warn(f"could not write parquet cache {out}: {exc}", stacklevel=2)
+    return frame.copy()
+
+
+def _read_parquet(path: Path) -> Any:
+    import pyarrow.parquet as pq
+
+    meta = pq.read_metadata(path).metadata or {}
+    if b"geo" in meta:
+        import geopandas as gpd
+
+        return gpd.read_parquet(path)
+    return pd.read_parquet(path)
+
+
+def _write_parquet_atomic(frame: Any, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

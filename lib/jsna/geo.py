@@ -1,0 +1,275 @@
+"""Place geography: which LSOAs and MSOAs make up a Place, Place-code validation, and
+`python -m jsna params` (write a params file for any English upper-tier local authority).
+
+Geography vintage: LSOA/MSOA 2011 and LAD/UTLA 2019, the vintage of IoD2019. A Place whose
+codes changed after April 2019 (e.g. Buckinghamshire 2020, North/West Northamptonshire 2021) is
+described by its 2019 predecessors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from jsna import paths
+from jsna.load.geography import lsoa_lookup, ltla_utla_lookup
+from jsna.load.imd import imd2019_lsoa
+from jsna.places import (
+    ENGLAND_CODE,
+    ENGLAND_NAME,
+    Place,
+    PlaceError,
+    available_places,
+    load_place,
+    place_from_dict,
+)
+
+__all__ = [
+    "load_valid_place",
+    "place_lsoas",
+    "place_msoas",
+    "validate_place",
+    "upper_tier_areas",
+    "region_of",
+    "new_params",
+    "write_params",
+    "params_main",
+    "slugify",
+]
+
+
+def _as_place(place: Place | str) -> Place:
+    return load_place(place) if isinstance(place, str) else place
+
+
+def upper_tier_areas(data_dir: Path | None = None) -> pd.DataFrame:
+    """England's upper-tier LAs (April 2019), one row each, sorted by code.
+
+    Columns: utla19cd, utla19nm, kind ("unitary authority", "county", "metropolitan district",
+    "London borough"), n_districts, districts (tuple of (lad19cd, lad19nm) pairs).
+    """
+    lk = ltla_utla_lookup(data_dir)
+    kinds = {"E06": "unitary authority", "E10": "county", "E08": "metropolitan district",
+             "E09": "London borough"}
+    rows = []
+    for (code, name), grp in lk.groupby(["utla19cd", "utla19nm"], sort=True):
+        rows.append({
+            "utla19cd": code,
+            "utla19nm": name,
+            "kind": kinds.get(code[:3], "other"),
+            "n_districts": len(grp),
+            "districts": tuple(zip(grp["lad19cd"], grp["lad19nm"], strict=True)),
+        })
+    return pd.DataFrame(rows)
+
+
+def _utla_hint(areas: pd.DataFrame, bad: str) -> str:
+    close = areas[areas["utla19cd"].str[:3] == bad[:3]] if len(bad) >= 3 else areas.iloc[0:0]
+    sample = close if 0 < len(close) <= 40 else areas
+    pairs = list(zip(sample["utla19cd"], sample["utla19nm"], strict=True))[:12]
+    listed = ", ".join(f"{c} {n}" for c, n in pairs)
+    return (f"Valid upper-tier codes (April 2019, {len(areas)} in England) include: {listed} ... "
+            "Run `python -m jsna params list` for all of them.")
+
+
+def validate_place(place: Place | str, data_dir: Path | None = None) -> Place:
+    """Check a Place's codes against the ONS lookups; return it unchanged if valid.
+
+    Every upper-tier code must be an English UTLA (April 2019), every district code an English LAD,
+    each district must belong to one of the Place's upper-tier areas, and the districts must be
+    exactly the districts of those areas. Raises PlaceError naming the params file, the field, the
+    bad code and the valid choices.
+    """
+    place = _as_place(place)
+    where = place.source_file or f"<params {place.id}>"
+    areas = upper_tier_areas(data_dir)
+    by_code = {r.utla19cd: r for r in areas.itertuples(index=False)}
+    expected: dict[str, str] = {}
+    for i, area in enumerate(place.upper_tier):
+        row = by_code.get(area.code)
+        if row is None:
+            raise PlaceError(f"{where}: field 'upper_tier[{i}].code': {area.code!r} is not an English "
+                             f"upper-tier local authority code in the ONS April 2019 lookup. "
+                             f"{_utla_hint(areas, area.code)}")
+        expected.update(dict(row.districts))
+    ltla = ltla_utla_lookup(data_dir)
+    lad_owner = dict(zip(ltla["lad19cd"], ltla["utla19cd"], strict=True))
+    valid = ", ".join(f"{c} {n}" for c, n in expected.items())
+    for i, area in enumerate(place.districts):
+        if area.code in expected:
+            continue
+        if area.code not in lad_owner:
+            problem = "is not an English local authority district code in the ONS April 2019 lookup"
+        else:
+            problem = f"belongs to upper-tier area {lad_owner[area.code]}, not to this Place"
+        raise PlaceError(f"{where}: field 'districts[{i}].code': {area.code!r} {problem}. "
+                         f"Valid choices for this Place: {valid}")
+    missing = [c for c in expected if c not in set(place.district_codes)]
+    if missing:
+        raise PlaceError(f"{where}: field 'districts': missing {', '.join(f'{c} {expected[c]}' for c in missing)}"
+                         f". The districts must be all of: {valid}")
+    return place
+
+
+def load_valid_place(place_id: str, params_dir: Path | None = None, data_dir: Path | None = None) -> Place:
+    """load_place + validate_place: the params file is well-typed and its codes exist in the lookups."""
+    return validate_place(load_place(place_id, params_dir), data_dir)
+
+
+def place_lsoas(place: Place | str, data_dir: Path | None = None) -> pd.DataFrame:
+    """The Place's LSOAs (2011): lookup columns (lsoa11cd ... utla19nm, see
+    :func:`jsna.load.geography.lsoa_lookup`) joined with every IoD2019 column of
+    :func:`jsna.load.imd.imd2019_lsoa` (scores, ranks, national deciles, mid-2015 populations).
+    Sorted by lsoa11cd."""
+    place = _as_place(place)
+    lk = lsoa_lookup(data_dir)
+    rows = lk[lk["utla19cd"].isin(place.upper_tier_codes)]
+    if rows.empty:
+        raise PlaceError(f"{place.source_file or place.id}: field 'upper_tier': no LSOAs found for "
+                         f"{place.upper_tier_codes}. Check the codes with `python -m jsna params list`.")
+    absent = [c for c in place.upper_tier_codes if c not in set(rows["utla19cd"])]
+    if absent:
+        raise PlaceError(f"{place.source_file or place.id}: field 'upper_tier': no LSOAs found for {absent} "
+                         "in the LSOA lookup. Check the codes with `python -m jsna params list`.")
+    imd = imd2019_lsoa(data_dir).drop(columns=["lsoa11nm", "lad19nm"])
+    out = rows.merge(imd, on="lsoa11cd", how="left", suffixes=("", "_imd"), validate="one_to_one")
+    if out["imd_score"].isna().any():
+        missing = out.loc[out["imd_score"].isna(), "lsoa11cd"].tolist()
+        raise PlaceError(f"{len(missing)} LSOA(s) of {place.name} have no IoD2019 row, e.g. {missing[:5]}")
+    mismatch = out["lad19cd"] != out["lad19cd_imd"]
+    if mismatch.any():
+        raise PlaceError(f"LSOA {out.loc[mismatch, 'lsoa11cd'].iloc[0]} has a different district in the "
+                         "lookup and in IoD2019: check the catalogue vintages")
+    return out.drop(columns=["lad19cd_imd"]).sort_values("lsoa11cd").reset_index(drop=True)
+
+
+def place_msoas(place: Place | str, data_dir: Path | None = None) -> pd.DataFrame:
+    """The Place's MSOAs (2011), one row each: msoa11cd, msoa11nm, msoa11hclnm, lad19cd, lad19nm,
+    utla19cd, utla19nm, n_lsoa, pop_total (mid-2015) and imd_score = population-weighted mean of
+    its LSOAs' IMD scores (MHCLG's method for area averages). Sorted by msoa11cd."""
+    lsoas = place_lsoas(place, data_dir)
+    keys = ["msoa11cd", "msoa11nm", "msoa11hclnm", "lad19cd", "lad19nm", "utla19cd", "utla19nm"]
+    lsoas = lsoas.assign(_w=lsoas["imd_score"] * lsoas["pop_total"])
+    agg = lsoas.groupby(keys, sort=True).agg(n_lsoa=("lsoa11cd", "size"), pop_total=("pop_total", "sum"),
+                                             _w=("_w", "sum"))
+    agg["imd_score"] = agg.pop("_w") / agg["pop_total"]
+    agg = agg.reset_index()
+    if agg["msoa11cd"].duplicated().any():
+        raise PlaceError("an MSOA spans two districts in the lookup: check the catalogue vintages")
+    return agg
+
+
+def slugify(name: str) -> str:
+    """A Place id from a name: 'Bristol, City of' -> 'bristol-city-of'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("&", " and ")).strip("-")
+    return slug or "place"
+
+
+def region_of(utla_code: str, data_dir: Path | None = None) -> tuple[str, str] | None:
+    """(region code, region name) of an upper-tier LA, from its LSOAs in the ONS OA lookup, or None."""
+    from jsna.load import read_source
+
+    lk = lsoa_lookup(data_dir)
+    lsoas = set(lk.loc[lk["utla19cd"] == utla_code, "lsoa11cd"])
+    if not lsoas:
+        return None
+    oa = read_source("ons_oa11_lookup_classifications", data_dir, usecols=["LSOA11CD", "RGN11CD", "RGN11NM"])
+    oa = oa[oa["LSOA11CD"].isin(lsoas)]
+    if oa.empty:
+        return None
+    top = oa.groupby(["RGN11CD", "RGN11NM"]).size().sort_values(ascending=False)
+    code, name = top.index[0]
+    return str(code), str(name)
+
+
+def new_params(utla_code: str, data_dir: Path | None = None, place_id: str | None = None) -> str:
+    """YAML text of a params file for any English upper-tier LA code (April 2019 lookup).
+
+    Unknown codes raise PlaceError with the list hint. The text is validated by the same rules as
+    params/*.yaml before it is returned.
+    """
+    areas = upper_tier_areas(data_dir)
+    hit = areas[areas["utla19cd"] == utla_code.strip().upper()]
+    if hit.empty:
+        raise PlaceError(f"params new: {utla_code!r} is not an English upper-tier local authority code "
+                         f"in the ONS April 2019 lookup. {_utla_hint(areas, utla_code.strip().upper())}")
+    row = hit.iloc[0]
+    name = str(row["utla19nm"])
+    pid = place_id or slugify(name)
+    region = region_of(row["utla19cd"], data_dir)
+    doc: dict = {
+        "id": pid,
+        "name": name,
+        "kind": "upper_tier",
+        "upper_tier": [{"code": row["utla19cd"], "name": name}],
+        "districts": [{"code": c, "name": n} for c, n in row["districts"]],
+    }
+    if region:
+        doc["parent"] = {"code": region[0], "name": region[1]}
+    doc["comparator"] = {"code": ENGLAND_CODE, "name": ENGLAND_NAME}
+    doc["labels"] = {"possessive": name + ("'" if name.endswith("s") else "'s"), "short_name": name,
+                     "neighbourhood_word": "neighbourhoods"}
+    header = (f"# {name} ({row['kind']}, {row['utla19cd']}; {row['n_districts']} "
+              f"district{'s' if row['n_districts'] != 1 else ''}). Written by `python -m jsna params new`.\n"
+              "# Codes are the April 2019 ONS vintage used by IoD2019; edit labels freely.\n")
+    text = header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
+    place = place_from_dict(yaml.safe_load(text), f"{pid}.yaml")
+    validate_place(place, data_dir)
+    return text
+
+
+def write_params(utla_code: str, out_dir: Path | None = None, overwrite: bool = False,
+                 data_dir: Path | None = None, place_id: str | None = None) -> Path:
+    """Write params/<slug>.yaml for an upper-tier code; refuses to overwrite unless asked."""
+    text = new_params(utla_code, data_dir, place_id)
+    pid = yaml.safe_load(text)["id"]
+    out = Path(out_dir or paths.PARAMS_DIR) / f"{pid}.yaml"
+    if out.exists() and not overwrite:
+        raise PlaceError(f"{out} already exists: pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def params_main(argv: list[str] | None = None) -> int:
+    """`python -m jsna params new CODE [--out DIR] [--id ID] [--force] [--stdout] | list | check [PLACE ...]`."""
+    parser = argparse.ArgumentParser(prog="python -m jsna params",
+                                     description="Write, list and check Place params files.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p_new = sub.add_parser("new", help="write params/<slug>.yaml for an English upper-tier LA code")
+    p_new.add_argument("code", help="upper-tier LA code, e.g. E06000015 (Derby)")
+    p_new.add_argument("--out", type=Path, default=None, help="directory to write to (default params/)")
+    p_new.add_argument("--id", dest="place_id", default=None, help="Place id (default: from the name)")
+    p_new.add_argument("--force", action="store_true", help="replace an existing file")
+    p_new.add_argument("--stdout", action="store_true", help="print the YAML instead of writing it")
+    sub.add_parser("list", help="list England's upper-tier LA codes and names")
+    p_check = sub.add_parser("check", help="validate params files against the lookups")
+    p_check.add_argument("places", nargs="*", help="Place ids (default: all)")
+    args = parser.parse_args(argv)
+    try:
+        if args.cmd == "new":
+            if args.stdout:
+                sys.stdout.write(new_params(args.code, place_id=args.place_id))
+            else:
+                out = write_params(args.code, args.out, args.force, place_id=args.place_id)
+                print(f"wrote {out}")
+            return 0
+        if args.cmd == "list":
+            with contextlib.suppress(BrokenPipeError):  # e.g. piped into `head`
+                for r in upper_tier_areas().itertuples(index=False):
+                    print(f"{r.utla19cd}\t{r.utla19nm}\t{r.kind}\t{r.n_districts} district(s)")
+            return 0
+        ids = args.places or available_places()
+        for pid in ids:
+            validate_place(load_place(pid))
+            print(f"ok\t{pid}")
+        return 0
+    except PlaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

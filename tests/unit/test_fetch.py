@@ -1,0 +1,289 @@
+"""`make data`: mirror copy/link, verified download against a local HTTP server, checksums,
+MANIFEST, --check / --force / --source / --offline, and the parquet step."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+from jsna import fetch
+from jsna.fetch import ChecksumError, FetchError, download
+
+GOOD = b"code,value\n" + b"".join(f"E0100{i:04d},{i}\n".encode() for i in range(2000))
+GOOD_SHA = hashlib.sha256(GOOD).hexdigest()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    hits: dict[str, int] = {}
+
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+    def do_GET(self):  # noqa: N802 (http.server API)
+        n = self.hits[self.path] = self.hits.get(self.path, 0) + 1
+        if self.path == "/missing.csv":
+            self.send_error(404, "Not Found")
+            return
+        if self.path == "/error500.csv":
+            self.send_error(500, "Server Error")
+            return
+        body = b"<html>a landing page</html>" if self.path == "/wrong.csv" else GOOD
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.path == "/drop-always.csv" or (self.path == "/drop-once.csv" and n == 1):
+            self.wfile.write(body[: len(body) // 3])  # then hang up mid-body
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def server():
+    _Handler.hits = {}
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", _Handler.hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def _leftovers(d: Path) -> list[str]:
+    return sorted(p.name for p in d.rglob("*") if p.name.endswith(".part"))
+
+
+# ------------------------------------------------------------------ download()
+def test_download_success(server, tmp_path):
+    base, hits = server
+    dest = tmp_path / "sub" / "ok.csv"
+    dest.parent.mkdir()
+    download(f"{base}/ok.csv", dest, GOOD_SHA, source_id="s", retries=2, sleep=lambda s: None)
+    assert dest.read_bytes() == GOOD and hits["/ok.csv"] == 1 and _leftovers(tmp_path) == []
+
+
+def test_download_retries_a_dropped_connection(server, tmp_path):
+    base, hits = server
+    waits: list[float] = []
+    dest = tmp_path / "d.csv"
+    download(f"{base}/drop-once.csv", dest, GOOD_SHA, source_id="s", retries=3, backoff=0.5,
+             sleep=waits.append)
+    assert dest.read_bytes() == GOOD
+    assert hits["/drop-once.csv"] == 2 and waits == [0.5]  # one retry after 0.5 s
+    assert _leftovers(tmp_path) == []
+
+
+def test_download_gives_up_with_exponential_backoff(server, tmp_path):
+    base, hits = server
+    waits: list[float] = []
+    dest = tmp_path / "d.csv"
+    with pytest.raises(FetchError, match=r"'s'.*drop-always\.csv failed after 3 attempt"):
+        download(f"{base}/drop-always.csv", dest, GOOD_SHA, source_id="s", retries=3, backoff=1.0,
+                 sleep=waits.append)
+    assert waits == [1.0, 2.0] and hits["/drop-always.csv"] == 3
+    assert not dest.exists() and _leftovers(tmp_path) == []
+
+
+def test_download_retries_server_errors(server, tmp_path):
+    base, hits = server
+    with pytest.raises(FetchError, match="failed after 2 attempt"):
+        download(f"{base}/error500.csv", tmp_path / "e.csv", GOOD_SHA, retries=2, sleep=lambda s: None)
+    assert hits["/error500.csv"] == 2
+
+
+def test_download_wrong_checksum_leaves_nothing(server, tmp_path):
+    base, _ = server
+    dest = tmp_path / "w.csv"
+    with pytest.raises(ChecksumError) as exc:
+        download(f"{base}/wrong.csv", dest, GOOD_SHA, source_id="my_source", retries=3, sleep=lambda s: None)
+    msg = str(exc.value)
+    actual = hashlib.sha256(b"<html>a landing page</html>").hexdigest()
+    assert "my_source" in msg and GOOD_SHA in msg and actual in msg
+    assert not dest.exists() and _leftovers(tmp_path) == []
+
+
+def test_download_404_fails_at_once(server, tmp_path):
+    base, hits = server
+    dest = tmp_path / "m.csv"
+    with pytest.raises(FetchError, match="HTTP 404"):
+        download(f"{base}/missing.csv", dest, GOOD_SHA, retries=4, sleep=lambda s: None)
+    assert hits["/missing.csv"] == 1 and not dest.exists() and _leftovers(tmp_path) == []
+
+
+# ------------------------------------------------------------------ main() with a temp catalogue
+@pytest.fixture
+def setup(tmp_path, monkeypatch):
+    """A catalogue of two sources (one with parquet: true), a mirror holding both, an empty data dir."""
+    mirror, data, cat = tmp_path / "mirror", tmp_path / "raw", tmp_path / "catalogue"
+    for d in (mirror / "fam", data, cat):
+        d.mkdir(parents=True)
+    (mirror / "fam" / "a.csv").write_bytes(GOOD)
+    (mirror / "fam" / "b.csv").write_bytes(b"x\n1\n")
+    entries = [
+        {"id": "src_a", "title": "A", "publisher": "P", "licence": "OGL", "url": "https://example.invalid/a.csv",
+         "path": "fam/a.csv", "sha256": GOOD_SHA, "format": "csv", "columns": {"code": "str", "value": "int"},
+         "parquet": True},
+        {"id": "src_b", "title": "B", "publisher": "P", "licence": "OGL", "url": "https://example.invalid/b.csv",
+         "path": "fam/b.csv", "sha256": hashlib.sha256(b"x\n1\n").hexdigest(), "format": "csv",
+         "columns": {"x": "int"}},
+    ]
+    (cat / "fam.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    monkeypatch.setenv("JSNA_CATALOGUE_DIR", str(cat))
+    monkeypatch.setenv("JSNA_PROCESSED_DIR", str(tmp_path / "processed"))
+    monkeypatch.delenv("JSNA_DATA_MIRROR", raising=False)
+    base = ["--catalogue", str(cat), "--data-dir", str(data), "--retries", "1"]
+    return {"mirror": mirror, "data": data, "cat": cat, "entries": entries, "args": base,
+            "processed": tmp_path / "processed"}
+
+
+def _manifest(data: Path) -> dict[str, dict[str, str]]:
+    with open(data / "MANIFEST", encoding="utf-8") as fh:
+        return {r["id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def test_mirror_hard_link_manifest_and_parquet(setup, capsys):
+    s = setup
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"])]) == 0
+    a = s["data"] / "fam" / "a.csv"
+    assert a.read_bytes() == GOOD
+    assert os.stat(a).st_ino == os.stat(s["mirror"] / "fam" / "a.csv").st_ino  # hard link, same filesystem
+    man = _manifest(s["data"])
+    assert man["src_a"]["method"] == "mirror-link" and man["src_a"]["sha256"] == GOOD_SHA
+    assert man["src_a"]["obtained_from"] == str(s["mirror"] / "fam" / "a.csv")
+    assert man["src_a"]["date"].endswith("Z")
+    assert len(list(s["processed"].glob("src_a-raw-v1-*.parquet"))) == 1  # parquet: true only
+    assert not list(s["processed"].glob("src_b-*"))
+    out = capsys.readouterr().out
+    assert "[1/2] src_a: mirror-link" in out and "parquet: src_a: ok" in out
+    # second run: nothing to do, the manifest keeps how the file was first obtained
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"])]) == 0
+    assert "[1/2] src_a: present" in capsys.readouterr().out
+    assert _manifest(s["data"])["src_a"]["method"] == "mirror-link"
+
+
+def test_copy_when_hard_link_impossible(setup, monkeypatch):
+    def no_link(src, dst):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(fetch.os, "link", no_link)
+    s = setup
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+    assert _manifest(s["data"])["src_a"]["method"] == "mirror-copy"
+    assert (s["data"] / "fam" / "a.csv").read_bytes() == GOOD
+
+
+def test_mirror_checksum_mismatch_is_an_error(setup, capsys):
+    s = setup
+    (s["mirror"] / "fam" / "a.csv").write_bytes(GOOD + b"E01099999,1\n")
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 1
+    err = capsys.readouterr().err
+    actual = hashlib.sha256(GOOD + b"E01099999,1\n").hexdigest()
+    assert "src_a" in err and GOOD_SHA in err and actual in err and "checksum mismatch" in err
+    assert not (s["data"] / "fam" / "a.csv").exists() and _leftovers(s["data"]) == []
+    assert (s["data"] / "fam" / "b.csv").exists()  # the other source still arrived
+
+
+def test_missing_everywhere_offline_names_both_fixes(setup, capsys):
+    s = setup
+    (s["mirror"] / "fam" / "b.csv").unlink()
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--offline", "--no-parquet"]) == 1
+    err = capsys.readouterr().err
+    assert "src_b" in err and "JSNA_DATA_MIRROR" in err and "https://example.invalid/b.csv" in err
+    assert "fam/b.csv" in err
+
+
+def test_not_in_mirror_downloads_from_url(setup, server, capsys):
+    s = setup
+    base, hits = server
+    entries = s["entries"]
+    entries[0]["url"] = f"{base}/ok.csv"
+    (s["cat"] / "fam.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    (s["mirror"] / "fam" / "a.csv").unlink()
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+    assert (s["data"] / "fam" / "a.csv").read_bytes() == GOOD and hits["/ok.csv"] == 1
+    man = _manifest(s["data"])
+    assert man["src_a"]["method"] == "download" and man["src_a"]["obtained_from"] == f"{base}/ok.csv"
+
+
+def test_download_404_error_names_both_ways(setup, server, capsys):
+    s = setup
+    base, _ = server
+    entries = s["entries"]
+    entries[0]["url"] = f"{base}/missing.csv"
+    (s["cat"] / "fam.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    assert fetch.main([*s["args"], "--no-parquet", "--mirror", str(s["mirror"] / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert "src_a" in err and "HTTP 404" in err and "JSNA_DATA_MIRROR" in err
+
+
+def test_check_reports_missing_and_corrupt_without_changing_anything(setup, capsys):
+    s = setup
+    assert fetch.main([*s["args"], "--check"]) == 1
+    assert "src_a: missing" in capsys.readouterr().out
+    assert not (s["data"] / "MANIFEST").exists() and not (s["data"] / "fam").exists()
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+    assert fetch.main([*s["args"], "--check"]) == 0
+    b = s["data"] / "fam" / "b.csv"
+    b.unlink()  # break the hard link before editing, so the mirror stays intact
+    b.write_bytes(b"x\n2\n")
+    capsys.readouterr()
+    assert fetch.main([*s["args"], "--check"]) == 1
+    assert "src_b: mismatch" in capsys.readouterr().out
+    assert b.read_bytes() == b"x\n2\n"
+
+
+def test_wrong_file_in_data_dir_is_replaced(setup):
+    s = setup
+    b = s["data"] / "fam" / "b.csv"
+    b.parent.mkdir(parents=True)
+    b.write_bytes(b"x\n999\n")
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+    assert b.read_bytes() == b"x\n1\n"
+
+
+def test_force_refetches(setup, capsys):
+    s = setup
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet", "--source", "src_b"]) == 0
+    assert not (s["data"] / "fam" / "a.csv").exists()  # --source limits the run
+    capsys.readouterr()
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet", "--source", "src_b",
+                       "--force"]) == 0
+    assert "src_b: mirror-link" in capsys.readouterr().out
+
+
+def test_unknown_source_lists_the_valid_ones(setup, capsys):
+    assert fetch.main([*setup["args"], "--source", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "nope" in err and "src_a" in err and "src_b" in err
+
+
+def test_catalogue_env_is_restored(setup, monkeypatch):
+    monkeypatch.setenv("JSNA_CATALOGUE_DIR", "/somewhere/else")
+    fetch.main([*setup["args"], "--check"])
+    assert os.environ["JSNA_CATALOGUE_DIR"] == "/somewhere/else"
+
+
+def test_network_down_fails_fast_for_the_remaining_sources(setup, server, capsys):
+    s = setup
+    base, hits = server
+    entries = s["entries"]
+    entries[0]["url"] = f"{base}/drop-always.csv"
+    entries[1]["url"] = f"{base}/drop-always.csv"
+    (s["cat"] / "fam.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    args = [a for a in s["args"] if a not in ("--retries", "1")]
+    rc = fetch.main([*args, "--retries", "2", "--no-parquet", "--mirror", str(s["mirror"] / "nowhere")])
+    assert rc == 1
+    assert hits["/drop-always.csv"] == 3  # 2 attempts for the first source, 1 for the second
+    assert "network level" in capsys.readouterr().err
