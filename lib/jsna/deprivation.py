@@ -1,0 +1,373 @@
+"""Deprivation topic: where a Place's neighbourhoods sit in England's Indices of Deprivation 2019.
+
+Pure computations on a frame of LSOAs (one row per LSOA 2011), as returned by
+``jsna.geo.place_lsoas(place)``: codes and names (LSOA, MSOA with House of Commons Library
+name, ward, district), IMD 2019 score/rank/decile, the seven domain deciles and the mid-2015
+population MHCLG used. Conventions as published: rank 1 and decile 1 = most deprived.
+
+Methods follow MHCLG's summaries (File 10): an area's "average score" is the
+population-weighted mean of its LSOA scores; "proportion of LSOAs in the most deprived 10%
+nationally" counts LSOAs in national decile 1. The Core20 group (NHS England Core20PLUS5) is
+the population living in England's most deprived 20% of LSOAs (national IMD deciles 1-2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SEVEN_DOMAINS: dict[str, str] = {
+    "income": "Income",
+    "employment": "Employment",
+    "education": "Education, skills and training",
+    "health": "Health deprivation and disability",
+    "crime": "Crime",
+    "barriers": "Barriers to housing and services",
+    "living_env": "Living environment",
+}
+DECILES = tuple(range(1, 11))
+CORE20_DECILES = (1, 2)
+ENGLAND_SHARE_PER_DECILE = 10.0  # by construction each national decile holds 10% of England's LSOAs
+
+REQUIRED_COLUMNS = ("lsoa11cd", "lsoa11nm", "lad19cd", "lad19nm", "imd_score", "imd_rank", "imd_decile",
+                    "pop_total")
+NEIGHBOURHOOD_COLUMNS = ("msoa11cd", "msoa11hclnm", "wd19cd", "wd19nm")
+
+
+class DeprivationError(ValueError):
+    """Input LSOA data cannot support the deprivation figures (names the column and the fix)."""
+
+
+def check_lsoas(lsoas: pd.DataFrame, extra: Sequence[str] = (), where: str = "LSOA data") -> pd.DataFrame:
+    """Validate the LSOA frame: required columns present, one row per LSOA, deciles 1-10, no
+    missing IMD values or populations. Returns it unchanged; raises DeprivationError otherwise."""
+    need = list(REQUIRED_COLUMNS) + list(extra)
+    missing = [c for c in need if c not in lsoas.columns]
+    if missing:
+        raise DeprivationError(
+            f"{where}: missing column(s) {missing}; columns present: {list(lsoas.columns)}. "
+            "Build the frame with jsna.geo.place_lsoas(place).")
+    if lsoas.empty:
+        raise DeprivationError(f"{where}: no LSOAs. Check the Place's district codes against the lookup.")
+    dup = lsoas["lsoa11cd"].duplicated()
+    if dup.any():
+        raise DeprivationError(f"{where}: LSOA {lsoas.loc[dup, 'lsoa11cd'].iloc[0]!r} appears more than once")
+    for col in ("imd_score", "imd_rank", "imd_decile", "pop_total"):
+        na = lsoas[col].isna()
+        if na.any():
+            raise DeprivationError(f"{where}: column {col!r} is missing for {int(na.sum())} LSOA(s), "
+                                   f"e.g. {lsoas.loc[na, 'lsoa11cd'].iloc[0]!r}")
+    for col in [c for c in lsoas.columns if c.endswith("_decile")]:
+        bad = lsoas[col].notna() & ~lsoas[col].isin(DECILES)
+        if bad.any():
+            raise DeprivationError(f"{where}: column {col!r} has values outside 1-10, "
+                                   f"e.g. {lsoas.loc[bad, col].iloc[0]!r}")
+    if (lsoas["pop_total"] < 0).any():
+        raise DeprivationError(f"{where}: column 'pop_total' has negative values")
+    return lsoas
+
+
+def weighted_score(scores: pd.Series, weights: pd.Series) -> float:
+    """Population-weighted mean score (MHCLG 'average score'); NaN when the weights sum to 0."""
+    w = weights.astype(float).to_numpy()
+    total = w.sum()
+    if total <= 0:
+        return float("nan")
+    return float(np.dot(scores.astype(float).to_numpy(), w) / total)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Headline deprivation figures for one area."""
+
+    name: str
+    n_lsoas: int
+    population: int
+    avg_score: float  # population-weighted mean IMD score (File 10 method)
+    n_lsoas_decile1: int
+    pct_lsoas_decile1: float  # % of LSOAs in England's most deprived 10%
+    core20_population: int
+    core20_pct: float  # % of population in England's most deprived 20% of LSOAs
+    n_lsoas_core20: int
+    pct_lsoas_decile10: float
+
+
+def headline(lsoas: pd.DataFrame, name: str) -> Headline:
+    """Headline figures for the LSOAs given (a Place, a district or England)."""
+    check_lsoas(lsoas)
+    pop = lsoas["pop_total"].astype(float)
+    in_core20 = lsoas["imd_decile"].isin(CORE20_DECILES)
+    d1 = lsoas["imd_decile"] == 1
+    total = float(pop.sum())
+    core_pop = float(pop[in_core20].sum())
+    return Headline(
+        name=name,
+        n_lsoas=len(lsoas),
+        population=int(round(total)),
+        avg_score=weighted_score(lsoas["imd_score"], pop),
+        n_lsoas_decile1=int(d1.sum()),
+        pct_lsoas_decile1=100.0 * d1.mean(),
+        core20_population=int(round(core_pop)),
+        core20_pct=100.0 * core_pop / total if total > 0 else float("nan"),
+        n_lsoas_core20=int(in_core20.sum()),
+        pct_lsoas_decile10=100.0 * (lsoas["imd_decile"] == 10).mean(),
+    )
+
+
+def decile_population(lsoas: pd.DataFrame, decile_col: str = "imd_decile") -> pd.DataFrame:
+    """Population and LSOAs in each national decile (1-10, all present), against England's 10%.
+
+    Columns: decile, lsoas, population, pct_population, pct_lsoas, england_pct (10),
+    ratio_to_england (pct_lsoas / 10: 2.0 = twice England's share of LSOAs).
+    """
+    check_lsoas(lsoas, [decile_col])
+    grp = lsoas.groupby(lsoas[decile_col].astype(int))
+    out = pd.DataFrame({"decile": list(DECILES)})
+    out["lsoas"] = out["decile"].map(grp.size()).fillna(0).astype(int)
+    out["population"] = out["decile"].map(grp["pop_total"].sum()).fillna(0).astype(int)
+    total_pop = out["population"].sum()
+    out["pct_population"] = 100.0 * out["population"] / total_pop if total_pop else np.nan
+    out["pct_lsoas"] = 100.0 * out["lsoas"] / out["lsoas"].sum()
+    out["england_pct"] = ENGLAND_SHARE_PER_DECILE
+    out["ratio_to_england"] = out["pct_lsoas"] / ENGLAND_SHARE_PER_DECILE
+    return out
+
+
+def add_local_quintiles(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """Add ``local_quintile`` (1 = most deprived fifth of the Place's population, by IMD score),
+    population-weighted with jsna.stats.quantiles (PHE method), and ``local_quintile_note``."""
+    from jsna.stats import quantiles
+
+    check_lsoas(lsoas)
+    out = quantiles(lsoas, "imd_score", nquantiles=5, weight_col="pop_total", invert=True)
+    return out.rename(columns={"quantile": "local_quintile", "quantile_note": "local_quintile_note"})
+
+
+def quintile_summary(lsoas: pd.DataFrame, col: str = "local_quintile") -> pd.DataFrame:
+    """Per local quintile: LSOAs, population, % population, score range and most common national decile."""
+    if col not in lsoas.columns:
+        raise DeprivationError(f"quintile_summary: column {col!r} missing; call add_local_quintiles first")
+    g = lsoas.dropna(subset=[col]).groupby(lsoas[col].dropna().astype(int))
+    out = pd.DataFrame({
+        "quintile": g.size().index.astype(int),
+        "lsoas": g.size().to_numpy(),
+        "population": g["pop_total"].sum().astype(int).to_numpy(),
+        "min_score": g["imd_score"].min().to_numpy(),
+        "max_score": g["imd_score"].max().to_numpy(),
+        "avg_score": [weighted_score(x["imd_score"], x["pop_total"]) for _, x in g],
+    })
+    out["pct_population"] = 100.0 * out["population"] / out["population"].sum()
+    return out
+
+
+def _group_summary(lsoas: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
+    rows = []
+    for (c, n), x in lsoas.groupby([code, name], sort=False):
+        pop = float(x["pop_total"].sum())
+        rows.append({
+            code: c, name: n, "lsoas": len(x), "population": int(round(pop)),
+            "avg_score": weighted_score(x["imd_score"], x["pop_total"]),
+            "lsoas_decile1": int((x["imd_decile"] == 1).sum()),
+            "pct_lsoas_decile1": 100.0 * float((x["imd_decile"] == 1).mean()),
+            "core20_pct": (100.0 * float(x.loc[x["imd_decile"].isin(CORE20_DECILES), "pop_total"].sum()) / pop
+                           if pop > 0 else np.nan),
+            "best_rank": int(x["imd_rank"].min()),
+        })
+    out = pd.DataFrame(rows)
+    return out.sort_values(["avg_score", "best_rank"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def ward_summary(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """Per electoral ward (2019 best-fit LSOA lookup): LSOAs, population, population-weighted IMD
+    score, LSOAs in England's most deprived 10%, Core20 %, most deprived rank; most deprived first."""
+    check_lsoas(lsoas, ["wd19cd", "wd19nm"])
+    return _group_summary(lsoas, "wd19cd", "wd19nm")
+
+
+def msoa_summary(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """As ward_summary, per MSOA 2011 named by the House of Commons Library names."""
+    check_lsoas(lsoas, ["msoa11cd", "msoa11hclnm"])
+    return _group_summary(lsoas, "msoa11cd", "msoa11hclnm")
+
+
+def district_summary(lsoas: pd.DataFrame, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per lower-tier district: as ward_summary. ``order`` (district codes) keeps the params order;
+    by default most deprived first."""
+    check_lsoas(lsoas)
+    out = _group_summary(lsoas, "lad19cd", "lad19nm")
+    if order is not None:
+        unknown = sorted(set(out["lad19cd"]) - set(order))
+        if unknown:
+            raise DeprivationError(f"district_summary: districts {unknown} are not in the order given")
+        out = out.set_index("lad19cd").loc[[c for c in order if c in set(out["lad19cd"])]].reset_index()
+    return out
+
+
+def extremes(lsoas: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The n most and n least deprived LSOAs (by national IMD rank), with their neighbourhood names.
+
+    Columns: lsoa11cd, lsoa11nm, msoa11hclnm, wd19nm, lad19nm, imd_rank, imd_decile, imd_score.
+    """
+    check_lsoas(lsoas, list(NEIGHBOURHOOD_COLUMNS))
+    cols = ["lsoa11cd", "lsoa11nm", "msoa11hclnm", "wd19nm", "lad19nm", "imd_rank", "imd_decile", "imd_score"]
+    ordered = lsoas.sort_values(["imd_rank", "lsoa11cd"], kind="mergesort")[cols]
+    most = ordered.head(n).reset_index(drop=True)
+    least = ordered.iloc[::-1].head(n).reset_index(drop=True)
+    return most, least
+
+
+def domain_deciles(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """For each of the seven domains: LSOAs and % of population in national deciles 1 and 1-2.
+
+    Columns: domain, label, lsoas_decile1, pct_lsoas_decile1, pct_pop_core20; ordered by
+    pct_pop_core20, highest first (the Place's most pronounced domains of deprivation)."""
+    cols = [f"{d}_decile" for d in SEVEN_DOMAINS]
+    check_lsoas(lsoas, cols)
+    pop = lsoas["pop_total"].astype(float)
+    rows = []
+    for key, label in SEVEN_DOMAINS.items():
+        dec = lsoas[f"{key}_decile"]
+        rows.append({
+            "domain": key, "label": label,
+            "lsoas_decile1": int((dec == 1).sum()),
+            "pct_lsoas_decile1": 100.0 * float((dec == 1).mean()),
+            "pct_pop_core20": 100.0 * float(pop[dec.isin(CORE20_DECILES)].sum() / pop.sum()) if pop.sum() else np.nan,
+        })
+    return (pd.DataFrame(rows).sort_values("pct_pop_core20", ascending=False, kind="mergesort")
+            .reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class BoundaryCheck:
+    """LSOAs of the data that have no polygon (and polygons with no data)."""
+
+    missing_codes: tuple[str, ...]
+    missing_names: tuple[str, ...]
+    extra_codes: tuple[str, ...]
+
+    @property
+    def n_missing(self) -> int:
+        return len(self.missing_codes)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_codes
+
+
+def check_boundaries(lsoas: pd.DataFrame, boundaries, code_col: str = "lsoa11cd") -> BoundaryCheck:
+    """Compare the LSOA data with the boundary file: which LSOAs cannot be drawn (named), and
+    which polygons have no data. The maps then show what they can and the report says what is
+    missing, instead of silently dropping areas."""
+    if code_col not in boundaries.columns:
+        raise DeprivationError(f"check_boundaries: boundary data has no {code_col!r} column; "
+                               f"columns: {list(boundaries.columns)}")
+    have = set(boundaries[code_col].astype(str))
+    miss = lsoas.loc[~lsoas["lsoa11cd"].astype(str).isin(have)].sort_values("lsoa11cd")
+    extra = sorted(have - set(lsoas["lsoa11cd"].astype(str)))
+    return BoundaryCheck(tuple(miss["lsoa11cd"].astype(str)), tuple(miss["lsoa11nm"].astype(str)),
+                         tuple(extra))
+
+
+def map_frame(lsoas: pd.DataFrame, boundaries, code_col: str = "lsoa11cd"):
+    """GeoDataFrame of the LSOAs that have a polygon, with display columns for map tooltips:
+    decile/rank as text, names filled ('not available' where a lookup has no name)."""
+    import geopandas as gpd
+
+    geo = boundaries[[code_col, boundaries.geometry.name]].rename(columns={code_col: "lsoa11cd"})
+    out = geo.merge(lsoas, on="lsoa11cd", how="inner")
+    out = gpd.GeoDataFrame(out, geometry=boundaries.geometry.name, crs=boundaries.crs)
+    out["rank_text"] = [f"{int(r):,} of 32,844" for r in out["imd_rank"]]
+    for col in ("msoa11hclnm", "wd19nm", "lad19nm"):
+        if col in out.columns:
+            out[col] = out[col].astype("string").fillna("not available")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Report helpers: map outlines, tooltips, display tables
+# ---------------------------------------------------------------------------------------------
+
+SOURCE_IDS = ("imd2019_lsoa", "lookup_lsoa11_ew", "lsoa11_boundaries_england")
+TOOLTIP = {
+    "lsoa11cd": "LSOA code",
+    "lsoa11nm": "LSOA name",
+    "msoa11hclnm": "Neighbourhood (MSOA)",
+    "wd19nm": "Ward (2019)",
+    "lad19nm": "District",
+    "imd_decile": "National decile (1 = most deprived)",
+    "rank_text": "National rank (1 = most deprived)",
+}
+
+
+def outlines(frame, place) -> list:
+    """District outlines (and upper-tier outlines for a group Place) dissolved from the LSOA polygons,
+    so they line up exactly with the neighbourhoods drawn."""
+    from jsna.maps import Outline
+
+    out = []
+    lads = frame.dissolve(by=["lad19cd", "lad19nm"], as_index=False)[["lad19cd", "lad19nm", "geometry"]]
+    if len(lads) > 1:
+        out.append(Outline(lads, "District boundaries", label_col="lad19nm", weight=1.5))
+    if "utla19cd" in frame.columns:
+        utlas = frame.dissolve(by=["utla19cd", "utla19nm"], as_index=False)[["utla19cd", "utla19nm", "geometry"]]
+        if len(utlas) > 1 or len(lads) == 1:
+            out.append(Outline(utlas, "Local authority boundaries", label_col="utla19nm", weight=2.5))
+    return out
+
+
+def headline_text(h: Headline) -> str:
+    """Plain-text headline numbers (for the notebook's NBVAL_CHECK_OUTPUT cell)."""
+    return "\n".join([
+        f"Place: {h.name}",
+        f"LSOAs: {h.n_lsoas}",
+        f"Population (mid-2015): {h.population}",
+        f"IMD average score (population-weighted): {h.avg_score:.3f}",
+        f"LSOAs in England's most deprived 10%: {h.n_lsoas_decile1} ({h.pct_lsoas_decile1:.1f}%)",
+        f"Core20 population: {h.core20_population} ({h.core20_pct:.1f}%)",
+    ])
+
+
+def area_table(summary: pd.DataFrame, name_col: str, label: str) -> pd.DataFrame:
+    """Ward or MSOA summary for display."""
+    return pd.DataFrame({
+        label: summary[name_col].astype(str),
+        "LSOAs": summary["lsoas"].astype(int),
+        "Population (mid-2015)": summary["population"].astype(int),
+        "Average IMD score": summary["avg_score"].round(1),
+        "LSOAs in most deprived 10%": summary["lsoas_decile1"].astype(int),
+        "% in most deprived 20% (Core20)": summary["core20_pct"].round(1),
+    })
+
+
+def district_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """District summary for display."""
+    return area_table(summary, "lad19nm", "District")
+
+
+def lsoa_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Most/least deprived LSOAs for display."""
+    return pd.DataFrame({
+        "LSOA": rows["lsoa11cd"].astype(str) + " " + rows["lsoa11nm"].astype(str),
+        "Neighbourhood (MSOA)": rows["msoa11hclnm"].astype(str),
+        "Ward": rows["wd19nm"].astype(str),
+        "District": rows["lad19nm"].astype(str),
+        "National rank": rows["imd_rank"].astype(int),
+        "National decile": rows["imd_decile"].astype(int),
+        "IMD score": rows["imd_score"].round(1),
+    })
+
+
+def quintile_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Local quintile summary for display."""
+    return pd.DataFrame({
+        "Local quintile": [f"{q}{' (most deprived)' if q == 1 else ' (least deprived)' if q == 5 else ''}"
+                           for q in summary["quintile"].astype(int)],
+        "LSOAs": summary["lsoas"].astype(int),
+        "Population (mid-2015)": summary["population"].astype(int),
+        "% of population": summary["pct_population"].round(1),
+        "IMD score from": summary["min_score"].round(1),
+        "IMD score to": summary["max_score"].round(1),
+    })
