@@ -1,0 +1,48 @@
+"""`make bench`: python -m bench [--skip-stats] [--skip-series] [--skip-scale] [--scale-limit N] [--jobs N]."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+
+from jsna import paths
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--skip-stats", action="store_true")
+    ap.add_argument("--skip-series", action="store_true")
+    ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--scale-limit", type=int, default=None, help="build only the first N upper-tier LAs")
+    ap.add_argument("--quick", action="store_true", help="smaller stats inputs")
+    args = ap.parse_args()
+    results: dict = {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": platform.platform(),
+                     "cores": os.cpu_count()}
+    if not args.skip_stats:
+        from bench import stats_bench
+
+        results["stats"] = stats_bench.run(quick=args.quick)
+        stats_bench.print_table(results["stats"])
+    if not args.skip_series:
+        from bench import series_bench
+
+        results["series"] = series_bench.series(args.jobs)
+        series_bench.print_series(results["series"])
+    if not args.skip_scale:
+        from bench import series_bench
+
+        results["scale"] = series_bench.scale(args.jobs, args.scale_limit)
+        series_bench.print_scale(results["scale"])
+    out = paths.REPORTS_DIR / "benchmark.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nwritten {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

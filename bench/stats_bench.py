@@ -1,0 +1,166 @@
+"""Benchmark: jsna.stats against PHStatsMethods on the same inputs (issue 8).
+
+`run(quick=False)` returns one row per method with seconds for ours and PHStatsMethods, the
+speed-up and groups per second; `main()` prints the table. PHStatsMethods works row by row, so
+where a full run would take too long it is timed on a subsample and scaled linearly: such rows
+say so in the `phstats_basis` column. Results are checked for agreement on the subsample
+(`max_rel_diff`). Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from jsna import stats
+
+try:  # optional: the oracle is a test/bench dependency
+    import PHStatsMethods as phs
+except ImportError:  # pragma: no cover
+    phs = None
+
+CONF = (0.95, 0.998)
+OURS = ["value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]
+THEIRS = ["Value", "lower_95_ci", "upper_95_ci", "lower_99_8_ci", "upper_99_8_ci"]
+
+
+def _time(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
+    best, result = np.inf, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def _max_rel_diff(ours: pd.DataFrame, theirs: pd.DataFrame, key: str) -> float:
+    m = ours.merge(theirs, on=key)
+    diffs = []
+    for a, b in zip(OURS, THEIRS, strict=True):
+        x, y = m[a].to_numpy(float), m[b].to_numpy(float)
+        ok = ~(np.isnan(x) | np.isnan(y))
+        if ok.any():
+            diffs.append(np.max(np.abs(x[ok] / y[ok] - 1)))
+    return float(max(diffs)) if diffs else float("nan")
+
+
+def _proportion_data(n: int, rng: np.random.Generator) -> pd.DataFrame:
+    denom = rng.integers(50, 100000, n)
+    return pd.DataFrame({"g": np.arange(n), "x": rng.binomial(denom, 0.15), "n": denom})
+
+
+def _age_data(groups: int, rng: np.random.Generator) -> pd.DataFrame:
+    bands = stats.ESP2013["ageband"].to_numpy()
+    pop = rng.integers(500, 20000, (groups, len(bands)))
+    rate = np.linspace(0.001, 0.15, len(bands))
+    return pd.DataFrame({
+        "g": np.repeat(np.arange(groups), len(bands)),
+        "ageband": np.tile(bands, groups),
+        "x": rng.binomial(pop, rate).ravel(),
+        "n": pop.ravel(),
+        "refx": np.tile((rate * 1e6).round(), groups),
+        "refpop": 1e6,
+    })
+
+
+def _le_data(groups: int, rng: np.random.Generator) -> pd.DataFrame:
+    ages = np.array([0, 1] + list(range(5, 95, 5)))
+    pop = rng.integers(2000, 20000, (groups, 20)).astype(float)
+    mx = 0.0002 * np.exp(0.085 * ages)
+    mx[0] = 0.004
+    deaths = rng.poisson(pop * mx).astype(float)
+    deaths[:, -1] = np.maximum(deaths[:, -1], 50)
+    return pd.DataFrame({"g": np.repeat(np.arange(groups), 20), "startage": np.tile(ages, groups),
+                         "deaths": deaths.ravel(), "pop": pop.ravel()})
+
+
+def _sii_data(groups: int, rng: np.random.Generator) -> pd.DataFrame:
+    q = np.tile(np.arange(1, 11), groups)
+    value = 80 - 0.8 * q + rng.normal(0, 0.5, q.size)
+    return pd.DataFrame({"g": np.repeat(np.arange(groups), 10), "q": q,
+                         "pop": rng.integers(5000, 20000, q.size), "value": value,
+                         "se": rng.uniform(0.3, 1.2, q.size)})
+
+
+def _compare(method: str, n: int, ngroups: int, ours_fn, theirs_fn, theirs_n: int,
+             key: str = "g") -> dict:
+    ours_s, ours = _time(ours_fn)
+    row = {"method": method, "n": n, "ours_s": ours_s, "phstats_s": np.nan, "speedup": np.nan,
+           "groups_per_s": ngroups / ours_s, "phstats_basis": "not run", "max_rel_diff": np.nan}
+    if phs is None or theirs_fn is None:
+        return row
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sub_s, theirs = _time(theirs_fn)
+    scale = n / theirs_n
+    row["phstats_s"] = sub_s * scale
+    row["speedup"] = row["phstats_s"] / ours_s
+    row["phstats_basis"] = "full run" if scale == 1 else f"timed on {theirs_n:,} and scaled x{scale:g}"
+    row["max_rel_diff"] = _max_rel_diff(ours, theirs, key)
+    return row
+
+
+def run(quick: bool = False) -> list[dict]:
+    """Time every method; `quick` shrinks the inputs 10x (and the PHStatsMethods subsamples)."""
+    rng = np.random.default_rng(2019)
+    f = 10 if quick else 1
+    rows = []
+
+    n = 100_000 // f
+    d = _proportion_data(n, rng)
+    sub = d.iloc[: 10_000 // f]
+    rows.append(_compare(
+        "proportion (Wilson)", n, n,
+        lambda: stats.proportion(d, "x", "n", "g", CONF),
+        (lambda: phs.ph_proportion(sub, "x", "n", "g", confidence=list(CONF))) if phs else None,
+        len(sub)))
+
+    groups = 10_000 // f
+    a = _age_data(groups, rng)
+    sub_groups = 500 // f
+    a_sub = a[a["g"] < sub_groups]
+    rows.append(_compare(
+        "dsr (ESP2013, Dobson) x 19 bands", groups, groups,
+        lambda: stats.dsr(a, "x", "n", "g", confidence=CONF),
+        (lambda: phs.ph_dsr(a_sub, "x", "n", "ageband", group_cols="g", confidence=list(CONF)))
+        if phs else None,
+        sub_groups))
+    rows.append(_compare(
+        "isr (Byars/exact) x 19 bands", groups, groups,
+        lambda: stats.isr(a, "x", "n", "refx", "refpop", "g", CONF),
+        (lambda: phs.ph_ISRate(a_sub, "x", "n", "refx", "refpop", group_cols="g",
+                               confidence=list(CONF))) if phs else None,
+        sub_groups))
+
+    le = _le_data(groups, rng)
+    rows.append(_compare(
+        "life_expectancy (Chiang II) x 20 bands", groups, groups,
+        lambda: stats.life_expectancy(le, "deaths", "pop", "startage", "g", le_age="all"),
+        None, groups))
+
+    sgroups = 1000 // f
+    s = _sii_data(sgroups, rng)
+    rows.append(_compare(
+        "sii + rii (1,000 sims) x 10 deciles", sgroups, sgroups,
+        lambda: stats.sii(s, "q", "pop", "value", se_col="se", group_cols="g", rii=True,
+                          repetitions=1000, seed=1),
+        None, sgroups))
+    return rows
+
+
+def main() -> None:
+    """Print the benchmark table."""
+    rows = run()
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.float_format", "{:,.4g}".format):
+        print("jsna.stats vs PHStatsMethods (seconds; speed-up = PHStatsMethods / ours)")
+        print(table.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()
