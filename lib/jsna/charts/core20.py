@@ -1,0 +1,65 @@
+"""Where the Core20 population lives: a static map of a Place's LSOAs in England's most deprived
+20% (IMD 2019 deciles 1-2), with district outlines, plus its alt text and text description."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd  # noqa: E402
+
+from jsna.charts.palette import DECILE_COLOURS  # noqa: E402
+
+CORE20_LABEL = "Most deprived 20% in England (IMD 2019 deciles 1-2)"
+OTHER_LABEL = "Other neighbourhoods (deciles 3-10)"
+
+
+@dataclass
+class MapFigure:
+    fig: object
+    alt: str
+    description: list[str]
+    caption: str
+
+
+def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
+               tolerance_m: float = 20.0) -> MapFigure:
+    """Static choropleth of Core20 LSOAs (from jsna.core20.core20_lsoas) with district outlines."""
+    from jsna.load.boundaries import lsoa_boundaries
+    from jsna.maps import CategoryScheme, Outline, static_map
+
+    gdf = lsoa_boundaries(lsoas["lsoa11cd"].tolist(), data_dir)
+    if len(gdf) != len(lsoas):
+        raise ValueError(f"core20_map: {len(lsoas) - len(gdf)} LSOAs of {place.name} have no boundary")
+    gdf = gdf.merge(lsoas[["lsoa11cd", "core20", "lad19nm", "pop_total"]], on="lsoa11cd", how="left")
+    gdf["core20_band"] = gdf["core20"].map({True: "core20", False: "other"})
+    gdf = gdf.to_crs(27700)
+    lads = gdf[["lad19nm", "geometry"]].dissolve("lad19nm").reset_index()  # outlines match the LSOAs
+    lads["geometry"] = lads.geometry.buffer(1).buffer(-1)  # close sub-metre slivers between LSOAs
+    if tolerance_m:
+        gdf["geometry"] = gdf.geometry.simplify(tolerance_m, preserve_topology=True)
+        lads["geometry"] = lads.geometry.simplify(tolerance_m, preserve_topology=True)
+    scheme = CategoryScheme(categories=("core20", "other"), colours=(DECILE_COLOURS[0], DECILE_COLOURS[-1]),
+                            labels=(CORE20_LABEL, OTHER_LABEL), title="Neighbourhood (LSOA)")
+    n_core = int(lsoas["core20"].sum())
+    title = (f"{n_core} of {len(lsoas)} neighbourhoods in {place.name} are in England's most deprived 20%"
+             if n_core else f"No neighbourhood in {place.name} is in England's most deprived 20%")
+    fig = static_map(gdf, "core20_band", scheme, outlines=[Outline(lads, "Districts")], title=title,
+                     figsize=(8, 7))
+    by_lad = (lsoas.groupby("lad19nm", sort=True)
+              .agg(n=("core20", "size"), core=("core20", "sum"),
+                   pop_core=("pop_total", lambda s: s[lsoas.loc[s.index, "core20"]].sum())))
+    desc = [f"Map of the {len(lsoas)} LSOAs (neighbourhoods of about 1,500 people) in {place.name}, "
+            f"shaded dark where the LSOA is among England's most deprived 20% (IMD 2019) and light "
+            "otherwise, with district boundaries drawn on top."]
+    lines = [f"{name}: {int(r['core'])} of {int(r['n'])} LSOAs ({int(r['pop_core']):,} people)"
+             for name, r in by_lad.iterrows()]
+    desc.append("By district: " + "; ".join(lines) + ".")
+    alt = title + (". Dark areas are the Core20 neighbourhoods; a district list is in the text description."
+                   if n_core else ". All neighbourhoods are shaded light (deciles 3-10).")
+    caption = ("Source: MHCLG English Indices of Deprivation 2019 (LSOA 2011, File 6 populations mid-2015); "
+               "ONS LSOA 2011 boundaries (districts drawn from them). Contains OS data © Crown copyright and database right.")
+    return MapFigure(fig, alt, desc, caption)

@@ -1,0 +1,145 @@
+"""Spine (benchmark) chart: each indicator for one area against England and the spread of
+English upper-tier local authorities, with significance shown by marker shape, colour and word.
+
+The function returns the figure together with its alt text and text description, built from
+the same rows, so the words cannot drift from the picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from jsna.charts.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
+
+RANGE_GREY = "#DDDDDD"
+IQR_GREY = "#A8A8A8"
+
+
+@dataclass
+class SpineFigure:
+    fig: plt.Figure
+    alt: str
+    description: list[str]
+
+
+def spine_positions(df: pd.DataFrame) -> pd.DataFrame:
+    """Scaled positions (0..1, England = 0.5, right = better) of value, min, q25, q75 and max.
+
+    Each row is scaled by the larger distance of the English minimum or maximum from the
+    England value, as in Fingertips spine charts; lower-is-better indicators are mirrored.
+    """
+    e = df["england"].astype(float)
+    half = np.maximum((df["max"].astype(float) - e).abs(), (df["min"].astype(float) - e).abs())
+    half = half.where(half > 0)
+    sign = np.where(df["polarity"] == "lower_is_better", -1.0, 1.0)
+    out = pd.DataFrame(index=df.index)
+    for c in ("value", "min", "q25", "q75", "max"):
+        out[c] = 0.5 + sign * (df[c].astype(float) - e) / (2 * half)
+    # mirrored rows swap ends of the range
+    lo = out[["min", "max"]].min(axis=1)
+    hi = out[["min", "max"]].max(axis=1)
+    q_lo = out[["q25", "q75"]].min(axis=1)
+    q_hi = out[["q25", "q75"]].max(axis=1)
+    out["min"], out["max"], out["q25"], out["q75"] = lo, hi, q_lo, q_hi
+    return out
+
+
+def _fmt(v: float) -> str:
+    if pd.isna(v):
+        return "n/a"
+    return f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
+def spine_chart(dash: pd.DataFrame, area_name: str) -> SpineFigure:
+    """Spine chart of one area's dashboard rows (from jsna.equity.dashboard, one area).
+
+    Rows without a value are left out of the chart and listed in the description.
+    """
+    if dash["area_code"].nunique() > 1:
+        raise ValueError("spine_chart: pass the dashboard rows of one area at a time")
+    rows = dash[dash["value"].notna()].reset_index(drop=True)
+    missing = dash[dash["value"].isna()]
+    n = len(rows)
+    if n == 0:
+        raise ValueError(f"spine_chart: no indicator has a value for {area_name}")
+    pos = spine_positions(rows)
+    fig_h = 1.2 + 0.42 * n
+    fig, ax = plt.subplots(figsize=(12, fig_h))
+    fig.subplots_adjust(left=0.45, right=0.72, top=1 - 0.55 / fig_h, bottom=0.75 / fig_h)
+    y = np.arange(n)[::-1]
+    for i, r in rows.iterrows():
+        p = pos.loc[i]
+        yy = y[i]
+        if pd.notna(p["min"]):
+            ax.plot([p["min"], p["max"]], [yy, yy], color=RANGE_GREY, lw=9, solid_capstyle="butt",
+                    zorder=1)
+            ax.plot([p["q25"], p["q75"]], [yy, yy], color=IQR_GREY, lw=9, solid_capstyle="butt", zorder=2)
+        sig = SIGNIFICANCE.get(str(r["sig95"]), SIGNIFICANCE["not compared"])
+        x = p["value"] if pd.notna(p["value"]) else 0.5
+        ax.scatter([min(max(x, 0), 1)], [yy], marker=sig["marker"], s=90, color=sig["colour"],
+                   edgecolor="black", linewidth=0.7, zorder=4)
+        tx = ax.get_yaxis_transform()
+        label = str(r["name"])
+        if len(label) > 58:
+            label = label[:56] + "…"
+        ax.text(-0.02, yy, f"{label} ({r['period']})", transform=tx, ha="right", va="center", fontsize=8.5)
+        ax.text(1.03, yy, f"{_fmt(r['value'])} | {_fmt(r['england'])}", transform=tx, ha="left",
+                va="center", fontsize=8.5)
+        words = f"{SIGNIFICANCE.get(str(r['sig95']), SIGNIFICANCE['not compared'])['symbol']} {r['sig95']}"
+        words += f" / {r['sig998']}"
+        ax.text(1.40, yy, words, transform=tx, ha="left", va="center", fontsize=8.5)
+    ax.axvline(0.5, color=COMPARATOR, lw=1.5, zorder=3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_yticks([])
+    ax.set_xticks([0, 0.5, 1], ["worse", "England", "better"], fontsize=8.5)
+    for s in ("top", "right", "left"):
+        ax.spines[s].set_visible(False)
+    tx = ax.get_yaxis_transform()
+    ax.text(1.03, n - 0.35, "Value | England", transform=tx, ha="left", va="bottom",
+            fontsize=8.5, fontweight="bold")
+    ax.text(1.40, n - 0.35, "vs England: 95% / 99.8%", transform=tx, ha="left", va="bottom", fontsize=8.5,
+            fontweight="bold")
+    handles = [Line2D([], [], marker=SIGNIFICANCE[k]["marker"], color=SIGNIFICANCE[k]["colour"], ls="",
+                      markeredgecolor="black", markersize=8, label=f"{SIGNIFICANCE[k]['symbol']} "
+                      f"{SIGNIFICANCE[k]['label']} (95%)") for k in ("better", "similar", "worse", "not compared")]
+    handles += [Patch(color=RANGE_GREY, label="Range of English upper-tier LAs"),
+                Patch(color=IQR_GREY, label="Middle half of LAs (25th-75th percentile)"),
+                Line2D([], [], color=COMPARATOR, lw=1.5, label="England value")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / n - 0.02), ncol=3,
+              fontsize=8, frameon=False)
+    counts = rows["sig95"].value_counts()
+    better, worse = int(counts.get("better", 0)), int(counts.get("worse", 0))
+    ax.set_title(f"{area_name}: {better} of {n} indicators better than England, {worse} worse (95% level)",
+                 fontsize=11, loc="left", x=-0.9)
+    alt = (f"Spine chart of {n} health indicators for {area_name} compared with England. "
+           f"{better} are significantly better, {worse} significantly worse, "
+           f"{int(counts.get('similar', 0))} similar and {int(counts.get('not compared', 0))} not compared "
+           "at the 95% level. Details are in the text description below.")
+    desc = spine_description(rows, missing, area_name)
+    return SpineFigure(fig, alt, desc)
+
+
+def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str) -> list[str]:
+    """One sentence per indicator, plus the list of indicators with no value."""
+    out = [f"Each line is one indicator for {area_name}. The marker is the local value placed against "
+           "England (centre line) and the range of English upper-tier local authorities, with better "
+           "values to the right. Marker shape and words give the comparison with England."]
+    for _, r in rows.iterrows():
+        unit = "" if pd.isna(r.get("unit")) else f" ({r['unit']})"
+        out.append(
+            f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}, England "
+            f"{_fmt(r['england'])}; {r['sig95']} at the 95% level and {r['sig998']} at the 99.8% level.")
+    if len(missing):
+        out.append("Not available for " + area_name + ": " + "; ".join(
+            f"{r['name']} ({r['note']})" for _, r in missing.iterrows()) + ".")
+    return out

@@ -1,0 +1,179 @@
+"""Core20PLUS5 view: who lives in England's most deprived 20% of neighbourhoods, and what local
+indicators say about the five clinical areas of NHS England's adult and children's frameworks.
+
+"Core20" = LSOAs in national IMD 2019 deciles 1 and 2. Populations are MHCLG's File 6
+denominators (ONS mid-2015, excluding prisoners), the ones the IMD itself uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+CORE20_DECILES = (1, 2)
+CANCER_STAGE_AMBITION = 75.0  # % of cancers diagnosed at stage 1 or 2 by 2028 (NHS Long Term Plan)
+
+__all__ = [
+    "CORE20_DECILES", "CANCER_STAGE_AMBITION", "ClinicalArea", "CLINICAL_AREAS", "core20_lsoas",
+    "core20_population", "core20_by_district", "clinical_area_table", "is_core20",
+]
+
+
+def is_core20(decile: pd.Series) -> pd.Series:
+    """True where the national IMD decile is 1 or 2 (missing deciles raise, never count as False)."""
+    d = pd.to_numeric(decile, errors="coerce")
+    if d.isna().any():
+        raise ValueError("imd_decile has missing or non-numeric values; every LSOA needs a decile 1-10")
+    if ((d < 1) | (d > 10)).any():
+        raise ValueError(f"imd_decile must lie in 1..10, found {sorted(set(d[(d < 1) | (d > 10)]))}")
+    return d.isin(CORE20_DECILES)
+
+
+def core20_lsoas(place, data_dir: Path | None = None) -> pd.DataFrame:
+    """LSOAs of a Place with IMD 2019 decile, File 6 populations, district and upper-tier LA.
+
+    Columns: lsoa11cd, lsoa11nm, lad19cd, lad19nm, utla19cd, utla19nm, imd_decile, imd_rank,
+    pop_total, pop_0_15, pop_16_59, pop_60_plus, core20 (bool).
+    """
+    from jsna.load.geography import ltla_utla_lookup
+    from jsna.load.imd import imd2019_lsoa, imd2019_population
+
+    imd = imd2019_lsoa(data_dir)[["lsoa11cd", "imd_decile", "imd_rank"]]
+    pop = imd2019_population(data_dir)
+    pop = pop[pop["lad19cd"].isin(place.district_codes)]
+    if pop.empty:
+        raise ValueError(f"No LSOAs found for {place.name} districts {place.district_codes} in File 6")
+    df = pop.merge(imd, on="lsoa11cd", how="left", validate="1:1")
+    utla = ltla_utla_lookup(data_dir)[["lad19cd", "utla19cd", "utla19nm"]]
+    df = df.merge(utla, on="lad19cd", how="left", validate="m:1")
+    df["core20"] = is_core20(df["imd_decile"])
+    return df.reset_index(drop=True)
+
+
+def _summarise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    g = df.assign(
+        pop_core20=df["pop_total"].where(df["core20"], 0),
+        pop_0_15_core20=df["pop_0_15"].where(df["core20"], 0),
+        lsoas_core20=df["core20"].astype(int),
+        lsoas=1,
+    ).groupby(keys, sort=False)[["lsoas", "lsoas_core20", "pop_total", "pop_core20", "pop_0_15",
+                                 "pop_0_15_core20"]].sum()
+    g["share_core20"] = 100 * g["pop_core20"] / g["pop_total"]
+    g["share_0_15_core20"] = 100 * g["pop_0_15_core20"] / g["pop_0_15"]
+    return g.reset_index()
+
+
+def core20_population(lsoas: pd.DataFrame, group_col: str = "utla19cd", name_col: str = "utla19nm",
+                      total_name: str | None = None) -> pd.DataFrame:
+    """Population and share living in Core20 LSOAs, per area (and a total row if total_name).
+
+    `lsoas` needs group/name columns, pop_total, pop_0_15 and core20 (see core20_lsoas).
+    Output: area_code, area_name, lsoas, lsoas_core20, pop_total, pop_core20, share_core20 (%),
+    pop_0_15, pop_0_15_core20, share_0_15_core20 (%).
+    """
+    need = [group_col, name_col, "pop_total", "pop_0_15", "core20"]
+    missing = [c for c in need if c not in lsoas.columns]
+    if missing:
+        raise ValueError(f"core20_population: missing column(s) {missing}; build the frame with core20_lsoas")
+    out = _summarise(lsoas, [group_col, name_col]).rename(columns={group_col: "area_code",
+                                                                    name_col: "area_name"})
+    if total_name and len(out) > 1:
+        tot = _summarise(lsoas.assign(_all="total", _nm=total_name), ["_all", "_nm"])
+        tot = tot.rename(columns={"_all": "area_code", "_nm": "area_name"})
+        out = pd.concat([out, tot], ignore_index=True)
+    return out
+
+
+def core20_by_district(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """Core20 population per district (lower-tier LA), largest Core20 population first."""
+    out = core20_population(lsoas, "lad19cd", "lad19nm")
+    return out.sort_values("pop_core20", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def england_core20(population: pd.DataFrame, deciles: pd.DataFrame) -> dict[str, float]:
+    """England's Core20 population and share from File 6 rows and IMD deciles (lsoa11cd join)."""
+    df = population[["lsoa11cd", "pop_total"]].merge(deciles[["lsoa11cd", "imd_decile"]], on="lsoa11cd",
+                                                      validate="1:1")
+    core = is_core20(df["imd_decile"])
+    pop_core = float(df.loc[core, "pop_total"].sum())
+    return {"pop_total": float(df["pop_total"].sum()), "pop_core20": pop_core,
+            "share_core20": 100 * pop_core / float(df["pop_total"].sum())}
+
+
+# --------------------------------------------------------------------------- the five clinical areas
+@dataclass(frozen=True)
+class ClinicalArea:
+    framework: str  # "Adults" or "Children and young people"
+    area: str
+    focus: str
+    ambition: float | None = None
+    needed: str = ""  # the indicator that would fill the gap
+
+
+CLINICAL_AREAS: tuple[ClinicalArea, ...] = (
+    ClinicalArea("Adults", "Maternity", "continuity of carer for Black, Asian and ethnic minority "
+                 "women and those from the most deprived groups", needed="Maternity Services Data Set "
+                 "continuity-of-carer rates by ethnicity and deprivation"),
+    ClinicalArea("Adults", "Severe mental illness", "annual physical health checks for people with SMI",
+                 needed="SMI physical health check uptake (NHS England quarterly)"),
+    ClinicalArea("Adults", "Chronic respiratory disease", "COPD; flu, Covid and pneumonia vaccination",
+                 needed="COPD prevalence and emergency admissions (Fingertips), vaccination uptake"),
+    ClinicalArea("Adults", "Early cancer diagnosis", "75% of cancers diagnosed at stage 1 or 2 by 2028",
+                 ambition=CANCER_STAGE_AMBITION),
+    ClinicalArea("Adults", "Hypertension case-finding", "optimal management and lipid control to cut "
+                 "heart attacks and strokes",
+                 needed="hypertension diagnosed vs expected prevalence, treated to target (CVDPREVENT)"),
+    ClinicalArea("Adults", "Smoking cessation (enabler)", "smoking cessation across all five areas"),
+    ClinicalArea("Children and young people", "Asthma", "over-reliance on reliever medication, "
+                 "emergency admissions", needed="asthma emergency admissions under 19 (Fingertips)"),
+    ClinicalArea("Children and young people", "Diabetes", "glucose monitoring and HbA1c in deprived "
+                 "and ethnic minority groups", needed="National Paediatric Diabetes Audit by deprivation"),
+    ClinicalArea("Children and young people", "Epilepsy", "access to epilepsy specialist nurses",
+                 needed="epilepsy specialist nurse access (Epilepsy12 audit)"),
+    ClinicalArea("Children and young people", "Oral health", "tooth extractions for decay in "
+                 "children under 10", needed="hospital tooth extractions for decay, age 0-10 (Fingertips)"),
+    ClinicalArea("Children and young people", "Mental health", "access to services for 0-17 year olds",
+                 needed="CYP mental-health service access by deprivation and ethnicity"),
+)
+
+
+def clinical_area_table(dash: pd.DataFrame, areas: Sequence[ClinicalArea] = CLINICAL_AREAS) -> pd.DataFrame:
+    """One row per clinical area and local indicator (or one 'no local indicator' row).
+
+    `dash` is jsna.equity.dashboard output for one area; a metric informs a clinical area when its
+    ``core20`` field (data/metrics.yaml) names the area. Columns: framework, clinical_area, focus,
+    indicator, period, value, england, vs_england (95%), ambition (text), status.
+    """
+    recs = []
+    for ca in areas:
+        rows = dash[(dash["core20"] == ca.area) & dash["value"].notna()]
+        if rows.empty:
+            recs.append({"framework": ca.framework, "clinical_area": ca.area, "focus": ca.focus,
+                         "indicator": "No local indicator in the data", "period": None, "value": np.nan,
+                         "england": np.nan, "vs_england": "not available", "ambition": "",
+                         "status": f"Missing: {ca.needed}" if ca.needed else "Missing"})
+            continue
+        for _, r in rows.iterrows():
+            amb = ""
+            if ca.ambition is not None:
+                gap = ca.ambition - r["value"]
+                reached = (pd.notna(r["lower95"]) and r["lower95"] >= ca.ambition) or r["value"] >= ca.ambition
+                amb = (f"{ca.ambition:g}% ambition: met" if reached else
+                       f"{ca.ambition:g}% ambition: {gap:.1f} percentage points short")
+            recs.append({"framework": ca.framework, "clinical_area": ca.area, "focus": ca.focus,
+                         "indicator": r["name"], "period": r["period"], "value": r["value"],
+                         "england": r["england"], "vs_england": r["sig95"], "ambition": amb,
+                         "status": f"Proxy only; still needed: {ca.needed}" if ca.needed
+                         else "Indicator available"})
+    return pd.DataFrame.from_records(recs)
+
+
+def england_core20_from_sources(data_dir: Path | None = None) -> dict[str, float]:
+    """England's Core20 population and share (File 6 populations, IMD 2019 deciles)."""
+    from jsna.load.imd import imd2019_lsoa, imd2019_population
+
+    return england_core20(imd2019_population(data_dir), imd2019_lsoa(data_dir))

@@ -1,0 +1,128 @@
+"""Sentences for the health-equity dashboard and the Core20PLUS5 view, written from the numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jsna.narrative import fmt_number, fmt_pct, is_missing, join_names, plural
+
+
+def _names(rows: pd.DataFrame) -> str:
+    return join_names([f"{_lower_first(r['name'])} ({r['period']})" for _, r in rows.iterrows()])
+
+
+def _lower_first(name: str) -> str:
+    """'Adults living with obesity' -> 'adults living with obesity' (keeps acronyms like 'GCSE')."""
+    first = name.split(" ")[0]
+    return name if first.isupper() or first == "Year" or any(ch.isdigit() for ch in first) else name[0].lower() + name[1:]
+
+
+def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
+    """Summary of one area's dashboard rows: better/worse at 95% and 99.8%, trends, missing."""
+    have = dash[dash["value"].notna()]
+    compared = have[have["sig95"] != "not compared"]
+    out: list[str] = []
+    if compared.empty:
+        out.append(f"None of the {plural(len(have), 'indicator')} for {area_name} could be compared "
+                   "with England.")
+    else:
+        better = compared[compared["sig95"] == "better"]
+        worse = compared[compared["sig95"] == "worse"]
+        s = (f"Of {plural(len(compared), 'indicator')} that can be compared with England, {area_name} "
+             f"is significantly better on {len(better)} and significantly worse on {len(worse)} "
+             "at the 95% level")
+        out.append(s + ".")
+        if len(worse):
+            out.append(f"Worse than England: {_names(worse)}.")
+        if len(better):
+            out.append(f"Better than England: {_names(better)}.")
+        strict = compared[compared["sig998"] == "worse"]
+        with_998 = compared[compared["sig998"] != "not compared"]
+        if len(with_998):
+            if len(strict):
+                out.append(f"At the stricter 99.8% level (which only flags larger differences), "
+                           f"{plural(len(strict), 'indicator')} {'remains' if len(strict) == 1 else 'remain'} worse "
+                           f"than England: {_names(strict)}.")
+            else:
+                out.append("At the stricter 99.8% level no indicator with confidence limits is worse "
+                           "than England.")
+    getting_worse = have[have["trend"] == "getting worse"]
+    if len(getting_worse):
+        out.append(f"Recent trend getting worse (last five periods): {_names(getting_worse)}.")
+    nc = have[have["sig95"] == "not compared"]
+    if len(nc):
+        out.append(f"{plural(len(nc), 'indicator')} cannot be compared with England because the "
+                   "source publishes no confidence limits or comparison; they are shown for context.")
+    missing = dash[dash["value"].isna()]
+    if len(missing):
+        out.append(f"Not published for {area_name}: "
+                   f"{join_names([_lower_first(m) for m in missing['name']])}.")
+    return out
+
+
+def inequality_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
+    """The life-expectancy gap (slope index of inequality) sentences, where published."""
+    out = []
+    rows = dash[dash["metric_id"].str.startswith("sii_")]
+    for _, r in rows.iterrows():
+        who = "men" if "male" in r["metric_id"] and "female" not in r["metric_id"] else "women"
+        if is_missing(r["value"]):
+            out.append(f"The life-expectancy gap by deprivation for {who} is not published for {area_name} "
+                       "in the source data.")
+            continue
+        cmp = ""
+        if not is_missing(r["england"]):
+            cmp = (" narrower than" if r["value"] < r["england"] else
+                   " wider than" if r["value"] > r["england"] else " the same as")
+            cmp = f",{cmp} England's {fmt_number(r['england'], 1)} years"
+        out.append(f"In {area_name}, {who} in the most deprived areas can expect to live "
+                   f"{fmt_number(r['value'], 1)} fewer years than those in the least deprived "
+                   f"(slope index of inequality, {r['period']}){cmp}.")
+    return out
+
+
+def core20_sentences(pop: pd.DataFrame, england_share: float, place_name: str,
+                     by_district: pd.DataFrame | None = None) -> list[str]:
+    """Headline Core20 sentences: people and share in England's most deprived 20% of LSOAs."""
+    tot = pop.iloc[-1]
+    out = []
+    if tot["pop_core20"] == 0:
+        out.append(f"No neighbourhood (LSOA) in {place_name} is among England's most deprived 20% "
+                   f"(IMD 2019 deciles 1 and 2), so the Core20 population is zero; across England "
+                   f"{fmt_pct(england_share)} of people live in such areas. The PLUS groups (for example "
+                   "ethnic minority communities, carers, people with a learning disability, rural "
+                   "isolation) remain relevant.")
+        return out
+    out.append(
+        f"{fmt_number(tot['pop_core20'])} people ({fmt_pct(tot['share_core20'])} of {place_name}'s "
+        f"{fmt_number(tot['pop_total'])} residents, mid-2015) live in {plural(int(tot['lsoas_core20']), 'LSOA')} "
+        f"that are among England's most deprived 20% (IMD 2019 deciles 1 and 2), compared with "
+        f"{fmt_pct(england_share)} of people across England.")
+    out.append(f"They include {fmt_number(tot['pop_0_15_core20'])} children aged 0-15 "
+               f"({fmt_pct(tot['share_0_15_core20'])} of the area's children).")
+    if len(pop) > 1:
+        parts = [f"{r['area_name']} {fmt_pct(r['share_core20'])} ({fmt_number(r['pop_core20'])} people)"
+                 for _, r in pop.iloc[:-1].iterrows()]
+        out.append("By Place: " + join_names(parts) + ".")
+    if by_district is not None and len(by_district) > 1:
+        top = by_district[by_district["pop_core20"] > 0]
+        if len(top):
+            out.append("Core20 neighbourhoods are in " + join_names(
+                [f"{r['area_name']} ({fmt_number(r['pop_core20'])})" for _, r in top.iterrows()]) + ".")
+    return out
+
+
+def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
+    """'In England (2020/21-24/25), ... was 28.9% in the most deprived fifth against 14.5% ...'."""
+    from jsna.narrative import times_word
+
+    out = []
+    for _, r in gaps.iterrows():
+        where = area_name if r["area_code"] != "E92000001" else "England"
+        label = str(r["indicator_name"]).split(", ")[0]
+        out.append(f"In {where} ({r['period']}), {_lower_first(label)} was "
+                   f"{fmt_number(r['most'], 1)}% in the most deprived fifth of neighbourhoods against "
+                   f"{fmt_number(r['least'], 1)}% in the least deprived fifth ({times_word(r['ratio'])} as high).")
+    if len(gaps) and (gaps["area_code"] == "E92000001").all():
+        out.append(f"These deprivation breakdowns are published for England, not for {area_name}.")
+    return out

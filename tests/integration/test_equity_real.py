@@ -1,0 +1,119 @@
+"""Real-data checks for the Fingertips loaders, the equity dashboard and the Core20 view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from jsna.catalogue import get_source
+from jsna.paths import raw_dir
+
+pytestmark = pytest.mark.integration
+
+LEICESTER, LEICS, RUTLAND, ENGLAND = "E06000016", "E10000018", "E06000017", "E92000001"
+
+
+@pytest.fixture(scope="module")
+def ind() -> pd.DataFrame:
+    from jsna.load.fingertips import la_indicators
+
+    return la_indicators()
+
+
+@pytest.fixture(scope="module")
+def mirror_catalogue() -> pd.DataFrame:
+    return pd.read_csv(raw_dir() / "fingertips" / "catalogue.csv")
+
+
+def test_row_counts_match_mirror_catalogue(ind, mirror_catalogue):
+    """Rows per area per file equal the counts in the mirror's catalogue.csv (before filling)."""
+    from jsna.load.fingertips import fingertips_source_ids, read_indicator_source
+
+    by_path = {get_source(s).path.removeprefix("fingertips/"): s for s in fingertips_source_ids()}
+    assert set(by_path) == set(mirror_catalogue["file"])
+    for _, row in mirror_catalogue.iterrows():
+        sid = by_path[row["file"]]
+        df = read_indicator_source(sid)
+        if sid.startswith("fingertips_api_"):
+            continue  # API exports repeat areas under each parent; checked below
+        for code, col in ((LEICESTER, "rows_leicester_E06000016"), (LEICS, "rows_leicestershire_E10000018"),
+                          (RUTLAND, "rows_rutland_E06000017"), (ENGLAND, "rows_england_E92000001")):
+            assert (df["area_code"] == code).sum() == row[col], (sid, code)
+
+
+def test_every_period_normalised(ind):
+    assert ind["period"].notna().all() and ind["period_start"].notna().all()
+    assert (ind["period_end"] > ind["period_start"]).all()
+
+
+def test_leicestershire_filled_only_where_missing_and_values_agree(ind):
+    from jsna.load.fingertips import LEICESTERSHIRE_FILL
+
+    for target, (ons_id, sex_map) in LEICESTERSHIRE_FILL.items():
+        county = ind[(ind["source_id"] == target) & (ind["area_code"] == LEICS)]
+        assert len(county) > 0, target
+        assert county["note"].str.contains(ons_id).all()
+        # The same indicator: Leicester's values agree between the Trafford file and the ONS file
+        for sex, name in sex_map.items():
+            a = ind[(ind["source_id"] == target) & (ind["area_code"] == LEICESTER) & (ind["sex"] == sex)]
+            b = ind[(ind["source_id"] == ons_id) & (ind["area_code"] == LEICESTER)
+                    & (ind["indicator_name"] == name)]
+            j = a.set_index("period")["value"].to_frame("t").join(b.set_index("period")["value"].rename("o"),
+                                                                 how="inner").dropna()
+            assert len(j) >= 3, target
+            assert (j["t"] - j["o"]).abs().max() <= 0.15, target  # Trafford rounds to 1 dp
+
+
+def test_byars_reproduces_published_campylobacter_limits(ind):
+    """jsna.stats rate limits from count/denominator match the published Fingertips 95% limits."""
+    from jsna.equity import add_limits
+
+    rows = ind[(ind["source_id"] == "fingertips_api_93356") & ind["count"].ge(10) & ind["lower_ci95"].notna()]
+    assert len(rows) > 500
+    got = add_limits(rows.reset_index(drop=True), "byars")
+    assert (got["lower95"] - got["lower_ci95"]).abs().max() < 0.01
+    assert (got["upper95"] - got["upper_ci95"]).abs().max() < 0.01
+
+
+def test_dashboard_for_all_places(ind):
+    from jsna.equity import dashboard, load_metrics
+
+    metrics = load_metrics()
+    d = dashboard(ind, metrics, [LEICESTER, LEICS, RUTLAND])
+    assert len(d) == 3 * len(metrics)
+    for code in (LEICESTER, LEICS, RUTLAND):
+        assert d.loc[d["area_code"] == code, "value"].notna().sum() >= 15, code
+    # Published figure (ONS Explore local statistics): Leicestershire cancers diagnosed at stage 1-2,
+    # 2022 = 55.91883%, 95% CI 54.02525-57.79534; England 2022 = 56.75578% -> similar.
+    c = d[(d["metric_id"] == "cancer_early_stage") & (d["area_code"] == LEICS)].iloc[0]
+    assert (c["period"], round(c["value"], 5), c["sig95"]) == ("2022", 55.91883, "similar")
+
+
+def test_core20_against_plain_pandas_recomputation():
+    """Core20 shares from jsna.core20 equal a direct recomputation from File 6 and File 2 deciles."""
+    from jsna.core20 import core20_lsoas, core20_population, england_core20_from_sources
+    from jsna.places import load_place
+
+    f6 = pd.read_csv(get_source("imd2019_population_file6").raw_path(), encoding="utf-8-sig")
+    f2 = pd.read_csv(get_source("imd2019_domains_file2").raw_path(), encoding="utf-8-sig")
+    dec_col = "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"
+    pop_col = "Total population: mid 2015 (excluding prisoners)"
+    both = f6.merge(f2[["LSOA code (2011)", dec_col]], on="LSOA code (2011)")
+    both["core"] = both[dec_col] <= 2
+    # England total population published in the IoD2019 (File 6): 54,728,204
+    assert both[pop_col].sum() == 54_728_204
+    eng = england_core20_from_sources()
+    assert eng["pop_core20"] == both.loc[both["core"], pop_col].sum()
+    assert eng["share_core20"] == pytest.approx(100 * both.loc[both["core"], pop_col].sum() / 54_728_204)
+
+    place = load_place("llr")
+    pop = core20_population(core20_lsoas(place), total_name=place.name).set_index("area_code")
+    county = [f"E0700013{i}" for i in range(5)] + ["E07000135"]
+    groups = {LEICESTER: [LEICESTER], RUTLAND: [RUTLAND], LEICS: county + ["E07000129"]}
+    for code, lads in groups.items():
+        sub = both[both["Local Authority District code (2019)"].isin(lads)]
+        assert pop.loc[code, "pop_total"] == sub[pop_col].sum()
+        assert pop.loc[code, "pop_core20"] == sub.loc[sub["core"], pop_col].sum()
+        assert pop.loc[code, "share_core20"] == pytest.approx(
+            100 * sub.loc[sub["core"], pop_col].sum() / sub[pop_col].sum())
+    # LSOA counts published in ../imd2019/SOURCES.md: Leicester 192, Leicestershire 396, Rutland 23
+    assert (pop.loc[LEICESTER, "lsoas"], pop.loc[LEICS, "lsoas"], pop.loc[RUTLAND, "lsoas"]) == (192, 396, 23)
