@@ -1,0 +1,252 @@
+"""Covid-19 figures. Each builder returns (figure, alt text, text description) computed from the
+same data, so the description cannot drift from the chart."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from jsna.charts import palette  # noqa: E402
+from jsna.covid import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
+from jsna.narrative import fmt_number, fmt_pct, join_names  # noqa: E402
+
+Chart = tuple[plt.Figure, str, list[str]]
+QUINTILE_LABELS = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
+
+
+def _date(d: pd.Timestamp) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _shade_waves(ax, lo: pd.Timestamp, hi: pd.Timestamp) -> None:
+    for i, (name, start, end) in enumerate(WAVES):
+        s, e = max(pd.Timestamp(start), lo), min(pd.Timestamp(end), hi)
+        if s >= e:
+            continue
+        if i % 2 == 0:
+            ax.axvspan(s, e, color="#f0f0f0", zorder=0)
+        ax.text(s + (e - s) / 2, 0.98, name, transform=ax.get_xaxis_transform(), ha="center",
+                va="top", fontsize=8, color="#444444")
+
+
+def waves_chart(place: pd.DataFrame, districts: pd.DataFrame, england: pd.DataFrame, place_name: str,
+                show_lockdown: bool = True) -> Chart:
+    """7-day case rate per 100,000 over time: Place (black), its districts (thin), England (dashed).
+
+    Frames have date, area_name and rate_7d; ``districts`` may be empty (a unitary Place).
+    """
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    lo = min(f["date"].min() for f in (place, england) if not f.empty)
+    hi = max(f["date"].max() for f in (place, england) if not f.empty)
+    _shade_waves(ax, lo, hi)
+    first = True
+    for _name, g in (districts.groupby("area_name", sort=True) if not districts.empty else []):
+        ax.plot(g["date"], g["rate_7d"], color=palette.OKABE_ITO["sky_blue"], lw=0.7, alpha=0.9,
+                label="Each district" if first else None)
+        first = False
+    ax.plot(england["date"], england["rate_7d"], color=palette.COMPARATOR, lw=1.6, ls="--", label="England")
+    ax.plot(place["date"], place["rate_7d"], color=palette.PLACE, lw=1.6, label=place_name)
+    if hi > FREE_TESTING_ENDED:
+        ax.axvspan(FREE_TESTING_ENDED, hi, facecolor="none", hatch="///", edgecolor="#bbbbbb", lw=0, zorder=0)
+        ax.text(FREE_TESTING_ENDED, 0.88, " free testing ended:\n not comparable", transform=ax.get_xaxis_transform(),
+                fontsize=8, va="top", color="#444444")
+    if show_lockdown:
+        ax.axvline(LEICESTER_LOCKDOWN, color=palette.OKABE_ITO["vermillion"], lw=1, ls=":")
+        ax.text(LEICESTER_LOCKDOWN, 0.62, " Leicester local\n lockdown 29 Jun 2020", transform=ax.get_xaxis_transform(),
+                fontsize=8, va="top", color=palette.OKABE_ITO["vermillion"])
+    ax.set_ylabel("New cases in 7 days per 100,000")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.2, 0.92), frameon=False, fontsize=9)
+    pk = place.loc[place["rate_7d"].idxmax()]
+    ek = england.loc[england["rate_7d"].idxmax()]
+    ax.set_title(f"{place_name}: Covid-19 cases peaked at {fmt_number(pk['rate_7d'])} per 100,000 in 7 days "
+                 f"({pk['date']:%b %Y})", loc="left", fontsize=11)
+    fig.tight_layout()
+    alt = (f"Line chart of 7-day Covid-19 case rates per 100,000 for {place_name}"
+           f"{' and its districts' if not districts.empty else ''} against England, "
+           f"{_date(lo)} to {_date(hi)}.")
+    desc = [f"The highest 7-day rate in {place_name} was {fmt_number(pk['rate_7d'])} per 100,000 in the week to "
+            f"{_date(pk['date'])}; England's highest was {fmt_number(ek['rate_7d'])} in the week to {_date(ek['date'])}."]
+    for name, start, end in WAVES:
+        p = place[(place["date"] >= start) & (place["date"] <= end)].dropna(subset=["rate_7d"])
+        e = england[(england["date"] >= start) & (england["date"] <= end)].dropna(subset=["rate_7d"])
+        if p.empty or e.empty:
+            continue
+        pi, ei = p["rate_7d"].idxmax(), e["rate_7d"].idxmax()
+        desc.append(f"{name} ({_date(pd.Timestamp(start))} to {_date(pd.Timestamp(end))}): {place_name} peaked at "
+                    f"{fmt_number(p.at[pi, 'rate_7d'])} ({_date(p.at[pi, 'date'])}), England at "
+                    f"{fmt_number(e.at[ei, 'rate_7d'])} ({_date(e.at[ei, 'date'])}).")
+    if show_lockdown:
+        on = place[place["date"] == LEICESTER_LOCKDOWN]
+        eng = england[england["date"] == LEICESTER_LOCKDOWN]
+        if not on.empty and not eng.empty:
+            desc.append(f"On 29 June 2020, when Leicester's local lockdown began, the 7-day rate was "
+                        f"{fmt_number(on['rate_7d'].iloc[0], 1)} per 100,000 in {place_name} against "
+                        f"{fmt_number(eng['rate_7d'].iloc[0], 1)} in England.")
+    if not districts.empty and districts["rate_7d"].notna().any():
+        top = districts.loc[districts["rate_7d"].idxmax()]
+        desc.append(f"Among the districts, the highest 7-day rate was {fmt_number(top['rate_7d'])} in "
+                    f"{top['area_name']} ({_date(top['date'])}).")
+    return fig, alt, desc
+
+
+def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) -> Chart:
+    """7-day deaths within 28 days of a positive test per 100,000: Place vs England (to June 2021)."""
+    fig, ax = plt.subplots(figsize=(10, 4))
+    lo, hi = place["date"].min(), place["date"].max()
+    eng = england[(england["date"] >= lo) & (england["date"] <= hi)]
+    _shade_waves(ax, lo, hi)
+    ax.plot(eng["date"], eng["rate_7d"], color=palette.COMPARATOR, lw=1.6, ls="--", label="England")
+    ax.plot(place["date"], place["rate_7d"], color=palette.PLACE, lw=1.6, label=place_name)
+    ax.set_ylabel("Deaths in 7 days per 100,000")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, 0.9), frameon=False, fontsize=9)
+    pk = place.loc[place["rate_7d"].idxmax()]
+    ek = eng.loc[eng["rate_7d"].idxmax()]
+    ax.set_title(f"{place_name}: deaths within 28 days of a positive test peaked in {pk['date']:%B %Y}",
+                 loc="left", fontsize=11)
+    fig.tight_layout()
+    alt = (f"Line chart of 7-day deaths within 28 days of a positive Covid-19 test per 100,000, {place_name} "
+           f"against England, {_date(lo)} to {_date(hi)}.")
+    desc = [f"{place_name}'s highest 7-day death rate was {fmt_number(pk['rate_7d'], 1)} per 100,000 in the week "
+            f"to {_date(pk['date'])}; England's highest in the same period was {fmt_number(ek['rate_7d'], 1)} "
+            f"({_date(ek['date'])}).",
+            f"The local series ends on {_date(hi)}: no later local deaths data are available in this release."]
+    return fig, alt, desc
+
+
+def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: int = 0) -> Chart:
+    """Bar chart of a value with 95% limits by local deprivation quintile (1 = most deprived, darkest)."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    q = by_q.sort_values("quintile")
+    x = np.arange(len(q))
+    colours = [palette.QUINTILE_COLOURS[int(i) - 1] for i in q["quintile"]]
+    ax.bar(x, q["value"], color=colours, edgecolor="#333333", lw=0.5)
+    err = np.vstack([q["value"] - q["lowercl"], q["uppercl"] - q["value"]])
+    ax.errorbar(x, q["value"], yerr=err, fmt="none", ecolor="#333333", capsize=4, lw=1)
+    ax.set_xticks(x, [QUINTILE_LABELS[int(i)] for i in q["quintile"]])
+    ax.set_xlabel("Local deprivation quintile (IMD 2019 score of the MSOA)")
+    ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.tight_layout()
+    alt = f"Bar chart of {what} by local deprivation quintile with 95% confidence intervals."
+    desc = [f"Quintile {QUINTILE_LABELS[int(r.quintile)]}: {fmt_number(r.value, dp)} "
+            f"(95% CI {fmt_number(r.lowercl, dp)} to {fmt_number(r.uppercl, dp)})." for r in q.itertuples()]
+    return fig, alt, desc
+
+
+def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Chart:
+    """All English LTLAs: cumulative death rate against IMD 2019 score, the Place's districts labelled."""
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    base = df[~df["highlight"]]
+    hi = df[df["highlight"]]
+    ax.scatter(base["imd_score"], base["death_rate"], s=14, color="#bbbbbb", edgecolor="none",
+               label="Other English districts")
+    ax.scatter(hi["imd_score"], hi["death_rate"], s=40, color=palette.OKABE_ITO["vermillion"], marker="D",
+               edgecolor="black", lw=0.5, label=f"{place_name} district(s)")
+    for r in hi.itertuples():
+        ax.annotate(names.get(r.lad19cd, r.lad19cd), (r.imd_score, r.death_rate), xytext=(4, 3),
+                    textcoords="offset points", fontsize=8)
+    ok = df.dropna(subset=["imd_score", "death_rate"])
+    slope, intercept = np.polyfit(ok["imd_score"], ok["death_rate"], 1)
+    xs = np.linspace(ok["imd_score"].min(), ok["imd_score"].max(), 50)
+    ax.plot(xs, intercept + slope * xs, color=palette.PLACE, lw=1, ls="--", label="Straight-line fit, England")
+    r = float(np.corrcoef(ok["imd_score"], ok["death_rate"])[0, 1])
+    ax.set_xlabel("IMD 2019 average score (higher = more deprived)")
+    ax.set_ylabel("Cumulative deaths per 100,000 (to mid-Feb 2021)")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.set_title("More deprived districts had higher Covid-19 death rates" if slope > 0 else
+                 "Covid-19 death rates and deprivation across English districts", loc="left", fontsize=11)
+    fig.tight_layout()
+    alt = (f"Scatter plot of {len(ok)} English districts' cumulative Covid-19 death rate against IMD 2019 score, "
+           f"with {place_name}'s district(s) highlighted.")
+    desc = [f"Across {len(ok)} English lower-tier authorities the correlation between IMD score and cumulative "
+            f"death rate is {r:.2f}; the fitted line rises by {slope:.1f} deaths per 100,000 for each point of "
+            "IMD score."]
+    if not hi.empty:
+        parts = [f"{names.get(x.lad19cd, x.lad19cd)} {fmt_number(x.death_rate, 1)} (IMD score {x.imd_score:.1f})"
+                 for x in hi.sort_values("death_rate", ascending=False).itertuples()]
+        desc.append(f"{place_name}'s districts: {join_names(parts)}. The England median district rate is "
+                    f"{fmt_number(ok['death_rate'].median(), 1)}.")
+    return fig, alt, desc
+
+
+def uptake_chart(by_q: pd.DataFrame, title: str) -> Chart:
+    """Uptake (%) with Wilson 95% limits by age group and local quintile; one panel per dose."""
+    doses = sorted(by_q["dose"].unique())
+    groups = [g for g in ("16-49", "50-64", "65+", "16+") if g in set(by_q["age_group"])]
+    fig, axes = plt.subplots(1, len(doses), figsize=(5 * len(doses), 4.2), sharey=True, squeeze=False)
+    width = 0.16
+    desc = []
+    for ax, dose in zip(axes[0], doses, strict=True):
+        d = by_q[by_q["dose"] == dose]
+        for qi in range(1, 6):
+            sub = d[d["quintile"] == qi].set_index("age_group").reindex(groups)
+            x = np.arange(len(groups)) + (qi - 3) * width
+            ax.bar(x, sub["value"], width, color=palette.QUINTILE_COLOURS[qi - 1], edgecolor="#333333", lw=0.4,
+                   label=QUINTILE_LABELS[qi] if dose == doses[0] else None)
+            err = np.vstack([sub["value"] - sub["lowercl"], sub["uppercl"] - sub["value"]])
+            ax.errorbar(x, sub["value"], yerr=err, fmt="none", ecolor="#333333", capsize=2, lw=0.8)
+        ax.set_xticks(np.arange(len(groups)), groups)
+        ax.set_xlabel("Age group")
+        ax.set_ylim(0, 100)
+        ax.set_title(f"{'First' if dose == 1 else 'Second'} dose", fontsize=10)
+        ax.spines[["top", "right"]].set_visible(False)
+        for g in groups:
+            s = d[d["age_group"] == g].set_index("quintile")
+            if {1, 5} <= set(s.index):
+                desc.append(f"{'First' if dose == 1 else 'Second'} dose, ages {g}: {fmt_pct(s.at[1, 'value'])} in "
+                            f"the most deprived quintile against {fmt_pct(s.at[5, 'value'])} in the least deprived.")
+    axes[0][0].set_ylabel("% of NIMS population vaccinated")
+    fig.legend(title="Local deprivation quintile", loc="lower center", ncol=5, frameon=False, fontsize=8,
+               bbox_to_anchor=(0.5, -0.08))
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.tight_layout()
+    alt = ("Grouped bar chart of first and second dose Covid-19 vaccine uptake by age group and local "
+           "deprivation quintile, with 95% confidence intervals.")
+    return fig, alt, desc
+
+
+def rate_bands(values: pd.Series, n: int = 5, dp: int = 0) -> tuple[pd.Series, list[str]]:
+    """Cut values into n bands at quantiles; band 1 = highest values. Returns (band, labels)."""
+    v = values.astype("float64")
+    edges = np.unique(np.nanquantile(v, np.linspace(0, 1, n + 1)))
+    k = len(edges) - 1
+    idx = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, k - 1)
+    band = pd.Series(np.where(v.isna(), np.nan, k - idx), index=values.index)
+    labels = [f"{fmt_number(edges[k - b], dp)} to {fmt_number(edges[k - b + 1], dp)}" for b in range(1, k + 1)]
+    return band, labels
+
+
+def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outlines=(), dp: int = 0) -> Chart:
+    """Static MSOA choropleth of a rate in 5 quantile bands (darkest = highest) via jsna.maps."""
+    from jsna import maps
+
+    band, labels = rate_bands(gdf[column], dp=dp)
+    g = gdf.assign(_band=band)
+    k = len(labels)
+    scheme = maps.CategoryScheme(tuple(float(i) for i in range(1, k + 1)), tuple(palette.deprivation_colours(k)),
+                                 tuple(f"{lab} ({'highest' if i == 0 else 'lowest' if i == k - 1 else 'band'})"
+                                       if i in (0, k - 1) else lab for i, lab in enumerate(labels)),
+                                 legend_title)
+    fig = maps.static_map(g, "_band", scheme, outlines=outlines, title=title, figsize=(8, 7))
+    top = gdf.nlargest(3, column)
+    name_col = "msoa11nm" if "msoa11nm" in gdf.columns else "msoa11cd"
+    alt = f"Map of {len(gdf)} neighbourhoods (MSOAs) shaded by {what}."
+    desc = [f"Highest: {join_names([f'{r[name_col]} ({fmt_number(r[column], dp)})' for _, r in top.iterrows()])}.",
+            f"Bands: {'; '.join(labels)}. {int(gdf[column].isna().sum())} MSOA(s) without data are grey."]
+    return fig, alt, desc
