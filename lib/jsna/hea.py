@@ -1,0 +1,690 @@
+"""Health Equity Audit (HEA): read and validate a service's counts, then measure who is served.
+
+Input schema
+============
+A service supplies one CSV file (UTF-8, comma-separated, one header row; lines starting with
+``#`` *before* the header are comments). Each row counts the people **eligible** for the service
+and the people **served** in one cell of a breakdown. Column names are case-insensitive.
+
+==============  ========  ===================================================================
+column          required  meaning and allowed values
+==============  ========  ===================================================================
+eligible        yes       whole number >= 0: people eligible (the denominator)
+served          yes       whole number, 0 <= served <= eligible: people who received the service
+practice_code   one of    GP practice code: 3-10 letters/digits (ODS code such as ``C82001``;
+                (*)       synthetic files use ``SYN001``...)
+lsoa11cd        one of    residence LSOA (2011 boundaries, as IMD 2019): an English code ``E01......``
+                (*)       that exists in the ONS lookup
+msoa11cd        one of    residence MSOA (2011): an English code ``E02......`` in the ONS lookup
+                (*)
+practice_name   no        display name for the practice
+ethnicity       no        one of ETHNIC_GROUPS or UNKNOWN_ETHNICITY (see below); a blank cell is
+                          read as ``Unknown``
+age_band        no        ``18-39``-style band, ``65+``, or ``Unknown``
+==============  ========  ===================================================================
+
+(*) at least one of ``practice_code``, ``lsoa11cd`` and ``msoa11cd``; give ``lsoa11cd`` *or*
+``msoa11cd``, not both. One row per combination of the breakdown columns present (duplicates are
+errors). Other columns are ignored and listed as a warning.
+
+Ethnic groups (ONS 2021 high-level categories): ``Asian or Asian British``; ``Black, Black
+British, Caribbean or African``; ``Mixed or Multiple ethnic groups``; ``White``; ``Other ethnic
+group``. Not recorded: ``Not stated`` (asked, declined) or ``Unknown`` (not recorded). Short
+forms ``Asian``, ``Black``, ``Mixed``, ``Other`` and ``Not known`` are accepted.
+
+Validation
+==========
+:func:`check_hea` returns the clean data and a table of every problem (line number in the file,
+column, value, problem); :func:`read_hea` raises :class:`HEAValidationError` carrying that table.
+Each analysis function takes the validated frame and returns a tidy table with the stats module's
+columns (``value``, ``lowercl``, ``uppercl``...).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+REQUIRED_COLUMNS = ("eligible", "served")
+GEOGRAPHY_COLUMNS = ("practice_code", "lsoa11cd", "msoa11cd")
+OPTIONAL_COLUMNS = ("practice_name", "ethnicity", "age_band")
+ALL_COLUMNS = REQUIRED_COLUMNS + GEOGRAPHY_COLUMNS + OPTIONAL_COLUMNS
+KEY_ORDER = ("practice_code", "lsoa11cd", "msoa11cd", "ethnicity", "age_band")
+
+ETHNIC_GROUPS = (
+    "Asian or Asian British",
+    "Black, Black British, Caribbean or African",
+    "Mixed or Multiple ethnic groups",
+    "White",
+    "Other ethnic group",
+)
+UNKNOWN_ETHNICITY = ("Not stated", "Unknown")
+_ETHNICITY_ALIASES = {
+    "asian": ETHNIC_GROUPS[0],
+    "black": ETHNIC_GROUPS[1],
+    "mixed": ETHNIC_GROUPS[2],
+    "other": ETHNIC_GROUPS[4],
+    "not known": "Unknown",
+    "": "Unknown",
+}
+_ETHNICITY_LOOKUP = {v.lower(): v for v in ETHNIC_GROUPS + UNKNOWN_ETHNICITY} | _ETHNICITY_ALIASES
+
+PRACTICE_RE = re.compile(r"^[A-Z0-9]{3,10}$")
+LSOA_RE = re.compile(r"^E01\d{6}$")
+MSOA_RE = re.compile(r"^E02\d{6}$")
+AGE_BAND_RE = re.compile(r"^(\d{1,3})\s*(?:-|to)\s*(\d{1,3})$|^(\d{1,3})\s*\+$")
+
+ERROR_COLUMNS = ["line", "column", "value", "problem"]
+MAX_ERRORS_IN_MESSAGE = 15
+
+
+class HEAValidationError(ValueError):
+    """The service file failed validation. ``errors`` lists each problem with its line number."""
+
+    def __init__(self, source: str, errors: pd.DataFrame):
+        self.source = source
+        self.errors = errors
+        super().__init__(format_errors(source, errors))
+
+
+@dataclass
+class HEAData:
+    """A validated HEA input: tidy rows plus what breakdowns the file offers."""
+
+    data: pd.DataFrame
+    source: str
+    geography: str | None  # "lsoa", "msoa" or None (practice only)
+    has_practice: bool
+    has_ethnicity: bool
+    has_age: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def key_columns(self) -> list[str]:
+        return [c for c in KEY_ORDER if c in self.data.columns]
+
+    @property
+    def area_column(self) -> str | None:
+        return {"lsoa": "lsoa11cd", "msoa": "msoa11cd"}.get(self.geography or "")
+
+
+def format_errors(source: str, errors: pd.DataFrame, limit: int = MAX_ERRORS_IN_MESSAGE) -> str:
+    """A readable multi-line message: how many problems, then one line each (up to `limit`)."""
+    n = len(errors)
+    lines = [f"{source}: {n} problem{'s' if n != 1 else ''} found; fix the file and run again."]
+    for rec in errors.head(limit).itertuples(index=False):
+        where = f"line {rec.line}" if pd.notna(rec.line) else "file"
+        col = f", column {rec.column!r}" if rec.column else ""
+        val = f", value {rec.value!r}" if rec.value not in (None, "") else ""
+        lines.append(f"  {where}{col}{val}: {rec.problem}")
+    if n > limit:
+        lines.append(f"  ... and {n - limit} more (see the .errors table)")
+    return "\n".join(lines)
+
+
+def _read_text(source: str | Path) -> tuple[str | None, str, str]:
+    """(text or None, source name, problem) for a file path."""
+    path = Path(source)
+    if not path.is_file():
+        return None, str(path), (f"file not found: {path}. Pass the path of the service's CSV as "
+                                 "`input_csv` (or None to use the synthetic example)")
+    try:
+        return path.read_text(encoding="utf-8-sig"), str(path), ""
+    except UnicodeDecodeError as exc:
+        return None, str(path), (f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                 "save it as 'CSV UTF-8' and try again")
+
+
+def _errors(rows: list[tuple[Any, str, Any, str]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=ERROR_COLUMNS)
+    df["line"] = df["line"].astype("Int64")
+    df["value"] = df["value"].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
+                                  else str(v))
+    return df
+
+
+def _parse_frame(text: str) -> tuple[pd.DataFrame, int]:
+    """Parse CSV text; return the frame (all strings) and the file line number of the header."""
+    lines = text.splitlines()
+    skip = 0
+    while skip < len(lines) and (lines[skip].lstrip().startswith("#") or not lines[skip].strip()):
+        skip += 1
+    df = pd.read_csv(io.StringIO(text), skiprows=skip, dtype=str, keep_default_na=False,
+                     skip_blank_lines=False)
+    return df, skip + 1
+
+
+def _whole_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse counts; return (numbers as float, reason per row or '' when fine)."""
+    text = s.astype("string").fillna("").str.replace(",", "", regex=False).str.strip()
+    num = pd.to_numeric(text, errors="coerce")
+    reason = pd.Series("", index=s.index, dtype=object)
+    reason[text == ""] = "missing count: write 0 if there were none"
+    reason[(text != "") & num.isna()] = "not a number"
+    frac = num.notna() & (num != np.round(num))
+    reason[frac] = "not a whole number"
+    reason[num.notna() & ~frac & (num < 0)] = "negative count"
+    return num, reason
+
+
+def _normalise_age(v: str) -> str | None:
+    v = v.strip()
+    if v.lower() in ("unknown", "not known", ""):
+        return "Unknown"
+    m = AGE_BAND_RE.match(v)
+    if not m:
+        return None
+    if m.group(3) is not None:
+        return f"{int(m.group(3))}+"
+    lo, hi = int(m.group(1)), int(m.group(2))
+    return f"{lo}-{hi}" if lo <= hi else None
+
+
+def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = None,
+              msoa_codes: set[str] | None = None, name: str | None = None
+              ) -> tuple[HEAData | None, pd.DataFrame]:
+    """Validate a service file (path, or a frame of strings as read from one).
+
+    lsoa_codes / msoa_codes: the valid English codes (e.g. the ``lsoa11cd``/``msoa11cd`` columns
+    of ``jsna.load.geography.lsoa_lookup()``); when None the codes are checked only for their
+    format. Returns (HEAData or None, errors table with columns
+    line, column, value, problem). HEAData is None whenever the errors table is not empty.
+    """
+    if isinstance(source, pd.DataFrame):
+        raw, header_line, src = source.astype("string").fillna("").astype(object), 1, name or "<data>"
+    else:
+        text, src, problem = _read_text(source)
+        src = name or src
+        if text is None:
+            return None, _errors([(None, "", "", problem)])
+        try:
+            raw, header_line = _parse_frame(text)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            return None, _errors([(None, "", "", f"not a readable CSV file ({exc})")])
+    errs: list[tuple[Any, str, Any, str]] = []
+    raw = raw.copy()
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    cols = list(raw.columns)
+    dup_cols = sorted({c for c in cols if cols.count(c) > 1})
+    for c in dup_cols:
+        errs.append((header_line, c, "", "column appears more than once in the header"))
+    for c in REQUIRED_COLUMNS:
+        if c not in cols:
+            errs.append((header_line, c, "", f"required column missing (header has: {', '.join(cols)})"))
+    present_geo = [c for c in GEOGRAPHY_COLUMNS if c in cols]
+    if not present_geo:
+        errs.append((header_line, "", "", "no breakdown column: give at least one of "
+                     + ", ".join(GEOGRAPHY_COLUMNS)))
+    if "lsoa11cd" in cols and "msoa11cd" in cols:
+        errs.append((header_line, "msoa11cd", "", "give lsoa11cd or msoa11cd, not both"))
+    warnings = []
+    extra = [c for c in cols if c not in ALL_COLUMNS]
+    if extra:
+        warnings.append(f"column(s) ignored (not in the HEA schema): {', '.join(extra)}")
+    if errs:
+        return None, _errors(errs)
+
+    raw = raw[[c for c in ALL_COLUMNS if c in cols]]
+    for c in raw.columns:
+        raw[c] = raw[c].astype(str).str.strip()
+    lines = pd.Series(np.arange(len(raw)) + header_line + 1, index=raw.index)
+    blank = (raw == "").all(axis=1)
+    raw, lines = raw[~blank], lines[~blank]
+    if raw.empty:
+        return None, _errors([(None, "", "", "the file has a header but no data rows")])
+
+    out = pd.DataFrame(index=raw.index)
+
+    def flag(mask: pd.Series, column: str, problem: str | pd.Series) -> None:
+        for i in raw.index[mask]:
+            p = problem if isinstance(problem, str) else problem[i]
+            errs.append((int(lines[i]), column, raw.at[i, column], p))
+
+    nums, ok = {}, pd.Series(True, index=raw.index)
+    for c in REQUIRED_COLUMNS:
+        num, reason = _whole_numbers(raw[c])
+        flag(reason != "", c, reason)
+        nums[c], ok = num, ok & (reason == "")
+    over = ok & (nums["served"] > nums["eligible"]).fillna(False)
+    for i in raw.index[over]:
+        errs.append((int(lines[i]), "served", raw.at[i, "served"],
+                     f"served ({raw.at[i, 'served']}) is more than eligible ({raw.at[i, 'eligible']})"))
+    for c in REQUIRED_COLUMNS:
+        out[c] = nums[c].round().astype("Int64")
+
+    if "practice_code" in raw:
+        code = raw["practice_code"].str.upper()
+        flag(code == "", "practice_code", "missing practice code")
+        flag((code != "") & ~code.str.match(PRACTICE_RE), "practice_code",
+             "not a practice code (3-10 letters or digits, e.g. C82001)")
+        out["practice_code"] = code
+        if "practice_name" in raw:
+            names = raw["practice_name"].where(raw["practice_name"] != "", code)
+            first = names.groupby(code).transform("first")
+            if (first != names).any():
+                warnings.append("some practice codes have more than one practice_name; the first "
+                                "name given for each code is used")
+            out["practice_name"] = first
+    for c, pattern, kind, valid in (("lsoa11cd", LSOA_RE, "LSOA", lsoa_codes),
+                                     ("msoa11cd", MSOA_RE, "MSOA", msoa_codes)):
+        if c not in raw:
+            continue
+        code = raw[c].str.upper()
+        flag(code == "", c, f"missing {kind} code")
+        bad_form = (code != "") & ~code.str.match(pattern)
+        flag(bad_form, c, f"not an English {kind} 2011 code (expected {pattern.pattern[1:4]} "
+             "followed by 6 digits)")
+        if valid is not None:
+            flag((code != "") & ~bad_form & ~code.isin(valid), c,
+                 f"unknown {kind} 2011 code: not in the ONS England lookup (check it is a 2011 "
+                 f"code, not 2021)")
+        out[c] = code
+    if "ethnicity" in raw:
+        eth = raw["ethnicity"].str.lower().map(_ETHNICITY_LOOKUP)
+        flag(eth.isna(), "ethnicity", "unknown ethnic group; use one of: "
+             + "; ".join(ETHNIC_GROUPS + UNKNOWN_ETHNICITY))
+        out["ethnicity"] = eth
+    if "age_band" in raw:
+        age = raw["age_band"].map(_normalise_age)
+        flag(age.isna(), "age_band", "not an age band such as 18-39, 65+ or Unknown")
+        out["age_band"] = age
+
+    keys = [c for c in KEY_ORDER if c in out.columns]
+    dup = out.duplicated(subset=keys, keep=False) & out[keys].notna().all(axis=1)
+    if dup.any():
+        first_line = {}
+        for i in out.index[dup]:
+            k = tuple(out.loc[i, keys])
+            if k in first_line:
+                errs.append((int(lines[i]), ", ".join(keys), " / ".join(map(str, k)),
+                             f"duplicate of line {first_line[k]} (one row per "
+                             f"{', '.join(keys)}): add the counts together"))
+            else:
+                first_line[k] = int(lines[i])
+    if errs:
+        e = _errors(errs).sort_values(["line", "column"], kind="stable").reset_index(drop=True)
+        return None, e
+    out.insert(0, "line", lines.astype(int))
+    geography = "lsoa" if "lsoa11cd" in out else "msoa" if "msoa11cd" in out else None
+    data = HEAData(data=out.reset_index(drop=True), source=src, geography=geography,
+                   has_practice="practice_code" in out, has_ethnicity="ethnicity" in out,
+                   has_age="age_band" in out, warnings=warnings)
+    return data, _errors([])
+
+
+def read_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = None,
+             msoa_codes: set[str] | None = None, name: str | None = None) -> HEAData:
+    """Validate a service file and return it; raise :class:`HEAValidationError` listing every problem."""
+    data, errors = check_hea(source, lsoa_codes, msoa_codes, name)
+    if data is None:
+        raise HEAValidationError(name or str(source) if not isinstance(source, pd.DataFrame)
+                                 else name or "<data>", errors)
+    return data
+
+
+# ------------------------------------------------------------------------------------ place
+def filter_to_place(hea: HEAData, area_codes: set[str] | None) -> tuple[HEAData, dict[str, int]]:
+    """Keep rows whose residence area (LSOA or MSOA) is one of ``area_codes``.
+
+    Files without a residence column (practice only) cannot be filtered: every row is kept.
+    Returns the filtered data and counts of what was left out (rows, eligible, served).
+    """
+    col = hea.area_column
+    if col is None or area_codes is None:
+        return hea, {"rows": 0, "eligible": 0, "served": 0}
+    keep = hea.data[col].isin(area_codes)
+    out = hea.data[~keep]
+    dropped = {"rows": int(len(out)), "eligible": int(out["eligible"].sum()),
+               "served": int(out["served"].sum())}
+    kept = HEAData(data=hea.data[keep].reset_index(drop=True), source=hea.source,
+                   geography=hea.geography, has_practice=hea.has_practice,
+                   has_ethnicity=hea.has_ethnicity, has_age=hea.has_age,
+                   warnings=list(hea.warnings))
+    return kept, dropped
+
+
+# ------------------------------------------------------------------------------ deprivation
+def area_deprivation(imd: pd.DataFrame, place_codes: set[str], geography: str = "lsoa",
+                     lookup: pd.DataFrame | None = None) -> pd.DataFrame:
+    """IMD 2019 score and quintiles for each residence area of the Place.
+
+    imd: England LSOA IMD (``lsoa11cd, imd_score, imd_decile, pop_total``, as from
+    ``jsna.load.imd.imd2019_lsoa``). For ``geography="msoa"`` also pass the England LSOA->MSOA
+    ``lookup``; an MSOA's score is the population-weighted mean of its LSOAs' scores (the MHCLG
+    method for area summaries).
+
+    Returns ``area_code, imd_score, pop_total, national_quintile, local_quintile`` for the
+    Place's areas. National quintiles: LSOAs by IMD 2019 decile (deciles 1-2 = quintile 1, the
+    most deprived 20% of England's LSOAs); MSOAs by population-weighted quintiles of all England
+    MSOAs. Local quintiles: population-weighted quintiles of the Place's own areas
+    (``jsna.stats.quantiles``). Quintile 1 is always the most deprived.
+    """
+    from jsna import stats
+
+    need = ["lsoa11cd", "imd_score", "imd_decile", "pop_total"]
+    missing = [c for c in need if c not in imd.columns]
+    if missing:
+        raise ValueError(f"area_deprivation: imd frame lacks column(s) {missing}; pass "
+                         "jsna.load.imd.imd2019_lsoa()")
+    if geography == "lsoa":
+        areas = imd[need].rename(columns={"lsoa11cd": "area_code"}).copy()
+        areas["national_quintile"] = ((areas["imd_decile"].astype(int) + 1) // 2).astype("Int64")
+        areas = areas.drop(columns="imd_decile")
+    elif geography == "msoa":
+        if lookup is None or not {"lsoa11cd", "msoa11cd"} <= set(lookup.columns):
+            raise ValueError("area_deprivation: geography='msoa' needs the LSOA->MSOA lookup "
+                             "(jsna.load.geography.lsoa_lookup())")
+        j = imd[need].merge(lookup[["lsoa11cd", "msoa11cd"]], on="lsoa11cd", how="inner")
+        j["w"] = j["imd_score"] * j["pop_total"]
+        areas = j.groupby("msoa11cd", as_index=False).agg(w=("w", "sum"),
+                                                          pop_total=("pop_total", "sum"))
+        areas["imd_score"] = areas["w"] / areas["pop_total"]
+        areas = areas.rename(columns={"msoa11cd": "area_code"}).drop(columns="w")
+        areas = stats.quantiles(areas, "imd_score", nquantiles=5, weight_col="pop_total")
+        areas = areas.rename(columns={"quantile": "national_quintile"})
+    else:
+        raise ValueError(f"area_deprivation: geography must be 'lsoa' or 'msoa', not {geography!r}")
+    local = areas[areas["area_code"].isin(place_codes)].copy()
+    if local.empty:
+        raise ValueError("area_deprivation: none of the Place's areas are in the IMD table")
+    local = stats.quantiles(local, "imd_score", nquantiles=5, weight_col="pop_total")
+    local = local.rename(columns={"quantile": "local_quintile"})
+    cols = ["area_code", "imd_score", "pop_total", "national_quintile", "local_quintile"]
+    return local[cols].reset_index(drop=True)
+
+
+def attach_deprivation(hea: HEAData, deprivation: pd.DataFrame) -> pd.DataFrame:
+    """The HEA rows with their area's IMD score and national/local quintiles."""
+    col = hea.area_column
+    if col is None:
+        raise ValueError("attach_deprivation: the file has no lsoa11cd or msoa11cd column, so "
+                         "uptake by deprivation cannot be measured")
+    dep = deprivation.rename(columns={"area_code": col})
+    return hea.data.merge(dep[[col, "imd_score", "national_quintile", "local_quintile"]],
+                          on=col, how="left", validate="many_to_one")
+
+
+# ---------------------------------------------------------------------------------- uptake
+def uptake_by(df: pd.DataFrame, by: str | list[str] | None = None,
+              confidence: float | tuple[float, float] = 0.95,
+              categories: list | None = None) -> pd.DataFrame:
+    """Uptake (served / eligible, %) with Wilson limits for each group of ``by``.
+
+    Output: the ``by`` columns, ``served``, ``eligible``, ``value`` (%), the limits and the stats
+    metadata columns. ``categories`` (one ``by`` column only) lists every group to show in order;
+    groups with nobody eligible get NA and a note.
+    """
+    from jsna import stats
+
+    cols = [by] if isinstance(by, str) else list(by or [])
+    if cols:
+        agg = df.groupby(cols, as_index=False, dropna=False)[["served", "eligible"]].sum()
+    else:
+        agg = pd.DataFrame({"served": [df["served"].sum()], "eligible": [df["eligible"].sum()]})
+    agg["served"] = agg["served"].astype("int64")
+    agg["eligible"] = agg["eligible"].astype("int64")
+    have = agg[agg["eligible"] > 0]
+    if have.empty:
+        res = have.assign(value=pd.Series(dtype=float))
+    else:
+        res = stats.proportion(have, "served", "eligible", group_cols=cols or None,
+                               confidence=confidence, multiplier=100)
+        res = res.rename(columns={"numerator": "served", "denominator": "eligible"})
+        res = res.astype({"served": "int64", "eligible": "int64"})
+    if categories is not None:
+        if len(cols) != 1:
+            raise ValueError("uptake_by: categories needs exactly one `by` column")
+        frame = pd.DataFrame({cols[0]: categories})
+        res = frame.merge(res, on=cols[0], how="left")
+        res["served"] = res["served"].fillna(0).astype("int64")
+        res["eligible"] = res["eligible"].fillna(0).astype("int64")
+        empty = res["eligible"] == 0
+        if empty.any():
+            note = res.get("note", pd.Series(pd.NA, index=res.index)).astype(object)
+            res["note"] = note.where(~empty, "nobody eligible in this group")
+    return res.reset_index(drop=True)
+
+
+def uptake_by_quintile(df: pd.DataFrame, quintile_col: str = "national_quintile",
+                       confidence: float = 0.95) -> pd.DataFrame:
+    """Uptake for quintiles 1 (most deprived) to 5, every quintile shown (NA when empty)."""
+    res = uptake_by(df, quintile_col, confidence=confidence, categories=[1, 2, 3, 4, 5])
+    return res.rename(columns={quintile_col: "quintile"})
+
+
+def uptake_sii(by_quintile: pd.DataFrame, seed: int | None = 2019,
+               repetitions: int = 10000, confidence: float = 0.95,
+               transform: bool = False) -> dict[str, Any]:
+    """Slope and relative index of inequality (SII/RII) of uptake across deprivation quintiles.
+
+    Uses ``jsna.stats.sii`` with value_type 2 (proportion), placing each quintile at the
+    mid-point of its cumulative share of the people eligible; ``transform=True`` fits on the logit scale (PHEindicatormethods' option) instead of
+    the default straight line. The SII is in percentage points: the modelled
+    gap between the least and the most deprived ends of the population (positive = higher uptake
+    in the least deprived). RII = least / most deprived modelled uptake. Returns a dict with
+    ``sii``, ``sii_lowercl``, ``sii_uppercl``, ``rii``, ``rii_lowercl``, ``rii_uppercl``,
+    ``significant`` (SII limits exclude 0) and ``note`` (why values are NA, when they are).
+    """
+    from jsna import stats
+
+    out: dict[str, Any] = {k: np.nan for k in ("sii", "sii_lowercl", "sii_uppercl", "rii",
+                                               "rii_lowercl", "rii_uppercl")}
+    out["significant"], out["note"] = False, ""
+    q = by_quintile.dropna(subset=["value"])
+    if len(q) < 5:
+        out["note"] = (f"SII not calculated: {5 - len(q)} of the 5 quintiles have nobody eligible "
+                       "in this Place")
+        return out
+    if (q["served"] == 0).any() or (q["served"] == q["eligible"]).any():
+        out["note"] = "SII not calculated: uptake is 0% or 100% in a quintile"
+        return out
+    work = pd.DataFrame({
+        "quantile": q["quintile"].astype(int).to_numpy(),
+        "population": q["eligible"].astype(float).to_numpy(),
+        "value": q["value"].to_numpy() / 100,
+        "lowercl": q["lowercl"].to_numpy() / 100,
+        "uppercl": q["uppercl"].to_numpy() / 100,
+    })
+    res = stats.sii(work, "quantile", "population", value_col="value", lower_cl_col="lowercl",
+                    upper_cl_col="uppercl", value_type=2, transform=transform, multiplier=100,
+                    repetitions=repetitions, confidence=confidence, rii=True, seed=seed)
+    row = res.iloc[0]
+    for k in out:
+        if k in ("significant", "note"):
+            continue
+        out[k] = float(row[k]) if k in res.columns and pd.notna(row[k]) else np.nan
+    if "note" in res.columns and pd.notna(row["note"]):
+        out["note"] = str(row["note"])
+    lo, hi = out["sii_lowercl"], out["sii_uppercl"]
+    out["significant"] = bool(pd.notna(lo) and pd.notna(hi) and (lo > 0 or hi < 0))
+    return out
+
+
+# ------------------------------------------------------------------------------- ethnicity
+def uptake_by_ethnicity(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Uptake for each ethnic group present (recorded groups in schema order, then not recorded)."""
+    if "ethnicity" not in df.columns:
+        raise ValueError("uptake_by_ethnicity: the file has no ethnicity column")
+    order = [g for g in ETHNIC_GROUPS + UNKNOWN_ETHNICITY if g in set(df["ethnicity"])]
+    res = uptake_by(df, "ethnicity", confidence=confidence, categories=order)
+    res["recorded"] = ~res["ethnicity"].isin(UNKNOWN_ETHNICITY)
+    return res
+
+
+def ethnicity_completeness(df: pd.DataFrame, by: str | list[str] | None = None,
+                           confidence: float = 0.95) -> pd.DataFrame:
+    """Share (%) of eligible people whose ethnicity is Unknown or Not stated, with Wilson limits.
+
+    The framework's action 6: ethnicity must be recorded for inequalities to be measured.
+    ``by`` gives one row per group (e.g. ``practice_code``); None gives one overall row.
+    Output columns: groups, ``not_recorded``, ``eligible``, ``value`` (%), limits, metadata.
+    """
+    from jsna import stats
+
+    if "ethnicity" not in df.columns:
+        raise ValueError("ethnicity_completeness: the file has no ethnicity column")
+    cols = [by] if isinstance(by, str) else list(by or [])
+    work = df.assign(not_recorded=np.where(df["ethnicity"].isin(UNKNOWN_ETHNICITY),
+                                           df["eligible"], 0))
+    if cols:
+        agg = work.groupby(cols, as_index=False)[["not_recorded", "eligible"]].sum()
+    else:
+        agg = pd.DataFrame({"not_recorded": [work["not_recorded"].sum()],
+                            "eligible": [work["eligible"].sum()]})
+    agg = agg[agg["eligible"] > 0].astype({"not_recorded": "int64", "eligible": "int64"})
+    res = stats.proportion(agg, "not_recorded", "eligible", group_cols=cols or None,
+                           confidence=confidence, multiplier=100)
+    res = res.rename(columns={"numerator": "not_recorded", "denominator": "eligible"})
+    return res.astype({"not_recorded": "int64", "eligible": "int64"})
+
+
+# -------------------------------------------------------------------------------- practices
+def uptake_by_practice(df: pd.DataFrame, threshold: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Uptake per practice with funnel-plot significance, and the funnel limits to draw.
+
+    Significance (``jsna.stats.funnel_significance``: "Low (0.001)" ... "High (0.001)") is judged
+    against the funnel around the overall uptake of all practices. Practices with fewer than
+    ``threshold`` people eligible or served are then suppressed (``suppressed`` True, value NA)
+    and left out of the limits' range. Returns (points, limits); points has ``label``
+    (practice name, else code), ``served``, ``eligible``, ``value`` (%), limits, ``significance``.
+    """
+    from jsna import stats
+
+    if "practice_code" not in df.columns:
+        raise ValueError("uptake_by_practice: the file has no practice_code column")
+    keys = ["practice_code"] + (["practice_name"] if "practice_name" in df.columns else [])
+    res = uptake_by(df, keys)
+    res = res[res["eligible"] > 0].reset_index(drop=True)
+    res["label"] = res["practice_name"] if "practice_name" in res else res["practice_code"]
+    sig = stats.funnel_significance(res[["served", "eligible"]].astype(float), "served",
+                                    "proportion", denom_col="eligible")
+    res["significance"] = sig["significance"].to_numpy()
+    res = stats.suppress(res, ["served", "eligible"], threshold=threshold)
+    res.loc[res["suppressed"], "significance"] = "suppressed"
+    shown = res[~res["suppressed"]]
+    if shown.empty:
+        return res, pd.DataFrame()
+    full = uptake_by(df, keys)
+    full = full[full["eligible"] > 0]
+    limits = stats.funnel_limits(full[["served", "eligible"]].astype(float), "served",
+                                 "proportion", 100, denom_col="eligible")
+    return res, limits
+
+
+# --------------------------------------------------------------------------- one-call setup
+SYNTHETIC_EXAMPLE = "data/examples/hea_synthetic_diabetes_tech.csv"
+SOURCES_USED = ("imd2019_lsoa", "lookup_lsoa11_ew")
+
+
+def synthetic_example_path() -> Path:
+    """The committed SYNTHETIC example input (scripts/make_synthetic_hea.py)."""
+    from jsna import paths
+
+    return paths.ROOT / SYNTHETIC_EXAMPLE
+
+
+@dataclass
+class HEARun:
+    """Everything the notebook needs after reading, validating and filtering one input file."""
+
+    ok: bool
+    source: str
+    synthetic: bool
+    errors: pd.DataFrame
+    hea: HEAData | None = None
+    rows: pd.DataFrame | None = None  # validated rows in the Place (+ deprivation when known)
+    deprivation: pd.DataFrame | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overall(self) -> float:
+        """Overall uptake (%) in the Place."""
+        if self.rows is None or self.rows["eligible"].sum() == 0:
+            return float("nan")
+        return 100 * float(self.rows["served"].sum()) / float(self.rows["eligible"].sum())
+
+
+def prepare(place, input_csv: str | Path | None = None, data_dir: Path | None = None) -> HEARun:
+    """Read and validate the service file against the England lookup, keep the Place's rows and
+    attach IMD 2019 quintiles. Never raises for a bad file: ``ok`` is False and ``errors`` lists
+    each problem (use :func:`read_hea` for an exception instead).
+    """
+    from jsna import paths
+    from jsna.load.geography import lsoa_lookup
+    from jsna.load.imd import imd2019_lsoa
+
+    synthetic = input_csv is None
+    path = synthetic_example_path() if synthetic else Path(input_csv)
+    if not path.is_absolute() and not path.exists() and (paths.ROOT / path).exists():
+        path = paths.ROOT / path  # relative to the repository, whatever the kernel's cwd
+    lookup = lsoa_lookup(data_dir)
+    data, errors = check_hea(path, lsoa_codes=set(lookup["lsoa11cd"]),
+                             msoa_codes=set(lookup["msoa11cd"]))
+    run = HEARun(ok=data is not None, source=str(path), synthetic=synthetic, errors=errors)
+    if data is None:
+        return run
+    in_place = lookup[lookup["utla19cd"].isin(place.upper_tier_codes)]
+    codes = None
+    if data.geography == "lsoa":
+        codes = set(in_place["lsoa11cd"])
+    elif data.geography == "msoa":
+        codes = set(in_place["msoa11cd"])
+    kept, dropped = filter_to_place(data, codes)
+    run.hea, run.dropped, run.rows = kept, dropped, kept.data
+    if kept.data.empty:
+        run.ok = False
+        run.errors = _errors([(None, kept.area_column or "", "", (
+            f"no rows for residents of {place.name}: every area code in the file is outside it"))])
+        return run
+    if codes is not None:
+        imd = imd2019_lsoa(data_dir)
+        run.deprivation = area_deprivation(imd, codes, data.geography, lookup)
+        run.rows = attach_deprivation(kept, run.deprivation)
+    return run
+
+
+# ------------------------------------------------------------------------------ display
+def suppress_small(table: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Suppress groups with 1-4 people served or eligible (``jsna.stats.suppress``); groups with
+    nobody eligible stay as they are (shown as 'nobody eligible', not 'suppressed')."""
+    from jsna import stats
+
+    empty = (table["eligible"] == 0).to_numpy()
+    out = stats.suppress(table, ["served", "eligible"], threshold=threshold)
+    out.loc[empty, ["served", "eligible"]] = 0
+    out.loc[empty, "suppressed"] = False
+    return out
+
+
+def display_table(table: pd.DataFrame, group_col: str, group_label: str,
+                  labels: dict | None = None, what: str = "Uptake") -> pd.DataFrame:
+    """A reader-facing table: group, people served, eligible, value (%) and 95% interval text."""
+    rows = []
+    for _, r in table.iterrows():
+        g = labels.get(r[group_col], r[group_col]) if labels else r[group_col]
+        if bool(r.get("suppressed", False)):
+            rows.append([g, "suppressed", "suppressed", "suppressed", "suppressed"])
+            continue
+        if pd.isna(r.get("value")):
+            rows.append([g, int(r["served"]), int(r["eligible"]), "nobody eligible", ""])
+            continue
+        count_col = "not_recorded" if "not_recorded" in table.columns else "served"
+        rows.append([g, int(r[count_col]), int(r["eligible"]), round(float(r["value"]), 1),
+                     f"{r['lowercl']:.1f} to {r['uppercl']:.1f}"])
+    first = "Not recorded" if "not_recorded" in table.columns else "Served"
+    return pd.DataFrame(rows, columns=[group_label, first, "Eligible", f"{what} (%)",
+                                       "95% confidence interval (%)"])
+
+
+def error_table(errors: pd.DataFrame) -> pd.DataFrame:
+    """The validation problems as a reader-facing table (line 'whole file' when not row-specific)."""
+    out = errors.copy()
+    out["line"] = out["line"].map(lambda v: "whole file" if pd.isna(v) else str(int(v)))
+    return out.rename(columns={"line": "Line", "column": "Column", "value": "Value",
+                               "problem": "Problem"})

@@ -1,0 +1,302 @@
+"""Sentences for the Health Equity Audit, written from the result tables.
+
+Wording follows the numbers: a difference is called lower/higher only when the 95% confidence
+intervals do not overlap (or, against the overall value, when the group's interval excludes it);
+otherwise the sentence says there is no clear difference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from jsna.narrative import fmt_number, fmt_pct, intervals_overlap, is_missing, join_names, plural
+
+# Ethnicity recording: share not recorded above which improving recording is recommended.
+COMPLETENESS_TARGET = 10.0
+
+
+def _ci(row: pd.Series) -> str:
+    return f"95% CI {fmt_pct(row['lowercl'])} to {fmt_pct(row['uppercl'])}"
+
+
+def _valid(table: pd.DataFrame) -> pd.DataFrame:
+    ok = table["value"].notna()
+    if "suppressed" in table:
+        ok &= ~table["suppressed"].fillna(False).astype(bool)
+    return table[ok]
+
+
+def compare_ends(table: pd.DataFrame) -> dict[str, Any] | None:
+    """Most vs least deprived quintile with data: values, direction ('lower'/'higher'/'similar')."""
+    q = _valid(table).sort_values("quintile")
+    if len(q) < 2:
+        return None
+    most, least = q.iloc[0], q.iloc[-1]
+    if intervals_overlap(most["lowercl"], most["uppercl"], least["lowercl"], least["uppercl"]):
+        direction = "similar"
+    else:
+        direction = "lower" if most["value"] < least["value"] else "higher"
+    return {"most": most, "least": least, "direction": direction,
+            "gap": float(least["value"] - most["value"])}
+
+
+def quintile_title(table: pd.DataFrame) -> str:
+    """Chart title stating the finding."""
+    c = compare_ends(table)
+    if c is None:
+        return "Uptake by deprivation quintile"
+    if c["direction"] == "similar":
+        return "No clear difference in uptake between the most and least deprived areas"
+    return f"Uptake is {c['direction']} in the most deprived areas than in the least deprived"
+
+
+def _q_name(q: int, basis: str) -> str:
+    where = "of England" if basis == "national" else "of the area"
+    ends = {1: f"the most deprived fifth {where}", 5: f"the least deprived fifth {where}"}
+    return ends.get(int(q), f"quintile {int(q)} {where}")
+
+
+def quintile_sentences(table: pd.DataFrame, basis: str = "national",
+                       place_name: str = "the Place") -> list[str]:
+    """Compare uptake at the two ends of the deprivation scale (national or local quintiles)."""
+    c = compare_ends(table)
+    empty = [int(q) for q in table.loc[table["eligible"] == 0, "quintile"]]
+    out = []
+    if c is None:
+        out.append("There are too few people with data in the deprivation quintiles to compare "
+                   "uptake by deprivation.")
+    else:
+        most, least = c["most"], c["least"]
+        head = (f"Uptake among residents of {_q_name(most['quintile'], basis)} is "
+                f"{fmt_pct(most['value'])} ({_ci(most)}), compared with "
+                f"{fmt_pct(least['value'])} ({_ci(least)}) in {_q_name(least['quintile'], basis)}")
+        if c["direction"] == "similar":
+            out.append(head + ": the intervals overlap, so there is no clear difference.")
+        else:
+            out.append(head + f": {fmt_number(abs(c['gap']), 1)} percentage points "
+                       f"{c['direction']}, a statistically significant difference.")
+    if empty:
+        names = join_names([str(q) for q in empty])
+        out.append(f"Nobody eligible lives in {plural(len(empty), 'quintile')} ({names}) "
+                   f"{'of England' if basis == 'national' else ''} in {place_name}.".replace("  ", " "))
+    return out
+
+
+def sii_sentence(sii: dict[str, Any]) -> str:
+    """The slope index of inequality in words."""
+    if is_missing(sii.get("sii")):
+        return sii.get("note") or "The slope index of inequality could not be calculated."
+    val, lo, hi = sii["sii"], sii["sii_lowercl"], sii["sii_uppercl"]
+    text = (f"The slope index of inequality (SII) is {fmt_number(val, 1)} percentage points "
+            f"(95% CI {fmt_number(lo, 1)} to {fmt_number(hi, 1)}): ")
+    if not sii.get("significant"):
+        return text + ("the interval includes zero, so there is no clear gradient in uptake "
+                       "across the deprivation scale.")
+    direction = "higher" if val > 0 else "lower"
+    text += (f"modelled uptake at the least deprived end of the population is "
+             f"{fmt_number(abs(val), 1)} points {direction} than at the most deprived end")
+    if not is_missing(sii.get("rii")):
+        text += f" (relative index of inequality {fmt_number(sii['rii'], 2)})"
+    return text + "."
+
+
+def below_overall(table: pd.DataFrame, overall: float, group_col: str) -> list[str]:
+    """Groups whose whole 95% interval lies below the overall value."""
+    t = _valid(table)
+    return [str(g) for g in t.loc[t["uppercl"] < overall, group_col]]
+
+
+def above_overall(table: pd.DataFrame, overall: float, group_col: str) -> list[str]:
+    """Groups whose whole 95% interval lies above the overall value."""
+    t = _valid(table)
+    return [str(g) for g in t.loc[t["lowercl"] > overall, group_col]]
+
+
+def ethnicity_title(table: pd.DataFrame, overall: float) -> str:
+    """Chart title stating the finding for ethnic groups."""
+    rec = table[table["recorded"]] if "recorded" in table else table
+    low = below_overall(rec, overall, "ethnicity")
+    if low:
+        return f"Uptake is below the overall figure for {join_names(low)}"
+    return "No recorded ethnic group differs clearly from the overall uptake"
+
+
+def ethnicity_sentences(table: pd.DataFrame, overall: float) -> list[str]:
+    """Recorded ethnic groups with uptake clearly below/above the overall value."""
+    rec = table[table["recorded"]] if "recorded" in table else table
+    low = below_overall(rec, overall, "ethnicity")
+    high = above_overall(rec, overall, "ethnicity")
+    out = []
+    t = _valid(rec)
+    if t.empty:
+        return ["No ethnic group has enough people recorded to compare uptake."]
+    lowest = t.loc[t["value"].idxmin()]
+    highest = t.loc[t["value"].idxmax()]
+    if len(t) == 1:
+        out.append(f"Only one recorded ethnic group has enough people to show: uptake is "
+                   f"{fmt_pct(lowest['value'])} for {lowest['ethnicity']}; overall uptake is "
+                   f"{fmt_pct(overall)}.")
+    else:
+        out.append(f"Among people with a recorded ethnic group, uptake ranges from "
+                   f"{fmt_pct(lowest['value'])} ({lowest['ethnicity']}) to "
+                   f"{fmt_pct(highest['value'])} ({highest['ethnicity']}); overall uptake is "
+                   f"{fmt_pct(overall)}.")
+    if low:
+        out.append(f"Uptake is significantly below the overall figure for: {join_names(low)}.")
+    if high:
+        out.append(f"Uptake is significantly above the overall figure for: {join_names(high)}.")
+    if not low and not high:
+        out.append("No recorded ethnic group differs significantly from the overall figure.")
+    unrec = _valid(table[~table["recorded"]]) if "recorded" in table else table.iloc[0:0]
+    if not unrec.empty:
+        served = int(unrec["served"].sum())
+        elig = int(unrec["eligible"].sum())
+        out.append(f"For people whose ethnicity is not recorded, uptake is "
+                   f"{fmt_pct(100 * served / elig)} ({fmt_number(served)} of {fmt_number(elig)}).")
+    return out
+
+
+def completeness_sentences(overall: pd.Series, by_practice: pd.DataFrame | None = None,
+                           target: float = COMPLETENESS_TARGET) -> list[str]:
+    """Share of eligible people with ethnicity unknown or not stated, and the worst practices."""
+    out = [f"Ethnicity is not recorded (Unknown or Not stated) for "
+           f"{fmt_number(overall['not_recorded'])} of {fmt_number(overall['eligible'])} eligible "
+           f"people: {fmt_pct(overall['value'])} ({_ci(overall)})."]
+    if overall["value"] > target:
+        out.append(f"That is above the {fmt_pct(target, 0)} this audit treats as the most that "
+                   "still allows a fair comparison between ethnic groups.")
+    else:
+        out.append(f"That is within the {fmt_pct(target, 0)} this audit treats as acceptable.")
+    if by_practice is not None and not by_practice.empty:
+        worse = _valid(by_practice)
+        worse = worse[worse["lowercl"] > overall["value"]].sort_values("value", ascending=False)
+        if not worse.empty:
+            names = [f"{r.label} ({fmt_pct(r.value)})" for r in worse.head(5).itertuples()]
+            verb = "records" if len(worse) == 1 else "record"
+            worst = "" if len(worse) == 1 else ", the worst being"
+            out.append(f"{plural(len(worse), 'practice')} {verb} ethnicity significantly less "
+                       f"often than the rest{worst}: {join_names(names)}.")
+    return out
+
+
+SIGNIFICANCE_WORDS = {
+    "Low (0.001)": "below the 99.8% limit",
+    "Low (0.025)": "below the 95% limit",
+    "High (0.025)": "above the 95% limit",
+    "High (0.001)": "above the 99.8% limit",
+}
+
+
+def practice_title(points: pd.DataFrame) -> str:
+    """Funnel chart title stating the finding."""
+    sig = points["significance"].astype(str)
+    low99, low = int((sig == "Low (0.001)").sum()), int(sig.str.startswith("Low").sum())
+    if low99:
+        return f"{plural(low99, 'practice')} {'has' if low99 == 1 else 'have'} uptake below the 99.8% limit"
+    if low:
+        return (f"No practice is below the 99.8% limit; {fmt_number(low)} "
+                f"{'is' if low == 1 else 'are'} below the 95% limit")
+    return "No practice has uptake below the funnel limits"
+
+
+def practice_sentences(points: pd.DataFrame, overall: float) -> list[str]:
+    """Practices outside the funnel limits. points: ``label``, ``value``, ``significance``."""
+    n = len(points)
+    low99 = points[points["significance"] == "Low (0.001)"]
+    low95 = points[points["significance"] == "Low (0.025)"]
+    high = points[points["significance"].astype(str).str.startswith("High")]
+    out = [f"Of {plural(n, 'practice')}, {fmt_number(len(low99) + len(low95))} "
+           f"{'has' if len(low99) + len(low95) == 1 else 'have'} uptake below the funnel limits "
+           f"around the overall {fmt_pct(overall)} and {fmt_number(len(high))} above them."]
+    if not low99.empty:
+        names = [f"{r.label} ({fmt_pct(r.value)})" for r in low99.sort_values("value").itertuples()]
+        out.append(f"Below the 99.8% limit (very unlikely to be chance): {join_names(names)}.")
+    if not low95.empty:
+        names = [f"{r.label} ({fmt_pct(r.value)})" for r in low95.sort_values("value").itertuples()]
+        out.append(f"Below the 95% limit only (possibly chance; watch): {join_names(names)}.")
+    out.append("The funnel compares crude uptake: a practice whose patients are more deprived, "
+               "or differ in age or ethnic group, may sit low for those reasons, so read it "
+               "alongside the results by deprivation and ethnic group.")
+    return out
+
+
+def recommended_actions(quintiles: pd.DataFrame | None, sii: dict[str, Any] | None,
+                        ethnicity: pd.DataFrame | None, overall: float,
+                        completeness: pd.Series | None, practices: pd.DataFrame | None,
+                        service: str = "the service", basis: str = "national",
+                        target: float = COMPLETENESS_TARGET) -> list[str]:
+    """Actions phrased from the results; each names the numbers behind it."""
+    acts = []
+    c = compare_ends(quintiles) if quintiles is not None else None
+    if c is not None and c["direction"] == "lower":
+        acts.append(
+            f"Uptake in {_q_name(c['most']['quintile'], basis)} is {fmt_pct(c['most']['value'])} "
+            f"vs {fmt_pct(c['least']['value'])} in {_q_name(c['least']['quintile'], basis)}: "
+            f"target outreach for {service} at the most deprived neighbourhoods (proactive "
+            "invitations, follow-up of people not yet served, sessions in community settings) "
+            "and set a goal to close the gap, re-auditing in 12 months.")
+    elif c is not None and c["direction"] == "higher":
+        acts.append(f"Uptake is higher in the most deprived areas ({fmt_pct(c['most']['value'])} vs "
+                    f"{fmt_pct(c['least']['value'])}): keep the approach that reaches them and "
+                    "check that need is being met in the least deprived areas too.")
+    elif c is not None:
+        acts.append("No clear gap by deprivation: keep monitoring uptake by quintile each quarter.")
+    if sii and not is_missing(sii.get("sii")) and sii.get("significant") and sii["sii"] > 0 \
+            and (c is None or c["direction"] != "lower"):
+        acts.append(f"The slope index of inequality ({fmt_number(sii['sii'], 1)} points) shows "
+                    "a gradient across the whole population: look beyond the extremes.")
+    if ethnicity is not None:
+        rec = ethnicity[ethnicity["recorded"]] if "recorded" in ethnicity else ethnicity
+        low = _valid(rec)
+        low = low[low["uppercl"] < overall].sort_values("value")
+        if not low.empty:
+            parts = [f"{r.ethnicity} ({fmt_pct(r.value)})" for r in low.itertuples()]
+            acts.append(f"Uptake is below the overall {fmt_pct(overall)} for {join_names(parts)}: "
+                        "co-design outreach with community organisations and check that "
+                        "information is offered in accessible formats and languages.")
+    if completeness is not None and completeness["value"] > target:
+        acts.append(f"Ethnicity is not recorded for {fmt_pct(completeness['value'])} of eligible "
+                    f"people (above {fmt_pct(target, 0)}): improve recording (action 6 of the "
+                    "framework) so that gaps between ethnic groups can be measured reliably.")
+    if practices is not None and not practices.empty:
+        low = practices[practices["significance"] == "Low (0.001)"].sort_values("value")
+        if not low.empty:
+            names = [f"{r.label} ({fmt_pct(r.value)})" for r in low.itertuples()]
+            share = (" and share what works in the practices above the limits"
+                     if practices["significance"].astype(str).str.startswith("High").any() else "")
+            acts.append(f"Review with {join_names(names)} why uptake is below the 99.8% funnel "
+                        f"limit{share}.")
+    if not acts:
+        acts.append(f"No significant inequality was found in {service}: keep auditing regularly.")
+    return acts
+
+
+def input_summary(run, place_name: str, service: str) -> list[str]:
+    """What was read: rows, people, overall uptake, breakdowns offered and rows left out."""
+    rows, h = run.rows, run.hea
+    elig, served = int(rows["eligible"].sum()), int(rows["served"].sum())
+    where = f"who live in {place_name}" if h.geography else "in total"
+    parts = [f"The file lists {fmt_number(elig)} people eligible for {service} {where}, of whom "
+             f"{fmt_number(served)} were served: an overall uptake of {fmt_pct(run.overall)}."]
+    offered = []
+    if h.geography:
+        offered.append(f"residence {h.geography.upper()} (so deprivation)")
+    if h.has_practice:
+        offered.append("GP practice")
+    if h.has_ethnicity:
+        offered.append("ethnic group")
+    if h.has_age:
+        offered.append("age band")
+    parts.append(f"It breaks the counts down by {join_names(offered)}.")
+    if run.dropped.get("rows"):
+        parts.append(f"{plural(run.dropped['rows'], 'row')} ({fmt_number(run.dropped['eligible'])} "
+                     f"people eligible) for residents outside {place_name} are left out.")
+    if h.geography is None:
+        parts.append("The file has no residence column (lsoa11cd or msoa11cd), so it cannot be "
+                     f"limited to residents of {place_name} and uptake by deprivation cannot be "
+                     "measured: every row is used.")
+    parts.extend(h.warnings)
+    return parts
+
