@@ -1,0 +1,123 @@
+"""Small-area (MSOA 2011) life expectancy loaders: LE at birth 2016-20, HLE and DFLE 2009-13.
+
+Each loader returns a tidy frame with short snake_case names, one row per area and sex:
+``msoa11cd`` (or ``area_code``), name, ``sex`` ("Male", "Female", "Persons"), ``value`` (years),
+``lowercl``, ``uppercl`` (95% limits as published) and ``period``. Values the publisher left blank
+stay NA; nothing is filled or recomputed here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jsna.load import DataError, read_source
+from jsna.places import ENGLAND_CODE
+
+_SEX = {"Males": "Male", "Male": "Male", "Females": "Female", "Female": "Female",
+        "Persons": "Persons"}
+LE_PERIOD = "2016-20"
+HLE_PERIOD = "2009-13"
+MEASURES = ("hle", "dfle")
+
+
+def _sex(s: pd.Series, where: str) -> pd.Series:
+    out = s.map(_SEX)
+    bad = s[out.isna()]
+    if not bad.empty:
+        raise DataError(f"{where}: column 'Sex' has unexpected value(s) {sorted(set(bad.astype(str)))}; "
+                        f"expected one of {sorted(_SEX)}")
+    return out.astype("string")
+
+
+def _check_unique(df: pd.DataFrame, keys: list[str], where: str) -> None:
+    dup = df.duplicated(keys)
+    if dup.any():
+        first = df.loc[dup, keys].iloc[0].tolist()
+        raise DataError(f"{where}: duplicated rows for {dict(zip(keys, first, strict=True))}; "
+                        "each area must appear once per sex")
+
+
+def le_birth_msoa(england: bool = False, data_dir: Path | None = None) -> pd.DataFrame:
+    """Life expectancy at birth by MSOA and sex, 2016-20.
+
+    england=False reads the LLR cut (125 MSOAs x 3 sexes); True the all-England table (6,791 MSOAs).
+    Columns: msoa11cd, msoa11nm, sex, deaths, person_years, value, lowercl, uppercl, period.
+    ``person_years`` is the population summed over the five years, as published.
+    """
+    sid = "le_birth_msoa_2016_20_england" if england else "le_birth_msoa_2016_20_llr"
+    raw = read_source(sid, data_dir)
+    out = pd.DataFrame({
+        "msoa11cd": raw["Code"],
+        "msoa11nm": raw["Code Name"],
+        "sex": _sex(raw["Sex"], sid),
+        "deaths": raw["No of Deaths"],
+        "person_years": raw["Population"],
+        "value": raw["Life Expectancy at birth (in years)"],
+        "lowercl": raw["Lower 95% confidence interval"],
+        "uppercl": raw["Upper 95% confidence interval"],
+    })
+    out["period"] = LE_PERIOD
+    _check_unique(out, ["msoa11cd", "sex"], sid)
+    return out.reset_index(drop=True)
+
+
+def _measure(measure: str) -> str:
+    m = measure.lower()
+    if m not in MEASURES:
+        raise ValueError(f"measure {measure!r} is not valid; use one of {MEASURES}")
+    return m
+
+
+def hle_msoa(measure: str = "hle", data_dir: Path | None = None) -> pd.DataFrame:
+    """Healthy ('hle') or disability-free ('dfle') life expectancy at birth by MSOA and sex, 2009-13.
+
+    Columns: msoa11cd, msoa11nm, sex, value, lowercl, uppercl, le, measure, period.
+    """
+    m = _measure(measure)
+    sid = f"ons_{m}_msoa_2009_13_llr"
+    up = m.upper()
+    raw = read_source(sid, data_dir)
+    out = pd.DataFrame({
+        "msoa11cd": raw["MSOA Codes"],
+        "msoa11nm": raw["MSOA Names"],
+        "sex": _sex(raw["Sex"], sid),
+        "value": raw[f"{up} (years)"],
+        "lowercl": raw[f"{up} Lower 95 % confidence interval"],
+        "uppercl": raw[f"{up} Upper 95 % confidence interval"],
+        "le": raw["LE (Years)"],
+    })
+    out["measure"] = m
+    out["period"] = HLE_PERIOD
+    _check_unique(out, ["msoa11cd", "sex"], sid)
+    return out.reset_index(drop=True)
+
+
+def hle_utla(measure: str = "hle", data_dir: Path | None = None) -> pd.DataFrame:
+    """HLE or DFLE benchmarks, 2009-13: LLR upper-tier LAs, East Midlands and England, by sex.
+
+    Columns: area_code (England gets E92000001; the region row keeps NA), area_name, sex, value,
+    lowercl, uppercl, measure, period.
+    """
+    m = _measure(measure)
+    sid = f"ons_{m}_utla_2009_13"
+    up = m.upper()
+    raw = read_source(sid, data_dir)
+    name_col = "UTLA Name" if "UTLA Name" in raw.columns else "UTLA Names"
+    if name_col not in raw.columns:
+        raise DataError(f"{sid}: no 'UTLA Name(s)' column; columns present: {list(raw.columns)}")
+    code = raw["UTLA Codes"].astype("string")
+    name = raw[name_col].astype("string").str.strip()
+    code = code.mask(code.isna() & (name == "England"), ENGLAND_CODE)
+    out = pd.DataFrame({
+        "area_code": code,
+        "area_name": name,
+        "sex": _sex(raw["Sex"], sid),
+        "value": raw[f"{up} (years)"],
+        "lowercl": raw[f"{up} Lower 95 % confidence interval"],
+        "uppercl": raw[f"{up} Upper 95 % confidence interval"],
+    })
+    out["measure"] = m
+    out["period"] = HLE_PERIOD
+    return out.reset_index(drop=True)

@@ -1,0 +1,259 @@
+"""Sentences for the "tale of two babies", written from the numbers of jsna.two_babies tables.
+
+Wording follows direction (higher/lower), size (gap, ratio) and significance (non-overlapping
+95% intervals -> a clear difference; overlapping -> "no clear difference"; no interval -> the
+sentence says so). No sentence is a fixed template filled with numbers regardless of sign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from jsna.narrative import fmt_number, is_missing, join_names, plural
+
+SEX_WORDS = {"Male": ("boy", "boys"), "Female": ("girl", "girls")}
+
+
+def fmt_value(x: float | None, unit: str, dp: int = 1) -> str:
+    """A value with its unit: 12.34, '%' -> '12.3%'; 76.4, 'years' -> '76.4 years'."""
+    if is_missing(x):
+        return "not available"
+    if unit == "%":
+        return f"{x:,.{dp}f}%"
+    if unit == "years":
+        return f"{x:,.{dp}f} years"
+    if unit.startswith("per "):
+        return f"{x:,.{dp}f} {unit}"
+    return f"{x:,.{dp}f}"
+
+
+def fmt_gap(x: float | None, unit: str, dp: int = 1) -> str:
+    """An absolute difference: '%' -> 'percentage points'; years -> 'years'."""
+    if is_missing(x):
+        return "not available"
+    x = abs(x)
+    if unit == "%":
+        return f"{x:,.{dp}f} percentage points"
+    if unit == "years":
+        return f"{x:,.{dp}f} years"
+    if unit.startswith("per "):
+        return f"{x:,.{dp}f} {unit}"
+    return f"{x:,.{dp}f}"
+
+
+def fmt_interval(lo: float | None, hi: float | None, unit: str, dp: int = 1) -> str:
+    """'95% CI 10.1 to 11.2' or '' when a limit is missing."""
+    if is_missing(lo) or is_missing(hi):
+        return ""
+    return f"95% CI {lo:,.{dp}f} to {hi:,.{dp}f}"
+
+
+def _ratio_words(ratio: float | None) -> str:
+    if is_missing(ratio) or ratio <= 0:
+        return ""
+    if ratio >= 1.05:
+        return "twice as high" if abs(ratio - 2) < 0.05 else f"{ratio:.1f} times as high"
+    if ratio <= 1 / 1.05:
+        return f"{(1 - ratio) * 100:.0f}% lower"
+    return ""
+
+
+def _value_with_ci(row: Mapping, side: str) -> str:
+    """'39.9%; 95% CI 39.2 to 40.5' (meant to sit inside parentheses) or just the value."""
+    unit, dp = row["unit"], int(row["dp"])
+    v = fmt_value(row[f"{side}_value"], unit, dp)
+    ci = fmt_interval(row[f"{side}_lower"], row[f"{side}_upper"], unit, dp)
+    return f"{v}; {ci}" if ci else v
+
+
+def _lower_first(name: str) -> str:
+    return name[0].lower() + name[1:] if name and not name[:2].isupper() else name
+
+
+def indicator_sentence(row: Mapping, possessive: str) -> str:
+    """One sentence for one row of a babies table (small-area or LA-level)."""
+    name = row["name"]
+    period = row["period"]
+    if not row["available"]:
+        reason = row["note"] if not is_missing(row["note"]) else "no data"
+        return f"{name}: not available ({reason})."
+    a, b = _value_with_ci(row, "a"), _value_with_ci(row, "b")
+    unit, dp = row["unit"], int(row["dp"])
+    sig = row["significance"]
+    gap = fmt_gap(row["gap"], unit, dp)
+    if row["comparison"].startswith("Whole area"):
+        place = row["a_label"]
+        if sig == "no clear difference":
+            return (f"{name}: no clear difference between {place} ({a}) and England ({b}), "
+                    f"{period}.")
+        direction = "higher" if row["a_value"] > row["b_value"] else "lower"
+        if row["a_value"] == row["b_value"]:
+            return f"{name}: {place} has the same value as England ({a}), {period}."
+        tail = "" if sig in ("higher", "lower") else " (no interval available to test the difference)"
+        judge = ""
+        if row["worse_group"] == "a" and sig in ("higher", "lower"):
+            judge = ", worse than England"
+        elif row["worse_group"] == "b" and sig in ("higher", "lower"):
+            judge = ", better than England"
+        return f"{name}: {direction} in {place} than in England ({a} against {b}, {period}){judge}{tail}."
+    where = f"the most deprived fifth of {possessive} neighbourhoods"
+    if sig == "no clear difference":
+        return (f"{name}: no clear difference between {where} ({a}) and the least deprived fifth "
+                f"({b}), {period}; the 95% intervals overlap.")
+    if row["a_value"] == row["b_value"]:
+        return f"{name}: the same in {where} and the least deprived fifth ({a}), {period}."
+    direction = "higher" if row["a_value"] > row["b_value"] else "lower"
+    ratio = _ratio_words(row["ratio"]) if unit in ("%",) or unit.startswith("per ") else ""
+    size = f"a gap of {gap}" + (f", {ratio}" if ratio and direction == "higher" else "")
+    tail = "" if sig in ("higher", "lower") else "; no interval is available to test the difference"
+    return (f"{name}: {direction} in {where} ({a}) than in the least deprived fifth ({b}): "
+            f"{size} ({period}){tail}.")
+
+
+def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
+    """'A boy born in the most deprived fifth of X's neighbourhoods can expect to live N years
+    fewer than one born in the least deprived fifth (A vs B years, period).'"""
+    sex = "Male" if row["indicator_id"].endswith("_male") else "Female"
+    one, many = SEX_WORDS[sex]
+    measure = "live" if row["indicator_id"].startswith("le_") else "live in good health"
+    if row["indicator_id"].startswith("dfle_"):
+        measure = "live free of disability"
+    if not row["available"]:
+        return f"Life expectancy of {many}: not available ({row['note']})."
+    a, b = row["a_value"], row["b_value"]
+    nums = f"{a:.1f} vs {b:.1f} years, {row['period']}"
+    where = f"the most deprived fifth of {possessive} neighbourhoods"
+    if row["significance"] == "no clear difference":
+        return (f"There is no clear difference in how long {many} born in {where} and in the least "
+                f"deprived fifth can expect to {measure} ({nums}); the 95% "
+                "intervals overlap.")
+    gap = abs(a - b)
+    more = "fewer" if a < b else "more"
+    return (f"A {one} born in {where} can expect to {measure} {gap:.1f} years {more} than one born "
+            f"in the least deprived fifth ({nums}).")
+
+
+def headline_sentences(table: pd.DataFrame, possessive: str) -> list[str]:
+    """Life expectancy (and healthy life expectancy) sentences for the top of the report."""
+    out = []
+    for iid in ("le_male", "le_female", "hle_male", "hle_female"):
+        hit = table[table["indicator_id"] == iid]
+        if not hit.empty and (hit.iloc[0]["available"] or iid.startswith("le_")):
+            out.append(life_expectancy_sentence(hit.iloc[0], possessive))
+    return out
+
+
+def stage_summary(table: pd.DataFrame, possessive: str) -> list[str]:
+    """Per stage: how many small-area indicators are clearly worse for the most deprived baby."""
+    out = []
+    for stage, part in table.groupby("stage", sort=False):
+        small = part[(part["comparison"] != "Whole area vs England") & part["available"].astype(bool)]
+        if small.empty:
+            out.append(f"{stage}: no small-area indicator is available for "
+                       f"{possessive.removesuffix(chr(39) + 's').removesuffix(chr(39))}.")
+            continue
+        worse = small[(small["worse_group"] == "a") & small["significance"].isin(["higher", "lower"])]
+        untested_worse = small[(small["worse_group"] == "a") & (small["significance"] == "not tested")]
+        nclear = small[small["significance"] == "no clear difference"]
+        bits = []
+        if len(worse):
+            bits.append(f"{plural(len(worse), 'indicator')} clearly worse for the baby from the most "
+                        f"deprived fifth ({join_names([_lower_first(n) for n in worse['name']])})")
+        if len(untested_worse):
+            bits.append(f"{plural(len(untested_worse), 'indicator')} worse without an interval to test "
+                        "it")
+        if len(nclear):
+            bits.append(f"{plural(len(nclear), 'indicator')} with no clear difference")
+        better = small[(small["worse_group"] == "b")]
+        if len(better):
+            bits.append(f"{plural(len(better), 'indicator')} better for the most deprived fifth")
+        out.append(f"{stage}: " + join_names(bits) + ".")
+    return out
+
+
+def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name: str) -> str:
+    """Our SII in life expectancy (years; positive = the least deprived end lives longer), with the
+    Fingertips-published SII for comparison when given."""
+    many = SEX_WORDS[sex][1]
+    v = ours.get("value")
+    if is_missing(v):
+        s = (f"The slope index of inequality in life expectancy for {many} in {place_name} could not "
+             f"be computed ({ours.get('note') or 'no data'}).")
+    else:
+        lo, hi = ours.get("lowercl"), ours.get("uppercl")
+        ci = fmt_interval(lo, hi, "years", 1)
+        s = (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (MSOA fifths, "
+             f"2016-20), the slope index of inequality in life expectancy for {many} is {v:.1f} years"
+             + (f" ({ci})" if ci else "") + ". ")
+        spans_zero = not (is_missing(lo) or is_missing(hi)) and lo <= 0 <= hi
+        if spans_zero:
+            s += "The interval includes zero: there is no clear gradient."
+        elif v > 0:
+            s += (f"{many.capitalize()} at the least deprived end of the gradient can expect to live "
+                  f"about {v:.1f} years longer than at the most deprived end.")
+        else:
+            s += (f"Unusually, {many} at the most deprived end of the gradient can expect to live "
+                  f"longer, by about {abs(v):.1f} years.")
+    if published is not None and not is_missing(published.get("value")):
+        s += (f" OHID publishes {fmt_number(published['value'], 1)} years for {published['period']} "
+              "(Fingertips: deciles of LSOAs, a different method and period).")
+    elif published is None:
+        s += " No OHID-published value is held for this area."
+    return s
+
+
+def core20_sentence(c: Mapping, place_name: str, possessive: str) -> str:
+    """How many residents live in England's most deprived 20% of neighbourhoods (Core20)."""
+    if c["n_core20"] == 0:
+        return (f"None of {possessive} {c['n_lsoas']} neighbourhoods (LSOAs) is among England's most "
+                "deprived 20% (Core20), so the national view has no most-deprived group here; the "
+                "local fifths above compare the area's own most and least deprived neighbourhoods.")
+    return (f"{c['share']:.1f}% of {possessive} residents ({fmt_number(c['pop_core20'])} people in "
+            f"{plural(c['n_core20'], 'neighbourhood')} of {c['n_lsoas']}) live in England's most "
+            "deprived 20% of neighbourhoods (Core20, IMD 2019).")
+
+
+def gap_vs_england_sentence(row: Mapping, place_gap_col: str, place_name: str) -> str:
+    """Where a Place's gap sits against England's gap for one indicator (overview). Gaps are
+    most minus least deprived fifth; a gap of the opposite sign is said to run the other way, and
+    a gap without a clear difference inside the Place is flagged."""
+    g, e = row.get(place_gap_col), row.get("England gap")
+    unit, name = row["unit"], _lower_first(row["name"])
+    if is_missing(g) or is_missing(e):
+        return f"{place_name}: the gap in {name} cannot be compared with England's."
+    sig = row.get(place_gap_col.removesuffix(" gap") + " significance")
+    unclear = " (no clear difference within the area)" if sig == "no clear difference" else ""
+    if g * e < 0:
+        return (f"{place_name}: the gap in {name} between the most and least deprived fifths "
+                f"({fmt_gap(g, unit)}){unclear} runs the other way from England's "
+                f"({fmt_gap(e, unit)}).")
+    if abs(abs(g) - abs(e)) < 0.05 * max(abs(e), 1e-9):
+        size = "about the same as"
+    elif abs(g) > abs(e):
+        size = "wider than"
+    else:
+        size = "narrower than"
+    return (f"{place_name}: the gap in {name} between the most and least deprived fifths "
+            f"({fmt_gap(g, unit)}){unclear} is {size} England's ({fmt_gap(e, unit)}).")
+
+
+def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes: list[str]) -> list[str]:
+    """Published child obesity by deprivation quintile: one sentence per indicator and area, and a
+    note when the Place has no published breakdown."""
+    out = []
+    for _, r in ob.iterrows():
+        if is_missing(r["most"]) or is_missing(r["least"]):
+            out.append(f"{r['indicator']} in {r['area_name']}: the most or least deprived quintile is "
+                       f"not published ({r['period']}).")
+            continue
+        direction = "higher" if r["most"] > r["least"] else "lower"
+        out.append(f"{r['indicator']} in {r['area_name']}, {r['period']} (five years combined): "
+                   f"{r['most']:.1f}% of children living in the most deprived fifth of neighbourhoods, "
+                   f"against {r['least']:.1f}% in the least deprived fifth ({direction}, a gap of "
+                   f"{abs(r['gap']):.1f} percentage points; published without intervals).")
+    if not set(area_codes) & set(ob["area_code"]):
+        out.append(f"Fingertips does not publish this breakdown for {place_name} in the files held, "
+                   "so only England's figures are shown.")
+    return out

@@ -1,0 +1,792 @@
+"""The "tale of two babies": life-course indicators for the most and least deprived fifth of a Place.
+
+Groups are local quintiles of the Place's small areas by IMD 2019 score, population-weighted
+(jsna.stats.quantiles): quintile 1 = most deprived fifth of residents, 5 = least deprived. MSOA
+indicators use MSOA quintiles of the population-weighted MSOA IMD score. Indicators published
+only for whole local authorities are shown as the Place against England.
+
+Everything here is DataFrame in, DataFrame out; loading is in :func:`load_inputs`, and the
+notebook only calls :func:`babies_table`, the chart builder and the sentence builders.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jsna import stats
+from jsna.indicators import REGISTRY, Indicator
+from jsna.places import ENGLAND_CODE, Place
+
+Z95 = 1.959963984540054
+MOST, LEAST = 1, 5
+MOST_LABEL = "Most deprived fifth"
+LEAST_LABEL = "Least deprived fifth"
+SIGNIFICANCE_WORDS = ("higher", "lower", "no clear difference", "not tested")
+LSOA_REQUIRED = ("lsoa11cd", "lad19cd", "msoa11cd", "imd_score", "imd_decile", "pop_total")
+
+TABLE_COLUMNS = [
+    "indicator_id", "name", "stage", "kind", "geography", "unit", "polarity", "period",
+    "source_id", "comparison", "a_label", "a_value", "a_lower", "a_upper", "a_numerator",
+    "a_denominator", "b_label", "b_value", "b_lower", "b_upper", "b_numerator", "b_denominator",
+    "gap", "ratio", "significance", "worse_group", "place_value", "place_lower", "place_upper",
+    "england_value", "england_lower", "england_upper", "available", "note", "method", "dp",
+]
+
+
+@dataclass
+class Inputs:
+    """Everything the topic needs, already loaded and tidy.
+
+    lsoas: England LSOAs (lsoa11cd, lad19cd, msoa11cd, imd_score, imd_decile, pop_* , domain
+    scores and File 8 indicator columns). le: MSOA LE 2016-20 (all England). hle/dfle: MSOA
+    HLE/DFLE 2009-13 (where held). hle_bench: published HLE/DFLE benchmarks (area_code, sex,
+    measure, value, lowercl, uppercl). covid: msoa11cd, deaths, population. la: tidy LA indicators
+    (jsna.load.fingertips.la_indicators). notes: problems met while loading (shown in the report).
+    """
+
+    lsoas: pd.DataFrame
+    le: pd.DataFrame | None = None
+    hle: pd.DataFrame | None = None
+    hle_bench: pd.DataFrame | None = None
+    covid: pd.DataFrame | None = None
+    la: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    sources_used: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None) -> Inputs:
+    """Load every source of the topic through the jsna loaders (IMD, lookups, small area, covid,
+    fingertips). A source that cannot be loaded is recorded in ``notes`` and its indicators
+    become "not available" rather than stopping the report."""
+    from jsna.load import geography, imd
+    from jsna.load import small_area as sa
+
+    notes: list[str] = []
+    used = ["imd2019_lsoa", "lookup_lsoa11_ew"]
+    lsoas = imd.imd2019_lsoa(data_dir)
+    look = geography.lsoa_lookup(data_dir)
+    lsoas = lsoas.merge(look[["lsoa11cd", "msoa11cd", "utla19cd"]], on="lsoa11cd", how="left",
+                        validate="1:1")
+    try:
+        ind = imd.imd2019_indicators(data_dir)
+        keep = ["lsoa11cd"] + [c for c in ind.columns if c not in lsoas.columns]
+        lsoas = lsoas.merge(ind[keep], on="lsoa11cd", how="left", validate="1:1")
+        used.append("imd2019_indicators_file8")
+    except Exception as exc:  # noqa: BLE001 - any loader failure becomes a report note
+        notes.append(f"IoD2019 underlying indicators (File 8) could not be loaded: {exc}")
+
+    def attempt(label: str, fn):
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001
+            notes.append(f"{label} could not be loaded: {exc}")
+            return None
+
+    le = attempt("MSOA life expectancy 2016-20", lambda: sa.le_birth_msoa(england=True, data_dir=data_dir))
+    if le is not None:
+        used.append("le_birth_msoa_2016_20_england")
+    hle = attempt("MSOA HLE/DFLE 2009-13", lambda: pd.concat(
+        [sa.hle_msoa(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
+    bench = attempt("HLE/DFLE benchmarks 2009-13", lambda: pd.concat(
+        [sa.hle_utla(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
+    if hle is not None:
+        used += ["ons_hle_msoa_2009_13_llr", "ons_dfle_msoa_2009_13_llr"]
+    if bench is not None:
+        used += ["ons_hle_utla_2009_13", "ons_dfle_utla_2009_13"]
+    covid = attempt("MSOA Covid-19 deaths 2020", lambda: _covid(data_dir))
+    if covid is not None:
+        used += ["covid_ons_msoa_deaths_2020", "covid_vacc_msoa_2021_03"]
+    la_ids = sorted({s for i in REGISTRY if i.kind == "la" for s, _ in i.la_sources}
+                    | {s for s, _ in SII_SOURCES})
+    la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir, la_areas))
+    if la is not None:
+        used += la_ids
+    return Inputs(lsoas=lsoas, le=le, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes,
+                  sources_used=used)
+
+
+def _covid(data_dir: Path | None) -> pd.DataFrame:
+    from jsna.load import covid
+
+    deaths = covid.msoa_deaths_2020(data_dir)
+    pop = covid.msoa_population_2019(data_dir)
+    out = deaths[["msoa11cd", "deaths"]].merge(pop[["msoa11cd", "population"]], on="msoa11cd",
+                                               how="left", validate="1:1")
+    if out["population"].isna().any():
+        miss = out.loc[out["population"].isna(), "msoa11cd"].tolist()[:3]
+        raise ValueError(f"no mid-2019 population for MSOA(s) {miss} in covid_vacc_msoa_2021_03")
+    return out
+
+
+def _la(source_ids: list[str], data_dir: Path | None, areas: list[str] | None) -> pd.DataFrame:
+    from jsna.load.fingertips import la_indicators
+
+    return la_indicators(source_ids, data_dir=data_dir, areas=areas)
+
+
+# --------------------------------------------------------------------------- groups
+
+
+def check_lsoas(lsoas: pd.DataFrame, where: str = "lsoas") -> None:
+    """Raise ValueError naming the missing columns of an LSOA frame."""
+    missing = [c for c in LSOA_REQUIRED if c not in lsoas.columns]
+    if missing:
+        raise ValueError(f"{where}: missing column(s) {missing}; expected the IMD 2019 LSOA frame "
+                         "joined with the LSOA->MSOA lookup (jsna.load.imd + jsna.load.geography)")
+
+
+def place_lsoas(lsoas: pd.DataFrame, district_codes: list[str]) -> pd.DataFrame:
+    """The LSOAs of a Place's districts, with local quintiles (``quintile``) and national
+    quintiles (``national_q``: IMD decile 1-2 -> 1 = England's most deprived 20%, Core20)."""
+    check_lsoas(lsoas)
+    sub = lsoas[lsoas["lad19cd"].isin(district_codes)].copy()
+    if sub.empty:
+        raise ValueError(f"no LSOAs for district code(s) {district_codes}: check the Place's "
+                         "params file lists lower-tier (2019) district codes")
+    return add_quintiles(sub)
+
+
+def add_quintiles(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """Add ``quintile`` (local, population-weighted, 1 = most deprived) and ``national_q``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = stats.quantiles(lsoas, "imd_score", nquantiles=5, weight_col="pop_total", invert=True)
+    out = out.rename(columns={"quantile": "quintile"})
+    out["national_q"] = ((pd.to_numeric(out["imd_decile"]) + 1) // 2).astype("Int64")
+    return out
+
+
+def msoa_groups(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """MSOAs of the given LSOAs: population, population-weighted IMD score and local quintile.
+
+    Columns: msoa11cd, pop_total, imd_score, quintile (1 = most deprived, population-weighted).
+    """
+    check_lsoas(lsoas)
+    if lsoas["msoa11cd"].isna().any():
+        bad = lsoas.loc[lsoas["msoa11cd"].isna(), "lsoa11cd"].tolist()[:3]
+        raise ValueError(f"LSOA(s) {bad} have no MSOA in the lookup")
+    d = lsoas.assign(_w=lsoas["imd_score"] * lsoas["pop_total"])
+    m = d.groupby("msoa11cd", as_index=False, sort=True).agg(pop_total=("pop_total", "sum"),
+                                                             _w=("_w", "sum"))
+    m["imd_score"] = m["_w"] / m["pop_total"]
+    m = m.drop(columns="_w")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = stats.quantiles(m, "imd_score", nquantiles=5, weight_col="pop_total", invert=True)
+    return m.rename(columns={"quantile": "quintile"})
+
+
+# --------------------------------------------------------------------------- group values
+
+_VALUE_COLS = ["value", "lower", "upper", "numerator", "denominator", "note"]
+
+
+def _empty(groups: list) -> pd.DataFrame:
+    return pd.DataFrame({"group": groups, "value": np.nan, "lower": np.nan, "upper": np.nan,
+                         "numerator": np.nan, "denominator": np.nan, "note": None})
+
+
+def _from_stats(res: pd.DataFrame, group_col: str, num: str, den: str) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "group": res[group_col] if group_col in res.columns else "all",
+        "value": res["value"].astype(float),
+        "lower": res["lowercl"].astype(float),
+        "upper": res["uppercl"].astype(float),
+        "numerator": res[num].astype(float),
+        "denominator": res[den].astype(float),
+        "note": res["note"] if "note" in res.columns else None,
+    })
+    return out.reset_index(drop=True)
+
+
+def imd_rate_values(ind: Indicator, lsoas: pd.DataFrame, group_col: str | None) -> pd.DataFrame:
+    """Proportion per group: numerator = LSOA rate score x denominator population (Wilson)."""
+    d = lsoas[[c for c in (group_col, ind.value_col, ind.pop_col) if c]].dropna()
+    d = d.assign(_num=d[ind.value_col].astype(float) * d[ind.pop_col].astype(float),
+                 _den=d[ind.pop_col].astype(float))
+    res = stats.proportion(d, "_num", "_den", group_cols=group_col, multiplier=ind.multiplier)
+    return _from_stats(res, group_col or "", "_num", "_den")
+
+
+def weighted_mean_values(lsoas: pd.DataFrame, value_col: str, weight_col: str,
+                         group_col: str | None, multiplier: float = 1.0) -> pd.DataFrame:
+    """Weighted mean per group, no interval (value only)."""
+    d = lsoas[[c for c in (group_col, value_col, weight_col) if c]].dropna()
+    d = d.assign(_wv=d[value_col].astype(float) * d[weight_col].astype(float))
+    g = d.groupby(group_col if group_col else np.zeros(len(d)), sort=True)
+    agg = g.agg(_wv=("_wv", "sum"), _w=(weight_col, "sum"))
+    out = _empty(list(agg.index) if group_col else ["all"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = (agg["_wv"] / agg["_w"]).to_numpy() * multiplier
+    out["denominator"] = agg["_w"].to_numpy()
+    return out
+
+
+def msoa_le_values(values: pd.DataFrame, weights: pd.Series | None, group_col: str | None
+                   ) -> pd.DataFrame:
+    """Weighted mean of MSOA life expectancies per group, limits from the MSOA limits.
+
+    ``values`` has msoa11cd, value, lowercl, uppercl (and group_col); ``weights`` (indexed like
+    values) are person-years or populations. MSOAs with a blank published value are left out
+    and counted in ``note``. se_i = (upper_i - lower_i) / (2 x 1.96); se = sqrt(sum w_i^2 se_i^2)
+    / sum w_i; limits = value +/- 1.96 se.
+    """
+    d = values.copy()
+    d["_w"] = weights.astype(float) if weights is not None else 1.0
+    blank = d["value"].isna() | d["_w"].isna()
+    d["_se"] = (d["uppercl"] - d["lowercl"]) / (2 * Z95)
+    keys = d[group_col] if group_col else pd.Series("all", index=d.index)
+    rows = []
+    for key, part in d.groupby(keys, sort=True):
+        ok = part[~blank.loc[part.index]]
+        n_blank = int(blank.loc[part.index].sum())
+        note = (f"{n_blank} MSOA value(s) not published, left out" if n_blank else None)
+        if ok.empty or ok["_w"].sum() <= 0:
+            rows.append({"group": key, "value": np.nan, "lower": np.nan, "upper": np.nan,
+                         "numerator": np.nan, "denominator": 0.0,
+                         "note": "no published values in this group"})
+            continue
+        w = ok["_w"].to_numpy()
+        v = float(np.sum(w * ok["value"].to_numpy()) / w.sum())
+        se = float(np.sqrt(np.nansum((w * ok["_se"].to_numpy()) ** 2)) / w.sum())
+        rows.append({"group": key, "value": v, "lower": v - Z95 * se, "upper": v + Z95 * se,
+                     "numerator": np.nan, "denominator": float(w.sum()), "note": note})
+    return pd.DataFrame(rows, columns=["group", *_VALUE_COLS])
+
+
+def _msoa_le_frame(ind: Indicator, inputs: Inputs, msoas: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """MSOA values of one LE/HLE/DFLE indicator joined to the group's MSOAs; '' or a reason."""
+    if ind.measure == "le":
+        src = inputs.le
+        label = "MSOA life expectancy 2016-20"
+    else:
+        src = None if inputs.hle is None else inputs.hle[inputs.hle["measure"] == ind.measure]
+        label = f"MSOA {ind.measure.upper()} 2009-13"
+    if src is None:
+        return pd.DataFrame(), f"{label} could not be loaded"
+    src = src[src["sex"] == ind.sex]
+    d = msoas.merge(src[["msoa11cd", "value", "lowercl", "uppercl",
+                         *(["person_years"] if "person_years" in src.columns else [])]],
+                    on="msoa11cd", how="left", indicator=True)
+    absent = int((d["_merge"] == "left_only").sum())
+    if absent == len(d):
+        return pd.DataFrame(), (f"{label} is held for Leicester, Leicestershire and Rutland MSOAs "
+                                "only; not available for this area")
+    if absent:
+        return pd.DataFrame(), f"{label}: {absent} of the area's {len(d)} MSOAs are missing from the file"
+    return d.drop(columns="_merge"), ""
+
+
+def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, inputs: Inputs,
+                 group_col: str | None = "quintile") -> tuple[pd.DataFrame, str]:
+    """Values per group (or for the whole frame when group_col is None) for one small-area
+    indicator; returns (frame with group, value, lower, upper, numerator, denominator, note;
+    reason when not available)."""
+    if ind.kind == "imd_rate":
+        if ind.value_col not in lsoas.columns:
+            return pd.DataFrame(), f"column {ind.value_col} not in the IMD data"
+        return imd_rate_values(ind, lsoas, group_col), ""
+    if ind.kind == "lsoa_mean":
+        if ind.value_col not in lsoas.columns:
+            return pd.DataFrame(), f"column {ind.value_col} not in the IMD data"
+        return weighted_mean_values(lsoas, ind.value_col, "pop_total", group_col, ind.multiplier), ""
+    if ind.kind == "msoa_le":
+        d, why = _msoa_le_frame(ind, inputs, msoas)
+        if why:
+            return pd.DataFrame(), why
+        w = d["person_years"] if "person_years" in d.columns else d["pop_total"]
+        return msoa_le_values(d, w, group_col), ""
+    if ind.kind == "covid_rate":
+        if inputs.covid is None:
+            return pd.DataFrame(), "Covid-19 MSOA deaths could not be loaded"
+        d = msoas.merge(inputs.covid, on="msoa11cd", how="left")
+        if d["deaths"].isna().all():
+            return pd.DataFrame(), ("ONS MSOA Covid-19 deaths are held for Leicester, Leicestershire "
+                                    "and Rutland only; not available for this area")
+        if d["deaths"].isna().any():
+            return pd.DataFrame(), f"{int(d['deaths'].isna().sum())} MSOAs missing from the Covid-19 file"
+        res = stats.rate(d, "deaths", "population", group_cols=group_col, multiplier=ind.multiplier)
+        res = stats.suppress(res, "deaths", threshold=5)
+        out = _from_stats(res, group_col or "", "deaths", "population")
+        if "suppressed" in res.columns:
+            out.loc[res["suppressed"].to_numpy(bool), "note"] = "suppressed (fewer than 5 deaths)"
+        return out, ""
+    raise ValueError(f"group_values: indicator {ind.id!r} of kind {ind.kind!r} has no small-area values")
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def compare(a_val: float, a_lo: float, a_hi: float, b_val: float, b_lo: float, b_hi: float) -> str:
+    """'higher'/'lower' when the 95% intervals do not overlap, 'no clear difference' when they
+    do, 'not tested' when either interval is missing."""
+    if any(v is None or pd.isna(v) for v in (a_val, a_lo, a_hi, b_val, b_lo, b_hi)):
+        return "not tested"
+    if a_lo > b_hi:
+        return "higher"
+    if a_hi < b_lo:
+        return "lower"
+    return "no clear difference"
+
+
+def worse_group(ind: Indicator, significance: str, a_val: float, b_val: float) -> str | None:
+    """'a' or 'b': which side is worse given the polarity (only when the difference is clear,
+    or untested but different); None when there is no clear difference or no judgement."""
+    if ind.polarity == "no_judgement" or pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
+        return None
+    if significance == "no clear difference":
+        return None
+    a_higher = a_val > b_val
+    bad_high = ind.polarity == "high_is_bad"
+    return "a" if a_higher == bad_high else "b"
+
+
+def _present(x: object) -> bool:
+    return x is not None and not (isinstance(x, float) and np.isnan(x)) and x is not pd.NA \
+        and str(x).strip() not in ("", "nan", "<NA>")
+
+
+def published_significance(ind: Indicator, published: str, a_val: float, b_val: float) -> str | None:
+    """Map a published comparison with England ('Better', 'Worse', 'Similar', ...) to the
+    wording of :func:`compare` (direction taken from the values), None if not a comparison."""
+    word = published.strip().lower()
+    if word.startswith("similar") or word.startswith("not significantly"):
+        return "no clear difference"
+    if word.startswith(("better", "worse", "higher", "lower", "significantly")):
+        if pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
+            return None
+        return "higher" if a_val > b_val else "lower"
+    return None
+
+
+def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
+    row = dict.fromkeys(TABLE_COLUMNS, np.nan)
+    row.update(indicator_id=ind.id, name=ind.name, stage=ind.stage, kind=ind.kind,
+               geography=ind.geography, unit=ind.unit, polarity=ind.polarity, period=ind.period,
+               source_id=ind.source_id, comparison=comparison, a_label=a_label, b_label=b_label,
+               significance="not tested", worse_group=None, available=False, note=None,
+               method=ind.method, dp=ind.dp)
+    return row
+
+
+def _fill(row: dict, side: str, g: pd.Series | None) -> None:
+    if g is None:
+        return
+    row[f"{side}_value"] = g["value"]
+    if side in ("a", "b"):
+        row[f"{side}_lower"], row[f"{side}_upper"] = g["lower"], g["upper"]
+        row[f"{side}_numerator"], row[f"{side}_denominator"] = g["numerator"], g["denominator"]
+    else:
+        row[f"{side}_lower"], row[f"{side}_upper"] = g["lower"], g["upper"]
+
+
+def _pick(frame: pd.DataFrame, key) -> pd.Series | None:
+    hit = frame[frame["group"] == key]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _finish_row(row: dict, ind: Indicator) -> dict:
+    a, b = row["a_value"], row["b_value"]
+    row["available"] = not (pd.isna(a) or pd.isna(b))
+    if row["available"]:
+        row["gap"] = a - b
+        row["ratio"] = a / b if b not in (0, 0.0) else np.nan
+        row["significance"] = compare(a, row["a_lower"], row["a_upper"], b, row["b_lower"],
+                                      row["b_upper"])
+        row["worse_group"] = worse_group(ind, row["significance"], a, b)
+    return row
+
+
+def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
+                   england_lsoas: pd.DataFrame | None = None) -> dict:
+    """One table row for a small-area indicator: Q1 vs Q5 of the area, area and England values."""
+    row = _row(ind, "Most vs least deprived fifth", MOST_LABEL, LEAST_LABEL)
+    msoas = msoa_groups(area_lsoas) if ind.geography == "MSOA" else pd.DataFrame()
+    vals, why = group_values(ind, area_lsoas, msoas, inputs, "quintile")
+    if why:
+        row["note"] = why
+        return row
+    notes = []
+    for side, q in (("a", MOST), ("b", LEAST)):
+        g = _pick(vals, q)
+        if g is None or pd.isna(g["value"]):
+            notes.append(f"quintile {q}: " + (str(g["note"]) if g is not None and _present(g["note"])
+                                               else "no population or no data"))
+        elif _present(g["note"]):
+            notes.append(f"quintile {q}: {g['note']}")
+        _fill(row, side, g)
+    whole, _ = group_values(ind, area_lsoas, msoas, inputs, None)
+    if not whole.empty:
+        _fill(row, "place", whole.iloc[0])
+    eng = england_value(ind, inputs, england_lsoas)
+    if eng is not None:
+        _fill(row, "england", eng)
+    row["note"] = "; ".join(notes) or None
+    return _finish_row(row, ind)
+
+
+def england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame | None
+                  ) -> pd.Series | None:
+    """England benchmark of a small-area indicator (same method over all England; published
+    England value for HLE/DFLE; none for the LLR-only Covid file)."""
+    if ind.kind in ("imd_rate", "lsoa_mean"):
+        if england_lsoas is None or ind.value_col not in england_lsoas.columns:
+            return None
+        vals, _ = group_values(ind, england_lsoas, pd.DataFrame(), inputs, None)
+        return None if vals.empty else vals.iloc[0]
+    if ind.kind == "msoa_le" and ind.measure == "le" and inputs.le is not None:
+        src = inputs.le[inputs.le["sex"] == ind.sex]
+        res = msoa_le_values(src, src["person_years"], None)
+        return res.iloc[0]
+    if ind.kind == "msoa_le" and inputs.hle_bench is not None:
+        b = inputs.hle_bench
+        hit = b[(b["area_code"] == ENGLAND_CODE) & (b["sex"] == ind.sex) & (b["measure"] == ind.measure)]
+        if not hit.empty:
+            h = hit.iloc[0]
+            return pd.Series({"value": h["value"], "lower": h["lowercl"], "upper": h["uppercl"]})
+    return None
+
+
+def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str) -> dict:
+    """One table row for an LA-level indicator: the Place (a) against England (b), latest period
+    with values for both."""
+    row = _row(ind, "Whole area vs England", place_name, "England")
+    if inputs.la is None:
+        row["note"] = "LA-level indicators could not be loaded"
+        return row
+    if len(la_codes) != 1:
+        row["note"] = ("published for each upper-tier authority only, not for the combined area: "
+                       "see the side-by-side table")
+        return row
+    code = la_codes[0]
+    la = inputs.la
+    for source_id, indicator_id in ind.la_sources:
+        d = la[(la["source_id"] == source_id) & (la["indicator_id"] == indicator_id)
+               & (la["sex"] == ind.la_sex) & la["category"].isna() & la["value"].notna()]
+        p = d[d["area_code"] == code]
+        e = d[d["area_code"] == ENGLAND_CODE]
+        common = sorted(set(p["period"]) & set(e["period"]),
+                        key=lambda per: p.loc[p["period"] == per, "period_end"].iloc[0])
+        if not common:
+            continue
+        per = common[-1]
+        pr, er = p[p["period"] == per].iloc[0], e[e["period"] == per].iloc[0]
+        row.update(a_value=pr["value"], a_lower=pr["lower_ci95"], a_upper=pr["upper_ci95"],
+                   b_value=er["value"], b_lower=er["lower_ci95"], b_upper=er["upper_ci95"],
+                   place_value=pr["value"], place_lower=pr["lower_ci95"],
+                   place_upper=pr["upper_ci95"], england_value=er["value"],
+                   england_lower=er["lower_ci95"], england_upper=er["upper_ci95"],
+                   period=str(per), source_id=source_id, a_numerator=pr.get("count"),
+                   a_denominator=pr.get("denominator"))
+        _finish_row(row, ind)
+        notes = []
+        if source_id != ind.la_sources[0][0]:
+            notes.append(f"from {source_id} (the first-choice source has no value for this area)")
+        if _present(pr.get("note")):
+            notes.append(str(pr["note"]))
+        pub = pr.get("compared_to_england")
+        if row["significance"] == "not tested" and _present(pub):
+            sig = published_significance(ind, str(pub), row["a_value"], row["b_value"])
+            if sig:
+                row["significance"] = sig
+                row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
+                notes.append(f"comparison with England as published: {pub}")
+        row["note"] = "; ".join(notes) or None
+        return row
+    row["note"] = "no published value for this area and England in the same period"
+    return row
+
+
+def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str], place_name: str,
+                 indicator_list: list[Indicator] | None = None) -> pd.DataFrame:
+    """The two babies table: one row per indicator (life-course order), columns TABLE_COLUMNS.
+
+    Small-area indicators compare local quintile 1 (a) with quintile 5 (b); LA-level indicators
+    compare the Place (a) with England (b). Rows that cannot be computed have available=False
+    and a ``note`` with the reason.
+    """
+    inds = list(indicator_list or REGISTRY)
+    area = place_lsoas(inputs.lsoas, district_codes)
+    england = inputs.lsoas
+    rows = []
+    for ind in inds:
+        if ind.kind == "la":
+            rows.append(la_row(ind, la_codes, inputs, place_name))
+        else:
+            rows.append(small_area_row(ind, area, inputs, england))
+    out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for c in out.columns:
+        if c.endswith(("_value", "_lower", "_upper", "_numerator", "_denominator")) or c in (
+                "gap", "ratio"):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    return out
+
+
+def place_table(place: Place, inputs: Inputs) -> pd.DataFrame:
+    """:func:`babies_table` for a Place (districts, upper-tier codes and name from params)."""
+    return babies_table(inputs, place.district_codes, place.upper_tier_codes, place.short_name)
+
+
+# --------------------------------------------------------------------------- SII, Core20, overview
+
+
+def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
+           repetitions: int = 10000) -> pd.Series:
+    """Slope index of inequality in life expectancy at birth (years) across the area's MSOA
+    quintiles (jsna.stats.sii, value_type 0). Index: value, lowercl, uppercl, note."""
+    ind = next(i for i in REGISTRY if i.measure == "le" and i.sex == sex)
+    msoas = msoa_groups(area_lsoas)
+    vals, why = group_values(ind, area_lsoas, msoas, inputs, "quintile")
+    if why:
+        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": why})
+    pop = msoas.groupby("quintile")["pop_total"].sum()
+    q = vals.assign(quantile=vals["group"].astype(int),
+                    population=vals["group"].map(pop).astype(float))
+    if q["value"].isna().any() or len(q) < 5:
+        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
+                          "note": "a quintile has no life expectancy value"})
+    try:
+        res = stats.sii(q, "quantile", "population", "value", "lower", "upper", value_type=0,
+                        repetitions=repetitions, confidence=0.95, seed=seed)
+    except NotImplementedError as exc:
+        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
+                          "note": f"SII not computed: {exc}"})
+    r = res.iloc[0]
+    return pd.Series({"value": float(r["sii"]), "lowercl": float(r["sii_lowercl"]),
+                      "uppercl": float(r["sii_uppercl"]), "note": r.get("note")})
+
+
+def core20(area_lsoas: pd.DataFrame) -> dict:
+    """National view: LSOAs and residents of the area in England's most deprived 20% (Core20).
+
+    Returns n_lsoas, n_core20, pop_total, pop_core20, share (0-100), and n_least20/pop_least20 for
+    England's least deprived 20%.
+    """
+    q = area_lsoas["national_q"]
+    pop = area_lsoas["pop_total"].astype(float)
+    total = float(pop.sum())
+    return {
+        "n_lsoas": int(len(area_lsoas)),
+        "n_core20": int((q == 1).sum()),
+        "pop_total": total,
+        "pop_core20": float(pop[q == 1].sum()),
+        "share": 100 * float(pop[q == 1].sum()) / total if total else np.nan,
+        "n_least20": int((q == 5).sum()),
+        "pop_least20": float(pop[q == 5].sum()),
+    }
+
+
+def national_view(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
+    """IMD-based proportion indicators for the area's LSOAs in England's most deprived 20%
+    (Core20) against those in England's least deprived 20% (empty groups -> NA)."""
+    rows = []
+    for ind in (i for i in REGISTRY if i.kind == "imd_rate"):
+        vals = imd_rate_values(ind, area_lsoas, "national_q")
+        row = {"indicator_id": ind.id, "name": ind.name, "stage": ind.stage, "unit": ind.unit}
+        for side, q in (("core20", 1), ("least20", 5)):
+            g = _pick(vals, q)
+            row[f"{side}_value"] = np.nan if g is None else g["value"]
+            row[f"{side}_lower"] = np.nan if g is None else g["lower"]
+            row[f"{side}_upper"] = np.nan if g is None else g["upper"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataFrame:
+    """Side-by-side gaps: one row per indicator, a column per Place with its gap (a - b) and
+    England's gap between its most and least deprived fifths (``england``)."""
+    out = None
+    for name, t in tables.items():
+        part = t[["indicator_id", "name", "stage", "unit", "comparison", "gap", "a_value", "b_value",
+                  "significance"]].rename(columns={"gap": f"{name} gap", "a_value": f"{name} a",
+                                                   "b_value": f"{name} b",
+                                                   "significance": f"{name} significance"})
+        out = part if out is None else out.merge(
+            part.drop(columns=["name", "stage", "unit", "comparison"]), on="indicator_id")
+    e = england[["indicator_id", "gap"]].rename(columns={"gap": "England gap"})
+    return out.merge(e, on="indicator_id", how="left")
+
+
+def not_available(table: pd.DataFrame) -> pd.DataFrame:
+    """Indicators that could not be shown, with the reason."""
+    na = table[~table["available"].astype(bool)]
+    return na[["stage", "name", "note"]].rename(columns={"stage": "Stage", "name": "Indicator",
+                                                         "note": "Reason"}).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- published SII, display
+
+SII_SOURCES = (("trafford_themes_inequality_life_expectancy", "inequality_in_life_expectancy_at_birth"),
+               ("trafford_dashboard_slope_index_of_inequality", "inequality_in_life_expectancy_at_birth"))
+
+
+def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
+    """Latest OHID-published SII in life expectancy at birth (years) for an area and sex, from
+    the first source in SII_SOURCES that has it: value, lower, upper, period, source_id."""
+    la = inputs.la
+    if la is None:
+        return None
+    for sid, iid in SII_SOURCES:
+        d = la[(la["source_id"] == sid) & (la["indicator_id"] == iid) & (la["area_code"] == area_code)
+               & (la["sex"] == sex) & la["value"].notna()]
+        if d.empty:
+            continue
+        r = d.sort_values("period_end").iloc[-1]
+        return {"value": float(r["value"]), "lower": r["lower_ci95"], "upper": r["upper_ci95"],
+                "period": str(r["period"]), "source_id": sid}
+    return None
+
+
+def _r(x: float, dp: int) -> float:
+    return float(round(x, dp)) if not pd.isna(x) else np.nan
+
+
+def _ci(lo: float, hi: float, dp: int) -> str:
+    if pd.isna(lo) or pd.isna(hi):
+        return ""
+    return f"{lo:,.{dp}f} to {hi:,.{dp}f}"
+
+
+_DIFF_WORDS = {"higher": "clearly higher (a)", "lower": "clearly lower (a)",
+               "no clear difference": "no clear difference", "not tested": "no interval to test"}
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The babies table for readers: one row per indicator, rounded values, intervals as text,
+    words for significance, 'not available' reasons and the source and period."""
+    rows = []
+    for _, r in table.iterrows():
+        dp = int(r["dp"])
+        rows.append({
+            "Stage": r["stage"],
+            "Indicator": r["name"],
+            "Unit": r["unit"],
+            "Compares": ("Most vs least deprived fifth" if r["comparison"].startswith("Most")
+                         else f"{r['a_label']} vs England"),
+            "Most deprived / area": _r(r["a_value"], dp),
+            "95% CI (a)": _ci(r["a_lower"], r["a_upper"], dp),
+            "Least deprived / England": _r(r["b_value"], dp),
+            "95% CI (b)": _ci(r["b_lower"], r["b_upper"], dp),
+            "Gap (a - b)": _r(r["gap"], dp),
+            "Ratio (a / b)": _r(r["ratio"], 2) if r["unit"] in ("%",) or str(r["unit"]).startswith("per ")
+            else np.nan,
+            "Difference": _DIFF_WORDS.get(r["significance"], r["significance"]) if r["available"]
+            else "not available",
+            "Area value": _r(r["place_value"], dp),
+            "England value": _r(r["england_value"], dp),
+            "Period": r["period"],
+            "Geography": r["geography"],
+            "Source": r["source_id"],
+            "Note": r["note"] if isinstance(r["note"], str) else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def methods_table(table: pd.DataFrame) -> pd.DataFrame:
+    """How each indicator was computed (for the data notes)."""
+    return table[["stage", "name", "geography", "source_id", "method"]].rename(columns={
+        "stage": "Stage", "name": "Indicator", "geography": "Geography", "source_id": "Source",
+        "method": "How computed"})
+
+
+def england_table(inputs: Inputs) -> pd.DataFrame:
+    """England's own two babies (national population-weighted quintiles) for the small-area
+    indicators, used for 'each Place's gap against England's'."""
+    inds = [i for i in REGISTRY if i.kind != "la"]
+    codes = sorted(inputs.lsoas["lad19cd"].dropna().unique())
+    return babies_table(inputs, codes, [], "England", inds)
+
+
+def sources_used(inputs: Inputs) -> list[str]:
+    """Catalogue ids of every source the report used (for 'About the data')."""
+    ids = list(dict.fromkeys(inputs.sources_used))
+    return [s for s in ids if s]
+
+
+def upper_tier_table(inputs: Inputs, utla_code: str, name: str) -> pd.DataFrame:
+    """:func:`babies_table` for one upper-tier LA, its districts taken from the LSOA lookup."""
+    if "utla19cd" not in inputs.lsoas.columns:
+        raise ValueError("inputs.lsoas has no utla19cd column (LSOA lookup not joined)")
+    districts = sorted(inputs.lsoas.loc[inputs.lsoas["utla19cd"] == utla_code, "lad19cd"].dropna().unique())
+    if not districts:
+        raise ValueError(f"no LSOAs for upper-tier code {utla_code!r} in the LSOA lookup")
+    return babies_table(inputs, districts, [utla_code], name)
+
+
+def national_view_display(nv: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing version of :func:`national_view`."""
+    return pd.DataFrame({
+        "Stage": nv["stage"], "Indicator": nv["name"], "Unit": nv["unit"],
+        "Core20 (England's most deprived 20%)": nv["core20_value"].round(1),
+        "95% CI (Core20)": [_ci(a, b, 1) for a, b in zip(nv["core20_lower"], nv["core20_upper"], strict=True)],
+        "England's least deprived 20%": nv["least20_value"].round(1),
+        "95% CI (least deprived 20%)": [_ci(a, b, 1) for a, b in
+                                        zip(nv["least20_lower"], nv["least20_upper"], strict=True)],
+    })
+
+
+def overview_display(ov: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Reader-facing side-by-side gaps (small-area indicators only)."""
+    d = ov[ov["comparison"] != "Whole area vs England"]
+    out = pd.DataFrame({"Stage": d["stage"], "Indicator": d["name"], "Unit": d["unit"]})
+    for n in names:
+        out[f"{n}: gap"] = d[f"{n} gap"].round(2)
+        out[f"{n}: difference"] = d[f"{n} significance"]
+    out["England: gap"] = d["England gap"].round(2)
+    return out.reset_index(drop=True)
+
+
+def la_side_by_side(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """LA-level indicators for several authorities: value, England, period, difference."""
+    rows = []
+    for name, t in tables.items():
+        for _, r in t[t["comparison"] == "Whole area vs England"].iterrows():
+            dp = int(r["dp"])
+            rows.append({"Indicator": r["name"], "Authority": name, "Unit": r["unit"],
+                         "Authority value": _r(r["a_value"], dp), "England": _r(r["b_value"], dp),
+                         "Period": r["period"] if r["available"] else "",
+                         "Difference": r["significance"] if r["available"] else "not available",
+                         "Note": r["note"] if isinstance(r["note"], str) else ""})
+    return pd.DataFrame(rows)
+
+
+OBESITY_BY_DEPRIVATION = (
+    ("Obesity at Reception (age 4-5)", "trafford_themes_obese_reception",
+     "reception_prevalence_of_obesity_including_severe_obesity_5_years_data_combined"),
+    ("Obesity at Year 6 (age 10-11)", "trafford_themes_obese_year6",
+     "year_6_prevalence_of_obesity_including_severe_obesity_5_years_data_combined"),
+)
+
+
+def obesity_by_deprivation(inputs: Inputs, area_codes: list[str]) -> pd.DataFrame:
+    """Published child obesity in the most and least deprived quintile (Fingertips, 5 years
+    combined; quintiles of the child's neighbourhood IMD) for the given areas and England.
+
+    Columns: indicator, area_code, area_name, period, most, least, gap. Areas without a
+    published breakdown are absent (the notebook says so)."""
+    cols = ["indicator", "area_code", "area_name", "period", "most", "least", "gap"]
+    if inputs.la is None:
+        return pd.DataFrame(columns=cols)
+    la = inputs.la
+    rows = []
+    for name, sid, iid in OBESITY_BY_DEPRIVATION:
+        d = la[(la["source_id"] == sid) & (la["indicator_id"] == iid) & la["category"].notna()]
+        for code in [*area_codes, ENGLAND_CODE]:
+            a = d[d["area_code"] == code]
+            if a.empty:
+                continue
+            per = a.sort_values("period_end")["period"].iloc[-1]
+            a = a[a["period"] == per].set_index("category")
+            most = a["value"].get("Most deprived quintile", np.nan)
+            least = a["value"].get("Least deprived quintile", np.nan)
+            rows.append({"indicator": name, "area_code": code, "area_name": str(a["area_name"].iloc[0]),
+                         "period": str(per), "most": most, "least": least, "gap": most - least})
+    return pd.DataFrame(rows, columns=cols)

@@ -1,0 +1,133 @@
+"""Two babies on the real data: gaps recomputed independently from the raw files.
+
+The recomputation here reads data/raw with plain pandas (no jsna loaders, no jsna.stats) and
+builds population-weighted quintiles by hand: areas sorted from most to least deprived, each
+gets the fifth that holds the mid-point of its cumulative population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from jsna import paths
+from jsna import two_babies as tb
+from jsna.places import load_place
+
+pytestmark = pytest.mark.integration
+
+PLACES = ["leicester", "leicestershire", "rutland", "llr"]
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return tb.load_inputs()
+
+
+@pytest.fixture(scope="module")
+def raw():
+    raw_dir = paths.raw_dir()
+    imd = pd.read_csv(raw_dir / "imd2019" / "iod2019_lsoa11_file7_equivalent.csv.gz", encoding="utf-8-sig")
+    imd = imd.rename(columns={
+        "LSOA code (2011)": "lsoa", "Local Authority District code (2019)": "lad",
+        "Index of Multiple Deprivation (IMD) Score": "imd", "Income Score (rate)": "income",
+        "Income Deprivation Affecting Older People (IDAOPI) Score (rate)": "idaopi",
+        "Total population: mid 2015 (excluding prisoners)": "pop",
+        "Older population aged 60 and over: mid 2015 (excluding prisoners)": "pop60"})
+    look = pd.read_csv(raw_dir / "geography" / "lookup_lsoa11_msoa11_ward19_lad19_utla19_ew.csv.gz",
+                       usecols=["LSOA11CD", "MSOA11CD"])
+    imd = imd.merge(look, left_on="lsoa", right_on="LSOA11CD")
+    le = pd.read_csv(raw_dir / "small_area" / "le_birth_msoa11_2016-20_england.csv.gz")
+    return imd, le
+
+
+def fifths(score: pd.Series, pop: pd.Series) -> pd.Series:
+    order = score.sort_values(ascending=False).index
+    cum = pop.loc[order].cumsum()
+    mid = (cum - pop.loc[order] / 2) / pop.sum()
+    q = np.minimum(np.floor(mid * 5).astype(int) + 1, 5)
+    return pd.Series(q.to_numpy(), index=order).reindex(score.index)
+
+
+def lsoa_gap(lsoas: pd.DataFrame, rate: str, pop: str) -> float:
+    q = fifths(lsoas["imd"], lsoas["pop"])
+    share = {k: (g[rate] * g[pop]).sum() / g[pop].sum() for k, g in lsoas.groupby(q)}
+    return 100 * (share[1] - share[5])
+
+
+def le_gap(lsoas: pd.DataFrame, le: pd.DataFrame, sex: str) -> float:
+    m = lsoas.assign(w=lsoas["imd"] * lsoas["pop"]).groupby("MSOA11CD")[["w", "pop"]].sum()
+    m["score"] = m["w"] / m["pop"]
+    m["q"] = fifths(m["score"], m["pop"])
+    d = le[le["Sex"] == sex].set_index("Code").join(m, how="inner")
+    d = d.dropna(subset=["Life Expectancy at birth (in years)"])
+    val = {k: np.average(g["Life Expectancy at birth (in years)"], weights=g["Population"])
+           for k, g in d.groupby("q")}
+    return val[1] - val[5]
+
+
+@pytest.mark.parametrize("place_id", PLACES)
+def test_gaps_match_independent_recomputation(place_id, inputs, raw):
+    imd, le = raw
+    place = load_place(place_id)
+    table = tb.place_table(place, inputs).set_index("indicator_id")
+    lsoas = imd[imd["lad"].isin(place.district_codes)]
+    checks = {
+        "income": lsoa_gap(lsoas, "income", "pop"),
+        "idaopi": lsoa_gap(lsoas, "idaopi", "pop60"),
+        "le_male": le_gap(lsoas, le, "Males"),
+        "le_female": le_gap(lsoas, le, "Females"),
+    }
+    for iid, expected in checks.items():
+        assert table.loc[iid, "gap"] == pytest.approx(expected, abs=1e-6), iid
+
+
+def test_leicester_headline_direction_and_size(inputs):
+    """Men in Leicester's most deprived fifth live shorter lives than in the least deprived fifth:
+    the gap is negative, clear (intervals apart) and of a size between 2 and 8 years."""
+    t = tb.place_table(load_place("leicester"), inputs).set_index("indicator_id")
+    assert t.loc["le_male", "significance"] == "lower"
+    assert -8 < t.loc["le_male", "gap"] < -2
+
+
+def test_every_place_shows_ten_or_more_indicators_across_all_stages(inputs):
+    for pid in ("leicester", "leicestershire", "llr"):
+        t = tb.place_table(load_place(pid), inputs)
+        ok = t[t["available"]]
+        assert len(ok) >= 10, pid
+        assert set(ok["stage"]) == {"Start well", "Grow well", "Live well", "Age well", "Die well"}, pid
+    r = tb.place_table(load_place("rutland"), inputs)
+    assert tb.not_available(r)["Reason"].notna().all()
+
+
+def test_hle_benchmark_is_the_published_england_value(inputs):
+    t = tb.place_table(load_place("leicester"), inputs).set_index("indicator_id")
+    # ons_hle_le_utla_2009-13: England male HLE 63.49254, female 64.76976
+    assert t.loc["hle_male", "england_value"] == pytest.approx(63.49254)
+    assert t.loc["hle_female", "england_value"] == pytest.approx(64.76976)
+
+
+def test_covid_rate_matches_ons_file(inputs):
+    """Leicester-wide crude rate = total deaths / total ONS mid-2019 population x 100,000, with
+    the population read from the NHS England file that carries the ONS denominators; for every
+    MSOA with deaths, Deaths / population x 100,000 must equal the ONS file's DeathRate."""
+    raw_dir = paths.raw_dir()
+    c = pd.read_csv(raw_dir / "covid" / "ons_msoa_covid_deaths_mar-dec2020_imd_llr.csv")
+    pop = pd.read_csv(raw_dir / "covid" / "nhse_vaccinations_msoa_2021-03-04_llr.csv")
+    pop = pop.assign(pop=pop["ONS_00_16"] + pop["ONS_16_99"])[["MSOA", "pop"]]
+    look = pd.read_csv(raw_dir / "geography" / "lookup_msoa11_llr.csv", usecols=["MSOA11CD", "UTLA19CD"])
+    c = c.merge(look, on="MSOA11CD").merge(pop, left_on="MSOA11CD", right_on="MSOA")
+    c = c[c["UTLA19CD"] == "E06000016"]
+    assert len(c) == 37
+    has = c["Deaths"] > 0
+    assert np.allclose(c.loc[has, "Deaths"] / c.loc[has, "pop"] * 1e5, c.loc[has, "DeathRate"])
+    t = tb.place_table(load_place("leicester"), inputs).set_index("indicator_id")
+    assert t.loc["covid_mortality", "place_value"] == pytest.approx(c["Deaths"].sum() / c["pop"].sum() * 1e5)
+
+
+def test_england_obesity_by_deprivation_is_the_published_row(inputs):
+    ob = tb.obesity_by_deprivation(inputs, ["E06000016"]).set_index(["indicator", "area_code"])
+    # trafford_themes obese_year6.csv, England, 2020/21 - 24/25: most deprived 28.9, least 14.5
+    r = ob.loc[("Obesity at Year 6 (age 10-11)", "E92000001")]
+    assert (r["most"], r["least"]) == (28.9, 14.5)
+    assert ("Obesity at Year 6 (age 10-11)", "E06000016") not in ob.index

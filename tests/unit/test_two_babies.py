@@ -1,0 +1,313 @@
+"""Two babies computations on small synthetic inputs whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from jsna import two_babies as tb
+from jsna.indicators import REGISTRY, STAGES, get_indicator, indicators
+
+DIST = "E06000099"  # a made-up district: 10 LSOAs, 5 MSOAs
+Z = 1.959963984540054
+
+
+def wilson(x: float, n: float, z: float = Z) -> tuple[float, float]:
+    """Wilson score interval written out (Newcombe 1998, method 3)."""
+    p = x / n
+    centre = (2 * n * p + z**2) / (2 * (n + z**2))
+    half = z * math.sqrt(z**2 + 4 * n * p * (1 - p)) / (2 * (n + z**2))
+    return centre - half, centre + half
+
+
+def lsoa_frame() -> pd.DataFrame:
+    """10 LSOAs of 1,000 people; LSOA i has IMD score 10 - i, so LSOAs 0-1 are the most
+    deprived fifth of residents and 8-9 the least; MSOA k holds LSOAs 2k and 2k+1."""
+    n = 10
+    return pd.DataFrame({
+        "lsoa11cd": [f"L{i}" for i in range(n)],
+        "lad19cd": DIST,
+        "msoa11cd": [f"M{i // 2}" for i in range(n)],
+        "utla19cd": DIST,
+        "imd_score": [10.0 - i for i in range(n)],
+        "imd_decile": [1, 1, 2, 3, 5, 6, 8, 9, 10, 10],
+        "pop_total": 1000.0,
+        "pop_0_15": 200.0,
+        "pop_60_plus": 250.0,
+        "pop_working_age": 600.0,
+        "income_score": [0.30, 0.20, 0.15, 0.15, 0.10, 0.10, 0.08, 0.08, 0.05, 0.05],
+        "idaci_score": [0.40, 0.30, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05],
+        "health_score": [1.0, 0.5, 0.2, 0.2, 0.0, 0.0, -0.2, -0.2, -1.0, -0.5],
+    })
+
+
+def le_frame() -> pd.DataFrame:
+    rows = []
+    for k, (m, f) in enumerate([(75.0, 80.0), (77.0, 81.0), (78.0, 82.0), (79.0, 83.0), (80.0, 84.0)]):
+        for sex, v in (("Male", m), ("Female", f)):
+            rows.append({"msoa11cd": f"M{k}", "sex": sex, "deaths": 50, "person_years": 10000,
+                         "value": v, "lowercl": v - 1.0, "uppercl": v + 1.0, "period": "2016-20"})
+    return pd.DataFrame(rows)
+
+
+def la_frame() -> pd.DataFrame:
+    base = {"indicator_id": "percentage_of_physically_active_adults", "source_id": "trafford_themes_active_adults",
+            "sex": "Persons", "category": pd.NA, "lower_ci95": np.nan, "upper_ci95": np.nan,
+            "count": np.nan, "denominator": np.nan, "compared_to_england": pd.NA, "note": pd.NA}
+    rows = [
+        {**base, "area_code": DIST, "period": "2019/20", "period_end": pd.Timestamp("2020-03-31"), "value": 60.0},
+        {**base, "area_code": DIST, "period": "2020/21", "period_end": pd.Timestamp("2021-03-31"), "value": 58.0,
+         "lower_ci95": 55.0, "upper_ci95": 61.0},
+        {**base, "area_code": "E92000001", "period": "2020/21", "period_end": pd.Timestamp("2021-03-31"),
+         "value": 65.0, "lower_ci95": 64.8, "upper_ci95": 65.2},
+        {**base, "area_code": "E92000001", "period": "2021/22", "period_end": pd.Timestamp("2022-03-31"),
+         "value": 66.0},
+    ]
+    return pd.DataFrame(rows)
+
+
+def inputs(**kw) -> tb.Inputs:
+    args = {"lsoas": lsoa_frame(), "le": le_frame(), "la": la_frame()}
+    args.update(kw)
+    return tb.Inputs(**args)
+
+
+# ----------------------------------------------------------------------------- registry
+
+
+def test_registry_covers_every_stage_with_valid_entries():
+    assert {i.stage for i in REGISTRY} == set(STAGES)
+    assert len({i.id for i in REGISTRY}) == len(REGISTRY)
+    assert get_indicator("le_male").sex == "Male"
+    assert all(i.kind == "la" for i in indicators(kind="la"))
+    with pytest.raises(KeyError, match="Known"):
+        get_indicator("nope")
+
+
+def test_indicator_validation_names_the_field():
+    from jsna.indicators import Indicator
+
+    with pytest.raises(ValueError, match="stage"):
+        Indicator("x", "X", "Middle age", "lsoa_mean", "s", "LSOA", "%", "high_is_bad", "2019", "m")
+    with pytest.raises(ValueError, match="la_sources"):
+        Indicator("x", "X", "Live well", "la", "s", "LA", "%", "high_is_bad", "2019", "m")
+
+
+# ----------------------------------------------------------------------------- groups
+
+
+def test_population_weighted_quintiles_put_the_highest_scores_in_q1():
+    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    q = dict(zip(area["lsoa11cd"], area["quintile"], strict=True))
+    assert (q["L0"], q["L1"]) == (1, 1)
+    assert (q["L8"], q["L9"]) == (5, 5)
+    # national quintile from the decile: 1-2 -> 1 (Core20), 9-10 -> 5
+    nq = dict(zip(area["lsoa11cd"], area["national_q"], strict=True))
+    assert nq["L0"] == 1 and nq["L2"] == 1 and nq["L9"] == 5
+
+
+def test_msoa_groups_weight_scores_by_population():
+    lsoas = lsoa_frame()
+    lsoas.loc[0, "pop_total"] = 3000.0  # M0 = (10*3000 + 9*1000) / 4000 = 9.75
+    m = tb.msoa_groups(lsoas).set_index("msoa11cd")
+    assert m.loc["M0", "imd_score"] == pytest.approx(9.75)
+    assert m.loc["M0", "pop_total"] == 4000
+    assert m.loc["M0", "quintile"] == 1 and m.loc["M4", "quintile"] == 5
+
+
+def test_bad_lsoa_frame_names_missing_columns():
+    with pytest.raises(ValueError, match="imd_score"):
+        tb.place_lsoas(lsoa_frame().drop(columns="imd_score"), [DIST])
+    with pytest.raises(ValueError, match="district code"):
+        tb.place_lsoas(lsoa_frame(), ["E07000001"])
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def test_imd_rate_is_a_wilson_proportion_of_rate_times_population():
+    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    vals = tb.imd_rate_values(get_indicator("income"), area, "quintile").set_index("group")
+    # Q1: (0.30 + 0.20) x 1000 = 500 of 2000 -> 25%; Q5: 100 of 2000 -> 5%
+    assert vals.loc[1, "numerator"] == pytest.approx(500)
+    assert vals.loc[1, "value"] == pytest.approx(25.0)
+    lo, hi = wilson(500, 2000)
+    assert vals.loc[1, "lower"] == pytest.approx(100 * lo, abs=1e-6)
+    assert vals.loc[1, "upper"] == pytest.approx(100 * hi, abs=1e-6)
+    assert vals.loc[5, "value"] == pytest.approx(5.0)
+
+
+def test_weighted_mean_of_msoa_life_expectancy_and_its_interval():
+    d = pd.DataFrame({"msoa11cd": ["A", "B"], "g": [1, 1], "value": [70.0, 80.0],
+                      "lowercl": [70 - Z, 80 - Z], "uppercl": [70 + Z, 80 + Z]})
+    out = tb.msoa_le_values(d, pd.Series([1.0, 3.0]), "g").iloc[0]
+    # (70*1 + 80*3) / 4 = 77.5; se_i = 1 -> se = sqrt(1^2 + 3^2) / 4
+    se = math.sqrt(10) / 4
+    assert out["value"] == pytest.approx(77.5)
+    assert out["lower"] == pytest.approx(77.5 - Z * se)
+    assert out["upper"] == pytest.approx(77.5 + Z * se)
+
+
+def test_blank_msoa_values_are_left_out_and_counted():
+    d = pd.DataFrame({"msoa11cd": ["A", "B"], "value": [70.0, np.nan], "lowercl": [69.0, np.nan],
+                      "uppercl": [71.0, np.nan]})
+    out = tb.msoa_le_values(d, pd.Series([1.0, 1.0]), None).iloc[0]
+    assert out["value"] == 70.0
+    assert "1 MSOA value(s) not published" in out["note"]
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ((10, 9, 11), (5, 4, 6), "higher"),
+    ((5, 4, 6), (10, 9, 11), "lower"),
+    ((10, 8, 12), (11, 9, 13), "no clear difference"),
+    ((10, 9, 11), (10, 10, 10), "no clear difference"),  # touching limits overlap
+    ((10, np.nan, np.nan), (5, 4, 6), "not tested"),
+])
+def test_compare_uses_interval_overlap(a, b, expected):
+    assert tb.compare(*a, *b) == expected
+
+
+def test_worse_group_follows_polarity():
+    bad_high, good_high = get_indicator("income"), get_indicator("le_male")
+    assert tb.worse_group(bad_high, "higher", 20, 5) == "a"
+    assert tb.worse_group(good_high, "lower", 75, 80) == "a"
+    assert tb.worse_group(good_high, "higher", 80, 75) == "b"
+    assert tb.worse_group(bad_high, "no clear difference", 20, 19) is None
+
+
+def test_published_comparison_maps_to_words():
+    ind = get_indicator("active_adults")
+    assert tb.published_significance(ind, "Similar", 60, 65) == "no clear difference"
+    assert tb.published_significance(ind, "Worse", 60, 65) == "lower"
+    assert tb.published_significance(ind, "Not compared", 60, 65) is None
+
+
+# ----------------------------------------------------------------------------- table
+
+
+def table_for(ids, inp=None, la_codes=(DIST,)):
+    return tb.babies_table(inp or inputs(), [DIST], list(la_codes), "Testshire",
+                           [get_indicator(i) for i in ids]).set_index("indicator_id")
+
+
+def test_table_rows_have_gap_ratio_and_significance():
+    t = table_for(["income", "le_male", "health_deprivation"])
+    inc = t.loc["income"]
+    assert (inc["a_value"], inc["b_value"]) == (pytest.approx(25.0), pytest.approx(5.0))
+    assert inc["gap"] == pytest.approx(20.0) and inc["ratio"] == pytest.approx(5.0)
+    assert inc["significance"] == "higher" and inc["worse_group"] == "a"
+    # Place = all 10 LSOAs: (0.30+0.20+0.15+0.15+0.10+0.10+0.08+0.08+0.05+0.05) x 1000 / 10000
+    assert inc["place_value"] == pytest.approx(12.6)
+    le = t.loc["le_male"]  # MSOA M0 (Q1) 75 +/- 1, M4 (Q5) 80 +/- 1
+    assert (le["a_value"], le["b_value"], le["gap"]) == (75.0, 80.0, -5.0)
+    assert le["significance"] == "lower" and le["worse_group"] == "a"
+    assert le["england_value"] == pytest.approx(np.mean([75, 77, 78, 79, 80]))
+    h = t.loc["health_deprivation"]  # weighted mean, no interval
+    assert h["a_value"] == pytest.approx(0.75) and h["b_value"] == pytest.approx(-0.75)
+    assert h["significance"] == "not tested"
+
+
+def test_la_row_uses_latest_period_common_to_area_and_england():
+    r = table_for(["active_adults"]).loc["active_adults"]
+    assert r["period"] == "2020/21"
+    assert (r["a_value"], r["b_value"]) == (58.0, 65.0)
+    assert r["significance"] == "lower" and r["worse_group"] == "a"  # 55-61 vs 64.8-65.2
+    assert r["comparison"] == "Whole area vs England"
+
+
+def test_la_row_for_a_group_place_says_why_not_available():
+    r = table_for(["active_adults"], la_codes=(DIST, "E06000098")).loc["active_adults"]
+    assert not r["available"] and "each upper-tier authority" in r["note"]
+
+
+def test_a_quintile_without_data_is_not_available_with_reason():
+    lsoas = lsoa_frame()
+    lsoas.loc[lsoas["lsoa11cd"].isin(["L8", "L9"]), "idaci_score"] = np.nan
+    r = table_for(["idaci"], inputs(lsoas=lsoas)).loc["idaci"]
+    assert not r["available"]
+    assert "quintile 5" in r["note"] and "no population or no data" in r["note"]
+
+
+def test_msoa_source_not_covering_the_area_is_explained():
+    r = table_for(["hle_male"]).loc["hle_male"]
+    assert not r["available"] and "could not be loaded" in r["note"]
+    hle = le_frame().assign(measure="hle")
+    hle["msoa11cd"] = hle["msoa11cd"].str.replace("M", "X")
+    r = table_for(["hle_male"], inputs(hle=hle)).loc["hle_male"]
+    assert "not available for this area" in r["note"]
+
+
+def test_small_covid_counts_stay_suppressed():
+    covid = pd.DataFrame({"msoa11cd": [f"M{k}" for k in range(5)], "deaths": [3, 10, 10, 10, 12],
+                          "population": [5000] * 5})
+    r = table_for(["covid_mortality"], inputs(covid=covid)).loc["covid_mortality"]
+    assert pd.isna(r["a_value"]) and not r["available"]
+    assert "suppressed" in r["note"]
+    # least deprived: 12 / 5000 x 100,000 = 240 per 100,000
+    assert r["b_value"] == pytest.approx(240.0)
+
+
+def test_not_available_lists_every_missing_row():
+    t = tb.babies_table(inputs(), [DIST], [DIST], "Testshire",
+                        [get_indicator(i) for i in ("income", "hle_male", "smoking")])
+    na = tb.not_available(t)
+    assert list(na["Indicator"]) == [get_indicator("hle_male").name, get_indicator("smoking").name]
+    assert na["Reason"].notna().all()
+
+
+def test_core20_counts_residents_in_national_deciles_1_and_2():
+    c = tb.core20(tb.place_lsoas(lsoa_frame(), [DIST]))
+    assert (c["n_core20"], c["pop_core20"], c["share"]) == (3, 3000.0, pytest.approx(30.0))
+    assert c["n_least20"] == 3
+
+
+def test_le_sii_matches_hand_regression():
+    """Five MSOA quintiles of equal population at ranks 0.1..0.9 with LE 75, 77, 78, 79, 80:
+    x - 0.5 = -0.4, -0.2, 0, 0.2, 0.4; y - 77.8 = -2.8, -0.8, 0.2, 1.2, 2.2;
+    least-squares slope = (1.12 + 0.16 + 0 + 0.24 + 0.88) / (0.16 + 0.04 + 0 + 0.04 + 0.16)
+    = 2.4 / 0.4 = 6.0 years."""
+    s = tb.le_sii(tb.place_lsoas(lsoa_frame(), [DIST]), inputs(), "Male", seed=1, repetitions=2000)
+    assert s["value"] == pytest.approx(6.0)
+    assert s["lowercl"] < 6.0 < s["uppercl"]
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def test_life_course_figure_description_is_written_from_the_rows():
+    import matplotlib.pyplot as plt
+    from jsna.charts.life_course import life_course_figure
+
+    t = tb.babies_table(inputs(), [DIST], [DIST], "Testshire",
+                        [get_indicator(i) for i in ("income", "le_male", "hle_male", "active_adults")])
+    fig, alt, desc = life_course_figure(t, "Testshire")
+    try:
+        # one axes per indicator plus one header per stage present (Live well, Age well, Die well)
+        assert len(fig.axes) == 4 + 3
+        assert "across 3 life stages. 2 of 2 available small-area indicators are clearly worse" in alt
+        text = " ".join(desc)
+        assert "People in income deprivation (IoD2019): Most deprived fifth 25.0%, Least deprived fifth 5.0%, " \
+               "gap 20.0 percentage points, clear difference" in text
+        assert "Physically active adults (2020/21): Testshire 58.0%, England 65.0%" in text
+        assert "Healthy life expectancy at birth, males: not available" in text
+    finally:
+        plt.close(fig)
+
+
+def test_gap_chart_lists_every_authority_and_england():
+    import matplotlib.pyplot as plt
+    from jsna.charts.life_course import gap_chart
+
+    inds = [get_indicator(i) for i in ("income", "le_male")]
+    a = tb.babies_table(inputs(), [DIST], [DIST], "A", inds)
+    ov = tb.overview({"A": a, "B": a}, a)
+    fig, alt, desc = gap_chart(ov, ["A", "B"])
+    plt.close(fig)
+    assert desc[0] == ("People in income deprivation (%), gap most minus least deprived fifth: "
+                       "A 20.0; B 20.0; England 20.0.")
+    assert "A, B" in alt
