@@ -107,3 +107,56 @@ def paragraphs(texts: str | Iterable[str]) -> None:
 def heading(text: str, level: int = 2) -> None:
     """A heading built from data (escaped)."""
     _show(f"<h{level}>{esc(text)}</h{level}>")
+
+
+def summary_box_html(sentences: str | Iterable[str], title: str = "Summary") -> str:
+    """A boxed list of key findings (escaped), for the top of a report."""
+    items = [sentences] if isinstance(sentences, str) else list(sentences)
+    if not items:
+        raise ValueError("summary_box: give at least one sentence")
+    body = "".join(f"<li>{esc(s)}</li>" for s in items)
+    return (f'<section class="jsna-summary" aria-label="{esc(title)}"><h2>{esc(title)}</h2>'
+            f"<ul>{body}</ul></section>")
+
+
+def summary_box(sentences: str | Iterable[str], title: str = "Summary") -> None:
+    """Display the key findings in a box (see :func:`summary_box_html`)."""
+    _show(summary_box_html(sentences, title))
+
+
+def about_the_data_html(source_ids: Iterable[str], heading_text: str = "About the data",
+                        level: int = 2, catalogue_dir=None) -> str:
+    """The closing "About the data" section, written from the catalogue entries used.
+
+    For each source: title, publisher, period, licence, attribution, notes (caveats) and the
+    official URL. The section carries ``data-jsna-sources`` so the runner can put the same
+    attributions in the page footer and the index. An unknown source id raises the catalogue's
+    error (which lists the valid ids).
+    """
+    from jsna.catalogue import get_source
+
+    ids = list(dict.fromkeys(source_ids))
+    if not ids:
+        raise ValueError("about_the_data: give the catalogue ids of the sources the report used")
+    sources = [get_source(s, catalogue_dir) for s in ids]
+    items = []
+    for s in sources:
+        facts = [f"Published by {s.publisher}."]
+        if s.period:
+            facts.append(f"Period: {s.period}.")
+        facts.append(f"Licence: {s.licence}.")
+        parts = [f"<dt>{esc(s.title)}</dt>", "<dd>", f"<p>{esc(' '.join(facts))}</p>"]
+        if s.notes:
+            parts.append(f"<p>Caveats: {esc(' '.join(str(s.notes).split()))}</p>")
+        if s.attribution:
+            parts.append(f"<p>{esc(s.attribution)}</p>")
+        parts.append(f'<p>Source: <a href="{esc(s.url)}">{esc(s.url)}</a></p>')
+        parts.append("</dd>")
+        items.append("".join(parts))
+    return (f'<section class="jsna-about" data-jsna-sources="{esc(" ".join(s.id for s in sources))}">'
+            f"<h{level}>{esc(heading_text)}</h{level}><dl>{''.join(items)}</dl></section>")
+
+
+def about_the_data(source_ids: Iterable[str], heading_text: str = "About the data", level: int = 2) -> None:
+    """Display the "About the data" section for the catalogue sources a report used."""
+    _show(about_the_data_html(source_ids, heading_text, level))

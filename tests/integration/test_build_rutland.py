@@ -1,0 +1,66 @@
+"""Integration: the Rutland reports for every topic present in notebooks/, built from data/raw by
+`python -m jsna build --place rutland` (once per session: see ``rutland_reports`` in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+from jsna.build import discover_topics, external_references
+
+pytestmark = pytest.mark.integration
+
+TOPICS = [t.id for t in discover_topics()]
+HTML_LIMIT = 3 * 2**20  # issue 7: every report under 3 MB
+
+
+def test_there_are_topics():
+    assert TOPICS, "no notebook in notebooks/ has 'jsna' metadata"
+
+
+def test_every_topic_built_without_failure(rutland_reports):
+    rec = json.loads((rutland_reports / "_build.json").read_text())
+    runs = {r["topic"]: r for r in rec["runs"] if r["place"] == "rutland"}
+    missing = sorted(set(TOPICS) - set(runs))
+    failed = {t: f"{r['ename'] or 'error'} in cell {r['cell']}: {r['evalue'] or r['error']}"
+              for t, r in runs.items() if not r["ok"]}
+    assert not missing, f"topics not run: {missing}"
+    assert not failed, f"failed Rutland runs (logs in {rutland_reports / '_logs'}):\n" + "\n".join(
+        f"  {t}: {e}" for t, e in failed.items())
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_report_is_complete_offline_and_small(rutland_reports, topic):
+    page_path = rutland_reports / "rutland" / f"{topic}.html"
+    assert page_path.exists(), f"{page_path} missing"
+    page = page_path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<title>" in page and "Rutland" in page[: page.index("</title>")]
+    assert external_references(page) == [], "page loads something from the network"
+    assert page_path.stat().st_size < HTML_LIMIT, f"{topic}.html is {page_path.stat().st_size / 2**20:.1f} MB"
+    assert "Traceback (most recent call last)" not in page
+    assert not re.search(r"\b\w+Warning:", page), "a Python warning is shown to the reader"
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_executed_notebook_kept_with_rutland_parameters(rutland_reports, topic):
+    nb = nbformat.read(rutland_reports / "rutland" / f"{topic}.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'place = "rutland"' in injected[0].source
+    assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code" and c.source.strip())
+
+
+def test_index_lists_every_rutland_report(rutland_reports):
+    index = (rutland_reports / "index.html").read_text(encoding="utf-8")
+    for topic in TOPICS:
+        assert f'href="rutland/{topic}.html"' in index
+    assert "Data sources" in index and "Open Government Licence" in index
+    assert external_references(index) == []
+
+
+def test_nothing_half_written_left_behind(rutland_reports):
+    assert not (rutland_reports / "_staging").exists()
+    leftovers = [p for p in rutland_reports.rglob("*") if p.suffix in (".part", ".tmp")]
+    assert leftovers == []

@@ -1,0 +1,232 @@
+"""The series runner on tiny fixture notebooks (tests/fixtures/notebooks): discovery, success,
+a failing notebook (others publish, summary names it, exit 1), atomic publish (the old report
+survives a failed rebuild), offline HTML, escaping of data strings, and the index page.
+
+Each build starts real Jupyter kernels, so builds are shared by the tests of a class.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from jsna import build
+from jsna.__main__ import main as cli_main
+from jsna.build import BuildError, discover_topics, select_topics
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+PARAMS = Path(__file__).resolve().parents[2] / "params"
+
+
+def _notebooks(tmp: Path, names: dict[str, str]) -> Path:
+    """A notebooks dir holding fixture notebooks, as {topic name: fixture name}."""
+    d = tmp / "notebooks"
+    d.mkdir(exist_ok=True)
+    for topic, fixture in names.items():
+        shutil.copy(FIXTURES / f"{fixture}.ipynb", d / f"{topic}.ipynb")
+    return d
+
+
+def _no_network_tags(html_text: str) -> list[str]:
+    return re.findall(r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)=[\"']?(?:https?:)?//[^>]*>",
+                      html_text, flags=re.I)
+
+
+# ------------------------------------------------------------------------------------------
+# discovery (no kernels)
+# ------------------------------------------------------------------------------------------
+def test_discover_topics_reads_metadata_and_skips_plain_notebooks():
+    topics = discover_topics(FIXTURES)
+    assert [t.id for t in topics] == ["hello", "failing", "slow", "reads_data", "crash"]  # "order" 1-5
+    assert topics[0].title == "Hello report"
+    assert "scratch_not_a_topic" not in {t.id for t in topics}
+
+
+def test_unknown_topic_lists_valid_topics():
+    with pytest.raises(BuildError, match=r"Unknown topic\(s\) nope\. Valid topics: hello, failing, slow, reads_data, crash"):
+        select_topics(discover_topics(FIXTURES), ["nope"])
+
+
+def test_bad_topic_metadata_names_the_notebook(tmp_path):
+    nb = nbformat.read(FIXTURES / "hello.ipynb", as_version=4)
+    nb.metadata["jsna"]["order"] = "first"
+    nbformat.write(nb, tmp_path / "bad.ipynb")
+    with pytest.raises(BuildError, match=r"bad\.ipynb.*'jsna\.order' must be an integer"):
+        discover_topics(tmp_path)
+
+
+def test_no_topics_is_a_clear_error(tmp_path, capsys):
+    rc = cli_main(["build", "--notebooks-dir", str(tmp_path), "--reports-dir", str(tmp_path / "r"),
+                   "--no-progress"])
+    assert rc == 2
+    assert "No topic notebooks found" in capsys.readouterr().err
+
+
+def test_unknown_place_fails_before_running(tmp_path, capsys):
+    rc = cli_main(["build", "--place", "atlantis", "--notebooks-dir", str(FIXTURES),
+                   "--reports-dir", str(tmp_path / "r"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "Unknown Place 'atlantis'" in err and "leicester, leicestershire, llr, rutland" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_dispatch_lists_commands(capsys):
+    assert cli_main([]) == 0
+    out = capsys.readouterr().out
+    assert "build" in out and "data" in out and "params" in out
+    assert cli_main(["frobnicate"]) == 2
+
+
+def test_external_references_detects_cdn_tags():
+    page = ('<script src="https://cdnjs.cloudflare.com/require.js"></script>'
+            '<link rel="stylesheet" href="//cdn.example/x.css"><a href="https://ons.gov.uk">ONS</a>')
+    found = build.external_references(page)
+    assert len(found) == 2  # a plain <a href> link is not a request
+
+
+# ------------------------------------------------------------------------------------------
+# one build: hello (ok) + failing, for two Places, 2 jobs
+# ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("build1")
+    nbdir = _notebooks(tmp, {"hello": "hello", "failing": "failing"})
+    reports = tmp / "reports"
+    summary = build.build(["rutland", "leicester"], None, jobs=2, reports_dir=reports,
+                          notebooks_dir=nbdir, progress=False)
+    return tmp, nbdir, reports, summary
+
+
+def test_failing_notebook_does_not_stop_the_others(first_build):
+    _, _, reports, summary = first_build
+    ok = sorted((r.place, r.topic) for r in summary.results if r.ok)
+    bad = sorted((r.place, r.topic) for r in summary.results if not r.ok)
+    assert ok == [("leicester", "hello"), ("rutland", "hello")]
+    assert bad == [("leicester", "failing"), ("rutland", "failing")]
+    assert not summary.ok
+    for place in ("rutland", "leicester"):
+        assert (reports / place / "hello.html").exists()
+        assert (reports / place / "hello.ipynb").exists()  # executed notebook kept for audit
+        assert not (reports / place / "failing.html").exists()
+        assert (reports / "_logs" / place / "failing.log").exists()
+        assert (reports / "_logs" / place / "failing.failed.ipynb").exists()
+    assert not (reports / "_staging").exists()
+
+
+def test_summary_names_failed_run_and_cell_error(first_build):
+    _, _, _, summary = first_build
+    text = summary.text()
+    assert "FAILED 2 run(s)" in text
+    assert "rutland/failing: ValueError in cell" in text
+    assert "deliberate failure for rutland" in text
+    res = next(r for r in summary.results if r.place == "rutland" and r.topic == "failing")
+    assert res.ename == "ValueError" and res.evalue == "deliberate failure for rutland"
+
+
+def test_failure_is_in_the_log(first_build):
+    _, _, reports, _ = first_build
+    log = (reports / "_logs" / "rutland" / "failing.log").read_text()
+    assert "ValueError" in log and "deliberate failure for rutland" in log
+
+
+def test_exported_html_is_offline_and_hides_code(first_build):
+    _, _, reports, _ = first_build
+    page = (reports / "rutland" / "hello.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert '<html lang="en-GB">' in page
+    assert "<title>Hello report: Rutland | JSNA</title>" in page
+    assert 'href="#main"' in page and 'id="main"' in page  # skip link
+    assert _no_network_tags(page) == []
+    assert "require.js" not in page and "mathjax" not in page.lower()
+    assert "load_place(place)" not in page  # input cells hidden
+    assert "Districts of Rutland" in page  # output shown
+    assert "a warning the reader must not see" not in page  # stderr dropped
+    assert "headline: 42" not in page  # NBVAL_CHECK_OUTPUT print not on the page
+    assert "Built " in page and "Open Government Licence" in page  # footer
+
+
+def test_index_lists_reports_and_failures(first_build):
+    _, _, reports, _ = first_build
+    index = (reports / "index.html").read_text()
+    assert 'href="rutland/hello.html"' in index and 'href="leicester/hello.html"' in index
+    assert index.index(">Leicester</h2>") < index.index(">Rutland</h2>")  # grouped by Place
+    assert "Runs that failed" in index
+    assert "ValueError in cell" in index and "deliberate failure for leicester" in index
+    assert _no_network_tags(index) == []
+
+
+def test_build_record_has_timings(first_build):
+    _, _, reports, _ = first_build
+    rec = json.loads((reports / "_build.json").read_text())
+    runs = {(r["place"], r["topic"]): r for r in rec["runs"]}
+    assert set(runs) == {(p, t) for p in ("rutland", "leicester") for t in ("hello", "failing")}
+    assert all(r["seconds"] > 0 for r in runs.values())
+
+
+def test_failed_rebuild_leaves_old_report_intact(first_build):
+    tmp, _, reports, _ = first_build
+    before = (reports / "rutland" / "hello.html").read_bytes()
+    broken = tmp / "broken"
+    broken.mkdir()
+    _notebooks(broken, {"hello": "failing"})  # the topic "hello" now fails
+    rc = cli_main(["build", "--place", "rutland", "--notebooks-dir", str(broken / "notebooks"),
+                   "--reports-dir", str(reports), "--no-progress"])
+    assert rc == 1
+    assert (reports / "rutland" / "hello.html").read_bytes() == before
+    index = (reports / "index.html").read_text()
+    assert 'href="rutland/hello.html"' in index  # still listed
+    assert "Showing the report built" in index
+
+
+# ------------------------------------------------------------------------------------------
+# data strings are escaped
+# ------------------------------------------------------------------------------------------
+def test_place_name_with_markup_is_escaped(tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    text = (PARAMS / "rutland.yaml").read_text()
+    evil = "<script>alert('x')</script> & Co"
+    (params / "evil.yaml").write_text(
+        text.replace("id: rutland", "id: evil").replace("name: Rutland\n", f'name: "{evil}"\n', 1))
+    nbdir = _notebooks(tmp_path, {"hello": "hello"})
+    reports = tmp_path / "reports"
+    summary = build.build(["evil"], None, jobs=1, reports_dir=reports, notebooks_dir=nbdir,
+                          params_dir=params, progress=False)
+    assert summary.ok, summary.text()
+    for page in (reports / "evil" / "hello.html", reports / "index.html"):
+        html_text = page.read_text()
+        assert "<script>alert(" not in html_text, page
+        assert "&lt;script&gt;alert(" in html_text, page
+
+
+def test_list_shows_topics_and_places(capsys):
+    assert cli_main(["build", "--list", "--notebooks-dir", str(FIXTURES)]) == 0
+    out = capsys.readouterr().out
+    assert "hello" in out and "Hello report" in out and "scratch_not_a_topic" not in out
+    assert "rutland" in out and "Rutland (E06000017)" in out
+
+
+def test_stale_staging_of_dead_builds_is_removed(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # a pid that has exited
+    stage = tmp_path / "_staging"
+    (stage / f"20260101T000000-{dead}-abcdef" / "rutland").mkdir(parents=True)
+    live = stage / f"20260101T000000-{os.getpid()}-abcdef"
+    live.mkdir()
+    removed = build.clean_stale_staging(tmp_path)
+    assert [p.name for p in removed] == [f"20260101T000000-{dead}-abcdef"]
+    assert live.exists()
+
+
+def test_index_dates_are_readable():
+    assert build._readable_time("2026-11-05T19:00:45+00:00") == "5 November 2026, 19:00 UTC"
+    assert build._readable_time(None) == "date unknown"

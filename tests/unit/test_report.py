@@ -1,0 +1,111 @@
+"""Display helpers: escaping of data-derived strings, accessible figures and tables, the summary
+box and the "About the data" section built from the catalogue."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pandas as pd
+import pytest
+import yaml
+from jsna import report
+from jsna.catalogue import CatalogueError
+
+matplotlib.use("Agg")
+
+EVIL = "<script>alert(1)</script>"
+
+SOURCE = {
+    "id": "toy_source",
+    "title": "Toy <b>indicator</b> table",
+    "publisher": "Office for Health Improvement & Disparities",
+    "licence": "Open Government Licence v3.0",
+    "attribution": "Contains OHID data © Crown copyright 2024",
+    "url": "https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_id=90366",
+    "path": "toy/toy.csv",
+    "sha256": "0" * 64,
+    "format": "csv",
+    "period": "2020 to 2022",
+    "notes": "Values for\n  small areas are suppressed.",
+}
+
+
+@pytest.fixture
+def catalogue_dir(tmp_path):
+    d = tmp_path / "catalogue"
+    d.mkdir()
+    second = {**SOURCE, "id": "toy_two", "title": "Second table", "notes": "", "attribution": ""}
+    (d / "toy.yaml").write_text(yaml.safe_dump([SOURCE, second]), encoding="utf-8")
+    return d
+
+
+def test_esc_escapes_markup_and_quotes():
+    assert report.esc(EVIL) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert report.esc('a "b" & c') == "a &quot;b&quot; &amp; c"
+    assert report.esc(None) == ""
+
+
+def test_table_escapes_cells_caption_and_headers_and_marks_na():
+    df = pd.DataFrame({EVIL: ["Braunstone <Park>", None], "rate": [1.5, float("nan")]})
+    out = report.table_html(df, caption=f"Areas {EVIL}")
+    assert "<script>" not in out
+    assert "Braunstone &lt;Park&gt;" in out
+    assert "<caption>Areas &lt;script&gt;" in out
+    assert out.count("not available") == 2  # missing values are said, never blank or zero
+    assert '<th scope="col">' in out and 'class="jsna-table sortable"' in out
+
+
+def test_figure_requires_alt_and_shows_description():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    with pytest.raises(ValueError, match="alt text is required"):
+        report.figure_html(fig, alt="  ")
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    out = report.figure_html(fig, alt=f"Bars {EVIL}", description=f"A is 1 {EVIL}", caption="Source: toy")
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Bars &lt;script&gt;', out)
+    assert "Text description of this chart" in out and "A is 1 &lt;script&gt;" in out
+    assert "<figcaption>Source: toy</figcaption>" in out
+
+
+def test_summary_box_escapes_and_requires_content():
+    out = report.summary_box_html([f"One {EVIL}", "Two"])
+    assert out.count("<li>") == 2 and "&lt;script&gt;" in out and "<script>" not in out
+    assert '<section class="jsna-summary"' in out and "<h2>Summary</h2>" in out
+    with pytest.raises(ValueError):
+        report.summary_box_html([])
+
+
+def test_about_the_data_is_written_from_the_catalogue(catalogue_dir):
+    out = report.about_the_data_html(["toy_source", "toy_two", "toy_source"], catalogue_dir=catalogue_dir)
+    assert 'data-jsna-sources="toy_source toy_two"' in out  # duplicates dropped, order kept
+    assert "<h2>About the data</h2>" in out
+    assert "Toy &lt;b&gt;indicator&lt;/b&gt; table" in out  # catalogue text escaped too
+    assert "Published by Office for Health Improvement &amp; Disparities." in out
+    assert "Period: 2020 to 2022." in out and "Licence: Open Government Licence v3.0." in out
+    assert "Caveats: Values for small areas are suppressed." in out
+    assert "Contains OHID data © Crown copyright 2024" in out
+    assert 'href="https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_id=90366"' in out
+
+
+def test_about_the_data_unknown_source_lists_valid_ids(catalogue_dir):
+    with pytest.raises(CatalogueError, match=r"Unknown data source 'nope'.*toy_source, toy_two"):
+        report.about_the_data_html(["nope"], catalogue_dir=catalogue_dir)
+    with pytest.raises(ValueError):
+        report.about_the_data_html([], catalogue_dir=catalogue_dir)
+
+
+def test_runner_finds_sources_named_in_about_section(catalogue_dir):
+    import nbformat
+    from jsna.build import notebook_sources
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["jsna"] = {"title": "t", "sources": ["meta_src"]}
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/html": report.about_the_data_html(["toy_two"], catalogue_dir=catalogue_dir)})]
+    nb.cells = [cell]
+    assert notebook_sources(nb) == ["meta_src", "toy_two"]
