@@ -164,19 +164,31 @@ def quintile_summary(lsoas: pd.DataFrame, col: str = "local_quintile") -> pd.Dat
 
 
 def _group_summary(lsoas: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
-    rows = []
-    for (c, n), x in lsoas.groupby([code, name], sort=False):
-        pop = float(x["pop_total"].sum())
-        rows.append({
-            code: c, name: n, "lsoas": len(x), "population": int(round(pop)),
-            "avg_score": weighted_score(x["imd_score"], x["pop_total"]),
-            "lsoas_decile1": int((x["imd_decile"] == 1).sum()),
-            "pct_lsoas_decile1": 100.0 * float((x["imd_decile"] == 1).mean()),
-            "core20_pct": (100.0 * float(x.loc[x["imd_decile"].isin(CORE20_DECILES), "pop_total"].sum()) / pop
-                           if pop > 0 else np.nan),
-            "best_rank": int(x["imd_rank"].min()),
-        })
-    out = pd.DataFrame(rows)
+    # vectorised (one groupby, not a Python loop over groups): the all-England scale run calls this
+    # for every ward and MSOA of 151 areas
+    pop = lsoas["pop_total"].astype(float)
+    d1 = lsoas["imd_decile"] == 1
+    d = pd.DataFrame({
+        code: lsoas[code], name: lsoas[name], "_pop": pop,
+        "_wscore": lsoas["imd_score"].astype(float) * pop,
+        "_d1": d1.astype(int),
+        "_core_pop": pop.where(lsoas["imd_decile"].isin(CORE20_DECILES), 0.0),
+        "_rank": lsoas["imd_rank"],
+    })
+    g = d.groupby([code, name], sort=False).agg(
+        lsoas=("_pop", "size"), _pop=("_pop", "sum"), _wscore=("_wscore", "sum"), _d1=("_d1", "sum"),
+        _core_pop=("_core_pop", "sum"), best_rank=("_rank", "min"))
+    has_pop = g["_pop"] > 0
+    out = pd.DataFrame({
+        code: g.index.get_level_values(0), name: g.index.get_level_values(1),
+        "lsoas": g["lsoas"].astype(int).to_numpy(),
+        "population": g["_pop"].round().astype(int).to_numpy(),
+        "avg_score": (g["_wscore"] / g["_pop"]).where(has_pop).to_numpy(dtype=float),
+        "lsoas_decile1": g["_d1"].astype(int).to_numpy(),
+        "pct_lsoas_decile1": (100.0 * g["_d1"] / g["lsoas"]).to_numpy(dtype=float),
+        "core20_pct": (100.0 * g["_core_pop"] / g["_pop"]).where(has_pop).to_numpy(dtype=float),
+        "best_rank": g["best_rank"].astype(int).to_numpy(),
+    })
     return out.sort_values(["avg_score", "best_rank"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import re
 import sys
 from pathlib import Path
@@ -37,11 +38,35 @@ __all__ = [
     "validate_place",
     "upper_tier_areas",
     "region_of",
+    "utla_regions",
     "new_params",
     "write_params",
     "params_main",
     "slugify",
 ]
+
+
+def _file_key(source_id: str, data_dir: Path | None) -> tuple:
+    """(path, size, mtime) of a catalogued raw file: a cache key that changes when the file does."""
+    from jsna.catalogue import get_source
+
+    path = get_source(source_id).raw_path(data_dir)
+    try:
+        st = path.stat()
+        return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:  # missing file: the loader raises its clear error
+        return (str(path), -1, -1)
+
+
+def _ltla_lookup(data_dir: Path | None) -> pd.DataFrame:
+    """ltla_utla_lookup, read once per file version: params generation and validation call it for
+    every Place (hundreds of times in the all-England run)."""
+    return _ltla_cached(_file_key("ons_ltla19_utla19", data_dir), data_dir).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _ltla_cached(key: tuple, data_dir: Path | None) -> pd.DataFrame:
+    return ltla_utla_lookup(data_dir)
 
 
 def _as_place(place: Place | str) -> Place:
@@ -54,18 +79,21 @@ def upper_tier_areas(data_dir: Path | None = None) -> pd.DataFrame:
     Columns: utla19cd, utla19nm, kind ("unitary authority", "county", "metropolitan district",
     "London borough"), n_districts, districts (tuple of (lad19cd, lad19nm) pairs).
     """
-    lk = ltla_utla_lookup(data_dir)
+    lk = _ltla_lookup(data_dir)
     kinds = {"E06": "unitary authority", "E10": "county", "E08": "metropolitan district",
              "E09": "London borough"}
-    rows = []
-    for (code, name), grp in lk.groupby(["utla19cd", "utla19nm"], sort=True):
-        rows.append({
-            "utla19cd": code,
-            "utla19nm": name,
-            "kind": kinds.get(code[:3], "other"),
-            "n_districts": len(grp),
-            "districts": tuple(zip(grp["lad19cd"], grp["lad19nm"], strict=True)),
-        })
+    # plain Python grouping: this runs for every params file written, so keep it cheap
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for code, name, lad, lad_name in zip(lk["utla19cd"].tolist(), lk["utla19nm"].tolist(),
+                                         lk["lad19cd"].tolist(), lk["lad19nm"].tolist(), strict=True):
+        groups.setdefault((code, name), []).append((lad, lad_name))
+    rows = [{
+        "utla19cd": code,
+        "utla19nm": name,
+        "kind": kinds.get(code[:3], "other"),
+        "n_districts": len(dists),
+        "districts": tuple(dists),
+    } for (code, name), dists in sorted(groups.items())]
     return pd.DataFrame(rows)
 
 
@@ -98,7 +126,7 @@ def validate_place(place: Place | str, data_dir: Path | None = None) -> Place:
                              f"upper-tier local authority code in the ONS April 2019 lookup. "
                              f"{_utla_hint(areas, area.code)}")
         expected.update(dict(row.districts))
-    ltla = ltla_utla_lookup(data_dir)
+    ltla = _ltla_lookup(data_dir)
     lad_owner = dict(zip(ltla["lad19cd"], ltla["utla19cd"], strict=True))
     valid = ", ".join(f"{c} {n}" for c, n in expected.items())
     for i, area in enumerate(place.districts):
@@ -173,19 +201,29 @@ def slugify(name: str) -> str:
 
 def region_of(utla_code: str, data_dir: Path | None = None) -> tuple[str, str] | None:
     """(region code, region name) of an upper-tier LA, from its LSOAs in the ONS OA lookup, or None."""
+    return utla_regions(data_dir).get(utla_code)
+
+
+def utla_regions(data_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+    """{utla19cd: (region code, region name)} for every upper-tier LA with LSOAs in the ONS OA
+    lookup (the region holding most of its output areas). The OA lookup is read once per file
+    version (path, size, mtime), so writing params for all 151 areas reads it once, not 151 times."""
+    return dict(_utla_regions_cached(_file_key("ons_oa11_lookup_classifications", data_dir), data_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _utla_regions_cached(key: tuple, data_dir: Path | None) -> tuple[tuple[str, tuple[str, str]], ...]:
     from jsna.load import read_source
 
-    lk = lsoa_lookup(data_dir)
-    lsoas = set(lk.loc[lk["utla19cd"] == utla_code, "lsoa11cd"])
-    if not lsoas:
-        return None
+    lk = lsoa_lookup(data_dir)[["lsoa11cd", "utla19cd"]]
     oa = read_source("ons_oa11_lookup_classifications", data_dir, usecols=["LSOA11CD", "RGN11CD", "RGN11NM"])
-    oa = oa[oa["LSOA11CD"].isin(lsoas)]
+    oa = oa.merge(lk, left_on="LSOA11CD", right_on="lsoa11cd", how="inner")
     if oa.empty:
-        return None
-    top = oa.groupby(["RGN11CD", "RGN11NM"]).size().sort_values(ascending=False)
-    code, name = top.index[0]
-    return str(code), str(name)
+        return ()
+    counts = oa.groupby(["utla19cd", "RGN11CD", "RGN11NM"]).size().rename("n").reset_index()
+    top = counts.sort_values(["utla19cd", "n", "RGN11CD"], ascending=[True, False, True],
+                             kind="mergesort").drop_duplicates("utla19cd")
+    return tuple((str(r.utla19cd), (str(r.RGN11CD), str(r.RGN11NM))) for r in top.itertuples(index=False))
 
 
 def new_params(utla_code: str, data_dir: Path | None = None, place_id: str | None = None) -> str:

@@ -57,6 +57,9 @@ class Inputs:
     la: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     sources_used: list[str] = field(default_factory=list)
+    # Place-independent results memoised here (England benchmarks per indicator, per-sex MSOA
+    # source slices): recomputing them for every Place dominated the all-England run
+    _england_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- loading
@@ -220,13 +223,20 @@ def weighted_mean_values(lsoas: pd.DataFrame, value_col: str, weight_col: str,
                          group_col: str | None, multiplier: float = 1.0) -> pd.DataFrame:
     """Weighted mean per group, no interval (value only)."""
     d = lsoas[[c for c in (group_col, value_col, weight_col) if c]].dropna()
-    d = d.assign(_wv=d[value_col].astype(float) * d[weight_col].astype(float))
-    g = d.groupby(group_col if group_col else np.zeros(len(d)), sort=True)
-    agg = g.agg(_wv=("_wv", "sum"), _w=(weight_col, "sum"))
-    out = _empty(list(agg.index) if group_col else ["all"])
+    v = d[value_col].to_numpy(dtype=float)
+    w = d[weight_col].to_numpy(dtype=float)
+    if group_col:  # numpy sums per group: this runs ~30 times per Place, pandas groupby was the cost
+        codes, keys = pd.factorize(d[group_col], sort=True)
+        groups = list(keys)
+        wv = np.bincount(codes, weights=v * w, minlength=len(groups))
+        ws = np.bincount(codes, weights=w, minlength=len(groups))
+    else:
+        groups = ["all"]
+        wv, ws = np.array([np.sum(v * w)]), np.array([np.sum(w)])
+    out = _empty(groups)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = (agg["_wv"] / agg["_w"]).to_numpy() * multiplier
-    out["denominator"] = agg["_w"].to_numpy()
+        out["value"] = wv / ws * multiplier
+    out["denominator"] = ws
     return out
 
 
@@ -272,17 +282,20 @@ def _msoa_le_frame(ind: Indicator, inputs: Inputs, msoas: pd.DataFrame) -> tuple
         label = f"MSOA {ind.measure.upper()} 2009-13"
     if src is None:
         return pd.DataFrame(), f"{label} could not be loaded"
-    src = src[src["sex"] == ind.sex]
-    d = msoas.merge(src[["msoa11cd", "value", "lowercl", "uppercl",
-                         *(["person_years"] if "person_years" in src.columns else [])]],
-                    on="msoa11cd", how="left", indicator=True)
-    absent = int((d["_merge"] == "left_only").sum())
-    if absent == len(d):
+    key = ("msoa_source", ind.measure, ind.sex)  # the per-sex slice is the same for every Place
+    if key not in inputs._england_cache:
+        part = src[src["sex"] == ind.sex]
+        cols = ["msoa11cd", "value", "lowercl", "uppercl", *(["person_years"] if "person_years" in part.columns
+                                                            else [])]
+        inputs._england_cache[key] = (part[cols], frozenset(part["msoa11cd"].tolist()))
+    src, codes = inputs._england_cache[key]
+    absent = sum(c not in codes for c in msoas["msoa11cd"].tolist())  # (Series.isin was the cost here)
+    if absent == len(msoas):
         return pd.DataFrame(), (f"{label} is held for Leicester, Leicestershire and Rutland MSOAs "
                                 "only; not available for this area")
     if absent:
-        return pd.DataFrame(), f"{label}: {absent} of the area's {len(d)} MSOAs are missing from the file"
-    return d.drop(columns="_merge"), ""
+        return pd.DataFrame(), f"{label}: {absent} of the area's {len(msoas)} MSOAs are missing from the file"
+    return msoas.merge(src, on="msoa11cd", how="left"), ""
 
 
 def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, inputs: Inputs,
@@ -406,15 +419,33 @@ def _finish_row(row: dict, ind: Indicator) -> dict:
 
 
 def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
-                   england_lsoas: pd.DataFrame | None = None) -> dict:
-    """One table row for a small-area indicator: Q1 vs Q5 of the area, area and England values."""
+                   england_lsoas: pd.DataFrame | None = None, msoas: pd.DataFrame | None = None) -> dict:
+    """One table row for a small-area indicator: Q1 vs Q5 of the area, area and England values.
+    ``msoas``: :func:`msoa_groups` of ``area_lsoas`` if already computed (else computed here)."""
     row = _row(ind, "Most vs least deprived fifth", MOST_LABEL, LEAST_LABEL)
-    msoas = msoa_groups(area_lsoas) if ind.geography == "MSOA" else pd.DataFrame()
+    if ind.geography != "MSOA":
+        msoas = pd.DataFrame()
+    elif msoas is None:
+        msoas = msoa_groups(area_lsoas)
     vals, why = group_values(ind, area_lsoas, msoas, inputs, "quintile")
     if why:
         row["note"] = why
         return row
     notes = []
+    units = msoas if ind.geography == "MSOA" else area_lsoas
+    if len(units) and "quintile" in units.columns and units["quintile"].isna().all():
+        # jsna.stats.quantiles gives NA when there are fewer areas than fifths (e.g. Isles of Scilly:
+        # 1 LSOA; City of London: 1 MSOA): say so instead of "no data"
+        n = len(units)
+        row["note"] = (f"the area has only {n} {ind.geography}{'s' if n != 1 else ''}: too few to form five "
+                       "local fifths")
+        whole, _ = group_values(ind, area_lsoas, msoas, inputs, None)
+        if not whole.empty:
+            _fill(row, "place", whole.iloc[0])
+        eng = england_value(ind, inputs, england_lsoas)
+        if eng is not None:
+            _fill(row, "england", eng)
+        return row
     for side, q in (("a", MOST), ("b", LEAST)):
         g = _pick(vals, q)
         if g is None or pd.isna(g["value"]):
@@ -436,7 +467,16 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
 def england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame | None
                   ) -> pd.Series | None:
     """England benchmark of a small-area indicator (same method over all England; published
-    England value for HLE/DFLE; none for the LLR-only Covid file)."""
+    England value for HLE/DFLE; none for the LLR-only Covid file). Memoised in ``inputs``."""
+    key = (ind, id(england_lsoas), len(england_lsoas) if england_lsoas is not None else -1)
+    if key not in inputs._england_cache:  # the frame is kept in the cache so its id is not reused
+        inputs._england_cache[key] = (england_lsoas, _england_value(ind, inputs, england_lsoas))
+    hit = inputs._england_cache[key][1]
+    return None if hit is None else hit.copy()
+
+
+def _england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame | None
+                   ) -> pd.Series | None:
     if ind.kind in ("imd_rate", "lsoa_mean"):
         if england_lsoas is None or ind.value_col not in england_lsoas.columns:
             return None
@@ -469,8 +509,12 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
     code = la_codes[0]
     la = inputs.la
     for source_id, indicator_id in ind.la_sources:
-        d = la[(la["source_id"] == source_id) & (la["indicator_id"] == indicator_id)
-               & (la["sex"] == ind.la_sex) & la["category"].isna() & la["value"].notna()]
+        key = ("la_rows", source_id, indicator_id, ind.la_sex)  # the same slice for every Place
+        if key not in inputs._england_cache:
+            inputs._england_cache[key] = la[
+                (la["source_id"] == source_id) & (la["indicator_id"] == indicator_id)
+                & (la["sex"] == ind.la_sex) & la["category"].isna() & la["value"].notna()]
+        d = inputs._england_cache[key]
         p = d[d["area_code"] == code]
         e = d[d["area_code"] == ENGLAND_CODE]
         common = sorted(set(p["period"]) & set(e["period"]),
@@ -516,12 +560,13 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
     inds = list(indicator_list or REGISTRY)
     area = place_lsoas(inputs.lsoas, district_codes)
     england = inputs.lsoas
+    msoas = msoa_groups(area) if any(i.geography == "MSOA" and i.kind != "la" for i in inds) else None
     rows = []
     for ind in inds:
         if ind.kind == "la":
             rows.append(la_row(ind, la_codes, inputs, place_name))
         else:
-            rows.append(small_area_row(ind, area, inputs, england))
+            rows.append(small_area_row(ind, area, inputs, england, msoas))
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for c in out.columns:
         if c.endswith(("_value", "_lower", "_upper", "_numerator", "_denominator")) or c in (

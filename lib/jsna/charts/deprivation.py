@@ -110,6 +110,10 @@ def decile_map_description(frame: pd.DataFrame, place_name: str, col: str = "imd
 
 def quintile_map_description(frame: pd.DataFrame, summary: pd.DataFrame, place_name: str) -> list[str]:
     """Text description of the local quintile map from the quintile summary."""
+    if summary.empty:  # too few LSOAs for local quintiles (jsna.stats.quantiles gives NA)
+        n = len(frame)
+        return [f"{place_name} has {plural(n, 'LSOA')}: too few to split into five local groups, so the map "
+                "shows no local quintiles (all areas 'not available'). Use the national deciles instead."]
     lines = [f"The map shows {place_name}'s LSOAs split into five local groups of about equal population "
              "by IMD 2019 score (1 = most deprived fifth locally, darkest)."]
     for r in summary.itertuples():

@@ -43,8 +43,9 @@ def headline_sentences(place: Headline, england: Headline, possessive: str) -> l
 def extremes_sentences(wards: pd.DataFrame, msoas: pd.DataFrame, most: pd.DataFrame, least: pd.DataFrame,
                        n: int = 3) -> list[str]:
     """Name the most and least deprived wards, MSOAs and LSOAs."""
-    w_top = [f"{r.wd19nm} ({r.avg_score:.1f})" for r in wards.head(n).itertuples()]
-    w_bot = [f"{r.wd19nm} ({r.avg_score:.1f})" for r in wards.iloc[::-1].head(n).itertuples()]
+    k = min(n, len(wards) // 2)  # with few wards the "most" and "least" lists must not share a ward
+    w_top = [f"{r.wd19nm} ({r.avg_score:.1f})" for r in wards.head(k).itertuples()]
+    w_bot = [f"{r.wd19nm} ({r.avg_score:.1f})" for r in wards.iloc[::-1].head(k).itertuples()]
     m_top = [str(x) for x in msoas["msoa11hclnm"].head(n)]
     lsoa = most.iloc[0]
     lsoa_l = least.iloc[0]
@@ -55,6 +56,11 @@ def extremes_sentences(wards: pd.DataFrame, msoas: pd.DataFrame, most: pd.DataFr
     if len(msoas) > 1:
         out.append(f"The most deprived neighbourhoods by MSOA (House of Commons Library names) are "
                    f"{join_names(m_top)}.")
+    if lsoa["lsoa11cd"] == lsoa_l["lsoa11cd"]:  # a Place of one LSOA (Isles of Scilly)
+        out.append(f"The area is a single LSOA, {lsoa['lsoa11nm']} ({lsoa['msoa11hclnm']}, {lsoa['wd19nm']} ward), "
+                   f"ranked {fmt_number(lsoa['imd_rank'])} of 32,844 in England (decile {int(lsoa['imd_decile'])}), "
+                   "so it has no most and least deprived neighbourhoods to compare.")
+        return out
     out.append(f"The single most deprived LSOA is {lsoa['lsoa11nm']} ({lsoa['msoa11hclnm']}, {lsoa['wd19nm']} ward), "
                f"ranked {fmt_number(lsoa['imd_rank'])} of 32,844 in England (decile {int(lsoa['imd_decile'])}); "
                f"the least deprived is {lsoa_l['lsoa11nm']} ({lsoa_l['msoa11hclnm']}, {lsoa_l['wd19nm']} ward), "
@@ -88,10 +94,15 @@ def domain_sentences(domains: pd.DataFrame, place_name: str) -> list[str]:
         return [f"On none of the seven domains does any {place_name} neighbourhood fall in England's most "
                 "deprived 20%."]
     second = domains.iloc[1]
-    return [f"Deprivation in {place_name} is most pronounced on {top['label'].lower()} "
+    head = (f"Deprivation in {place_name} is most pronounced on {top['label'].lower()} "
             f"({fmt_pct(top['pct_pop_core20'])} of residents in England's most deprived 20% of LSOAs on that "
-            f"domain) and {second['label'].lower()} ({fmt_pct(second['pct_pop_core20'])}); it is least pronounced "
-            f"on {low['label'].lower()} ({fmt_pct(low['pct_pop_core20'])})."]
+            "domain)")
+    if second["pct_pop_core20"] > 0:
+        head += f" and {second['label'].lower()} ({fmt_pct(second['pct_pop_core20'])})"
+    none = domains.loc[domains["pct_pop_core20"] <= 0, "label"].str.lower().tolist()
+    if len(none) > 1:  # several domains with nobody in the most deprived 20%: name them, not one of them
+        return [head + f"; no resident is in England's most deprived 20% on {join_names(none)}."]
+    return [head + f"; it is least pronounced on {low['label'].lower()} ({fmt_pct(low['pct_pop_core20'])})."]
 
 
 def boundary_note(check: BoundaryCheck, place_name: str) -> str | None:
