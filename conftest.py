@@ -22,11 +22,11 @@ collect_ignore_glob = ["tests/fixtures/*", "reports/*", "data/*"]
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-def build_rutland(out: Path) -> subprocess.CompletedProcess:
+def build_rutland(out: Path, *extra: str) -> subprocess.CompletedProcess:
     """`python -m jsna build --place rutland` into ``out`` (every topic, data from data/raw)."""
     return subprocess.run(
         [sys.executable, "-m", "jsna", "build", "--place", "rutland", "--reports-dir", str(out),
-         "--no-progress"],
+         "--no-progress", *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )
 
@@ -50,3 +50,9 @@ def rutland_reports(tmp_path_factory) -> Path:
             proc = build_rutland(out)
             (shared / "rutland_reports.out").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     return out
+
+
+@pytest.fixture(scope="session")
+def rutland_builder():
+    """:func:`build_rutland` for tests that build the Rutland reports again with other options."""
+    return build_rutland

@@ -1,7 +1,8 @@
 """Report-series benchmark (issue 7): the LLR series against its floor, and the all-England scale run.
 
 * series: wall time of `python -m jsna build` for the four LLR Places from a warm cache at the
-  default parallelism, per-report time, HTML size, peak memory of the build's processes;
+  default parallelism, per-report time, HTML size, peak memory of the build's processes, and the
+  same series with a new kernel per run (``--fresh-kernels``) for comparison;
 * floor: the same number of Papermill + nbconvert runs of an empty notebook at the same
   parallelism, measured in the same run, and the ratio series / floor;
 * scale: params generated for every English upper-tier LA, the Place-generic topics built for
@@ -88,10 +89,14 @@ def series(jobs: int) -> dict:
         peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         sizes = _report_sizes(out)
         times = _run_times(out)
+        # the same series with a new kernel per run (the runner's --fresh-kernels), for comparison
+        fresh, _, _ = _build(["--place", *LLR_PLACES, "--reports-dir", str(out), "--jobs", str(jobs),
+                              "--fresh-kernels"])
     n_runs = len([k for k in sizes if k != "index.html"])
     fl = floor(max(n_runs, 1), jobs)
     return {"jobs": jobs, "wall_s": wall, "exit_code": rc, "runs": n_runs, "floor_s": fl,
-            "ratio": wall / fl if fl else None, "per_report_s": times, "html_bytes": sizes,
+            "ratio": wall / fl if fl else None, "fresh_kernels_wall_s": fresh,
+            "per_report_s": times, "html_bytes": sizes,
             "peak_rss_mb": peak_kb / 1024, "log_tail": log if rc else ""}
 
 
@@ -123,6 +128,7 @@ def print_series(res: dict) -> None:
     print(f"  {'series wall time':32s} {res['wall_s']:8.1f} s")
     print(f"  {'floor (empty notebooks)':32s} {res['floor_s']:8.1f} s")
     print(f"  {'ratio series/floor':32s} {res['ratio']:8.2f}   (target <= 2.0)")
+    print(f"  {'series, a new kernel per run':32s} {res['fresh_kernels_wall_s']:8.1f} s   (--fresh-kernels)")
     print(f"  {'peak RSS of a build process':32s} {res['peak_rss_mb']:8.0f} MB")
     print(f"  {'report':40s} {'seconds':>8s} {'HTML MB':>8s}")
     for name, size in res["html_bytes"].items():

@@ -29,9 +29,11 @@ import argparse
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
+import queue
 import re
 import secrets
 import shutil
@@ -46,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 from jsna import __version__, paths
+from jsna.kernel import ENGINE as KERNEL_ENGINE
+from jsna.kernel import WarmKernel
 from jsna.places import Place, PlaceError, available_places, load_place
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -234,12 +238,24 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
                 sources: Sequence[str] | None = None) -> str:
     """Export an executed notebook to one self-contained HTML page (input cells hidden)."""
     import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
     nb = nbformat.read(str(nb_path), as_version=4)
     used = list(sources) if sources is not None else notebook_sources(nb)
     _clean_for_export(nb)
+    resources = {"jsna": {**page_assets(), "place_name": place_name, "topic_title": topic_title,
+                          "build_date": build_date, "version": __version__,
+                          "attributions": source_attributions(used), "index_href": "../index.html",
+                          "add_h1": not _has_h1(nb)}}
+    body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+@functools.cache
+def _html_exporter():
+    """The report exporter, built once per process (compiling its templates is most of an export)."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
     c = Config()
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
     c.HTMLExporter.template_name = TEMPLATE_NAME
@@ -250,13 +266,7 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output"}
-    exporter = HTMLExporter(config=c)
-    resources = {"jsna": {**page_assets(), "place_name": place_name, "topic_title": topic_title,
-                          "build_date": build_date, "version": __version__,
-                          "attributions": source_attributions(used), "index_href": "../index.html",
-                          "add_h1": not _has_h1(nb)}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return HTMLExporter(config=c)
 
 
 def external_references(html_text: str) -> list[str]:
@@ -316,9 +326,12 @@ def _set_parent_death_signal() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def run_one(spec: RunSpec) -> RunResult:
+def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
     """Execute one notebook with Papermill and export it; write <topic>.ipynb, <topic>.html.part,
-    <topic>.log and <topic>.result.json into spec.out_dir. Never raises for notebook errors."""
+    <topic>.log and <topic>.result.json into spec.out_dir. Never raises for notebook errors.
+
+    With ``kernel`` the notebook runs in that warm kernel (reset afterwards, discarded after a
+    failure: see :mod:`jsna.kernel`); without, Papermill starts and stops a kernel of its own."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -345,9 +358,13 @@ def run_one(spec: RunSpec) -> RunResult:
     pm_log.info("jsna %s: running %s for Place %s with parameters %s", __version__, spec.notebook,
                 spec.place, params)
     try:
+        engine: dict[str, Any] = {}
+        if kernel is not None:
+            engine = {"engine_name": KERNEL_ENGINE, "km": kernel.manager(Path(spec.notebook).parent)}
+            pm_log.info("kernel %d of this worker, run %d in it", kernel.started, kernel.runs)
         pm.execute_notebook(spec.notebook, str(ipynb), parameters=params, progress_bar=False,
                             log_output=True, cwd=str(Path(spec.notebook).parent),
-                            execution_timeout=spec.cell_timeout)
+                            execution_timeout=spec.cell_timeout, **engine)
         nb_sources = _sources_of(ipynb)
         body = export_html(ipynb, spec.place_name, spec.topic_title, spec.build_date, nb_sources)
         ext = external_references(body)
@@ -370,6 +387,11 @@ def run_one(spec: RunSpec) -> RunResult:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
     finally:
+        if kernel is not None:
+            if result.ok:
+                kernel.reset()
+            else:  # a failed, timed-out or crashed run never hands its kernel on
+                kernel.discard()
         result.seconds = round(time.perf_counter() - t0, 2)
         for w in result.warnings:
             pm_log.warning(w)
@@ -392,13 +414,66 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def _worker_main(spec_json: str) -> int:
-    """Entry point of a worker process: ``python -c 'from jsna.build import _worker_main; ...'``."""
+def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
+    """Entry point of a build worker process (``python -c 'from jsna.build import _worker_serve; ...'``).
+
+    Reads the path of one run's spec file per line on stdin, executes it (:func:`run_one`) and
+    answers ``done`` on ``reply_fd``; ends at end of input. With ``reuse_kernel`` the runs share a
+    warm kernel (:class:`jsna.kernel.WarmKernel`)."""
     _set_parent_death_signal()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    spec = RunSpec(**json.loads(Path(spec_json).read_text(encoding="utf-8")))
-    res = run_one(spec)
-    return 0 if res.ok else 1
+    kernel = WarmKernel() if reuse_kernel else None
+    try:
+        with os.fdopen(reply_fd, "w", encoding="utf-8") as replies:
+            for line in sys.stdin:
+                spec = RunSpec(**json.loads(Path(line.strip()).read_text(encoding="utf-8")))
+                run_one(spec, kernel)
+                replies.write("done\n")
+                replies.flush()
+    finally:
+        if kernel is not None:
+            kernel.discard()
+    return 0
+
+
+class _Worker:
+    """The build's handle on one worker process (see :func:`_worker_serve`)."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, reuse_kernel: bool) -> None:
+        read_fd, write_fd = os.pipe()
+        code = ("import sys; from jsna.build import _worker_serve; "
+                f"sys.exit(_worker_serve({write_fd}, {reuse_kernel!r}))")
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=log,
+                                         stderr=subprocess.STDOUT, pass_fds=(write_fd,),
+                                         start_new_session=True, env=env)
+        os.close(write_fd)
+        self._replies = os.fdopen(read_fd, "r", encoding="utf-8")
+
+    def run(self, spec_file: Path) -> bool:
+        """Hand one run to the worker and wait for it; False if the worker died first."""
+        try:
+            self.proc.stdin.write(f"{spec_file}\n".encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return False
+        return self._replies.readline() == "done\n"
+
+    def log_tail(self, n: int = 800) -> str:
+        with contextlib.suppress(OSError):
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n:].strip()
+        return ""
+
+    def close(self, grace: float = 30.0) -> None:
+        """End of input: the worker shuts its kernel down and exits (killed if it does not)."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+        self._replies.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -599,8 +674,11 @@ def _kill_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
 def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
           jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
-          cell_timeout: int | None = DEFAULT_CELL_TIMEOUT) -> BuildSummary:
+          cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False) -> BuildSummary:
     """Run every selected topic x Place and publish the reports atomically.
+
+    ``jobs`` worker processes share the runs; each keeps one kernel warm across its runs (reset in
+    between, see :mod:`jsna.kernel`) unless ``fresh_kernels``, which starts a kernel per run.
 
     Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
     Runs that fail are reported in the summary; the others are published.
@@ -649,6 +727,12 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     live: set[subprocess.Popen] = set()
     live_lock = threading.Lock()
     cancel = threading.Event()
+    # n_jobs worker processes, each serving runs one after another (and keeping its kernel warm
+    # unless fresh_kernels); a worker that dies is replaced for the next run
+    idle: queue.Queue[_Worker | None] = queue.Queue()
+    for _ in range(n_jobs):
+        idle.put(None)
+    worker_logs = iter(range(10**6))
 
     def launch(item: tuple[RunSpec, Topic, Place]) -> RunResult:
         spec = item[0]
@@ -658,24 +742,27 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
         spec_file.write_text(json.dumps(asdict(spec)), encoding="utf-8")
         if cancel.is_set():
             return RunResult(place=spec.place, topic=spec.topic, ok=False, error="cancelled")
-        code = f"import sys; from jsna.build import _worker_main; sys.exit(_worker_main({str(spec_file)!r}))"
-        with open(out / f"{spec.topic}.worker.out", "wb") as wout:
-            proc = subprocess.Popen([sys.executable, "-c", code], stdout=wout, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True,
-                                    env=worker_env)
-            with live_lock:
-                live.add(proc)
-            try:
-                proc.wait()
-            finally:
+        worker = idle.get()
+        tail = ""
+        try:
+            if worker is None or worker.proc.poll() is not None:
+                worker = _Worker(worker_env, stage_root / f"worker-{next(worker_logs)}.log",
+                                 reuse_kernel=not fresh_kernels)
                 with live_lock:
-                    live.discard(proc)
+                    live.add(worker.proc)
+            if not worker.run(spec_file):  # the worker died during the run
+                tail = worker.log_tail()
+                with live_lock:
+                    live.discard(worker.proc)
+                _kill_group(worker.proc)
+                worker = None
+        finally:
+            idle.put(worker)
         res_file = out / f"{spec.topic}.result.json"
         if res_file.exists():
             return RunResult(**json.loads(res_file.read_text(encoding="utf-8")))
-        tail = (out / f"{spec.topic}.worker.out").read_text(encoding="utf-8", errors="replace")[-800:]
         return RunResult(place=spec.place, topic=spec.topic, ok=False,
-                         error=f"worker exited with code {proc.returncode} before finishing: {tail.strip()}")
+                         error=f"worker exited before finishing: {tail}")
 
     bar = None
     if progress:
@@ -707,6 +794,10 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
             _kill_group(proc)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        while not idle.empty():
+            worker = idle.get()
+            if worker is not None:
+                worker.close()
         if bar is not None:
             bar.close()
         with _lock(reports_dir):
@@ -768,6 +859,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--notebooks-dir", type=Path, default=None, help="directory of topic notebooks")
     ap.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
                     help=f"seconds a single cell may run (default {DEFAULT_CELL_TIMEOUT})")
+    ap.add_argument("--fresh-kernels", action="store_true",
+                    help="start a new kernel for every run (default: each worker reuses one kernel, "
+                         "reset between runs)")
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     ap.add_argument("--list", action="store_true", help="list the topics and Places, build nothing")
     args = ap.parse_args(argv)
@@ -780,7 +874,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = build(args.place, args.topic, jobs=args.jobs, reports_dir=args.reports_dir,
                         data_dir=args.data_dir, params_dir=args.params_dir,
                         notebooks_dir=args.notebooks_dir, progress=not args.no_progress,
-                        cell_timeout=args.cell_timeout)
+                        cell_timeout=args.cell_timeout, fresh_kernels=args.fresh_kernels)
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

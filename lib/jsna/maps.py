@@ -495,17 +495,67 @@ def show_map(m, title: str, description: str | Iterable[str] | None = None, capt
 # ---------------------------------------------------------------------------------------------
 
 
+def _polygon_paths(geoms) -> tuple[list, np.ndarray]:
+    """Matplotlib paths of (multi)polygons, holes included, and the index of the row of each path.
+
+    Drawn as one collection per map: geopandas' ``GeoDataFrame.plot`` redraws the whole figure
+    after every call, which made the seven-panel domain figure the slowest cell of the series.
+    """
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    paths, rows = [], []
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            continue
+        parts = shapely.get_parts(geom) if geom.geom_type == "MultiPolygon" else [geom]
+        for poly in parts:
+            if poly.geom_type != "Polygon" or poly.is_empty:
+                continue
+            rings = [np.asarray(poly.exterior.coords)[:, :2],
+                     *(np.asarray(r.coords)[:, :2] for r in poly.interiors)]
+            paths.append(MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings)))
+            rows.append(i)
+    return paths, np.asarray(rows, dtype=int)
+
+
+def _line_segments(geoms) -> list[np.ndarray]:
+    """Coordinate arrays of every line (and polygon ring) in ``geoms``, for a LineCollection."""
+    import shapely
+
+    segs = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            continue
+        for part in shapely.get_parts(geom):
+            if part.geom_type in ("Polygon",):
+                segs += [np.asarray(part.exterior.coords)[:, :2],
+                         *(np.asarray(r.coords)[:, :2] for r in part.interiors)]
+            elif part.geom_type in ("LineString", "LinearRing"):
+                segs.append(np.asarray(part.coords)[:, :2])
+    return segs
+
+
 def _plot_categories(ax, gdf, column: str, scheme: CategoryScheme, edgecolour: str, linewidth: float) -> bool:
-    colours = [scheme.colour_for(v) for v in gdf[column]]
-    gdf.plot(ax=ax, color=colours, edgecolor=edgecolour, linewidth=linewidth)
+    from matplotlib.collections import PathCollection
+
+    colours = np.array([scheme.colour_for(v) for v in gdf[column]], dtype=object)
+    paths, rows = _polygon_paths(gdf.geometry)
+    coll = PathCollection(paths, facecolors=list(colours[rows]) if len(rows) else [],
+                          edgecolors=edgecolour, linewidths=linewidth)
+    ax.add_collection(coll, autolim=True)
+    ax.autoscale_view()
     return any(not scheme.is_known(v) for v in gdf[column])
 
 
 def _plot_outlines(ax, outlines: Sequence[Outline], crs) -> None:
+    from matplotlib.collections import LineCollection
+
     for o in outlines:
-        og = o.gdf.to_crs(crs)
-        og.boundary.plot(ax=ax, color=o.colour, linewidth=o.weight * 0.6,
-                         linestyle="--" if o.dash else "-")
+        segs = _line_segments(o.gdf.to_crs(crs).boundary)
+        ax.add_collection(LineCollection(segs, colors=o.colour, linewidths=o.weight * 0.6,
+                                         linestyles="--" if o.dash else "-"), autolim=True)
+    ax.autoscale_view()
 
 
 def legend_handles(scheme: CategoryScheme, include_missing: bool = False) -> list:

@@ -63,9 +63,18 @@ def figure(fig, alt: str, description: str | None = None, caption: str | None = 
     _show(figure_html(fig, alt, description, caption))
 
 
+def _is_year_column(col: object) -> bool:
+    """Columns of calendar years (2019) keep their plain spelling, without a thousands separator."""
+    return any(w in str(col).lower() for w in ("year", "period"))
+
+
 def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bool = True,
                number_format: dict[str, str] | None = None) -> str:
-    """An accessible HTML table (caption, th scope, escaped cells); 'sortable' tables sort on header click."""
+    """An accessible HTML table (caption, th scope, escaped cells); 'sortable' tables sort on header click.
+
+    Numbers are shown with thousands separators (except in year/period columns) unless
+    ``number_format`` gives a format for the column; missing values read "not available".
+    """
     fmt = number_format or {}
     data = df.reset_index() if index else df
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in data.columns)
@@ -77,6 +86,8 @@ def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bo
                 shown, sort_key = "not available", ""
             elif col in fmt and isinstance(val, int | float):
                 shown, sort_key = format(val, fmt[col]), repr(float(val))
+            elif isinstance(val, int | float) and not isinstance(val, bool) and not _is_year_column(col):
+                shown, sort_key = f"{val:,}", repr(float(val))  # 11,569 not 11569
             else:
                 shown = str(val)
                 sort_key = repr(float(val)) if isinstance(val, int | float) else shown

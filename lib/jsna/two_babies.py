@@ -418,6 +418,17 @@ def _finish_row(row: dict, ind: Indicator) -> dict:
     return row
 
 
+def _fill_area_and_england(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, msoas: pd.DataFrame,
+                           inputs: Inputs, england_lsoas: pd.DataFrame | None) -> None:
+    """Fill a row's whole-area and England values (both shown beside the two fifths)."""
+    whole, _ = group_values(ind, area_lsoas, msoas, inputs, None)
+    if not whole.empty:
+        _fill(row, "place", whole.iloc[0])
+    eng = england_value(ind, inputs, england_lsoas)
+    if eng is not None:
+        _fill(row, "england", eng)
+
+
 def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
                    england_lsoas: pd.DataFrame | None = None, msoas: pd.DataFrame | None = None) -> dict:
     """One table row for a small-area indicator: Q1 vs Q5 of the area, area and England values.
@@ -439,12 +450,7 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
         n = len(units)
         row["note"] = (f"the area has only {n} {ind.geography}{'s' if n != 1 else ''}: too few to form five "
                        "local fifths")
-        whole, _ = group_values(ind, area_lsoas, msoas, inputs, None)
-        if not whole.empty:
-            _fill(row, "place", whole.iloc[0])
-        eng = england_value(ind, inputs, england_lsoas)
-        if eng is not None:
-            _fill(row, "england", eng)
+        _fill_area_and_england(row, ind, area_lsoas, msoas, inputs, england_lsoas)
         return row
     for side, q in (("a", MOST), ("b", LEAST)):
         g = _pick(vals, q)
@@ -454,12 +460,7 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
         elif _present(g["note"]):
             notes.append(f"quintile {q}: {g['note']}")
         _fill(row, side, g)
-    whole, _ = group_values(ind, area_lsoas, msoas, inputs, None)
-    if not whole.empty:
-        _fill(row, "place", whole.iloc[0])
-    eng = england_value(ind, inputs, england_lsoas)
-    if eng is not None:
-        _fill(row, "england", eng)
+    _fill_area_and_england(row, ind, area_lsoas, msoas, inputs, england_lsoas)
     row["note"] = "; ".join(notes) or None
     return _finish_row(row, ind)
 

@@ -64,3 +64,43 @@ def test_nothing_half_written_left_behind(rutland_reports):
     assert not (rutland_reports / "_staging").exists()
     leftovers = [p for p in rutland_reports.rglob("*") if p.suffix in (".part", ".tmp")]
     assert leftovers == []
+
+
+def _sanitisers() -> list[tuple[re.Pattern, str]]:
+    """The nbval sanitisers (folium ids, timestamps, paths, addresses) from tests/nbval_sanitize.cfg."""
+    import configparser
+    from pathlib import Path
+
+    cfg = configparser.ConfigParser()
+    cfg.read(Path(__file__).resolve().parents[1] / "nbval_sanitize.cfg")
+    return [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections()]
+
+
+def _outputs(nb) -> list[str]:
+    subs = _sanitisers()
+    shown = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.outputs:
+            parts = [out.get("text", "")] + [str(v) for v in out.get("data", {}).values()]
+            text = "".join(parts)
+            for rx, rep in subs:
+                text = rx.sub(rep, text)
+            shown.append(text)
+    return shown
+
+
+@pytest.mark.slow
+def test_warm_kernels_give_the_same_reports_as_fresh_kernels(rutland_reports, rutland_builder, tmp_path):
+    """The shared build reuses each worker's kernel between runs (jsna.kernel); building again with
+    a new kernel for every run must give the same outputs, cell by cell (images included)."""
+    proc = rutland_builder(tmp_path, "--fresh-kernels", "--jobs", "1")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    for topic in TOPICS:
+        warm = nbformat.read(rutland_reports / "rutland" / f"{topic}.ipynb", as_version=4)
+        fresh = nbformat.read(tmp_path / "rutland" / f"{topic}.ipynb", as_version=4)
+        a, b = _outputs(warm), _outputs(fresh)
+        assert len(a) == len(b), topic
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        assert not diff, f"{topic}: outputs {diff} differ between a warm and a fresh kernel"

@@ -56,6 +56,16 @@ def test_table_escapes_cells_caption_and_headers_and_marks_na():
     assert '<th scope="col">' in out and 'class="jsna-table sortable"' in out
 
 
+def test_table_numbers_have_thousands_separators_but_years_do_not():
+    df = pd.DataFrame({"Population": [11569, 343915], "Rate": [11287.5, 7.25], "Year": [2019, 2020],
+                       "Rank": [30561, 172]})
+    out = report.table_html(df, caption="t")
+    for shown in (">11,569<", ">343,915<", ">11,287.5<", ">7.25<", ">30,561<", ">172<", ">2019<", ">2020<"):
+        assert shown in out, shown
+    assert 'data-sort="11569.0"' in out  # sorting uses the number, not the formatted text
+    assert ">2,019<" not in out
+
+
 def test_figure_requires_alt_and_shows_description():
     import matplotlib.pyplot as plt
 

@@ -1,0 +1,197 @@
+"""One Jupyter kernel kept warm for several notebook runs of a build worker.
+
+Starting a kernel and importing pandas, geopandas, matplotlib and the package cost more than most
+reports' own work, and every report pays it again. A build worker therefore executes its runs in one
+kernel and, between two runs, wipes the user namespace and starts a new history session (so cells
+count from 1 again) and restores the interpreter state that a fresh kernel would have: working
+directory, environment, warnings filters, matplotlib rcParams (all figures closed) and sys.path. Imported modules and the package's
+file-keyed caches stay, which is the point. Any failed run, timeout or kernel death discards the
+kernel, and a kernel is recycled after :data:`MAX_RUNS` runs, so one run's trouble never reaches the
+next. ``python -m jsna build --fresh-kernels`` gives every run a new kernel instead.
+
+Papermill is extended the documented way, with an engine registered under :data:`ENGINE`, that
+executes in the kernel it is given and leaves it running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.utils import run_sync
+
+#: papermill engine name of :class:`WarmKernelEngine`
+ENGINE = "jsna-warm-kernel"
+#: runs executed in one kernel before it is replaced by a new one (bounds memory growth)
+MAX_RUNS = 40
+START_TIMEOUT_S = 120
+#: while a notebook runs, its partly executed copy is written at most this often (seconds)
+SAVE_EVERY_S = 10.0
+
+# ----------------------------------------------------------------------------- inside the kernel
+_SNAPSHOT: dict[str, Any] = {}
+
+#: code run in the kernel once it has started, and after every successful run
+SNAPSHOT_CODE = "import jsna.kernel as _jsna_k; _jsna_k.snapshot_state(); del _jsna_k"
+RESET_CODE = ("get_ipython().reset(new_session=True)\n"  # namespace, history session, cell counter
+              "import jsna.kernel as _jsna_k; _jsna_k.restore_state(); del _jsna_k")
+#: as nbclient starts its kernels: history in memory, never in the user's IPython profile
+KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
+
+
+def snapshot_state() -> None:
+    """Record the state of a freshly started kernel (called in the kernel, once)."""
+    import matplotlib
+
+    _SNAPSHOT.update(cwd=os.getcwd(), environ=dict(os.environ), filters=list(warnings.filters),
+                     rc={k: copy.deepcopy(v) for k, v in matplotlib.rcParams.items() if k != "backend"},
+                     path=list(sys.path))
+
+
+def restore_state() -> None:
+    """Put the kernel back in the recorded state (called in the kernel between runs)."""
+    import gc
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    if not _SNAPSHOT:
+        raise RuntimeError("jsna.kernel.restore_state: no snapshot taken in this kernel")
+    plt.close("all")
+    matplotlib.rcParams.update(_SNAPSHOT["rc"])
+    warnings.filters[:] = _SNAPSHOT["filters"]
+    warnings._filters_mutated()  # noqa: SLF001 - invalidates the per-module "already warned" caches
+    os.environ.clear()
+    os.environ.update(_SNAPSHOT["environ"])
+    os.chdir(_SNAPSHOT["cwd"])
+    sys.path[:] = _SNAPSHOT["path"]
+    gc.collect()
+
+
+# ----------------------------------------------------------------------------- in the worker
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmKernelEngine(NBClientEngine):
+        """Papermill's nbclient engine, executing in the given kernel manager ``km`` and leaving
+        the kernel running (only this run's client channels are closed)."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     km=None, **kwargs):
+            if km is None or not km.has_kernel:
+                raise RuntimeError(f"the {ENGINE} engine needs a started kernel manager (km=)")
+            _throttle_saves(nb_man)
+            client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout,
+                                             startup_timeout=start_timeout, kernel_name=kernel_name,
+                                             log=logger, log_output=log_output, stdout_file=stdout_file,
+                                             stderr_file=stderr_file)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    with contextlib.suppress(Exception):
+                        client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE, WarmKernelEngine)
+
+
+def _throttle_saves(nb_man) -> None:
+    """Papermill rewrites the whole output notebook before and after every cell (JSON-encoding
+    every image again); keep at most one write per :data:`SAVE_EVERY_S` while cells run. The
+    final write, which papermill makes when the notebook ends, failed or not, always happens."""
+    save, complete = nb_man.save, nb_man.notebook_complete
+    state = {"last": float("-inf"), "final": False}
+
+    def throttled_save(**kwargs):
+        now = time.monotonic()
+        if state["final"] or now - state["last"] >= SAVE_EVERY_S:
+            state["last"] = now
+            save(**kwargs)
+
+    def final_complete(**kwargs):
+        state["final"] = True
+        complete(**kwargs)
+
+    nb_man.save, nb_man.notebook_complete = throttled_save, final_complete
+
+
+class WarmKernel:
+    """A kernel reused by the runs of one worker process (see the module docstring)."""
+
+    def __init__(self, max_runs: int = MAX_RUNS) -> None:
+        self.max_runs = max_runs
+        self.km = None
+        self.runs = 0
+        self.started = 0
+        self._key: tuple | None = None
+
+    def manager(self, cwd: Path):
+        """A started, snapshotted kernel manager for a run whose notebook lives in ``cwd``.
+
+        A new kernel is started when there is none, it died, it ran :attr:`max_runs` runs, or the
+        working directory or the JSNA_* environment differ from the ones it was started with.
+        """
+        key = (str(cwd), tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("JSNA_"))))
+        if self.km is not None and (key != self._key or self.runs >= self.max_runs
+                                    or not run_sync(self.km.is_alive)()):
+            self.discard()
+        if self.km is None:
+            # nbclient drives the kernel from its event loop: it needs the asynchronous manager
+            from jupyter_client.manager import AsyncKernelManager
+
+            _register_engine()
+            km = AsyncKernelManager(kernel_name="python3")
+            run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGS)
+            try:
+                self._run(km, SNAPSHOT_CODE)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    run_sync(km.shutdown_kernel)(now=True)
+                raise
+            self.km, self._key, self.runs = km, key, 0
+            self.started += 1
+        self.runs += 1
+        return self.km
+
+    def reset(self) -> None:
+        """Clear the finished run's state; a kernel that cannot be reset is discarded."""
+        if self.km is None:
+            return
+        try:
+            self._run(self.km, RESET_CODE)
+        except Exception:  # noqa: BLE001 - any trouble: the next run gets a new kernel
+            self.discard()
+
+    def discard(self) -> None:
+        """Shut the kernel down (the next run starts a new one)."""
+        km, self.km, self._key = self.km, None, None
+        if km is not None:
+            with contextlib.suppress(Exception):
+                run_sync(km.shutdown_kernel)(now=True)
+
+    @staticmethod
+    def _run(km, code: str) -> None:
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=START_TIMEOUT_S)
+            reply = kc.execute_interactive(code, store_history=False, timeout=START_TIMEOUT_S,
+                                           output_hook=lambda _msg: None)
+        finally:
+            kc.stop_channels()
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(f"kernel set-up code failed: {content.get('ename')}: {content.get('evalue')}")
