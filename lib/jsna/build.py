@@ -719,6 +719,10 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   data_dir=str(data_dir) if data_dir else None,
                                   params_dir=str(params_dir) if params_dir else None,
                                   cell_timeout=cell_timeout), topic, place))
+    # longest runs first (times of the last build in this reports dir; new runs first of all), so
+    # that no worker is left with a long run at the end while the others idle
+    last = read_status(reports_dir)
+    specs.sort(key=lambda it: -float(last.get(f"{it[0].place}/{it[0].topic}", {}).get("seconds") or 1e9))
     n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs) or 1))
     # parallel runs share the cores: keep numerical libraries from starting a thread per core each
     threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
