@@ -15,7 +15,14 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsna.load import DataError, cached_parquet, coerce_columns, read_geojson, read_source
+from jsna.load import (
+    DataError,
+    cached_parquet,
+    cached_parquet_of,
+    coerce_columns,
+    read_geojson,
+    read_source,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
@@ -182,6 +189,25 @@ def test_cached_parquet_builds_once_and_follows_the_raw_file(tmp_path, monkeypat
     jsna.load._MEMO.clear()
     next((tmp_path / "processed").glob("c-v1-*.parquet")).write_bytes(b"not parquet")
     assert cached_parquet("c", build, raw)["a"].tolist() == [7] and len(calls) == 3
+
+
+def test_cached_parquet_of_several_sources_follows_each_file(tmp_path, monkeypatch):
+    raw = make_catalogue(tmp_path, monkeypatch, {"x.csv": (b"a\n1\n", {"a": "int"}),
+                                                 "y.csv": (b"a\n2\n", {"a": "int"})})
+    calls = []
+
+    def build():
+        calls.append(1)
+        return pd.concat([read_source("x", raw), read_source("y", raw)], ignore_index=True)
+
+    assert cached_parquet_of(["x", "y"], build, "xy", raw)["a"].tolist() == [1, 2]
+    assert cached_parquet_of(["x", "y"], build, "xy", raw)["a"].tolist() == [1, 2] and len(calls) == 1
+    (raw / "y.csv").write_bytes(b"a\n5\n")  # the second file changes: rebuilt
+    assert cached_parquet_of(["x", "y"], build, "xy", raw)["a"].tolist() == [1, 5] and len(calls) == 2
+    assert len(list((tmp_path / "processed").glob("xy-v1-*.parquet"))) == 1
+    (raw / "x.csv").unlink()
+    with pytest.raises(DataError, match="make data"):
+        cached_parquet_of(["x", "y"], build, "xy", raw)
 
 
 def test_cached_parquet_without_raw_file(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -191,14 +191,24 @@ def cached_parquet(source_id: str, builder: Callable[[], Any], data_dir: Path | 
     directory) the built frame is returned all the same. Within one process a frame is read once
     and callers get copies, so they may modify what they get.
     """
-    src = get_source(source_id)
-    raw = src.raw_path(data_dir)
-    if not raw.exists():
-        raise _missing_file_error(src, raw)
-    schema = json.dumps({"columns": src.columns, "read": src.read, "version": version}, sort_keys=True,
-                        default=str)
-    key = hashlib.sha256((file_sha256(raw) + schema).encode()).hexdigest()[:16]
     label = f"{source_id}-{name}" if name else source_id
+    return cached_parquet_of([source_id], builder, label, data_dir, version)
+
+
+def cached_parquet_of(source_ids: Sequence[str], builder: Callable[[], Any], label: str,
+                      data_dir: Path | None = None, version: str = "1") -> Any:
+    """:func:`cached_parquet` for a frame built from several sources: the key hashes every one of
+    their raw files and schemas, so a change to any of them rebuilds the cache."""
+    parts = []
+    for sid in source_ids:
+        src = get_source(sid)
+        raw = src.raw_path(data_dir)
+        if not raw.exists():
+            raise _missing_file_error(src, raw)
+        schema = json.dumps({"columns": src.columns, "read": src.read, "version": version}, sort_keys=True,
+                            default=str)
+        parts.append(file_sha256(raw) + schema)
+    key = hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
     out = paths.processed_dir() / f"{label}-v{version}-{key}.parquet"
     if out in _MEMO:
         return _MEMO[out].copy()

@@ -16,6 +16,7 @@ flagged in the ``note`` column.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.catalogue import Source, get_source, load_catalogue
-from jsna.load import NA_VALUES, DataError, read_source
+from jsna.load import NA_VALUES, DataError, cached_parquet_of, read_source
 
 __all__ = [
     "TIDY_COLUMNS",
@@ -396,7 +397,15 @@ def fill_area_from_ons(target: pd.DataFrame, ons: pd.DataFrame, sex_map: dict[st
 
 @cache
 def _la_indicators_cached(data_dir: str | None, sources: tuple[str, ...], fill: bool) -> pd.DataFrame:
+    # reading and normalising some 40 files takes seconds: cache the tidy table as parquet, keyed
+    # by every file it is built from (the ONS files that fill Leicestershire included)
     ddir = Path(data_dir) if data_dir else None
+    used = sorted({*sources, *(ons for t, (ons, _) in LEICESTERSHIRE_FILL.items() if fill and t in sources)})
+    label = "la_indicators-" + hashlib.sha256(f"{used}{fill}".encode()).hexdigest()[:8]
+    return cached_parquet_of(used, lambda: _build_la_indicators(ddir, sources, fill), label, ddir)
+
+
+def _build_la_indicators(ddir: Path | None, sources: tuple[str, ...], fill: bool) -> pd.DataFrame:
     frames: dict[str, pd.DataFrame] = {}
     for sid in sources:
         frames[sid] = read_indicator_source(sid, ddir)
