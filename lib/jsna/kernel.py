@@ -31,6 +31,7 @@ ENGINE = "jsna-warm-kernel"
 #: runs executed in one kernel before it is replaced by a new one (bounds memory growth)
 MAX_RUNS = 40
 START_TIMEOUT_S = 120
+START_ATTEMPTS = 2
 #: while a notebook runs, its partly executed copy is written at most this often (seconds)
 SAVE_EVERY_S = 10.0
 
@@ -150,14 +151,19 @@ class WarmKernel:
             from jupyter_client.manager import AsyncKernelManager
 
             _register_engine()
-            km = AsyncKernelManager(kernel_name="python3")
-            run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGS)
-            try:
-                self._run(km, SNAPSHOT_CODE)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    run_sync(km.shutdown_kernel)(now=True)
-                raise
+            for attempt in range(1, START_ATTEMPTS + 1):
+                km = AsyncKernelManager(kernel_name="python3")
+                try:
+                    run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGS)
+                    self._run(km, SNAPSHOT_CODE)
+                    break
+                except BaseException as exc:
+                    with contextlib.suppress(Exception):
+                        run_sync(km.shutdown_kernel)(now=True)
+                    # a kernel can die at start when another takes its TCP port first (kernels
+                    # started at once by parallel workers): try once more before failing the run
+                    if attempt == START_ATTEMPTS or not isinstance(exc, Exception):
+                        raise
             self.km, self._key, self.runs = km, key, 0
             self.started += 1
         self.runs += 1

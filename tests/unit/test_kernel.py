@@ -101,3 +101,27 @@ def test_kernel_is_recycled_after_max_runs(tmp_path):
         kernel.discard()
     assert pids[0] == pids[1] != pids[2]
     assert kernel.started == 2
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_at_start_is_started_once_more(tmp_path, monkeypatch):
+    real = WarmKernel._run
+    calls = []
+
+    def flaky(km, code):
+        calls.append(code)
+        if len(calls) == 1:  # as when another kernel took this one's port
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(km, code)
+
+    monkeypatch.setattr(WarmKernel, "_run", staticmethod(flaky))
+    kernel = WarmKernel()
+    try:
+        km = kernel.manager(tmp_path)
+        assert km.has_kernel and kernel.started == 1 and len(calls) == 2
+    finally:
+        kernel.discard()
+    monkeypatch.setattr(WarmKernel, "_run", staticmethod(lambda km, code: (_ for _ in ()).throw(
+        RuntimeError("never starts"))))
+    with pytest.raises(RuntimeError, match="never starts"):
+        WarmKernel().manager(tmp_path)
