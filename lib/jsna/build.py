@@ -30,6 +30,7 @@ import concurrent.futures as cf
 import contextlib
 import datetime as dt
 import functools
+import itertools
 import json
 import logging
 import os
@@ -736,7 +737,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     idle: queue.Queue[_Worker | None] = queue.Queue()
     for _ in range(n_jobs):
         idle.put(None)
-    worker_logs = iter(range(10**6))
+    worker_logs = itertools.count()
 
     def launch(item: tuple[RunSpec, Topic, Place]) -> RunResult:
         spec = item[0]

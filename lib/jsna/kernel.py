@@ -4,8 +4,8 @@ Starting a kernel and importing pandas, geopandas, matplotlib and the package co
 reports' own work, and every report pays it again. A build worker therefore executes its runs in one
 kernel and, between two runs, wipes the user namespace and starts a new history session (so cells
 count from 1 again) and restores the interpreter state that a fresh kernel would have: working
-directory, environment, warnings filters, matplotlib rcParams (all figures closed) and sys.path. Imported modules and the package's
-file-keyed caches stay, which is the point. Any failed run, timeout or kernel death discards the
+directory, environment, warnings filters, matplotlib rcParams (all figures closed) and sys.path.
+Imported modules and the package's file-keyed caches stay, which is the point. Any failed run, timeout or kernel death discards the
 kernel, and a kernel is recycled after :data:`MAX_RUNS` runs, so one run's trouble never reaches the
 next. ``python -m jsna build --fresh-kernels`` gives every run a new kernel instead.
 

@@ -519,21 +519,13 @@ def _polygon_paths(geoms) -> tuple[list, np.ndarray]:
     return paths, np.asarray(rows, dtype=int)
 
 
-def _line_segments(geoms) -> list[np.ndarray]:
-    """Coordinate arrays of every line (and polygon ring) in ``geoms``, for a LineCollection."""
+def _line_segments(lines) -> list[np.ndarray]:
+    """Coordinate arrays of every (multi)line in ``lines`` (e.g. a GeoSeries ``.boundary``), for
+    a LineCollection."""
     import shapely
 
-    segs = []
-    for geom in geoms:
-        if geom is None or geom.is_empty:
-            continue
-        for part in shapely.get_parts(geom):
-            if part.geom_type in ("Polygon",):
-                segs += [np.asarray(part.exterior.coords)[:, :2],
-                         *(np.asarray(r.coords)[:, :2] for r in part.interiors)]
-            elif part.geom_type in ("LineString", "LinearRing"):
-                segs.append(np.asarray(part.coords)[:, :2])
-    return segs
+    return [np.asarray(part.coords)[:, :2] for geom in lines if geom is not None and not geom.is_empty
+            for part in shapely.get_parts(geom)]
 
 
 def _plot_categories(ax, gdf, column: str, scheme: CategoryScheme, edgecolour: str, linewidth: float) -> bool:
