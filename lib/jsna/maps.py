@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jsna.charts import palette
+from jsna import palette
 
 WEB_CRS = "EPSG:4326"
 METRIC_CRS = "EPSG:27700"  # British National Grid, metres (England)

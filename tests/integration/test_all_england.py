@@ -50,12 +50,12 @@ CODES = _codes()
 def world(tmp_path_factory):
     """Everything both notebooks load once: params for every UTLA, England's LSOAs, boundaries,
     the two babies inputs and File 10."""
-    from jsna import deprivation as dep
-    from jsna import two_babies as tb
     from jsna.geo import upper_tier_areas, write_params
     from jsna.load.boundaries import lsoa_boundaries
     from jsna.load.geography import lsoa_lookup
     from jsna.load.imd import imd2019_lad_summaries, imd2019_lsoa
+    from jsna.topics.deprivation import compute as dep
+    from jsna.topics.two_babies import compute as tb
 
     areas = upper_tier_areas()
     params_dir = tmp_path_factory.mktemp("params")
@@ -99,10 +99,10 @@ def _place(world, code):
 @pytest.mark.parametrize("code", CODES)
 def test_deprivation_compute_layer(world, code):
     """notebooks/deprivation.ipynb, cell by cell, without maps or figures."""
-    from jsna import deprivation as dep
-    from jsna.charts import deprivation as dchart
     from jsna.geo import place_lsoas
-    from jsna.narrative import deprivation as dtext
+    from jsna.topics.deprivation import charts as dchart
+    from jsna.topics.deprivation import compute as dep
+    from jsna.topics.deprivation import text as dtext
 
     P = _place(world, code)
     lsoas = dep.add_local_quintiles(place_lsoas(P, None))
@@ -192,8 +192,8 @@ def test_deprivation_compute_layer(world, code):
     ("E09000001", 14.720),  # City of London (6 LSOAs), File 10 rank 212
 ])
 def test_published_average_scores(world, code, score):
-    from jsna import deprivation as dep
     from jsna.geo import place_lsoas
+    from jsna.topics.deprivation import compute as dep
 
     P = _place(world, code)
     assert dep.headline(place_lsoas(P, None), P.name).avg_score == pytest.approx(score, abs=0.0005)
@@ -213,8 +213,8 @@ def _check_babies_table(table: pd.DataFrame, n_lsoas: int) -> None:
 @pytest.mark.parametrize("code", CODES)
 def test_two_babies_compute_layer(world, code):
     """notebooks/two_babies.ipynb, cell by cell, without figures (SII with few repetitions)."""
-    from jsna import two_babies as tb
-    from jsna.narrative import two_babies as text
+    from jsna.topics.two_babies import compute as tb
+    from jsna.topics.two_babies import text
 
     P = _place(world, code)
     inputs = world["inputs"]
@@ -300,11 +300,11 @@ def test_regions_from_one_read_of_the_oa_lookup(world):
 def test_single_lsoa_place_reads_sensibly(world):
     """Isles of Scilly is one LSOA: no local fifths, no 'most and least deprived' pair, and the
     two babies rows say why (not 'no population or no data')."""
-    from jsna import deprivation as dep
-    from jsna import two_babies as tb
-    from jsna.charts import deprivation as dchart
     from jsna.geo import place_lsoas
-    from jsna.narrative import deprivation as dtext
+    from jsna.topics.deprivation import charts as dchart
+    from jsna.topics.deprivation import compute as dep
+    from jsna.topics.deprivation import text as dtext
+    from jsna.topics.two_babies import compute as tb
 
     P = _place(world, "E06000053")
     lsoas = dep.add_local_quintiles(place_lsoas(P, None))
@@ -329,9 +329,9 @@ def test_single_lsoa_place_reads_sensibly(world):
 def test_few_wards_are_not_both_most_and_least_deprived(world):
     """City of London has 5 wards (best fit): the most and least deprived lists must not share
     a ward (they did: Vintry was in both)."""
-    from jsna import deprivation as dep
     from jsna.geo import place_lsoas
-    from jsna.narrative import deprivation as dtext
+    from jsna.topics.deprivation import compute as dep
+    from jsna.topics.deprivation import text as dtext
 
     P = _place(world, "E09000001")
     lsoas = place_lsoas(P, None)
@@ -346,8 +346,8 @@ def test_few_wards_are_not_both_most_and_least_deprived(world):
 def test_england_benchmark_memoised_not_changed(world):
     """England values are memoised per indicator in Inputs; the cached value equals a fresh
     computation over all England's LSOAs (income: sum(score x pop) / sum(pop) x 100)."""
-    from jsna import two_babies as tb
     from jsna.indicators import REGISTRY
+    from jsna.topics.two_babies import compute as tb
 
     inputs = world["inputs"]
     ind = next(i for i in REGISTRY if i.id == "income")

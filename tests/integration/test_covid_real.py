@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from jsna import covid as cv
 from jsna import paths
 from jsna.load import covid as load
 from jsna.places import load_place
+from jsna.topics.covid_impact import compute as cv
 
 pytestmark = pytest.mark.integration
 

@@ -16,9 +16,9 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-from jsna import deprivation as dep  # noqa: E402
 from jsna import maps  # noqa: E402
 from jsna.paths import NOTEBOOKS_DIR  # noqa: E402
+from jsna.topics.deprivation import compute as dep  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def test_leicestershire_filled_only_where_missing_and_values_agree(ind):
 
 def test_byars_reproduces_published_campylobacter_limits(ind):
     """jsna.stats rate limits from count/denominator match the published Fingertips 95% limits."""
-    from jsna.equity import add_limits
+    from jsna.topics.equity_dashboard.compute import add_limits
 
     rows = ind[(ind["source_id"] == "fingertips_api_93356") & ind["count"].ge(10) & ind["lower_ci95"].notna()]
     assert len(rows) > 500
@@ -79,7 +79,7 @@ def test_byars_reproduces_published_campylobacter_limits(ind):
 
 
 def test_dashboard_for_all_places(ind):
-    from jsna.equity import dashboard, load_metrics
+    from jsna.topics.equity_dashboard.compute import dashboard, load_metrics
 
     metrics = load_metrics()
     d = dashboard(ind, metrics, [LEICESTER, LEICS, RUTLAND])
@@ -93,9 +93,13 @@ def test_dashboard_for_all_places(ind):
 
 
 def test_core20_against_plain_pandas_recomputation():
-    """Core20 shares from jsna.core20 equal a direct recomputation from File 6 and File 2 deciles."""
-    from jsna.core20 import core20_lsoas, core20_population, england_core20_from_sources
+    """Core20 shares from jsna.topics.equity_dashboard.core20 equal a direct recomputation from File 6 and File 2 deciles."""
     from jsna.places import load_place
+    from jsna.topics.equity_dashboard.core20 import (
+        core20_lsoas,
+        core20_population,
+        england_core20_from_sources,
+    )
 
     f6 = pd.read_csv(get_source("imd2019_population_file6").raw_path(), encoding="utf-8-sig")
     f2 = pd.read_csv(get_source("imd2019_domains_file2").raw_path(), encoding="utf-8-sig")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from jsna import hea, paths
+from jsna import paths
 from jsna.places import load_place
+from jsna.topics.health_equity_audit import compute as hea
 
 pytestmark = pytest.mark.integration
 

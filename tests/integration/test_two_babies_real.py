@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from jsna import paths
-from jsna import two_babies as tb
 from jsna.places import load_place
+from jsna.topics.two_babies import compute as tb
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from jsna.core20 import (
+from jsna.topics.equity_dashboard.core20 import (
     CLINICAL_AREAS,
     clinical_area_table,
     core20_by_district,
@@ -13,7 +13,7 @@ from jsna.core20 import (
     england_core20,
     is_core20,
 )
-from jsna.narrative.equity import core20_sentences
+from jsna.topics.equity_dashboard.text import core20_sentences
 
 
 def _lsoas() -> pd.DataFrame:

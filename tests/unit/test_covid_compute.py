@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from jsna import covid as cv
 from jsna.load import covid as load
-from jsna.narrative import covid as say
 from jsna.places import Area, Place
+from jsna.topics.covid_impact import compute as cv
+from jsna.topics.covid_impact import text as say
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "covid" / "data"
 ENG_POP = 56_286_961

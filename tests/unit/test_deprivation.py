@@ -1,4 +1,4 @@
-"""Unit tests for jsna.deprivation on six hand-made LSOAs (tests/fixtures/deprivation/lsoas.csv).
+"""Unit tests for jsna.topics.deprivation.compute on six hand-made LSOAs (tests/fixtures/deprivation/lsoas.csv).
 
 Hand calculation (population in brackets):
   District One: L1 score 60 (1000), L2 40 (2000), L3 25 (1000); deciles 1, 1, 2
@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from jsna import deprivation as dep
+from jsna.topics.deprivation import compute as dep
 from shapely.geometry import box
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "deprivation" / "lsoas.csv"
@@ -131,7 +131,7 @@ def _england() -> dep.Headline:
 
 
 def test_headline_sentences_follow_the_numbers(lsoas):
-    from jsna.narrative import deprivation as text
+    from jsna.topics.deprivation import text
 
     h = dep.headline(lsoas, "Test")  # 19.35 < 21.7; 33.3% in decile 1; Core20 40%
     s = text.headline_sentences(h, _england(), "Test's")
@@ -144,7 +144,7 @@ def test_headline_sentences_follow_the_numbers(lsoas):
 
 
 def test_extremes_district_domain_sentences(lsoas):
-    from jsna.narrative import deprivation as text
+    from jsna.topics.deprivation import text
 
     most, least = dep.extremes(lsoas, 2)
     s = text.extremes_sentences(dep.ward_summary(lsoas), dep.msoa_summary(lsoas), most, least, n=2)
@@ -161,7 +161,7 @@ def test_extremes_district_domain_sentences(lsoas):
 
 
 def test_boundary_note(lsoas):
-    from jsna.narrative import deprivation as text
+    from jsna.topics.deprivation import text
 
     chk = dep.BoundaryCheck(("E01900003",), ("Alpha 002A",), ())
     note = text.boundary_note(chk, "Test")
@@ -171,7 +171,7 @@ def test_boundary_note(lsoas):
 
 def test_decile_chart_and_map_descriptions(lsoas):
     import matplotlib.pyplot as plt
-    from jsna.charts import deprivation as charts
+    from jsna.topics.deprivation import charts
 
     fig, alt, desc = charts.decile_population_chart(dep.decile_population(lsoas), "Test")
     assert "from 30.0% in decile 1 to 30.0% in decile 10" in alt

@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from jsna.charts.spine import spine_chart, spine_positions
-from jsna.equity import (
+from jsna.load.fingertips import TIDY_COLUMNS
+from jsna.topics.equity_dashboard.charts import spine_chart, spine_positions
+from jsna.topics.equity_dashboard.compute import (
     Metric,
     MetricsError,
     add_limits,
@@ -18,8 +19,7 @@ from jsna.equity import (
     load_metrics,
     recent_trend,
 )
-from jsna.load.fingertips import TIDY_COLUMNS
-from jsna.narrative.equity import dashboard_sentences
+from jsna.topics.equity_dashboard.text import dashboard_sentences
 
 Z95, Z998 = 1.959963984540054, 3.090232306167813
 
@@ -254,8 +254,8 @@ def test_spine_positions_mirror_lower_is_better():
 
 
 def test_quintile_gaps_fall_back_to_england_and_sentence():
-    from jsna.equity import quintile_gaps
-    from jsna.narrative.equity import quintile_gap_sentences
+    from jsna.topics.equity_dashboard.compute import quintile_gaps
+    from jsna.topics.equity_dashboard.text import quintile_gap_sentences
 
     ind = _tidy(source_id="src_q", indicator_name="Year 6 obesity, 5 years data combined",
                 area_code=["E92000001"] * 3, period="2020/21-24/25", period_start=pd.Timestamp(2020, 4, 1),

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from jsna import stats
-from jsna.charts import funnel
+from jsna.topics.health_equity_audit import funnel_chart as funnel
 
 Z95, Z998 = 1.959964, 3.090232
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from jsna import hea
-from jsna.narrative import hea as nar
+from jsna.topics.health_equity_audit import compute as hea
+from jsna.topics.health_equity_audit import text as nar
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "hea"
 FIX_LSOAS = {f"E01{i:06d}" for i in range(1, 11)}
@@ -326,8 +326,8 @@ def test_completeness_names_worst_practices_and_single_group_wording():
 # ------------------------------------------------------------------------ charts and display
 def test_quintile_chart_text_matches_table(good, dep):
     import matplotlib.pyplot as plt
-    from jsna.charts import hea as charts
-    from jsna.charts.palette import QUINTILE_COLOURS
+    from jsna.palette import QUINTILE_COLOURS
+    from jsna.topics.health_equity_audit import charts
 
     q = hea.suppress_small(hea.uptake_by_quintile(hea.attach_deprivation(good, dep)))
     fig, alt, desc = charts.quintile_chart(q, "Title", overall=40.0)

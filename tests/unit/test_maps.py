@@ -9,8 +9,7 @@ import geopandas as gpd
 import matplotlib
 import pandas as pd
 import pytest
-from jsna import maps
-from jsna.charts import palette
+from jsna import maps, palette
 from shapely.geometry import box
 
 matplotlib.use("Agg")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from jsna.narrative import two_babies as nt
+from jsna.topics.two_babies import text as nt
 
 
 def row(**kw) -> dict:

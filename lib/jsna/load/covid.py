@@ -6,7 +6,7 @@ Every loader reads a catalogued file (data/catalogue/covid.yaml) through
 Structural problems (duplicated keys, non-ISO dates, a negative population) raise
 :class:`DataError` naming the file and column. Problems the report can live with (a
 negative daily count after a revision, a suppressed MSOA week, a vaccination count above
-its NIMS denominator) are kept and flagged by the compute functions in :mod:`jsna.covid`.
+its NIMS denominator) are kept and flagged by the compute functions in :mod:`jsna.topics.covid_impact.compute`.
 
 Several files cover Leicester, Leicestershire and Rutland (LLR) only; the England and
 all-LTLA files cover every English Place. :data:`LLR_ONLY` names the LLR-only sources.
@@ -164,7 +164,7 @@ def ltla_cases_daily(data_dir: Path | None = None) -> pd.DataFrame:
     """Daily cases by specimen date for the LLR LTLAs, as published (zero days absent).
 
     Columns: area_code, area_name, date, cases, population (ONS mid-2019).
-    Use :func:`jsna.covid.complete_daily` to reindex to a full calendar.
+    Use :func:`jsna.topics.covid_impact.compute.complete_daily` to reindex to a full calendar.
     """
     sid = "covid_ltla_cases_daily"
     raw = read_source(sid, data_dir)

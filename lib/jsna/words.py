@@ -1,4 +1,4 @@
-"""Sentences written from numbers. Shared wording helpers; one module per topic beside this.
+"""Sentences written from numbers: the wording helpers every topic shares (topics/<id>/text.py use them).
 
 Every sentence must agree with its chart: wording follows the direction, size and
 statistical significance of the numbers it is given, never a fixed template.

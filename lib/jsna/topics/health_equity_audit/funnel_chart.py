@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from jsna.charts.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
-from jsna.narrative import fmt_number, fmt_pct  # noqa: E402
+from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
+from jsna.words import fmt_number, fmt_pct  # noqa: E402
 
 # significance value from jsna.stats.funnel_significance -> (palette key, filled, legend words)
 CATEGORIES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jsna.narrative import fmt_number, fmt_pct, intervals_overlap, is_missing, times_word
+from jsna.words import fmt_number, fmt_pct, intervals_overlap, is_missing, times_word
 
 
 def _date(d: pd.Timestamp | str) -> str:
@@ -97,7 +97,7 @@ def sources_table(source_ids: list[str]) -> pd.DataFrame:
 
 
 def summary_sentences(place, h) -> list[str]:
-    """Three to five summary sentences from a :class:`jsna.covid.CovidReport` (fewer where data are missing)."""
+    """Three to five summary sentences from a :class:`jsna.topics.covid_impact.compute.CovidReport` (fewer where data are missing)."""
     s: list[str | None] = []
     if h.cases.available:
         p = h.cases.place.dropna(subset=["rate_7d"])

@@ -11,7 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from jsna.charts.palette import DECILE_COLOURS  # noqa: E402
+from jsna.palette import DECILE_COLOURS  # noqa: E402
 
 CORE20_LABEL = "Most deprived 20% in England (IMD 2019 deciles 1-2)"
 OTHER_LABEL = "Other neighbourhoods (deciles 3-10)"
@@ -27,7 +27,7 @@ class MapFigure:
 
 def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
                tolerance_m: float = 20.0) -> MapFigure:
-    """Static choropleth of Core20 LSOAs (from jsna.core20.core20_lsoas) with district outlines."""
+    """Static choropleth of Core20 LSOAs (from jsna.topics.equity_dashboard.core20.core20_lsoas) with district outlines."""
     from jsna.load.boundaries import lsoa_boundaries
     from jsna.maps import CategoryScheme, Outline, static_map
 

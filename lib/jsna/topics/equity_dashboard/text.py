@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jsna.narrative import fmt_number, fmt_pct, is_missing, join_names, plural
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
 
 
 def _names(rows: pd.DataFrame) -> str:
@@ -114,7 +114,7 @@ def core20_sentences(pop: pd.DataFrame, england_share: float, place_name: str,
 
 def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
     """'In England (2020/21-24/25), ... was 28.9% in the most deprived fifth against 14.5% ...'."""
-    from jsna.narrative import times_word
+    from jsna.words import times_word
 
     out = []
     for _, r in gaps.iterrows():

@@ -93,7 +93,7 @@ def load_metrics(path: Path | None = None) -> list[Metric]:
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
         raise MetricsError(f"{path}: duplicate metric id(s) {sorted(dup)}")
-    from jsna.core20 import CLINICAL_AREAS
+    from jsna.topics.equity_dashboard.core20 import CLINICAL_AREAS
 
     known_areas = {ca.area for ca in CLINICAL_AREAS}
     for m in out:
@@ -343,7 +343,7 @@ def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
 
     Significance words carry the same symbols as the spine chart (▲ better, ● similar, ▼ worse).
     """
-    from jsna.charts.palette import SIGNIFICANCE
+    from jsna.palette import SIGNIFICANCE
 
     def sig(word: str) -> str:
         return f"{SIGNIFICANCE.get(word, SIGNIFICANCE['not compared'])['symbol']} {word}"

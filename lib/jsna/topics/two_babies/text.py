@@ -1,4 +1,4 @@
-"""Sentences for the "tale of two babies", written from the numbers of jsna.two_babies tables.
+"""Sentences for the "tale of two babies", written from the numbers of jsna.topics.two_babies.compute tables.
 
 Wording follows direction (higher/lower), size (gap, ratio) and significance (non-overlapping
 95% intervals -> a clear difference; overlapping -> "no clear difference"; no interval -> the
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from jsna.narrative import fmt_number, is_missing, join_names, plural
+from jsna.words import fmt_number, is_missing, join_names, plural
 
 SEX_WORDS = {"Male": ("boy", "boys"), "Female": ("girl", "girls")}
 

@@ -12,9 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from jsna.charts import palette  # noqa: E402
-from jsna.covid import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
-from jsna.narrative import fmt_number, fmt_pct, join_names  # noqa: E402
+from jsna import palette  # noqa: E402
+from jsna.topics.covid_impact.compute import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, join_names  # noqa: E402
 
 Chart = tuple[plt.Figure, str, list[str]]
 QUINTILE_LABELS = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}

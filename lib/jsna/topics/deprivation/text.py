@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jsna.deprivation import BoundaryCheck, Headline
-from jsna.narrative import fmt_number, fmt_pct, join_names, plural, times_word
+from jsna.topics.deprivation.compute import BoundaryCheck, Headline
+from jsna.words import fmt_number, fmt_pct, join_names, plural, times_word
 
 
 def _compare(value: float, benchmark: float, more: str, less: str, tol: float = 0.05) -> str:

@@ -10,10 +10,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from jsna import maps  # noqa: E402
-from jsna.charts import palette  # noqa: E402
-from jsna.deprivation import SEVEN_DOMAINS, Headline  # noqa: E402
-from jsna.narrative import fmt_number, fmt_pct, join_names, plural  # noqa: E402
+from jsna import (
+    maps,  # noqa: E402
+    palette,  # noqa: E402
+)
+from jsna.topics.deprivation.compute import SEVEN_DOMAINS, Headline  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, join_names, plural  # noqa: E402
 
 
 def decile_population_chart(table: pd.DataFrame, place_name: str) -> tuple[plt.Figure, str, list[str]]:

@@ -14,8 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from jsna.charts.palette import COMPARATOR, PLACE, QUINTILE_COLOURS  # noqa: E402
-from jsna.narrative import fmt_number, fmt_pct, is_missing  # noqa: E402
+from jsna.palette import COMPARATOR, PLACE, QUINTILE_COLOURS  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, is_missing  # noqa: E402
 
 QUINTILE_LABELS = {1: "1 (most deprived)", 2: "2", 3: "3", 4: "4", 5: "5 (least deprived)"}
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from jsna.narrative import fmt_number, fmt_pct, intervals_overlap, is_missing, join_names, plural
+from jsna.words import fmt_number, fmt_pct, intervals_overlap, is_missing, join_names, plural
 
 # Ethnicity recording: share not recorded above which improving recording is recommended.
 COMPLETENESS_TARGET = 10.0

@@ -19,9 +19,9 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from jsna.charts.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, PLACE, SERIES
-from jsna.narrative import is_missing
-from jsna.narrative.two_babies import fmt_gap, fmt_value
+from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, PLACE, SERIES
+from jsna.topics.two_babies.text import fmt_gap, fmt_value
+from jsna.words import is_missing
 
 A4_WIDTH_IN = 8.27
 ROW_IN = 0.42

@@ -18,7 +18,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from jsna.charts.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
+from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
 
 RANGE_GREY = "#DDDDDD"
 IQR_GREY = "#A8A8A8"
@@ -60,7 +60,7 @@ def _fmt(v: float) -> str:
 
 
 def spine_chart(dash: pd.DataFrame, area_name: str) -> SpineFigure:
-    """Spine chart of one area's dashboard rows (from jsna.equity.dashboard, one area).
+    """Spine chart of one area's dashboard rows (from jsna.topics.equity_dashboard.compute.dashboard, one area).
 
     Rows without a value are left out of the chart and listed in the description.
     """

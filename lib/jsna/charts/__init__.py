@@ -1,1 +1,0 @@
-"""Figure builders (matplotlib/seaborn) and the single palette module."""

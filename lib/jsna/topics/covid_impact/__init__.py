@@ -1,0 +1,1 @@
+"""Covid-19 impact: waves, deaths, MSOA harm by deprivation, vaccine equity."""

@@ -1,0 +1,1 @@
+"""Health Equity Audit of a service's uptake file (deprivation, ethnicity, practice)."""
