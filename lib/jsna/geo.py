@@ -1,4 +1,4 @@
-"""Place geography: which LSOAs and MSOAs make up a Place, Place-code validation, and
+"""Place geography: Place-code validation against the ONS lookups, regions, and
 `python -m jsna params` (write a params file for any English upper-tier local authority).
 
 Geography vintage: LSOA/MSOA 2011 and LAD/UTLA 2019, the vintage of IoD2019. A Place whose
@@ -20,7 +20,6 @@ import yaml
 
 from jsna import paths
 from jsna.load.geography import lsoa_lookup, ltla_utla_lookup
-from jsna.load.imd import imd2019_lsoa
 from jsna.places import (
     ENGLAND_CODE,
     ENGLAND_NAME,
@@ -33,8 +32,6 @@ from jsna.places import (
 
 __all__ = [
     "load_valid_place",
-    "place_lsoas",
-    "place_msoas",
     "validate_place",
     "upper_tier_areas",
     "region_of",
@@ -148,49 +145,6 @@ def validate_place(place: Place | str, data_dir: Path | None = None) -> Place:
 def load_valid_place(place_id: str, params_dir: Path | None = None, data_dir: Path | None = None) -> Place:
     """load_place + validate_place: the params file is well-typed and its codes exist in the lookups."""
     return validate_place(load_place(place_id, params_dir), data_dir)
-
-
-def place_lsoas(place: Place | str, data_dir: Path | None = None) -> pd.DataFrame:
-    """The Place's LSOAs (2011): lookup columns (lsoa11cd ... utla19nm, see
-    :func:`jsna.load.geography.lsoa_lookup`) joined with every IoD2019 column of
-    :func:`jsna.load.imd.imd2019_lsoa` (scores, ranks, national deciles, mid-2015 populations).
-    Sorted by lsoa11cd."""
-    place = _as_place(place)
-    lk = lsoa_lookup(data_dir)
-    rows = lk[lk["utla19cd"].isin(place.upper_tier_codes)]
-    if rows.empty:
-        raise PlaceError(f"{place.source_file or place.id}: field 'upper_tier': no LSOAs found for "
-                         f"{place.upper_tier_codes}. Check the codes with `python -m jsna params list`.")
-    absent = [c for c in place.upper_tier_codes if c not in set(rows["utla19cd"])]
-    if absent:
-        raise PlaceError(f"{place.source_file or place.id}: field 'upper_tier': no LSOAs found for {absent} "
-                         "in the LSOA lookup. Check the codes with `python -m jsna params list`.")
-    imd = imd2019_lsoa(data_dir).drop(columns=["lsoa11nm", "lad19nm"])
-    out = rows.merge(imd, on="lsoa11cd", how="left", suffixes=("", "_imd"), validate="one_to_one")
-    if out["imd_score"].isna().any():
-        missing = out.loc[out["imd_score"].isna(), "lsoa11cd"].tolist()
-        raise PlaceError(f"{len(missing)} LSOA(s) of {place.name} have no IoD2019 row, e.g. {missing[:5]}")
-    mismatch = out["lad19cd"] != out["lad19cd_imd"]
-    if mismatch.any():
-        raise PlaceError(f"LSOA {out.loc[mismatch, 'lsoa11cd'].iloc[0]} has a different district in the "
-                         "lookup and in IoD2019: check the catalogue vintages")
-    return out.drop(columns=["lad19cd_imd"]).sort_values("lsoa11cd").reset_index(drop=True)
-
-
-def place_msoas(place: Place | str, data_dir: Path | None = None) -> pd.DataFrame:
-    """The Place's MSOAs (2011), one row each: msoa11cd, msoa11nm, msoa11hclnm, lad19cd, lad19nm,
-    utla19cd, utla19nm, n_lsoa, pop_total (mid-2015) and imd_score = population-weighted mean of
-    its LSOAs' IMD scores (MHCLG's method for area averages). Sorted by msoa11cd."""
-    lsoas = place_lsoas(place, data_dir)
-    keys = ["msoa11cd", "msoa11nm", "msoa11hclnm", "lad19cd", "lad19nm", "utla19cd", "utla19nm"]
-    lsoas = lsoas.assign(_w=lsoas["imd_score"] * lsoas["pop_total"])
-    agg = lsoas.groupby(keys, sort=True).agg(n_lsoa=("lsoa11cd", "size"), pop_total=("pop_total", "sum"),
-                                             _w=("_w", "sum"))
-    agg["imd_score"] = agg.pop("_w") / agg["pop_total"]
-    agg = agg.reset_index()
-    if agg["msoa11cd"].duplicated().any():
-        raise PlaceError("an MSOA spans two districts in the lookup: check the catalogue vintages")
-    return agg
 
 
 def slugify(name: str) -> str:

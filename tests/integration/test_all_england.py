@@ -99,13 +99,13 @@ def _place(world, code):
 @pytest.mark.parametrize("code", CODES)
 def test_deprivation_compute_layer(world, code):
     """notebooks/deprivation.ipynb, cell by cell, without maps or figures."""
-    from jsna.geo import place_lsoas
+    from jsna.areas import lsoas as place_lsoas
     from jsna.topics.deprivation import charts as dchart
     from jsna.topics.deprivation import compute as dep
     from jsna.topics.deprivation import text as dtext
 
     P = _place(world, code)
-    lsoas = dep.add_local_quintiles(place_lsoas(P, None))
+    lsoas = place_lsoas(P, None)
     head = dep.headline(lsoas, P.name)
     codes = lsoas["lsoa11cd"]
     boundaries = world["boundaries"][world["boundaries"]["lsoa11cd"].isin(codes)]
@@ -192,7 +192,7 @@ def test_deprivation_compute_layer(world, code):
     ("E09000001", 14.720),  # City of London (6 LSOAs), File 10 rank 212
 ])
 def test_published_average_scores(world, code, score):
-    from jsna.geo import place_lsoas
+    from jsna.areas import lsoas as place_lsoas
     from jsna.topics.deprivation import compute as dep
 
     P = _place(world, code)
@@ -300,14 +300,14 @@ def test_regions_from_one_read_of_the_oa_lookup(world):
 def test_single_lsoa_place_reads_sensibly(world):
     """Isles of Scilly is one LSOA: no local fifths, no 'most and least deprived' pair, and the
     two babies rows say why (not 'no population or no data')."""
-    from jsna.geo import place_lsoas
+    from jsna.areas import lsoas as place_lsoas
     from jsna.topics.deprivation import charts as dchart
     from jsna.topics.deprivation import compute as dep
     from jsna.topics.deprivation import text as dtext
     from jsna.topics.two_babies import compute as tb
 
     P = _place(world, "E06000053")
-    lsoas = dep.add_local_quintiles(place_lsoas(P, None))
+    lsoas = place_lsoas(P, None)
     assert len(lsoas) == 1
     most, least = dep.extremes(lsoas, 5)
     text = " ".join(dtext.extremes_sentences(dep.ward_summary(lsoas), dep.msoa_summary(lsoas), most, least))
@@ -329,7 +329,7 @@ def test_single_lsoa_place_reads_sensibly(world):
 def test_few_wards_are_not_both_most_and_least_deprived(world):
     """City of London has 5 wards (best fit): the most and least deprived lists must not share
     a ward (they did: Vintry was in both)."""
-    from jsna.geo import place_lsoas
+    from jsna.areas import lsoas as place_lsoas
     from jsna.topics.deprivation import compute as dep
     from jsna.topics.deprivation import text as dtext
 

@@ -23,9 +23,9 @@ from jsna.topics.deprivation import compute as dep  # noqa: E402
 
 @pytest.fixture(scope="module")
 def geo():
-    from jsna.geo import place_lsoas
+    from jsna.areas import lsoas
 
-    return place_lsoas
+    return lsoas
 
 
 @pytest.mark.parametrize(("place", "code", "n", "score", "prop10"), [

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from jsna.geo import place_lsoas, place_msoas
+from jsna.areas import lsoas as place_lsoas
+from jsna.areas import msoas as place_msoas
 from jsna.load.boundaries import lsoa_boundaries, missing_codes
 from jsna.load.geography import lsoa_lookup
 from jsna.load.imd import imd2019_lad_summaries, imd2019_lsoa

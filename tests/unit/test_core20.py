@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from jsna.areas import is_core20
 from jsna.topics.equity_dashboard.core20 import (
     CLINICAL_AREAS,
     clinical_area_table,
     core20_by_district,
     core20_population,
     england_core20,
-    is_core20,
 )
 from jsna.topics.equity_dashboard.text import core20_sentences
 

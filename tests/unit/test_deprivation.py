@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from jsna.areas import local_quintiles
 from jsna.topics.deprivation import compute as dep
 from shapely.geometry import box
 
@@ -49,7 +50,7 @@ def test_decile_population_all_deciles(lsoas):
 def test_local_quintiles_population_weighted(lsoas):
     # sorted by score: cumulative mid-points 500, 2000, 3500, 4750, 6250, 8500 of 10,000
     # -> quintile floor(5 * mid / 10000) + 1 = 1, 2, 2, 3, 4, 5
-    out = dep.add_local_quintiles(lsoas)
+    out = local_quintiles(lsoas)
     assert out["local_quintile"].tolist() == [1, 2, 2, 3, 4, 5]
     s = dep.quintile_summary(out)
     assert s["population"].tolist() == [1000, 3000, 1500, 1500, 3000]

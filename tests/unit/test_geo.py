@@ -1,4 +1,4 @@
-"""jsna.geo on small real-data fixtures: Place LSOAs/MSOAs, Place-code validation, `params new`."""
+"""jsna.geo and jsna.areas on small real-data fixtures: Place LSOAs/MSOAs, Place-code validation, `params new`."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from jsna.areas import lsoas as place_lsoas
+from jsna.areas import msoas as place_msoas
 from jsna.geo import (
     new_params,
     params_main,
-    place_lsoas,
-    place_msoas,
     slugify,
     upper_tier_areas,
     validate_place,

@@ -100,11 +100,11 @@ def test_indicator_validation_names_the_field():
 
 def test_population_weighted_quintiles_put_the_highest_scores_in_q1():
     area = tb.place_lsoas(lsoa_frame(), [DIST])
-    q = dict(zip(area["lsoa11cd"], area["quintile"], strict=True))
+    q = dict(zip(area["lsoa11cd"], area["local_quintile"], strict=True))
     assert (q["L0"], q["L1"]) == (1, 1)
     assert (q["L8"], q["L9"]) == (5, 5)
     # national quintile from the decile: 1-2 -> 1 (Core20), 9-10 -> 5
-    nq = dict(zip(area["lsoa11cd"], area["national_q"], strict=True))
+    nq = dict(zip(area["lsoa11cd"], area["national_quintile"], strict=True))
     assert nq["L0"] == 1 and nq["L2"] == 1 and nq["L9"] == 5
 
 
@@ -114,7 +114,7 @@ def test_msoa_groups_weight_scores_by_population():
     m = tb.msoa_groups(lsoas).set_index("msoa11cd")
     assert m.loc["M0", "imd_score"] == pytest.approx(9.75)
     assert m.loc["M0", "pop_total"] == 4000
-    assert m.loc["M0", "quintile"] == 1 and m.loc["M4", "quintile"] == 5
+    assert m.loc["M0", "local_quintile"] == 1 and m.loc["M4", "local_quintile"] == 5
 
 
 def test_bad_lsoa_frame_names_missing_columns():
@@ -129,7 +129,7 @@ def test_bad_lsoa_frame_names_missing_columns():
 
 def test_imd_rate_is_a_wilson_proportion_of_rate_times_population():
     area = tb.place_lsoas(lsoa_frame(), [DIST])
-    vals = tb.imd_rate_values(get_indicator("income"), area, "quintile").set_index("group")
+    vals = tb.imd_rate_values(get_indicator("income"), area, "local_quintile").set_index("group")
     # Q1: (0.30 + 0.20) x 1000 = 500 of 2000 -> 25%; Q5: 100 of 2000 -> 5%
     assert vals.loc[1, "numerator"] == pytest.approx(500)
     assert vals.loc[1, "value"] == pytest.approx(25.0)

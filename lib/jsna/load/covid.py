@@ -21,8 +21,7 @@ import pandas as pd
 
 from jsna.catalogue import get_source
 from jsna.load import DataError, read_source
-
-ENGLAND_CODE = "E92000001"
+from jsna.places import ENGLAND_CODE
 
 #: Sources filtered to the nine LLR lower-tier authorities (not available for other Places).
 LLR_ONLY = (

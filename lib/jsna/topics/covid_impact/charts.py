@@ -250,3 +250,20 @@ def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outline
     desc = [f"Highest: {join_names([f'{r[name_col]} ({fmt_number(r[column], dp)})' for _, r in top.iterrows()])}.",
             f"Bands: {'; '.join(labels)}. {int(gdf[column].isna().sum())} MSOA(s) without data are grey."]
     return fig, alt, desc
+
+
+def msoa_map_layers(msoa: pd.DataFrame, district_codes: list[str], data_dir=None):
+    """MSOA boundaries joined with the report's MSOA table, and the district outlines drawn over
+    them: ``(GeoDataFrame, [Outline])`` for :func:`msoa_map`."""
+    from jsna.load.boundaries import llr_outlines, msoa_boundaries
+    from jsna.maps import Outline
+
+    geo = msoa_boundaries(msoa["msoa11cd"], data_dir)[["msoa11cd", "geometry"]].merge(
+        msoa, on="msoa11cd", how="left")
+    outl = llr_outlines("lad", data_dir)
+    return geo, [Outline(outl[outl["lad19cd"].isin(district_codes)], "Districts")]
+
+
+def with_values(geo, values: pd.DataFrame):
+    """The MSOA shapes (code, name, geometry) of ``geo`` with another table's values joined on."""
+    return geo[["msoa11cd", "msoa11nm", "geometry"]].merge(values, on="msoa11cd", how="left")

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from jsna import areas
 from jsna.load import DataError
+from jsna.places import ENGLAND_CODE
 
 PER = 100_000
 #: ONS mid-2019 population estimate for England (MYE2), the denominator the dashboard used.
 ENGLAND_POPULATION_2019 = 56_286_961
-ENGLAND_CODE = "E92000001"
 LEICESTER_LOCKDOWN = pd.Timestamp("2020-06-29")
 FREE_TESTING_ENDED = pd.Timestamp("2022-04-01")
 
@@ -231,15 +232,14 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
 
 
 def local_quintiles(df: pd.DataFrame, score_col: str = "imd_score",
-                    weight_col: str | None = "population") -> pd.DataFrame:
-    """Add ``quintile`` (1 = most deprived fifth of the Place's MSOAs by IMD score; population-weighted)."""
-    from jsna import stats
-
+                    weight_col: str = "population") -> pd.DataFrame:
+    """Add ``quintile`` (1 = most deprived fifth of the Place's MSOAs by IMD score; population-weighted,
+    :func:`jsna.areas.local_quintiles`). Used only where no area table is given."""
     d = df.dropna(subset=[score_col]).copy()
     if len(d) < 5:
         raise DataError(f"local_quintiles: need at least 5 areas with a {score_col!r}, got {len(d)}")
-    out = stats.quantiles(d, score_col, nquantiles=5, weight_col=weight_col, invert=True)
-    return out.rename(columns={"quantile": "quintile"}).drop(columns=["quantile_note"], errors="ignore")
+    out = areas.local_quintiles(d, score_col, weight_col, out_col="quintile")
+    return out.drop(columns=["quintile_note"])
 
 
 def rates_by_quintile(df: pd.DataFrame, count_col: str, pop_col: str = "population",
@@ -489,9 +489,18 @@ def place_msoas(place, lookup: pd.DataFrame) -> list[str]:
     return lookup.loc[lookup["lad19cd"].isin(place.district_codes), "msoa11cd"].tolist()
 
 
-def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoas: list[str]) -> Result:
-    """ONS deaths involving COVID-19 (Mar-Dec 2020) by MSOA with population and local quintile."""
+def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoas: list[str],
+                            msoa_areas: pd.DataFrame | None = None) -> Result:
+    """ONS deaths involving COVID-19 (Mar-Dec 2020) by MSOA with population and local quintile.
+
+    ``msoa_areas`` is the Place's area table (:func:`jsna.areas.msoas`): its population-weighted
+    IMD score and local quintile are used, so every topic groups the same MSOA the same way.
+    Without it, quintiles are formed from the deaths file's own MSOA scores."""
     d = deaths[deaths["msoa11cd"].isin(msoas)].merge(population, on="msoa11cd", how="left")
+    if msoa_areas is not None:
+        groups = msoa_areas[["msoa11cd", "imd_score", "local_quintile"]].rename(
+            columns={"local_quintile": "quintile"})
+        d = d.drop(columns=["imd_score"]).merge(groups, on="msoa11cd", how="left")
     notes = []
     _, missing = coverage(msoas, d["msoa11cd"])
     if missing:
@@ -501,6 +510,8 @@ def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoa
     if bad.any():
         notes.append(f"{int(bad.sum())} MSOA(s) without a population left out of the rates.")
         d = d[~bad]
+    if msoa_areas is not None:
+        return Result(d.dropna(subset=["quintile"]).reset_index(drop=True), notes)
     return Result(local_quintiles(d), notes)
 
 
@@ -574,11 +585,13 @@ def _ons_table(ons: pd.DataFrame) -> pd.DataFrame:
 
 
 def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_deaths, ltla_deaths,
-              vacc07, vacc03, vacc_ltla, nims_m, nims_l, ons, ethnicity, seed: int = 2019) -> CovidReport:
+              vacc07, vacc03, vacc_ltla, nims_m, nims_l, ons, ethnicity, seed: int = 2019,
+              msoa_areas: pd.DataFrame | None = None) -> CovidReport:
     """Compute every table and gap in the Covid-19 report for one Place from the loaded frames.
 
     LLR-only inputs give None/empty parts for other Places (the notebook then says "not available");
     the England-wide LTLA file still places any Place's districts on the national picture.
+    ``msoa_areas``: the Place's MSOA area table (:func:`jsna.areas.msoas`) for the local quintiles.
     """
     notes: list[str] = []
     cw = case_waves(place, cases, england)
@@ -603,7 +616,7 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
     msoa_case_notes: list[str] = []
     uptake_notes: list[str] = []
     if llr:
-        dq = msoa_deaths_by_quintile(msoa_deaths, msoa_pop, msoas)
+        dq = msoa_deaths_by_quintile(msoa_deaths, msoa_pop, msoas, msoa_areas)
         notes += dq.notes
         if len(msoas) < 15:
             notes.append(f"{place.name} has only {len(msoas)} neighbourhoods (MSOAs), so each local deprivation "

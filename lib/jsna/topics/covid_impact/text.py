@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jsna.places import ENGLAND_CODE
 from jsna.words import fmt_number, fmt_pct, intervals_overlap, is_missing, times_word
 
 
@@ -81,18 +82,6 @@ def summary(sentences: list[str | None]) -> list[str]:
     return out[:5]
 
 
-def sources_table(source_ids: list[str]) -> pd.DataFrame:
-    """'About the data' rows generated from the catalogue entries used in the report."""
-    from jsna.catalogue import get_source
-
-    rows = []
-    for sid in source_ids:
-        s = get_source(sid)
-        rows.append({"Data": s.title, "Publisher": s.publisher, "Period": s.period, "Notes": s.notes,
-                     "Licence": s.licence, "Official source": s.url})
-    return pd.DataFrame(rows)
-
-
 # --------------------------------------------------------------------------- report-level sentences
 
 
@@ -161,7 +150,7 @@ def ltla_sentences(place, h) -> list[str]:
 
 def ons_sentences(ons: pd.DataFrame) -> list[str]:
     """The ONS national benchmark in words (longest period first)."""
-    e = ons[(ons["area_code"] == "E92000001")]
+    e = ons[(ons["area_code"] == ENGLAND_CODE)]
     out = []
     periods = sorted(e.groupby(["period_start", "period_end"]), key=lambda kv: kv[0][0] - kv[0][1])
     for (a, b), g in periods:  # longest period first

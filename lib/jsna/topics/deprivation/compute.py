@@ -1,7 +1,7 @@
 """Deprivation topic: where a Place's neighbourhoods sit in England's Indices of Deprivation 2019.
 
 Pure computations on a frame of LSOAs (one row per LSOA 2011), as returned by
-``jsna.geo.place_lsoas(place)``: codes and names (LSOA, MSOA with House of Commons Library
+``jsna.areas.lsoas(place)``: codes and names (LSOA, MSOA with House of Commons Library
 name, ward, district), IMD 2019 score/rank/decile, the seven domain deciles and the mid-2015
 population MHCLG used. Conventions as published: rank 1 and decile 1 = most deprived.
 
@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jsna.areas import CORE20_DECILES
+
 SEVEN_DOMAINS: dict[str, str] = {
     "income": "Income",
     "employment": "Employment",
@@ -29,7 +31,6 @@ SEVEN_DOMAINS: dict[str, str] = {
     "living_env": "Living environment",
 }
 DECILES = tuple(range(1, 11))
-CORE20_DECILES = (1, 2)
 ENGLAND_SHARE_PER_DECILE = 10.0  # by construction each national decile holds 10% of England's LSOAs
 
 REQUIRED_COLUMNS = ("lsoa11cd", "lsoa11nm", "lad19cd", "lad19nm", "imd_score", "imd_rank", "imd_decile",
@@ -49,7 +50,7 @@ def check_lsoas(lsoas: pd.DataFrame, extra: Sequence[str] = (), where: str = "LS
     if missing:
         raise DeprivationError(
             f"{where}: missing column(s) {missing}; columns present: {list(lsoas.columns)}. "
-            "Build the frame with jsna.geo.place_lsoas(place).")
+            "Build the frame with jsna.areas.lsoas(place).")
     if lsoas.empty:
         raise DeprivationError(f"{where}: no LSOAs. Check the Place's district codes against the lookup.")
     dup = lsoas["lsoa11cd"].duplicated()
@@ -136,20 +137,10 @@ def decile_population(lsoas: pd.DataFrame, decile_col: str = "imd_decile") -> pd
     return out
 
 
-def add_local_quintiles(lsoas: pd.DataFrame) -> pd.DataFrame:
-    """Add ``local_quintile`` (1 = most deprived fifth of the Place's population, by IMD score),
-    population-weighted with jsna.stats.quantiles (PHE method), and ``local_quintile_note``."""
-    from jsna.stats import quantiles
-
-    check_lsoas(lsoas)
-    out = quantiles(lsoas, "imd_score", nquantiles=5, weight_col="pop_total", invert=True)
-    return out.rename(columns={"quantile": "local_quintile", "quantile_note": "local_quintile_note"})
-
-
 def quintile_summary(lsoas: pd.DataFrame, col: str = "local_quintile") -> pd.DataFrame:
     """Per local quintile: LSOAs, population, % population, score range and most common national decile."""
     if col not in lsoas.columns:
-        raise DeprivationError(f"quintile_summary: column {col!r} missing; call add_local_quintiles first")
+        raise DeprivationError(f"quintile_summary: column {col!r} missing; build the frame with jsna.areas.lsoas(place)")
     g = lsoas.dropna(subset=[col]).groupby(lsoas[col].dropna().astype(int))
     out = pd.DataFrame({
         "quintile": g.size().index.astype(int),

@@ -23,8 +23,8 @@ import yaml
 from scipy import stats as sps
 
 from jsna import paths
+from jsna.places import ENGLAND_CODE as ENGLAND
 
-ENGLAND = "E92000001"
 POLARITIES = ("higher_is_better", "lower_is_better")
 LIFE_STAGES = ("Start well", "Live well", "Age well", "Wider determinants")
 CI_METHODS = ("published", "wilson", "byars")

@@ -14,44 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-CORE20_DECILES = (1, 2)
+from jsna.areas import is_core20
+
+NO_LOCAL_INDICATOR = "No local indicator in the data"
 CANCER_STAGE_AMBITION = 75.0  # % of cancers diagnosed at stage 1 or 2 by 2028 (NHS Long Term Plan)
 
 __all__ = [
-    "CORE20_DECILES", "CANCER_STAGE_AMBITION", "ClinicalArea", "CLINICAL_AREAS", "core20_lsoas",
-    "core20_population", "core20_by_district", "clinical_area_table", "is_core20",
+    "CANCER_STAGE_AMBITION", "ClinicalArea", "CLINICAL_AREAS", "core20_population", "core20_by_district",
+    "clinical_area_table",
 ]
-
-
-def is_core20(decile: pd.Series) -> pd.Series:
-    """True where the national IMD decile is 1 or 2 (missing deciles raise, never count as False)."""
-    d = pd.to_numeric(decile, errors="coerce")
-    if d.isna().any():
-        raise ValueError("imd_decile has missing or non-numeric values; every LSOA needs a decile 1-10")
-    if ((d < 1) | (d > 10)).any():
-        raise ValueError(f"imd_decile must lie in 1..10, found {sorted(set(d[(d < 1) | (d > 10)]))}")
-    return d.isin(CORE20_DECILES)
-
-
-def core20_lsoas(place, data_dir: Path | None = None) -> pd.DataFrame:
-    """LSOAs of a Place with IMD 2019 decile, File 6 populations, district and upper-tier LA.
-
-    Columns: lsoa11cd, lsoa11nm, lad19cd, lad19nm, utla19cd, utla19nm, imd_decile, imd_rank,
-    pop_total, pop_0_15, pop_16_59, pop_60_plus, core20 (bool).
-    """
-    from jsna.load.geography import ltla_utla_lookup
-    from jsna.load.imd import imd2019_lsoa, imd2019_population
-
-    imd = imd2019_lsoa(data_dir)[["lsoa11cd", "imd_decile", "imd_rank"]]
-    pop = imd2019_population(data_dir)
-    pop = pop[pop["lad19cd"].isin(place.district_codes)]
-    if pop.empty:
-        raise ValueError(f"No LSOAs found for {place.name} districts {place.district_codes} in File 6")
-    df = pop.merge(imd, on="lsoa11cd", how="left", validate="1:1")
-    utla = ltla_utla_lookup(data_dir)[["lad19cd", "utla19cd", "utla19nm"]]
-    df = df.merge(utla, on="lad19cd", how="left", validate="m:1")
-    df["core20"] = is_core20(df["imd_decile"])
-    return df.reset_index(drop=True)
 
 
 def _summarise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -71,14 +42,14 @@ def core20_population(lsoas: pd.DataFrame, group_col: str = "utla19cd", name_col
                       total_name: str | None = None) -> pd.DataFrame:
     """Population and share living in Core20 LSOAs, per area (and a total row if total_name).
 
-    `lsoas` needs group/name columns, pop_total, pop_0_15 and core20 (see core20_lsoas).
+    `lsoas` needs group/name columns, pop_total, pop_0_15 and core20 (see jsna.areas.lsoas).
     Output: area_code, area_name, lsoas, lsoas_core20, pop_total, pop_core20, share_core20 (%),
     pop_0_15, pop_0_15_core20, share_0_15_core20 (%).
     """
     need = [group_col, name_col, "pop_total", "pop_0_15", "core20"]
     missing = [c for c in need if c not in lsoas.columns]
     if missing:
-        raise ValueError(f"core20_population: missing column(s) {missing}; build the frame with core20_lsoas")
+        raise ValueError(f"core20_population: missing column(s) {missing}; build the frame with jsna.areas.lsoas")
     out = _summarise(lsoas, [group_col, name_col]).rename(columns={group_col: "area_code",
                                                                     name_col: "area_name"})
     if total_name and len(out) > 1:
@@ -153,7 +124,7 @@ def clinical_area_table(dash: pd.DataFrame, areas: Sequence[ClinicalArea] = CLIN
         rows = dash[(dash["core20"] == ca.area) & dash["value"].notna()]
         if rows.empty:
             recs.append({"framework": ca.framework, "clinical_area": ca.area, "focus": ca.focus,
-                         "indicator": "No local indicator in the data", "period": None, "value": np.nan,
+                         "indicator": NO_LOCAL_INDICATOR, "period": None, "value": np.nan,
                          "england": np.nan, "vs_england": "not available", "ambition": "",
                          "status": f"Missing: {ca.needed}" if ca.needed else "Missing"})
             continue
@@ -177,3 +148,38 @@ def england_core20_from_sources(data_dir: Path | None = None) -> dict[str, float
     from jsna.load.imd import imd2019_lsoa, imd2019_population
 
     return england_core20(imd2019_population(data_dir), imd2019_lsoa(data_dir))
+
+
+CORE20_DISPLAY_COLUMNS = {
+    "area_name": "Area", "lsoas": "LSOAs", "lsoas_core20": "Core20 LSOAs",
+    "pop_total": "Population (mid-2015)", "pop_core20": "Core20 population",
+    "share_core20": "Core20 share (%)", "pop_0_15_core20": "Core20 children 0-15",
+    "share_0_15_core20": "Share of children (%)",
+}
+#: number formats of :func:`core20_display`'s columns (report.table's number_format)
+CORE20_DISPLAY_FORMAT = {"Population (mid-2015)": ",.0f", "Core20 population": ",.0f",
+                         "Core20 share (%)": ".1f", "Core20 children 0-15": ",.0f",
+                         "Share of children (%)": ".1f", "LSOAs": ",.0f", "Core20 LSOAs": ",.0f"}
+
+
+def core20_display(pop: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing table of :func:`core20_population`."""
+    return pop[list(CORE20_DISPLAY_COLUMNS)].rename(columns=CORE20_DISPLAY_COLUMNS)
+
+
+CLINICAL_AREA_DISPLAY_COLUMNS = {
+    "framework": "Framework", "clinical_area": "Clinical area", "focus": "Focus",
+    "indicator": "Local indicator", "period": "Period", "value": "Value", "england": "England",
+    "vs_england": "vs England (95%)", "ambition": "Ambition", "status": "Status",
+}
+
+
+def clinical_area_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing table of :func:`clinical_area_table`."""
+    return table.rename(columns=CLINICAL_AREA_DISPLAY_COLUMNS)
+
+
+def clinical_areas_without_indicator(table: pd.DataFrame) -> tuple[int, int]:
+    """(clinical areas with no local indicator, clinical areas) in one area's clinical-area table."""
+    return (int(table.loc[table["indicator"] == NO_LOCAL_INDICATOR, "clinical_area"].nunique()),
+            int(table["clinical_area"].nunique()))

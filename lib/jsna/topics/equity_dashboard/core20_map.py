@@ -27,7 +27,7 @@ class MapFigure:
 
 def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
                tolerance_m: float = 20.0) -> MapFigure:
-    """Static choropleth of Core20 LSOAs (from jsna.topics.equity_dashboard.core20.core20_lsoas) with district outlines."""
+    """Static choropleth of Core20 LSOAs (from jsna.areas.lsoas) with district outlines."""
     from jsna.load.boundaries import lsoa_boundaries
     from jsna.maps import CategoryScheme, Outline, static_map
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jsna.places import ENGLAND_CODE
 from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
 
 
@@ -118,11 +119,11 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
 
     out = []
     for _, r in gaps.iterrows():
-        where = area_name if r["area_code"] != "E92000001" else "England"
+        where = area_name if r["area_code"] != ENGLAND_CODE else "England"
         label = str(r["indicator_name"]).split(", ")[0]
         out.append(f"In {where} ({r['period']}), {_lower_first(label)} was "
                    f"{fmt_number(r['most'], 1)}% in the most deprived fifth of neighbourhoods against "
                    f"{fmt_number(r['least'], 1)}% in the least deprived fifth ({times_word(r['ratio'])} as high).")
-    if len(gaps) and (gaps["area_code"] == "E92000001").all():
+    if len(gaps) and (gaps["area_code"] == ENGLAND_CODE).all():
         out.append(f"These deprivation breakdowns are published for England, not for {area_name}.")
     return out

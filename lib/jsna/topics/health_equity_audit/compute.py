@@ -51,6 +51,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jsna import areas as area_table
+
 REQUIRED_COLUMNS = ("eligible", "served")
 GEOGRAPHY_COLUMNS = ("practice_code", "lsoa11cd", "msoa11cd")
 OPTIONAL_COLUMNS = ("practice_name", "ethnicity", "age_band")
@@ -363,10 +365,8 @@ def area_deprivation(imd: pd.DataFrame, place_codes: set[str], geography: str = 
     Place's areas. National quintiles: LSOAs by IMD 2019 decile (deciles 1-2 = quintile 1, the
     most deprived 20% of England's LSOAs); MSOAs by population-weighted quintiles of all England
     MSOAs. Local quintiles: population-weighted quintiles of the Place's own areas
-    (``jsna.stats.quantiles``). Quintile 1 is always the most deprived.
+    (``jsna.areas.local_quintiles``). Quintile 1 is always the most deprived.
     """
-    from jsna import stats
-
     need = ["lsoa11cd", "imd_score", "imd_decile", "pop_total"]
     missing = [c for c in need if c not in imd.columns]
     if missing:
@@ -374,27 +374,21 @@ def area_deprivation(imd: pd.DataFrame, place_codes: set[str], geography: str = 
                          "jsna.load.imd.imd2019_lsoa()")
     if geography == "lsoa":
         areas = imd[need].rename(columns={"lsoa11cd": "area_code"}).copy()
-        areas["national_quintile"] = ((areas["imd_decile"].astype(int) + 1) // 2).astype("Int64")
+        areas["national_quintile"] = area_table.national_quintile(areas["imd_decile"])
         areas = areas.drop(columns="imd_decile")
     elif geography == "msoa":
         if lookup is None or not {"lsoa11cd", "msoa11cd"} <= set(lookup.columns):
             raise ValueError("area_deprivation: geography='msoa' needs the LSOA->MSOA lookup "
                              "(jsna.load.geography.lsoa_lookup())")
         j = imd[need].merge(lookup[["lsoa11cd", "msoa11cd"]], on="lsoa11cd", how="inner")
-        j["w"] = j["imd_score"] * j["pop_total"]
-        areas = j.groupby("msoa11cd", as_index=False).agg(w=("w", "sum"),
-                                                          pop_total=("pop_total", "sum"))
-        areas["imd_score"] = areas["w"] / areas["pop_total"]
-        areas = areas.rename(columns={"msoa11cd": "area_code"}).drop(columns="w")
-        areas = stats.quantiles(areas, "imd_score", nquantiles=5, weight_col="pop_total")
-        areas = areas.rename(columns={"quantile": "national_quintile"})
+        areas = area_table.msoa_scores(j).rename(columns={"msoa11cd": "area_code"})
+        areas = area_table.local_quintiles(areas, out_col="national_quintile")
     else:
         raise ValueError(f"area_deprivation: geography must be 'lsoa' or 'msoa', not {geography!r}")
     local = areas[areas["area_code"].isin(place_codes)].copy()
     if local.empty:
         raise ValueError("area_deprivation: none of the Place's areas are in the IMD table")
-    local = stats.quantiles(local, "imd_score", nquantiles=5, weight_col="pop_total")
-    local = local.rename(columns={"quantile": "local_quintile"})
+    local = area_table.local_quintiles(local)
     cols = ["area_code", "imd_score", "pop_total", "national_quintile", "local_quintile"]
     return local[cols].reset_index(drop=True)
 

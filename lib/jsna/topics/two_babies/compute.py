@@ -11,14 +11,13 @@ notebook only calls :func:`babies_table`, the chart builder and the sentence bui
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from jsna import stats
+from jsna import areas, stats
 from jsna.indicators import REGISTRY, Indicator
 from jsna.places import ENGLAND_CODE, Place
 
@@ -69,15 +68,12 @@ def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None)
     """Load every source of the topic through the jsna loaders (IMD, lookups, small area, covid,
     fingertips). A source that cannot be loaded is recorded in ``notes`` and its indicators
     become "not available" rather than stopping the report."""
-    from jsna.load import geography, imd
+    from jsna.load import imd
     from jsna.load import small_area as sa
 
     notes: list[str] = []
     used = ["imd2019_lsoa", "lookup_lsoa11_ew"]
-    lsoas = imd.imd2019_lsoa(data_dir)
-    look = geography.lsoa_lookup(data_dir)
-    lsoas = lsoas.merge(look[["lsoa11cd", "msoa11cd", "utla19cd"]], on="lsoa11cd", how="left",
-                        validate="1:1")
+    lsoas = areas.england_lsoas(data_dir)
     try:
         ind = imd.imd2019_indicators(data_dir)
         keep = ["lsoa11cd"] + [c for c in ind.columns if c not in lsoas.columns]
@@ -147,8 +143,8 @@ def check_lsoas(lsoas: pd.DataFrame, where: str = "lsoas") -> None:
 
 
 def place_lsoas(lsoas: pd.DataFrame, district_codes: list[str]) -> pd.DataFrame:
-    """The LSOAs of a Place's districts, with local quintiles (``quintile``) and national
-    quintiles (``national_q``: IMD decile 1-2 -> 1 = England's most deprived 20%, Core20)."""
+    """The LSOAs of a Place's districts, with local quintiles (``local_quintile``), national
+    quintiles (``national_quintile``) and the Core20 flag, as defined in :mod:`jsna.areas`."""
     check_lsoas(lsoas)
     sub = lsoas[lsoas["lad19cd"].isin(district_codes)].copy()
     if sub.empty:
@@ -158,33 +154,24 @@ def place_lsoas(lsoas: pd.DataFrame, district_codes: list[str]) -> pd.DataFrame:
 
 
 def add_quintiles(lsoas: pd.DataFrame) -> pd.DataFrame:
-    """Add ``quintile`` (local, population-weighted, 1 = most deprived) and ``national_q``."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = stats.quantiles(lsoas, "imd_score", nquantiles=5, weight_col="pop_total", invert=True)
-    out = out.rename(columns={"quantile": "quintile"})
-    out["national_q"] = ((pd.to_numeric(out["imd_decile"]) + 1) // 2).astype("Int64")
+    """Add ``local_quintile`` (within the frame), ``national_quintile`` and ``core20`` (jsna.areas)."""
+    out = areas.local_quintiles(lsoas.drop(columns=["local_quintile", "local_quintile_note"],
+                                           errors="ignore"))
+    out["national_quintile"] = areas.national_quintile(out["imd_decile"])
+    out["core20"] = areas.is_core20(out["imd_decile"])
     return out
 
 
 def msoa_groups(lsoas: pd.DataFrame) -> pd.DataFrame:
     """MSOAs of the given LSOAs: population, population-weighted IMD score and local quintile.
 
-    Columns: msoa11cd, pop_total, imd_score, quintile (1 = most deprived, population-weighted).
+    Columns: msoa11cd, n_lsoa, pop_total, pop_core20, imd_score, local_quintile (jsna.areas).
     """
     check_lsoas(lsoas)
     if lsoas["msoa11cd"].isna().any():
         bad = lsoas.loc[lsoas["msoa11cd"].isna(), "lsoa11cd"].tolist()[:3]
         raise ValueError(f"LSOA(s) {bad} have no MSOA in the lookup")
-    d = lsoas.assign(_w=lsoas["imd_score"] * lsoas["pop_total"])
-    m = d.groupby("msoa11cd", as_index=False, sort=True).agg(pop_total=("pop_total", "sum"),
-                                                             _w=("_w", "sum"))
-    m["imd_score"] = m["_w"] / m["pop_total"]
-    m = m.drop(columns="_w")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = stats.quantiles(m, "imd_score", nquantiles=5, weight_col="pop_total", invert=True)
-    return m.rename(columns={"quantile": "quintile"})
+    return areas.local_quintiles(areas.msoa_scores(lsoas))
 
 
 # --------------------------------------------------------------------------- group values
@@ -299,7 +286,7 @@ def _msoa_le_frame(ind: Indicator, inputs: Inputs, msoas: pd.DataFrame) -> tuple
 
 
 def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, inputs: Inputs,
-                 group_col: str | None = "quintile") -> tuple[pd.DataFrame, str]:
+                 group_col: str | None = "local_quintile") -> tuple[pd.DataFrame, str]:
     """Values per group (or for the whole frame when group_col is None) for one small-area
     indicator; returns (frame with group, value, lower, upper, numerator, denominator, note;
     reason when not available)."""
@@ -438,13 +425,13 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
         msoas = pd.DataFrame()
     elif msoas is None:
         msoas = msoa_groups(area_lsoas)
-    vals, why = group_values(ind, area_lsoas, msoas, inputs, "quintile")
+    vals, why = group_values(ind, area_lsoas, msoas, inputs, "local_quintile")
     if why:
         row["note"] = why
         return row
     notes = []
     units = msoas if ind.geography == "MSOA" else area_lsoas
-    if len(units) and "quintile" in units.columns and units["quintile"].isna().all():
+    if len(units) and "local_quintile" in units.columns and units["local_quintile"].isna().all():
         # jsna.stats.quantiles gives NA when there are fewer areas than fifths (e.g. Isles of Scilly:
         # 1 LSOA; City of London: 1 MSOA): say so instead of "no data"
         n = len(units)
@@ -590,10 +577,10 @@ def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
     quintiles (jsna.stats.sii, value_type 0). Index: value, lowercl, uppercl, note."""
     ind = next(i for i in REGISTRY if i.measure == "le" and i.sex == sex)
     msoas = msoa_groups(area_lsoas)
-    vals, why = group_values(ind, area_lsoas, msoas, inputs, "quintile")
+    vals, why = group_values(ind, area_lsoas, msoas, inputs, "local_quintile")
     if why:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": why})
-    pop = msoas.groupby("quintile")["pop_total"].sum()
+    pop = msoas.groupby("local_quintile")["pop_total"].sum()
     q = vals.assign(quantile=vals["group"].astype(int),
                     population=vals["group"].map(pop).astype(float))
     if q["value"].isna().any() or len(q) < 5:
@@ -616,15 +603,16 @@ def core20(area_lsoas: pd.DataFrame) -> dict:
     Returns n_lsoas, n_core20, pop_total, pop_core20, share (0-100), and n_least20/pop_least20 for
     England's least deprived 20%.
     """
-    q = area_lsoas["national_q"]
+    q = area_lsoas["national_quintile"]
+    core = area_lsoas["core20"].astype(bool)
     pop = area_lsoas["pop_total"].astype(float)
     total = float(pop.sum())
     return {
         "n_lsoas": int(len(area_lsoas)),
-        "n_core20": int((q == 1).sum()),
+        "n_core20": int(core.sum()),
         "pop_total": total,
-        "pop_core20": float(pop[q == 1].sum()),
-        "share": 100 * float(pop[q == 1].sum()) / total if total else np.nan,
+        "pop_core20": float(pop[core].sum()),
+        "share": 100 * float(pop[core].sum()) / total if total else np.nan,
         "n_least20": int((q == 5).sum()),
         "pop_least20": float(pop[q == 5].sum()),
     }
@@ -635,7 +623,7 @@ def national_view(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
     (Core20) against those in England's least deprived 20% (empty groups -> NA)."""
     rows = []
     for ind in (i for i in REGISTRY if i.kind == "imd_rate"):
-        vals = imd_rate_values(ind, area_lsoas, "national_q")
+        vals = imd_rate_values(ind, area_lsoas, "national_quintile")
         row = {"indicator_id": ind.id, "name": ind.name, "stage": ind.stage, "unit": ind.unit}
         for side, q in (("core20", 1), ("least20", 5)):
             g = _pick(vals, q)
