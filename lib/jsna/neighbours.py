@@ -34,6 +34,7 @@ __all__ = [
     "FEATURES",
     "WEIGHTS",
     "EXCLUDED",
+    "SOURCES",
     "KINDS",
     "NeighbourError",
     "PeerRank",
@@ -65,7 +66,8 @@ KINDS: dict[str, str] = {"E06": "unitary authority", "E08": "metropolitan distri
                          "E10": "county"}
 N_UPPER_TIER = 153
 
-_SOURCES = ("census2021_age_ltla21", "census2021_ethnic_group_ltla21", "census2021_ethnic_group_lsoa21",
+#: catalogue ids of every file the features are built from (the parquet cache key)
+SOURCES = ("census2021_age_ltla21", "census2021_ethnic_group_ltla21", "census2021_ethnic_group_lsoa21",
             "imd2025_lsoa", "lookup_lsoa21_lad24", "ons_ltla23_utla23", "ons_lad24_region24", "ons_ruc21_lsoa21",
             "lad24_boundaries_england")
 
@@ -191,7 +193,7 @@ def upper_tier_features(data_dir: Path | None = None) -> pd.DataFrame:
     population (Census 2021 usual residents), area_km2, density, then the :data:`FEATURES` columns.
     Cached as parquet in data/processed, keyed by every input file.
     """
-    return cached_parquet_of(list(_SOURCES), lambda: _build_features(data_dir), "upper_tier_features",
+    return cached_parquet_of(list(SOURCES), lambda: _build_features(data_dir), "upper_tier_features",
                              data_dir, version="1")
 
 
