@@ -68,8 +68,8 @@ N_UPPER_TIER = 153
 
 #: catalogue ids of every file the features are built from (the parquet cache key)
 SOURCES = ("census2021_age_ltla21", "census2021_ethnic_group_ltla21", "census2021_ethnic_group_lsoa21",
-            "imd2025_lsoa", "lookup_lsoa21_lad24", "ons_ltla23_utla23", "ons_lad24_region24", "ons_ruc21_lsoa21",
-            "lad24_boundaries_england")
+           "imd2025_lsoa", "lookup_lsoa21_lad24", "ons_ltla23_utla23", "ons_lad24_region24", "ons_ruc21_lsoa21",
+           "lad24_boundaries_england")
 
 
 class NeighbourError(ValueError):
