@@ -153,3 +153,18 @@ def test_leicestershire_peers_are_shire_counties(feats, ref):
 def test_retired_code_names_its_successors(feats):
     with pytest.raises(NeighbourError, match="E06000063, E06000064"):  # Cumbria -> Cumberland, W & F
         statistical_neighbours("E10000006")
+
+
+def test_regions_agree_with_geo_region_of(feats):
+    """The 2024 LAD -> region lookup and jsna.geo's 2011 output-area regions agree on every code in both."""
+    from jsna.geo import utla_regions
+
+    for sid in ("ons_oa11_lookup_classifications", "lookup_lsoa11_ew"):
+        if not get_source(sid).raw_path(paths.raw_dir()).exists():
+            pytest.skip(f"{sid} not in data/raw: run `make data`")
+    old = utla_regions()
+    both = feats[feats["utla23cd"].isin(old)]
+    # 153 less the 7 created since April 2019: Buckinghamshire, North and West Northamptonshire (2020-21),
+    # Cumberland, Westmorland and Furness, North Yorkshire, Somerset (2023)
+    assert len(both) == 146
+    assert all(old[c][0] == r for c, r in zip(both["utla23cd"], both["rgn24cd"], strict=True))
