@@ -1,7 +1,8 @@
 """Geography lookups (ONS; House of Commons Library MSOA names).
 
 LSOA 2011 -> MSOA 2011 -> ward (December 2019, ONS best fit) -> LAD 2019 -> upper-tier LA 2019:
-the vintage that matches IoD2019. Wards do not nest in LSOAs or MSOAs: the LSOA -> ward link
+the vintage that matches IoD2019. For IoD2025 and Census 2021: LAD 2024 -> upper-tier LA (April 2023),
+LAD 2024 -> region (December 2024) and the 2021 rural-urban classification of LSOAs 2021. Wards do not nest in LSOAs or MSOAs: the LSOA -> ward link
 is ONS's best fit (the ward holding the LSOA's population-weighted centroid).
 """
 
@@ -13,7 +14,8 @@ import pandas as pd
 
 from jsna.load import DataError, cached_parquet, read_source, register_parquet
 
-__all__ = ["LOOKUP_COLUMNS", "lsoa_lookup", "msoa_names", "ltla_utla_lookup", "llr_wards"]
+__all__ = ["LOOKUP_COLUMNS", "lsoa_lookup", "msoa_names", "ltla_utla_lookup", "llr_wards",
+           "ltla23_utla23_lookup", "lad24_regions", "lsoa21_rural_urban"]
 
 LOOKUP_COLUMNS = ["lsoa11cd", "lsoa11nm", "msoa11cd", "msoa11nm", "msoa11hclnm", "wd19cd", "wd19nm",
                   "lad19cd", "lad19nm", "utla19cd", "utla19nm"]
@@ -65,3 +67,48 @@ def llr_wards(data_dir: Path | None = None) -> pd.DataFrame:
     n_lsoa11_bestfit (0 for the two wards that receive no best-fit LSOA)."""
     raw = read_source("lookup_ward19_llr", data_dir)
     return raw.rename(columns=str.lower)
+
+
+def ltla23_utla23_lookup(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS lower-tier -> upper-tier LA lookup (April 2023), England: lad24cd, lad24nm, utla23cd, utla23nm.
+
+    296 districts in 153 upper-tier LAs; the LTLA 2023 codes are the LAD 2024 codes of IoD2025."""
+    raw = read_source("ons_ltla23_utla23", data_dir)
+    df = raw.rename(columns={"ltla23_code": "lad24cd", "ltla23_name": "lad24nm",
+                             "utla23_code": "utla23cd", "utla23_name": "utla23nm"})
+    df = df[["lad24cd", "lad24nm", "utla23cd", "utla23nm"]]
+    if df["lad24cd"].duplicated().any():
+        raise DataError("ons_ltla23_utla23: column 'ltla23_code': a district appears more than once")
+    return df.sort_values(["utla23cd", "lad24cd"]).reset_index(drop=True)
+
+
+def lad24_regions(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS LAD -> region lookup (December 2024), England: lad24cd, lad24nm, rgn24cd, rgn24nm (9 regions)."""
+    raw = read_source("ons_lad24_region24", data_dir)
+    df = raw.rename(columns={"ltla24_code": "lad24cd", "ltla24_name": "lad24nm",
+                             "region24_code": "rgn24cd", "region24_name": "rgn24nm"})
+    df = df[["lad24cd", "lad24nm", "rgn24cd", "rgn24nm"]]
+    if df["lad24cd"].duplicated().any():
+        raise DataError("ons_lad24_region24: column 'ltla24_code': a district appears more than once")
+    return df.sort_values("lad24cd").reset_index(drop=True)
+
+
+RUC21_CODES = {"UN1": "Urban", "UF1": "Urban", "RLN1": "Rural", "RLF1": "Rural", "RSN1": "Rural", "RSF1": "Rural"}
+
+
+def lsoa21_rural_urban(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS Rural Urban Classification 2021 of LSOAs 2021, England: lsoa21cd, ruc21cd, ruc21nm (six
+    classes), rural (bool: the RLN1/RLF1/RSN1/RSF1 classes, ONS's two-way "Rural")."""
+    raw = read_source("ons_ruc21_lsoa21", data_dir)
+    where = "ons_ruc21_lsoa21"
+    unknown = ~raw["ruc21_code"].isin(list(RUC21_CODES))
+    if unknown.any():
+        raise DataError(f"{where}: column 'ruc21_code' has unknown class {raw.loc[unknown, 'ruc21_code'].iloc[0]!r}")
+    mismatch = raw["ruc21_code"].map(RUC21_CODES) != raw["ruc"]
+    if mismatch.any():
+        raise DataError(f"{where}: column 'ruc' disagrees with 'ruc21_code' for {raw.loc[mismatch, 'lsoa21_code'].iloc[0]!r}")
+    if raw["lsoa21_code"].duplicated().any():
+        raise DataError(f"{where}: column 'lsoa21_code': an LSOA appears more than once")
+    df = pd.DataFrame({"lsoa21cd": raw["lsoa21_code"], "ruc21cd": raw["ruc21_code"],
+                       "ruc21nm": raw["classification"], "rural": raw["ruc"] == "Rural"})
+    return df.sort_values("lsoa21cd").reset_index(drop=True)
