@@ -56,12 +56,21 @@ life_expectancy(df, deaths_col, pop_col, startage_col, group_cols=None, le_age=0
     warning). Output one row per group and start age: ``startage``, ``value``, limits,
     ``pops_used``, ``dths_used``, ``note``.
 funnel_limits(df, num_col, statistic, multiplier, denom_col=None, rate_col=None,
-    rate_type=None, ratio_type=None, years_of_data=None)
-    Funnel plot control limits (95% and 99.8%) following the Fingertips technical guidance.
+    rate_type=None, ratio_type=None, years_of_data=None, overdispersion=None, trim=0.1)
+    Funnel plot control limits (95% and 99.8%) following the Fingertips technical guidance;
+    ``overdispersion`` "multiplicative" or "additive" (Spiegelhalter 2005, as FunnelPlotR)
+    widens them and adds ``overdispersion``, ``phi``, ``tau2`` columns. Rows with a missing
+    or zero denominator (or missing rate) are left out of the funnel with a StatsWarning.
 funnel_significance(df, num_col, statistic, denom_col=None, rate_col=None, rate_type=None,
-    multiplier=None)
+    multiplier=None, overdispersion=None, trim=0.1)
     Adds ``significance`` ("High (0.001)", "High (0.025)", "Not significant", "Low (0.025)",
-    "Low (0.001)") relative to the funnel for the whole data set.
+    "Low (0.001)") relative to the funnel for the whole data set, and ``significance_note``
+    (why a row has no label: NA for 0/0, expected 0, missing values).
+funnel_overdispersion(df, num_col, statistic, denom_col=None, rate_col=None, rate_type=None,
+    multiplier=None, trim=0.1, alpha=0.05)
+    One row: ``n_units``, ``phi``, ``tau2``, ``chi_squared``, ``df``, ``p_value``,
+    ``overdispersed``, ``recommended`` ("additive" or None), ``trim``, ``statistic``,
+    ``method``, ``note`` (a sentence saying whether the limits were adjusted).
 suppress(df, count_cols, threshold=5, value_cols=None, marker=None, flag_col="suppressed")
     Blanks counts below ``threshold`` (and the rates/proportions built on them) and flags them.
 ESP2013
@@ -78,6 +87,7 @@ from jsna.stats.funnel import funnel_limits, funnel_significance
 from jsna.stats.isr import isr, isratio
 from jsna.stats.life_expectancy import life_expectancy
 from jsna.stats.mean import mean
+from jsna.stats.overdispersion import funnel_overdispersion
 from jsna.stats.proportion import proportion
 from jsna.stats.quantiles import quantiles
 from jsna.stats.rate import rate
@@ -91,6 +101,7 @@ __all__ = [
     "dsr",
     "exact_limits",
     "funnel_limits",
+    "funnel_overdispersion",
     "funnel_significance",
     "isr",
     "isratio",
