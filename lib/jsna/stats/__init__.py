@@ -73,6 +73,13 @@ funnel_overdispersion(df, num_col, statistic, denom_col=None, rate_col=None, rat
     ``method``, ``note`` (a sentence saying whether the limits were adjusted).
 suppress(df, count_cols, threshold=5, value_cols=None, marker=None, flag_col="suppressed")
     Blanks counts below ``threshold`` (and the rates/proportions built on them) and flags them.
+trend(df, value_col, lower_cl_col, upper_cl_col, period_col, group_cols=None, polarity=None)
+    Fingertips recent trend over the five most recent yearly points (WLS with weights 1/SE^2,
+    chi-squared > 9.5495, leave-one-out sign check). Output per group: ``trend``
+    ("Increasing" / "Decreasing" [+ " and getting better/worse"], "No significant change",
+    "Cannot be calculated"), ``direction``, ``slope``, ``slope_se``, ``chi_squared``,
+    ``significant``, ``points_used``, ``first_period``, ``last_period``, ``statistic``,
+    ``method``, ``note``.
 ESP2013
     European Standard Population 2013 (19 bands 0-4 ... 85-89, 90+) as a DataFrame.
 StatsWarning
@@ -93,6 +100,7 @@ from jsna.stats.quantiles import quantiles
 from jsna.stats.rate import rate
 from jsna.stats.sii import sii
 from jsna.stats.suppress import suppress
+from jsna.stats.trend import trend
 
 __all__ = [
     "ESP2013",
@@ -112,5 +120,6 @@ __all__ = [
     "rate",
     "sii",
     "suppress",
+    "trend",
     "wilson_limits",
 ]
