@@ -4,7 +4,10 @@
 speed-up and groups per second; `main()` prints the table. PHStatsMethods works row by row, so
 where a full run would take too long it is timed on a subsample and scaled linearly: such rows
 say so in the `phstats_basis` column. Results are checked for agreement on the subsample
-(`max_rel_diff`). Figures are printed, never asserted.
+(`max_rel_diff`; blank where the outputs share no value columns, e.g. funnels). Methods that
+PHStatsMethods lacks (life expectancy, SII, suppression, overdispersed funnels, the Fingertips
+recent trend) are timed alone. `groups_per_s` is each method's throughput (groups, or areas for
+funnels and row-wise methods). Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -90,14 +93,28 @@ def _sii_data(groups: int, rng: np.random.Generator) -> pd.DataFrame:
 FULL_RUN_LIMIT_S = 60.0  # PHStatsMethods is run in full only when the estimate is below this
 
 
+def _trend_data(groups: int, rng: np.random.Generator) -> pd.DataFrame:
+    years = np.arange(2013, 2023)
+    value = 50 + 0.4 * (years - 2013) + rng.normal(0, 1, (groups, years.size))
+    se = rng.uniform(0.5, 1.5, (groups, years.size))
+    return pd.DataFrame({"g": np.repeat(np.arange(groups), years.size),
+                         "year": np.tile(years, groups), "value": value.ravel(),
+                         "lower": (value - 1.96 * se).ravel(), "upper": (value + 1.96 * se).ravel()})
+
+
 def _compare(method: str, n: int, ngroups: int, ours_fn, theirs_on, full: pd.DataFrame,
-             sub: pd.DataFrame, sub_n: int, key: str = "g") -> dict:
+             sub: pd.DataFrame, sub_n: int, key: str = "g", diff: bool = True) -> dict:
     """Time ours on `full`; time PHStatsMethods on `sub` (sub_n units) and, if the scaled
-    estimate is under FULL_RUN_LIMIT_S, on `full` too."""
+    estimate is under FULL_RUN_LIMIT_S, on `full` too. `diff=False` where the outputs have no
+    common value columns to compare (funnels, quantiles)."""
     ours_s, ours = _time(ours_fn)
     row = {"method": method, "n": n, "ours_s": ours_s, "phstats_s": np.nan, "speedup": np.nan,
            "groups_per_s": ngroups / ours_s, "phstats_basis": "not run", "max_rel_diff": np.nan}
-    if phs is None or theirs_on is None:
+    if phs is None:
+        row["phstats_basis"] = "PHStatsMethods not installed"
+        return row
+    if theirs_on is None:
+        row["phstats_basis"] = "no PHStatsMethods equivalent: ours alone"
         return row
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")  # PHStatsMethods prints its age-band join
@@ -111,7 +128,7 @@ def _compare(method: str, n: int, ngroups: int, ours_fn, theirs_on, full: pd.Dat
     row["speedup"] = est / ours_s
     row["phstats_basis"] = "full run" if scale == 1 else (
         f"timed on {sub_n:,} and scaled x{scale:g} (full run > {FULL_RUN_LIMIT_S:g} s)")
-    row["max_rel_diff"] = _max_rel_diff(ours, theirs, key)
+    row["max_rel_diff"] = _max_rel_diff(ours, theirs, key) if diff else np.nan
     return row
 
 
@@ -146,6 +163,32 @@ def run(quick: bool = False) -> list[dict]:
                                   confidence=list(CONF))) if phs else None,
         a, a_sub, sub_groups))
 
+    rows.append(_compare(
+        "rate (exact/Byars)", n, n,
+        lambda: stats.rate(d, "x", "n", "g", CONF),
+        (lambda fr: phs.ph_rate(fr, "x", "n", "g", confidence=list(CONF))) if phs else None,
+        d, d.iloc[: 10_000 // f], 10_000 // f))
+    m = pd.DataFrame({"g": np.repeat(np.arange(n // 10), 10), "v": rng.normal(50, 10, n // 10 * 10)})
+    rows.append(_compare(
+        "mean (Student's t) x 10 values", n // 10, n // 10,
+        lambda: stats.mean(m, "v", "g", CONF),
+        (lambda fr: phs.ph_mean(fr, "v", "g", confidence=list(CONF))) if phs else None,
+        m, m[m["g"] < 1000 // f], 1000 // f))
+    rows.append(_compare(
+        "quantiles (deciles, by count)", n, n,
+        lambda: stats.quantiles(d, "x", 10),
+        (lambda fr: phs.ph_quantile(fr, "x", nquantiles=10)) if phs else None,
+        d, d.iloc[: 10_000 // f], 10_000 // f, diff=False))
+    rows.append(_compare(
+        "suppress (counts < 5)", n, n, lambda: stats.suppress(d, "x"), None, d, d, n))
+
+    rows.append(_compare(
+        "isratio (Byars/exact) x 19 bands", groups, groups,
+        lambda: stats.isratio(a, "x", "n", "refx", "refpop", "g", CONF),
+        (lambda fr: phs.ph_ISRatio(fr, "x", "n", "refx", "refpop", group_cols="g",
+                                   confidence=list(CONF))) if phs else None,
+        a, a_sub, sub_groups))
+
     le = _le_data(groups, rng)
     rows.append(_compare(
         "life_expectancy (Chiang II) x 20 bands", groups, groups,
@@ -159,6 +202,45 @@ def run(quick: bool = False) -> list[dict]:
         lambda: stats.sii(s, "q", "pop", "value", se_col="se", group_cols="g", rii=True,
                           repetitions=1000, seed=1),
         None, s, s, sgroups))
+
+    # funnels: one funnel over n areas (PHStatsMethods times its own row-wise version)
+    fn = 10_000 // f
+    fp = d.iloc[:fn].astype({"x": float, "n": float})
+    fsub = fp.iloc[: 1000 // f]
+    if phs:
+        from PHStatsMethods.funnels import assign_funnel_significance, calculate_funnel_limits
+    rows.append(_compare(
+        "funnel_limits (proportion)", fn, fn,
+        lambda: stats.funnel_limits(fp, "x", "proportion", 100, denom_col="n"),
+        (lambda fr: calculate_funnel_limits(fr, "x", "proportion", 100, denom_col="n"))
+        if phs else None, fp, fsub, len(fsub), diff=False))
+    rows.append(_compare(
+        "funnel_significance (proportion)", fn, fn,
+        lambda: stats.funnel_significance(fp, "x", "proportion", denom_col="n"),
+        (lambda fr: assign_funnel_significance(fr, "x", "proportion", denom_col="n"))
+        if phs else None, fp, fsub, len(fsub), diff=False))
+    # methods PHStatsMethods does not have: our time alone
+    for how in ("multiplicative", "additive"):
+        rows.append(_compare(
+            f"funnel_limits + {how} overdispersion", fn, fn,
+            lambda how=how: stats.funnel_limits(fp, "x", "proportion", 100, denom_col="n",
+                                                overdispersion=how),
+            None, fp, fp, fn))
+    rows.append(_compare(
+        "funnel_significance + additive overdispersion", fn, fn,
+        lambda: stats.funnel_significance(fp, "x", "proportion", denom_col="n",
+                                          overdispersion="additive"),
+        None, fp, fp, fn))
+    rows.append(_compare(
+        "funnel_overdispersion (test)", fn, fn,
+        lambda: stats.funnel_overdispersion(fp, "x", "proportion", denom_col="n"),
+        None, fp, fp, fn))
+    tgroups = 10_000 // f
+    tr = _trend_data(tgroups, rng)
+    rows.append(_compare(
+        "trend (Fingertips recent trend) x 10 years", tgroups, tgroups,
+        lambda: stats.trend(tr, "value", "lower", "upper", "year", "g", polarity="low is good"),
+        None, tr, tr, tgroups))
     return rows
 
 

@@ -56,14 +56,30 @@ life_expectancy(df, deaths_col, pop_col, startage_col, group_cols=None, le_age=0
     warning). Output one row per group and start age: ``startage``, ``value``, limits,
     ``pops_used``, ``dths_used``, ``note``.
 funnel_limits(df, num_col, statistic, multiplier, denom_col=None, rate_col=None,
-    rate_type=None, ratio_type=None, years_of_data=None)
-    Funnel plot control limits (95% and 99.8%) following the Fingertips technical guidance.
+    rate_type=None, ratio_type=None, years_of_data=None, overdispersion=None, trim=0.1)
+    Funnel plot control limits (95% and 99.8%) following the Fingertips technical guidance;
+    ``overdispersion`` "multiplicative" or "additive" (Spiegelhalter 2005, as FunnelPlotR)
+    widens them and adds ``overdispersion``, ``phi``, ``tau2`` columns. Rows with a missing
+    or zero denominator (or missing rate) are left out of the funnel with a StatsWarning.
 funnel_significance(df, num_col, statistic, denom_col=None, rate_col=None, rate_type=None,
-    multiplier=None)
+    multiplier=None, overdispersion=None, trim=0.1)
     Adds ``significance`` ("High (0.001)", "High (0.025)", "Not significant", "Low (0.025)",
-    "Low (0.001)") relative to the funnel for the whole data set.
+    "Low (0.001)") relative to the funnel for the whole data set, and ``significance_note``
+    (why a row has no label: NA for 0/0, expected 0, missing values).
+funnel_overdispersion(df, num_col, statistic, denom_col=None, rate_col=None, rate_type=None,
+    multiplier=None, trim=0.1, alpha=0.05)
+    One row: ``n_units``, ``phi``, ``tau2``, ``chi_squared``, ``df``, ``p_value``,
+    ``overdispersed``, ``recommended`` ("additive" or None), ``trim``, ``statistic``,
+    ``method``, ``note`` (a sentence saying whether the limits were adjusted).
 suppress(df, count_cols, threshold=5, value_cols=None, marker=None, flag_col="suppressed")
     Blanks counts below ``threshold`` (and the rates/proportions built on them) and flags them.
+trend(df, value_col, lower_cl_col, upper_cl_col, period_col, group_cols=None, polarity=None)
+    Fingertips recent trend over the five most recent yearly points (WLS with weights 1/SE^2,
+    chi-squared > 9.5495, leave-one-out sign check). Output per group: ``trend``
+    ("Increasing" / "Decreasing" [+ " and getting better/worse"], "No significant change",
+    "Cannot be calculated"), ``direction``, ``slope``, ``slope_se``, ``chi_squared``,
+    ``significant``, ``points_used``, ``first_period``, ``last_period``, ``statistic``,
+    ``method``, ``note``.
 ESP2013
     European Standard Population 2013 (19 bands 0-4 ... 85-89, 90+) as a DataFrame.
 StatsWarning
@@ -78,11 +94,13 @@ from jsna.stats.funnel import funnel_limits, funnel_significance
 from jsna.stats.isr import isr, isratio
 from jsna.stats.life_expectancy import life_expectancy
 from jsna.stats.mean import mean
+from jsna.stats.overdispersion import funnel_overdispersion
 from jsna.stats.proportion import proportion
 from jsna.stats.quantiles import quantiles
 from jsna.stats.rate import rate
 from jsna.stats.sii import sii
 from jsna.stats.suppress import suppress
+from jsna.stats.trend import trend
 
 __all__ = [
     "ESP2013",
@@ -91,6 +109,7 @@ __all__ = [
     "dsr",
     "exact_limits",
     "funnel_limits",
+    "funnel_overdispersion",
     "funnel_significance",
     "isr",
     "isratio",
@@ -101,5 +120,6 @@ __all__ = [
     "rate",
     "sii",
     "suppress",
+    "trend",
     "wilson_limits",
 ]

@@ -209,6 +209,9 @@ class StatsWarning(UserWarning):
     """Warning raised by jsna.stats when a group's result is NA by rule (filterable by category)."""
 
 
-def fmt_multiplier(m: float) -> str:
-    """100000 -> '100000', 0.5 -> '0.5' (no scientific notation for whole numbers)."""
-    return str(int(m)) if float(m).is_integer() else f"{m:g}"
+def fmt_multiplier(m: float, thousands: bool = False) -> str:
+    """100000 -> '100000' (or '100,000' with ``thousands``, as R's ``big.mark = ","``),
+    0.5 -> '0.5' (no scientific notation for whole numbers)."""
+    if float(m).is_integer():
+        return f"{int(m):,}" if thousands else str(int(m))
+    return f"{m:g}"

@@ -105,6 +105,8 @@ def dsr(
         w = numeric(df, stdpop, allow_na=False)
     else:
         w = by_position(stdpop, codes, "stdpop")
+        if np.isnan(w).any():
+            raise ValueError("stdpop has missing weights; give a standard population for every band")
     check_non_negative(w, stdpop if isinstance(stdpop, str) else "stdpop")
 
     if age_col is not None:

@@ -11,12 +11,15 @@ a ratio uses exact limits below 10 events and Byars' approximation above.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from jsna.stats._common import check_non_negative, fmt_multiplier, numeric, require_columns
+from jsna.stats._common import StatsWarning, fmt_multiplier
+from jsna.stats._funnel_inputs import FunnelInputs, prepare
+from jsna.stats.overdispersion import average, check_method, estimate, transformed
 
 _P2, _P3 = 0.975, 0.999  # one-sided probabilities of the 2- and 3-sigma limits
 
@@ -61,21 +64,63 @@ def _axis(first: float, axis_max: float, ratio: bool) -> np.ndarray:
     return np.array(pts, dtype=float)
 
 
-def _derived_denominator(df, num_col, denom_col, rate_col, rate_type, multiplier):
-    x = numeric(df, num_col, allow_na=False)
-    if rate_type not in ("dsr", "crude"):
-        raise ValueError("rate_type must be 'dsr' or 'crude' for statistic='rate'")
-    if rate_col is None or multiplier is None:
-        raise ValueError("statistic='rate' needs rate_col and multiplier")
-    r = numeric(df, rate_col)
+def _od_proportion_limit(z: float, n: np.ndarray, theta: float, how: str, phi: float, tau2: float,
+                         high: bool) -> np.ndarray:
+    """Overdispersed proportion limit at population n: sin^2(theta -/+ z k), k on the asin scale."""
+    s = 1 / (2 * np.sqrt(n))
+    k = np.sqrt(phi) * s if how == "multiplicative" else np.sqrt(s**2 + tau2)
+    y = theta + z * k if high else theta - z * k
+    return np.sin(np.clip(y, 0, np.pi / 2)) ** 2
+
+
+def _od_expected(z: float, obs: np.ndarray, how: str, phi: float, tau2: float, high: bool) -> np.ndarray:
+    """Expected count E at which O observed events lie on the overdispersed limit of O/E.
+
+    On the square-root scale the limit is 1 -/+ z k(E), so with u = sqrt(E):
+    multiplicative sqrt(O) = u -/+ z sqrt(phi) / 2; additive sqrt(O) = u -/+ z sqrt(1/4 + tau2 u^2),
+    i.e. (1 - z^2 tau2) u^2 - 2 sqrt(O) u + O - z^2 / 4 = 0. NaN where the upper limit has no
+    finite value (too few events); 0 events as the lower limit's E means no lower limit (inf).
+    """
+    r = np.sqrt(obs)
+    if how == "multiplicative":
+        u = r - z * np.sqrt(phi) / 2 if high else r + z * np.sqrt(phi) / 2
+        return np.where(u > 0, u**2, np.nan)
+    a = 1 - z**2 * tau2
     with np.errstate(divide="ignore", invalid="ignore"):
-        if rate_type == "dsr":
-            return np.where(x == 0, np.nan, multiplier * x / r)
-        if denom_col is None:
-            if (x == 0).any():
-                raise ValueError("statistic='rate' with 0 events needs denom_col")
-            return multiplier * x / r
-        return np.where(x == 0, numeric(df, denom_col), multiplier * x / r)
+        root = z * np.sqrt(tau2 * obs + a / 4)
+        u = (r - root) / a if high else (r + root) / a
+        # keep only roots of the unsquared equation
+        resid = u - r + (z if high else -z) * np.sqrt(0.25 + tau2 * u**2)
+        ok = (a > 0) & (u > 0) & (np.abs(resid) <= 1e-9 * np.maximum(1, r))
+    if high:
+        return np.where(ok, u**2, np.nan)
+    return np.where(ok, u**2, np.inf)  # a > 0 fails only when z tau >= 1: no lower limit
+
+
+def _warn_left_out(inp: FunnelInputs, what: str) -> None:
+    if inp.n_left_out:
+        warnings.warn(
+            f"{what}: {inp.n_left_out} row(s) left out of the funnel, numerator and denominator "
+            f"alike ({inp.reasons()})", StatsWarning, stacklevel=3)
+
+
+def _od_active(how: str | None, phi: float, tau2: float) -> bool:
+    """An adjustment changes the limits only when phi > 1 (multiplicative) or tau2 > 0 (additive)."""
+    if how == "multiplicative":
+        return bool(np.isfinite(phi) and phi > 1)
+    if how == "additive":
+        return bool(np.isfinite(tau2) and tau2 > 0)
+    return False
+
+
+def _od_method(how: str | None, active: bool, phi: float, tau2: float) -> str:
+    if how is None:
+        return ""
+    if not active:
+        return f"; {how} overdispersion requested but none estimated (phi = {phi:.3g}): standard limits"
+    if how == "multiplicative":
+        return f"; multiplicative overdispersion (phi = {phi:.4g})"
+    return f"; additive overdispersion (DerSimonian-Laird tau\u00b2 = {tau2:.4g})"
 
 
 def funnel_limits(
@@ -88,34 +133,39 @@ def funnel_limits(
     rate_type: str | None = None,
     ratio_type: str | None = None,
     years_of_data: int | None = None,
+    overdispersion: str | None = None,
+    trim: float = 0.1,
 ) -> pd.DataFrame:
     """Funnel control limits (2 sigma ~95%, 3 sigma ~99.8%) on 100 x-axis points.
 
     ``statistic``: "proportion" (x-axis: population; needs ``denom_col``), "ratio" (x-axis:
     observed events; ``denom_col`` = expected; ``ratio_type`` "count" or "isr"), or "rate"
     (x-axis: events; ``rate_col``, ``rate_type`` "dsr"/"crude", ``years_of_data``).
+    Rows with a missing numerator, denominator or rate, or a zero denominator, are left out of
+    the funnel (numerator and denominator alike) with a StatsWarning.
+    ``overdispersion``: None (Fingertips limits), "multiplicative" or "additive"
+    (Spiegelhalter 2005; phi / tau2 from z-scores winsorised at ``trim`` each end, see
+    :func:`funnel_overdispersion`). When no overdispersion is estimated the standard limits
+    are returned.
     Output columns: the axis column (``Population`` / ``Observed_events`` / ``Events``),
     ``lower_2s_limit``, ``upper_2s_limit``, ``lower_3s_limit``, ``upper_3s_limit``,
-    ``baseline`` (proportion, rate), ``statistic``, ``method``.
+    ``baseline`` (proportion, rate), ``statistic``, ``method``; with ``overdispersion`` also
+    ``overdispersion``, ``phi`` and ``tau2``.
     """
-    if statistic not in ("proportion", "ratio", "rate"):
-        raise ValueError("statistic must be 'proportion', 'ratio' or 'rate'")
-    require_columns(df, [c for c in (num_col, denom_col, rate_col) if c], "funnel_limits")
-    x = numeric(df, num_col, allow_na=False)
-    check_non_negative(x, num_col)
-    if statistic in ("proportion", "ratio"):
-        if denom_col is None:
-            raise ValueError(f"statistic={statistic!r} needs denom_col")
-        d = numeric(df, denom_col, allow_na=False)
-    else:
-        if years_of_data is None:
-            raise ValueError("statistic='rate' needs years_of_data")
-        d = _derived_denominator(df, num_col, denom_col, rate_col, rate_type, multiplier)
+    check_method(overdispersion, trim)
+    if statistic == "rate" and years_of_data is None:
+        raise ValueError("statistic='rate' needs years_of_data")
     if statistic == "ratio" and ratio_type not in ("count", "isr"):
         raise ValueError("statistic='ratio' needs ratio_type 'count' or 'isr'")
+    inp = prepare(df, num_col, statistic, denom_col, rate_col, rate_type, multiplier, "funnel_limits")
+    _warn_left_out(inp, "funnel_limits")
+    u = inp.usable
+    if not u.any():
+        raise ValueError(f"funnel_limits: no row has both {num_col!r} and a denominator above 0")
+    x, d = inp.x[u], inp.d[u]
     years = years_of_data or 1
-    av = x.sum() / np.nansum(d)
-    dmin, dmax = np.nanmin(d), np.nanmax(d)
+    av = x.sum() / d.sum()
+    dmin, dmax = d.min(), d.max()
     if dmax > 2 * dmin:
         axis_min = 0
     else:
@@ -124,22 +174,41 @@ def funnel_limits(
     if statistic == "rate":
         axis_min, axis_max = math.floor(axis_min * av), math.ceil(axis_max * av)
     pts = _axis(axis_min, axis_max, statistic == "ratio")
+    phi = tau2 = np.nan
+    if overdispersion is not None:
+        phi, tau2, _ = estimate(statistic, inp, trim)
+    od = _od_active(overdispersion, phi, tau2)
     out = pd.DataFrame()
     if statistic == "proportion":
         out["Population"] = pts
+        theta = float(np.arcsin(np.sqrt(av)))
         for tag, p in (("2s", _P2), ("3s", _P3)):
-            out[f"lower_{tag}_limit"] = np.maximum(0, _proportion_limit(p, pts, av, False) * multiplier)
-            out[f"upper_{tag}_limit"] = np.minimum(100, _proportion_limit(p, pts, av, True) * multiplier)
+            if od:
+                z = sps.norm.ppf(p)
+                lo = _od_proportion_limit(z, pts, theta, overdispersion, phi, tau2, False)
+                hi = _od_proportion_limit(z, pts, theta, overdispersion, phi, tau2, True)
+            else:
+                lo, hi = _proportion_limit(p, pts, av, False), _proportion_limit(p, pts, av, True)
+            out[f"lower_{tag}_limit"] = np.maximum(0, lo * multiplier)
+            out[f"upper_{tag}_limit"] = np.minimum(100, hi * multiplier)
         out["baseline"] = av * multiplier
         stat, method = "proportion", "Wilson"
+        if od:
+            method = "arcsine square root"
     else:
         col = "Observed_events" if statistic == "ratio" else "Events"
         out[col] = pts
         for tag, p in (("2s", 1 - _P2), ("3s", 1 - _P3)):
-            lo_mean = _poisson_mean(pts, p, "high")
-            hi_mean = _poisson_mean(pts, p, "low")
-            if statistic == "ratio":
+            if od:
+                z = sps.norm.ppf(1 - p)
+                lo_mean = _od_expected(z, pts, overdispersion, phi, tau2, high=False)
+                hi_mean = _od_expected(z, pts, overdispersion, phi, tau2, high=True)
+            else:
+                lo_mean = _poisson_mean(pts, p, "high")
+                hi_mean = _poisson_mean(pts, p, "low")
+            with np.errstate(divide="ignore", invalid="ignore"):
                 lo, hi = pts / lo_mean, pts / hi_mean
+            if statistic == "ratio":
                 adj = (lambda v: v - 1) if ratio_type == "count" else (lambda v: v * 100)
                 out[f"lower_{tag}_exp_events"] = lo_mean
                 out[f"lower_{tag}_limit"] = adj(lo)
@@ -147,17 +216,21 @@ def funnel_limits(
                 out[f"upper_{tag}_limit"] = adj(hi)
             else:
                 out[f"lower_{tag}_population_1_year"] = lo_mean / av / years
-                out[f"lower_{tag}_limit"] = pts / (lo_mean / av) * multiplier
+                out[f"lower_{tag}_limit"] = lo * av * multiplier
                 out[f"upper_{tag}_population_1_year"] = hi_mean / av / years
-                out[f"upper_{tag}_limit"] = pts / (hi_mean / av) * multiplier
+                out[f"upper_{tag}_limit"] = hi * av * multiplier
         if statistic == "rate":
             out["baseline"] = av * multiplier
-            stat = f"rate ({rate_type} per {fmt_multiplier(multiplier)})"
+            stat = f"rate ({rate_type} per {fmt_multiplier(multiplier, thousands=True)})"
         else:
             stat = f"ratio ({ratio_type})"
-        method = "Poisson"
+        method = "square root" if od else "Poisson"
     out["statistic"] = stat
-    out["method"] = method
+    out["method"] = method + _od_method(overdispersion, od, phi, tau2)
+    if overdispersion is not None:
+        out["overdispersion"] = overdispersion if od else "none"
+        out["phi"] = phi
+        out["tau2"] = tau2
     return out
 
 
@@ -186,40 +259,50 @@ def funnel_significance(
     rate_col: str | None = None,
     rate_type: str | None = None,
     multiplier: float | None = None,
+    overdispersion: str | None = None,
+    trim: float = 0.1,
 ) -> pd.DataFrame:
     """Copy of df with ``significance``: "High (0.001)", "High (0.025)", "Not significant",
     "Low (0.025)" or "Low (0.001)" against the funnel of the whole data set (3 sigma checked
     first). DSR rows with fewer than 10 events are "Not applicable for events less than 10 for DSRs".
+
+    A row with a missing numerator, denominator or rate, or a zero denominator (0/0, expected 0)
+    gets no label: ``significance`` is NA, ``significance_note`` says why, a StatsWarning is
+    raised, and the row is left out of the funnel's average. ``overdispersion`` ("multiplicative"
+    / "additive", see :func:`funnel_limits`) judges each row by its z-score on the
+    variance-stabilised scale against the widened limits.
     """
-    if statistic not in ("proportion", "ratio", "rate"):
-        raise ValueError("statistic must be 'proportion', 'ratio' or 'rate'")
-    require_columns(df, [c for c in (num_col, denom_col, rate_col) if c], "funnel_significance")
-    x = numeric(df, num_col, allow_na=False)
-    check_non_negative(x, num_col)
+    check_method(overdispersion, trim)
+    inp = prepare(df, num_col, statistic, denom_col, rate_col, rate_type, multiplier,
+                  "funnel_significance")
+    _warn_left_out(inp, "funnel_significance")
+    u = inp.usable
+    x = np.where(u, inp.x, 0.0)
+    d = np.where(u, inp.d, 1.0)  # placeholders on rows that get no label
     out = df.copy()
-    if statistic == "proportion":
-        if denom_col is None:
-            raise ValueError("statistic='proportion' needs denom_col")
-        n = numeric(df, denom_col, allow_na=False)
-        if (x > n).any():
-            raise ValueError(f"column {num_col!r} exceeds {denom_col!r}: not a proportion")
-        av = x.sum() / n.sum()
-        p = x / n
-        low3, low2 = (p < _proportion_limit(_P3, n, av, False)), (p < _proportion_limit(_P2, n, av, False))
-        high3, high2 = (p > _proportion_limit(_P3, n, av, True)), (p > _proportion_limit(_P2, n, av, True))
+    phi = tau2 = np.nan
+    if overdispersion is not None:
+        phi, tau2, _ = estimate(statistic, inp, trim)
+    od = _od_active(overdispersion, phi, tau2)
+    if od:
+        av = average(statistic, inp)
+        y, s, theta = transformed(statistic, x, d, av)
+        k = np.sqrt(phi) * s if overdispersion == "multiplicative" else np.sqrt(s**2 + tau2)
+        zs = (y - theta) / k
+        z2, z3 = sps.norm.ppf(_P2), sps.norm.ppf(_P3)
+        low3, low2, high3, high2 = zs < -z3, zs < -z2, zs > z3, zs > z2
+    elif statistic == "proportion":
+        av = inp.x[u].sum() / inp.d[u].sum() if u.any() else np.nan
+        p = x / d
+        low3, low2 = (p < _proportion_limit(_P3, d, av, False)), (p < _proportion_limit(_P2, d, av, False))
+        high3, high2 = (p > _proportion_limit(_P3, d, av, True)), (p > _proportion_limit(_P2, d, av, True))
     else:
-        if statistic == "ratio":
-            if denom_col is None:
-                raise ValueError("statistic='ratio' needs denom_col (expected events)")
-            e = numeric(df, denom_col, allow_na=False)
-            ref = 1.0
-        else:
-            e = _derived_denominator(df, num_col, denom_col, rate_col, rate_type, multiplier)
-            ref = x.sum() / np.nansum(e)
-        high3 = ref < _ratio_bound(x, e, 0.998, "low")
-        high2 = ref < _ratio_bound(x, e, 0.95, "low")
-        low3 = ref > _ratio_bound(x, e, 0.998, "high")
-        low2 = ref > _ratio_bound(x, e, 0.95, "high")
+        ref = 1.0 if statistic == "ratio" else (
+            inp.x[u].sum() / inp.d[u].sum() if u.any() else np.nan)
+        high3 = ref < _ratio_bound(x, d, 0.998, "low")
+        high2 = ref < _ratio_bound(x, d, 0.95, "low")
+        low3 = ref > _ratio_bound(x, d, 0.998, "high")
+        low2 = ref > _ratio_bound(x, d, 0.95, "high")
     if statistic == "proportion":
         sig = np.select([low3, low2, high3, high2],
                         ["Low (0.001)", "Low (0.025)", "High (0.001)", "High (0.025)"], "Not significant")
@@ -228,6 +311,9 @@ def funnel_significance(
                         ["High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)"], "Not significant")
     sig = sig.astype(object)
     if statistic == "rate" and rate_type == "dsr":
-        sig[x < 10] = "Not applicable for events less than 10 for DSRs"
+        sig[inp.dsr_small] = "Not applicable for events less than 10 for DSRs"
+    no_label = ~u & ~inp.dsr_small
+    sig[no_label] = None
     out["significance"] = sig
+    out["significance_note"] = np.where(no_label, inp.reason, None).astype(object)
     return out

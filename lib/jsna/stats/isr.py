@@ -8,6 +8,7 @@ below 10, Byars otherwise) divided by E and scaled the same way.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 
 from jsna.stats._common import (
     Confidence,
+    StatsWarning,
     add_metadata,
     as_list,
     check_non_negative,
@@ -35,7 +37,9 @@ def _indirect(df, num_col, denom_col, ref_num, ref_denom, group_cols, confidence
               observed_totals, ref_df, age_col, what):
     levels = parse_confidence(confidence)
     groups = as_list(group_cols)
-    need = [num_col, denom_col, *groups]
+    # as in R, with observed_totals the count column may exist only in observed_totals
+    counts_in_df = observed_totals is None or num_col in df.columns
+    need = [num_col, denom_col, *groups] if counts_in_df else [denom_col, *groups]
     if ref_df is None:
         need += [c for c in (ref_num, ref_denom) if isinstance(c, str)]
     elif age_col is None:
@@ -43,7 +47,7 @@ def _indirect(df, num_col, denom_col, ref_num, ref_denom, group_cols, confidence
     else:
         need.append(age_col)
     require_columns(df, need, what)
-    x = numeric(df, num_col)
+    x = numeric(df, num_col) if counts_in_df else np.full(len(df), np.nan)
     n = numeric(df, denom_col)
     check_non_negative(x, num_col)
     check_non_negative(n, denom_col)
@@ -92,10 +96,14 @@ def _indirect(df, num_col, denom_col, ref_num, ref_denom, group_cols, confidence
                 f"{what}: observed_totals must hold the group columns {groups} and one column of "
                 f"totals (or a column named {num_col!r})"
             )
+        require_columns(observed_totals, groups, f"{what} observed_totals")
         lookup = keys.merge(observed_totals[[*groups, col]], on=groups, how="left", validate="1:1")
         observed = numeric(lookup, col)
         check_non_negative(observed, col)
 
+    # a band with deaths but no population: O would count the deaths, E would leave the band out
+    pop_missing = group_sum(codes, ng, (np.isnan(n) & (x > 0)).astype(float)) > 0
+    obs_missing = np.isnan(observed)
     out = keys.copy()
     out["observed"] = observed
     out["expected"] = expected
@@ -104,14 +112,24 @@ def _indirect(df, num_col, denom_col, ref_num, ref_denom, group_cols, confidence
         out["ref_rate"] = np.nan
         value = observed / expected * factor
     zero_e = ~(expected > 0)
-    out["value"] = np.where(zero_e, np.nan, value)
+    na = zero_e | pop_missing | obs_missing
+    out["value"] = np.where(na, np.nan, value)
     for c, (lo_name, hi_name) in zip(levels, ci_names(levels), strict=True):
         lo, hi = poisson_limits(observed, c)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[lo_name] = np.where(zero_e, np.nan, lo / expected * factor)
-            out[hi_name] = np.where(zero_e, np.nan, hi / expected * factor)
-    method = poisson_method(np.where(zero_e, np.nan, observed)) if levels else None
-    out["note"] = np.where(zero_e, "expected count is 0: not calculated", None).astype(object)
+            out[lo_name] = np.where(na, np.nan, lo / expected * factor)
+            out[hi_name] = np.where(na, np.nan, hi / expected * factor)
+    method = poisson_method(np.where(na, np.nan, observed)) if levels else None
+    note = np.select(
+        [pop_missing, obs_missing, zero_e],
+        [f"{denom_col} (population) missing in an age band with events: not calculated",
+         "observed total missing for this group: not calculated",
+         "expected count is 0: not calculated"], None).astype(object)
+    out["note"] = note
+    if (pop_missing | obs_missing).any():
+        warnings.warn(
+            f"{what}: {int((pop_missing | obs_missing).sum())} group(s) set to NA "
+            f"({sorted(set(note[pop_missing | obs_missing]))})", StatsWarning, stacklevel=3)
     return out, levels, ref_rate, method
 
 
@@ -132,7 +150,10 @@ def isr(
 
     Reference counts/populations: column names in df, sequences matched to each group's age bands
     by position, or columns of ``ref_df`` joined on ``age_col``. ``observed_totals``: optional
-    frame of group columns plus one column of observed totals (when deaths by age are unknown).
+    frame of group columns plus one column of observed totals (when deaths by age are unknown);
+    as in R, ``num_col`` may then name a column that exists only in ``observed_totals``.
+    A group with deaths in an age band whose population is missing, or with no observed total,
+    is NA with a ``note`` and a StatsWarning (R counts those deaths but not their band).
     Output: ``observed``, ``expected``, ``ref_rate``, ``value``, limits, metadata, ``note``.
     """
     if not np.isfinite(multiplier) or multiplier <= 0:

@@ -60,5 +60,8 @@ def proportion(
         statistic = f"proportion of {fmt_multiplier(multiplier)}"
     method = "Wilson" if levels else None
     add_metadata(out, levels, statistic, method)
-    out["note"] = np.where(zero, f"{denom_col} is 0: proportion not defined", None).astype(object)
+    missing = np.isnan(x) | np.isnan(n)
+    out["note"] = np.select(
+        [missing, zero], [f"{num_col} or {denom_col} missing: proportion not calculated",
+                          f"{denom_col} is 0: proportion not defined"], None).astype(object)
     return out

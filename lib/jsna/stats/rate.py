@@ -43,5 +43,8 @@ def rate(
         out[hi_name] = hi / nn * multiplier
     method = poisson_method(np.where(zero, np.nan, x)) if levels else None
     add_metadata(out, levels, f"rate per {fmt_multiplier(multiplier)}", method)
-    out["note"] = np.where(zero, f"{denom_col} is 0: rate not defined", None).astype(object)
+    missing = np.isnan(x) | np.isnan(n)
+    out["note"] = np.select(
+        [missing, zero], [f"{num_col} or {denom_col} missing: rate not calculated",
+                          f"{denom_col} is 0: rate not defined"], None).astype(object)
     return out

@@ -166,3 +166,18 @@ def test_isr_errors(ref):
                   ref_df=refd2, age_col="band")
     with pytest.raises(ValueError, match="by position"):
         stats.isr(data, "count", "pop", refd["refcount"][:5], refd["refpop"][:5], "area")
+
+
+@pytest.mark.parametrize("fn,kw,rows", [("isr", {}, slice(0, 3)), ("isratio", {}, slice(6, 9))])
+def test_isr_count_column_only_in_observed_totals(close, ref, isr_expected, fn, kw, rows):
+    """As in R: the count argument names a column of observed_totals that df does not have."""
+    refd = ref(P + "refdata")
+    data = ref(P + "testdata_multiarea").drop(columns="count")
+    totals = ref(P + "testdata_multiarea_lookup")  # area, total_count
+    out = getattr(stats, fn)(data, "total_count", "pop", refd["refcount"], refd["refpop"], "area",
+                             (0.95, 0.998), observed_totals=totals, **kw)
+    exp = isr_expected.iloc[rows].reset_index(drop=True)
+    for c in ["observed", "expected", "value", *CI2]:
+        close(out[c], exp[c])
+    with pytest.raises(ValueError, match="not found"):
+        getattr(stats, fn)(data, "total_count", "pop", refd["refcount"], refd["refpop"], "area")
