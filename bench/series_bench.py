@@ -125,7 +125,7 @@ def scale(jobs: int, limit: int | None = None) -> dict:
             geo.write_params(code, pdir)
         places = sorted(p.stem for p in pdir.glob("*.yaml"))
         wall, rc, log = _build(["--place", *places, "--topic", *GENERIC_TOPICS, "--reports-dir", str(out),
-                                "--jobs", str(jobs)], env={"JSNA_PARAMS_DIR": str(pdir)})
+                                "--jobs", str(jobs), "--params-dir", str(pdir)])
         built = [k for k in _report_sizes(out) if k != "index.html"]
         expected = len(places) * len(GENERIC_TOPICS)
         biggest = max(_report_sizes(out).values(), default=0)

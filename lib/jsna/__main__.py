@@ -1,6 +1,6 @@
 """Command line: ``python -m jsna build|data|params ...``.
 
-* ``build``  – run the report series (jsna.build.main)
+* ``build``  – run the report series (jsna.runner.cli.main)
 * ``data``   – fill data/raw from the mirror or official URLs (jsna.fetch.main)
 * ``params`` – write or check Place params files (jsna.geo.params_main)
 """
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 COMMANDS = {
-    "build": ("jsna.build", "main", "run the report series: every topic notebook x Place -> HTML"),
+    "build": ("jsna.runner.cli", "main", "run the report series: every topic notebook x Place -> HTML"),
     "data": ("jsna.fetch", "main", "fill data/raw from the mirror or the official URLs, verify checksums"),
     "params": ("jsna.geo", "params_main", "write a Place params file (params new <LA code>) or check them"),
 }

@@ -21,8 +21,6 @@ import yaml
 from jsna import paths
 from jsna.load.geography import lsoa_lookup, ltla_utla_lookup
 from jsna.places import (
-    ENGLAND_CODE,
-    ENGLAND_NAME,
     Place,
     PlaceError,
     available_places,
@@ -204,9 +202,7 @@ def new_params(utla_code: str, data_dir: Path | None = None, place_id: str | Non
     }
     if region:
         doc["parent"] = {"code": region[0], "name": region[1]}
-    doc["comparator"] = {"code": ENGLAND_CODE, "name": ENGLAND_NAME}
-    doc["labels"] = {"possessive": name + ("'" if name.endswith("s") else "'s"), "short_name": name,
-                     "neighbourhood_word": "neighbourhoods"}
+    doc["labels"] = {"possessive": name + ("'" if name.endswith("s") else "'s"), "short_name": name}
     header = (f"# {name} ({row['kind']}, {row['utla19cd']}; {row['n_districts']} "
               f"district{'s' if row['n_districts'] != 1 else ''}). Written by `python -m jsna params new`.\n"
               "# Codes are the April 2019 ONS vintage used by IoD2019; edit labels freely.\n")

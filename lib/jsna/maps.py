@@ -33,21 +33,13 @@ import numpy as np
 import pandas as pd
 
 from jsna import palette
+from jsna.offline import external_resources
 
 WEB_CRS = "EPSG:4326"
 METRIC_CRS = "EPSG:27700"  # British National Grid, metres (England)
 MISSING_COLOUR = "#d9d9d9"
 OUTLINE_COLOUR = palette.OKABE_ITO["black"]
 DEFAULT_HEIGHT_PX = 520
-
-_RESOURCE_RE = re.compile(
-    r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?(https?:)?//""",
-    re.IGNORECASE,
-)
-_CSS_URL_RE = re.compile(r"""url\(\s*["']?(?:https?:)?//""", re.IGNORECASE)
-_CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\()?\s*["']?(?:https?:)?//""", re.IGNORECASE)
-_TILES_RE = re.compile(r"""L\.tileLayer(?:\.wms)?\(\s*["'](?:https?:)?//""")
-
 
 class MapError(ValueError):
     """Bad input to a map builder (the message names the column or parameter and the fix)."""
@@ -441,18 +433,6 @@ def map_document(m, title: str = "Map") -> str:
     doc = m.get_root().render()
     doc = re.sub(r"<html(\s[^>]*)?>", '<html lang="en">', doc, count=1)
     return re.sub(r"<head>", f"<head><title>{html.escape(title)}</title>", doc, count=1)
-
-
-def external_resources(markup: str) -> list[str]:
-    """Snippets of markup that would load a resource over the network (script/link/img src or
-    href, CSS url() or @import, Leaflet tile layers, to http(s) or protocol-relative URLs). Plain <a href> links are
-    allowed and not reported. Used by tests and by :func:`map_html`."""
-    text = html.unescape(markup)
-    hits = []
-    for rx in (_RESOURCE_RE, _CSS_URL_RE, _CSS_IMPORT_RE, _TILES_RE):
-        for mt in rx.finditer(text):
-            hits.append(text[mt.start(): mt.end() + 60])
-    return hits
 
 
 def map_iframe_html(m, title: str, height_px: int = DEFAULT_HEIGHT_PX, allow_external: bool = False) -> str:

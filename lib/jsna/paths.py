@@ -22,7 +22,7 @@ def _find_root() -> Path:
 
 
 ROOT: Path = _find_root()
-PARAMS_DIR: Path = Path(os.environ.get("JSNA_PARAMS_DIR", ROOT / "params"))
+PARAMS_DIR: Path = ROOT / "params"  # another directory travels as the params_dir argument
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 CATALOGUE_DIR: Path = ROOT / "data" / "catalogue"
 REPORTS_DIR: Path = Path(os.environ.get("JSNA_REPORTS_DIR", ROOT / "reports"))

@@ -24,6 +24,8 @@ AREA_CODE_RE = re.compile(r"^[EWSNK]\d{8}$")
 PLACE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 _ALLOWED_KINDS = ("upper_tier", "group")
+#: labels a params file may set: how sentences name the Place
+LABELS = ("possessive", "short_name")
 _REQUIRED = ("id", "name", "kind", "upper_tier", "districts")
 
 
@@ -48,8 +50,7 @@ class Place:
     kind: str  # "upper_tier" or "group"
     upper_tier: tuple[Area, ...]
     districts: tuple[Area, ...]
-    parent: Area | None = None
-    comparator: Area = Area(ENGLAND_CODE, ENGLAND_NAME)
+    parent: Area | None = None  # the region: the Place's benchmark after England
     labels: dict[str, str] = field(default_factory=dict)
     source_file: Path | None = None
 
@@ -104,7 +105,10 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
     path = Path(path)
     if not isinstance(raw, dict):
         raise _err(path, "<root>", f"expected a YAML mapping, got {type(raw).__name__}")
-    known = set(_REQUIRED) | {"parent", "comparator", "labels"}
+    known = set(_REQUIRED) | {"parent", "labels"}
+    if "comparator" in raw:
+        raise _err(path, "comparator", "is no longer used", "Remove it: every report compares the Place "
+                   "with England, and with its region ('parent')")
     unknown = sorted(set(raw) - known)
     if unknown:
         raise _err(path, unknown[0], "unknown field", f"Valid fields: {', '.join(sorted(known))}")
@@ -137,14 +141,15 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
         if dup:
             raise _err(path, key, f"duplicated code(s) {', '.join(dup)}")
     parent = _area(path, "parent", raw["parent"], AREA_CODE_RE) if raw.get("parent") else None
-    comparator = (_area(path, "comparator", raw["comparator"], AREA_CODE_RE)
-                  if raw.get("comparator") else Area(ENGLAND_CODE, ENGLAND_NAME))
     labels = raw.get("labels") or {}
     if not isinstance(labels, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                for k, v in labels.items()):
         raise _err(path, "labels", "must be a mapping of text label -> string")
+    extra = sorted(set(labels) - set(LABELS))
+    if extra:
+        raise _err(path, f"labels.{extra[0]}", "unknown label", f"Valid labels: {', '.join(LABELS)}")
     return Place(id=pid, name=name.strip(), kind=kind, upper_tier=upper, districts=districts,
-                 parent=parent, comparator=comparator, labels=dict(labels), source_file=path)
+                 parent=parent, labels=dict(labels), source_file=path)
 
 
 def available_places(params_dir: Path | None = None) -> list[str]:

@@ -8,7 +8,8 @@ import re
 
 import nbformat
 import pytest
-from jsna.build import discover_topics, external_references
+from jsna.offline import external_resources
+from jsna.runner.topics import discover_topics
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +39,7 @@ def test_report_is_complete_offline_and_small(rutland_reports, topic):
     page = page_path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<title>" in page and "Rutland" in page[: page.index("</title>")]
-    assert external_references(page) == [], "page loads something from the network"
+    assert external_resources(page) == [], "page loads something from the network"
     assert page_path.stat().st_size < HTML_LIMIT, f"{topic}.html is {page_path.stat().st_size / 2**20:.1f} MB"
     assert "Traceback (most recent call last)" not in page
     assert not re.search(r"\b\w+Warning:", page), "a Python warning is shown to the reader"
@@ -57,7 +58,7 @@ def test_index_lists_every_rutland_report(rutland_reports):
     for topic in TOPICS:
         assert f'href="rutland/{topic}.html"' in index
     assert "Data sources" in index and "Open Government Licence" in index
-    assert external_references(index) == []
+    assert external_resources(index) == []
 
 
 def test_nothing_half_written_left_behind(rutland_reports):

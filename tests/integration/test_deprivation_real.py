@@ -16,7 +16,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-from jsna import maps  # noqa: E402
+from jsna.offline import external_resources  # noqa: E402
 from jsna.paths import NOTEBOOKS_DIR  # noqa: E402
 from jsna.topics.deprivation import compute as dep  # noqa: E402
 
@@ -78,7 +78,7 @@ def test_every_llr_lsoa_has_a_boundary(geo):
 
 def _run(place: str, tmp_path: Path) -> str:
     import papermill as pm
-    from jsna.build import export_html
+    from jsna.runner.export import export_html
 
     out = tmp_path / f"deprivation_{place}.ipynb"
     pm.execute_notebook(str(NOTEBOOKS_DIR / "deprivation.ipynb"), str(out), parameters={"place": place},
@@ -87,11 +87,8 @@ def _run(place: str, tmp_path: Path) -> str:
 
 
 def test_notebook_rutland_offline_html(tmp_path):
-    from jsna.build import external_references
-
     html = _run("rutland", tmp_path)
-    assert external_references(html) == []
-    assert maps.external_resources(html) == []
+    assert external_resources(html) == []
     assert 'class="jsna-map"' in html and re.search(r'<iframe[^>]+title="Interactive map of Rutland', html)
     assert "Text description" in html
     assert "Traceback" not in html

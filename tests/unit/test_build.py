@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jsna import build
 from jsna.__main__ import main as cli_main
-from jsna.build import BuildError, discover_topics, select_topics
+from jsna.runner import build, publish
+from jsna.runner.topics import BuildError, discover_topics, select_topics
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
 PARAMS = Path(__file__).resolve().parents[2] / "params"
@@ -81,13 +81,6 @@ def test_cli_dispatch_lists_commands(capsys):
     out = capsys.readouterr().out
     assert "build" in out and "data" in out and "params" in out
     assert cli_main(["frobnicate"]) == 2
-
-
-def test_external_references_detects_cdn_tags():
-    page = ('<script src="https://cdnjs.cloudflare.com/require.js"></script>'
-            '<link rel="stylesheet" href="//cdn.example/x.css"><a href="https://ons.gov.uk">ONS</a>')
-    found = build.external_references(page)
-    assert len(found) == 2  # a plain <a href> link is not a request
 
 
 # ------------------------------------------------------------------------------------------
@@ -222,11 +215,11 @@ def test_stale_staging_of_dead_builds_is_removed(tmp_path):
     (stage / f"20260101T000000-{dead}-abcdef" / "rutland").mkdir(parents=True)
     live = stage / f"20260101T000000-{os.getpid()}-abcdef"
     live.mkdir()
-    removed = build.clean_stale_staging(tmp_path)
+    removed = publish.clean_stale_staging(tmp_path)
     assert [p.name for p in removed] == [f"20260101T000000-{dead}-abcdef"]
     assert live.exists()
 
 
 def test_index_dates_are_readable():
-    assert build._readable_time("2026-11-05T19:00:45+00:00") == "5 November 2026, 19:00 UTC"
-    assert build._readable_time(None) == "date unknown"
+    assert publish._readable_time("2026-11-05T19:00:45+00:00") == "5 November 2026, 19:00 UTC"
+    assert publish._readable_time(None) == "date unknown"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jsna.build import RunSpec, run_one
-from jsna.kernel import WarmKernel
+from jsna.runner.kernel import WarmKernel
+from jsna.runner.worker import RunSpec, run_one
 from nbformat.v4 import new_code_cell, new_notebook
 
 

@@ -10,6 +10,7 @@ import matplotlib
 import pandas as pd
 import pytest
 from jsna import maps, palette
+from jsna.offline import external_resources
 from shapely.geometry import box
 
 matplotlib.use("Agg")
@@ -102,7 +103,7 @@ def _map(grid, outline, **kw):
 
 def test_interactive_map_is_self_contained(grid, outline):
     doc = maps.map_document(_map(grid, outline))
-    assert maps.external_resources(doc) == []
+    assert external_resources(doc) == []
     assert "cdn." not in doc and "jquery" not in doc.lower() and "bootstrap" not in doc.lower()
     assert "L.version" in doc or "leaflet" in doc.lower()  # Leaflet is inlined
     assert re.search(r"<script>\s*/\* @preserve\s*\* Leaflet 1\.9", doc)
@@ -156,13 +157,13 @@ def test_interactive_map_bad_column(grid):
 
 
 def test_external_resources_detection():
-    assert maps.external_resources('<script src="https://cdn.x/y.js"></script>')
-    assert maps.external_resources("<link rel='stylesheet' href='//cdn.x/y.css'>")
-    assert maps.external_resources("<style>a{background:url(https://x/y.png)}</style>")
-    assert maps.external_resources("<style>@import 'https://x/y.css';</style>")
-    assert maps.external_resources('<iframe srcdoc="&lt;script src=&quot;https://x.js&quot;&gt;"></iframe>')
-    assert not maps.external_resources('<a href="https://leafletjs.com">Leaflet</a>')
-    assert not maps.external_resources('<img src="data:image/png;base64,AAAA">')
+    assert external_resources('<script src="https://cdn.x/y.js"></script>')
+    assert external_resources("<link rel='stylesheet' href='//cdn.x/y.css'>")
+    assert external_resources("<style>a{background:url(https://x/y.png)}</style>")
+    assert external_resources("<style>@import 'https://x/y.css';</style>")
+    assert external_resources('<iframe srcdoc="&lt;script src=&quot;https://x.js&quot;&gt;"></iframe>')
+    assert not external_resources('<a href="https://leafletjs.com">Leaflet</a>')
+    assert not external_resources('<img src="data:image/png;base64,AAAA">')
 
 
 # --- static ----------------------------------------------------------------------------------

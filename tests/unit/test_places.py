@@ -34,7 +34,7 @@ def test_committed_places_load():
     assert shire.district_codes == [f"E07000{n}" for n in range(129, 136)]
     assert llr.is_group and llr.upper_tier_codes == ["E06000016", "E10000018", "E06000017"]
     assert len(llr.districts) == 9
-    assert all(p.comparator == Area("E92000001", "England") for p in (leicester, shire, llr, rutland))
+    assert all(p.parent == Area("E12000004", "East Midlands") for p in (leicester, shire, llr, rutland))
     assert leicester.possessive == "Leicester's" and llr.short_name == "LLR"
 
 
@@ -103,3 +103,17 @@ def test_invalid_yaml_names_the_file(tmp_path):
 def test_root_must_be_a_mapping():
     with pytest.raises(PlaceError, match=r"field '<root>': expected a YAML mapping"):
         place_from_dict(["not", "a", "mapping"], "x.yaml")
+
+
+def test_retired_and_unknown_params_fields_are_refused(tmp_path):
+    """Every params field is used: 'comparator' (always England) is refused with the fix, and so is
+    a label no sentence reads."""
+    base = "id: x\nname: X\nkind: upper_tier\nupper_tier: [{code: E06000017, name: X}]\n" \
+           "districts: [{code: E06000017, name: X}]\n"
+    (tmp_path / "x.yaml").write_text(base + "comparator: {code: E92000001, name: England}\n")
+    with pytest.raises(PlaceError, match=r"field 'comparator': is no longer used. Remove it"):
+        load_place("x", tmp_path)
+    (tmp_path / "x.yaml").write_text(base + "labels: {neighbourhood_word: areas}\n")
+    with pytest.raises(PlaceError, match=r"field 'labels.neighbourhood_word': unknown label. Valid labels: "
+                                         r"possessive, short_name"):
+        load_place("x", tmp_path)

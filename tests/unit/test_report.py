@@ -110,7 +110,7 @@ def test_about_the_data_unknown_source_lists_valid_ids(catalogue_dir):
 
 def test_runner_finds_sources_named_in_about_section(catalogue_dir):
     import nbformat
-    from jsna.build import notebook_sources
+    from jsna.runner.export import notebook_sources
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["jsna"] = {"title": "t", "sources": ["meta_src"]}

@@ -39,9 +39,9 @@ SAVE_EVERY_S = 10.0
 _SNAPSHOT: dict[str, Any] = {}
 
 #: code run in the kernel once it has started, and after every successful run
-SNAPSHOT_CODE = "import jsna.kernel as _jsna_k; _jsna_k.snapshot_state(); del _jsna_k"
+SNAPSHOT_CODE = "import jsna.runner.kernel as _jsna_k; _jsna_k.snapshot_state(); del _jsna_k"
 RESET_CODE = ("get_ipython().reset(new_session=True)\n"  # namespace, history session, cell counter
-              "import jsna.kernel as _jsna_k; _jsna_k.restore_state(); del _jsna_k")
+              "import jsna.runner.kernel as _jsna_k; _jsna_k.restore_state(); del _jsna_k")
 #: as nbclient starts its kernels: history in memory, never in the user's IPython profile
 KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
 
@@ -63,7 +63,7 @@ def restore_state() -> None:
     import matplotlib.pyplot as plt
 
     if not _SNAPSHOT:
-        raise RuntimeError("jsna.kernel.restore_state: no snapshot taken in this kernel")
+        raise RuntimeError("jsna.runner.kernel.restore_state: no snapshot taken in this kernel")
     plt.close("all")
     matplotlib.rcParams.update(_SNAPSHOT["rc"])
     warnings.filters[:] = _SNAPSHOT["filters"]

@@ -1,0 +1,29 @@
+"""The series runner: every topic notebook x Place, executed by Papermill and exported to HTML.
+
+``python -m jsna build`` discovers topics from notebooks/*.ipynb (notebook metadata ``"jsna"``:
+title, order, description), Places from params/*.yaml, and runs each pair in its own worker
+process (Papermill executes the notebook with ``place=<id>`` and ``data_dir``; nbconvert exports it
+with input cells hidden through the offline ``jsna`` template: no CDN, works from file://).
+
+Publishing is atomic. Each build writes into its own staging directory under
+``reports/_staging/``; a finished report is moved into place with :func:`os.replace` under a lock
+(filelock), so a failed, killed or interrupted run never leaves half-written HTML and never
+replaces the previous report. The index page (reports/index.html) and the status record
+(reports/_status.json) are rewritten under the same lock, so two builds at once into the same
+reports directory cannot corrupt each other.
+
+Layout written::
+
+    reports/<place>/<topic>.html    the report (self-contained)
+    reports/<place>/<topic>.ipynb   the executed notebook, for audit
+    reports/_logs/<place>/<topic>.log   cell outputs and errors of the last run
+    reports/_logs/<place>/<topic>.failed.ipynb   the partly executed notebook of a failed run
+    reports/index.html              every report grouped by Place, data vintages, failed runs
+    reports/_status.json            last result of every Place/topic (feeds the index)
+    reports/_build.json             this build's runs with timings (feeds ``make bench``)
+
+Modules: :mod:`~jsna.runner.topics` (topic discovery), :mod:`~jsna.runner.worker` (one run in a
+worker process) and :mod:`~jsna.runner.kernel` (warm kernels), :mod:`~jsna.runner.export` (the
+offline HTML export), :mod:`~jsna.runner.publish` (atomic publishing, status, index page),
+:mod:`~jsna.runner.build` (the build loop) and :mod:`~jsna.runner.cli` (``python -m jsna build``).
+"""

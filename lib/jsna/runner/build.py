@@ -1,0 +1,248 @@
+"""The build: every selected topic x Place run by warm workers and published atomically."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import itertools
+import json
+import os
+import queue
+import secrets
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from jsna import __version__, paths
+from jsna.places import Place, PlaceError, available_places, load_place
+from jsna.runner.publish import (
+    BUILD_FILE,
+    LOGS,
+    STAGING,
+    _lock,
+    _now_text,
+    _publish,
+    _write_atomic,
+    clean_stale_staging,
+    read_status,
+    write_index,
+)
+from jsna.runner.topics import BuildError, Topic, discover_topics, select_topics
+from jsna.runner.worker import DEFAULT_CELL_TIMEOUT, RunResult, RunSpec, _kill_group, _Worker
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def _data_present(data_dir: Path | None) -> bool:
+    d = Path(data_dir or paths.raw_dir())
+    return d.is_dir() and any(d.iterdir())
+
+
+def validate_place_data(place: Place, data_dir: Path | None) -> str | None:
+    """Check the Place's codes against the lookups (jsna.geo.validate_place) when data is present.
+
+    Returns an error message when the Place is invalid (PlaceError), else None: also when the
+    lookups cannot be read (a warning is printed; the notebooks then report the data problem).
+    """
+    if not _data_present(data_dir):
+        return None
+    from jsna import geo
+
+    try:
+        geo.validate_place(place, data_dir=data_dir)
+    except PlaceError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - lookups unreadable: the notebooks report data errors
+        print(f"warning: could not check Place {place.id!r} against the lookups "
+              f"({type(exc).__name__}: {exc}); building anyway", file=sys.stderr)
+    return None
+
+
+@dataclass
+class BuildSummary:
+    """What a build did."""
+
+    results: list[RunResult]
+    failed_places: dict[str, str]
+    reports_dir: Path
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(r.ok for r in self.results)
+
+    def text(self) -> str:
+        good = [r for r in self.results if r.ok]
+        bad = [r for r in self.results if not r.ok]
+        lines = [f"Built {len(good)} of {len(self.results)} report(s) into {self.reports_dir}"]
+        for r in self.results:
+            for w in r.warnings:
+                lines.append(f"  warning {r.place}/{r.topic}: {w}")
+        if bad:
+            lines.append(f"FAILED {len(bad)} run(s) (previous reports, if any, left in place):")
+            for r in bad:
+                log = self.reports_dir / LOGS / r.place / f"{r.topic}.log"
+                lines.append(f"  {r.place}/{r.topic}: {r.describe_error()}  [log: {log}]")
+        if self.interrupted:
+            lines.append("Interrupted: unfinished runs were discarded; published reports are complete.")
+        return "\n".join(lines)
+
+
+def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
+          jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
+          params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
+          cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False) -> BuildSummary:
+    """Run every selected topic x Place and publish the reports atomically.
+
+    ``jobs`` worker processes share the runs; each keeps one kernel warm across its runs (reset in
+    between, see :mod:`jsna.runner.kernel`) unless ``fresh_kernels``, which starts a kernel per run.
+
+    Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
+    Runs that fail are reported in the summary; the others are published.
+    """
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR).resolve()
+    params_dir = Path(params_dir).resolve() if params_dir else None
+    data_dir = Path(data_dir).resolve() if data_dir else None
+    topics = select_topics(discover_topics(notebooks_dir), topic_ids)
+    if not topics:
+        raise BuildError(f"No topic notebooks found in {notebooks_dir or paths.NOTEBOOKS_DIR} "
+                         "(a topic is a notebook whose metadata has a 'jsna' entry with a title)")
+    ids = list(dict.fromkeys(place_ids)) if place_ids else available_places(params_dir)
+    if not ids:
+        raise PlaceError(f"No Places: no params/*.yaml in {params_dir or paths.PARAMS_DIR}. "
+                         "Add one with: python -m jsna params new <upper-tier LA code>")
+    places = [load_place(p, params_dir) for p in ids]
+    failed_places = {p.id: err for p in places if (err := validate_place_data(p, data_dir))}
+
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    build_date = _now_text()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    with _lock(reports_dir):
+        clean_stale_staging(reports_dir)
+        stage_root = reports_dir / STAGING / f"{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
+        stage_root.mkdir(parents=True)
+
+    results: list[RunResult] = []
+    specs: list[tuple[RunSpec, Topic, Place]] = []
+    for place in places:
+        for topic in topics:
+            if place.id in failed_places:
+                results.append(RunResult(place=place.id, topic=topic.id, ok=False,
+                                         error=f"Place check failed: {failed_places[place.id]}"))
+                continue
+            specs.append((RunSpec(place=place.id, place_name=place.name, topic=topic.id,
+                                  topic_title=topic.title, notebook=str(topic.path.resolve()),
+                                  out_dir=str(stage_root / place.id), build_date=build_date,
+                                  data_dir=str(data_dir) if data_dir else None,
+                                  params_dir=str(params_dir) if params_dir else None,
+                                  cell_timeout=cell_timeout), topic, place))
+    # longest runs first (times of the last build in this reports dir; new runs first of all), so
+    # that no worker is left with a long run at the end while the others idle
+    last = read_status(reports_dir)
+    specs.sort(key=lambda it: -float(last.get(f"{it[0].place}/{it[0].topic}", {}).get("seconds") or 1e9))
+    n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs) or 1))
+    # parallel runs share the cores: keep numerical libraries from starting a thread per core each
+    threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
+    worker_env = {**os.environ, "PYTHONUNBUFFERED": "1",
+                  **{v: os.environ.get(v, threads) for v in _THREAD_VARS}}
+    live: set[subprocess.Popen] = set()
+    live_lock = threading.Lock()
+    cancel = threading.Event()
+    # n_jobs worker processes, each serving runs one after another (and keeping its kernel warm
+    # unless fresh_kernels); a worker that dies is replaced for the next run
+    idle: queue.Queue[_Worker | None] = queue.Queue()
+    for _ in range(n_jobs):
+        idle.put(None)
+    worker_logs = itertools.count()
+
+    def launch(item: tuple[RunSpec, Topic, Place]) -> RunResult:
+        spec = item[0]
+        out = Path(spec.out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        spec_file = out / f"{spec.topic}.spec.json"
+        spec_file.write_text(json.dumps(asdict(spec)), encoding="utf-8")
+        if cancel.is_set():
+            return RunResult(place=spec.place, topic=spec.topic, ok=False, error="cancelled")
+        worker = idle.get()
+        tail = ""
+        try:
+            if worker is None or worker.proc.poll() is not None:
+                worker = _Worker(worker_env, stage_root / f"worker-{next(worker_logs)}.log",
+                                 reuse_kernel=not fresh_kernels)
+                with live_lock:
+                    live.add(worker.proc)
+            if not worker.run(spec_file):  # the worker died during the run
+                tail = worker.log_tail()
+                with live_lock:
+                    live.discard(worker.proc)
+                _kill_group(worker.proc)
+                worker = None
+        finally:
+            idle.put(worker)
+        res_file = out / f"{spec.topic}.result.json"
+        if res_file.exists():
+            return RunResult(**json.loads(res_file.read_text(encoding="utf-8")))
+        return RunResult(place=spec.place, topic=spec.topic, ok=False,
+                         error=f"worker exited before finishing: {tail}")
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(specs), desc="Building reports", unit="report", file=sys.stderr)
+    interrupted = False
+    pool = cf.ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="jsna-run")
+    try:
+        futures = {pool.submit(launch, item): item for item in specs}
+        for fut in cf.as_completed(futures):
+            spec, topic, place = futures[fut]
+            try:
+                res = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a launcher bug must not stop the others
+                res = RunResult(place=spec.place, topic=spec.topic, ok=False, error=f"{type(exc).__name__}: {exc}")
+            with _lock(reports_dir):
+                _publish(reports_dir, Path(spec.out_dir), spec, topic, place, res)
+            results.append(res)
+            if bar is not None:
+                bar.set_postfix_str(f"{spec.place}/{spec.topic} {'ok' if res.ok else 'FAILED'}")
+                bar.update(1)
+    except KeyboardInterrupt:
+        interrupted = True
+        cancel.set()
+        with live_lock:
+            procs = list(live)
+        for proc in procs:
+            _kill_group(proc)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        while not idle.empty():
+            worker = idle.get()
+            if worker is not None:
+                worker.close()
+        if bar is not None:
+            bar.close()
+        with _lock(reports_dir):
+            if not interrupted:
+                for place in places:
+                    if place.id in failed_places:
+                        for topic in topics:
+                            res = next(r for r in results if r.place == place.id and r.topic == topic.id)
+                            stage = stage_root / place.id
+                            stage.mkdir(parents=True, exist_ok=True)
+                            _publish(reports_dir, stage, RunSpec(place.id, place.name, topic.id, topic.title,
+                                                                 str(topic.path), str(stage), build_date),
+                                     topic, place, res)
+                _write_atomic(reports_dir / BUILD_FILE, json.dumps(
+                    {"build_date": build_date, "jobs": n_jobs, "version": __version__,
+                     "runs": [asdict(r) for r in results]}, indent=1))
+            write_index(reports_dir, build_date)
+            shutil.rmtree(stage_root, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                (reports_dir / STAGING).rmdir()
+    return BuildSummary(results=results, failed_places=failed_places, reports_dir=reports_dir,
+                        interrupted=interrupted)

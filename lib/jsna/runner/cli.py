@@ -1,0 +1,81 @@
+"""``python -m jsna build``: the command line of the series runner."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from jsna.places import PlaceError, available_places, load_place
+from jsna.runner.build import build
+from jsna.runner.topics import BuildError, discover_topics
+from jsna.runner.worker import DEFAULT_CELL_TIMEOUT
+
+
+def _list(notebooks_dir: Path | None, params_dir: Path | None) -> int:
+    try:
+        topics = discover_topics(notebooks_dir)
+        places = [load_place(p, params_dir) for p in available_places(params_dir)]
+    except (PlaceError, BuildError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("Topics (--topic):")
+    for t in topics:
+        print(f"  {t.id:24s} {t.title}")
+    print("Places (--place):")
+    for p in places:
+        print(f"  {p.id:24s} {p.name} ({', '.join(p.upper_tier_codes)})")
+    return 0
+
+
+def _sigterm_as_interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m jsna build``: see ``--help``."""
+    ap = argparse.ArgumentParser(prog="python -m jsna build",
+                                 description="Execute every topic notebook for every Place and publish HTML reports.")
+    ap.add_argument("--place", nargs="+", action="extend", metavar="P",
+                    help="Place id(s) from params/*.yaml (default: all)")
+    ap.add_argument("--topic", nargs="+", action="extend", metavar="T",
+                    help="topic notebook name(s) without .ipynb (default: all with 'jsna' metadata)")
+    ap.add_argument("--jobs", "-j", type=int, default=None,
+                    help="parallel runs (default: number of CPU cores)")
+    ap.add_argument("--reports-dir", type=Path, default=None, help="output directory (default: reports/)")
+    ap.add_argument("--data-dir", type=Path, default=None,
+                    help="input data directory passed to the notebooks as data_dir (default: data/raw)")
+    ap.add_argument("--params-dir", type=Path, default=None, help="directory of Place params files")
+    ap.add_argument("--notebooks-dir", type=Path, default=None, help="directory of topic notebooks")
+    ap.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
+                    help=f"seconds a single cell may run (default {DEFAULT_CELL_TIMEOUT})")
+    ap.add_argument("--fresh-kernels", action="store_true",
+                    help="start a new kernel for every run (default: each worker reuses one kernel, "
+                         "reset between runs)")
+    ap.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ap.add_argument("--list", action="store_true", help="list the topics and Places, build nothing")
+    args = ap.parse_args(argv)
+    if args.list:
+        return _list(args.notebooks_dir, args.params_dir)
+    if args.jobs is not None and args.jobs < 1:
+        ap.error("--jobs must be at least 1")
+    old = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    try:
+        summary = build(args.place, args.topic, jobs=args.jobs, reports_dir=args.reports_dir,
+                        data_dir=args.data_dir, params_dir=args.params_dir,
+                        notebooks_dir=args.notebooks_dir, progress=not args.no_progress,
+                        cell_timeout=args.cell_timeout, fresh_kernels=args.fresh_kernels)
+    except (PlaceError, BuildError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    print(summary.text())
+    if summary.interrupted:
+        return 130
+    return 0 if summary.ok else 1

@@ -1,0 +1,116 @@
+"""The offline HTML export of an executed notebook (nbconvert, the ``jsna`` template)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from jsna import __version__
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATE_NAME = "jsna"
+_SOURCES_ATTR = re.compile(r'data-jsna-sources="([^"]*)"')
+
+
+def _asset(name: str) -> str:
+    return (TEMPLATES_DIR / "static" / name).read_text(encoding="utf-8")
+
+
+def page_assets() -> dict[str, str]:
+    """The inline stylesheet and script shared by every report and the index page."""
+    return {"css": _asset("jsna.css"), "js": _asset("jsna.js")}
+
+
+def _clean_for_export(nb) -> None:
+    """Drop what a reader must not see: stderr streams (warnings; they stay in the log and the
+    executed .ipynb), the plain-text outputs of ``# NBVAL_CHECK_OUTPUT`` cells, and code cells
+    left without output (they would only add empty markup)."""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        if cell.get("source", "").lstrip().startswith("# NBVAL_CHECK_OUTPUT"):
+            cell["outputs"] = []
+            continue
+        cell["outputs"] = [o for o in cell.get("outputs", [])
+                           if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    nb.cells = [c for c in nb.cells if c.get("cell_type") != "code" or c.get("outputs")]
+
+
+def notebook_sources(nb) -> list[str]:
+    """Catalogue source ids a notebook used: metadata ``jsna.sources`` plus the
+    ``data-jsna-sources`` attributes written by :func:`jsna.report.about_the_data`."""
+    found = list(nb.metadata.get("jsna", {}).get("sources", []) or [])
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            html_out = out.get("data", {}).get("text/html", "")
+            if isinstance(html_out, list):
+                html_out = "".join(html_out)
+            for m in _SOURCES_ATTR.finditer(html_out):
+                found.extend(m.group(1).split())
+    return list(dict.fromkeys(found))
+
+
+def source_attributions(source_ids: Iterable[str]) -> list[str]:
+    """Attribution lines for the given catalogue sources (unknown ids are skipped)."""
+    try:
+        from jsna.catalogue import load_catalogue
+
+        cat = load_catalogue()
+    except Exception:  # noqa: BLE001 - no catalogue yet: the footer falls back to the OGL line
+        return []
+    lines = []
+    for sid in source_ids:
+        src = cat.get(sid)
+        if src is None:
+            continue
+        text = src.attribution or f"{src.publisher}: {src.title} ({src.licence})"
+        lines.append(text)
+    return list(dict.fromkeys(lines))
+
+
+def _has_h1(nb) -> bool:
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown" and re.search(r"(?m)^#\s+\S", cell.get("source", "")):
+            return True
+        for out in cell.get("outputs", []):
+            h = out.get("data", {}).get("text/html", "")
+            if "<h1" in ("".join(h) if isinstance(h, list) else h):
+                return True
+    return False
+
+
+def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: str,
+                sources: Sequence[str] | None = None) -> str:
+    """Export an executed notebook to one self-contained HTML page (input cells hidden)."""
+    import nbformat
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    used = list(sources) if sources is not None else notebook_sources(nb)
+    _clean_for_export(nb)
+    resources = {"jsna": {**page_assets(), "place_name": place_name, "topic_title": topic_title,
+                          "build_date": build_date, "version": __version__,
+                          "attributions": source_attributions(used), "index_href": "../index.html",
+                          "add_h1": not _has_h1(nb)}}
+    body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+@functools.cache
+def _html_exporter():
+    """The report exporter, built once per process (compiling its templates is most of an export)."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    c.HTMLExporter.template_name = TEMPLATE_NAME
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.embed_images = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
+    c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output"}
+    return HTMLExporter(config=c)

@@ -1,0 +1,172 @@
+"""Publishing: finished runs moved into reports/ under a lock, the status record, the index page."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jsna import __version__
+from jsna.places import Place
+from jsna.runner.export import TEMPLATES_DIR, page_assets
+from jsna.runner.topics import Topic
+from jsna.runner.worker import RunResult, RunSpec
+
+STAGING = "_staging"
+LOGS = "_logs"
+STATUS_FILE = "_status.json"
+BUILD_FILE = "_build.json"
+LOCK_FILE = ".jsna-build.lock"
+
+
+def _lock(reports_dir: Path):
+    from filelock import FileLock
+
+    return FileLock(str(reports_dir / LOCK_FILE), timeout=600)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_status(reports_dir: Path) -> dict[str, dict[str, Any]]:
+    """The status record: ``{"<place>/<topic>": {...last run...}}`` (empty when absent or unreadable)."""
+    f = Path(reports_dir) / STATUS_FILE
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+        return dict(data.get("reports", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place: Place,
+             res: RunResult) -> None:
+    """Move one finished run into reports/ (caller holds the lock). A failed run only publishes
+    its log and the partly executed notebook; the previous report stays."""
+    logs = reports_dir / LOGS / spec.place
+    logs.mkdir(parents=True, exist_ok=True)
+    log = stage / f"{spec.topic}.log"
+    if log.exists():
+        os.replace(log, logs / f"{spec.topic}.log")
+    failed_nb = logs / f"{spec.topic}.failed.ipynb"
+    staged_nb = stage / f"{spec.topic}.ipynb"
+    if res.ok:
+        dest = reports_dir / spec.place
+        dest.mkdir(parents=True, exist_ok=True)
+        os.replace(staged_nb, dest / f"{spec.topic}.ipynb")
+        os.replace(stage / f"{spec.topic}.html.part", dest / f"{spec.topic}.html")
+        with contextlib.suppress(FileNotFoundError):
+            failed_nb.unlink()
+    elif staged_nb.exists():
+        os.replace(staged_nb, failed_nb)
+    status = read_status(reports_dir)
+    key = f"{spec.place}/{spec.topic}"
+    prev = status.get(key, {})
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    rec = {"place": spec.place, "place_name": place.name, "topic": spec.topic, "title": topic.title,
+           "description": topic.description, "order": topic.order, "ok": res.ok,
+           "last_run": now, "seconds": res.seconds, "error": "" if res.ok else res.describe_error(),
+           "warnings": res.warnings, "log": f"{LOGS}/{spec.place}/{spec.topic}.log",
+           "sources": res.sources if res.ok else prev.get("sources", []),
+           "built": now if res.ok else prev.get("built"),
+           "html_bytes": res.html_bytes if res.ok else prev.get("html_bytes", 0)}
+    status[key] = rec
+    _write_atomic(reports_dir / STATUS_FILE,
+                  json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
+
+
+def _catalogue_rows(source_ids: Iterable[str]) -> list[dict[str, str]]:
+    try:
+        from jsna.catalogue import load_catalogue
+
+        cat = load_catalogue()
+    except Exception:  # noqa: BLE001 - index still lists reports without a catalogue
+        return []
+    ids = [s for s in dict.fromkeys(source_ids) if s in cat] or sorted(cat)
+    rows = []
+    for sid in ids:
+        s = cat[sid]
+        rows.append({"id": s.id, "title": s.title, "publisher": s.publisher, "period": s.period,
+                     "licence": s.licence, "attribution": s.attribution, "url": s.url})
+    return rows
+
+
+def render_index(reports_dir: Path, build_date: str | None = None) -> str:
+    """The index page: every published report grouped by Place, failed runs, data sources."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    reports_dir = Path(reports_dir)
+    status = read_status(reports_dir)
+    places: dict[str, dict[str, Any]] = {}
+    failed = []
+    for rec in status.values():
+        html_file = reports_dir / rec["place"] / f"{rec['topic']}.html"
+        if not rec.get("ok"):
+            failed.append({**rec, "previous": html_file.exists()})
+        if html_file.exists():
+            p = places.setdefault(rec["place"], {"id": rec["place"], "name": rec.get("place_name", rec["place"]),
+                                                 "reports": []})
+            p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html"})
+    for p in places.values():
+        p["reports"].sort(key=lambda r: (r.get("order", 999), r["topic"]))
+    ordered = sorted(places.values(), key=lambda p: (p["id"] == "llr", p["name"]))
+    used = [s for rec in status.values() for s in rec.get("sources", [])]
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["j2", "html"]))
+    env.filters["when"] = _readable_time
+    tpl = env.get_template("index_page.html.j2")
+    return tpl.render(places=ordered, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
+                      sources=_catalogue_rows(used), build_date=build_date or _now_text(),
+                      version=__version__, **page_assets())
+
+
+def write_index(reports_dir: Path, build_date: str | None = None) -> Path:
+    """Write reports/index.html atomically (caller holds the lock)."""
+    out = Path(reports_dir) / "index.html"
+    _write_atomic(out, render_index(reports_dir, build_date))
+    return out
+
+
+def _readable_time(iso: str | None) -> str:
+    """'2026-11-23T19:00:45+00:00' -> '23 November 2026, 19:00 UTC' (unknown -> 'date unknown')."""
+    try:
+        return dt.datetime.fromisoformat(str(iso)).astimezone(dt.UTC).strftime("%d %B %Y, %H:%M UTC").lstrip("0")
+    except (TypeError, ValueError):
+        return "date unknown"
+
+
+def _now_text() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%d %B %Y, %H:%M UTC").lstrip("0")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_staging(reports_dir: Path) -> list[Path]:
+    """Remove staging dirs left by builds that no longer run (killed with SIGKILL, power loss)."""
+    removed = []
+    root = Path(reports_dir) / STAGING
+    if not root.is_dir():
+        return removed
+    for d in root.iterdir():
+        m = re.match(r"^\d{8}T\d{6}-(\d+)-", d.name)
+        if m and not _pid_alive(int(m.group(1))):
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed

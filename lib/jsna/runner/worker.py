@@ -1,0 +1,236 @@
+"""One Place x topic run: Papermill in a worker process, then the HTML export."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsna import __version__
+from jsna.offline import external_resources
+from jsna.runner.export import export_html, notebook_sources
+from jsna.runner.kernel import ENGINE as KERNEL_ENGINE
+from jsna.runner.kernel import WarmKernel
+
+HTML_LIMIT_BYTES = 3 * 2**20
+DEFAULT_CELL_TIMEOUT = 1800
+
+
+@dataclass
+class RunSpec:
+    """Everything a worker needs to execute and export one Place x topic."""
+
+    place: str
+    place_name: str
+    topic: str
+    topic_title: str
+    notebook: str
+    out_dir: str  # staging directory for this run's files
+    build_date: str
+    data_dir: str | None = None
+    params_dir: str | None = None
+    cell_timeout: int | None = DEFAULT_CELL_TIMEOUT
+
+
+@dataclass
+class RunResult:
+    """Outcome of one run, as written by the worker and read by the parent."""
+
+    place: str
+    topic: str
+    ok: bool
+    seconds: float = 0.0
+    error: str = ""
+    ename: str = ""
+    evalue: str = ""
+    cell: int | None = None
+    html_bytes: int = 0
+    sources: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def describe_error(self) -> str:
+        where = f" in cell {self.cell}" if self.cell is not None else ""
+        if self.ename:
+            return f"{self.ename}{where}: {self.evalue}".strip()
+        return self.error or "unknown error"
+
+
+def _set_parent_death_signal() -> None:
+    """Linux: the worker gets SIGTERM if the build process dies (e.g. SIGKILL), so nothing
+    keeps running (and its kernel exits too: ipykernel polls for its parent)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
+    """Execute one notebook with Papermill and export it; write <topic>.ipynb, <topic>.html.part,
+    <topic>.log and <topic>.result.json into spec.out_dir. Never raises for notebook errors.
+
+    With ``kernel`` the notebook runs in that warm kernel (reset afterwards, discarded after a
+    failure: see :mod:`jsna.runner.kernel`); without, Papermill starts and stops a kernel of its own."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    out = Path(spec.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    ipynb = out / f"{spec.topic}.ipynb"
+    log_path = out / f"{spec.topic}.log"
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    pm_log = logging.getLogger("papermill")
+    pm_log.addHandler(handler)
+    pm_log.setLevel(logging.INFO)
+    pm_log.propagate = False
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    # the Place travels one way: as the notebook's parameters (no environment variables)
+    params: dict[str, Any] = {"place": spec.place}
+    if spec.params_dir:
+        params["params_dir"] = spec.params_dir
+    if spec.data_dir:
+        params["data_dir"] = spec.data_dir
+    result = RunResult(place=spec.place, topic=spec.topic, ok=False)
+    t0 = time.perf_counter()
+    pm_log.info("jsna %s: running %s for Place %s with parameters %s", __version__, spec.notebook,
+                spec.place, params)
+    try:
+        engine: dict[str, Any] = {}
+        if kernel is not None:
+            engine = {"engine_name": KERNEL_ENGINE, "km": kernel.manager(Path(spec.notebook).parent)}
+            pm_log.info("kernel %d of this worker, run %d in it", kernel.started, kernel.runs)
+        pm.execute_notebook(spec.notebook, str(ipynb), parameters=params, progress_bar=False,
+                            log_output=True, cwd=str(Path(spec.notebook).parent),
+                            execution_timeout=spec.cell_timeout, **engine)
+        nb_sources = _sources_of(ipynb)
+        body = export_html(ipynb, spec.place_name, spec.topic_title, spec.build_date, nb_sources)
+        ext = external_resources(body)
+        if ext:
+            result.warnings.append(f"{len(ext)} reference(s) to the network in the HTML, e.g. {ext[0][:120]}")
+        data = body.encode("utf-8")
+        if len(data) > HTML_LIMIT_BYTES:
+            result.warnings.append(f"HTML is {len(data) / 2**20:.1f} MB (limit 3 MB)")
+        (out / f"{spec.topic}.html.part").write_bytes(data)
+        result.ok, result.html_bytes, result.sources = True, len(data), nb_sources
+    except PapermillExecutionError as exc:
+        result.ename, result.evalue = exc.ename, str(exc.evalue)
+        result.cell = exc.exec_count if exc.exec_count is not None else exc.cell_index
+        result.error = f"{exc.ename}: {exc.evalue}"
+        pm_log.error("cell %s failed:\n%s", result.cell, "\n".join(_strip_ansi(t) for t in exc.traceback))
+    except BaseException as exc:  # noqa: BLE001 - kernel death, timeouts, export errors: all reported
+        result.ename, result.evalue = type(exc).__name__, str(exc)
+        result.error = f"{type(exc).__name__}: {exc}"
+        pm_log.exception("run failed")
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+    finally:
+        if kernel is not None:
+            if result.ok:
+                kernel.reset()
+            else:  # a failed, timed-out or crashed run never hands its kernel on
+                kernel.discard()
+        result.seconds = round(time.perf_counter() - t0, 2)
+        for w in result.warnings:
+            pm_log.warning(w)
+        pm_log.info("finished in %.1f s: %s", result.seconds, "ok" if result.ok else result.describe_error())
+        handler.close()
+        pm_log.removeHandler(handler)
+        tmp = out / f"{spec.topic}.result.json.tmp"
+        tmp.write_text(json.dumps(asdict(result)), encoding="utf-8")
+        os.replace(tmp, out / f"{spec.topic}.result.json")
+    return result
+
+
+def _sources_of(ipynb: Path) -> list[str]:
+    import nbformat
+
+    return notebook_sources(nbformat.read(str(ipynb), as_version=4))
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
+    """Entry point of a build worker process (``python -c 'from jsna.runner.worker import _worker_serve; ...'``).
+
+    Reads the path of one run's spec file per line on stdin, executes it (:func:`run_one`) and
+    answers ``done`` on ``reply_fd``; ends at end of input. With ``reuse_kernel`` the runs share a
+    warm kernel (:class:`jsna.runner.kernel.WarmKernel`)."""
+    _set_parent_death_signal()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    kernel = WarmKernel() if reuse_kernel else None
+    try:
+        with os.fdopen(reply_fd, "w", encoding="utf-8") as replies:
+            for line in sys.stdin:
+                spec = RunSpec(**json.loads(Path(line.strip()).read_text(encoding="utf-8")))
+                run_one(spec, kernel)
+                replies.write("done\n")
+                replies.flush()
+    finally:
+        if kernel is not None:
+            kernel.discard()
+    return 0
+
+
+class _Worker:
+    """The build's handle on one worker process (see :func:`_worker_serve`)."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, reuse_kernel: bool) -> None:
+        read_fd, write_fd = os.pipe()
+        code = ("import sys; from jsna.runner.worker import _worker_serve; "
+                f"sys.exit(_worker_serve({write_fd}, {reuse_kernel!r}))")
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=log,
+                                         stderr=subprocess.STDOUT, pass_fds=(write_fd,),
+                                         start_new_session=True, env=env)
+        os.close(write_fd)
+        self._replies = os.fdopen(read_fd, "r", encoding="utf-8")
+
+    def run(self, spec_file: Path) -> bool:
+        """Hand one run to the worker and wait for it; False if the worker died first."""
+        try:
+            self.proc.stdin.write(f"{spec_file}\n".encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return False
+        return self._replies.readline() == "done\n"
+
+    def log_tail(self, n: int = 800) -> str:
+        with contextlib.suppress(OSError):
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n:].strip()
+        return ""
+
+    def close(self, grace: float = 30.0) -> None:
+        """End of input: the worker shuts its kernel down and exits (killed if it does not)."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+        self._replies.close()
+
+
+def _kill_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
