@@ -111,7 +111,7 @@ def test_deprivation_compute_layer(world, code):
     boundaries = world["boundaries"][world["boundaries"]["lsoa11cd"].isin(codes)]
     bcheck = dep.check_boundaries(lsoas, boundaries)
     frame = dep.map_frame(lsoas, boundaries)
-    outlines = dep.outlines(frame, P)
+    outlines = dchart.outlines(frame, P)
 
     # invariants: every LSOA of the lookup for this UTLA, once; boundaries for all of them
     lk = world["lookup"]

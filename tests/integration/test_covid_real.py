@@ -149,3 +149,20 @@ def test_non_llr_place_gets_england_picture_only(frames, tmp_path: Path):
     assert h.scatter.table["highlight"].sum() == 1
     assert any("Nottingham" in n for n in h.deaths.notes)
     assert isinstance(h.ethnicity_table, pd.DataFrame) and len(h.ethnicity_table) == 1
+
+
+def test_an_msoa_is_in_the_same_local_quintile_in_every_topic():
+    """Leicestershire's E02005393 once fell in a different quintile in covid_impact and two_babies:
+    both now group MSOAs through jsna.areas (population-weighted IoD2019 score, mid-2015 weights)."""
+    from jsna import areas
+    from jsna.topics.two_babies import compute as tb
+
+    place = load_place("leicestershire")
+    h = cv.compute(place, cv.load_inputs(place))
+    covid_q = dict(zip(h.msoa["msoa11cd"], h.msoa["quintile"], strict=True))
+    babies = tb.msoa_groups(tb.place_lsoas(areas.england_lsoas(), place.district_codes))
+    babies_q = dict(zip(babies["msoa11cd"], babies["local_quintile"], strict=True))
+    table_q = dict(zip(*(areas.msoas(place)[c] for c in ("msoa11cd", "local_quintile")), strict=True))
+    assert len(covid_q) == len(babies_q) == len(table_q) == 83  # 125 LLR MSOAs (geography/SOURCES.md) less Leicester 37 and Rutland 5
+    assert covid_q == babies_q == table_q
+    assert covid_q["E02005393"] == table_q["E02005393"]

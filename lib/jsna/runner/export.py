@@ -52,6 +52,12 @@ def notebook_sources(nb) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def footer_attribution(src) -> str:
+    """The footer line of one catalogue source: who published what, and under which terms."""
+    terms = " ".join(str(src.attribution or src.licence).split())
+    return f"{src.publisher}: {src.title}. {terms}"
+
+
 def source_attributions(source_ids: Iterable[str]) -> list[str]:
     """Attribution lines for the given catalogue sources (unknown ids are skipped)."""
     try:
@@ -65,8 +71,7 @@ def source_attributions(source_ids: Iterable[str]) -> list[str]:
         src = cat.get(sid)
         if src is None:
             continue
-        text = src.attribution or f"{src.publisher}: {src.title} ({src.licence})"
-        lines.append(text)
+        lines.append(footer_attribution(src))
     return list(dict.fromkeys(lines))
 
 

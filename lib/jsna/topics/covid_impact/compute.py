@@ -584,6 +584,51 @@ def _ons_table(ons: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+@dataclass
+class Inputs:
+    """Every frame the Covid-19 report reads, loaded through jsna.load.covid and jsna.areas."""
+
+    cases: pd.DataFrame
+    england: pd.DataFrame
+    utla: pd.DataFrame
+    lookup: pd.DataFrame
+    msoa_pop: pd.DataFrame
+    msoa_weekly: pd.DataFrame
+    msoa_deaths: pd.DataFrame
+    ltla_deaths: pd.DataFrame
+    vacc07: pd.DataFrame
+    vacc03: pd.DataFrame
+    vacc_ltla: pd.DataFrame
+    nims_m: pd.DataFrame
+    nims_l: pd.DataFrame
+    ons: pd.DataFrame
+    ethnicity: pd.DataFrame
+    msoa_areas: pd.DataFrame | None = None
+
+
+def load_inputs(place, data_dir=None) -> Inputs:
+    """Load every source of the topic (one call per source) and the Place's MSOA area table."""
+    from jsna.load import covid as load
+
+    return Inputs(
+        cases=load.ltla_cases_daily(data_dir), england=load.england_daily(data_dir),
+        utla=load.utla_cases_deaths_daily(data_dir), lookup=load.msoa_lookup(data_dir),
+        msoa_pop=load.msoa_population_2019(data_dir), msoa_weekly=load.msoa_cases_weekly_2020(data_dir),
+        msoa_deaths=load.msoa_deaths_2020(data_dir), ltla_deaths=load.ltla_deathrate_imd(data_dir),
+        vacc07=load.vaccinations_msoa_2021_07(data_dir), vacc03=load.vaccinations_msoa_2021_03(data_dir),
+        vacc_ltla=load.vaccinations_ltla_2021_07(data_dir), nims_m=load.nims_msoa(data_dir),
+        nims_l=load.nims_ltla(data_dir), ons=load.ons_deprivation_headlines(data_dir),
+        ethnicity=load.ltla_ethnicity(data_dir), msoa_areas=areas.msoas(place, data_dir))
+
+
+def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
+    """Everything the Covid-19 report shows for one Place (see :func:`headlines`)."""
+    i = inputs
+    return headlines(place, i.cases, i.england, i.utla, i.lookup, i.msoa_pop, i.msoa_weekly, i.msoa_deaths,
+                     i.ltla_deaths, i.vacc07, i.vacc03, i.vacc_ltla, i.nims_m, i.nims_l, i.ons, i.ethnicity,
+                     seed=seed, msoa_areas=i.msoa_areas)
+
+
 def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_deaths, ltla_deaths,
               vacc07, vacc03, vacc_ltla, nims_m, nims_l, ons, ethnicity, seed: int = 2019,
               msoa_areas: pd.DataFrame | None = None) -> CovidReport:

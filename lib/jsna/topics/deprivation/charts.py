@@ -142,3 +142,16 @@ def domains_figure(frame: pd.DataFrame, outlines: list, domains: pd.DataFrame,
             + "; ".join(f"{r.label} {fmt_pct(r.pct_pop_core20)} ({plural(int(r.lsoas_decile1), 'LSOA')} in the "
                         "most deprived 10%)" for r in domains.itertuples()) + "."]
     return fig, alt, desc
+
+def outlines(frame, place) -> list[maps.Outline]:
+    """District outlines (and upper-tier outlines for a group Place) dissolved from the LSOA polygons,
+    so they line up exactly with the neighbourhoods drawn."""
+    out = []
+    lads = frame.dissolve(by=["lad19cd", "lad19nm"], as_index=False)[["lad19cd", "lad19nm", "geometry"]]
+    if len(lads) > 1:
+        out.append(maps.Outline(lads, "District boundaries", label_col="lad19nm", weight=1.5))
+    if "utla19cd" in frame.columns:
+        utlas = frame.dissolve(by=["utla19cd", "utla19nm"], as_index=False)[["utla19cd", "utla19nm", "geometry"]]
+        if len(utlas) > 1 or len(lads) == 1:
+            out.append(maps.Outline(utlas, "Local authority boundaries", label_col="utla19nm", weight=2.5))
+    return out

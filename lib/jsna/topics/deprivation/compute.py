@@ -305,20 +305,6 @@ TOOLTIP = {
 }
 
 
-def outlines(frame, place) -> list:
-    """District outlines (and upper-tier outlines for a group Place) dissolved from the LSOA polygons,
-    so they line up exactly with the neighbourhoods drawn."""
-    from jsna.maps import Outline
-
-    out = []
-    lads = frame.dissolve(by=["lad19cd", "lad19nm"], as_index=False)[["lad19cd", "lad19nm", "geometry"]]
-    if len(lads) > 1:
-        out.append(Outline(lads, "District boundaries", label_col="lad19nm", weight=1.5))
-    if "utla19cd" in frame.columns:
-        utlas = frame.dissolve(by=["utla19cd", "utla19nm"], as_index=False)[["utla19cd", "utla19nm", "geometry"]]
-        if len(utlas) > 1 or len(lads) == 1:
-            out.append(Outline(utlas, "Local authority boundaries", label_col="utla19nm", weight=2.5))
-    return out
 
 
 def headline_text(h: Headline) -> str:
