@@ -167,9 +167,15 @@ def place_lsoas(place: Place | str, data_dir: Path | None = None) -> pd.DataFram
                          "in the LSOA lookup. Check the codes with `python -m jsna params list`.")
     imd = imd2019_lsoa(data_dir).drop(columns=["lsoa11nm", "lad19nm"])
     out = rows.merge(imd, on="lsoa11cd", how="left", suffixes=("", "_imd"), validate="one_to_one")
+    absent = ~out["lsoa11cd"].isin(set(imd["lsoa11cd"]))
+    if absent.any():
+        missing = out.loc[absent, "lsoa11cd"].tolist()
+        raise PlaceError(f"{len(missing)} LSOA(s) of {place.name} have no IoD2019 row, e.g. {missing[:5]}: "
+                         "the lookup and IoD2019 must be the same (2011) LSOA vintage")
     if out["imd_score"].isna().any():
         missing = out.loc[out["imd_score"].isna(), "lsoa11cd"].tolist()
-        raise PlaceError(f"{len(missing)} LSOA(s) of {place.name} have no IoD2019 row, e.g. {missing[:5]}")
+        raise PlaceError(f"{len(missing)} LSOA(s) of {place.name} have an IoD2019 row without an IMD score, "
+                         f"e.g. {missing[:5]}: check data/raw/imd2019 is the catalogued file (`make data`)")
     mismatch = out["lad19cd"] != out["lad19cd_imd"]
     if mismatch.any():
         raise PlaceError(f"LSOA {out.loc[mismatch, 'lsoa11cd'].iloc[0]} has a different district in the "
