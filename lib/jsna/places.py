@@ -92,8 +92,12 @@ def _area(path: Path, field_name: str, value: Any, pattern: re.Pattern[str]) -> 
     code = value.get("code")
     name = value.get("name", code)
     if not isinstance(code, str) or not pattern.match(code):
-        raise _err(path, f"{field_name}.code", f"{code!r} is not a valid area code",
-                   f"Expected a code matching {pattern.pattern}")
+        fix = f"Expected a code matching {pattern.pattern}"
+        if pattern is UTLA_CODE_RE and isinstance(code, str) and LTLA_CODE_RE.match(code):
+            fix = (f"{code} is a district (lower-tier) code, not an upper-tier one: put it under "
+                   f"'districts' and use its county's code here (`python -m jsna params new {code}` "
+                   "names the county)")
+        raise _err(path, f"{field_name}.code", f"{code!r} is not a valid area code", fix)
     if not isinstance(name, str) or not name.strip():
         raise _err(path, f"{field_name}.name", f"{name!r} must be a non-empty string")
     return Area(code, name)
