@@ -180,9 +180,15 @@ def _place_lsoas(codes: tuple[str, ...], where: str, key: tuple, data_dir: Path 
     if rows.empty or absent:
         raise PlaceError(f"{where}: field 'upper_tier': no LSOAs found for {absent or list(codes)} in the "
                          "LSOA lookup. Check the codes with `python -m jsna params list`.")
+    no_row = rows["imd_rank"].isna() & rows["imd_decile"].isna() & rows["imd_score"].isna()
+    if no_row.any():
+        missing = rows.loc[no_row, "lsoa11cd"].tolist()
+        raise PlaceError(f"{where}: {len(missing)} LSOA(s) have no IoD2019 row, e.g. {missing[:5]}: "
+                         "the lookup and IoD2019 must be the same (2011) LSOA vintage")
     if rows["imd_score"].isna().any():
         missing = rows.loc[rows["imd_score"].isna(), "lsoa11cd"].tolist()
-        raise PlaceError(f"{where}: {len(missing)} LSOA(s) have no IoD2019 row, e.g. {missing[:5]}")
+        raise PlaceError(f"{where}: {len(missing)} LSOA(s) have an IoD2019 row without an IMD score, "
+                         f"e.g. {missing[:5]}: check data/raw/imd2019 is the catalogued file (`make data`)")
     out = local_quintiles(rows.reset_index(drop=True))
     first = [c for c in LSOA_COLUMNS if c in out.columns]
     return out[first + [c for c in out.columns if c not in first]]

@@ -18,7 +18,9 @@ import yaml
 
 from jsna import paths
 
-COLUMN_TYPES = ("str", "int", "float", "date", "bool", "any")
+COLUMN_TYPES = ("str", "int", "count", "float", "date", "bool", "any")
+#: keys of an entry's optional ``expect:`` block (what a complete file looks like; see jsna.load)
+EXPECT_KEYS = ("rows", "distinct", "values", "complete", "dates")
 _REQUIRED = ("id", "title", "publisher", "licence", "url", "path", "sha256", "format")
 FORMATS = ("csv", "geojson", "xlsx", "json")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~8x faster, same results
@@ -49,6 +51,7 @@ class Source:
     columns: dict[str, str] = field(default_factory=dict)
     parquet: bool = False
     download_url: str = ""  # a direct URL serving exactly these bytes, when the official url does not
+    expect: dict[str, Any] = field(default_factory=dict)  # completeness checks, see _check_expect
 
     @property
     def fetch_url(self) -> str:
@@ -78,11 +81,60 @@ def _parse_entry(entry: Any, family: str, file: Path) -> Source:
     bad = {c: t for c, t in cols.items() if t not in COLUMN_TYPES}
     if bad:
         raise CatalogueError(f"{file}: source {sid!r} has unknown column types {bad}; use {COLUMN_TYPES}")
+    _check_expect(entry.get("expect"), sid, file, cols)
     known = {f for f in Source.__dataclass_fields__} - {"family"}
     unknown = set(entry) - known
     if unknown:
         raise CatalogueError(f"{file}: source {sid!r} has unknown field(s) {sorted(unknown)}")
     return Source(family=family, **{k: v for k, v in entry.items()})
+
+
+def _check_expect(expect: Any, sid: str, file: Path, cols: dict[str, str]) -> None:
+    """Validate an entry's ``expect:`` block (schema in jsna.load.check_expect)."""
+    if expect is None:
+        return
+
+    def bad(problem: str) -> CatalogueError:
+        return CatalogueError(f"{file}: source {sid!r} expect: {problem}")
+
+    if not isinstance(expect, dict):
+        raise bad("must be a mapping")
+    unknown = set(expect) - set(EXPECT_KEYS)
+    if unknown:
+        raise bad(f"unknown key(s) {sorted(unknown)}; use {EXPECT_KEYS}")
+    rows = expect.get("rows")
+    if rows is not None and not (isinstance(rows, int) and rows > 0) and not (
+            isinstance(rows, dict) and set(rows) <= {"min", "max"} and rows
+            and all(isinstance(v, int) and v >= 0 for v in rows.values())):
+        raise bad(f"rows must be a positive whole number or {{min: n, max: n}}, got {rows!r}")
+    for key in ("distinct", "values"):
+        val = expect.get(key)
+        if val is not None and not isinstance(val, dict):
+            raise bad(f"{key} must map column -> {'count' if key == 'distinct' else 'list of values'}")
+    for col, n in (expect.get("distinct") or {}).items():
+        if not (isinstance(n, int) and n > 0):
+            raise bad(f"distinct.{col} must be a positive whole number, got {n!r}")
+    for col, vals in (expect.get("values") or {}).items():
+        if not isinstance(vals, list) or not vals:
+            raise bad(f"values.{col} must be a non-empty list")
+    complete = expect.get("complete")
+    if complete is not None and complete != "*" and not (
+            isinstance(complete, list) and all(isinstance(c, str) for c in complete)):
+        raise bad("complete must be a list of column names or '*' (every catalogued column)")
+    dates = expect.get("dates")
+    if dates is not None:
+        if not isinstance(dates, dict) or "column" not in dates or not ({"first", "last"} & set(dates)):
+            raise bad("dates needs 'column' and at least one of 'first', 'last' (ISO dates)")
+        if set(dates) - {"column", "first", "last", "by"}:
+            raise bad(f"dates has unknown key(s) {sorted(set(dates) - {'column', 'first', 'last', 'by'})}")
+        if cols and cols.get(dates["column"]) != "date":
+            raise bad(f"dates.column {dates['column']!r} must be a catalogued column of type date")
+    named = [*(expect.get("distinct") or {}), *(expect.get("values") or {}),
+             *(complete if isinstance(complete, list) else []),
+             *([dates["column"], *([dates["by"]] if "by" in dates else [])] if dates else [])]
+    missing = [c for c in named if cols and c not in cols]
+    if missing:
+        raise bad(f"column(s) {missing} are not in the entry's columns")
 
 
 @cache

@@ -1,7 +1,7 @@
 """`make data` (`python -m jsna data`): fill data/raw from the catalogue, verified by sha256.
 
-For every catalogue entry: keep data/raw/<path> if its sha256 matches; else hard-link (or copy)
-it from the local mirror (env JSNA_DATA_MIRROR, default ../shared/data) and verify; else
+For every catalogue entry: keep data/raw/<path> if its sha256 matches (and it is not a hard link
+to the mirror's file); else copy it from the local mirror (env JSNA_DATA_MIRROR, default ../shared/data) and verify; else
 download the entry's URL (verified TLS, timeouts, retries with exponential backoff, written to a
 temporary file and renamed only after the checksum matched). A MANIFEST (TSV) in data/raw
 records how each file was obtained. Then the parquet cache is built in data/processed for the
@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
-import errno
 import hashlib
 import importlib
 import os
@@ -56,14 +55,14 @@ class Result:
 
     id: str
     path: str
-    status: str  # present | mirror-link | mirror-copy | download | ok | missing | mismatch | error
+    status: str  # present | mirror-copy | download | ok | missing | mismatch | error
     sha256: str = ""
     obtained_from: str = ""
     message: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.status in ("present", "mirror-link", "mirror-copy", "download", "ok")
+        return self.status in ("present", "mirror-copy", "download", "ok")
 
 
 def _mismatch(src: Source, where: str, actual: str) -> ChecksumError:
@@ -84,26 +83,39 @@ def _tmp_beside(dest: Path) -> Path:
 
 
 def _from_mirror(src: Source, mirror: Path, dest: Path) -> str:
-    """Link or copy mirror/<path> to dest via a temp file, verify, rename. Returns the method."""
+    """Copy mirror/<path> to dest via a temp file, verify, rename. Returns the method.
+
+    Always a copy, never a hard link: a link would share the mirror's bytes, so an in-place edit
+    of data/raw in one clone would corrupt the mirror (and every other clone)."""
     origin = mirror / src.path
     tmp = _tmp_beside(dest)
     try:
-        try:
-            os.link(origin, tmp)
-            method = "mirror-link"
-        except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
-                raise
-            shutil.copyfile(origin, tmp)
-            method = "mirror-copy"
+        shutil.copyfile(origin, tmp)
         actual = file_sha256(tmp)
         if actual != src.sha256:
             raise _mismatch(src, f"mirror file {origin}", actual)
         os.replace(tmp, dest)
-        return method
+        return "mirror-copy"
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _not_a_file(src: Source, dest: Path) -> FetchError:
+    return FetchError(
+        f"source {src.id!r}: {dest} is a directory (or other non-file) where the data file "
+        f"{src.path} should be. Move or remove it (e.g. `rm -r '{dest}'` if it holds nothing you "
+        "need) and run `make data` again.")
+
+
+def _shares_mirror_inode(dest: Path, mirror: Path | None, src: Source) -> bool:
+    """True if dest is a hard link to the mirror's copy (made by an older `make data`)."""
+    if mirror is None or not (mirror / src.path).is_file():
+        return False
+    try:
+        return os.path.samefile(dest, mirror / src.path)
+    except OSError:
+        return False
 
 
 def download(url: str, dest: Path, sha256: str, *, source_id: str = "?", retries: int = 4,
@@ -160,7 +172,9 @@ def fetch_source(src: Source, data_dir: Path, mirror: Path | None, force: bool =
                  offline: bool = False, **download_kw) -> Result:
     """Provide one source in data_dir (see module docstring). Raises FetchError if impossible."""
     dest = src.raw_path(data_dir)
-    if dest.exists() and not force:
+    if dest.exists() and not dest.is_file():
+        raise _not_a_file(src, dest)
+    if dest.exists() and not force and not _shares_mirror_inode(dest, mirror, src):
         actual = file_sha256(dest)
         if actual == src.sha256:
             return Result(src.id, src.path, "present", actual, str(dest))
@@ -192,6 +206,8 @@ def check_source(src: Source, data_dir: Path) -> Result:
     dest = src.raw_path(data_dir)
     if not dest.exists():
         return Result(src.id, src.path, "missing", message=f"{dest} is missing: run `make data`")
+    if not dest.is_file():
+        return Result(src.id, src.path, "error", message=str(_not_a_file(src, dest)))
     actual = file_sha256(dest)
     if actual != src.sha256:
         return Result(src.id, src.path, "mismatch", actual, message=str(_mismatch(src, str(dest), actual)))
@@ -300,18 +316,22 @@ def _run(args: argparse.Namespace) -> int:
     n = len(sources)
     retries = args.retries
     for i, src in enumerate(sources, 1):
-        if args.check:
-            res = check_source(src, data_dir)
-        else:
-            try:
+        try:
+            if args.check:
+                res = check_source(src, data_dir)
+            else:
                 res = fetch_source(src, data_dir, mirror, force=args.force, offline=args.offline,
                                    retries=retries)
-            except FetchError as exc:
-                res = Result(src.id, src.path, "error", message=str(exc))
-                if isinstance(exc.__cause__, NetworkError) and retries > 1:
-                    retries = 1  # the network looks down: fail fast for the remaining sources
-                    print("note: downloads are failing at the network level; one attempt per "
-                          "remaining source", file=sys.stderr)
+        except FetchError as exc:
+            res = Result(src.id, src.path, "error", message=str(exc))
+            if isinstance(exc.__cause__, NetworkError) and retries > 1:
+                retries = 1  # the network looks down: fail fast for the remaining sources
+                print("note: downloads are failing at the network level; one attempt per "
+                      "remaining source", file=sys.stderr)
+        except OSError as exc:  # unreadable file, permissions, disk full: report it, carry on
+            res = Result(src.id, src.path, "error",
+                         message=f"{src.raw_path(data_dir)}: {type(exc).__name__}: {exc}. Fix the "
+                                 "file or its directory and run `make data` again.")
         results.append(res)
         print(f"[{i}/{n}] {src.id}: {res.status}" + ("" if res.ok else f" - {res.message}"), flush=True)
     if not args.check:
@@ -332,7 +352,8 @@ def _run(args: argparse.Namespace) -> int:
                         print(f"parquet: {src.id}: error - {exc}", flush=True)
     bad = [r for r in results if not r.ok]
     if bad:
-        print(f"\n{len(bad)} problem(s):", file=sys.stderr)
+        print(f"\n{len(bad)} problem(s) ({n - len({r.id for r in bad})} of {n} source(s) fine):",
+              file=sys.stderr)
         for r in bad:
             print(f"  {r.id}: {r.message}", file=sys.stderr)
         return 1

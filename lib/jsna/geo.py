@@ -38,6 +38,7 @@ __all__ = [
     "write_params",
     "params_main",
     "slugify",
+    "describe_code",
 ]
 
 
@@ -101,6 +102,94 @@ def _utla_hint(areas: pd.DataFrame, bad: str) -> str:
             "Run `python -m jsna params list` for all of them.")
 
 
+def _names_after_2019(data_dir: Path | None) -> dict[str, tuple[str, str]]:
+    """{code: (name, lookup)} of English LTLA/UTLA codes in the April 2021 and 2023 lookups."""
+    from jsna.load import read_source
+
+    out: dict[str, tuple[str, str]] = {}
+    for sid, year in (("ons_ltla23_utla23", "April 2023"), ("ons_ltla21_utla21", "April 2021")):
+        df = read_source(sid, data_dir)
+        for kind in ("ltla", "utla"):
+            c, n = f"{kind}{year[-2:]}_code", f"{kind}{year[-2:]}_name"
+            for code, name in zip(df[c], df[n], strict=True):
+                out[str(code)] = (str(name), year)  # the earlier lookup wins: first seen there
+    return out
+
+
+def _predecessors(code: str, data_dir: Path | None) -> pd.DataFrame:
+    """The April 2019 areas a post-2019 council's LSOAs came from: utla19cd, utla19nm, lad19cd,
+    lad19nm, n (LSOAs 2011), whole (True if every LSOA of that 2019 district is in the council)."""
+    from jsna.load import read_source
+
+    l23 = read_source("ons_ltla23_utla23", data_dir)
+    ltlas = set(l23.loc[(l23["utla23_code"] == code) | (l23["ltla23_code"] == code), "ltla23_code"]) | {code}
+    l24 = read_source("ons_lsoa21_ward24_lad24", data_dir)
+    lsoa21 = set(l24.loc[l24["ltla24_code"].isin(ltlas), "lsoa21_code"])
+    bridge = read_source("ons_lsoa11_lsoa21_lad22", data_dir)
+    lsoa11 = set(bridge.loc[bridge["lsoa21_code"].isin(lsoa21), "lsoa11_code"])
+    lk = lsoa_lookup(data_dir)
+    keys = ["utla19cd", "utla19nm", "lad19cd", "lad19nm"]
+    mine = lk[lk["lsoa11cd"].isin(lsoa11)].groupby(keys).size().rename("n").reset_index()
+    total = lk.groupby("lad19cd").size()
+    mine["whole"] = mine["n"].to_numpy() == total.reindex(mine["lad19cd"]).to_numpy()
+    return mine
+
+
+def describe_code(code: str, data_dir: Path | None = None) -> str | None:
+    """What an area code that is not an April 2019 upper-tier code is, and what to use instead:
+    a district of a county (-> the county), or a council formed after April 2019 (-> the April
+    2019 areas it was formed from). None when the code is not in any lookup we hold."""
+    code = code.strip().upper()
+    ltla = _ltla_lookup(data_dir)
+    hit = ltla[ltla["lad19cd"] == code]
+    if not hit.empty and hit["utla19cd"].iloc[0] != code:
+        r = hit.iloc[0]
+        return (f"{code} is {r['lad19nm']}, a district of {r['utla19cd']} {r['utla19nm']} (April 2019). "
+                f"Reports are for upper-tier authorities: use {r['utla19cd']} {r['utla19nm']} "
+                f"(`python -m jsna params new {r['utla19cd']}`), whose report covers {r['lad19nm']} "
+                "and its other districts.")
+    try:
+        later = _names_after_2019(data_dir)
+    except Exception:  # the later lookups are missing: fall back to the plain hint
+        return None
+    if code not in later:
+        return None
+    name, year = later[code]
+    try:
+        pre = _predecessors(code, data_dir)
+    except Exception:
+        pre = pd.DataFrame()
+    if pre.empty:
+        return (f"{code} is {name}, a council created after April 2019 (in ONS's {year} lookup). "
+                "IoD2019 and these reports use the April 2019 areas: use the upper-tier code(s) of the "
+                "area before the change (`python -m jsna params list`).")
+    parts, use = [], []
+    for (ucd, unm), g in pre.groupby(["utla19cd", "utla19nm"], sort=True):
+        all_lads = set(ltla.loc[ltla["utla19cd"] == ucd, "lad19cd"])
+        whole = bool(g["whole"].all()) and set(g["lad19cd"]) == all_lads
+        if whole and len(all_lads) > 1:
+            parts.append(f"all of {ucd} {unm} ({', '.join(sorted(g['lad19nm']))})")
+        elif whole:
+            parts.append(f"{ucd} {unm}")
+        else:
+            parts.append(f"{', '.join(sorted(g['lad19nm']))} (part of {ucd} {unm})")
+        use.append(f"{ucd} {unm}" + ("" if whole else " (which also covers other districts)"))
+    several = len(use) > 1
+    return (f"{code} is {name}, a successor council formed after April 2019 (in ONS's {year} lookup) from "
+            f"{'; '.join(parts)}. IoD2019 and these reports use the April 2019 areas: use "
+            f"{' and '.join(use)}" + (" (a params file of kind: group listing them)" if several else
+                                      f" (`python -m jsna params new {pre['utla19cd'].iloc[0]}`)") + ".")
+
+
+def _code_hint(areas: pd.DataFrame, code: str, data_dir: Path | None) -> str:
+    """describe_code, else the list of valid upper-tier codes."""
+    try:
+        described = describe_code(code, data_dir)
+    except Exception:
+        described = None
+    return described or _utla_hint(areas, code)
+
+
 def validate_place(place: Place | str, data_dir: Path | None = None) -> Place:
     """Check a Place's codes against the ONS lookups; return it unchanged if valid.
 
@@ -119,7 +208,7 @@ def validate_place(place: Place | str, data_dir: Path | None = None) -> Place:
         if row is None:
             raise PlaceError(f"{where}: field 'upper_tier[{i}].code': {area.code!r} is not an English "
                              f"upper-tier local authority code in the ONS April 2019 lookup. "
-                             f"{_utla_hint(areas, area.code)}")
+                             f"{_code_hint(areas, area.code, data_dir)}")
         expected.update(dict(row.districts))
     ltla = _ltla_lookup(data_dir)
     lad_owner = dict(zip(ltla["lad19cd"], ltla["utla19cd"], strict=True))
@@ -129,6 +218,9 @@ def validate_place(place: Place | str, data_dir: Path | None = None) -> Place:
             continue
         if area.code not in lad_owner:
             problem = "is not an English local authority district code in the ONS April 2019 lookup"
+            extra = describe_code(area.code, data_dir) if area.code.startswith("E") else None
+            if extra:
+                problem += f" ({extra})"
         else:
             problem = f"belongs to upper-tier area {lad_owner[area.code]}, not to this Place"
         raise PlaceError(f"{where}: field 'districts[{i}].code': {area.code!r} {problem}. "
@@ -188,7 +280,7 @@ def new_params(utla_code: str, data_dir: Path | None = None, place_id: str | Non
     hit = areas[areas["utla19cd"] == utla_code.strip().upper()]
     if hit.empty:
         raise PlaceError(f"params new: {utla_code!r} is not an English upper-tier local authority code "
-                         f"in the ONS April 2019 lookup. {_utla_hint(areas, utla_code.strip().upper())}")
+                         f"in the ONS April 2019 lookup. {_code_hint(areas, utla_code.strip().upper(), data_dir)}")
     row = hit.iloc[0]
     name = str(row["utla19nm"])
     pid = place_id or slugify(name)

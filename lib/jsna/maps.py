@@ -45,6 +45,13 @@ class MapError(ValueError):
     """Bad input to a map builder (the message names the column or parameter and the fix)."""
 
 
+def esc(value: Any) -> str:
+    """HTML-escape text for Leaflet/folium, which insert tooltips, popups, legends and layer names
+    with innerHTML: a ward called ``<img src=x onerror=alert(1)>`` must show as that text, never
+    run. Every data-derived string reaching folium goes through this (quotes included)."""
+    return html.escape(str(value), quote=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Category schemes
 # ---------------------------------------------------------------------------------------------
@@ -251,13 +258,13 @@ _MAP_CSS = """
 
 def _legend_html(scheme: CategoryScheme, include_missing: bool) -> str:
     items = [
-        f'<li><span class="sw" style="background:{html.escape(c)}"></span>{html.escape(lab)}</li>'
+        f'<li><span class="sw" style="background:{esc(c)}"></span>{esc(lab)}</li>'
         for c, lab in zip(scheme.colours, scheme.labels, strict=True)
     ]
     if include_missing:
-        items.append(f'<li><span class="sw" style="background:{html.escape(scheme.missing_colour)}">'
-                     f"</span>{html.escape(scheme.missing_label)}</li>")
-    return f'<h3>{html.escape(scheme.title)}</h3><ul>{"".join(items)}</ul>'
+        items.append(f'<li><span class="sw" style="background:{esc(scheme.missing_colour)}">'
+                     f"</span>{esc(scheme.missing_label)}</li>")
+    return f'<h3>{esc(scheme.title)}</h3><ul>{"".join(items)}</ul>'
 
 
 def _json_safe(value: Any) -> Any:
@@ -272,7 +279,15 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _display_safe(value: Any) -> Any:
+    """A property value as folium will show it: strings HTML-escaped (see :func:`esc`)."""
+    value = _json_safe(value)
+    return esc(value) if isinstance(value, str) else value
+
+
 def _feature_collection(gdf, columns: Iterable[str]) -> dict:
+    """GeoJSON of gdf's geometry and columns. Every property is for display (tooltips, labels),
+    so string values are HTML-escaped here, once, for all of them."""
     cols = list(dict.fromkeys(columns))
     feats = []
     geo = gdf.geometry
@@ -281,7 +296,7 @@ def _feature_collection(gdf, columns: Iterable[str]) -> dict:
         feats.append({
             "type": "Feature",
             "id": str(i),
-            "properties": {c: _json_safe(row[c]) for c in cols},
+            "properties": {c: _display_safe(row[c]) for c in cols},
             "geometry": geom.__geo_interface__,
         })
     return {"type": "FeatureCollection", "features": feats}
@@ -358,18 +373,19 @@ def interactive_map(
             feat["properties"].pop(col, None)
     gj = folium.GeoJson(
         data,
-        name=layers[0].display_name,
+        name=esc(layers[0].display_name),
         smooth_factor=0.5,
         control=False,
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_cols, aliases=list(tooltip.values()), sticky=True,
-                                      localize=False, labels=True) if tooltip_cols else None,
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_cols, aliases=[esc(a) for a in tooltip.values()],
+                                      sticky=True, localize=False, labels=True) if tooltip_cols else None,
     )
     gj.add_to(m)
     legends: list[tuple[str, str]] = []
     for i, layer in enumerate(layers):
         missing = any(not layer.scheme.is_known(v) for v in geo[layer.column])
         if len(layers) > 1:
-            group = folium.FeatureGroup(name=layer.display_name, overlay=False, control=True, show=i == 0)
+            group = folium.FeatureGroup(name=esc(layer.display_name), overlay=False, control=True,
+                                        show=i == 0)
             group.add_to(m)
             key = group.get_name()
         else:
@@ -389,7 +405,7 @@ def interactive_map(
         style = {"color": outline.colour, "weight": outline.weight, "fill": False, "opacity": 1.0,
                  **({"dashArray": outline.dash} if outline.dash else {})}
         folium.GeoJson(
-            _feature_collection(ogeo, cols), name=outline.name, pane="outlines", interactive=False,
+            _feature_collection(ogeo, cols), name=esc(outline.name), pane="outlines", interactive=False,
             style_function=lambda _f, s=style: s, overlay=True, control=True,
         ).add_to(m)
 
@@ -406,7 +422,7 @@ def _add_switcher(m, geojson_name: str, legends: list[tuple[str, str]], style: d
     from branca.element import MacroElement
     from jinja2 import Template
 
-    payload = json.dumps([h for _, h in legends])
+    payload = json.dumps([h for _, h in legends]).replace("</", "<\\/")
     groups = "[" + ",".join(k if k != "only" else "null" for k, _ in legends) + "]"
     el = MacroElement()
     el._template = Template(

@@ -5,8 +5,29 @@ colour alone.
 
 from __future__ import annotations
 
+import matplotlib
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
+
+
+def apply_style() -> None:
+    """The series' matplotlib settings; idempotent. Text is never read as mathtext: a Place or
+    practice name such as "$5m and $6m" must draw literally, and "$\\x" must not crash a chart.
+    Run at import of this module (every chart module imports it); a warm kernel that restores
+    rcParams between runs must call it again after the restore (jsna.runner.kernel.snapshot_state does)."""
+    matplotlib.rcParams["text.parse_math"] = False
+
+
+def literal_text(fig) -> None:
+    """Make every Text of an existing figure literal (no mathtext), whatever rcParams said when it
+    was made: the last line of defence, applied by jsna.report before a figure is rendered."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        t.set_parse_math(False)
+
+
+apply_style()
 
 # Okabe & Ito (2008) colour-universal-design palette.
 OKABE_ITO = {

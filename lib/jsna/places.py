@@ -93,8 +93,12 @@ def _area(path: Path, field_name: str, value: Any, pattern: re.Pattern[str]) -> 
     code = value.get("code")
     name = value.get("name", code)
     if not isinstance(code, str) or not pattern.match(code):
-        raise _err(path, f"{field_name}.code", f"{code!r} is not a valid area code",
-                   f"Expected a code matching {pattern.pattern}")
+        fix = f"Expected a code matching {pattern.pattern}"
+        if pattern is UTLA_CODE_RE and isinstance(code, str) and LTLA_CODE_RE.match(code):
+            fix = (f"{code} is a district (lower-tier) code, not an upper-tier one: put it under "
+                   f"'districts' and use its county's code here (`python -m jsna params new {code}` "
+                   "names the county)")
+        raise _err(path, f"{field_name}.code", f"{code!r} is not a valid area code", fix)
     if not isinstance(name, str) or not name.strip():
         raise _err(path, f"{field_name}.name", f"{name!r} must be a non-empty string")
     return Area(code, name)
@@ -152,6 +156,20 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
                  parent=parent, labels=dict(labels), source_file=path)
 
 
+def check_place_id(place_id: object, params_dir: Path | None = None) -> str:
+    """Return place_id if it matches PLACE_ID_RE, else raise PlaceError (before any file is opened).
+
+    A Place id names params/<id>.yaml, so '../x', 'a/b', '/etc/passwd' or '' must never reach
+    the filesystem."""
+    if isinstance(place_id, str) and PLACE_ID_RE.match(place_id):
+        return place_id
+    choices = ", ".join(available_places(params_dir)) or "(none)"
+    raise PlaceError(
+        f"Invalid Place id {place_id!r}: a Place id is lower-case letters, digits, '-' or '_' "
+        f"(pattern {PLACE_ID_RE.pattern}), never a path. Valid Places: {choices}"
+    )
+
+
 def available_places(params_dir: Path | None = None) -> list[str]:
     """Ids of every Place with a params file, sorted."""
     d = Path(params_dir or paths.PARAMS_DIR)
@@ -161,8 +179,10 @@ def available_places(params_dir: Path | None = None) -> list[str]:
 def load_place(place_id: str, params_dir: Path | None = None) -> Place:
     """Read and validate params/<place_id>.yaml.
 
-    Raises PlaceError naming the file and field, and listing the valid Places when the id is unknown.
+    Raises PlaceError naming the file and field, and listing the valid Places when the id is unknown
+    or is not a Place id (see :func:`check_place_id`).
     """
+    check_place_id(place_id, params_dir)
     d = Path(params_dir or paths.PARAMS_DIR)
     path = d / f"{place_id}.yaml"
     if not path.exists():

@@ -35,6 +35,9 @@ def figure_html(fig, alt: str, description: str | None = None, caption: str | No
 
     if not alt or not alt.strip():
         raise ValueError("figure_html: alt text is required for every figure")
+    from jsna.palette import literal_text
+
+    literal_text(fig)  # "$5m and $6m" in a name draws as written, never as mathtext
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
     plt.close(fig)

@@ -12,6 +12,9 @@ from jsna.places import Area, Place
 from jsna.topics.covid_impact import compute as cv
 from jsna.topics.covid_impact import text as say
 
+# fixture files are not the catalogued bytes: see tests/unit/conftest.py
+pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "covid" / "data"
 ENG_POP = 56_286_961
 TESTFORD = Place(id="testford", name="Testford", kind="upper_tier", upper_tier=(Area("E06000901", "Testford"),),

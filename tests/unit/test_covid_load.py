@@ -10,6 +10,9 @@ import pytest
 from jsna.load import DataError
 from jsna.load import covid as load
 
+# fixture files are not the catalogued bytes: see tests/unit/conftest.py
+pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "covid" / "data"
 
 

@@ -1,10 +1,9 @@
-"""`make data`: mirror copy/link, verified download against a local HTTP server, checksums,
+"""`make data`: mirror copy (never a hard link), verified download against a local HTTP server, checksums,
 MANIFEST, --check / --force / --source / --offline, and the parquet step."""
 
 from __future__ import annotations
 
 import csv
-import errno
 import hashlib
 import os
 import threading
@@ -153,35 +152,62 @@ def _manifest(data: Path) -> dict[str, dict[str, str]]:
         return {r["id"]: r for r in csv.DictReader(fh, delimiter="\t")}
 
 
-def test_mirror_hard_link_manifest_and_parquet(setup, capsys):
+def test_mirror_copy_manifest_and_parquet(setup, capsys):
     s = setup
     assert fetch.main([*s["args"], "--mirror", str(s["mirror"])]) == 0
     a = s["data"] / "fam" / "a.csv"
     assert a.read_bytes() == GOOD
-    assert os.stat(a).st_ino == os.stat(s["mirror"] / "fam" / "a.csv").st_ino  # hard link, same filesystem
+    assert not os.path.samefile(a, s["mirror"] / "fam" / "a.csv")  # a copy, never a hard link
     man = _manifest(s["data"])
-    assert man["src_a"]["method"] == "mirror-link" and man["src_a"]["sha256"] == GOOD_SHA
+    assert man["src_a"]["method"] == "mirror-copy" and man["src_a"]["sha256"] == GOOD_SHA
     assert man["src_a"]["obtained_from"] == str(s["mirror"] / "fam" / "a.csv")
     assert man["src_a"]["date"].endswith("Z")
     assert len(list(s["processed"].glob("src_a-raw-v1-*.parquet"))) == 1  # parquet: true only
     assert not list(s["processed"].glob("src_b-*"))
     out = capsys.readouterr().out
-    assert "[1/2] src_a: mirror-link" in out and "parquet: src_a: ok" in out
+    assert "[1/2] src_a: mirror-copy" in out and "parquet: src_a: ok" in out
     # second run: nothing to do, the manifest keeps how the file was first obtained
     assert fetch.main([*s["args"], "--mirror", str(s["mirror"])]) == 0
     assert "[1/2] src_a: present" in capsys.readouterr().out
-    assert _manifest(s["data"])["src_a"]["method"] == "mirror-link"
+    assert _manifest(s["data"])["src_a"]["method"] == "mirror-copy"
 
 
-def test_copy_when_hard_link_impossible(setup, monkeypatch):
-    def no_link(src, dst):
-        raise OSError(errno.EXDEV, "Invalid cross-device link")
-
-    monkeypatch.setattr(fetch.os, "link", no_link)
+def test_writing_to_data_raw_leaves_the_mirror_untouched(setup):
     s = setup
     assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
-    assert _manifest(s["data"])["src_a"]["method"] == "mirror-copy"
-    assert (s["data"] / "fam" / "a.csv").read_bytes() == GOOD
+    with open(s["data"] / "fam" / "a.csv", "r+b") as fh:  # an in-place edit, as an editor would
+        fh.seek(0)
+        fh.write(b"EDITED")
+    assert (s["mirror"] / "fam" / "a.csv").read_bytes() == GOOD
+
+
+def test_an_old_hard_link_to_the_mirror_is_replaced_by_a_copy(setup):
+    s = setup
+    a = s["data"] / "fam" / "a.csv"
+    a.parent.mkdir(parents=True)
+    os.link(s["mirror"] / "fam" / "a.csv", a)  # what `make data` used to do
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+    assert a.read_bytes() == GOOD and not os.path.samefile(a, s["mirror"] / "fam" / "a.csv")
+    a.write_bytes(b"changed")
+    assert (s["mirror"] / "fam" / "a.csv").read_bytes() == GOOD
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_a_directory_where_a_file_should_be_is_reported_and_the_rest_carry_on(setup, capsys, check):
+    s = setup
+    if check:  # fill data/raw first, then replace one file by a directory
+        assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+        (s["data"] / "fam" / "a.csv").unlink()
+    (s["data"] / "fam" / "a.csv").mkdir(parents=True)
+    capsys.readouterr()
+    args = ["--check"] if check else ["--mirror", str(s["mirror"]), "--no-parquet"]
+    assert fetch.main([*s["args"], *args]) == 1
+    captured = capsys.readouterr()
+    assert "[1/2] src_a: error" in captured.out and "[2/2] src_b: " in captured.out
+    assert "Traceback" not in captured.err
+    assert "src_a" in captured.err and "is a directory" in captured.err and "rm -r" in captured.err
+    assert "1 problem(s) (1 of 2 source(s) fine)" in captured.err
+    assert (s["data"] / "fam" / "b.csv").read_bytes() == b"x\n1\n"
 
 
 def test_mirror_checksum_mismatch_is_an_error(setup, capsys):
@@ -236,7 +262,6 @@ def test_check_reports_missing_and_corrupt_without_changing_anything(setup, caps
     assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
     assert fetch.main([*s["args"], "--check"]) == 0
     b = s["data"] / "fam" / "b.csv"
-    b.unlink()  # break the hard link before editing, so the mirror stays intact
     b.write_bytes(b"x\n2\n")
     capsys.readouterr()
     assert fetch.main([*s["args"], "--check"]) == 1
@@ -260,7 +285,7 @@ def test_force_refetches(setup, capsys):
     capsys.readouterr()
     assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet", "--source", "src_b",
                        "--force"]) == 0
-    assert "src_b: mirror-link" in capsys.readouterr().out
+    assert "src_b: mirror-copy" in capsys.readouterr().out
 
 
 def test_unknown_source_lists_the_valid_ones(setup, capsys):

@@ -18,6 +18,9 @@ from jsna.load.fingertips import (
     trafford_csv,
 )
 
+# fixture files are not the catalogued bytes: see tests/unit/conftest.py
+pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
+
 RAW = Path(__file__).parents[1] / "fixtures" / "fingertips" / "raw"
 API = RAW / "fingertips" / "format_examples"
 

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsna.load import (
+    ChecksumMismatch,
     DataError,
     cached_parquet,
     cached_parquet_of,
@@ -63,6 +64,18 @@ def make_catalogue(tmp_path: Path, monkeypatch, files: dict[str, tuple[bytes, di
     return raw
 
 
+def _reseal(tmp_path: Path) -> None:
+    """A deliberate new release: write the edited raw files' sha256 into the test catalogue."""
+    import jsna.catalogue
+
+    cat = tmp_path / "catalogue" / "test.yaml"
+    entries = yaml.safe_load(cat.read_text(encoding="utf-8"))
+    for e in entries:
+        e["sha256"] = _sha(tmp_path / "raw" / e["path"])
+    cat.write_text(yaml.safe_dump(entries), encoding="utf-8")
+    jsna.catalogue._load.cache_clear()
+
+
 # ------------------------------------------------------------------ quirks from SOURCES.md
 def test_bom_excel_integers_and_missing_values(tmp_path, monkeypatch):
     # UTF-8 BOM (File 2/3/6 originals), integers written "1296.00" (File 3/6), NA and empty cells
@@ -105,7 +118,7 @@ def test_renamed_column_names_file_and_column(tmp_path, monkeypatch):
 def test_non_numeric_value_names_column_and_row(tmp_path, monkeypatch):
     raw = make_catalogue(tmp_path, monkeypatch, {"bad.csv": (b"code,pop\nE1,5\nE2,five\n",
                                                              {"code": "str", "pop": "int"})})
-    with pytest.raises(DataError, match=r"bad\.csv.*'pop'.*'five'.*row 3"):
+    with pytest.raises(DataError, match=r"bad\.csv.*'pop'.*'five'.*line 3"):
         read_source("bad", raw)
 
 
@@ -161,6 +174,7 @@ def test_gzipped_geojson_and_its_schema(tmp_path, monkeypatch):
     assert gdf["CODE"].tolist() == ["E1"] and gdf.crs.to_epsg() == 4326
     fc["features"][0]["properties"] = {"NAME": "x"}
     (raw / "pts.geojson.gz").write_bytes(gzip.compress(json.dumps(fc).encode()))
+    _reseal(tmp_path)
     with pytest.raises(DataError, match=r"pts\.geojson\.gz.*'CODE'"):
         read_geojson("pts", raw)
 
@@ -180,8 +194,11 @@ def test_cached_parquet_builds_once_and_follows_the_raw_file(tmp_path, monkeypat
     pd.testing.assert_frame_equal(first, second)
     cache_files = list((tmp_path / "processed").glob("c-v1-*.parquet"))
     assert len(cache_files) == 1
-    # new bytes in data/raw -> new key -> rebuilt, old cache removed
+    # new bytes in data/raw: never served from the old cache, and refused until catalogued
     (raw / "c.csv").write_bytes(b"a\n7\n")
+    with pytest.raises(ChecksumMismatch):
+        cached_parquet("c", build, raw)
+    _reseal(tmp_path)  # the new release is catalogued -> new key -> rebuilt, old cache removed
     third = cached_parquet("c", build, raw)
     assert len(calls) == 2 and third["a"].tolist() == [7]
     assert len(list((tmp_path / "processed").glob("c-v1-*.parquet"))) == 1
@@ -202,7 +219,10 @@ def test_cached_parquet_of_several_sources_follows_each_file(tmp_path, monkeypat
 
     assert cached_parquet_of(["x", "y"], build, "xy", raw)["a"].tolist() == [1, 2]
     assert cached_parquet_of(["x", "y"], build, "xy", raw)["a"].tolist() == [1, 2] and len(calls) == 1
-    (raw / "y.csv").write_bytes(b"a\n5\n")  # the second file changes: rebuilt
+    (raw / "y.csv").write_bytes(b"a\n5\n")  # the second file changes: refused, then rebuilt
+    with pytest.raises(ChecksumMismatch, match="y.csv"):
+        cached_parquet_of(["x", "y"], build, "xy", raw)
+    _reseal(tmp_path)
     assert cached_parquet_of(["x", "y"], build, "xy", raw)["a"].tolist() == [1, 5] and len(calls) == 2
     assert len(list((tmp_path / "processed").glob("xy-v1-*.parquet"))) == 1
     (raw / "x.csv").unlink()

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jsna.places import Area, PlaceError, available_places, load_place, load_places, place_from_dict
+from jsna.places import (
+    Area,
+    PlaceError,
+    available_places,
+    check_place_id,
+    load_place,
+    load_places,
+    place_from_dict,
+)
 
 GOOD = {
     "id": "derby",
@@ -45,6 +53,25 @@ def test_unknown_place_lists_valid_places():
     assert "Unknown Place 'narnia'" in msg
     assert "Valid Places: leicester, leicestershire, llr, rutland" in msg
     assert "python -m jsna params new" in msg
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/b", "/tmp/x", "x/../x", "", "X", ".hidden", "x.yaml", "a\\b"])
+def test_place_ids_that_are_paths_are_refused_before_reading(tmp_path, bad):
+    params = tmp_path / "params"
+    params.mkdir()
+    _write(params, GOOD)
+    # files a path-like id would reach: params/../x.yaml and params/a/b.yaml, both valid params
+    _write(tmp_path, {**GOOD, "id": "x"})
+    (params / "a").mkdir()
+    _write(params / "a", {**GOOD, "id": "b"})
+    with pytest.raises(PlaceError) as err:
+        load_place(bad, params)
+    msg = str(err.value)
+    assert f"Invalid Place id {bad!r}" in msg and "never a path" in msg and "Valid Places: derby" in msg
+
+
+def test_check_place_id_accepts_ids():
+    assert check_place_id("rutland") == "rutland" and check_place_id("bristol-city-of_2") == "bristol-city-of_2"
 
 
 def test_good_params_in_a_temp_dir(tmp_path):

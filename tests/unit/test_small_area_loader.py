@@ -14,6 +14,9 @@ import pytest
 from jsna.load import DataError
 from jsna.load import small_area as sa
 
+# fixture files are not the catalogued bytes: see tests/unit/conftest.py
+pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "two_babies"
 
 

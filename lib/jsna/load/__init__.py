@@ -4,10 +4,34 @@
 covid, fingertips, small_area) builds on. It never returns a frame that does not match
 the catalogue: a missing file, a missing column or an unparseable value raises
 :class:`DataError` naming the file, the column and how to fix it.
+
+Before any catalogued file is read, :func:`verify_input` checks its sha256 against the
+catalogue (cached by size, mtime and ctime in data/processed/input-checksums.json, so a file
+is hashed again only when it changed). After reading, :func:`check_expect` checks the entry's
+optional ``expect:`` block (what a complete file looks like):
+
+``rows``
+    exact number of data rows, or ``{min: n, max: n}``
+``distinct``
+    ``{column: n}``: number of distinct non-missing values (key coverage, e.g. 32,844 LSOAs)
+``values``
+    ``{column: [v, ...]}``: values that must all be present (e.g. the three LLR UTLA codes)
+``complete``
+    list of columns (or ``"*"`` = every catalogued column) with no missing cell
+``dates``
+    ``{column: c, first: YYYY-MM-DD, last: YYYY-MM-DD, by: group column}``: earliest and
+    latest date in the file; with ``by`` every group must reach ``last`` (a file cut at a line
+    boundary loses the last dates of its last areas)
+
+Column type ``count`` is a whole number >= 0; a blank cell is missing (shown as "not
+available"); any other text ("n/a", "-") or a negative number is an error naming the file,
+column, line and value.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -27,7 +51,24 @@ NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", ".", "-", ":", "#VALU
 
 
 class DataError(ValueError):
-    """An input file is missing or does not match its catalogue schema."""
+    """An input file is missing or does not match its catalogue schema.
+
+    The message is complete on its own; the optional fields let callers (the runner, tests)
+    act on the details: ``source_id``, ``path``, ``column``, ``line`` (1-based line of the file,
+    header = line 1), ``value`` (the raw text found), ``expected`` and ``actual`` (e.g. sha256
+    digests or row counts).
+    """
+
+    def __init__(self, message: str, *, source_id: str | None = None, path: Path | str | None = None,
+                 column: str | None = None, line: int | None = None, value: Any = None,
+                 expected: Any = None, actual: Any = None) -> None:
+        super().__init__(message)
+        self.source_id, self.path, self.column, self.line = source_id, path, column, line
+        self.value, self.expected, self.actual = value, expected, actual
+
+
+class ChecksumMismatch(DataError):
+    """A catalogued file's bytes differ from the catalogue sha256 (edited, truncated, other release)."""
 
 
 def _missing_file_error(src: Source, path: Path) -> DataError:
@@ -38,11 +79,18 @@ def _missing_file_error(src: Source, path: Path) -> DataError:
     )
 
 
-def coerce_columns(df: pd.DataFrame, columns: dict[str, str], where: str) -> pd.DataFrame:
+RawColumn = Callable[[str], pd.Series]  # column -> its cells as raw text (for messages)
+
+
+def coerce_columns(df: pd.DataFrame, columns: dict[str, str], where: str,
+                   raw: RawColumn | None = None, first_line: int = 2) -> pd.DataFrame:
     """Check that `columns` exist in df and coerce them to their catalogue types.
 
-    Types: str, int (accepts "1296.00"-style integers; missing allowed -> Int64), float,
-    date (ISO), bool, any. Raises DataError naming `where` and the column.
+    Types: str, int (accepts "1296.00"-style integers; missing allowed -> Int64), count (a whole
+    number >= 0; only a blank cell is missing -> Int64), float, date (ISO), bool, any. Raises
+    DataError naming `where`, the column, the line (row i is line i + first_line) and the value.
+    ``raw(column)`` gives a column's cells as raw text, so a count read as missing from "n/a"
+    is caught and quoted; without it every missing count is taken as blank.
     """
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -76,18 +124,145 @@ def coerce_columns(df: pd.DataFrame, columns: dict[str, str], where: str) -> pd.
             num = pd.to_numeric(s, errors="coerce")
             bad = s.notna() & num.isna()
         if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(
-                f"{where}: column {col!r} should be {typ} but has {int(bad.sum())} non-numeric "
-                f"value(s), e.g. {s[bad].iloc[0]!r} (row {int(np.flatnonzero(bad.to_numpy())[0]) + 2})"
-            )
-        if typ == "int":
+                f"{where}: column {col!r} should be {'a count (whole number >= 0)' if typ == 'count' else typ}"
+                f" but has {int(bad.sum())} non-numeric value(s), e.g. {s[bad].iloc[0]!r} (line "
+                f"{pos + first_line}). Check the file is the catalogued release: `make data` re-copies "
+                "it from the mirror.", path=where, column=col, line=pos + first_line, value=s.iloc[pos])
+        if typ == "count":
+            _check_count(num, s, col, where, raw, first_line)
+        if typ in ("int", "count"):
             frac = num.notna() & (num.round() != num)
             if frac.any():
-                raise DataError(f"{where}: column {col!r} should hold whole numbers, found {num[frac].iloc[0]}")
+                pos = int(np.flatnonzero(frac.to_numpy())[0])
+                raise DataError(f"{where}: column {col!r} should hold whole numbers, found {num[frac].iloc[0]} "
+                                f"(line {pos + first_line})", path=where, column=col,
+                                line=pos + first_line, value=s.iloc[pos])
             out[col] = num.round().astype("Int64") if num.isna().any() else num.round().astype("int64")
         else:
             out[col] = num.astype("float64")
     return out
+
+
+def _check_count(num: pd.Series, s: pd.Series, col: str, where: str, raw: RawColumn | None,
+                 first_line: int) -> None:
+    """A count is a whole number >= 0 or a blank cell; a missing value read from any other text
+    ("n/a", "NA", "-", "*") or a negative number raises DataError (file, column, line, value)."""
+    missing = num.isna().to_numpy()
+    if missing.any() and raw is not None:
+        text = raw(col).astype("string").fillna("").str.strip().to_numpy()
+        bad = missing & (text != "")
+        if bad.any():
+            pos = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"{where}: column {col!r} line {pos + first_line}: {text[pos]!r} is not a count "
+                f"({int(bad.sum())} such cell(s)). A count is a whole number >= 0, and only a blank "
+                "cell means missing ('not available'). Check the file is the catalogued release "
+                "(`make data` re-copies it from the mirror).",
+                path=where, column=col, line=pos + first_line, value=text[pos])
+    neg = (num < 0).fillna(False).to_numpy()
+    if neg.any():
+        pos = int(np.flatnonzero(neg)[0])
+        value = str(raw(col).iloc[pos]).strip() if raw is not None else str(s.iloc[pos])
+        raise DataError(
+            f"{where}: column {col!r} line {pos + first_line}: negative count {value!r} "
+            f"({int(neg.sum())} negative value(s)). A count cannot be negative: check the file is "
+            "the catalogued release (`make data` re-copies it from the mirror).",
+            path=where, column=col, line=pos + first_line, value=value)
+
+
+def _first_line(opts: dict[str, Any]) -> int:
+    """File line of the first data row: 2, or later after an integer ``skiprows``/``header``."""
+    skip = opts.get("skiprows")
+    header = opts.get("header", 0)
+    return 2 + (skip if isinstance(skip, int) else 0) + (header if isinstance(header, int) else 0)
+
+
+def _raw_reader(src: Source, path: Path, opts: dict[str, Any]) -> RawColumn:
+    """column -> its cells as raw text, read again only when a message needs them."""
+    memo: dict[str, pd.Series] = {}
+
+    def raw(col: str) -> pd.Series:
+        if col not in memo:
+            o = {k: v for k, v in opts.items() if k not in ("na_values", "dtype", "converters", "usecols",
+                                                             "low_memory", "parse_dates")}
+            o.update(usecols=[col], dtype=str, keep_default_na=False, na_filter=False)
+            df = pd.read_csv(path, **o) if src.format == "csv" else pd.read_excel(path, **o)
+            memo[col] = df[col].reset_index(drop=True)
+        return memo[col]
+
+    return raw
+
+
+def _expect_error(src: Source, path: Path, problem: str, **fields: Any) -> DataError:
+    return DataError(
+        f"{path}: {problem} (catalogue expect: of source {src.id!r}, data/catalogue/{src.family}.yaml). "
+        "The file looks truncated, edited or a different release: run `make data` to re-copy it from "
+        "the mirror; if the release really changed, check it and update expect: in the catalogue.",
+        source_id=src.id, path=path, **fields)
+
+
+def _iso(v: Any) -> str:
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
+def check_expect(df: pd.DataFrame, src: Source, path: Path, raw: RawColumn | None = None,
+                 first_line: int = 2) -> None:
+    """Check a freshly read (and coerced) frame against its entry's ``expect:`` block (see the
+    module docstring). Checks on columns the frame lacks (a ``usecols`` read) are skipped."""
+    exp = src.expect
+    if not exp:
+        return
+    n = len(df)
+    rows = exp.get("rows")
+    if isinstance(rows, int) and n != rows:
+        raise _expect_error(src, path, f"{n:,} data rows, expected {rows:,}", expected=rows, actual=n)
+    if isinstance(rows, dict) and not (rows.get("min", 0) <= n <= rows.get("max", n)):
+        raise _expect_error(src, path, f"{n:,} data rows, expected {rows}", expected=rows, actual=n)
+    for col, want in (exp.get("distinct") or {}).items():
+        if col in df.columns and (got := int(df[col].nunique(dropna=True))) != want:
+            raise _expect_error(src, path, f"column {col!r} has {got:,} distinct values, expected {want:,}",
+                                column=col, expected=want, actual=got)
+    for col, want in (exp.get("values") or {}).items():
+        if col in df.columns:
+            have = set(df[col].dropna().map(_iso))
+            absent = [v for v in want if _iso(v) not in have]
+            if absent:
+                raise _expect_error(src, path, f"column {col!r} lacks {absent[:5]}"
+                                    + (f" and {len(absent) - 5} more" if len(absent) > 5 else ""),
+                                    column=col, expected=want, actual=absent)
+    complete = exp.get("complete")
+    for col in (list(src.columns) if complete == "*" else complete or []):
+        if col in df.columns and (miss := df[col].isna().to_numpy()).any():
+            pos = int(np.flatnonzero(miss)[0])
+            value = raw(col).iloc[pos] if raw is not None else ""
+            raise _expect_error(src, path, f"column {col!r} line {pos + first_line}: missing value "
+                                f"{value!r} ({int(miss.sum())} missing cell(s)); this column has a value "
+                                "on every row of the catalogued file", column=col, line=pos + first_line,
+                                value=value)
+    dates = exp.get("dates")
+    if dates and dates["column"] in df.columns:
+        d = pd.to_datetime(df[dates["column"]])
+        col = dates["column"]
+        if "first" in dates and (got := _iso(d.min().date())) != _iso(dates["first"]):
+            raise _expect_error(src, path, f"column {col!r} starts on {got}, expected {_iso(dates['first'])}",
+                                column=col, expected=_iso(dates["first"]), actual=got)
+        if "last" in dates:
+            want = _iso(dates["last"])
+            by = dates.get("by")
+            if by and by in df.columns:
+                last = d.groupby(df[by]).max()
+                short = last[last.dt.date.map(_iso) != want]
+                if not short.empty:
+                    raise _expect_error(
+                        src, path, f"column {col!r} ends on {_iso(short.iloc[0].date())} for {by} "
+                        f"{short.index[0]!r} ({len(short)} of {len(last)} group(s) short), expected "
+                        f"every {by} to reach {want}", column=col, expected=want,
+                        actual=_iso(short.iloc[0].date()))
+            elif (got := _iso(d.max().date())) != want:
+                raise _expect_error(src, path, f"column {col!r} ends on {got}, expected {want}",
+                                    column=col, expected=want, actual=got)
 
 
 def read_source(source_id: str, data_dir: Path | None = None, **read_kw: Any) -> pd.DataFrame:
@@ -97,8 +272,7 @@ def read_source(source_id: str, data_dir: Path | None = None, **read_kw: Any) ->
     """
     src = get_source(source_id)
     path = src.raw_path(data_dir)
-    if not path.exists():
-        raise _missing_file_error(src, path)
+    verify_input(src, path)
     opts = {"keep_default_na": False, "na_values": NA_VALUES, **src.read, **read_kw}
     try:
         if src.format == "csv":
@@ -123,7 +297,12 @@ def read_source(source_id: str, data_dir: Path | None = None, **read_kw: Any) ->
     usecols = opts.get("usecols")
     if isinstance(usecols, (list, tuple)) and all(isinstance(c, str) for c in usecols):
         schema = {c: t for c, t in schema.items() if c in usecols}
-    return coerce_columns(df, schema, where=str(path))
+    first = _first_line(opts)
+    raw = _raw_reader(src, path, opts)
+    out = coerce_columns(df.reset_index(drop=True), schema, where=str(path), raw=raw, first_line=first)
+    if not any(k in read_kw for k in ("nrows", "skipfooter", "chunksize")):
+        check_expect(out, src, path, raw=raw, first_line=first)
+    return out
 
 
 def read_geojson(source_id: str, data_dir: Path | None = None):
@@ -132,8 +311,7 @@ def read_geojson(source_id: str, data_dir: Path | None = None):
 
     src = get_source(source_id)
     path = src.raw_path(data_dir)
-    if not path.exists():
-        raise _missing_file_error(src, path)
+    verify_input(src, path)
     target = f"/vsigzip/{path.resolve()}" if path.suffix == ".gz" else path
     try:
         gdf = gpd.read_file(target)
@@ -142,6 +320,7 @@ def read_geojson(source_id: str, data_dir: Path | None = None):
     gdf = gpd.GeoDataFrame(coerce_columns(gdf, src.columns, str(path)), geometry="geometry", crs=gdf.crs)
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)
+    check_expect(gdf, src, path)
     return gdf
 
 
@@ -177,6 +356,86 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+CHECKSUM_CACHE = "input-checksums.json"
+_VERIFIED: dict[str, tuple[tuple[int, ...], str]] = {}  # path -> (stat key, sha256) seen this process
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, ...]:
+    # ctime changes on every write and cannot be set back by user tools (unlike mtime)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _checksum_cache_path() -> Path:
+    return paths.processed_dir() / CHECKSUM_CACHE
+
+
+def _read_checksum_cache() -> dict[str, Any]:
+    try:
+        data = json.loads(_checksum_cache_path().read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_checksum_cache(key: str, stat_key: tuple[int, ...], sha: str) -> None:
+    cache = _read_checksum_cache()
+    cache[key] = {"stat": list(stat_key), "sha256": sha}
+    out = _checksum_cache_path()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(cache, fh, indent=0, sort_keys=True)
+        os.replace(tmp, out)
+    except OSError:  # read-only data/processed: the check still ran, it is just not remembered
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+def input_sha256(path: Path) -> str:
+    """sha256 of a file, remembered by (size, mtime, ctime, inode) in memory and in
+    data/processed/input-checksums.json, so an unchanged file is hashed once, not on every read."""
+    resolved = str(Path(path).resolve())
+    key = _stat_key(os.stat(resolved))
+    hit = _VERIFIED.get(resolved)
+    if hit and hit[0] == key:
+        return hit[1]
+    rec = _read_checksum_cache().get(resolved)
+    if isinstance(rec, dict) and tuple(rec.get("stat", ())) == key and isinstance(rec.get("sha256"), str):
+        sha = rec["sha256"]
+    else:
+        sha = file_sha256(Path(resolved))
+        _write_checksum_cache(resolved, key, sha)
+    _VERIFIED[resolved] = (key, sha)
+    return sha
+
+
+def verify_input(src: Source, path: Path | None = None) -> str:
+    """Check a catalogued file is present, a regular file, and has the catalogue's sha256.
+
+    Returns the sha256. Raises DataError when the file is missing or not a file, and
+    :class:`ChecksumMismatch` (fields path, expected, actual) when its bytes differ from the
+    catalogue: an edited, truncated or re-released file is never read.
+    """
+    path = Path(path) if path is not None else src.raw_path()
+    if not path.exists():
+        raise _missing_file_error(src, path)
+    if not path.is_file():
+        raise DataError(f"{path}: is a directory (or other non-file) where the data file of source "
+                        f"{src.id!r} should be. Remove it and run `make data` to re-copy the file "
+                        "from the mirror.", source_id=src.id, path=path)
+    actual = input_sha256(path)
+    if actual != src.sha256:
+        raise ChecksumMismatch(
+            f"{path}: sha256 {actual} differs from the catalogue's {src.sha256} for source "
+            f"{src.id!r}: the file was edited, truncated or replaced by another release. Run "
+            "`make data` to re-copy the catalogued file from the mirror (it replaces files whose "
+            "checksum differs); if this is a deliberate new release, check it and update sha256 "
+            "(and expect:) in data/catalogue/*.yaml.",
+            source_id=src.id, path=path, expected=src.sha256, actual=actual)
+    return actual
+
+
 _MEMO: dict[Path, Any] = {}  # in-process copies of cache files already read (keys hash the content)
 
 
@@ -202,12 +461,12 @@ def cached_parquet_of(source_ids: Sequence[str], builder: Callable[[], Any], lab
     parts = []
     for sid in source_ids:
         src = get_source(sid)
-        raw = src.raw_path(data_dir)
-        if not raw.exists():
-            raise _missing_file_error(src, raw)
-        schema = json.dumps({"columns": src.columns, "read": src.read, "version": version}, sort_keys=True,
-                            default=str)
-        parts.append(file_sha256(raw) + schema)
+        # the file must be the catalogued bytes, so its sha256 *is* the catalogue's: a changed file
+        # fails here, and a new catalogue release (new sha256) gives a new cache key
+        sha = verify_input(src, src.raw_path(data_dir))
+        schema = json.dumps({"columns": src.columns, "read": src.read, "expect": src.expect,
+                             "version": version}, sort_keys=True, default=str)
+        parts.append(sha + schema)
     key = hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
     out = paths.processed_dir() / f"{label}-v{version}-{key}.parquet"
     if out in _MEMO:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import jsna.load as _base
 from jsna.catalogue import Source, get_source, load_catalogue
 from jsna.load import NA_VALUES, DataError, cached_parquet_of, read_source
 
@@ -220,6 +221,7 @@ def fingertips_api_csv(path_or_source_id: str | Path, data_dir: Path | None = No
     if arg in load_catalogue():
         src = get_source(arg)
         path, source_id = src.raw_path(data_dir), src.id
+        _base.verify_input(src, path)
     else:
         path = Path(path_or_source_id)
     if not path.exists():

@@ -47,8 +47,13 @@ KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
 
 
 def snapshot_state() -> None:
-    """Record the state of a freshly started kernel (called in the kernel, once)."""
+    """Record the state of a freshly started kernel (called in the kernel, once). The series'
+    matplotlib style (no mathtext) is part of that state, so a restore never undoes it."""
     import matplotlib
+
+    from jsna.palette import apply_style
+
+    apply_style()
 
     _SNAPSHOT.update(cwd=os.getcwd(), environ=dict(os.environ), filters=list(warnings.filters),
                      rc={k: copy.deepcopy(v) for k, v in matplotlib.rcParams.items() if k != "backend"},

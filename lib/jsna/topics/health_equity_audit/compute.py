@@ -84,6 +84,12 @@ AGE_BAND_RE = re.compile(r"^(\d{1,3})\s*(?:-|to)\s*(\d{1,3})$|^(\d{1,3})\s*\+$")
 
 ERROR_COLUMNS = ["line", "column", "value", "problem"]
 MAX_ERRORS_IN_MESSAGE = 15
+#: problems listed in the page; all of them go to the CSV of :func:`write_errors_csv`
+MAX_ERRORS_SHOWN = 50
+#: a count above this is an error: more people than live in the UK (~68 million)
+MAX_COUNT = 100_000_000
+#: a header cell quoted back in a message must look like a column name (never file contents)
+_HEADER_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_ .()-]{0,39}$")
 
 
 class HEAValidationError(ValueError):
@@ -131,16 +137,41 @@ def format_errors(source: str, errors: pd.DataFrame, limit: int = MAX_ERRORS_IN_
 
 
 def _read_text(source: str | Path) -> tuple[str | None, str, str]:
-    """(text or None, source name, problem) for a file path."""
-    path = Path(source)
+    """(text or None, source name, problem) for the file the user named, and only that file.
+
+    The path is resolved (symlinks, ``..``) and must be a regular file whose name ends in .csv:
+    a directory, a device, a FIFO or any other file (``.env``, ``/etc/passwd``) is refused before
+    a byte of it is read, so its contents can never reach the page."""
+    named = Path(source)
+    try:
+        path = named.expanduser().resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None, str(named), (f"file not found: {named}. Pass the path of the service's CSV as "
+                                  "`input_csv` (or None to use the synthetic example)")
     if not path.is_file():
-        return None, str(path), (f"file not found: {path}. Pass the path of the service's CSV as "
-                                 "`input_csv` (or None to use the synthetic example)")
+        return None, str(path), (f"{path} is not a regular file. Pass the path of the service's CSV "
+                                 "file as `input_csv`")
+    if path.suffix.lower() != ".csv":
+        return None, str(path), (f"{path.name} is not a .csv file: the audit reads only a CSV file "
+                                 "(UTF-8, comma-separated, named *.csv). Export the service's counts "
+                                 "as CSV and pass that file as `input_csv`")
     try:
         return path.read_text(encoding="utf-8-sig"), str(path), ""
     except UnicodeDecodeError as exc:
         return None, str(path), (f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}); "
                                  "save it as 'CSV UTF-8' and try again")
+    except OSError as exc:
+        return None, str(path), f"the file could not be read ({exc.strerror})"
+
+
+def _header_list(cols: list[str]) -> str:
+    """The header as quoted in a message: names only, never other text from the file."""
+    names = [c for c in cols if _HEADER_NAME_RE.match(c)]
+    if not names:
+        return "no column names recognised in the first line: is it a header row of names?"
+    more = len(cols) - len(names)
+    shown = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
+    return f"header has: {shown}" + (f" and {more} cell(s) that are not column names" if more else "")
 
 
 def _errors(rows: list[tuple[Any, str, Any, str]]) -> pd.DataFrame:
@@ -172,6 +203,9 @@ def _whole_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     frac = num.notna() & (num != np.round(num))
     reason[frac] = "not a whole number"
     reason[num.notna() & ~frac & (num < 0)] = "negative count"
+    reason[num.notna() & ~np.isfinite(num)] = "not a number"
+    reason[num.notna() & np.isfinite(num) & (num > MAX_COUNT)] = (
+        f"implausibly large count (more than {MAX_COUNT:,}, more people than live in the UK)")
     return num, reason
 
 
@@ -213,12 +247,12 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
     raw = raw.copy()
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     cols = list(raw.columns)
-    dup_cols = sorted({c for c in cols if cols.count(c) > 1})
+    dup_cols = sorted({c for c in cols if cols.count(c) > 1 and _HEADER_NAME_RE.match(c)})
     for c in dup_cols:
         errs.append((header_line, c, "", "column appears more than once in the header"))
     for c in REQUIRED_COLUMNS:
         if c not in cols:
-            errs.append((header_line, c, "", f"required column missing (header has: {', '.join(cols)})"))
+            errs.append((header_line, c, "", f"required column missing ({_header_list(cols)})"))
     present_geo = [c for c in GEOGRAPHY_COLUMNS if c in cols]
     if not present_geo:
         errs.append((header_line, "", "", "no breakdown column: give at least one of "
@@ -228,7 +262,9 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
     warnings = []
     extra = [c for c in cols if c not in ALL_COLUMNS]
     if extra:
-        warnings.append(f"column(s) ignored (not in the HEA schema): {', '.join(extra)}")
+        names = [c for c in extra if _HEADER_NAME_RE.match(c)]
+        warnings.append("column(s) ignored (not in the HEA schema): " + ", ".join(names)
+                        + (f" and {len(extra) - len(names)} other header cell(s)" if len(names) < len(extra) else ""))
     if errs:
         return None, _errors(errs)
 
@@ -243,10 +279,15 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
 
     out = pd.DataFrame(index=raw.index)
 
+    line_arr = lines.to_numpy()
+
     def flag(mask: pd.Series, column: str, problem: str | pd.Series) -> None:
-        for i in raw.index[mask]:
-            p = problem if isinstance(problem, str) else problem[i]
-            errs.append((int(lines[i]), column, raw.at[i, column], p))
+        idx = np.flatnonzero(mask.to_numpy(dtype=bool))
+        if not len(idx):
+            return
+        probs = [problem] * len(idx) if isinstance(problem, str) else problem.to_numpy()[idx].tolist()
+        errs.extend(zip(line_arr[idx].tolist(), [column] * len(idx), raw[column].to_numpy()[idx].tolist(),
+                        probs, strict=True))
 
     nums, ok = {}, pd.Series(True, index=raw.index)
     for c in REQUIRED_COLUMNS:
@@ -254,11 +295,9 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
         flag(reason != "", c, reason)
         nums[c], ok = num, ok & (reason == "")
     over = ok & (nums["served"] > nums["eligible"]).fillna(False)
-    for i in raw.index[over]:
-        errs.append((int(lines[i]), "served", raw.at[i, "served"],
-                     f"served ({raw.at[i, 'served']}) is more than eligible ({raw.at[i, 'eligible']})"))
+    flag(over, "served", "served (" + raw["served"] + ") is more than eligible (" + raw["eligible"] + ")")
     for c in REQUIRED_COLUMNS:
-        out[c] = nums[c].round().astype("Int64")
+        out[c] = nums[c].where(ok).round().astype("Int64")
 
     if "practice_code" in raw:
         code = raw["practice_code"].str.upper()
@@ -309,6 +348,9 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
                              f"{', '.join(keys)}): add the counts together"))
             else:
                 first_line[k] = int(lines[i])
+    if not errs and int(out["eligible"].sum()) == 0:
+        errs.append((None, "eligible", "", "every row has eligible = 0: nobody is eligible, so uptake "
+                     "cannot be measured. Check the file holds the service's counts"))
     if errs:
         e = _errors(errs).sort_values(["line", "column"], kind="stable").reset_index(drop=True)
         return None, e
@@ -636,6 +678,12 @@ def prepare(place, input_csv: str | Path | None = None, data_dir: Path | None = 
         run.errors = _errors([(None, kept.area_column or "", "", (
             f"no rows for residents of {place.name}: every area code in the file is outside it"))])
         return run
+    if int(kept.data["eligible"].sum()) == 0:
+        run.ok = False
+        run.errors = _errors([(None, "eligible", "", (
+            f"nobody is eligible in {place.name}: every row for its residents has eligible = 0, so "
+            "uptake cannot be measured"))])
+        return run
     if codes is not None:
         imd = imd2019_lsoa(data_dir)
         run.deprivation = area_deprivation(imd, codes, data.geography, lookup)
@@ -676,9 +724,44 @@ def display_table(table: pd.DataFrame, group_col: str, group_label: str,
                                        "95% confidence interval (%)"])
 
 
-def error_table(errors: pd.DataFrame) -> pd.DataFrame:
-    """The validation problems as a reader-facing table (line 'whole file' when not row-specific)."""
+def problem_kind(problem: str) -> str:
+    """A problem without its row-specific details: 'served (5) is more than eligible (3)' ->
+    'served is more than eligible', 'duplicate of line 12 ...' -> 'duplicate of line ...'."""
+    kind = re.sub(r"\s*\([^)]*\)", "", str(problem))
+    kind = re.sub(r"\d[\d,]*", "…", kind)
+    return re.split(r"[:;]", kind, maxsplit=1)[0].strip()
+
+
+def error_counts(errors: pd.DataFrame) -> pd.DataFrame:
+    """How many problems of each kind (column + :func:`problem_kind`), most frequent first:
+    columns Column, Problem, Rows."""
+    if errors.empty:
+        return pd.DataFrame(columns=["Column", "Problem", "Rows"])
+    kinds = errors.assign(kind=errors["problem"].map(problem_kind))
+    out = kinds.groupby(["column", "kind"], sort=False).size().rename("Rows").reset_index()
+    out = out.sort_values("Rows", ascending=False, kind="stable").reset_index(drop=True)
+    return out.rename(columns={"column": "Column", "kind": "Problem"})
+
+
+def write_errors_csv(errors: pd.DataFrame, path: str | Path) -> Path:
+    """Write every problem (line, column, value, problem) to a CSV the page can link; returns it.
+    Values are written as text; a cell starting with = + - @ is prefixed with ' so a spreadsheet
+    never runs it as a formula."""
     out = errors.copy()
+    for c in ("column", "value", "problem"):
+        out[c] = out[c].astype(str).map(lambda v: "'" + v if v[:1] in ("=", "+", "-", "@") else v)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def error_table(errors: pd.DataFrame, limit: int | None = MAX_ERRORS_SHOWN) -> pd.DataFrame:
+    """The validation problems as a reader-facing table (line 'whole file' when not row-specific):
+    the first ``limit`` only (None = all); show :func:`error_counts` and link
+    :func:`write_errors_csv` for the rest."""
+    out = errors if limit is None else errors.head(limit)
+    out = out.copy()
     out["line"] = out["line"].map(lambda v: "whole file" if pd.isna(v) else str(int(v)))
     return out.rename(columns={"line": "Line", "column": "Column", "value": "Value",
                                "problem": "Problem"})
