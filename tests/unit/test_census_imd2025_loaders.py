@@ -13,6 +13,8 @@ from jsna.load.census import age_ltla, ethnic_group_ltla, usual_residents_lsoa
 from jsna.load.geography import lsoa21_rural_urban
 from jsna.load.imd2025 import imd2025_lad_summaries
 
+pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
+
 
 def _write(data_dir: Path, source_id: str, text: str) -> Path:
     path = get_source(source_id).raw_path(data_dir)
