@@ -218,18 +218,31 @@ def test_summary_sentences_from_synthetic_numbers(report):
                     f"higher than England's highest of {eng_peak:,.0f} (7 March 2020).")
     eng_cases = 478 * 10_000 / ENG_POP * 1e5
     eng_deaths = 478 * 100 / ENG_POP * 1e5
-    assert s[1] == ("From 1 March 2020 to 21 June 2021, Testford recorded 5,100 cases and 16.0 deaths within 28 days "
-                    f"of a positive test per 100,000 people, against {eng_cases:,.0f} and {eng_deaths:,.1f} in England.")
-    assert s[2] == ("In Testford, crude death rates from Covid-19 (March-December 2020) in the most deprived fifth of "
-                    "neighbourhoods were 4.0 times as high as in the least deprived fifth (200 against 50 per 100,000).")
-    assert s[3] == ("By July 2021, 60.0% of people aged 16+ in Testford's most deprived fifth of neighbourhoods had a "
-                    "first dose, against 80.0% in the least deprived fifth: 20.0 percentage points lower.")
+    # a count and a rate never share one "per 100,000"
+    assert s[1] == ("From 1 March 2020 to 21 June 2021, Testford recorded 5,100 cases per 100,000 people (England "
+                    f"{eng_cases:,.0f}) and 16.0 deaths within 28 days of a positive test per 100,000 (England "
+                    f"{eng_deaths:,.1f}).")
+    # the age-standardised national contrast leads: 128.3 / 58.8 = 2.18
+    assert s[2].startswith("1 March 2020 to 31 May 2020: 128.3 deaths per 100,000 in England's most deprived areas")
+    assert "age-standardised" in s[2]
+    # Testford's 10 MSOAs make fifths of 2: below the reliability minimum of 3 areas per group, so no
+    # gap is stated where it would have been, for deaths and for uptake alike
+    assert not report.checks["deaths"].ok and not report.checks["uptake"].ok
+    assert s[3].startswith("The report does not compare Covid-19 death rates between the most and least deprived "
+                           "fifths of Testford's neighbourhoods: each fifth holds only 2 neighbourhoods (the series "
+                           "needs at least 3 in each)")
+    assert s[4].startswith("The report does not compare vaccine uptake")
+    assert not any("times as high" in x or "percentage points" in x for x in s)
+    assert "not compared (below the reliability minimum)" in cv.headline_text(report)
 
 
 def test_gap_sentence_says_no_clear_difference_when_intervals_overlap():
     gap = {"most": 110.0, "least": 100.0, "most_lower": 90.0, "most_upper": 130.0, "least_lower": 80.0,
            "least_upper": 120.0}
-    assert "not clearly different" in say.gap_sentence("X", gap, "death rates")
+    crude = say.gap_sentence("X", gap, "death rates")
+    assert "crude death rates (not adjusted for age) were 110 per 100,000" in crude
+    assert "not evidence that the two fared alike" in crude and "no clear difference" not in crude
+    assert say.gap_sentence("X", gap, "uptake", crude=False).endswith("no clear difference.")
     gap2 = dict(gap, most=60.0, most_lower=55.0, most_upper=65.0)
     assert say.uptake_gap_sentence("X", gap2).endswith("40.0 percentage points lower.")
 

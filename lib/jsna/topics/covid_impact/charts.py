@@ -232,6 +232,13 @@ def rate_bands(values: pd.Series, n: int = 5, dp: int = 0) -> tuple[pd.Series, l
     return band, labels
 
 
+def no_data_sentence(n: int) -> str:
+    """How many mapped neighbourhoods have no value (grey), in words."""
+    if n == 0:
+        return "Every neighbourhood has a value."
+    return f"{n} {'neighbourhood has' if n == 1 else 'neighbourhoods have'} no value and {'is' if n == 1 else 'are'} grey."
+
+
 def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outlines=(), dp: int = 0) -> Chart:
     """Static MSOA choropleth of a rate in 5 quantile bands (darkest = highest) via jsna.maps."""
     from jsna import maps
@@ -248,7 +255,7 @@ def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outline
     name_col = "msoa11nm" if "msoa11nm" in gdf.columns else "msoa11cd"
     alt = f"Map of {len(gdf)} neighbourhoods (MSOAs) shaded by {what}."
     desc = [f"Highest: {join_names([f'{r[name_col]} ({fmt_number(r[column], dp)})' for _, r in top.iterrows()])}.",
-            f"Bands: {'; '.join(labels)}. {int(gdf[column].isna().sum())} MSOA(s) without data are grey."]
+            f"Bands: {'; '.join(labels)}. " + no_data_sentence(int(gdf[column].isna().sum()))]
     return fig, alt, desc
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from jsna import areas
+from jsna import areas, reliability
 from jsna.load import DataError
 from jsna.places import ENGLAND_CODE
 
@@ -515,6 +515,16 @@ def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoa
     return Result(local_quintiles(d), notes)
 
 
+def quintile_check(by_q: pd.DataFrame, msoas: pd.DataFrame, events: bool,
+                   compared: tuple[int, ...] | None = (1, 5)) -> reliability.Verdict:
+    """The reliability rule for a comparison of local quintiles: MSOAs, residents and (for rates)
+    events per quintile. ``compared=None`` checks all five (the SII uses every quintile)."""
+    n = msoas.groupby("quintile").size()
+    g = by_q.assign(n_areas=by_q["quintile"].map(n).fillna(0).astype(int))
+    return reliability.assess(g, "quintile", "n_areas", "denominator", "numerator" if events else None,
+                              compared=compared)
+
+
 # --------------------------------------------------------------------------- the whole report
 
 #: Fixed end date for cumulative totals: the last day of the local deaths snapshot.
@@ -556,6 +566,8 @@ class CovidReport:
     notes: list[str]
     sources: list[str]
     llr_data: bool
+    #: the reliability rule (jsna.reliability) for each within-Place comparison: deaths, cases, uptake
+    checks: dict[str, reliability.Verdict] = field(default_factory=dict)
 
 
 def _totals(waves: Waves, col: str, start=TOTALS_START, end=TOTALS_END) -> dict[str, dict[str, float]]:
@@ -660,13 +672,10 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
     uptake_by_q = uptake_gap = uptake_msoa = march_by_q = march_table = None
     msoa_case_notes: list[str] = []
     uptake_notes: list[str] = []
+    checks: dict[str, reliability.Verdict] = {}
     if llr:
         dq = msoa_deaths_by_quintile(msoa_deaths, msoa_pop, msoas, msoa_areas)
         notes += dq.notes
-        if len(msoas) < 15:
-            notes.append(f"{place.name} has only {len(msoas)} neighbourhoods (MSOAs), so each local deprivation "
-                         "quintile holds one to three of them: quintile comparisons rest on very few areas and "
-                         "small numbers, so treat them with great caution.")
         q = dq.table
         ct = msoa_case_totals(msoa_weekly, msoa_pop, msoas)
         msoa_case_notes = ct.notes
@@ -678,9 +687,11 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
                 .rename(columns={"crude_rate": "death_rate"}))
         deaths_by_q = rates_by_quintile(q, "deaths")
         deaths_gap = gap_summary(deaths_by_q, seed=seed)
+        checks["deaths"] = quintile_check(deaths_by_q, q, events=True, compared=None)
         cq = msoa.dropna(subset=["quintile", "cases_known"])
         cases_by_q = rates_by_quintile(cq.assign(cases_known=cq["cases_known"].astype("int64")), "cases_known")
         cases_gap = gap_summary(cases_by_q, seed=seed)
+        checks["cases"] = quintile_check(cases_by_q, cq, events=True, compared=None)
         cases_upper_by_q = rates_by_quintile(cq.assign(cases_upper=cq["cases_upper"].astype("int64")),
                                              "cases_upper")
         up = uptake_by_msoa(vacc07, nims_m, msoas)
@@ -688,6 +699,7 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
         uptake_by_q = uptake_by_quintile(up.table, q)
         sel = uptake_by_q[(uptake_by_q["dose"] == 1) & (uptake_by_q["age_group"] == "16+")]
         uptake_gap = gap_summary(sel, value_type=2, seed=seed)
+        checks["uptake"] = quintile_check(sel, q, events=False)
         u = up.table[(up.table["dose"] == 1) & (up.table["age_group"] == "16+")]
         uptake_msoa = u[["msoa11cd", "vaccinated", "population", "uptake_pct", "over_100"]]
         m03 = uptake_march_70plus(vacc03, msoas)
@@ -725,7 +737,7 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
         ons_table=_ons_table(ons), uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
         ltla_uptake=lu, ltla_uptake_table=lut, march_by_q=march_by_q, march_table=march_table,
         uptake_notes=uptake_notes, ethnicity_table=_ethnicity_table(eth), ethnicity=eth, notes=notes,
-        sources=sources, llr_data=llr)
+        sources=sources, llr_data=llr, checks=checks)
 
 
 def ethnicity_view(ethnicity: pd.DataFrame, ltla_deaths: pd.DataFrame, uptake: pd.DataFrame | None,
@@ -772,10 +784,11 @@ def headline_text(h: CovidReport) -> str:
         t = h.totals[what].get("place")
         if t:
             lines.append(f"{what.capitalize()} 2020-03-01 to 2021-06-21: {t['total']:.0f} ({t['rate']:.1f} per 100,000)")
+    below = "not compared (below the reliability minimum)"
     if h.deaths_gap:
-        lines.append(f"ONS deaths Mar-Dec 2020 per 100,000, most vs least deprived quintile: "
-                     f"{h.deaths_gap['most']:.1f} vs {h.deaths_gap['least']:.1f}")
+        lines.append("ONS deaths Mar-Dec 2020 per 100,000, most vs least deprived quintile: " + (
+            f"{h.deaths_gap['most']:.1f} vs {h.deaths_gap['least']:.1f}" if h.checks["deaths"].ok else below))
     if h.uptake_gap:
-        lines.append(f"First-dose uptake 16+ July 2021, most vs least deprived quintile: "
-                     f"{h.uptake_gap['most']:.1f}% vs {h.uptake_gap['least']:.1f}%")
+        lines.append("First-dose uptake 16+ July 2021, most vs least deprived quintile: " + (
+            f"{h.uptake_gap['most']:.1f}% vs {h.uptake_gap['least']:.1f}%" if h.checks["uptake"].ok else below))
     return "\n".join(lines)

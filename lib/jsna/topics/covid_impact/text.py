@@ -36,22 +36,28 @@ def total_sentence(place_name: str, what: str, place_rate: float, eng_rate: floa
             f"{count}, {rel} England ({fmt_number(eng_rate)} per 100,000).")
 
 
-def gap_sentence(place_name: str, gap: dict, what: str, unit: str = "per 100,000") -> str:
-    """Most vs least deprived local quintile, worded by whether the 95% intervals overlap."""
+def gap_sentence(place_name: str, gap: dict, what: str, unit: str = "per 100,000", crude: bool = True) -> str:
+    """Most vs least deprived local quintile, worded by whether the 95% intervals overlap. A crude
+    rate carries its caveat in the same sentence and is never called 'no difference'."""
     if any(is_missing(gap.get(k)) for k in ("most", "least")):
         return f"The deprivation gap in {what} could not be calculated for {place_name}."
     overlap = intervals_overlap(gap["most_lower"], gap["most_upper"], gap["least_lower"], gap["least_upper"])
     most, least = fmt_number(gap["most"]), fmt_number(gap["least"])
+    kind = "crude " if crude else ""
+    caveat = " (not adjusted for age)" if crude else ""
     if overlap:
-        return (f"In {place_name}, {what} in the most deprived fifth of neighbourhoods ({most} {unit}) and the "
-                f"least deprived fifth ({least}) were not clearly different (95% confidence intervals overlap).")
+        tail = (": the 95% confidence intervals overlap, but crude rates take no account of the younger age "
+                "structure of more deprived neighbourhoods, so this is not evidence that the two fared alike."
+                if crude else " (95% confidence intervals overlap): no clear difference.")
+        return (f"In {place_name}, {kind}{what}{caveat} were {most} {unit} in the most deprived fifth of "
+                f"neighbourhoods and {least} in the least deprived fifth{tail}")
     if gap["most"] > gap["least"]:
         ratio = gap["most"] / gap["least"] if gap["least"] else float("nan")
         size = f"{times_word(ratio)} as high as" if not is_missing(ratio) and ratio >= 1.2 else "higher than"
-        return (f"In {place_name}, {what} in the most deprived fifth of neighbourhoods were {size} in the least "
-                f"deprived fifth ({most} against {least} {unit}).")
-    return (f"In {place_name}, {what} were lower in the most deprived fifth of neighbourhoods ({most} {unit}) "
-            f"than in the least deprived fifth ({least}).")
+        return (f"In {place_name}, {kind}{what}{caveat} in the most deprived fifth of neighbourhoods were {size} in "
+                f"the least deprived fifth ({most} against {least} {unit}).")
+    return (f"In {place_name}, {kind}{what}{caveat} were lower in the most deprived fifth of neighbourhoods "
+            f"({most} {unit}) than in the least deprived fifth ({least}).")
 
 
 def uptake_gap_sentence(place_name: str, gap: dict, dose: str = "first dose", ages: str = "16+") -> str:
@@ -97,16 +103,21 @@ def summary_sentences(place, h) -> list[str]:
     t, d = h.totals["cases"], h.totals["deaths"]
     if "place" in t and "place" in d:
         s.append(
-            f"From 1 March 2020 to 21 June 2021, {place.name} recorded {fmt_number(t['place']['rate'])} cases and "
-            f"{fmt_number(d['place']['rate'], 1)} deaths within 28 days of a positive test per 100,000 people, "
-            f"against {fmt_number(t['england']['rate'])} and {fmt_number(d['england']['rate'], 1)} in England.")
+            f"From 1 March 2020 to 21 June 2021, {place.name} recorded {fmt_number(t['place']['rate'])} cases per "
+            f"100,000 people (England {fmt_number(t['england']['rate'])}) and {fmt_number(d['place']['rate'], 1)} "
+            f"deaths within 28 days of a positive test per 100,000 (England {fmt_number(d['england']['rate'], 1)}).")
     elif "place" in t:
         s.append(total_sentence(place.name, "cases", t["place"]["rate"], t["england"]["rate"],
                                 "2020-03-01", "2021-06-21", t["place"]["total"]))
     if h.deaths_gap:
-        s.append(gap_sentence(place.name, h.deaths_gap, "crude death rates from Covid-19 (March-December 2020)"))
+        s.extend(ons_sentences(h.ons)[:1])  # the age-standardised national contrast leads
+        what = "death rates from Covid-19 (March-December 2020)"
+        ok = h.checks["deaths"].ok
+        s.append(gap_sentence(place.name, h.deaths_gap, what) if ok else h.checks["deaths"].sentence(
+            place.name, "Covid-19 death rates"))
     if h.uptake_gap:
-        s.append(uptake_gap_sentence(place.name, h.uptake_gap))
+        s.append(uptake_gap_sentence(place.name, h.uptake_gap) if h.checks["uptake"].ok
+                 else h.checks["uptake"].sentence(place.name, "vaccine uptake"))
     if not h.llr_data:
         s.extend(ltla_sentences(place, h)[:2])
         s.extend(ons_sentences(h.ons)[:1])
@@ -115,8 +126,11 @@ def summary_sentences(place, h) -> list[str]:
     return summary(s)
 
 
-def gap_paragraph(place_name: str, gap: dict, what: str, unit: str = "per 100,000") -> list[str]:
-    """The gap sentence plus ratio and SII (when available)."""
+def gap_paragraph(place_name: str, gap: dict, what: str, check=None, unit: str = "per 100,000") -> list[str]:
+    """The gap sentence plus ratio and SII (when available), or, below the reliability minimum
+    (``check``: a :class:`jsna.reliability.Verdict`), the reason no gap is stated."""
+    if check is not None and not check.ok:
+        return [check.sentence(place_name, what)]
     out = [gap_sentence(place_name, gap, what)]
     ratio = f"The rate ratio (most / least deprived fifth) is {gap['ratio']:.2f}"
     if not is_missing(gap.get("sii")):
@@ -126,8 +140,8 @@ def gap_paragraph(place_name: str, gap: dict, what: str, unit: str = "per 100,00
                   f"deprivation gradient, the modelled rate is {fmt_number(abs(gap['sii']), 1)} higher at the "
                   f"{end} deprived end")
         if gap["sii_lower"] <= 0 <= gap["sii_upper"]:
-            ratio += ", though the interval includes no gap"
-    out.append(ratio + ". These are crude rates: differences in age structure between neighbourhoods are not "
+            ratio += ", though the interval includes zero"
+    out.append(ratio + ". Both are crude rates: differences in age structure between neighbourhoods are not "
                "adjusted for.")
     return out
 
@@ -168,7 +182,10 @@ def ons_sentences(ons: pd.DataFrame) -> list[str]:
 
 
 def uptake_sentences(place, h) -> list[str]:
-    """Vaccine uptake gap in words (July 2021, and the 70+ gap in the March 2021 release)."""
+    """Vaccine uptake gap in words (July 2021, and the 70+ gap in the March 2021 release), or the
+    reason no gap is stated (the reliability rule)."""
+    if not h.checks["uptake"].ok:
+        return [h.checks["uptake"].sentence(place.name, "vaccine uptake")]
     out = [uptake_gap_sentence(place.name, h.uptake_gap)]
     sel = h.uptake_by_q[(h.uptake_by_q["dose"] == 2) & (h.uptake_by_q["age_group"] == "16+")].set_index("quintile")
     if {1, 5} <= set(sel.index):

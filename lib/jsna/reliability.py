@@ -1,0 +1,124 @@
+"""The series' reliability rule: when a gap, ratio or slope between groups of small areas may be stated.
+
+A comparison between deprivation groups of a Place's small areas (local fifths of LSOAs or MSOAs)
+is stated only when every group compared meets all three minimums:
+
+* **areas**: at least :data:`MIN_AREAS_PER_GROUP` small areas. With fewer, a "fifth" is one or two
+  named neighbourhoods, and a difference describes those places (a care home, a barracks, a
+  prison, a university campus) rather than deprivation.
+* **population**: at least :data:`MIN_POPULATION_PER_GROUP` residents, the population below which
+  PHE's life-expectancy method (PHEindicatormethods ``phe_life_expectancy``) gives no result.
+* **events**: at least :data:`MIN_EVENTS_PER_GROUP` events (deaths, cases) for a rate, the count
+  below which OHID does not publish a directly standardised rate and uses exact limits for crude
+  rates, because a handful of events makes the rate unstable.
+
+A slope index of inequality needs every one of the five groups to pass. OHID follows the same
+logic when it publishes no life-expectancy SII for its smallest authorities (e.g. Rutland, the
+Isles of Scilly, the City of London). Below the minimums the report says why, in the sentence where
+the finding would have been, and points to what the data can support: the whole area against
+England, national deprivation groups, and the small-area map.
+
+The rule names no Place: it is applied to the counts of whatever authority a report is built for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from jsna.words import fmt_number, join_names
+
+MIN_AREAS_PER_GROUP = 3
+MIN_POPULATION_PER_GROUP = 5_000
+MIN_EVENTS_PER_GROUP = 10
+
+#: Male to female ratio of person-years (or residents) beyond which an area's population is
+#: probably shaped by an institution (prison, barracks, boarding school, care homes).
+SEX_RATIO_LIMITS = (0.75, 1.3)
+
+GROUP_NAMES = {1: "the most deprived fifth", 5: "the least deprived fifth"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a comparison between groups may be stated, and if not, why (plain English)."""
+
+    ok: bool
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    def sentence(self, place_name: str, what: str) -> str:
+        """The sentence that stands where the finding would have been."""
+        if self.ok:
+            return ""
+        return (f"The report does not compare {what} between the most and least deprived fifths of "
+                f"{place_name}'s neighbourhoods: {join_names(list(self.reasons))}. A difference between "
+                "so few areas or people would describe particular places rather than deprivation, so "
+                "this report shows the whole area against England and the national picture instead.")
+
+
+def _group_name(g: object) -> str:
+    try:
+        return GROUP_NAMES.get(int(g), f"fifth {int(g)}")  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return str(g)
+
+
+def assess(groups: pd.DataFrame, group_col: str, n_areas_col: str, population_col: str,
+           events_col: str | None = None, area_word: str = "neighbourhood",
+           compared: Sequence[object] | None = (1, 5)) -> Verdict:
+    """Apply the rule to one row per group (``compared``: the groups a gap compares; None = every
+    group, as a slope index needs). Missing groups fail the rule."""
+    wanted = list(groups[group_col]) if compared is None else list(compared)
+    g = groups.set_index(group_col)
+    reasons: list[str] = []
+    absent = [w for w in wanted if w not in g.index]
+    if absent:
+        reasons.append(f"{join_names([_group_name(a) for a in absent])} "
+                       f"{'has' if len(absent) == 1 else 'have'} no {area_word}s with data")
+    present = [w for w in wanted if w in g.index]
+    few = [w for w in present if int(g.at[w, n_areas_col]) < MIN_AREAS_PER_GROUP]
+    if few:
+        n = sorted({int(g.at[w, n_areas_col]) for w in few})
+        held = " or ".join(str(x) for x in n)
+        word = area_word if max(n) == 1 else f"{area_word}s"
+        who = "each fifth" if len(few) == len(present) else join_names([_group_name(w) for w in few])
+        reasons.append(f"{who} {'holds' if len(few) == 1 or who == 'each fifth' else 'hold'} only {held} {word} "
+                       f"(the series needs at least {MIN_AREAS_PER_GROUP} in each)")
+    small = [w for w in present if float(g.at[w, population_col]) < MIN_POPULATION_PER_GROUP]
+    if small:
+        reasons.append(f"{join_names([_group_name(w) for w in small])} "
+                       f"{'holds' if len(small) == 1 else 'hold'} fewer than "
+                       f"{fmt_number(MIN_POPULATION_PER_GROUP)} residents")
+    if events_col is not None:
+        rare = [w for w in present if float(g.at[w, events_col]) < MIN_EVENTS_PER_GROUP]
+        if rare:
+            counts = join_names([f"{fmt_number(g.at[w, events_col])} in {_group_name(w)}" for w in rare])
+            reasons.append(f"there are too few events for a stable rate ({counts}; at least "
+                           f"{MIN_EVENTS_PER_GROUP} are needed in each)")
+    return Verdict(ok=not reasons, reasons=tuple(reasons))
+
+
+def unequal_sex_ratios(areas: pd.DataFrame, code_col: str, male_col: str, female_col: str,
+                       name_col: str | None = None) -> pd.DataFrame:
+    """Areas whose male to female ratio lies outside :data:`SEX_RATIO_LIMITS`: columns code, name,
+    male, female, ratio. Such areas very likely hold an institutional population."""
+    d = areas[[code_col, male_col, female_col] + ([name_col] if name_col else [])].copy()
+    d["ratio"] = d[male_col].astype(float) / d[female_col].astype(float)
+    lo, hi = SEX_RATIO_LIMITS
+    out = d[(d["ratio"] < lo) | (d["ratio"] > hi)].sort_values("ratio", ascending=False)
+    return out.rename(columns={code_col: "code", male_col: "male", female_col: "female",
+                               **({name_col: "name"} if name_col else {})}).reset_index(drop=True)
+
+
+def sex_ratio_note(flagged: pd.DataFrame, what: str = "person-years") -> str | None:
+    """A data note naming the areas of :func:`unequal_sex_ratios`, or None when there are none."""
+    if flagged.empty:
+        return None
+    parts = [f"{r.get('name', r['code'])} ({fmt_number(r['male'])} male against {fmt_number(r['female'])} "
+             f"female {what})" for _, r in flagged.iterrows()]
+    return (f"{join_names(parts)}: such an unequal balance of men and women usually means an institution "
+            "(a prison, barracks, boarding school or care homes) lives there, whose residents' health says "
+            "little about the neighbourhood's deprivation. Figures for "
+            f"{'this area' if len(parts) == 1 else 'these areas'} should be read with that in mind.")
