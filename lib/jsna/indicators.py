@@ -1,195 +1,187 @@
-"""The life-course indicator registry for the "tale of two babies".
+"""The series' one indicator registry (data/indicators.yaml) and the one place LA values come from.
 
-Each :class:`Indicator` says what is measured, at which life stage, from which catalogued source,
-at what geography, in what unit, which direction is worse, for which period, and how the two
-babies' values are computed (``kind``):
+Every report takes its indicators from :data:`REGISTRY`: the two babies (``reports`` includes
+``two_babies``), the health-equity dashboard (``equity_dashboard``) and the Core20PLUS5 view
+(``core20``). Each :class:`Indicator` says what is measured, at which life stage, from which
+catalogued source, at what geography, in what unit, which direction is better (one vocabulary,
+:data:`jsna.stats.compare.POLARITIES`), for which period, and how values are computed (``kind``):
 
-* ``imd_rate``  LSOA IoD2019 rate score x its denominator population = numerator; the group's
+* ``la``         published local-authority values (Fingertips family), the Place against England;
+  :func:`la_latest` and :func:`la_series` are the only way any report reads them, so the same
+  indicator shows the same value, period and source wherever it appears.
+* ``imd_rate``   LSOA IoD2019 rate score x its denominator population = numerator; the group's
   value is a proportion (Wilson limits via jsna.stats.proportion).
-* ``lsoa_mean`` LSOA score or indicator without counts: population-weighted mean, no interval.
-* ``msoa_le``   MSOA life expectancy (LE 2016-20, HLE or DFLE 2009-13): person-weighted mean of
+* ``lsoa_mean``  LSOA score or indicator without counts: population-weighted mean, no interval.
+* ``msoa_le``    MSOA life expectancy (LE 2016-20, HLE or DFLE 2009-13): person-weighted mean of
   the MSOA values, limits from the published MSOA limits (independent errors assumed).
 * ``covid_rate`` MSOA Covid-19 deaths / mid-2019 population, crude rate (jsna.stats.rate).
-* ``la``        LA-level only: the Place against England, from jsna.load.fingertips.
+
+Adding an indicator is one entry in data/indicators.yaml (its header lists the fields).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats as sps
+
+from jsna import paths
+from jsna.places import ENGLAND_CODE
+from jsna.stats.compare import POLARITIES
 
 STAGES = ("Start well", "Grow well", "Live well", "Age well", "Die well")
 KINDS = ("imd_rate", "lsoa_mean", "msoa_le", "covid_rate", "la")
-POLARITIES = ("high_is_bad", "high_is_good", "no_judgement")
+REPORTS = ("two_babies", "equity_dashboard")
+CI_METHODS = ("published", "wilson", "byars")
+GEOGRAPHIES = ("LA", "LSOA", "MSOA")
+UPPER_TIER_PREFIXES = ("E06", "E08", "E09", "E10")
+COUNTY_PREFIX = "E10"
+#: The health-equity framework was adopted in 2021: the default agreed baseline is the held period
+#: whose middle is nearest this date (2021 for calendar years, 2021/22 for school or financial
+#: years, 2020-22 for three pooled years).
+BASELINE_TARGET = pd.Timestamp("2021-10-01")
+#: A better/worse flag on data whose period ended more than this many years ago is marked as old.
+OLD_AFTER_YEARS = 5
+NOT_HELD = "not in the data held"
+NOT_HELD_COUNTY = "not in the data held (the extract covers districts and unitary authorities only)"
+Z95 = float(sps.norm.ppf(0.975))
+Z998 = float(sps.norm.ppf(0.999))
+
+__all__ = [
+    "BASELINE_TARGET", "CI_METHODS", "KINDS", "NOT_HELD", "NOT_HELD_COUNTY", "OLD_AFTER_YEARS", "POLARITIES",
+    "REGISTRY", "REPORTS", "STAGES", "Indicator", "IndicatorError", "LaSource", "add_limits", "baseline_row",
+    "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids", "load_registry",
+    "source_label", "source_rows",
+]
+
+
+class IndicatorError(ValueError):
+    """data/indicators.yaml is invalid (names the entry and the field)."""
+
+
+@dataclass(frozen=True)
+class LaSource:
+    """One published file (catalogue id) and the indicator inside it."""
+
+    source: str
+    indicator: str | None = None
+    sex: str = "Persons"
+    category: str | None = None
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator of the life course."""
+    """One indicator of the registry (see data/indicators.yaml for the fields)."""
 
     id: str
     name: str
     stage: str
     kind: str
-    source_id: str
     geography: str  # "LSOA", "MSOA" or "LA"
-    unit: str  # shown on the chart and table, e.g. "%", "years", "per 100,000"
+    unit: str
     polarity: str
     period: str
     method: str
+    reports: tuple[str, ...] = ()
+    source: str = ""  # small-area kinds: catalogue id
     value_col: str = ""  # imd_rate/lsoa_mean: column of the LSOA frame
     pop_col: str = "pop_total"  # denominator / weight column of the LSOA frame
     multiplier: float = 1.0
     sex: str = ""  # msoa_le: "Male"/"Female"
     measure: str = ""  # msoa_le: "le", "hle" or "dfle"
     dp: int = 1
-    la_sources: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (source_id, indicator_id)
-    la_sex: str = "Persons"
+    sources: tuple[LaSource, ...] = field(default_factory=tuple)  # la: tried as described above
+    baseline: str | None = None  # la: the agreed baseline period
+    ci_method: str = "published"
+    inequality: str | None = None
+    core20: str | None = None
 
     def __post_init__(self) -> None:
-        if self.stage not in STAGES:
-            raise ValueError(f"indicator {self.id!r}: stage {self.stage!r} not in {STAGES}")
-        if self.kind not in KINDS:
-            raise ValueError(f"indicator {self.id!r}: kind {self.kind!r} not in {KINDS}")
-        if self.polarity not in POLARITIES:
-            raise ValueError(f"indicator {self.id!r}: polarity {self.polarity!r} not in {POLARITIES}")
-        if self.kind == "la" and not self.la_sources:
-            raise ValueError(f"indicator {self.id!r}: kind 'la' needs la_sources")
+        for name, value, allowed in (("stage", self.stage, STAGES), ("kind", self.kind, KINDS),
+                                     ("polarity", self.polarity, POLARITIES),
+                                     ("geography", self.geography, GEOGRAPHIES),
+                                     ("ci_method", self.ci_method, CI_METHODS)):
+            if value not in allowed:
+                raise IndicatorError(f"indicator {self.id!r}: {name} {value!r} not in {allowed}")
+        bad = [r for r in self.reports if r not in REPORTS]
+        if bad:
+            raise IndicatorError(f"indicator {self.id!r}: reports {bad} not in {REPORTS}")
+        if self.kind == "la" and not self.sources:
+            raise IndicatorError(f"indicator {self.id!r}: kind 'la' needs sources")
+        if self.kind != "la" and not self.source:
+            raise IndicatorError(f"indicator {self.id!r}: kind {self.kind!r} needs source")
 
     @property
     def is_small_area(self) -> bool:
         """True when the two babies (most vs least deprived fifth) can be compared."""
         return self.kind != "la"
 
+    @property
+    def source_id(self) -> str:
+        """The first-choice catalogue id (small-area kinds: the one source)."""
+        return self.source or self.sources[0].source
 
-_IOD_NOTE = (" Inputs are mostly from 2015-17 (see the IoD2019 Technical Report); populations are "
-             "ONS mid-2015 estimates.")
-_IMD_RATE = ("Numerator = IoD2019 {what} rate x the IoD2019 mid-2015 {pop} population of each LSOA "
-             "(the rate is a proportion of that population), summed over the LSOAs of the group; "
-             "proportion with Wilson 95% limits. IMD itself contains this domain, so part of the gap "
-             "follows from how the groups are defined.")
-_LSOA_MEAN = ("Population-weighted mean (IoD2019 mid-2015 total population) of the published LSOA "
-              "values; no interval because the source gives no counts.")
-_IMD_RATE += _IOD_NOTE
-_LSOA_MEAN += _IOD_NOTE
-_MSOA_LE = ("Mean of the published MSOA {what}, weighted by {weight}; 95% limits combine the MSOA "
-            "limits assuming independent errors. The file gives no deaths by age, so a pooled life "
-            "table cannot be recomputed: this is an approximation to the group's {what}.")
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(s.source for s in self.sources) if self.kind == "la" else (self.source,)
 
-_HLE_METHOD = _MSOA_LE.format(what="healthy life expectancy",
-                              weight="IoD2019 mid-2015 MSOA population")
-_DFLE_METHOD = _MSOA_LE.format(what="disability-free life expectancy",
-                               weight="IoD2019 mid-2015 MSOA population")
-_LE_METHOD = _MSOA_LE.format(what="life expectancy", weight="person-years (2016-20)")
 
-REGISTRY: tuple[Indicator, ...] = (
-    # ------------------------------------------------------------------ start well
-    Indicator("idaci", "Children in income-deprived families", "Start well", "imd_rate",
-              "imd2019_lsoa", "LSOA", "%", "high_is_bad", "IoD2019",
-              _IMD_RATE.format(what="IDACI", pop="0-15"), value_col="idaci_score",
-              pop_col="pop_0_15", multiplier=100),
-    Indicator("school_readiness_fsm", "School readiness: children on free school meals with a good "
-              "level of development", "Start well", "la", "trafford_dashboard_school_readiness_fsm",
-              "LA", "%", "high_is_good", "latest", "Published LA value (Fingertips), Place vs England.",
-              la_sources=(("trafford_dashboard_school_readiness_fsm",
-                           "children_with_free_school_meal_status_achieving_a_good_level_of_development_at_the_end_of_reception"),)),
-    # ------------------------------------------------------------------ grow well
-    Indicator("cyp_education", "Children and young people education score", "Grow well",
-              "lsoa_mean", "imd2019_lsoa", "LSOA", "score", "high_is_bad", "IoD2019", _LSOA_MEAN,
-              value_col="cyp_score", dp=2),
-    Indicator("not_staying_on", "Young people not staying on in education after 16", "Grow well",
-              "lsoa_mean", "imd2019_indicators_file8", "LSOA", "%", "high_is_bad", "IoD2019", _LSOA_MEAN,
-              value_col="staying_on_post16", multiplier=100),
-    Indicator("obesity_reception", "Obesity at Reception (age 4-5)", "Grow well", "la",
-              "trafford_themes_obese_reception", "LA", "%", "high_is_bad", "latest",
-              "Published LA value (Fingertips, National Child Measurement Programme), Place vs England.",
-              la_sources=(("trafford_themes_obese_reception",
-                           "reception_prevalence_of_obesity_including_severe_obesity"),)),
-    Indicator("obesity_year6", "Obesity at Year 6 (age 10-11)", "Grow well", "la",
-              "trafford_themes_obese_year6", "LA", "%", "high_is_bad", "latest",
-              "Published LA value (Fingertips, National Child Measurement Programme), Place vs England.",
-              la_sources=(("trafford_themes_obese_year6",
-                           "year_6_prevalence_of_obesity_including_severe_obesity"),)),
-    # ------------------------------------------------------------------ live well
-    Indicator("income", "People in income deprivation", "Live well", "imd_rate", "imd2019_lsoa",
-              "LSOA", "%", "high_is_bad", "IoD2019", _IMD_RATE.format(what="Income domain", pop="total"),
-              value_col="income_score", pop_col="pop_total", multiplier=100),
-    Indicator("employment", "Working-age people in employment deprivation", "Live well", "imd_rate",
-              "imd2019_lsoa", "LSOA", "%", "high_is_bad", "IoD2019",
-              _IMD_RATE.format(what="Employment domain", pop="working-age (18-59/64)"),
-              value_col="employment_score", pop_col="pop_working_age", multiplier=100),
-    Indicator("adult_skills", "Adults with low or no qualifications or poor English", "Live well",
-              "lsoa_mean", "imd2019_lsoa", "LSOA", "%", "high_is_bad", "IoD2019 (Census 2011)", _LSOA_MEAN,
-              value_col="adult_skills_score", multiplier=100),
-    Indicator("health_deprivation", "Health deprivation and disability score",
-              "Live well", "lsoa_mean", "imd2019_lsoa", "LSOA", "score", "high_is_bad", "IoD2019",
-              _LSOA_MEAN + " The score is standardised: 0 is the England LSOA average.",
-              value_col="health_score", dp=2),
-    Indicator("illness_disability_ratio", "Comparative illness and disability ratio", "Live well",
-              "lsoa_mean", "imd2019_indicators_file8", "LSOA", "ratio, England about 100", "high_is_bad",
-              "IoD2019", _LSOA_MEAN, value_col="comparative_illness_disability_ratio",
-              dp=0),
-    Indicator("smoking", "Adults who smoke", "Live well", "la", "trafford_themes_adults_smoking",
-              "LA", "%", "high_is_bad", "latest",
-              "Published LA value (Fingertips, Annual Population Survey), Place vs England.",
-              la_sources=(("trafford_themes_adults_smoking",
-                           "smoking_prevalence_in_adults_aged_18_and_over_current_smokers_aps"),
-                          ("trafford_dashboard_smoking_adults",
-                           "smoking_prevalence_in_adults_current_smokers_aps"))),
-    Indicator("active_adults", "Physically active adults", "Live well", "la",
-              "trafford_themes_active_adults", "LA", "%", "high_is_good", "latest",
-              "Published LA value (Fingertips, Active Lives survey), Place vs England.",
-              la_sources=(("trafford_themes_active_adults", "percentage_of_physically_active_adults"),)),
-    # ------------------------------------------------------------------ age well
-    Indicator("idaopi", "Older people in income deprivation", "Age well", "imd_rate",
-              "imd2019_lsoa", "LSOA", "%", "high_is_bad", "IoD2019",
-              _IMD_RATE.format(what="IDAOPI", pop="60+"), value_col="idaopi_score",
-              pop_col="pop_60_plus", multiplier=100),
-    Indicator("hle_male", "Healthy life expectancy at birth, males", "Age well", "msoa_le",
-              "ons_hle_msoa_2009_13_llr", "MSOA", "years", "high_is_good", "2009-13",
-              _HLE_METHOD,
-              sex="Male", measure="hle"),
-    Indicator("hle_female", "Healthy life expectancy at birth, females", "Age well", "msoa_le",
-              "ons_hle_msoa_2009_13_llr", "MSOA", "years", "high_is_good", "2009-13",
-              _HLE_METHOD, sex="Female", measure="hle"),
-    Indicator("dfle_male", "Disability-free life expectancy at birth, males", "Age well", "msoa_le",
-              "ons_dfle_msoa_2009_13_llr", "MSOA", "years", "high_is_good", "2009-13",
-              _DFLE_METHOD, sex="Male", measure="dfle"),
-    Indicator("dfle_female", "Disability-free life expectancy at birth, females", "Age well",
-              "msoa_le", "ons_dfle_msoa_2009_13_llr", "MSOA", "years", "high_is_good", "2009-13",
-              _DFLE_METHOD, sex="Female", measure="dfle"),
-    Indicator("hle_la_male", "Healthy life expectancy at birth, males, recent (APS)", "Age well", "la",
-              "trafford_themes_healthy_life_expectancy", "LA", "years", "high_is_good", "latest",
-              "Published LA value (ONS, Annual Population Survey), Place vs England.",
-              la_sources=(("trafford_themes_healthy_life_expectancy",
-                           "healthy_life_expectancy_at_birth"),), la_sex="Male"),
-    Indicator("hle_la_female", "Healthy life expectancy at birth, females, recent (APS)", "Age well", "la",
-              "trafford_themes_healthy_life_expectancy", "LA", "years", "high_is_good", "latest",
-              "Published LA value (ONS, Annual Population Survey), Place vs England.",
-              la_sources=(("trafford_themes_healthy_life_expectancy",
-                           "healthy_life_expectancy_at_birth"),), la_sex="Female"),
-    # ------------------------------------------------------------------ die well
-    Indicator("le_male", "Life expectancy at birth, males", "Die well", "msoa_le",
-              "le_birth_msoa_2016_20_llr", "MSOA", "years", "high_is_good", "2016-20",
-              _LE_METHOD,
-              sex="Male", measure="le"),
-    Indicator("le_female", "Life expectancy at birth, females", "Die well", "msoa_le",
-              "le_birth_msoa_2016_20_llr", "MSOA", "years", "high_is_good", "2016-20",
-              _LE_METHOD,
-              sex="Female", measure="le"),
-    Indicator("ypll", "Years of potential life lost (premature death)", "Die well", "lsoa_mean",
-              "imd2019_indicators_file8", "LSOA", "standardised rate", "high_is_bad", "IoD2019",
-              _LSOA_MEAN, value_col="years_potential_life_lost", dp=0),
-    Indicator("covid_mortality", "Deaths involving COVID-19, Mar-Dec 2020", "Die well",
-              "covid_rate", "covid_ons_msoa_deaths_2020", "MSOA", "per 100,000", "high_is_bad",
-              "Mar-Dec 2020",
-              "Deaths involving COVID-19 (ONS) summed over the MSOAs of the group / their ONS mid-2019 "
-              "population x 100,000: a crude rate (not age-standardised), Byars 95% limits.",
-              multiplier=100000, dp=0),
-)
+_FIELDS = set(Indicator.__dataclass_fields__)
+_REQUIRED = ("id", "name", "stage", "kind", "geography", "unit", "polarity", "period", "method")
 
+
+def _entry(e: object, i: int, path: Path) -> Indicator:
+    iid = e.get("id", f"entry {i + 1}") if isinstance(e, dict) else f"entry {i + 1}"
+    if not isinstance(e, dict):
+        raise IndicatorError(f"{path}: {iid} must be a mapping")
+    missing = [k for k in _REQUIRED if e.get(k) in (None, "")]
+    if missing:
+        raise IndicatorError(f"{path}: indicator {iid!r} lacks field(s) {missing}")
+    unknown = set(e) - _FIELDS
+    if unknown:
+        raise IndicatorError(f"{path}: indicator {iid!r} has unknown field(s) {sorted(unknown)}")
+    srcs = []
+    for s in e.get("sources") or []:
+        if not isinstance(s, dict) or not s.get("source") or set(s) - set(LaSource.__dataclass_fields__):
+            raise IndicatorError(f"{path}: indicator {iid!r}: each source needs 'source' (and optionally "
+                                 f"indicator, sex, category), got {s!r}")
+        srcs.append(LaSource(**s))
+    e = {**e, "sources": tuple(srcs), "reports": tuple(e.get("reports") or ())}
+    if "baseline" in e and e["baseline"] is not None:
+        e["baseline"] = str(e["baseline"])
+    try:
+        return Indicator(**e)
+    except IndicatorError as exc:
+        raise IndicatorError(f"{path}: {exc}") from None
+
+
+def load_registry(path: Path | None = None) -> tuple[Indicator, ...]:
+    """The registry from data/indicators.yaml, validated: one id per indicator, known stages,
+    polarities, kinds and reports; an ``inequality`` names another indicator; a ``core20`` area is
+    checked by the Core20PLUS5 view."""
+    path = Path(path or paths.ROOT / "data" / "indicators.yaml")
+    if not path.exists():
+        raise IndicatorError(f"Indicator registry not found: {path}")
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(entries, list):
+        raise IndicatorError(f"{path}: expected a YAML list of indicators")
+    out = tuple(_entry(e, i, path) for i, e in enumerate(entries))
+    ids = [i.id for i in out]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise IndicatorError(f"{path}: duplicate indicator id(s) {dup}")
+    for ind in out:
+        if ind.inequality and ind.inequality not in ids:
+            raise IndicatorError(f"{path}: indicator {ind.id!r} inequality={ind.inequality!r} is not an id")
+    return out
+
+
+REGISTRY: tuple[Indicator, ...] = load_registry()
 _BY_ID = {i.id: i for i in REGISTRY}
-if len(_BY_ID) != len(REGISTRY):
-    raise RuntimeError("duplicate indicator ids in REGISTRY")
 
 
 def get_indicator(indicator_id: str) -> Indicator:
@@ -200,7 +192,186 @@ def get_indicator(indicator_id: str) -> Indicator:
         raise KeyError(f"Unknown indicator {indicator_id!r}. Known: {', '.join(_BY_ID)}") from None
 
 
-def indicators(stage: str | None = None, kind: str | None = None) -> list[Indicator]:
-    """The registry in life-course order, optionally filtered by stage and/or kind."""
-    return [i for i in REGISTRY if (stage is None or i.stage == stage)
-            and (kind is None or i.kind == kind)]
+def indicators(stage: str | None = None, kind: str | None = None, report: str | None = None,
+               registry: tuple[Indicator, ...] | None = None) -> list[Indicator]:
+    """The registry in life-course order, optionally filtered by stage, kind and/or report."""
+    return [i for i in (registry or REGISTRY) if (stage is None or i.stage == stage)
+            and (kind is None or i.kind == kind) and (report is None or report in i.reports)]
+
+
+def la_source_ids(inds: list[Indicator] | tuple[Indicator, ...] | None = None) -> list[str]:
+    """Catalogue ids of every LA source the given indicators (default: all) may read."""
+    return sorted({s.source for i in (inds or REGISTRY) if i.kind == "la" for s in i.sources})
+
+
+def source_label(source_id: str | None) -> str:
+    """Who publishes a source, in words for readers (no catalogue ids)."""
+    if not source_id or (isinstance(source_id, float) and np.isnan(source_id)):
+        return ""
+    s = str(source_id)
+    if s.startswith("ons_"):
+        return "ONS"
+    if s.startswith(("trafford_", "fingertips_")):
+        return "OHID Fingertips"
+    return s
+
+
+# --------------------------------------------------------------------------- LA values
+def source_rows(la: pd.DataFrame, src: LaSource) -> pd.DataFrame:
+    """Rows of one source and indicator in a tidy LA frame (jsna.load.fingertips.la_indicators):
+    the sex asked for, the category asked for (none = whole-population rows), the broadest age
+    band where a file holds several (the most frequent)."""
+    rows = la[la["source_id"] == src.source]
+    if src.indicator:
+        rows = rows[rows["indicator_id"] == src.indicator]
+    rows = rows[rows["sex"].fillna("Persons") == src.sex]
+    rows = rows[rows["category"] == src.category] if src.category else rows[rows["category"].isna()]
+    if "age" in rows and rows["age"].nunique() > 1:
+        rows = rows[rows["age"] == rows["age"].mode().iloc[0]]
+    return rows
+
+
+def add_limits(df: pd.DataFrame, ci_method: str = "published") -> pd.DataFrame:
+    """Add ``lower95``, ``upper95``, ``lower998``, ``upper998`` and ``ci_method`` to tidy rows.
+
+    ``published``: the file's limits; a missing 99.8% limit is scaled from the 95% one (each side
+    multiplied by z(0.999)/z(0.975)). ``wilson``/``byars``: recomputed with jsna.stats.proportion
+    (percentages) or jsna.stats.rate (per 100,000) from ``count`` and ``denominator``.
+    """
+    out = df.copy()
+    if ci_method in ("wilson", "byars"):
+        if out[["count", "denominator"]].isna().all().all():
+            raise ValueError(f"ci_method={ci_method!r} needs count and denominator, which these rows lack")
+        ok = out["count"].notna() & out["denominator"].notna()
+        calc = out.loc[ok, ["count", "denominator"]].reset_index(names="_row")
+        if ci_method == "wilson":
+            from jsna.stats.proportion import proportion
+            res = proportion(calc, "count", "denominator", group_cols="_row", confidence=(0.95, 0.998),
+                             multiplier=100)
+            label = "Wilson score"
+        else:
+            from jsna.stats.rate import rate
+            res = rate(calc, "count", "denominator", group_cols="_row", confidence=(0.95, 0.998),
+                       multiplier=100000)
+            label = "Byars / exact Poisson"
+        res = res.set_index("_row")
+        for a, b in (("lower95", "lower95_0cl"), ("upper95", "upper95_0cl"),
+                     ("lower998", "lower99_8cl"), ("upper998", "upper99_8cl")):
+            out[a] = res[b].reindex(out.index).astype(float)
+        out["ci_method"] = np.where(ok, label, "no count/denominator")
+        return out
+    if ci_method != "published":
+        raise ValueError(f"ci_method={ci_method!r}; use one of {CI_METHODS}")
+    v = out["value"].astype(float)
+    out["lower95"] = out["lower_ci95"].astype(float)
+    out["upper95"] = out["upper_ci95"].astype(float)
+    lo998, hi998 = out["lower_ci998"].astype(float), out["upper_ci998"].astype(float)
+    scaled = lo998.isna() & hi998.isna() & out["lower95"].notna() & out["upper95"].notna()
+    k = Z998 / Z95
+    out["lower998"] = lo998.where(~scaled, v - (v - out["lower95"]) * k)
+    out["upper998"] = hi998.where(~scaled, v + (out["upper95"] - v) * k)
+    has95 = out["lower95"].notna() & out["upper95"].notna()
+    out["ci_method"] = np.select(
+        [scaled, has95 & ~scaled], ["published 95%; 99.8% scaled from 95%", "published 95% and 99.8%"],
+        "no limits published")
+    return out
+
+
+def _choose(ind: Indicator, la: pd.DataFrame, area_code: str) -> tuple[LaSource | None, pd.DataFrame]:
+    """The source holding the latest period for the area (ties: the first listed) and its rows."""
+    best, best_rows, best_end = None, la.iloc[0:0], None
+    for src in ind.sources:
+        rows = source_rows(la, src)
+        area = rows[(rows["area_code"] == area_code) & rows["value"].notna()]
+        if area.empty:
+            continue
+        end = area["period_end"].max()
+        if best_end is None or end > best_end:
+            best, best_rows, best_end = src, rows, end
+    return best, best_rows
+
+
+def missing_reason(ind: Indicator, la: pd.DataFrame, area_code: str) -> str:
+    """Why an LA indicator has no value for an area, in words for readers."""
+    if str(area_code).startswith(COUNTY_PREFIX):
+        counties = set()
+        for s in ind.sources:
+            codes = source_rows(la, s)["area_code"].astype(str)
+            counties |= set(codes[codes.str.startswith(COUNTY_PREFIX)])
+        if not counties:
+            return NOT_HELD_COUNTY
+        if len(counties) < 10:
+            return (f"{NOT_HELD} (the extract covers districts and unitary authorities, and only "
+                    f"{len(counties)} {'county' if len(counties) == 1 else 'counties'})")
+    return NOT_HELD
+
+
+def la_series(ind: Indicator, la: pd.DataFrame, area_code: str) -> tuple[pd.DataFrame, LaSource | None, pd.DataFrame]:
+    """Time series of one LA indicator for one area, from the one source every report uses.
+
+    Returns (series, source, rows): ``series`` is the area's rows with a value, oldest first, with
+    the limits of :func:`add_limits` and ``england`` (England's value in the same period of the same
+    source); ``source`` the :class:`LaSource` used (None when no source has the area); ``rows`` all
+    rows of that source (other areas, for region, peers and the spread of authorities).
+    """
+    if ind.kind != "la":
+        raise ValueError(f"la_series: indicator {ind.id!r} is not kind 'la'")
+    src, rows = _choose(ind, la, area_code)
+    if src is None:
+        return pd.DataFrame(), None, rows
+    area = rows[(rows["area_code"] == area_code) & rows["value"].notna()]
+    area = add_limits(area, ind.ci_method)
+    eng = rows[rows["area_code"] == ENGLAND_CODE].drop_duplicates("period").set_index("period")
+    area = area.assign(england=area["period"].map(eng["value"]).astype(float),
+                       england_lower95=area["period"].map(eng["lower_ci95"]).astype(float),
+                       england_upper95=area["period"].map(eng["upper_ci95"]).astype(float))
+    return area.sort_values("period_start").reset_index(drop=True), src, rows
+
+
+def la_latest(ind: Indicator, la: pd.DataFrame, area_code: str) -> dict:
+    """The latest held value of one LA indicator for one area, as every report shows it.
+
+    Keys: available, value, lower95, upper95, lower998, upper998, ci_method, period, period_end,
+    source_id, source_label, england, england_lower95, england_upper95, compared_to_england (as
+    published), note (why it is missing, or where the value came from).
+    """
+    series, src, _ = la_series(ind, la, area_code)
+    if src is None:
+        return {"available": False, "note": missing_reason(ind, la, area_code), "source_id": None}
+    r = series.iloc[-1]
+    note = str(r["note"]) if pd.notna(r.get("note")) and str(r.get("note")) else ""
+    if note and "Explore local statistics" in note:  # a county row filled from ONS by the loader
+        note = "value from ONS (the Fingertips extract lacks this area)"
+    return {"available": True, "value": float(r["value"]), "lower95": r["lower95"], "upper95": r["upper95"],
+            "lower998": r["lower998"], "upper998": r["upper998"], "ci_method": r["ci_method"],
+            "period": str(r["period"]), "period_end": r["period_end"], "period_start": r["period_start"],
+            "source_id": src.source, "source_label": source_label(src.source), "england": r["england"],
+            "england_lower95": r["england_lower95"], "england_upper95": r["england_upper95"],
+            "compared_to_england": r.get("compared_to_england"), "count": r.get("count"),
+            "denominator": r.get("denominator"), "note": note}
+
+
+def baseline_row(series: pd.DataFrame, setting: str | None) -> pd.Series | None:
+    """The baseline row of an area's series: the agreed baseline period (``setting``) when held;
+    without a setting, the held period whose middle is nearest :data:`BASELINE_TARGET`. None when
+    the baseline period is not held or is the latest period itself."""
+    if series.empty:
+        return None
+    latest = series.iloc[-1]["period"]
+    if setting:
+        hit = series[series["period"] == setting]
+    else:
+        mid = series["period_start"] + (series["period_end"] - series["period_start"]) / 2
+        hit = series.loc[[(mid - BASELINE_TARGET).abs().idxmin()]]
+    if hit.empty or hit.iloc[0]["period"] == latest:
+        return None
+    return hit.iloc[0]
+
+
+def is_old(period_end: object, today: pd.Timestamp | None = None, years: int = OLD_AFTER_YEARS) -> bool:
+    """True when a period ended more than ``years`` years before ``today`` (default: now)."""
+    if period_end is None or pd.isna(period_end):
+        return False
+    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    return pd.Timestamp(period_end) < today - pd.DateOffset(years=years)
+

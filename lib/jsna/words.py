@@ -60,5 +60,36 @@ def times_word(ratio: float, dp: int = 1) -> str:
 
 
 def intervals_overlap(lo1: float, hi1: float, lo2: float, hi2: float) -> bool:
-    """True if two confidence intervals overlap (wording then says 'no clear difference')."""
-    return not (hi1 < lo2 or hi2 < lo1)
+    """True if two confidence intervals overlap (wording then says 'no clear difference'); the
+    test is jsna.stats.compare.compare_groups (a missing limit counts as overlapping)."""
+    from jsna.stats.compare import compare_groups
+
+    return compare_groups(lo1, hi1, lo2, hi2) not in ("higher", "lower")
+
+
+def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None,
+                       sii_period: str | None = None, sex_word: str = "") -> str:
+    """The one explanation (used by every report) of why the life-expectancy gap between the most
+    and least deprived fifths of MSOAs (about 5 years) is smaller than OHID's slope index of
+    inequality across LSOA deciles (about 8 to 9 years), and which figure to quote. With numbers,
+    it ends with this area's two figures."""
+    text = ("Two measures of the life-expectancy gap by deprivation appear in this series, and they are not "
+            "expected to agree. The gap between fifths compares the average life expectancy of the most and "
+            "least deprived fifths of neighbourhoods, built from MSOAs of about 8,000 residents: each MSOA "
+            "mixes more and less deprived streets, and each fifth averages over a fifth of the gradient, so "
+            "the extremes are diluted. OHID's slope index of inequality (SII) fits a line across all ten "
+            "deciles of the much smaller LSOAs (about 1,500 residents) and reads off the gap between the very "
+            "most and very least deprived ends of that line. Smaller areas and a gradient taken to its ends "
+            "both give a larger number, so the SII is usually several years larger. Quote OHID's SII when "
+            "comparing an area with England or with other areas, because it is published on the same basis "
+            "everywhere; use the gap between fifths to describe the two babies within the area.")
+    have_gap, have_sii = not is_missing(fifths_gap), not is_missing(sii)
+    who = f" for {sex_word}" if sex_word else ""
+    if have_gap and have_sii:
+        text += (f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years and OHID's SII is "
+                 f"{sii:.1f} years ({sii_period}).")
+    elif have_sii:
+        text += f" Here{who}, OHID's SII is {sii:.1f} years ({sii_period})."
+    elif have_gap:
+        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in the data held."
+    return text

@@ -69,7 +69,7 @@ def test_leicestershire_filled_only_where_missing_and_values_agree(ind):
 
 def test_byars_reproduces_published_campylobacter_limits(ind):
     """jsna.stats rate limits from count/denominator match the published Fingertips 95% limits."""
-    from jsna.topics.equity_dashboard.compute import add_limits
+    from jsna.indicators import add_limits
 
     rows = ind[(ind["source_id"] == "fingertips_api_93356") & ind["count"].ge(10) & ind["lower_ci95"].notna()]
     assert len(rows) > 500
@@ -79,16 +79,16 @@ def test_byars_reproduces_published_campylobacter_limits(ind):
 
 
 def test_dashboard_for_all_places(ind):
-    from jsna.topics.equity_dashboard.compute import dashboard, load_metrics
+    from jsna.topics.equity_dashboard.compute import dashboard, dashboard_indicators
 
-    metrics = load_metrics()
+    metrics = dashboard_indicators()
     d = dashboard(ind, metrics, [LEICESTER, LEICS, RUTLAND])
     assert len(d) == 3 * len(metrics)
     for code in (LEICESTER, LEICS, RUTLAND):
         assert d.loc[d["area_code"] == code, "value"].notna().sum() >= 15, code
     # Published figure (ONS Explore local statistics): Leicestershire cancers diagnosed at stage 1-2,
     # 2022 = 55.91883%, 95% CI 54.02525-57.79534; England 2022 = 56.75578% -> similar.
-    c = d[(d["metric_id"] == "cancer_early_stage") & (d["area_code"] == LEICS)].iloc[0]
+    c = d[(d["indicator_id"] == "cancer_early_stage") & (d["area_code"] == LEICS)].iloc[0]
     assert (c["period"], round(c["value"], 5), c["sig95"]) == ("2022", 55.91883, "similar")
 
 
@@ -122,3 +122,44 @@ def test_core20_against_plain_pandas_recomputation():
             100 * sub.loc[sub["core"], pop_col].sum() / sub[pop_col].sum())
     # LSOA counts published in ../imd2019/SOURCES.md: Leicester 192, Leicestershire 396, Rutland 23
     assert (pop.loc[LEICESTER, "lsoas"], pop.loc[LEICS, "lsoas"], pop.loc[RUTLAND, "lsoas"]) == (192, 396, 23)
+
+
+def test_same_indicator_same_value_and_period_in_two_babies_and_dashboard(ind):
+    """Through both topics' public functions: every indicator the two reports share shows the same
+    value, period and source for Leicester and Leicestershire; the Leicestershire dashboard says
+    "not in the data held" for what the extracts lack."""
+    from jsna import areas
+    from jsna.indicators import NOT_HELD, indicators
+    from jsna.topics.equity_dashboard.compute import (
+        dashboard,
+        dashboard_display,
+        dashboard_indicators,
+    )
+    from jsna.topics.equity_dashboard.text import dashboard_sentences
+    from jsna.topics.two_babies import compute as tb
+
+    shared = [i for i in indicators(report="two_babies", kind="la") if "equity_dashboard" in i.reports]
+    assert {"smoking", "obesity_reception", "active_adults", "hle_la_male"} <= {i.id for i in shared}
+    inputs = tb.Inputs(lsoas=areas.england_lsoas(), la=ind)
+    dash = dashboard(ind, dashboard_indicators(), [LEICESTER, LEICS])
+    for code, districts in ((LEICESTER, ["E06000016"]), (LEICS, sorted(
+            inputs.lsoas.loc[inputs.lsoas["utla19cd"] == LEICS, "lad19cd"].unique()))):
+        babies = tb.babies_table(inputs, districts, [code], code, shared).set_index("indicator_id")
+        d = dash[dash["area_code"] == code].set_index("indicator_id")
+        for i in shared:
+            b, r = babies.loc[i.id], d.loc[i.id]
+            if pd.isna(r["value"]):
+                assert pd.isna(b["a_value"]) and b["note"] == r["note"], (code, i.id)
+                continue
+            assert (b["a_value"], b["period"], b["source_id"]) == (r["value"], r["period"], r["source_id"]), \
+                (code, i.id)
+    # the values the issue quoted, now one per area
+    assert dash.set_index(["indicator_id", "area_code"]).loc[("smoking", LEICESTER), "period"] == "2024"
+    assert dash.set_index(["indicator_id", "area_code"]).loc[("smoking", LEICS), "period"] == "2023"
+    leics = dash[dash["area_code"] == LEICS]
+    le = leics[leics["indicator_id"] == "le_la_male"].iloc[0]
+    assert pd.isna(le["value"]) and le["note"].startswith(NOT_HELD)
+    assert "districts and unitary authorities only" in le["note"]
+    text = " ".join(dashboard_sentences(leics, "Leicestershire"))
+    assert "Not in the data held for Leicestershire" in text and "Not published" not in text
+    assert "not in the data held" in " ".join(str(v) for v in dashboard_display(leics)["Note"])

@@ -7,17 +7,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from jsna.indicators import Indicator, LaSource, add_limits
 from jsna.load.fingertips import TIDY_COLUMNS
+from jsna.stats.compare import compare_with_benchmark as compare_to_benchmark
 from jsna.topics.equity_dashboard.charts import spine_chart, spine_positions
 from jsna.topics.equity_dashboard.compute import (
-    Metric,
-    MetricsError,
-    add_limits,
-    compare_to_benchmark,
     dashboard,
     dashboard_display,
-    load_metrics,
-    recent_trend,
+    fingertips_trend,
 )
 from jsna.topics.equity_dashboard.text import dashboard_sentences
 
@@ -42,33 +39,6 @@ def _tidy(**cols) -> pd.DataFrame:
     return df
 
 
-# --------------------------------------------------------------------------- compare_to_benchmark
-@pytest.mark.parametrize(
-    ("lo", "hi", "bench", "polarity", "expected"),
-    [
-        (25.0, 35.0, 20.0, "higher_is_better", "better"),
-        (25.0, 35.0, 20.0, "lower_is_better", "worse"),
-        (10.0, 15.0, 20.0, "higher_is_better", "worse"),
-        (10.0, 15.0, 20.0, "lower_is_better", "better"),
-        (15.0, 25.0, 20.0, "higher_is_better", "similar"),
-        (20.0, 25.0, 20.0, "higher_is_better", "similar"),  # limit touching England = includes it
-        (np.nan, 25.0, 20.0, "higher_is_better", "not compared"),
-        (15.0, 25.0, np.nan, "lower_is_better", "not compared"),
-    ],
-)
-def test_compare_to_benchmark_cases(lo, hi, bench, polarity, expected):
-    assert compare_to_benchmark(lo, hi, bench, polarity) == expected
-
-
-def test_compare_to_benchmark_vectorised_and_bad_polarity():
-    lo = pd.Series([25.0, 10.0], index=[7, 8])
-    res = compare_to_benchmark(lo, pd.Series([35.0, 30.0], index=[7, 8]), 20.0,
-                               pd.Series(["lower_is_better", "higher_is_better"], index=[7, 8]))
-    assert list(res.index) == [7, 8] and list(res) == ["worse", "similar"]
-    with pytest.raises(ValueError, match="polarity"):
-        compare_to_benchmark(1.0, 2.0, 3.0, "up")
-
-
 # --------------------------------------------------------------------------- limits via jsna.stats
 def test_wilson_limits_via_stats_give_better_at_95_similar_at_998():
     # 30 of 100 (30%) against England 20%: hand-computed Wilson limits 21.9-39.6% (95%) exclude 20,
@@ -81,9 +51,9 @@ def test_wilson_limits_via_stats_give_better_at_95_similar_at_998():
     assert rows.loc[0, "lower998"] == pytest.approx(lo998, abs=1e-6)
     assert rows.loc[0, "upper998"] == pytest.approx(hi998, abs=1e-6)
     assert round(lo95, 1) == 21.9 and round(lo998, 1) == 18.1
-    assert compare_to_benchmark(rows.loc[0, "lower95"], rows.loc[0, "upper95"], 20.0, "higher_is_better") == "better"
+    assert compare_to_benchmark(rows.loc[0, "lower95"], rows.loc[0, "upper95"], 20.0, "high_is_good") == "better"
     assert compare_to_benchmark(rows.loc[0, "lower998"], rows.loc[0, "upper998"], 20.0,
-                                "higher_is_better") == "similar"
+                                "high_is_good") == "similar"
     assert "Wilson" in rows.loc[0, "ci_method"]
 
 
@@ -97,7 +67,7 @@ def test_byars_limits_reproduce_published_fingertips_row():
     # England 94.73 per 100,000 is above both intervals; lower is better -> better at both levels
     for lo, hi in (("lower95", "upper95"), ("lower998", "upper998")):
         assert compare_to_benchmark(rows.loc[0, lo], rows.loc[0, hi], 94.7261896202678,
-                                    "lower_is_better") == "better"
+                                    "low_is_good") == "better"
 
 
 def test_published_95_scaled_to_998_by_hand():
@@ -125,127 +95,135 @@ def test_count_methods_need_counts():
 
 
 # --------------------------------------------------------------------------- trend
-@pytest.mark.parametrize(
-    ("values", "polarity", "expected"),
-    [
-        ([1, 2, 3, 4, 5], "higher_is_better", "getting better"),
-        ([1, 2, 3, 4, 5], "lower_is_better", "getting worse"),
-        ([9, 1, 2, 3, 4, 5], "lower_is_better", "getting worse"),  # only the last five count
-        ([5, 4.1, 3, 2.2, 1], "lower_is_better", "getting better"),
-        ([1, 3, 2, 3, 2], "higher_is_better", "no significant change"),
-        ([5, 5, 5], "higher_is_better", "no significant change"),
-        ([1, np.nan, 2], "higher_is_better", "cannot be calculated"),
-    ],
-)
-def test_recent_trend(values, polarity, expected):
-    assert recent_trend(values, polarity) == expected
+def _series(values, half_width):
+    periods = [str(y) for y in range(2019, 2019 + len(values))]
+    return pd.DataFrame({"period": periods, "value": values, "lower95": [v - half_width for v in values],
+                         "upper95": [v + half_width for v in values]})
 
 
-# --------------------------------------------------------------------------- metric set
-def test_committed_metric_set_is_valid_and_sources_exist():
-    from jsna.catalogue import load_catalogue
+def test_fingertips_trend_by_hand():
+    # equal weights w = 1/SE^2, SE = 2h/3.92; slope 1 per point; SE(b) = sqrt(S1/(S1 S5 - S3^2))
+    # = sqrt(5w / (w^2 (5*55 - 15^2))) = sqrt(0.1 / w). h = 0.5: SE = 0.2551, w = 15.366,
+    # SE(b) = 0.0807, chi^2 = 153.7 > 9.5495 and every leave-one-out slope is positive.
+    up = fingertips_trend(_series([30, 31, 32, 33, 34], 0.5), "high_is_good")
+    assert (up["trend"], up["arrow"]) == ("Increasing and getting better", "↑")
+    assert fingertips_trend(_series([30, 31, 32, 33, 34], 0.5), "low_is_good")["trend"] == \
+        "Increasing and getting worse"
+    # h = 5: w = 0.15366, SE(b) = 0.8067, chi^2 = 1.54 < 9.5495 -> no significant change
+    flat = fingertips_trend(_series([30, 31, 32, 33, 34], 5.0), "high_is_good")
+    assert (flat["trend"], flat["arrow"]) == ("No significant change", "→")
 
-    metrics = load_metrics()
-    cat = load_catalogue()
-    assert len(metrics) >= 20
-    for m in metrics:
-        for s in m.source:
-            assert s in cat, f"{m.id}: source {s} not in catalogue"
-    assert {m.life_stage for m in metrics} >= {"Start well", "Live well", "Age well"}
 
-
-@pytest.mark.parametrize(
-    ("text", "match"),
-    [
-        ("- {id: a, name: A, source: s, polarity: up, life_stage: Live well, period: year}", "polarity"),
-        ("- {id: a, name: A, source: s, polarity: lower_is_better, life_stage: Live well}", "period"),
-        ("- {id: a, name: A, source: s, polarity: lower_is_better, life_stage: Live well, period: y, "
-         "colour: red}", "unknown field"),
-        ("- {id: a, name: A, source: s, polarity: lower_is_better, life_stage: Live well, period: y, "
-         "inequality: b}", "not a metric id"),
-        ("- {id: a, name: A, source: s, polarity: lower_is_better, life_stage: Live well, period: y, "
-         "core20: Dentistry}", "core20"),
-    ],
-)
-def test_metric_set_errors_name_the_field(tmp_path, text, match):
-    p = tmp_path / "metrics.yaml"
-    p.write_text(text + "\n", encoding="utf-8")
-    with pytest.raises(MetricsError, match=match):
-        load_metrics(p)
+def test_fingertips_trend_cannot_be_calculated_says_why():
+    no_ci = _series([30, 31, 32, 33, 34], 0.5).assign(lower95=np.nan, upper95=np.nan)
+    r = fingertips_trend(no_ci, "high_is_good")
+    assert r["trend"] == "Cannot be calculated" and "no confidence limits" in r["note"]
+    three = fingertips_trend(_series([30, 31, 32], 0.5), "high_is_good")
+    assert three["trend"] == "Cannot be calculated" and "fewer than 5" in three["note"]
 
 
 # --------------------------------------------------------------------------- dashboard
 def _indicators() -> pd.DataFrame:
     periods = ["2019", "2020", "2021", "2022", "2023"]
     starts = [pd.Timestamp(int(p), 1, 1) for p in periods]
-    a = _tidy(source_id="src_a", indicator_id="x", indicator_name="X", area_code=["E92000001"] * 5
-              + ["E06000001"] * 5 + ["E06000002"] * 5, area_name="n", period=periods * 3,
-              period_start=starts * 3, sex="Persons",
-              value=[20.0] * 5 + [30, 31, 32, 33, 34] + [21.0] * 5,
-              lower_ci95=[np.nan] * 5 + [25.0] * 5 + [15.0] * 5,
-              upper_ci95=[np.nan] * 5 + [35.0] * 5 + [26.0] * 5, unit="Percentage")
+    ends = [pd.Timestamp(int(p), 12, 31) for p in periods]
+    codes = ["E92000001", "E06000001", "E06000002", "E12000001", "E06000004"]
+    a = _tidy(source_id="src_a", indicator_id="x", indicator_name="X", area_code=sum(([c] * 5 for c in codes), []),
+              area_name="n", period=periods * 5, period_start=starts * 5, period_end=ends * 5, sex="Persons",
+              value=[20.0] * 5 + [30, 31, 32, 33, 34] + [21.0] * 5 + [22.0] * 5 + [40.0] * 5,
+              lower_ci95=[np.nan] * 5 + [29.5, 30.5, 31.5, 32.5, 33.5] + [15.0] * 5 + [np.nan] * 10,
+              upper_ci95=[np.nan] * 5 + [30.5, 31.5, 32.5, 33.5, 34.5] + [26.0] * 5 + [np.nan] * 10,
+              unit="Percentage")
     b_new = _tidy(source_id="src_new", indicator_id="y", indicator_name="Y", area_code=["E92000001", "E06000001"],
-                  area_name="n", period="2023", period_start=pd.Timestamp(2023, 1, 1), sex="Persons",
+                  area_name="n", period="2023", period_start=pd.Timestamp(2023, 1, 1),
+                  period_end=pd.Timestamp(2023, 12, 31), sex="Persons",
                   value=[10.0, 8.0], compared_to_england=["Not compared", "Better"])
     b_old = _tidy(source_id="src_old", indicator_id="y", indicator_name="Y",
                   area_code=["E92000001", "E06000002"], area_name="n", period="2015",
-                  period_start=pd.Timestamp(2015, 1, 1), sex="Persons", value=[9.0, 12.0],
-                  compared_to_england=["Not compared", "Worse"])
+                  period_start=pd.Timestamp(2015, 1, 1), period_end=pd.Timestamp(2015, 12, 31), sex="Persons",
+                  value=[9.0, 12.0], compared_to_england=["Not compared", "Worse"])
     return pd.concat([a, b_new, b_old], ignore_index=True)
 
 
-def _metrics() -> list[Metric]:
-    return [Metric("x", "Metric X", ("src_a",), "higher_is_better", "Live well", "year", inequality="y"),
-            Metric("y", "Metric Y", ("src_new", "src_old"), "lower_is_better", "Live well", "year")]
+def _inds() -> list[Indicator]:
+    return [Indicator("x", "Indicator X", "Live well", "la", "LA", "%", "high_is_good", "calendar year", "m",
+                      sources=(LaSource("src_a", "x"),), baseline="2021", inequality="y"),
+            Indicator("y", "Indicator Y", "Live well", "la", "LA", "%", "low_is_good", "calendar year", "m",
+                      sources=(LaSource("src_new", "y"), LaSource("src_old", "y")))]
+
+
+def _dash(codes=("E06000001", "E06000002", "E06000003"), **kw):
+    return dashboard(_indicators(), _inds(), list(codes), today=pd.Timestamp("2024-06-30"), **kw)
 
 
 def test_dashboard_rows_significance_trend_baseline_and_fallback():
-    d = dashboard(_indicators(), _metrics(), ["E06000001", "E06000002", "E06000003"])
-    x1 = d[(d.metric_id == "x") & (d.area_code == "E06000001")].iloc[0]
+    d = _dash(regions={"E06000001": ("E12000001", "North East")},
+              peers={"E06000001": ["E06000002", "E06000004", "E06000009"]})
+    x1 = d[(d.indicator_id == "x") & (d.area_code == "E06000001")].iloc[0]
     assert (x1["period"], x1["value"], x1["england"]) == ("2023", 34.0, 20.0)
-    assert x1["sig95"] == "better"  # 25-35 excludes 20
-    assert x1["trend"] == "getting better"
-    assert (x1["baseline_period"], x1["baseline_value"], x1["change"]) == ("2019", 30.0, 4.0)
-    assert x1["inequality_value"] == 8.0  # metric y, same area
-    x2 = d[(d.metric_id == "x") & (d.area_code == "E06000002")].iloc[0]
-    assert x2["sig95"] == "similar" and x2["trend"] == "no significant change"
-    # metric y: area 2 only in the older source -> used, and noted; publisher's comparison kept
-    y2 = d[(d.metric_id == "y") & (d.area_code == "E06000002")].iloc[0]
+    assert x1["sig95"] == "better"  # 33.5-34.5 excludes 20
+    assert x1["trend"] == "Increasing and getting better" and x1["trend_arrow"] == "↑"
+    # agreed baseline 2021 (not the earliest period, 2019): 32 -> 34, intervals 31.5-32.5 and 33.5-34.5
+    assert (x1["baseline_period"], x1["baseline_value"], x1["change"]) == ("2021", 32.0, 2.0)
+    assert x1["change_sig"] == "better"
+    assert x1["inequality_value"] == 8.0  # indicator y, same area
+    # region E12000001 = 22 in 2023: the interval 33.5-34.5 excludes it, high is good -> better
+    assert (x1["region_value"], x1["sig_region"]) == (22.0, "better")
+    # peers: E06000002 21, E06000004 40, E06000009 no value -> 2nd of 3, one missing
+    assert (x1["peer_rank"], x1["peer_n"], x1["peer_missing"]) == (2, 3, 1)
+    x2 = d[(d.indicator_id == "x") & (d.area_code == "E06000002")].iloc[0]
+    assert x2["sig95"] == "similar" and x2["trend"] == "No significant change"
+    assert pd.isna(x2["region_value"]) and x2["sig_region"] == "not compared"
+    # indicator y: area 2 only in the older source -> used, noted, publisher's comparison kept, old
+    y2 = d[(d.indicator_id == "y") & (d.area_code == "E06000002")].iloc[0]
     assert (y2["source_id"], y2["sig95"], y2["sig998"]) == ("src_old", "worse", "not compared")
-    assert "older extract src_old" in y2["note"]
+    assert "first-choice source" in y2["note"] and bool(y2["old"])
     # area 3 has nothing: a row saying so
-    y3 = d[(d.metric_id == "y") & (d.area_code == "E06000003")].iloc[0]
-    assert np.isnan(y3["value"]) and "Not published" in y3["note"]
+    y3 = d[(d.indicator_id == "y") & (d.area_code == "E06000003")].iloc[0]
+    assert np.isnan(y3["value"]) and y3["note"] == "not in the data held"
 
 
 def test_dashboard_998_similar_when_scaled_limit_includes_england():
-    d = dashboard(_indicators(), _metrics(), ["E06000001"])
+    ind = _tidy(source_id="src_a", indicator_id="x", indicator_name="X", area_code=["E92000001", "E06000001"],
+                area_name="n", period="2023", period_start=pd.Timestamp(2023, 1, 1),
+                period_end=pd.Timestamp(2023, 12, 31), sex="Persons", value=[20.0, 34.0],
+                lower_ci95=[np.nan, 25.0], upper_ci95=[np.nan, 35.0])
+    x = Indicator("x", "X", "Live well", "la", "LA", "%", "high_is_good", "year", "m", sources=(LaSource("src_a", "x"),))
+    d = dashboard(ind, [x], ["E06000001"])
     # latest 34 with 95% limits 25-35: lower 99.8% = 34 - 9 * 1.5767 = 19.81 < 20 -> similar
     assert d.loc[0, "lower998"] == pytest.approx(34 - 9 * Z998 / Z95)
-    assert d.loc[0, "sig998"] == "similar"
-
-
-def test_dashboard_needs_the_inequality_metric():
-    with pytest.raises(ValueError, match="inequality metric 'y'"):
-        dashboard(_indicators(), _metrics()[:1], ["E06000001"])
+    assert (d.loc[0, "sig95"], d.loc[0, "sig998"]) == ("better", "similar")
 
 
 def test_spine_chart_and_text_agree():
-    d = dashboard(_indicators(), _metrics(), ["E06000001"], {"E06000001": "Placeton"})
+    d = _dash(("E06000001",))
+    d["area_name"] = "Placeton"
     sf = spine_chart(d, "Placeton")
     assert "for Placeton" in sf.alt and "2 are significantly better, 0 significantly worse" in sf.alt
     text = " ".join(sf.description)
-    assert "Metric X, 2023" in text and "better at the 95% level" in text
+    assert "Indicator X, 2023" in text and "better at the 95% level" in text
     sentences = " ".join(dashboard_sentences(d, "Placeton"))
     assert "significantly better on 2" in sentences
     table = dashboard_display(d)
     assert table.loc[0, "vs England (95%)"] == "▲ better"
+    assert table.loc[0, "Recent trend"] == "↑ Increasing and getting better"
+    assert table.loc[0, "Baseline"] == "2021: 32.0"
+    assert table.loc[0, "Change since baseline"] == "+2.0, significantly better"
+
+
+def test_old_flag_is_marked_and_missing_rows_say_not_in_the_data_held():
+    d = _dash(("E06000002", "E06000003"))
+    rows = d[d.area_code == "E06000002"]
+    table = dashboard_display(rows)
+    assert table.loc[rows.index[rows.indicator_id == "y"][0], "vs England (95%)"] == "▼ worse (old data)"
+    text = " ".join(dashboard_sentences(d[d.area_code == "E06000003"], "Nowhere"))
+    assert "Not in the data held for Nowhere: indicator X and indicator Y." in text
 
 
 def test_spine_positions_mirror_lower_is_better():
     df = pd.DataFrame({"england": [10.0, 10.0], "value": [12.0, 12.0], "min": [6.0, 6.0], "q25": [8.0, 8.0],
                        "q75": [11.0, 11.0], "max": [14.0, 14.0],
-                       "polarity": ["higher_is_better", "lower_is_better"]})
+                       "polarity": ["high_is_good", "low_is_good"]})
     pos = spine_positions(df)
     # half-width = max(|14-10|, |6-10|) = 4: value 12 -> 0.5 + 2/8 = 0.75 (or 0.25 mirrored)
     assert pos.loc[0, "value"] == pytest.approx(0.75) and pos.loc[1, "value"] == pytest.approx(0.25)
@@ -261,7 +239,8 @@ def test_quintile_gaps_fall_back_to_england_and_sentence():
                 area_code=["E92000001"] * 3, period="2020/21-24/25", period_start=pd.Timestamp(2020, 4, 1),
                 category=["Most deprived quintile", "Average deprived quintile", "Least deprived quintile"],
                 value=[28.9, 21.4, 14.5])
-    m = [Metric("q", "Q", ("src_q",), "lower_is_better", "Start well", "year")]
+    m = [Indicator("q", "Q", "Start well", "la", "LA", "%", "low_is_good", "year", "m",
+                   sources=(LaSource("src_q"),))]
     g = quintile_gaps(ind, m, "E06000001")
     assert len(g) == 1 and g.loc[0, "area_code"] == "E92000001"
     assert g.loc[0, "gap"] == pytest.approx(14.4) and g.loc[0, "ratio"] == pytest.approx(28.9 / 14.5)

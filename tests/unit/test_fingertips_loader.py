@@ -122,7 +122,7 @@ def test_ons_upper_case_layout_status_and_polarity():
     assert leics.loc["2021/22", "upper_ci95"] == pytest.approx(34.27705)
     assert pd.isna(leics.loc["2020/21", "value"])
     assert "status u" in leics.loc["2020/21", "note"]
-    assert set(df["polarity"]) == {"lower_is_better"}
+    assert set(df["polarity"]) == {"low_is_good"}
 
 
 def test_ons_lower_case_layout_sex_from_name():

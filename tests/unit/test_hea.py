@@ -208,7 +208,7 @@ def test_uptake_by_ethnicity_and_completeness(good):
 
 def test_uptake_by_practice_funnel(good):
     try:
-        points, limits = hea.uptake_by_practice(good.data)
+        points, limits = hea.uptake_by_practice(good.data, overdispersion=None)
     except NotImplementedError:
         pytest.skip("jsna.stats.funnel_* not implemented yet (issue 8)")
     p = points.set_index("practice_code")
@@ -219,6 +219,22 @@ def test_uptake_by_practice_funnel(good):
     assert p.loc["P00002", "significance"] == "High (0.001)"
     assert p.loc["P00001", "label"] == "Practice A"
     assert not limits.empty
+
+
+def test_practice_funnel_uses_overdispersion_when_the_test_says_so(good):
+    from jsna import stats
+
+    test = hea.practice_overdispersion(good.data)
+    # A 50/200, B 150/300: the units vary far more than chance -> additive adjustment, stated
+    assert bool(test["overdispersed"]) and test["recommended"] == "additive"
+    assert "widened" in test["note"]
+    auto, lim_auto = hea.uptake_by_practice(good.data)
+    std, lim_std = hea.uptake_by_practice(good.data, overdispersion=None)
+    direct = stats.funnel_significance(pd.DataFrame({"served": [50.0, 150.0], "eligible": [200.0, 300.0]}),
+                                       "served", "proportion", denom_col="eligible", overdispersion="additive")
+    assert list(auto.sort_values("practice_code")["significance"]) == list(direct["significance"])
+    assert list(std.sort_values("practice_code")["significance"]) == ["Low (0.001)", "High (0.001)"]
+    assert "overdispersion" in lim_auto.columns and "overdispersion" not in lim_std.columns
 
 
 # ------------------------------------------------------------------------ narrative

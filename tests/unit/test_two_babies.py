@@ -55,14 +55,19 @@ def le_frame() -> pd.DataFrame:
 def la_frame() -> pd.DataFrame:
     base = {"indicator_id": "percentage_of_physically_active_adults", "source_id": "trafford_themes_active_adults",
             "sex": "Persons", "category": pd.NA, "lower_ci95": np.nan, "upper_ci95": np.nan,
-            "count": np.nan, "denominator": np.nan, "compared_to_england": pd.NA, "note": pd.NA}
+            "count": np.nan, "denominator": np.nan, "compared_to_england": pd.NA, "note": pd.NA,
+            "lower_ci998": np.nan, "upper_ci998": np.nan}
     rows = [
-        {**base, "area_code": DIST, "period": "2019/20", "period_end": pd.Timestamp("2020-03-31"), "value": 60.0},
-        {**base, "area_code": DIST, "period": "2020/21", "period_end": pd.Timestamp("2021-03-31"), "value": 58.0,
+        {**base, "area_code": DIST, "period": "2019/20", "period_start": pd.Timestamp("2019-04-01"),
+         "period_end": pd.Timestamp("2020-03-31"), "value": 60.0},
+        {**base, "area_code": DIST, "period": "2020/21", "period_start": pd.Timestamp("2020-04-01"),
+         "period_end": pd.Timestamp("2021-03-31"), "value": 58.0,
          "lower_ci95": 55.0, "upper_ci95": 61.0},
-        {**base, "area_code": "E92000001", "period": "2020/21", "period_end": pd.Timestamp("2021-03-31"),
+        {**base, "area_code": "E92000001", "period": "2020/21", "period_start": pd.Timestamp("2020-04-01"),
+         "period_end": pd.Timestamp("2021-03-31"),
          "value": 65.0, "lower_ci95": 64.8, "upper_ci95": 65.2},
-        {**base, "area_code": "E92000001", "period": "2021/22", "period_end": pd.Timestamp("2022-03-31"),
+        {**base, "area_code": "E92000001", "period": "2021/22", "period_start": pd.Timestamp("2021-04-01"),
+         "period_end": pd.Timestamp("2022-03-31"),
          "value": 66.0},
     ]
     return pd.DataFrame(rows)
@@ -90,9 +95,11 @@ def test_indicator_validation_names_the_field():
     from jsna.indicators import Indicator
 
     with pytest.raises(ValueError, match="stage"):
-        Indicator("x", "X", "Middle age", "lsoa_mean", "s", "LSOA", "%", "high_is_bad", "2019", "m")
-    with pytest.raises(ValueError, match="la_sources"):
-        Indicator("x", "X", "Live well", "la", "s", "LA", "%", "high_is_bad", "2019", "m")
+        Indicator("x", "X", "Middle age", "lsoa_mean", "LSOA", "%", "low_is_good", "2019", "m", source="s")
+    with pytest.raises(ValueError, match="polarity"):
+        Indicator("x", "X", "Live well", "lsoa_mean", "LSOA", "%", "high_is_bad", "2019", "m", source="s")
+    with pytest.raises(ValueError, match="needs sources"):
+        Indicator("x", "X", "Live well", "la", "LA", "%", "low_is_good", "2019", "m")
 
 
 # ----------------------------------------------------------------------------- groups
@@ -212,7 +219,7 @@ def test_table_rows_have_gap_ratio_and_significance():
     assert h["significance"] == "not tested"
 
 
-def test_la_row_uses_latest_period_common_to_area_and_england():
+def test_la_row_uses_latest_period_held_for_the_area():
     r = table_for(["active_adults"]).loc["active_adults"]
     assert r["period"] == "2020/21"
     assert (r["a_value"], r["b_value"]) == (58.0, 65.0)

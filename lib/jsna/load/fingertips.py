@@ -28,6 +28,7 @@ import pandas as pd
 import jsna.load as _base
 from jsna.catalogue import Source, get_source, load_catalogue
 from jsna.load import NA_VALUES, DataError, cached_parquet_of, read_source
+from jsna.stats.compare import HIGH_IS_GOOD, LOW_IS_GOOD
 
 __all__ = [
     "TIDY_COLUMNS",
@@ -296,7 +297,7 @@ def ons_csv(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:
     """An ONS Explore-local-statistics indicator CSV (either column layout) as the tidy frame.
 
     ``Male ...``/``Female ...`` indicator names set ``sex``; ``Polarity`` (-1/1) becomes
-    ``lower_is_better``/``higher_is_better``; observation status (e.g. ``u`` unreliable) and the
+    ``low_is_good``/``high_is_good`` (jsna.stats.compare.POLARITIES); observation status (e.g. ``u`` unreliable) and the
     publisher's notes go to ``note``.
     """
     src = get_source(source_id)
@@ -317,7 +318,7 @@ def ons_csv(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:
     out["unit"] = df["measure"]
     if "polarity" in df.columns:
         pol = pd.to_numeric(df["polarity"], errors="coerce")
-        out["polarity"] = np.select([pol < 0, pol > 0], ["lower_is_better", "higher_is_better"], "")
+        out["polarity"] = np.select([pol < 0, pol > 0], [LOW_IS_GOOD, HIGH_IS_GOOD], "")
     status = df["status"].astype("string").fillna("")
     notes = df["notes"].astype("string").fillna("")
     status_txt = status.map(lambda s: f"status {s}" if s else "")

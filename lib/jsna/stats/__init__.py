@@ -80,6 +80,12 @@ trend(df, value_col, lower_cl_col, upper_cl_col, period_col, group_cols=None, po
     "Cannot be calculated"), ``direction``, ``slope``, ``slope_se``, ``chi_squared``,
     ``significant``, ``points_used``, ``first_period``, ``last_period``, ``statistic``,
     ``method``, ``note``.
+compare_with_benchmark(lower, upper, benchmark, polarity), compare_groups(a_lower, a_upper,
+    b_lower, b_upper), judge(direction, polarity), published_comparison(word, ...), POLARITIES
+    (jsna.stats.compare) The series' one polarity vocabulary ("high_is_good", "low_is_good",
+    "no_judgement") and its only comparison functions: a value's interval against a benchmark
+    (better / similar / worse, Fingertips), and two groups by interval overlap (higher / lower /
+    no clear difference / not tested).
 ESP2013
     European Standard Population 2013 (19 bands 0-4 ... 85-89, 90+) as a DataFrame.
 StatsWarning
@@ -89,6 +95,13 @@ byars_limits(x, c), exact_limits(x, c), wilson_limits(x, n, c)
 """
 
 from jsna.stats._common import StatsWarning, byars_limits, exact_limits, wilson_limits
+from jsna.stats.compare import (
+    POLARITIES,
+    compare_groups,
+    compare_with_benchmark,
+    judge,
+    published_comparison,
+)
 from jsna.stats.dsr import ESP2013, dsr
 from jsna.stats.funnel import funnel_limits, funnel_significance
 from jsna.stats.isr import isr, isratio
@@ -104,8 +117,11 @@ from jsna.stats.trend import trend
 
 __all__ = [
     "ESP2013",
+    "POLARITIES",
     "StatsWarning",
     "byars_limits",
+    "compare_groups",
+    "compare_with_benchmark",
     "dsr",
     "exact_limits",
     "funnel_limits",
@@ -113,9 +129,11 @@ __all__ = [
     "funnel_significance",
     "isr",
     "isratio",
+    "judge",
     "life_expectancy",
     "mean",
     "proportion",
+    "published_comparison",
     "quantiles",
     "rate",
     "sii",

@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
+from jsna.stats.compare import LOW_IS_GOOD  # noqa: E402
 
 RANGE_GREY = "#DDDDDD"
 IQR_GREY = "#A8A8A8"
@@ -40,7 +41,7 @@ def spine_positions(df: pd.DataFrame) -> pd.DataFrame:
     e = df["england"].astype(float)
     half = np.maximum((df["max"].astype(float) - e).abs(), (df["min"].astype(float) - e).abs())
     half = half.where(half > 0)
-    sign = np.where(df["polarity"] == "lower_is_better", -1.0, 1.0)
+    sign = np.where(df["polarity"] == LOW_IS_GOOD, -1.0, 1.0)
     out = pd.DataFrame(index=df.index)
     for c in ("value", "min", "q25", "q75", "max"):
         out[c] = 0.5 + sign * (df[c].astype(float) - e) / (2 * half)

@@ -1,248 +1,125 @@
-"""Health-equity dashboard: benchmark a Place's indicators against England.
+"""Health-equity dashboard: benchmark a Place's indicators against England, its region and its
+statistical neighbours, as Fingertips does.
 
-For every metric in data/metrics.yaml and every area it gives the latest value, the England
-value, significance against England at 95% and 99.8% (Fingertips method: a confidence interval
-that excludes the England value is better or worse according to the polarity), the recent
-trend, the baseline period against the latest, and the inequality gap where a metric has one.
+The indicators are the registry's (jsna.indicators, ``reports: [equity_dashboard]``) and every
+value comes from jsna.indicators.la_series, so the dashboard shows the same value, period and
+source as every other report. For every indicator and area it gives:
 
-Confidence limits, in order of preference: published 95% and 99.8% limits; limits recomputed
-through :mod:`jsna.stats` from counts and denominators (``ci_method: wilson`` or ``byars``);
-99.8% limits scaled from published 95% limits (each side multiplied by z(0.999)/z(0.975),
-flagged in ``ci_method``); where a file has no limits at all, the publisher's own comparison
-with England (95% level), and 99.8% "not compared".
+* the latest period held, its value and limits, England, and significance against England at 95%
+  and 99.8% (jsna.stats.compare.compare_with_benchmark; where a file has no limits, the
+  publisher's own comparison at 95%, and 99.8% "not compared"); a flag on data more than five
+  years old;
+* the region's value in the same period where the file has region rows, and the comparison;
+* the Place's rank among its statistical neighbours (jsna.neighbours) in the same period;
+* the recent trend as Fingertips computes it (jsna.stats.trend: five most recent yearly points);
+* the agreed baseline (the registry's ``baseline``), the change since, and whether the change is
+  significant (jsna.stats.compare.compare_groups on the two intervals);
+* the inequality gap where the indicator has one (the SII in life expectancy).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
-from scipy import stats as sps
 
-from jsna import paths
+from jsna import stats
+from jsna.indicators import (
+    NOT_HELD,
+    UPPER_TIER_PREFIXES,
+    Indicator,
+    baseline_row,
+    get_indicator,
+    indicators,
+    is_old,
+    la_series,
+    missing_reason,
+    source_label,
+)
+from jsna.neighbours import peer_rank
 from jsna.places import ENGLAND_CODE as ENGLAND
+from jsna.stats.compare import (
+    LOW_IS_GOOD,
+    compare_groups,
+    compare_with_benchmark,
+    judge,
+    published_comparison,
+)
 
-POLARITIES = ("higher_is_better", "lower_is_better")
-LIFE_STAGES = ("Start well", "Live well", "Age well", "Wider determinants")
-CI_METHODS = ("published", "wilson", "byars")
-SIGNIFICANCE_WORDS = ("better", "similar", "worse", "not compared")
-UPPER_TIER_PREFIXES = ("E06", "E08", "E09", "E10")
-Z95 = float(sps.norm.ppf(0.975))
-Z998 = float(sps.norm.ppf(0.999))
+SIGNIFICANCE_WORDS = ("better", "similar", "worse", "higher", "lower", "not compared")
+TREND_ARROWS = {"Increasing": "↑", "Decreasing": "↓", "No significant change": "→",
+                "Cannot be calculated": "–"}
 
 __all__ = [
-    "Metric", "MetricsError", "load_metrics", "compare_to_benchmark", "add_limits",
-    "recent_trend", "metric_rows", "dashboard", "spread", "ENGLAND",
+    "DASHBOARD_COLUMNS", "ENGLAND", "dashboard", "dashboard_display", "dashboard_indicators",
+    "fingertips_trend", "quintile_gaps", "spread",
 ]
 
 
-class MetricsError(ValueError):
-    """data/metrics.yaml is invalid (names the entry and the field)."""
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One entry of the metric set."""
-
-    id: str
-    name: str
-    source: tuple[str, ...]
-    polarity: str
-    life_stage: str
-    period: str
-    indicator: str | None = None
-    sex: str = "Persons"
-    category: str | None = None
-    ci_method: str = "published"
-    baseline: str | None = None
-    inequality: str | None = None
-    core20: str | None = None
-
-
-def load_metrics(path: Path | None = None) -> list[Metric]:
-    """The metric set from data/metrics.yaml (validated; errors name the entry and field)."""
-    path = Path(path or paths.ROOT / "data" / "metrics.yaml")
-    if not path.exists():
-        raise MetricsError(f"Metric set not found: {path}")
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    if not isinstance(entries, list):
-        raise MetricsError(f"{path}: expected a YAML list of metrics")
-    fields = set(Metric.__dataclass_fields__)
-    out: list[Metric] = []
-    for i, e in enumerate(entries):
-        mid = e.get("id", f"entry {i + 1}") if isinstance(e, dict) else f"entry {i + 1}"
-        if not isinstance(e, dict):
-            raise MetricsError(f"{path}: {mid} must be a mapping")
-        missing = [k for k in ("id", "name", "source", "polarity", "life_stage", "period") if not e.get(k)]
-        if missing:
-            raise MetricsError(f"{path}: metric {mid!r} lacks field(s) {missing}")
-        unknown = set(e) - fields
-        if unknown:
-            raise MetricsError(f"{path}: metric {mid!r} has unknown field(s) {sorted(unknown)}")
-        checks = (("polarity", POLARITIES), ("life_stage", LIFE_STAGES), ("ci_method", CI_METHODS))
-        for key, allowed in checks:
-            if key in e and e[key] not in allowed:
-                raise MetricsError(f"{path}: metric {mid!r} {key}={e[key]!r}; use one of {allowed}")
-        src = e["source"]
-        e = {**e, "source": tuple(src) if isinstance(src, list) else (src,)}
-        out.append(Metric(**e))
-    ids = [m.id for m in out]
-    dup = {i for i in ids if ids.count(i) > 1}
-    if dup:
-        raise MetricsError(f"{path}: duplicate metric id(s) {sorted(dup)}")
+def dashboard_indicators() -> list[Indicator]:
+    """The dashboard's indicators from the registry, in life-course order (a ``core20`` area must
+    be one of the Core20PLUS5 clinical areas)."""
     from jsna.topics.equity_dashboard.core20 import CLINICAL_AREAS
 
-    known_areas = {ca.area for ca in CLINICAL_AREAS}
-    for m in out:
-        if m.core20 and m.core20 not in known_areas:
-            raise MetricsError(f"{path}: metric {m.id!r} core20={m.core20!r}; use one of {sorted(known_areas)}")
-        if m.inequality and m.inequality not in ids:
-            raise MetricsError(f"{path}: metric {m.id!r} inequality={m.inequality!r} is not a metric id")
+    known = {ca.area for ca in CLINICAL_AREAS}
+    out = indicators(report="equity_dashboard")
+    for i in out:
+        if i.core20 and i.core20 not in known:
+            raise ValueError(f"indicator {i.id!r}: core20={i.core20!r}; use one of {sorted(known)}")
     return out
 
 
-# --------------------------------------------------------------------------- significance
-def compare_to_benchmark(lower: object, upper: object, benchmark: object, polarity: str | pd.Series):
-    """Fingertips comparison: 'better'/'worse' when the interval [lower, upper] excludes the
-    benchmark (direction from polarity), 'similar' when it includes it, 'not compared' when any
-    input is missing. Works on scalars or aligned arrays/Series (returns the same shape).
-    """
-    lo = np.asarray(lower, dtype=float)
-    hi = np.asarray(upper, dtype=float)
-    bm = np.asarray(benchmark, dtype=float)
-    pol = np.asarray(polarity, dtype=object)
-    bad_pol = ~np.isin(pol, POLARITIES)
-    if bad_pol.any():
-        raise ValueError(f"polarity must be one of {POLARITIES}, got {pol[bad_pol].ravel()[0]!r}")
-    higher = lo > bm
-    lower_ = hi < bm
-    missing = np.isnan(lo) | np.isnan(hi) | np.isnan(bm)
-    hib = pol == "higher_is_better"
-    res = np.where(missing, "not compared",
-                   np.where(higher, np.where(hib, "better", "worse"),
-                            np.where(lower_, np.where(hib, "worse", "better"), "similar")))
-    if res.ndim == 0:
-        return str(res)
-    if isinstance(lower, pd.Series):
-        return pd.Series(res, index=lower.index, dtype="string")
-    return res
+def benchmarks(area_codes: Sequence[str], data_dir=None, n_peers: int = 15
+               ) -> tuple[dict[str, tuple[str, str] | None], dict[str, list[str]], list[str]]:
+    """Region (jsna.geo.region_of) and statistical neighbours (jsna.neighbours) of each area, and
+    notes for areas that have none: (regions, peers, notes)."""
+    from jsna.geo import region_of
+    from jsna.neighbours import NeighbourError, statistical_neighbours, upper_tier_features
 
-
-def _published_word(s: pd.Series) -> pd.Series:
-    w = s.astype("string").str.strip().str.lower()
-    return w.where(w.isin(["better", "similar", "worse"]), "not compared")
-
-
-def add_limits(df: pd.DataFrame, ci_method: str = "published") -> pd.DataFrame:
-    """Add ``lower95``, ``upper95``, ``lower998``, ``upper998`` and ``ci_method`` to tidy rows.
-
-    ``published``: the file's limits; a missing 99.8% limit is scaled from the 95% one.
-    ``wilson``/``byars``: recomputed with jsna.stats.proportion (percentages) or jsna.stats.rate
-    (per 100,000) from ``count`` and ``denominator``.
-    """
-    out = df.copy()
-    if ci_method in ("wilson", "byars"):
-        if out[["count", "denominator"]].isna().all().all():
-            raise ValueError(f"ci_method={ci_method!r} needs count and denominator, which these rows lack")
-        ok = out["count"].notna() & out["denominator"].notna()
-        calc = out.loc[ok, ["count", "denominator"]].reset_index(names="_row")
-        if ci_method == "wilson":
-            from jsna.stats.proportion import proportion
-            res = proportion(calc, "count", "denominator", group_cols="_row", confidence=(0.95, 0.998),
-                             multiplier=100)
-            label = "Wilson score (jsna.stats.proportion)"
-        else:
-            from jsna.stats.rate import rate
-            res = rate(calc, "count", "denominator", group_cols="_row", confidence=(0.95, 0.998),
-                       multiplier=100000)
-            label = "Byars / exact Poisson (jsna.stats.rate)"
-        res = res.set_index("_row")
-        for a, b in (("lower95", "lower95_0cl"), ("upper95", "upper95_0cl"),
-                     ("lower998", "lower99_8cl"), ("upper998", "upper99_8cl")):
-            out[a] = res[b].reindex(out.index).astype(float)
-        out["ci_method"] = np.where(ok, label, "no count/denominator")
-        return out
-    if ci_method != "published":
-        raise ValueError(f"ci_method={ci_method!r}; use one of {CI_METHODS}")
-    v = out["value"].astype(float)
-    out["lower95"] = out["lower_ci95"].astype(float)
-    out["upper95"] = out["upper_ci95"].astype(float)
-    lo998, hi998 = out["lower_ci998"].astype(float), out["upper_ci998"].astype(float)
-    scaled = lo998.isna() & hi998.isna() & out["lower95"].notna() & out["upper95"].notna()
-    k = Z998 / Z95
-    out["lower998"] = lo998.where(~scaled, v - (v - out["lower95"]) * k)
-    out["upper998"] = hi998.where(~scaled, v + (out["upper95"] - v) * k)
-    has95 = out["lower95"].notna() & out["upper95"].notna()
-    out["ci_method"] = np.select(
-        [scaled, has95 & ~scaled], ["published 95%; 99.8% scaled from 95%", "published 95% and 99.8%"],
-        "no limits published")
-    return out
+    regions = {c: region_of(c, data_dir) for c in area_codes}
+    peers: dict[str, list[str]] = {}
+    notes: list[str] = []
+    try:
+        feats = upper_tier_features(data_dir)
+    except Exception as exc:  # noqa: BLE001 - a missing census file becomes a note, not a failed report
+        return regions, peers, [f"Statistical neighbours could not be computed: {exc}"]
+    for c in area_codes:
+        try:
+            peers[c] = statistical_neighbours(c, n_peers, features=feats)["code"].tolist()
+        except NeighbourError as exc:
+            notes.append(str(exc))
+    return regions, peers, notes
 
 
 # --------------------------------------------------------------------------- trend
-def recent_trend(values: pd.Series | list[float], polarity: str, n: int = 5,
-                 alpha: float = 0.05) -> str:
-    """Direction of the last `n` values (in period order) by a least-squares line at level alpha.
+def fingertips_trend(series: pd.DataFrame, polarity: str) -> dict[str, str]:
+    """Recent trend of one area's series (period, value, lower95, upper95) by jsna.stats.trend.
 
-    Returns 'getting better', 'getting worse', 'no significant change', or 'cannot be
-    calculated' (fewer than 3 values). Fingertips' own trend test needs counts, which most of
-    these extracts lack; this is a plain linear regression of value on period order.
-    """
-    if polarity not in POLARITIES:
-        raise ValueError(f"polarity must be one of {POLARITIES}, got {polarity!r}")
-    y = pd.Series(values, dtype=float).dropna().to_numpy()[-n:]
-    if len(y) < 3:
-        return "cannot be calculated"
-    if np.allclose(y, y[0]):
-        return "no significant change"
-    fit = sps.linregress(np.arange(len(y)), y)
-    if not np.isfinite(fit.pvalue) or fit.pvalue >= alpha:
-        return "no significant change"
-    up = fit.slope > 0
-    return "getting better" if up == (polarity == "higher_is_better") else "getting worse"
-
-
-# --------------------------------------------------------------------------- rows per metric
-def _select(ind: pd.DataFrame, metric: Metric, source_id: str) -> pd.DataFrame:
-    rows = ind[ind["source_id"] == source_id]
-    if metric.indicator:
-        rows = rows[rows["indicator_name"] == metric.indicator]
-    rows = rows[rows["sex"].fillna("Persons") == metric.sex]
-    if metric.category:
-        rows = rows[rows["category"] == metric.category]
-    else:
-        rows = rows[rows["category"].isna()]
-    if "age" in rows and rows["age"].nunique() > 1:
-        # Fingertips API files can hold several age bands: use the broadest (most rows' first).
-        rows = rows[rows["age"] == rows["age"].mode().iloc[0]]
-    return rows
+    Returns trend ("Increasing and getting worse", "No significant change", "Cannot be
+    calculated" ...), direction, arrow (↑ ↓ → –) and note (why it cannot be calculated)."""
+    cannot = {"trend": "Cannot be calculated", "direction": "Cannot be calculated", "arrow": TREND_ARROWS[
+        "Cannot be calculated"], "note": ""}
+    if series.empty:
+        return {**cannot, "note": "no values"}
+    d = series[["period", "value", "lower95", "upper95"]].dropna(subset=["value"])
+    if d[["lower95", "upper95"]].isna().all().all():
+        return {**cannot, "note": "the source gives no confidence limits"}
+    try:
+        res = stats.trend(d, "value", "lower95", "upper95", "period",
+                          polarity=polarity.replace("_", " ")).iloc[0]
+    except ValueError as exc:
+        return {**cannot, "note": str(exc)}
+    return {"trend": str(res["trend"]), "direction": str(res["direction"]),
+            "arrow": TREND_ARROWS.get(str(res["direction"]), "–"),
+            "note": "" if pd.isna(res["note"]) or res["note"] is None else str(res["note"])}
 
 
-def metric_rows(ind: pd.DataFrame, metric: Metric, area_code: str) -> tuple[pd.DataFrame, str | None]:
-    """Time series of one metric for one area joined with England, and the source id used.
-
-    Tries the metric's sources in order and uses the first with rows for the area. Output columns:
-    period, period_start, value, limits (see add_limits), england, published comparison, note.
-    """
-    for sid in metric.source:
-        rows = _select(ind, metric, sid)
-        area = rows[(rows["area_code"] == area_code) & rows["value"].notna()]
-        if area.empty:
-            continue
-        area = add_limits(rows[rows["area_code"] == area_code], metric.ci_method)
-        eng = rows[rows["area_code"] == ENGLAND].set_index("period")["value"]
-        area = area.assign(england=area["period"].map(eng).astype(float))
-        return area.sort_values("period_start").reset_index(drop=True), sid
-    return pd.DataFrame(), None
-
-
-def spread(ind: pd.DataFrame, metric: Metric, source_id: str, period: str) -> dict[str, float]:
-    """Min, 25th percentile, 75th percentile and max across English upper-tier LAs in a period."""
-    rows = _select(ind, metric, source_id)
-    rows = rows[(rows["period"] == period) & rows["area_code"].str.startswith(UPPER_TIER_PREFIXES)]
+# --------------------------------------------------------------------------- rows per indicator
+def spread(rows: pd.DataFrame, period: str) -> dict[str, float]:
+    """Min, 25th percentile, 75th percentile and max across English upper-tier LAs in a period
+    (``rows``: one source's rows, jsna.indicators.source_rows)."""
+    rows = rows[(rows["period"] == period) & rows["area_code"].astype(str).str.startswith(UPPER_TIER_PREFIXES)]
     v = rows["value"].dropna()
     if v.empty:
         return {"min": np.nan, "q25": np.nan, "q75": np.nan, "max": np.nan, "n_areas": 0}
@@ -251,86 +128,106 @@ def spread(ind: pd.DataFrame, metric: Metric, source_id: str, period: str) -> di
 
 
 DASHBOARD_COLUMNS = [
-    "metric_id", "name", "life_stage", "polarity", "area_code", "area_name", "source_id", "unit",
-    "period", "value", "lower95", "upper95", "lower998", "upper998", "england", "sig95", "sig998",
-    "ci_method", "trend", "baseline_period", "baseline_value", "change", "inequality_metric",
-    "inequality_value", "inequality_period", "min", "q25", "q75", "max", "n_areas", "core20", "note",
+    "indicator_id", "name", "stage", "polarity", "unit", "dp", "area_code", "area_name", "source_id",
+    "source_label", "period", "period_end", "value", "lower95", "upper95", "lower998", "upper998",
+    "england", "sig95", "sig998", "ci_method", "old", "trend", "trend_arrow", "trend_note",
+    "baseline_setting", "baseline_period", "baseline_value", "baseline_lower", "baseline_upper", "change",
+    "change_sig", "region_code", "region_name", "region_value", "sig_region", "peer_rank", "peer_n",
+    "peer_missing", "inequality_id", "inequality_value", "inequality_period", "min", "q25", "q75",
+    "max", "n_areas", "core20", "note",
 ]
 
 
-def dashboard(ind: pd.DataFrame, metrics: list[Metric], area_codes: list[str],
-              area_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per metric and area: latest value, England, significance, trend, baseline, gap.
+def _sig(lo: float, hi: float, bench: float, polarity: str) -> str:
+    return compare_with_benchmark(lo, hi, bench, polarity) if pd.notna(lo) and pd.notna(hi) else "not compared"
 
-    Areas without data for a metric get a row with value NA and a note saying so, so that the
-    dashboard lists what is missing rather than hiding it.
+
+def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[str, str] | None,
+         peers: Sequence[str], today: pd.Timestamp | None, gap_ind: Indicator | None) -> dict:
+    rec = {c: np.nan for c in DASHBOARD_COLUMNS}
+    rec.update(indicator_id=ind.id, name=ind.name, stage=ind.stage, polarity=ind.polarity, unit=ind.unit,
+               dp=ind.dp, area_code=code, area_name=name, core20=ind.core20, inequality_id=ind.inequality,
+               sig95="not compared", sig998="not compared", sig_region="not compared", old=False,
+               trend="Cannot be calculated", trend_arrow="–", trend_note="", change_sig="not tested",
+               baseline_setting=ind.baseline, note="", peer_missing=0, peer_n=0,
+               region_code=region[0] if region else None, region_name=region[1] if region else None)
+    series, src, rows = la_series(ind, la, code)
+    if src is None:
+        rec["note"] = missing_reason(ind, la, code)
+        return rec
+    latest = series.iloc[-1]
+    rec.update(source_id=src.source, source_label=source_label(src.source), unit=ind.unit,
+               period=latest["period"], period_end=latest["period_end"], value=latest["value"],
+               lower95=latest["lower95"], upper95=latest["upper95"], lower998=latest["lower998"],
+               upper998=latest["upper998"], england=latest["england"], ci_method=latest["ci_method"],
+               old=is_old(latest["period_end"], today))
+    if pd.notna(latest["lower95"]):
+        rec["sig95"] = _sig(latest["lower95"], latest["upper95"], latest["england"], ind.polarity)
+        rec["sig998"] = _sig(latest["lower998"], latest["upper998"], latest["england"], ind.polarity)
+    else:
+        word = published_comparison(latest.get("compared_to_england"), latest["value"], latest["england"],
+                                    ind.polarity)
+        rec["sig95"] = word
+        if word != "not compared":
+            rec["ci_method"] = "publisher's comparison with England (95%); no limits in the data held"
+    tr = fingertips_trend(series, ind.polarity)
+    rec.update(trend=tr["trend"], trend_arrow=tr["arrow"], trend_note=tr["note"])
+    base = baseline_row(series, ind.baseline)
+    if base is not None:
+        rec.update(baseline_period=base["period"], baseline_value=base["value"], baseline_lower=base["lower95"],
+                   baseline_upper=base["upper95"], change=latest["value"] - base["value"])
+        rec["change_sig"] = judge(compare_groups(latest["lower95"], latest["upper95"], base["lower95"],
+                                                 base["upper95"]), ind.polarity)
+    in_period = rows[rows["period"] == latest["period"]]
+    if region:
+        reg = in_period.loc[in_period["area_code"] == region[0], "value"].dropna()
+        if len(reg):
+            rec["region_value"] = float(reg.iloc[0])
+            rec["sig_region"] = _sig(latest["lower95"], latest["upper95"], rec["region_value"], ind.polarity)
+    if peers:
+        vals = in_period.dropna(subset=["value"]).drop_duplicates("area_code").set_index("area_code")["value"]
+        pr = peer_rank(vals, code, list(peers), ascending=ind.polarity == LOW_IS_GOOD)
+        rec.update(peer_rank=pr.rank, peer_n=pr.out_of, peer_missing=len(pr.missing))
+    rec.update(spread(rows, latest["period"]))
+    notes = []
+    if pd.notna(latest.get("note")) and "Explore local statistics" in str(latest.get("note")):
+        notes.append("value from ONS (the Fingertips extract lacks this area)")
+    if src != ind.sources[0]:
+        notes.append(f"from {source_label(src.source)}: the first-choice source has an older period or none "
+                     "for this area")
+    rec["note"] = "; ".join(notes)
+    if gap_ind is not None:
+        gap, gsrc, _ = la_series(gap_ind, la, code)
+        if gsrc is not None:
+            rec.update(inequality_value=gap.iloc[-1]["value"], inequality_period=gap.iloc[-1]["period"])
+    return rec
+
+
+def dashboard(la: pd.DataFrame, inds: Sequence[Indicator], area_codes: Sequence[str],
+              area_names: Mapping[str, str] | None = None,
+              regions: Mapping[str, tuple[str, str] | None] | None = None,
+              peers: Mapping[str, Sequence[str]] | None = None,
+              today: pd.Timestamp | None = None) -> pd.DataFrame:
+    """One row per indicator and area (columns DASHBOARD_COLUMNS).
+
+    ``la``: tidy LA indicators (jsna.load.fingertips.la_indicators); ``regions``: {area code:
+    (region code, region name)} (jsna.geo.region_of); ``peers``: {area code: statistical
+    neighbour codes} (jsna.neighbours.statistical_neighbours); ``today``: the date "more than five
+    years old" is measured from (default: now). Areas without data for an indicator get a row with
+    value NA and a note saying why, so the dashboard lists what is missing rather than hiding it.
     """
-    names = area_names or {}
-    recs: list[dict] = []
-    wanted = {sid for m in metrics for sid in m.source}
-    ind = ind[ind["source_id"].isin(wanted)]
-    ind = ind[ind["area_code"].isin([*area_codes, ENGLAND]) | ind["area_code"].str.startswith(UPPER_TIER_PREFIXES)]
-    by_id = {m.id: m for m in metrics}
-    for m in metrics:
-        if m.inequality and m.inequality not in by_id:
-            raise ValueError(f"metric {m.id!r}: its inequality metric {m.inequality!r} is not in the metric list")
-    by_source = {sid: g for sid, g in ind.groupby("source_id", sort=False)}
-    empty = ind.iloc[0:0]
-
-    def rows_for(metric: Metric) -> pd.DataFrame:
-        parts = [by_source.get(sid, empty) for sid in metric.source]
-        return pd.concat(parts) if len(parts) > 1 else parts[0]
-
-    for m in metrics:
-        ind_m = rows_for(m)
-        for code in area_codes:
-            rec = {c: np.nan for c in DASHBOARD_COLUMNS}
-            rec.update(metric_id=m.id, name=m.name, life_stage=m.life_stage, polarity=m.polarity,
-                       area_code=code, area_name=names.get(code, code), core20=m.core20,
-                       inequality_metric=m.inequality, sig95="not compared", sig998="not compared",
-                       trend="cannot be calculated", note="")
-            series, sid = metric_rows(ind_m, m, code)
-            if sid is None:
-                rec["note"] = f"Not published for this area in {', '.join(m.source)}"
-                recs.append(rec)
-                continue
-            latest = series[series["value"].notna()].iloc[-1]
-            rec.update(source_id=sid, unit=latest["unit"], period=latest["period"], value=latest["value"],
-                       lower95=latest["lower95"], upper95=latest["upper95"], lower998=latest["lower998"],
-                       upper998=latest["upper998"], england=latest["england"], ci_method=latest["ci_method"],
-                       area_name=names.get(code, latest["area_name"]))
-            if pd.notna(latest["lower95"]):
-                rec["sig95"] = compare_to_benchmark(latest["lower95"], latest["upper95"],
-                                                    latest["england"], m.polarity)
-                rec["sig998"] = compare_to_benchmark(latest["lower998"], latest["upper998"],
-                                                     latest["england"], m.polarity)
-            elif pd.notna(latest["compared_to_england"]):
-                word = str(_published_word(pd.Series([latest["compared_to_england"]])).iloc[0])
-                rec["sig95"] = word
-                if word != "not compared":
-                    rec["ci_method"] = "publisher's comparison with England (95%); no limits in file"
-            rec["trend"] = recent_trend(series["value"], m.polarity)
-            base = series[series["value"].notna()]
-            if m.baseline:
-                base = base[base["period"] == m.baseline]
-            if not base.empty and base.iloc[0]["period"] != latest["period"]:
-                rec.update(baseline_period=base.iloc[0]["period"], baseline_value=base.iloc[0]["value"],
-                           change=latest["value"] - base.iloc[0]["value"])
-            rec.update(spread(ind_m, m, sid, latest["period"]))
-            notes = [str(latest["note"])] if pd.notna(latest["note"]) and str(latest["note"]) else []
-            if sid != m.source[0]:
-                notes.append(f"from the older extract {sid} ({m.source[0]} lacks this area)")
-            rec["note"] = "; ".join(notes)
-            if m.inequality:
-                gap_rows, _ = metric_rows(rows_for(by_id[m.inequality]), by_id[m.inequality], code)
-                gap_rows = gap_rows[gap_rows["value"].notna()] if not gap_rows.empty else gap_rows
-                if not gap_rows.empty:
-                    rec.update(inequality_value=gap_rows.iloc[-1]["value"],
-                               inequality_period=gap_rows.iloc[-1]["period"])
-            recs.append(rec)
+    names, regions, peers = area_names or {}, regions or {}, peers or {}
+    by_id = {i.id: i for i in inds}
+    gaps = {i.id: by_id.get(i.inequality) or get_indicator(i.inequality) for i in inds if i.inequality}
+    wanted = {s.source for i in [*inds, *gaps.values()] for s in i.sources}
+    la = la[la["source_id"].isin(wanted)]
+    recs = [_row(i, la, code, names.get(code, code), regions.get(code), peers.get(code, ()), today,
+                 gaps.get(i.id)) for i in inds for code in area_codes]
     out = pd.DataFrame.from_records(recs, columns=DASHBOARD_COLUMNS)
-    for c in ("sig95", "sig998", "trend", "note", "name", "area_name", "period", "baseline_period"):
+    for c in ("sig95", "sig998", "sig_region", "trend", "note", "name", "area_name", "period", "baseline_period",
+              "change_sig"):
         out[c] = out[c].astype("string")
+    out["old"] = out["old"].astype(bool)
     return out
 
 
@@ -338,50 +235,93 @@ def _num(v: float, dp: int = 1) -> str | None:
     return None if pd.isna(v) else f"{v:,.{dp}f}"
 
 
-def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing table of one area's dashboard rows (text cells; NA shown as 'not available').
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
-    Significance words carry the same symbols as the spine chart (▲ better, ● similar, ▼ worse).
+
+_CHANGE_WORDS = {"better": "significantly better", "worse": "significantly worse",
+                 "higher": "significantly higher", "lower": "significantly lower",
+                 "no clear difference": "no significant change", "not tested": "not tested (no limits)"}
+
+
+def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing table of one area's dashboard rows (text cells; NA shown as blank).
+
+    Significance words carry the same symbols as the spine chart (▲ better, ● similar, ▼ worse);
+    a flag on data more than five years old says "old data"; the recent trend has its arrow.
     """
     from jsna.palette import SIGNIFICANCE
 
-    def sig(word: str) -> str:
-        return f"{SIGNIFICANCE.get(word, SIGNIFICANCE['not compared'])['symbol']} {word}"
+    def sig(word: str, old: bool = False) -> str:
+        text = f"{SIGNIFICANCE.get(word, SIGNIFICANCE['not compared'])['symbol']} {word}"
+        return text + (" (old data)" if old and word in ("better", "worse", "higher", "lower") else "")
+
+    def region(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        if pd.isna(r["region_value"]):
+            return NOT_HELD
+        return f"{_num(r['region_value'], int(r['dp']))}: {sig(r['sig_region'], r['old'])}"
+
+    def peers(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        if pd.isna(r["peer_rank"]):
+            return "not ranked"
+        extra = f"; {int(r['peer_missing'])} without a value" if r["peer_missing"] else ""
+        return f"{_ordinal(int(r['peer_rank']))} of {int(r['peer_n'])}{extra}"
+
+    def trend(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        why = f" ({r['trend_note']})" if r["trend"] == "Cannot be calculated" and r["trend_note"] else ""
+        return f"{r['trend_arrow']} {r['trend']}{why}"
+
+    def baseline(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        if pd.isna(r["baseline_period"]):
+            return f"{r['baseline_setting']}: {NOT_HELD}" if r["baseline_setting"] else NOT_HELD
+        return f"{r['baseline_period']}: {_num(r['baseline_value'], int(r['dp']))}"
 
     out = pd.DataFrame({
-        "Life stage": dash["life_stage"],
+        "Life stage": dash["stage"],
         "Indicator": dash["name"],
         "Period": dash["period"],
-        "Value": dash["value"].map(_num),
+        "Value": [_num(v, int(d)) for v, d in zip(dash["value"], dash["dp"], strict=True)],
         "95% CI": [None if pd.isna(lo) else f"{lo:,.1f} to {hi:,.1f}"
                    for lo, hi in zip(dash["lower95"], dash["upper95"], strict=True)],
-        "England": dash["england"].map(_num),
-        "vs England (95%)": dash["sig95"].map(sig),
-        "vs England (99.8%)": dash["sig998"].map(sig),
-        "Recent trend": dash["trend"],
-        "Baseline": [None if pd.isna(p) else f"{p}: {v:,.1f}"
-                     for p, v in zip(dash["baseline_period"], dash["baseline_value"], strict=True)],
-        "Change since baseline": dash["change"].map(lambda v: None if pd.isna(v) else f"{v:+,.1f}"),
+        "England": [_num(v, int(d)) for v, d in zip(dash["england"], dash["dp"], strict=True)],
+        "vs England (95%)": [sig(w, o) for w, o in zip(dash["sig95"], dash["old"], strict=True)],
+        "vs England (99.8%)": [sig(w, o) for w, o in zip(dash["sig998"], dash["old"], strict=True)],
+        "Region (95%)": [region(r) for _, r in dash.iterrows()],
+        "Rank among peers (1 = best)": [peers(r) for _, r in dash.iterrows()],
+        "Recent trend": [trend(r) for _, r in dash.iterrows()],
+        "Baseline": [baseline(r) for _, r in dash.iterrows()],
+        "Change since baseline": [None if pd.isna(v) else f"{v:+,.{int(d)}f}, {_CHANGE_WORDS.get(c, c)}"
+                                  for v, d, c in zip(dash["change"], dash["dp"], dash["change_sig"], strict=True)],
         "Inequality gap (SII, years)": [None if pd.isna(v) else f"{v:,.1f} ({p})" for v, p in
                                         zip(dash["inequality_value"], dash["inequality_period"], strict=True)],
+        "Source": dash["source_label"].fillna(""),
         "Note": dash["note"].fillna(""),
     })
-    out.loc[dash["value"].isna(), ["vs England (95%)", "vs England (99.8%)", "Recent trend"]] = None
+    out.loc[dash["value"].isna(), ["vs England (95%)", "vs England (99.8%)"]] = None
     return out.astype(object).where(out.notna(), None)
 
 
 MOST_Q, LEAST_Q = "Most deprived quintile", "Least deprived quintile"
 
 
-def quintile_gaps(ind: pd.DataFrame, metrics: list[Metric], area_code: str) -> pd.DataFrame:
-    """Most vs least deprived quintile values published in a metric's source, for the area or,
-    where the source has no local breakdown, for England (``area_code`` column says which).
+def quintile_gaps(ind: pd.DataFrame, inds: Sequence[Indicator], area_code: str) -> pd.DataFrame:
+    """Most vs least deprived quintile values published in an indicator's sources, for the area
+    or, where the source has no local breakdown, for England (``area_code`` column says which).
 
-    Columns: metric_id, name, indicator_name, area_code, period, most, least, gap, ratio.
+    Columns: indicator_id, name, indicator_name, area_code, period, most, least, gap, ratio.
     """
     recs = []
-    for m in metrics:
-        rows = ind[ind["source_id"].isin(m.source) & ind["category"].isin([MOST_Q, LEAST_Q])
+    for m in inds:
+        rows = ind[ind["source_id"].isin(m.source_ids) & ind["category"].isin([MOST_Q, LEAST_Q])
                    & ind["value"].notna()]
         if rows.empty:
             continue
@@ -393,9 +333,9 @@ def quintile_gaps(ind: pd.DataFrame, metrics: list[Metric], area_code: str) -> p
             for name, grp in latest.groupby("indicator_name", sort=False):
                 vals = grp.set_index("category")["value"]
                 if MOST_Q in vals and LEAST_Q in vals:
-                    recs.append({"metric_id": m.id, "name": m.name, "indicator_name": name, "area_code": code,
+                    recs.append({"indicator_id": m.id, "name": m.name, "indicator_name": name, "area_code": code,
                                  "period": grp["period"].iloc[0], "most": vals[MOST_Q], "least": vals[LEAST_Q],
                                  "gap": vals[MOST_Q] - vals[LEAST_Q], "ratio": vals[MOST_Q] / vals[LEAST_Q]})
             break
-    return pd.DataFrame.from_records(recs, columns=["metric_id", "name", "indicator_name", "area_code", "period",
+    return pd.DataFrame.from_records(recs, columns=["indicator_id", "name", "indicator_name", "area_code", "period",
                                                     "most", "least", "gap", "ratio"])

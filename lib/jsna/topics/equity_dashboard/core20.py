@@ -115,8 +115,8 @@ CLINICAL_AREAS: tuple[ClinicalArea, ...] = (
 def clinical_area_table(dash: pd.DataFrame, areas: Sequence[ClinicalArea] = CLINICAL_AREAS) -> pd.DataFrame:
     """One row per clinical area and local indicator (or one 'no local indicator' row).
 
-    `dash` is jsna.topics.equity_dashboard.compute.dashboard output for one area; a metric informs a clinical area when its
-    ``core20`` field (data/metrics.yaml) names the area. Columns: framework, clinical_area, focus,
+    `dash` is jsna.topics.equity_dashboard.compute.dashboard output for one area; an indicator informs a clinical
+    area when its ``core20`` field (data/indicators.yaml) names the area. Columns: framework, clinical_area, focus,
     indicator, period, value, england, vs_england (95%), ambition (text), status.
     """
     recs = []

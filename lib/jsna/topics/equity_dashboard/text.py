@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from jsna.indicators import NOT_HELD
 from jsna.places import ENGLAND_CODE
 from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
 
@@ -18,10 +20,27 @@ def _lower_first(name: str) -> str:
     return name if first.isupper() or first == "Year" or any(ch.isdigit() for ch in first) else name[0].lower() + name[1:]
 
 
+def _group_by_reason(missing: pd.DataFrame) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for _, r in missing.iterrows():
+        out.setdefault(str(r["note"]) or NOT_HELD, []).append(_lower_first(r["name"]))
+    return out
+
+
+def missing_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
+    """'Not in the data held for Leicestershire (the extract covers ...): a, b and c.'"""
+    out = []
+    for reason, names in _group_by_reason(dash[dash["value"].isna()]).items():
+        why = reason.removeprefix(NOT_HELD).strip()
+        out.append(f"Not in the data held for {area_name}{' ' + why if why else ''}: {join_names(names)}.")
+    return out
+
+
 def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
-    """Summary of one area's dashboard rows: better/worse at 95% and 99.8%, trends, missing."""
+    """Summary of one area's dashboard rows: better/worse than England at 95% and 99.8%, old data,
+    region, peers, recent trends, baseline changes, and what is not in the data held."""
     have = dash[dash["value"].notna()]
-    compared = have[have["sig95"] != "not compared"]
+    compared = have[have["sig95"].isin(["better", "similar", "worse"])]
     out: list[str] = []
     if compared.empty:
         out.append(f"None of the {plural(len(have), 'indicator')} for {area_name} could be compared "
@@ -29,10 +48,9 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
     else:
         better = compared[compared["sig95"] == "better"]
         worse = compared[compared["sig95"] == "worse"]
-        s = (f"Of {plural(len(compared), 'indicator')} that can be compared with England, {area_name} "
-             f"is significantly better on {len(better)} and significantly worse on {len(worse)} "
-             "at the 95% level")
-        out.append(s + ".")
+        out.append(f"Of {plural(len(compared), 'indicator')} that can be compared with England, {area_name} "
+                   f"is significantly better on {len(better)} and significantly worse on {len(worse)} "
+                   "at the 95% level.")
         if len(worse):
             out.append(f"Worse than England: {_names(worse)}.")
         if len(better):
@@ -47,38 +65,71 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
             else:
                 out.append("At the stricter 99.8% level no indicator with confidence limits is worse "
                            "than England.")
-    getting_worse = have[have["trend"] == "getting worse"]
-    if len(getting_worse):
-        out.append(f"Recent trend getting worse (last five periods): {_names(getting_worse)}.")
-    nc = have[have["sig95"] == "not compared"]
+        old = compared[compared["old"].astype(bool) & compared["sig95"].isin(["better", "worse"])]
+        if len(old):
+            out.append(f"{plural(len(old), 'of these flags rests', 'of these flags rest')} on data more than "
+                       f"five years old, marked old: {_names(old)}.")
+    region = have[have["region_value"].notna()]
+    if len(region):
+        name = region["region_name"].dropna().iloc[0] if region["region_name"].notna().any() else "the region"
+        rw = region[region["sig_region"] == "worse"]
+        rb = region[region["sig_region"] == "better"]
+        s = (f"Against {name} (the region's value is held for {len(region)} of {len(have)} indicators), "
+             f"{area_name} is significantly better on {len(rb)} and worse on {len(rw)}")
+        out.append(s + (f": worse on {_names(rw)}." if len(rw) else "."))
+    ranked = have[have["peer_rank"].notna() & (have["peer_n"] >= 4)]
+    if len(ranked):
+        q = ranked["peer_rank"].astype(float) / ranked["peer_n"].astype(float)
+        bottom = ranked[q > 0.75]
+        top = ranked[(ranked["peer_rank"].astype(float) <= np.ceil(ranked["peer_n"].astype(float) / 4))]
+        s = (f"Among {area_name} and its statistical neighbours (similar authorities), {area_name} is in the "
+             f"best quarter on {len(top)} and the worst quarter on {len(bottom)} of the {len(ranked)} "
+             "indicators that can be ranked")
+        out.append(s + (f"; worst quarter: {_names(bottom)}." if len(bottom) else "."))
+    worse_trend = have[have["trend"].str.contains("getting worse", na=False)]
+    better_trend = have[have["trend"].str.contains("getting better", na=False)]
+    calc = have[have["trend"] != "Cannot be calculated"]
+    if len(calc):
+        s = (f"The recent trend (Fingertips method, last five yearly points) can be calculated for "
+             f"{plural(len(calc), 'indicator')}: getting better on {len(better_trend)} and getting worse on "
+             f"{len(worse_trend)}")
+        out.append(s + (f" ({_names(worse_trend)})." if len(worse_trend) else "."))
+    changed = have[have["change_sig"].isin(["better", "worse"])]
+    if len(changed):
+        cw = changed[changed["change_sig"] == "worse"]
+        s = (f"Since the agreed baseline (the period nearest 2021), {plural(len(changed), 'indicator')} "
+             f"changed significantly: {len(changed) - len(cw)} better, {len(cw)} worse")
+        out.append(s + (f" ({join_names([_lower_first(r['name']) + ' since ' + str(r['baseline_period']) for _, r in cw.iterrows()])})."
+                        if len(cw) else "."))
+    nc = have[~have["sig95"].isin(["better", "similar", "worse"])]
     if len(nc):
         out.append(f"{plural(len(nc), 'indicator')} cannot be compared with England because the "
-                   "source publishes no confidence limits or comparison; they are shown for context.")
-    missing = dash[dash["value"].isna()]
-    if len(missing):
-        out.append(f"Not published for {area_name}: "
-                   f"{join_names([_lower_first(m) for m in missing['name']])}.")
+                   "data held have no confidence limits or published comparison; they are shown for context.")
+    out += missing_sentences(dash, area_name)
     return out
 
 
 def inequality_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
-    """The life-expectancy gap (slope index of inequality) sentences, where published."""
+    """The life-expectancy gap (slope index of inequality) sentences; the notebook follows them
+    with jsna.words.le_gap_explanation, the series' one explanation of how it differs from the gap
+    between deprivation fifths."""
     out = []
-    rows = dash[dash["metric_id"].str.startswith("sii_")]
+    rows = dash[dash["indicator_id"].str.startswith("sii_")]
     for _, r in rows.iterrows():
-        who = "men" if "male" in r["metric_id"] and "female" not in r["metric_id"] else "women"
+        who = "women" if r["indicator_id"].endswith("female") else "men"
         if is_missing(r["value"]):
-            out.append(f"The life-expectancy gap by deprivation for {who} is not published for {area_name} "
-                       "in the source data.")
+            out.append(f"The slope index of inequality in life expectancy for {who} in {area_name} is "
+                       f"{r['note'] or NOT_HELD}.")
             continue
         cmp = ""
         if not is_missing(r["england"]):
             cmp = (" narrower than" if r["value"] < r["england"] else
                    " wider than" if r["value"] > r["england"] else " the same as")
             cmp = f",{cmp} England's {fmt_number(r['england'], 1)} years"
+        old = " These are old data: the period ended more than five years ago." if r["old"] else ""
         out.append(f"In {area_name}, {who} in the most deprived areas can expect to live "
                    f"{fmt_number(r['value'], 1)} fewer years than those in the least deprived "
-                   f"(slope index of inequality, {r['period']}){cmp}.")
+                   f"(OHID's slope index of inequality, {r['period']}){cmp}.{old}")
     return out
 
 

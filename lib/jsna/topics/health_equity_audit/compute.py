@@ -581,11 +581,32 @@ def ethnicity_completeness(df: pd.DataFrame, by: str | list[str] | None = None,
 
 
 # -------------------------------------------------------------------------------- practices
-def uptake_by_practice(df: pd.DataFrame, threshold: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def practice_overdispersion(df: pd.DataFrame) -> pd.Series:
+    """Test the practices' uptake for overdispersion (``jsna.stats.funnel_overdispersion``: phi,
+    tau2, chi-squared test at 5%). The row's ``recommended`` ("additive" or None) is what
+    :func:`uptake_by_practice` uses, and ``note`` the sentence the report states beside the funnel."""
+    import warnings
+
+    from jsna import stats
+
+    keys = ["practice_code"] + (["practice_name"] if "practice_name" in df.columns else [])
+    full = uptake_by(df, keys)
+    full = full[full["eligible"] > 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.StatsWarning)
+        return stats.funnel_overdispersion(full[["served", "eligible"]].astype(float), "served", "proportion",
+                                           denom_col="eligible").iloc[0]
+
+
+def uptake_by_practice(df: pd.DataFrame, threshold: int = 5,
+                       overdispersion: str | None = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Uptake per practice with funnel-plot significance, and the funnel limits to draw.
 
     Significance (``jsna.stats.funnel_significance``: "Low (0.001)" ... "High (0.001)") is judged
-    against the funnel around the overall uptake of all practices. Practices with fewer than
+    against the funnel around the overall uptake of all practices. With ``overdispersion="auto"``
+    the limits are widened (additive random effects) when :func:`practice_overdispersion` finds
+    overdispersion, and are the standard Fingertips limits otherwise; None forces the standard
+    limits, "additive" or "multiplicative" forces that adjustment. Practices with fewer than
     ``threshold`` people eligible or served are then suppressed (``suppressed`` True, value NA)
     and left out of the limits' range. Returns (points, limits); points has ``label``
     (practice name, else code), ``served``, ``eligible``, ``value`` (%), limits, ``significance``.
@@ -598,8 +619,10 @@ def uptake_by_practice(df: pd.DataFrame, threshold: int = 5) -> tuple[pd.DataFra
     res = uptake_by(df, keys)
     res = res[res["eligible"] > 0].reset_index(drop=True)
     res["label"] = res["practice_name"] if "practice_name" in res else res["practice_code"]
+    how = practice_overdispersion(df)["recommended"] if overdispersion == "auto" else overdispersion
+    how = None if how is None or (isinstance(how, float) and np.isnan(how)) else str(how)
     sig = stats.funnel_significance(res[["served", "eligible"]].astype(float), "served",
-                                    "proportion", denom_col="eligible")
+                                    "proportion", denom_col="eligible", overdispersion=how)
     res["significance"] = sig["significance"].to_numpy()
     res = stats.suppress(res, ["served", "eligible"], threshold=threshold)
     res.loc[res["suppressed"], "significance"] = "suppressed"
@@ -609,7 +632,7 @@ def uptake_by_practice(df: pd.DataFrame, threshold: int = 5) -> tuple[pd.DataFra
     full = uptake_by(df, keys)
     full = full[full["eligible"] > 0]
     limits = stats.funnel_limits(full[["served", "eligible"]].astype(float), "served",
-                                 "proportion", 100, denom_col="eligible")
+                                 "proportion", 100, denom_col="eligible", overdispersion=how)
     return res, limits
 
 

@@ -18,8 +18,18 @@ import numpy as np
 import pandas as pd
 
 from jsna import areas, stats
-from jsna.indicators import REGISTRY, Indicator
+from jsna.indicators import (
+    REGISTRY,
+    Indicator,
+    get_indicator,
+    indicators,
+    is_old,
+    la_latest,
+    la_source_ids,
+    source_label,
+)
 from jsna.places import ENGLAND_CODE, Place
+from jsna.stats.compare import NO_JUDGEMENT, compare_groups, published_comparison
 
 Z95 = 1.959963984540054
 MOST, LEAST = 1, 5
@@ -34,6 +44,7 @@ TABLE_COLUMNS = [
     "a_denominator", "b_label", "b_value", "b_lower", "b_upper", "b_numerator", "b_denominator",
     "gap", "ratio", "significance", "worse_group", "place_value", "place_lower", "place_upper",
     "england_value", "england_lower", "england_upper", "available", "note", "method", "dp",
+    "period_end", "old",
 ]
 
 
@@ -103,8 +114,7 @@ def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None)
     covid = attempt("MSOA Covid-19 deaths 2020", lambda: _covid(data_dir))
     if covid is not None:
         used += ["covid_ons_msoa_deaths_2020", "covid_vacc_msoa_2021_03"]
-    la_ids = sorted({s for i in REGISTRY if i.kind == "la" for s, _ in i.la_sources}
-                    | {s for s, _ in SII_SOURCES})
+    la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()])
     la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir, la_areas))
     if la is not None:
         used += la_ids
@@ -327,26 +337,21 @@ def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, input
 
 def compare(a_val: float, a_lo: float, a_hi: float, b_val: float, b_lo: float, b_hi: float) -> str:
     """'higher'/'lower' when the 95% intervals do not overlap, 'no clear difference' when they
-    do, 'not tested' when either interval is missing."""
-    if any(v is None or pd.isna(v) for v in (a_val, a_lo, a_hi, b_val, b_lo, b_hi)):
+    do, 'not tested' when either value or interval is missing (jsna.stats.compare.compare_groups)."""
+    if any(v is None or pd.isna(v) for v in (a_val, b_val)):
         return "not tested"
-    if a_lo > b_hi:
-        return "higher"
-    if a_hi < b_lo:
-        return "lower"
-    return "no clear difference"
+    return compare_groups(a_lo, a_hi, b_lo, b_hi)
 
 
 def worse_group(ind: Indicator, significance: str, a_val: float, b_val: float) -> str | None:
     """'a' or 'b': which side is worse given the polarity (only when the difference is clear,
     or untested but different); None when there is no clear difference or no judgement."""
-    if ind.polarity == "no_judgement" or pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
+    if ind.polarity == NO_JUDGEMENT or pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
         return None
     if significance == "no clear difference":
         return None
     a_higher = a_val > b_val
-    bad_high = ind.polarity == "high_is_bad"
-    return "a" if a_higher == bad_high else "b"
+    return "b" if a_higher == (ind.polarity == "high_is_good") else "a"
 
 
 def _present(x: object) -> bool:
@@ -355,22 +360,21 @@ def _present(x: object) -> bool:
 
 
 def published_significance(ind: Indicator, published: str, a_val: float, b_val: float) -> str | None:
-    """Map a published comparison with England ('Better', 'Worse', 'Similar', ...) to the
-    wording of :func:`compare` (direction taken from the values), None if not a comparison."""
-    word = published.strip().lower()
-    if word.startswith("similar") or word.startswith("not significantly"):
+    """A published comparison with England (jsna.stats.compare.published_comparison) in the words
+    of :func:`compare`: direction from the values; None if it is not a comparison."""
+    word = published_comparison(published, a_val, b_val, ind.polarity)
+    if word == "similar":
         return "no clear difference"
-    if word.startswith(("better", "worse", "higher", "lower", "significantly")):
-        if pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
-            return None
-        return "higher" if a_val > b_val else "lower"
-    return None
+    if word == "not compared" or pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
+        return None
+    return "higher" if a_val > b_val else "lower"
 
 
 def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
     row = dict.fromkeys(TABLE_COLUMNS, np.nan)
     row.update(indicator_id=ind.id, name=ind.name, stage=ind.stage, kind=ind.kind,
-               geography=ind.geography, unit=ind.unit, polarity=ind.polarity, period=ind.period,
+               geography=ind.geography, unit=ind.unit, polarity=ind.polarity,
+               period=ind.period if ind.kind != "la" else "", old=False,
                source_id=ind.source_id, comparison=comparison, a_label=a_label, b_label=b_label,
                significance="not tested", worse_group=None, available=False, note=None,
                method=ind.method, dp=ind.dp)
@@ -484,8 +488,8 @@ def _england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame |
 
 
 def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str) -> dict:
-    """One table row for an LA-level indicator: the Place (a) against England (b), latest period
-    with values for both."""
+    """One table row for an LA-level indicator: the Place (a) against England (b), the latest
+    period held for the Place (jsna.indicators.la_latest, as in every report)."""
     row = _row(ind, "Whole area vs England", place_name, "England")
     if inputs.la is None:
         row["note"] = "LA-level indicators could not be loaded"
@@ -494,46 +498,36 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
         row["note"] = ("published for each upper-tier authority only, not for the combined area: "
                        "see the side-by-side table")
         return row
-    code = la_codes[0]
-    la = inputs.la
-    for source_id, indicator_id in ind.la_sources:
-        key = ("la_rows", source_id, indicator_id, ind.la_sex)  # the same slice for every Place
-        if key not in inputs._england_cache:
-            inputs._england_cache[key] = la[
-                (la["source_id"] == source_id) & (la["indicator_id"] == indicator_id)
-                & (la["sex"] == ind.la_sex) & la["category"].isna() & la["value"].notna()]
-        d = inputs._england_cache[key]
-        p = d[d["area_code"] == code]
-        e = d[d["area_code"] == ENGLAND_CODE]
-        common = sorted(set(p["period"]) & set(e["period"]),
-                        key=lambda per: p.loc[p["period"] == per, "period_end"].iloc[0])
-        if not common:
-            continue
-        per = common[-1]
-        pr, er = p[p["period"] == per].iloc[0], e[e["period"] == per].iloc[0]
-        row.update(a_value=pr["value"], a_lower=pr["lower_ci95"], a_upper=pr["upper_ci95"],
-                   b_value=er["value"], b_lower=er["lower_ci95"], b_upper=er["upper_ci95"],
-                   place_value=pr["value"], place_lower=pr["lower_ci95"],
-                   place_upper=pr["upper_ci95"], england_value=er["value"],
-                   england_lower=er["lower_ci95"], england_upper=er["upper_ci95"],
-                   period=str(per), source_id=source_id, a_numerator=pr.get("count"),
-                   a_denominator=pr.get("denominator"))
-        _finish_row(row, ind)
-        notes = []
-        if source_id != ind.la_sources[0][0]:
-            notes.append(f"from {source_id} (the first-choice source has no value for this area)")
-        if _present(pr.get("note")):
-            notes.append(str(pr["note"]))
-        pub = pr.get("compared_to_england")
-        if row["significance"] == "not tested" and _present(pub):
-            sig = published_significance(ind, str(pub), row["a_value"], row["b_value"])
-            if sig:
-                row["significance"] = sig
-                row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
-                notes.append(f"comparison with England as published: {pub}")
-        row["note"] = "; ".join(notes) or None
+    key = ("la_latest", ind.id, la_codes[0])
+    if key not in inputs._england_cache:
+        inputs._england_cache[key] = la_latest(ind, inputs.la, la_codes[0])
+    r = inputs._england_cache[key]
+    if not r["available"]:
+        row["note"] = r["note"]
         return row
-    row["note"] = "no published value for this area and England in the same period"
+    row.update(a_value=r["value"], a_lower=r["lower95"], a_upper=r["upper95"],
+               b_value=r["england"], b_lower=r["england_lower95"], b_upper=r["england_upper95"],
+               place_value=r["value"], place_lower=r["lower95"], place_upper=r["upper95"],
+               england_value=r["england"], england_lower=r["england_lower95"],
+               england_upper=r["england_upper95"], period=r["period"], source_id=r["source_id"],
+               a_numerator=r.get("count"), a_denominator=r.get("denominator"),
+               period_end=r["period_end"], old=is_old(r["period_end"]))
+    if pd.isna(r["england"]):
+        row["note"] = f"England's value for {r['period']} is not in the data held"
+        row["available"] = False
+        return row
+    _finish_row(row, ind)
+    notes = [r["note"]] if r["note"] else []
+    pub = r.get("compared_to_england")
+    if row["significance"] == "not tested" and _present(pub):
+        sig = published_significance(ind, str(pub), row["a_value"], row["b_value"])
+        if sig:
+            row["significance"] = sig
+            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
+            notes.append("comparison with England as published")
+    if row["old"]:
+        notes.append(f"old data: the latest period held ({r['period']}) ended more than five years ago")
+    row["note"] = "; ".join(notes) or None
     return row
 
 
@@ -545,7 +539,7 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
     compare the Place (a) with England (b). Rows that cannot be computed have available=False
     and a ``note`` with the reason.
     """
-    inds = list(indicator_list or REGISTRY)
+    inds = list(indicator_list or indicators(report="two_babies"))
     area = place_lsoas(inputs.lsoas, district_codes)
     england = inputs.lsoas
     msoas = msoa_groups(area) if any(i.geography == "MSOA" and i.kind != "la" for i in inds) else None
@@ -658,25 +652,27 @@ def not_available(table: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- published SII, display
 
-SII_SOURCES = (("trafford_themes_inequality_life_expectancy", "inequality_in_life_expectancy_at_birth"),
-               ("trafford_dashboard_slope_index_of_inequality", "inequality_in_life_expectancy_at_birth"))
+SII_INDICATORS = {"Male": get_indicator("sii_le_male"), "Female": get_indicator("sii_le_female")}
 
 
 def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
-    """Latest OHID-published SII in life expectancy at birth (years) for an area and sex, from
-    the first source in SII_SOURCES that has it: value, lower, upper, period, source_id."""
-    la = inputs.la
-    if la is None:
+    """Latest OHID-published SII in life expectancy at birth (years) for an area and sex, as the
+    dashboard shows it (jsna.indicators.la_latest of sii_le_male / sii_le_female): value, lower,
+    upper, period, source_id, old."""
+    if inputs.la is None:
         return None
-    for sid, iid in SII_SOURCES:
-        d = la[(la["source_id"] == sid) & (la["indicator_id"] == iid) & (la["area_code"] == area_code)
-               & (la["sex"] == sex) & la["value"].notna()]
-        if d.empty:
-            continue
-        r = d.sort_values("period_end").iloc[-1]
-        return {"value": float(r["value"]), "lower": r["lower_ci95"], "upper": r["upper_ci95"],
-                "period": str(r["period"]), "source_id": sid}
-    return None
+    r = la_latest(SII_INDICATORS[sex], inputs.la, area_code)
+    if not r["available"]:
+        return None
+    return {"value": r["value"], "lower": r["lower95"], "upper": r["upper95"], "period": r["period"],
+            "source_id": r["source_id"], "old": is_old(r["period_end"])}
+
+
+_SMALL_SOURCE = {
+    "imd2019_lsoa": "MHCLG, IoD2019", "imd2019_indicators_file8": "MHCLG, IoD2019",
+    "ons_hle_msoa_2009_13_llr": "ONS", "ons_dfle_msoa_2009_13_llr": "ONS",
+    "le_birth_msoa_2016_20_llr": "ONS", "covid_ons_msoa_deaths_2020": "ONS",
+}
 
 
 def _r(x: float, dp: int) -> float:
@@ -712,13 +708,15 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "Gap (a - b)": _r(r["gap"], dp),
             "Ratio (a / b)": _r(r["ratio"], 2) if r["unit"] in ("%",) or str(r["unit"]).startswith("per ")
             else np.nan,
-            "Difference": _DIFF_WORDS.get(r["significance"], r["significance"]) if r["available"]
+            "Difference": (_DIFF_WORDS.get(r["significance"], r["significance"])
+                           + (" (old data)" if r["old"] is True else "")) if r["available"]
             else "not available",
             "Area value": _r(r["place_value"], dp),
             "England value": _r(r["england_value"], dp),
             "Period": r["period"],
             "Geography": r["geography"],
-            "Source": r["source_id"],
+            "Source": source_label(r["source_id"]) if r["kind"] == "la" else _SMALL_SOURCE.get(
+                str(r["source_id"]), "see About the data"),
             "Note": r["note"] if isinstance(r["note"], str) else "",
         })
     return pd.DataFrame(rows)
@@ -726,9 +724,12 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def methods_table(table: pd.DataFrame) -> pd.DataFrame:
     """How each indicator was computed (for the data notes)."""
-    return table[["stage", "name", "geography", "source_id", "method"]].rename(columns={
+    out = table[["stage", "name", "geography", "source_id", "method"]].rename(columns={
         "stage": "Stage", "name": "Indicator", "geography": "Geography", "source_id": "Source",
         "method": "How computed"})
+    out["Source"] = [source_label(s) if k == "la" else _SMALL_SOURCE.get(str(s), "see About the data")
+                     for s, k in zip(table["source_id"], table["kind"], strict=True)]
+    return out
 
 
 def england_table(inputs: Inputs) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from jsna.words import fmt_number, is_missing, join_names, plural
+from jsna.words import fmt_number, is_missing, join_names, le_gap_explanation, plural
 
 SEX_WORDS = {"Male": ("boy", "boys"), "Female": ("girl", "girls")}
 
@@ -198,10 +198,22 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
                   f"longer, by about {abs(v):.1f} years.")
     if published is not None and not is_missing(published.get("value")):
         s += (f" OHID publishes {fmt_number(published['value'], 1)} years for {published['period']} "
-              "(Fingertips: deciles of LSOAs, a different method and period).")
+              "(deciles of LSOAs, a different method and period)"
+              + ("; these are old data, from a period that ended more than five years ago." if published.get("old")
+                 else "."))
     elif published is None:
-        s += " No OHID-published value is held for this area."
+        s += " No OHID-published value is in the data held for this area."
     return s
+
+
+def le_gap_paragraph(table: pd.DataFrame, published_male: Mapping | None) -> str:
+    """The series' one explanation of the gap between fifths against OHID's SII
+    (jsna.words.le_gap_explanation), with this Place's figures for boys."""
+    hit = table[(table["indicator_id"] == "le_male") & table["available"].astype(bool)]
+    gap = float(hit.iloc[0]["gap"]) if len(hit) else None
+    sii = None if published_male is None else published_male.get("value")
+    period = None if published_male is None else published_male.get("period")
+    return le_gap_explanation(gap, sii, period, "boys")
 
 
 def core20_sentence(c: Mapping, place_name: str, possessive: str) -> str:
