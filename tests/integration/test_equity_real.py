@@ -132,10 +132,9 @@ def test_same_indicator_same_value_and_period_in_two_babies_and_dashboard(ind):
     from jsna.indicators import NOT_HELD, indicators
     from jsna.topics.equity_dashboard.compute import (
         dashboard,
-        dashboard_display,
         dashboard_indicators,
     )
-    from jsna.topics.equity_dashboard.text import dashboard_sentences
+    from jsna.topics.equity_dashboard.text import dashboard_display, dashboard_sentences
     from jsna.topics.two_babies import compute as tb
 
     shared = [i for i in indicators(report="two_babies", kind="la") if "equity_dashboard" in i.reports]

@@ -13,10 +13,9 @@ from jsna.stats.compare import compare_with_benchmark as compare_to_benchmark
 from jsna.topics.equity_dashboard.charts import spine_chart, spine_positions
 from jsna.topics.equity_dashboard.compute import (
     dashboard,
-    dashboard_display,
     fingertips_trend,
 )
-from jsna.topics.equity_dashboard.text import dashboard_sentences
+from jsna.topics.equity_dashboard.text import dashboard_display, dashboard_sentences
 
 Z95, Z998 = 1.959963984540054, 3.090232306167813
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.indicators import NOT_HELD
+from jsna.palette import SIGNIFICANCE
 from jsna.places import ENGLAND_CODE
 from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
 
@@ -178,3 +179,80 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
     if len(gaps) and (gaps["area_code"] == ENGLAND_CODE).all():
         out.append(f"These deprivation breakdowns are published for England, not for {area_name}.")
     return out
+
+
+def _num(v: float, dp: int = 1) -> str | None:
+    return None if pd.isna(v) else f"{v:,.{dp}f}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+_CHANGE_WORDS = {"better": "significantly better", "worse": "significantly worse",
+                 "higher": "significantly higher", "lower": "significantly lower",
+                 "no clear difference": "no significant change", "not tested": "not tested (no limits)"}
+
+
+def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing table of one area's dashboard rows (text cells; NA shown as blank).
+
+    Significance words carry the same symbols as the spine chart (▲ better, ● similar, ▼ worse);
+    a flag on data more than five years old says "old data"; the recent trend has its arrow.
+    """
+    def sig(word: str, old: bool = False) -> str:
+        text = f"{SIGNIFICANCE.get(word, SIGNIFICANCE['not compared'])['symbol']} {word}"
+        return text + (" (old data)" if old and word in ("better", "worse", "higher", "lower") else "")
+
+    def region(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        if pd.isna(r["region_value"]):
+            return NOT_HELD
+        return f"{_num(r['region_value'], int(r['dp']))}: {sig(r['sig_region'], r['old'])}"
+
+    def peers(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        if pd.isna(r["peer_rank"]):
+            return "not ranked"
+        extra = f"; {int(r['peer_missing'])} without a value" if r["peer_missing"] else ""
+        return f"{_ordinal(int(r['peer_rank']))} of {int(r['peer_n'])}{extra}"
+
+    def trend(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        why = f" ({r['trend_note']})" if r["trend"] == "Cannot be calculated" and r["trend_note"] else ""
+        return f"{r['trend_arrow']} {r['trend']}{why}"
+
+    def baseline(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]):
+            return None
+        if pd.isna(r["baseline_period"]):
+            return f"{r['baseline_setting']}: {NOT_HELD}" if r["baseline_setting"] else NOT_HELD
+        return f"{r['baseline_period']}: {_num(r['baseline_value'], int(r['dp']))}"
+
+    out = pd.DataFrame({
+        "Life stage": dash["stage"],
+        "Indicator": dash["name"],
+        "Period": dash["period"],
+        "Value": [_num(v, int(d)) for v, d in zip(dash["value"], dash["dp"], strict=True)],
+        "95% CI": [None if pd.isna(lo) else f"{lo:,.1f} to {hi:,.1f}"
+                   for lo, hi in zip(dash["lower95"], dash["upper95"], strict=True)],
+        "England": [_num(v, int(d)) for v, d in zip(dash["england"], dash["dp"], strict=True)],
+        "vs England (95%)": [sig(w, o) for w, o in zip(dash["sig95"], dash["old"], strict=True)],
+        "vs England (99.8%)": [sig(w, o) for w, o in zip(dash["sig998"], dash["old"], strict=True)],
+        "Region (95%)": [region(r) for _, r in dash.iterrows()],
+        "Rank among peers (1 = best)": [peers(r) for _, r in dash.iterrows()],
+        "Recent trend": [trend(r) for _, r in dash.iterrows()],
+        "Baseline": [baseline(r) for _, r in dash.iterrows()],
+        "Change since baseline": [None if pd.isna(v) else f"{v:+,.{int(d)}f}, {_CHANGE_WORDS.get(c, c)}"
+                                  for v, d, c in zip(dash["change"], dash["dp"], dash["change_sig"], strict=True)],
+        "Inequality gap (SII, years)": [None if pd.isna(v) else f"{v:,.1f} ({p})" for v, p in
+                                        zip(dash["inequality_value"], dash["inequality_period"], strict=True)],
+        "Source": dash["source_label"].fillna(""),
+        "Note": dash["note"].fillna(""),
+    })
+    out.loc[dash["value"].isna(), ["vs England (95%)", "vs England (99.8%)"]] = None
+    return out.astype(object).where(out.notna(), None)

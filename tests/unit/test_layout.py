@@ -1,0 +1,58 @@
+"""The code layout the README describes: one package per topic notebook, topics independent of
+each other, computation independent of presentation, one definition of each shared fact."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LIB = ROOT / "lib" / "jsna"
+TOPICS = LIB / "topics"
+PRESENTATION = ("jsna.maps", "jsna.palette", "jsna.report", "matplotlib", "folium", "seaborn")
+
+
+def _imports(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names}
+    return out
+
+
+def test_one_topic_package_per_notebook():
+    notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    packages = sorted(p.name for p in TOPICS.iterdir() if (p / "__init__.py").exists())
+    assert packages == notebooks
+
+
+@pytest.mark.parametrize("topic", sorted(p.name for p in TOPICS.iterdir() if (p / "__init__.py").exists()))
+def test_no_topic_imports_another(topic):
+    for module in (TOPICS / topic).glob("*.py"):
+        others = {m for m in _imports(module) if m.startswith("jsna.topics.")
+                  and m.split(".")[2] != topic}
+        assert not others, f"{module.relative_to(ROOT)} imports {sorted(others)}"
+
+
+@pytest.mark.parametrize("module", sorted(TOPICS.glob("*/compute.py")), ids=lambda p: p.parent.name)
+def test_computation_does_not_import_presentation(module):
+    bad = {m for m in _imports(module) if m.startswith(PRESENTATION)}
+    assert not bad, f"{module.relative_to(ROOT)} imports presentation modules {sorted(bad)}"
+
+
+@pytest.mark.parametrize(("pattern", "home"), [
+    (r"^\s*CORE20_DECILES\s*(:[^=]+)?=", "areas.py"),
+    (r"^\s*ENGLAND_CODE\s*(:[^=]+)?=", "places.py"),
+    (r"""^[^#\n]*["']E92000001["']""", "places.py"),
+    (r"^def (lsoas|msoas)\(", "areas.py"),
+])
+def test_one_definition_of_each_shared_fact(pattern, home):
+    rx = re.compile(pattern, re.M)
+    where = sorted(str(p.relative_to(LIB)) for p in LIB.rglob("*.py") if rx.search(p.read_text(encoding="utf-8")))
+    assert where == [home], f"{pattern!r} is defined in {where}, expected only in {home}"
