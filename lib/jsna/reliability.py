@@ -92,9 +92,11 @@ def assess(groups: pd.DataFrame, group_col: str, n_areas_col: str, population_co
                        f"{'holds' if len(small) == 1 else 'hold'} fewer than "
                        f"{fmt_number(MIN_POPULATION_PER_GROUP)} residents")
     if events_col is not None:
-        rare = [w for w in present if float(g.at[w, events_col]) < MIN_EVENTS_PER_GROUP]
+        # a suppressed (missing) count fails too: it is known only to be small
+        rare = [w for w in present if not float(g.at[w, events_col]) >= MIN_EVENTS_PER_GROUP]
         if rare:
-            counts = join_names([f"{fmt_number(g.at[w, events_col])} in {_group_name(w)}" for w in rare])
+            counts = join_names([f"{fmt_number(g.at[w, events_col], na='a suppressed count')} in {_group_name(w)}"
+                                 for w in rare])
             reasons.append(f"there are too few events for a stable rate ({counts}; at least "
                            f"{MIN_EVENTS_PER_GROUP} are needed in each)")
     return Verdict(ok=not reasons, reasons=tuple(reasons))

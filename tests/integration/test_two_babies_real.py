@@ -78,7 +78,13 @@ def test_gaps_match_independent_recomputation(place_id, inputs, raw):
         "le_male": le_gap(lsoas, le, "Males"),
         "le_female": le_gap(lsoas, le, "Females"),
     }
+    n_msoas = lsoas["MSOA11CD"].nunique() if "MSOA11CD" in lsoas else None
     for iid, expected in checks.items():
+        if iid.startswith("le_") and n_msoas is not None and n_msoas < 15:
+            # fewer than 3 MSOAs per fifth (jsna.reliability): the fifths are not compared at all
+            assert table.loc[iid, "comparison"] == "Whole area vs England", iid
+            assert "holds only" in table.loc[iid, "note"], iid
+            continue
         assert table.loc[iid, "gap"] == pytest.approx(expected, abs=1e-6), iid
 
 

@@ -63,3 +63,8 @@ def test_unequal_sex_ratio_names_the_area():
     assert note.startswith("Rutland 001 (23,281 male against 16,115 female person-years)")
     assert "institution" in note
     assert rel.sex_ratio_note(flagged.iloc[0:0]) is None
+
+
+def test_a_suppressed_count_fails_the_events_minimum():
+    v = rel.assess(_groups([3] * 5, [6000] * 5, [float("nan"), 10, 10, 10, 12]), "q", "n", "pop", "ev")
+    assert not v.ok and "a suppressed count in the most deprived fifth" in v.reasons[0]

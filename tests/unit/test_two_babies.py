@@ -22,11 +22,17 @@ def wilson(x: float, n: float, z: float = Z) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def lsoa_frame() -> pd.DataFrame:
-    """10 LSOAs of 1,000 people; LSOA i has IMD score 10 - i, so LSOAs 0-1 are the most
-    deprived fifth of residents and 8-9 the least; MSOA k holds LSOAs 2k and 2k+1."""
+COPIES = 3  # each made-up neighbourhood three times, so every fifth meets the reliability minimum
+
+
+def lsoa_frame(copies: int = COPIES) -> pd.DataFrame:
+    """10 LSOA types of 1,000 people; type i has IMD score 10 - i, so types 0-1 are the most
+    deprived fifth of residents and 8-9 the least; MSOA type k holds LSOA types 2k and 2k+1.
+    Each type appears ``copies`` times (LSOA L{i}_{c} in MSOA M{k}_{c}), so with 3 copies each
+    fifth holds 6 LSOAs, 3 MSOAs and 6,000 residents (jsna.reliability: at least 3 areas and
+    5,000 residents). Copies leave every rate and mean unchanged; counts scale by ``copies``."""
     n = 10
-    return pd.DataFrame({
+    base = pd.DataFrame({
         "lsoa11cd": [f"L{i}" for i in range(n)],
         "lad19cd": DIST,
         "msoa11cd": [f"M{i // 2}" for i in range(n)],
@@ -41,14 +47,21 @@ def lsoa_frame() -> pd.DataFrame:
         "idaci_score": [0.40, 0.30, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05],
         "health_score": [1.0, 0.5, 0.2, 0.2, 0.0, 0.0, -0.2, -0.2, -1.0, -0.5],
     })
+    if copies == 1:
+        return base
+    parts = [base.assign(lsoa11cd=base["lsoa11cd"] + f"_{c}", msoa11cd=base["msoa11cd"] + f"_{c}")
+             for c in range(copies)]
+    return pd.concat(parts, ignore_index=True)
 
 
-def le_frame() -> pd.DataFrame:
+def le_frame(copies: int = COPIES) -> pd.DataFrame:
     rows = []
     for k, (m, f) in enumerate([(75.0, 80.0), (77.0, 81.0), (78.0, 82.0), (79.0, 83.0), (80.0, 84.0)]):
-        for sex, v in (("Male", m), ("Female", f)):
-            rows.append({"msoa11cd": f"M{k}", "sex": sex, "deaths": 50, "person_years": 10000,
-                         "value": v, "lowercl": v - 1.0, "uppercl": v + 1.0, "period": "2016-20"})
+        for c in range(copies):
+            code = f"M{k}" if copies == 1 else f"M{k}_{c}"
+            for sex, v in (("Male", m), ("Female", f)):
+                rows.append({"msoa11cd": code, "sex": sex, "deaths": 50, "person_years": 10000,
+                             "value": v, "lowercl": v - 1.0, "uppercl": v + 1.0, "period": "2016-20"})
     return pd.DataFrame(rows)
 
 
@@ -106,7 +119,7 @@ def test_indicator_validation_names_the_field():
 
 
 def test_population_weighted_quintiles_put_the_highest_scores_in_q1():
-    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    area = tb.place_lsoas(lsoa_frame(copies=1), [DIST])
     q = dict(zip(area["lsoa11cd"], area["local_quintile"], strict=True))
     assert (q["L0"], q["L1"]) == (1, 1)
     assert (q["L8"], q["L9"]) == (5, 5)
@@ -116,7 +129,7 @@ def test_population_weighted_quintiles_put_the_highest_scores_in_q1():
 
 
 def test_msoa_groups_weight_scores_by_population():
-    lsoas = lsoa_frame()
+    lsoas = lsoa_frame(copies=1)
     lsoas.loc[0, "pop_total"] = 3000.0  # M0 = (10*3000 + 9*1000) / 4000 = 9.75
     m = tb.msoa_groups(lsoas).set_index("msoa11cd")
     assert m.loc["M0", "imd_score"] == pytest.approx(9.75)
@@ -135,7 +148,7 @@ def test_bad_lsoa_frame_names_missing_columns():
 
 
 def test_imd_rate_is_a_wilson_proportion_of_rate_times_population():
-    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    area = tb.place_lsoas(lsoa_frame(copies=1), [DIST])
     vals = tb.imd_rate_values(get_indicator("income"), area, "local_quintile").set_index("group")
     # Q1: (0.30 + 0.20) x 1000 = 500 of 2000 -> 25%; Q5: 100 of 2000 -> 5%
     assert vals.loc[1, "numerator"] == pytest.approx(500)
@@ -234,7 +247,7 @@ def test_la_row_for_a_group_place_says_why_not_available():
 
 def test_a_quintile_without_data_is_not_available_with_reason():
     lsoas = lsoa_frame()
-    lsoas.loc[lsoas["lsoa11cd"].isin(["L8", "L9"]), "idaci_score"] = np.nan
+    lsoas.loc[lsoas["lsoa11cd"].str.split("_").str[0].isin(["L8", "L9"]), "idaci_score"] = np.nan
     r = table_for(["idaci"], inputs(lsoas=lsoas)).loc["idaci"]
     assert not r["available"]
     assert "quintile 5" in r["note"] and "no population or no data" in r["note"]
@@ -249,15 +262,20 @@ def test_msoa_source_not_covering_the_area_is_explained():
     assert "not available for this area" in r["note"]
 
 
-def test_small_covid_counts_stay_suppressed():
-    covid = pd.DataFrame({"msoa11cd": [f"M{k}" for k in range(5)], "deaths": [3, 10, 10, 10, 12],
-                          "population": [5000] * 5})
+def test_small_covid_counts_are_never_compared():
+    # deaths per MSOA type 1, 10, 10, 10, 12 (x 3 copies): the most deprived fifth has 3 deaths,
+    # suppressed as fewer than 5 and below the 10 events jsna.reliability needs, so the fifths are not
+    # compared and the whole area is shown
+    covid = pd.DataFrame({"msoa11cd": [f"M{k}_{c}" for k in range(5) for c in range(COPIES)],
+                          "deaths": [d for d in (1, 10, 10, 10, 12) for _ in range(COPIES)],
+                          "population": 5000})
     r = table_for(["covid_mortality"], inputs(covid=covid)).loc["covid_mortality"]
-    assert pd.isna(r["a_value"]) and not r["available"]
-    assert "suppressed" in r["note"]
-    # least deprived: 12 / 5000 x 100,000 = 240 per 100,000
-    assert r["b_value"] == pytest.approx(240.0)
-
+    assert r["comparison"] == "Whole area vs England"
+    # the publisher's suppression (fewer than 5 deaths) leaves the count unknown: it fails the rule too
+    assert "too few events for a stable rate (a suppressed count in the most deprived fifth" in r["note"]
+    # the whole area: (1 + 10 + 10 + 10 + 12) x 3 = 129 deaths / 75,000 x 100,000 = 172.0
+    assert r["a_value"] == pytest.approx(172.0)
+    assert not r["available"]  # no England value in the LLR-only file
 
 def test_not_available_lists_every_missing_row():
     t = tb.babies_table(inputs(), [DIST], [DIST], "Testshire",
@@ -268,7 +286,7 @@ def test_not_available_lists_every_missing_row():
 
 
 def test_core20_counts_residents_in_national_deciles_1_and_2():
-    c = tb.core20(tb.place_lsoas(lsoa_frame(), [DIST]))
+    c = tb.core20(tb.place_lsoas(lsoa_frame(copies=1), [DIST]))
     assert (c["n_core20"], c["pop_core20"], c["share"]) == (3, 3000.0, pytest.approx(30.0))
     assert c["n_least20"] == 3
 

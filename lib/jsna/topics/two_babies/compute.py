@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jsna import areas, stats
+from jsna import areas, reliability, stats
 from jsna.indicators import (
     REGISTRY,
     Indicator,
@@ -420,11 +420,33 @@ def _fill_area_and_england(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, 
         _fill(row, "england", eng)
 
 
+FIFTHS = "Most vs least deprived fifth"
+WHOLE_AREA = "Whole area vs England"
+
+
+def fifths_check(ind: Indicator, units: pd.DataFrame, vals: pd.DataFrame,
+                 compared: tuple[int, ...] | None = (MOST, LEAST)) -> reliability.Verdict:
+    """The reliability rule (jsna.reliability) for a comparison of local fifths: small areas and
+    residents per fifth, and deaths for a death rate."""
+    q = units.dropna(subset=["local_quintile"])
+    g = q.groupby("local_quintile").agg(n_areas=("pop_total", "size"), population=("pop_total", "sum"))
+    g = g.reset_index().rename(columns={"local_quintile": "group"})
+    events = None
+    if ind.kind == "covid_rate" and "numerator" in vals.columns:
+        g = g.merge(vals[["group", "numerator"]], on="group", how="left")
+        events = "numerator"
+    word = "neighbourhood" if ind.geography == "MSOA" else "small area"
+    return reliability.assess(g, "group", "n_areas", "population", events, area_word=word, compared=compared)
+
+
 def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
-                   england_lsoas: pd.DataFrame | None = None, msoas: pd.DataFrame | None = None) -> dict:
+                   england_lsoas: pd.DataFrame | None = None, msoas: pd.DataFrame | None = None,
+                   place_name: str = "The area") -> dict:
     """One table row for a small-area indicator: Q1 vs Q5 of the area, area and England values.
+    Below the reliability minimum the row compares the whole area with England instead
+    (comparison :data:`WHOLE_AREA`, the reason in ``note``).
     ``msoas``: :func:`msoa_groups` of ``area_lsoas`` if already computed (else computed here)."""
-    row = _row(ind, "Most vs least deprived fifth", MOST_LABEL, LEAST_LABEL)
+    row = _row(ind, FIFTHS, MOST_LABEL, LEAST_LABEL)
     if ind.geography != "MSOA":
         msoas = pd.DataFrame()
     elif msoas is None:
@@ -443,6 +465,9 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
                        "local fifths")
         _fill_area_and_england(row, ind, area_lsoas, msoas, inputs, england_lsoas)
         return row
+    check = fifths_check(ind, units, vals)
+    if not check.ok:
+        return _whole_area_instead(row, ind, area_lsoas, msoas, inputs, england_lsoas, place_name, check)
     for side, q in (("a", MOST), ("b", LEAST)):
         g = _pick(vals, q)
         if g is None or pd.isna(g["value"]):
@@ -453,6 +478,19 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
         _fill(row, side, g)
     _fill_area_and_england(row, ind, area_lsoas, msoas, inputs, england_lsoas)
     row["note"] = "; ".join(notes) or None
+    return _finish_row(row, ind)
+
+
+def _whole_area_instead(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, msoas: pd.DataFrame,
+                        inputs: Inputs, england_lsoas: pd.DataFrame | None, place_name: str,
+                        check: reliability.Verdict) -> dict:
+    """What the data can support when the fifths cannot be compared: the whole area against England."""
+    _fill_area_and_england(row, ind, area_lsoas, msoas, inputs, england_lsoas)
+    row.update(comparison=WHOLE_AREA, a_label=place_name, b_label="England",
+               note="the most and least deprived fifths are not compared: " + "; ".join(check.reasons))
+    for part in ("value", "lower", "upper", "numerator", "denominator"):
+        row[f"a_{part}"] = row.get(f"place_{part}", np.nan)
+        row[f"b_{part}"] = row.get(f"england_{part}", np.nan)
     return _finish_row(row, ind)
 
 
@@ -490,7 +528,7 @@ def _england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame |
 def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str) -> dict:
     """One table row for an LA-level indicator: the Place (a) against England (b), the latest
     period held for the Place (jsna.indicators.la_latest, as in every report)."""
-    row = _row(ind, "Whole area vs England", place_name, "England")
+    row = _row(ind, WHOLE_AREA, place_name, "England")
     if inputs.la is None:
         row["note"] = "LA-level indicators could not be loaded"
         return row
@@ -548,7 +586,7 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
         if ind.kind == "la":
             rows.append(la_row(ind, la_codes, inputs, place_name))
         else:
-            rows.append(small_area_row(ind, area, inputs, england, msoas))
+            rows.append(small_area_row(ind, area, inputs, england, msoas, place_name))
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for c in out.columns:
         if c.endswith(("_value", "_lower", "_upper", "_numerator", "_denominator")) or c in (
@@ -574,6 +612,10 @@ def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
     vals, why = group_values(ind, area_lsoas, msoas, inputs, "local_quintile")
     if why:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": why})
+    check = fifths_check(ind, msoas, vals, compared=None)  # a slope uses all five fifths
+    if not check.ok:
+        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
+                          "note": "; ".join(check.reasons), "below_minimum": True})
     pop = msoas.groupby("local_quintile")["pop_total"].sum()
     q = vals.assign(quantile=vals["group"].astype(int),
                     population=vals["group"].map(pop).astype(float))
@@ -633,6 +675,10 @@ def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataF
     England's gap between its most and least deprived fifths (``england``)."""
     out = None
     for name, t in tables.items():
+        t = t.copy()
+        instead = t["comparison"] != FIFTHS  # an authority too small for fifths has no gap to show
+        t.loc[instead, ["gap", "a_value", "b_value"]] = np.nan
+        t.loc[instead & (t["kind"] != "la"), "significance"] = "too few areas"
         part = t[["indicator_id", "name", "stage", "unit", "comparison", "gap", "a_value", "b_value",
                   "significance"]].rename(columns={"gap": f"{name} gap", "a_value": f"{name} a",
                                                    "b_value": f"{name} b",
@@ -770,7 +816,7 @@ def national_view_display(nv: pd.DataFrame) -> pd.DataFrame:
 
 def overview_display(ov: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """Reader-facing side-by-side gaps (small-area indicators only)."""
-    d = ov[ov["comparison"] != "Whole area vs England"]
+    d = ov[ov["comparison"] != WHOLE_AREA]
     out = pd.DataFrame({"Stage": d["stage"], "Indicator": d["name"], "Unit": d["unit"]})
     for n in names:
         out[f"{n}: gap"] = d[f"{n} gap"].round(2)
@@ -783,7 +829,7 @@ def la_side_by_side(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """LA-level indicators for several authorities: value, England, period, difference."""
     rows = []
     for name, t in tables.items():
-        for _, r in t[t["comparison"] == "Whole area vs England"].iterrows():
+        for _, r in t[(t["comparison"] == WHOLE_AREA) & (t["kind"] == "la")].iterrows():
             dp = int(r["dp"])
             rows.append({"Indicator": r["name"], "Authority": name, "Unit": r["unit"],
                          "Authority value": _r(r["a_value"], dp), "England": _r(r["b_value"], dp),
@@ -825,3 +871,21 @@ def obesity_by_deprivation(inputs: Inputs, area_codes: list[str]) -> pd.DataFram
             rows.append({"indicator": name, "area_code": code, "area_name": str(a["area_name"].iloc[0]),
                          "period": str(per), "most": most, "least": least, "gap": most - least})
     return pd.DataFrame(rows, columns=cols)
+
+
+def population_notes(area_lsoas: pd.DataFrame, inputs: Inputs) -> list[str]:
+    """Data notes on the area's neighbourhoods whose male and female person-years (MSOA life
+    expectancy 2016-20) are so unequal that an institution very likely lives there."""
+    if inputs.le is None or "person_years" not in inputs.le.columns:
+        return []
+    le = inputs.le[inputs.le["msoa11cd"].isin(set(area_lsoas["msoa11cd"]))]
+    wide = le.pivot_table(index="msoa11cd", columns="sex", values="person_years", aggfunc="sum").reset_index()
+    if not {"Male", "Female"} <= set(wide.columns):
+        return []
+    names = area_lsoas.drop_duplicates("msoa11cd").set_index("msoa11cd")
+    name_col = "msoa11hclnm" if "msoa11hclnm" in names.columns else None
+    if name_col:
+        wide["name"] = wide["msoa11cd"].map(names[name_col])
+    flagged = reliability.unequal_sex_ratios(wide, "msoa11cd", "Male", "Female", "name" if name_col else None)
+    note = reliability.sex_ratio_note(flagged)
+    return [note] if note else []

@@ -85,6 +85,9 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
     gap = fmt_gap(row["gap"], unit, dp)
     if row["comparison"].startswith("Whole area"):
         place = row["a_label"]
+        if row.get("kind") != "la" and not is_missing(row["note"]):  # fifths below the reliability minimum
+            return (_whole_area_sentence(row, possessive, a, b, sig, period) + " "
+                    + _upper_first(str(row["note"])) + ".")
         if sig == "no clear difference":
             return (f"{name}: no clear difference between {place} ({a}) and England ({b}), "
                     f"{period}.")
@@ -112,6 +115,18 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
             f"{size} ({period}){tail}.")
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _whole_area_sentence(row: Mapping, possessive: str, a: str, b: str, sig: str, period: str) -> str:
+    place = row["a_label"]
+    if sig == "no clear difference":
+        return f"{row['name']}: no clear difference between {place} ({a}) and England ({b}), {period}."
+    direction = "higher" if row["a_value"] > row["b_value"] else "lower"
+    return f"{row['name']}: {direction} in {place} as a whole than in England ({a} against {b}, {period})."
+
+
 def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
     """'A boy born in the most deprived fifth of X's neighbourhoods can expect to live N years
     fewer than one born in the least deprived fifth (A vs B years, period).'"""
@@ -124,6 +139,11 @@ def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
         return f"Life expectancy of {many}: not available ({row['note']})."
     a, b = row["a_value"], row["b_value"]
     nums = f"{a:.1f} vs {b:.1f} years, {row['period']}"
+    if row["comparison"].startswith("Whole area"):  # fifths below the reliability minimum
+        more = "longer" if a > b else "shorter"
+        return (f"{_upper_first(many)} born in {row['a_label']} can expect to {measure} {a:.1f} years, "
+                f"{abs(a - b):.1f} years {more} than in England ({b:.1f}; {row['period']}). "
+                + _upper_first(str(row["note"])) + ".")
     where = f"the most deprived fifth of {possessive} neighbourhoods"
     if row["significance"] == "no clear difference":
         return (f"There is no clear difference in how long {many} born in {where} and in the least "
@@ -178,7 +198,11 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
     Fingertips-published SII for comparison when given."""
     many = SEX_WORDS[sex][1]
     v = ours.get("value")
-    if is_missing(v):
+    if ours.get("below_minimum"):
+        s = (f"The slope index of inequality in life expectancy for {many} is not calculated for {place_name}: "
+             f"{ours.get('note')}. With so few neighbourhoods a slope would describe particular places, not a "
+             "gradient; OHID likewise publishes no such slope for England's smallest authorities.")
+    elif is_missing(v):
         s = (f"The slope index of inequality in life expectancy for {many} in {place_name} could not "
              f"be computed ({ours.get('note') or 'no data'}).")
     else:
@@ -209,7 +233,8 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
 def le_gap_paragraph(table: pd.DataFrame, published_male: Mapping | None) -> str:
     """The series' one explanation of the gap between fifths against OHID's SII
     (jsna.words.le_gap_explanation), with this Place's figures for boys."""
-    hit = table[(table["indicator_id"] == "le_male") & table["available"].astype(bool)]
+    hit = table[(table["indicator_id"] == "le_male") & table["available"].astype(bool)
+                & table["comparison"].str.startswith("Most")]
     gap = float(hit.iloc[0]["gap"]) if len(hit) else None
     sii = None if published_male is None else published_male.get("value")
     period = None if published_male is None else published_male.get("period")
