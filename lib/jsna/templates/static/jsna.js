@@ -103,3 +103,18 @@
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", contents); }
   else { contents(); }
 })();
+
+/* JSNA report series: a table wider than its box is shown as stacked rows (screen only). */
+(function () {
+  "use strict";
+  function fit() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.jsna-table-stack"), function (t) {
+      var wrap = t.parentNode;
+      t.classList.remove("jsna-stacked");
+      if (wrap.scrollWidth > wrap.clientWidth + 1) { t.classList.add("jsna-stacked"); }
+    });
+  }
+  var timer = null;
+  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(fit, 100); });
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fit); } else { fit(); }
+})();
