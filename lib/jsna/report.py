@@ -212,7 +212,10 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
     # never narrower than the width at which the smallest text is MIN_TEXT_PX (the box scrolls)
     min_width = width_px * MIN_TEXT_PX / min_px_natural
     style = f"width:100%;max-width:{max(width_px * 1.3, min_width):.0f}px;min-width:{min_width:.0f}px;height:auto"
-    attrs = (f'class="jsna-chart" data-jsna-natural-px="{width_px:.1f}" '
+    # a chart much taller than wide (e.g. the life course) cannot shrink onto one A4 page and stay
+    # legible: it prints at full width and runs on to the next page instead
+    tall = fig.get_figheight() > 1.6 * fig.get_figwidth()
+    attrs = (f'class="jsna-chart{" jsna-chart-tall" if tall else ""}" data-jsna-natural-px="{width_px:.1f}" '
              f'data-jsna-min-font-pt="{min_pt:.2f}" style="{style}"')
     if kind == "svg":
         graphic = body.replace("<svg", f"<svg {attrs}", 1)
