@@ -23,6 +23,7 @@ import base64
 import html
 import json
 import re
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -248,7 +249,8 @@ def leaflet_version() -> str:
 _MAP_CSS = """
 .jsna-legend{background:#fff;padding:6px 8px;border:1px solid #777;border-radius:4px;
  font:12px/1.35 system-ui,-apple-system,'Segoe UI',Arial,sans-serif;color:#111;max-width:14em}
-.jsna-legend h3{font-size:12px;margin:0 0 4px;font-weight:600}
+.jsna-legend summary{font-size:12px;margin:0 0 4px;font-weight:600;cursor:pointer}
+@media (max-width:480px){.jsna-legend{font-size:11px;max-width:11em;padding:3px 6px}}
 .jsna-legend ul{list-style:none;margin:0;padding:0}
 .jsna-legend li{display:flex;align-items:center;gap:6px;margin:1px 0}
 .jsna-legend .sw{display:inline-block;width:14px;height:12px;border:1px solid #555;flex:none}
@@ -264,7 +266,9 @@ def _legend_html(scheme: CategoryScheme, include_missing: bool) -> str:
     if include_missing:
         items.append(f'<li><span class="sw" style="background:{esc(scheme.missing_colour)}">'
                      f"</span>{esc(scheme.missing_label)}</li>")
-    return f'<h3>{esc(scheme.title)}</h3><ul>{"".join(items)}</ul>'
+    # a <details>: open on a wide map, closed (one line) on a phone-width map so it hides no area
+    return (f'<details class="jsna-legend-box" open><summary>{esc(scheme.title)}</summary>'
+            f'<ul>{"".join(items)}</ul></details>')
 
 
 def _json_safe(value: Any) -> Any:
@@ -410,6 +414,11 @@ def interactive_map(
         ).add_to(m)
 
     _add_switcher(m, gj.get_name(), legends, base_style)
+    # the areas on the map as a searchable list (and CSV) beside it: names, codes and categories
+    areas = pd.DataFrame({alias: [_json_safe(v) for v in geo[col]] for col, alias in tooltip.items()})
+    for layer in layers:
+        areas[layer.display_name] = [layer.scheme.label_for(v) for v in geo[layer.column]]
+    m.jsna_areas = areas
     if len(layers) > 1 or outlines:
         folium.LayerControl(collapsed=True, position="topright").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -433,7 +442,8 @@ def _add_switcher(m, geojson_name: str, legends: list[tuple[str, str]], style: d
         "d.setAttribute('role','group');d.setAttribute('aria-label','Map legend');"
         "L.DomEvent.disableClickPropagation(d);return d;};ctl.addTo(map);"
         "function show(i){gj.setStyle(function(f){var s=Object.assign({},base);"
-        "s.fillColor=f.properties['_fill'+i];return s;});ctl.getContainer().innerHTML=legends[i];}"
+        "s.fillColor=f.properties['_fill'+i];return s;});ctl.getContainer().innerHTML=legends[i];"
+        "var dd=ctl.getContainer().querySelector('details');if(dd&&map.getSize().x<480){dd.open=false;}}"
         "show(0);"
         "map.on('baselayerchange',function(e){var i=groups.indexOf(e.layer);if(i>=0){show(i);}});"
         "})({{ this._parent.get_name() }}," + geojson_name + "," + groups + "," + payload + ","
@@ -468,13 +478,23 @@ def map_iframe_html(m, title: str, height_px: int = DEFAULT_HEIGHT_PX, allow_ext
 def map_html(m, title: str, description: str | Iterable[str] | None = None, caption: str | None = None,
              height_px: int = DEFAULT_HEIGHT_PX, allow_external: bool = False) -> str:
     """A <figure> with the interactive map (titled iframe), a caption and a text description."""
-    from jsna.report import description_html
+    from jsna.report import description_html, table_html
 
-    parts = ['<figure class="jsna-figure jsna-map-figure">',
-             map_iframe_html(m, title, height_px, allow_external)]
+    n = secrets.token_hex(4)
+    after = f"after-map-{n}"
+    parts = [f'<a class="jsna-map-skip" href="#{after}">Skip the interactive map</a>',
+             '<figure class="jsna-figure jsna-map-figure">',
+             map_iframe_html(m, title, height_px, allow_external),
+             '<p class="jsna-print-only">The interactive map is in the HTML version of this report.</p>']
     parts.append(f"<figcaption>{html.escape(caption or title)}</figcaption></figure>")
+    parts.append(f'<span id="{after}" tabindex="-1"></span>')
     if description:
         parts.append(description_html(description).replace("this chart", "this map", 1))
+    areas = getattr(m, "jsna_areas", None)
+    if areas is not None and len(areas):
+        parts.append(f'<details class="jsna-map-areas"><summary>Find an area: the {len(areas):,} areas on this '
+                     "map, with their names (search the page with Ctrl+F)</summary>"
+                     + table_html(areas, caption=f"Areas on the map: {title}") + "</details>")
     return "".join(parts)
 
 
@@ -536,6 +556,22 @@ def _plot_categories(ax, gdf, column: str, scheme: CategoryScheme, edgecolour: s
     return any(not scheme.is_known(v) for v in gdf[column])
 
 
+def _label_outlines(ax, outlines: Sequence[Outline], crs, max_labels: int = 30) -> None:
+    """Names of the outlined areas (districts, authorities) at a point inside each, with a white halo."""
+    import matplotlib.patheffects as pe
+
+    for outline in outlines:
+        if not outline.label_col or outline.gdf is None or not 1 < len(outline.gdf) <= max_labels:
+            continue
+        g = outline.gdf.to_crs(crs) if crs is not None and outline.gdf.crs != crs else outline.gdf
+        for geom, name in zip(g.geometry, g[outline.label_col], strict=True):
+            if geom is None or geom.is_empty:
+                continue
+            pt = geom.representative_point()
+            ax.text(pt.x, pt.y, str(name), fontsize=8.5, ha="center", va="center", color="#111111",
+                    zorder=6, path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
+
+
 def _plot_outlines(ax, outlines: Sequence[Outline], crs) -> None:
     from matplotlib.collections import LineCollection
 
@@ -576,6 +612,8 @@ def static_map(gdf, column: str, scheme: CategoryScheme, outlines: Sequence[Outl
         fig = ax.figure
     missing = _plot_categories(ax, data, column, scheme, edgecolour, linewidth)
     _plot_outlines(ax, outlines, data.crs)
+    _label_outlines(ax, outlines, data.crs)
+    _attach_map_data(fig, data, {column: scheme})
     ax.set_axis_off()
     ax.set_aspect("equal")
     if title:
@@ -584,6 +622,18 @@ def static_map(gdf, column: str, scheme: CategoryScheme, outlines: Sequence[Outl
         ax.legend(handles=legend_handles(scheme, missing), title=scheme.title, loc="upper left",
                   bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9, title_fontsize=10)
     return fig
+
+
+def _attach_map_data(fig, data, schemes: Mapping[str, CategoryScheme]) -> None:
+    """The areas behind a static map (its text columns and mapped categories) as the chart's CSV."""
+    from jsna.report import attach_data
+
+    keep = [c for c in data.columns if c != data.geometry.name
+            and (c in schemes or data[c].dtype == object or pd.api.types.is_string_dtype(data[c]))]
+    tidy = pd.DataFrame({c: data[c].to_numpy() for c in keep})
+    for col, scheme in schemes.items():
+        tidy[f"{col} (category)"] = [scheme.label_for(v) for v in data[col]]
+    attach_data(fig, tidy)
 
 
 def small_multiples(gdf, panels: Mapping[str, str], scheme: CategoryScheme, outlines: Sequence[Outline] = (),
@@ -615,4 +665,5 @@ def small_multiples(gdf, panels: Mapping[str, str], scheme: CategoryScheme, outl
     if suptitle:
         fig.suptitle(suptitle, x=0.01, ha="left", fontsize=12)
     fig.tight_layout()
+    _attach_map_data(fig, data, {c: scheme for c in panels})
     return fig

@@ -10,11 +10,23 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Iterable
+import itertools
+import re
+import secrets
+from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
-FIGURE_DPI = 110
+FIGURE_DPI = 192  # raster fallback at 2x CSS pixels (96 per inch), so text stays sharp
+CSS_PX_PER_PT = 96 / 72
+#: smallest chart text a reader should see, in CSS px (issue 13: about 9 px at 375 px width)
+MIN_TEXT_PX = 9.0
+#: an inline SVG larger than this (e.g. a map of hundreds of polygons) is drawn as a 2x PNG instead
+SVG_MAX_BYTES = 350_000
+#: cells starting with one of these run as formulas in spreadsheets: they get a leading apostrophe
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_counter = itertools.count(1)
 
 
 def esc(text: object) -> str:
@@ -28,9 +40,139 @@ def _show(markup: str) -> None:
     display(HTML(markup))
 
 
-def figure_html(fig, alt: str, description: str | None = None, caption: str | None = None,
-                fmt: str = "png") -> str:
-    """Render a matplotlib figure to an inline <figure> with alt text and a text description."""
+# ---------------------------------------------------------------------------------------------
+# Data behind charts and tables: tidy CSV as a data: link that works from file:// offline
+# ---------------------------------------------------------------------------------------------
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def tidy_csv(df: pd.DataFrame, meta: Mapping[str, object] | None = None) -> str:
+    """The CSV text of ``df`` (UTF-8, no index), with ``meta`` as constant columns (unit, period,
+    source...) where ``df`` has no column of that name, and text cells neutralised."""
+    out = df.reset_index(drop=True).copy()
+    for k, v in (meta or {}).items():
+        if k not in out.columns:
+            out[k] = v
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_cell)
+    out.columns = [str(neutralise_cell(str(c))) for c in out.columns]
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def _slug(text: str, limit: int = 48) -> str:
+    s = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return (s[:limit].rstrip("-") or "data")
+
+
+def csv_link_html(df: pd.DataFrame, name: str, meta: Mapping[str, object] | None = None,
+                  label: str = "Download the data (CSV)") -> str:
+    """A "Download the data (CSV)" link holding the CSV itself (a data: URI, so it works offline)."""
+    text = "\ufeff" + tidy_csv(df, meta)  # the BOM tells spreadsheets it is UTF-8
+    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    fname = _slug(name) + ".csv"
+    n_rows = len(df)
+    return (f'<p class="jsna-data-link"><a href="data:text/csv;charset=utf-8;base64,{data}" '
+            f'download="{esc(fname)}" data-jsna-csv="{esc(fname)}">{esc(label)}</a> '
+            f'<span class="jsna-meta">({n_rows:,} row{"s" if n_rows != 1 else ""}, {esc(fname)})</span></p>')
+
+
+def attach_data(fig, data: pd.DataFrame, meta: Mapping[str, object] | None = None):
+    """Attach the tidy data behind a chart to its figure: :func:`figure` then links to it as CSV.
+
+    Chart builders call this so the call sites in notebooks need not change. Returns ``fig``.
+    """
+    fig.jsna_data = (data, dict(meta or {}))
+    return fig
+
+
+def figure_data(fig) -> pd.DataFrame:
+    """Fallback data of a chart without attached data: every plotted line, bar and point as tidy rows
+    (chart panel, series, x, y) read back from the matplotlib artists."""
+    import matplotlib.collections
+    import matplotlib.lines
+    import matplotlib.patches
+
+    rows: list[dict[str, object]] = []
+    for i, ax in enumerate(fig.axes, 1):
+        panel = ax.get_title() or f"panel {i}"
+        xl, yl = ax.get_xlabel(), ax.get_ylabel()
+        for ln in ax.get_lines():
+            label = ln.get_label()
+            if label.startswith("_"):
+                label = ""
+            for x, y in zip(np.atleast_1d(ln.get_xdata()), np.atleast_1d(ln.get_ydata()), strict=False):
+                rows.append({"panel": panel, "series": label, "x": _plain(x), "y": _plain(y),
+                             "x axis": xl, "y axis": yl})
+        for cont in ax.containers:
+            label = cont.get_label() or ""
+            for patch in getattr(cont, "patches", []):
+                if isinstance(patch, matplotlib.patches.Rectangle):
+                    rows.append({"panel": panel, "series": "" if label.startswith("_") else label,
+                                 "x": patch.get_x() + patch.get_width() / 2, "y": patch.get_height(),
+                                 "x axis": xl, "y axis": yl})
+        for coll in ax.collections:
+            if isinstance(coll, matplotlib.collections.PathCollection):
+                label = coll.get_label()
+                for x, y in np.asarray(coll.get_offsets()):
+                    rows.append({"panel": panel, "series": "" if label.startswith("_") else label,
+                                 "x": _plain(x), "y": _plain(y), "x axis": xl, "y axis": yl})
+    return pd.DataFrame(rows, columns=["panel", "series", "x", "y", "x axis", "y axis"])
+
+
+def _plain(v: object) -> object:
+    if isinstance(v, np.datetime64):
+        return str(pd.Timestamp(v).date())
+    if isinstance(v, np.generic):
+        return v.item()
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: inline SVG (text stays text), PNG at 2x when the SVG would be too large
+# ---------------------------------------------------------------------------------------------
+
+
+def _min_font_pt(fig) -> float | None:
+    """The smallest visible text in a drawn figure, in points."""
+    import matplotlib.text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+             if t.get_visible() and t.get_text().strip() and t.figure is not None]
+    return min(sizes) if sizes else None
+
+
+def _svg_markup(buf: bytes, alt: str, prefix: str) -> str:
+    svg = buf.decode("utf-8")
+    svg = svg[svg.index("<svg"):]
+    # unique ids per figure, so two figures on a page never share a clip path or marker
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'<svg([^>]*?)\swidth="[^"]*"\s+height="[^"]*"', r"<svg\1", svg, count=1)
+    return svg.replace("<svg", f'<svg role="img" aria-label="{esc(alt)}" focusable="false"', 1)
+
+
+def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, caption: str | None = None,
+                fmt: str = "auto", data: pd.DataFrame | None = None,
+                data_meta: Mapping[str, object] | None = None, data_name: str | None = None) -> str:
+    """Render a matplotlib figure to a <figure> with alt text, a text description and a CSV link.
+
+    ``fmt``: "auto" (inline SVG, text as text, unless it exceeds SVG_MAX_BYTES: then PNG at 2x),
+    "svg" or "png". The figure is never shown so small that its smallest text falls below
+    MIN_TEXT_PX CSS px: on a narrow screen it scrolls inside its own box instead. ``data``: the tidy
+    data behind the chart (default: what :func:`attach_data` attached, else :func:`figure_data`),
+    linked as "Download the data (CSV)" with ``data_meta`` (unit, period, source) as columns.
+    """
     import matplotlib.pyplot as plt
 
     if not alt or not alt.strip():
@@ -38,32 +180,78 @@ def figure_html(fig, alt: str, description: str | None = None, caption: str | No
     from jsna.palette import literal_text
 
     literal_text(fig)  # "$5m and $6m" in a name draws as written, never as mathtext
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
+    attached = getattr(fig, "jsna_data", None)
+    if data is None and attached is not None:
+        data, meta0 = attached
+        data_meta = {**meta0, **(data_meta or {})}
+    if data is None:
+        data = figure_data(fig)
+    width_px = fig.get_figwidth() * 96
+    n = next(_counter)
+    prefix = f"f{n}-{secrets.token_hex(3)}-"
+    body = ""
+    if fmt in ("auto", "svg"):
+        buf = io.BytesIO()
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
+            fig.savefig(buf, format="svg", bbox_inches="tight", facecolor="white")
+        if fmt == "svg" or buf.tell() <= SVG_MAX_BYTES:
+            body = _svg_markup(buf.getvalue(), alt, prefix)
+            kind = "svg"
+    if not body:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
+        kind = "png"
+    # the saved (tight) size in CSS px: SVG viewBox is in pt; the PNG is at FIGURE_DPI
+    if kind == "svg":
+        m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', body)
+        width_px = float(m.group(1)) * CSS_PX_PER_PT if m else width_px
+    else:
+        from PIL import Image
+
+        width_px = Image.open(io.BytesIO(buf.getvalue())).size[0] * 96 / FIGURE_DPI
+    min_pt = _min_font_pt(fig) or 10.0
     plt.close(fig)
-    mime = "image/svg+xml" if fmt == "svg" else f"image/{fmt}"
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    parts = [f'<figure class="jsna-figure"><img src="data:{mime};base64,{data}" alt="{esc(alt)}" '
-             'style="max-width:100%;height:auto">']
+    min_px_natural = min_pt * CSS_PX_PER_PT
+    # never narrower than the width at which the smallest text is MIN_TEXT_PX (the box scrolls)
+    min_width = width_px * MIN_TEXT_PX / min_px_natural
+    style = f"width:100%;max-width:{max(width_px * 1.3, min_width):.0f}px;min-width:{min_width:.0f}px;height:auto"
+    # a chart much taller than wide (e.g. the life course) cannot shrink onto one A4 page and stay
+    # legible: it prints at full width and runs on to the next page instead
+    tall = fig.get_figheight() > 1.6 * fig.get_figwidth()
+    attrs = (f'class="jsna-chart{" jsna-chart-tall" if tall else ""}" data-jsna-natural-px="{width_px:.1f}" '
+             f'data-jsna-min-font-pt="{min_pt:.2f}" style="{style}"')
+    if kind == "svg":
+        graphic = body.replace("<svg", f"<svg {attrs}", 1)
+    else:
+        b64 = base64.b64encode(buf.getvalue()).decode("ascii")
+        graphic = f'<img src="data:image/png;base64,{b64}" alt="{esc(alt)}" {attrs}>'
+    label = caption or alt
+    parts = [f'<figure class="jsna-figure"><div class="jsna-chart-wrap" tabindex="0" role="region" '
+             f'aria-label="{esc("Chart: " + label[:120])}">{graphic}</div>']
     if caption:
         parts.append(f"<figcaption>{esc(caption)}</figcaption>")
     parts.append("</figure>")
     if description:
         parts.append(description_html(description))
+    if data is not None and len(data.columns):
+        parts.append(csv_link_html(data, data_name or (caption or alt), data_meta))
     return "".join(parts)
 
 
 def description_html(description: str | Iterable[str]) -> str:
-    """A visible 'Text description' block (details/summary) for screen-reader and keyboard users."""
+    """A visible 'Text description' block (details/summary) for screen-reader and keyboard users.
+
+    The block opens for printing (the stylesheet and script print every description)."""
     paras = [description] if isinstance(description, str) else list(description)
     body = "".join(f"<p>{esc(p)}</p>" for p in paras)
     return (f'<details class="jsna-description"><summary>Text description of this chart</summary>'
             f"{body}</details>")
 
 
-def figure(fig, alt: str, description: str | None = None, caption: str | None = None) -> None:
-    """Display a figure with alt text, caption and text description in the notebook/report."""
-    _show(figure_html(fig, alt, description, caption))
+def figure(fig, alt: str, description: str | Iterable[str] | None = None, caption: str | None = None,
+           **kw) -> None:
+    """Display a figure with alt text, caption, text description and CSV link (see :func:`figure_html`)."""
+    _show(figure_html(fig, alt, description, caption, **kw))
 
 
 def _is_year_column(col: object) -> bool:
@@ -71,39 +259,58 @@ def _is_year_column(col: object) -> bool:
     return any(w in str(col).lower() for w in ("year", "period"))
 
 
+#: tables with more columns than this print on a landscape page
+WIDE_TABLE_COLUMNS = 7
+
+
 def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bool = True,
-               number_format: dict[str, str] | None = None) -> str:
+               number_format: dict[str, str] | None = None, data: pd.DataFrame | None = None,
+               data_meta: Mapping[str, object] | None = None, csv: bool = True) -> str:
     """An accessible HTML table (caption, th scope, escaped cells); 'sortable' tables sort on header click.
 
     Numbers are shown with thousands separators (except in year/period columns) unless
     ``number_format`` gives a format for the column; missing values read "not available".
+    Below the table, "Download the data (CSV)" holds ``data`` (default: the table itself, values
+    unrounded) with ``data_meta`` (e.g. unit, period, source) as extra columns. On a phone each row
+    is stacked as "column: value" lines (every cell carries its column name), so nothing is clipped.
     """
     fmt = number_format or {}
-    data = df.reset_index() if index else df
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in data.columns)
+    data_shown = df.reset_index() if index else df
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in data_shown.columns)
+    labels = [esc(c) for c in data_shown.columns]
     rows = []
-    for rec in data.itertuples(index=False, name=None):
+    for rec in data_shown.itertuples(index=False, name=None):
         cells = []
-        for col, val in zip(data.columns, rec, strict=True):
+        for lab, col, val in zip(labels, data_shown.columns, rec, strict=True):
+            num = ""
             if val is None or (isinstance(val, float) and pd.isna(val)) or val is pd.NA:
                 shown, sort_key = "not available", ""
             elif col in fmt and isinstance(val, int | float):
-                shown, sort_key = format(val, fmt[col]), repr(float(val))
+                shown, sort_key, num = format(val, fmt[col]), repr(float(val)), " data-num"
             elif isinstance(val, int | float) and not isinstance(val, bool) and not _is_year_column(col):
-                shown, sort_key = f"{val:,}", repr(float(val))  # 11,569 not 11569
+                shown, sort_key, num = f"{val:,}", repr(float(val)), " data-num"  # 11,569 not 11569
             else:
                 shown = str(val)
                 sort_key = repr(float(val)) if isinstance(val, int | float) else shown
-            cells.append(f'<td data-sort="{esc(sort_key)}">{esc(shown)}</td>')
+            cells.append(f'<td data-label="{lab}" data-sort="{esc(sort_key)}"{num}>{esc(shown)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    cls = "jsna-table sortable" if sortable else "jsna-table"
-    return (f'<div class="jsna-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-            f'<table class="{cls}"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    cls = ["jsna-table"]
+    if sortable:
+        cls.append("sortable")
+    ncol = len(data_shown.columns)
+    if ncol > 3:
+        cls.append("jsna-table-stack")
+    wrap_cls = "jsna-table-wrap jsna-table-wide" if ncol > WIDE_TABLE_COLUMNS else "jsna-table-wrap"
+    out = (f'<div class="{wrap_cls}" tabindex="0" role="region" aria-label="{esc(caption)}">'
+           f'<table class="{" ".join(cls)}"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+           f"<tbody>{''.join(rows)}</tbody></table></div>")
+    if csv:
+        out += csv_link_html(data if data is not None else data_shown, caption, data_meta)
+    return out
 
 
 def table(df: pd.DataFrame, caption: str, **kw) -> None:
-    """Display an accessible HTML table."""
+    """Display an accessible HTML table with its CSV link (see :func:`table_html`)."""
     _show(table_html(df, caption, **kw))
 
 

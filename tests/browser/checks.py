@@ -114,3 +114,209 @@ ALL_CHECKS = {
     "375px width": narrow_screen_problems,
     "axe serious/critical": axe_problems,
 }
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13: phone, legible charts, skip links, CSV links, print
+# --------------------------------------------------------------------------------------------
+
+MIN_CHART_TEXT_PX = 8.9  # "about 9 CSS px"
+
+
+def page_scroll_problems(browser, path: Path, width: int) -> list[str]:
+    """No horizontal page scroll at ``width`` and no table value clipped by its box or the screen."""
+    context, page, _ = open_page(browser, path, width=width, height=900)
+    out = []
+    scroll_w = page.evaluate("document.documentElement.scrollWidth")
+    client_w = page.evaluate("document.documentElement.clientWidth")
+    if scroll_w > client_w + 1:
+        out.append(f"page scrolls horizontally at {width}px ({scroll_w} > {client_w})")
+    clipped = page.evaluate(
+        """() => {
+          const vw = document.documentElement.clientWidth, bad = [];
+          for (const td of document.querySelectorAll('table.jsna-table td, table.jsna-table th')) {
+            const r = td.getBoundingClientRect();
+            if (!r.width) continue;
+            const head = td.closest('thead');
+            if (head && head.getBoundingClientRect().width <= 1) continue;  // visually hidden (stacked rows)
+            const wrap = td.closest('.jsna-table-wrap');
+            const box = wrap ? wrap.getBoundingClientRect() : {left: 0, right: vw};
+            const scrolls = wrap && wrap.scrollWidth > wrap.clientWidth + 1;
+            if (td.scrollWidth > td.clientWidth + 1 || r.right > vw + 1 || (scrolls && r.right > box.right + 1))
+              bad.push((td.dataset.label || td.tagName) + ': ' + td.textContent.trim().slice(0, 30));
+          }
+          return bad.slice(0, 5);
+        }""")
+    if clipped:
+        out.append(f"table values clipped at {width}px: {clipped}")
+    context.close()
+    return out
+
+
+def chart_text_problems(browser, path: Path, width: int) -> list[str]:
+    """Every chart's smallest text is at least ~9 CSS px as shown at ``width`` (SVG text measured)."""
+    context, page, _ = open_page(browser, path, width=width, height=900)
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('.jsna-chart')].map(el => {
+          const w = el.getBoundingClientRect().width;
+          const natural = +el.dataset.jsnaNaturalPx, pt = +el.dataset.jsnaMinFontPt;
+          let svgMin = null;
+          if (el.tagName.toLowerCase() === 'svg') {
+            const vb = el.viewBox.baseVal, scale = w / vb.width;
+            for (const t of el.querySelectorAll('text')) {
+              if (!t.textContent.trim()) continue;
+              const fs = parseFloat(getComputedStyle(t).fontSize);
+              const px = fs * scale;
+              if (svgMin === null || px < svgMin) svgMin = px;
+            }
+          }
+          return {label: (el.getAttribute('aria-label') || el.getAttribute('alt') || '').slice(0, 60),
+                  px: pt * 96 / 72 * w / natural, svgMin: svgMin};
+        })""")
+    context.close()
+    out = []
+    for f in found:
+        smallest = min(v for v in (f["px"], f["svgMin"]) if v is not None)
+        if smallest < MIN_CHART_TEXT_PX:
+            out.append(f"chart text {smallest:.1f}px at {width}px: {f['label']!r}")
+    return out
+
+
+def skip_link_problems(browser, path: Path) -> list[str]:
+    """Each interactive map has a skip link before it whose target comes after it."""
+    context, page, _ = open_page(browser, path)
+    out = page.evaluate(
+        """() => [...document.querySelectorAll('iframe.jsna-map')].flatMap((frame, i) => {
+          const links = [...document.querySelectorAll('a.jsna-map-skip')].filter(a =>
+            a.compareDocumentPosition(frame) & Node.DOCUMENT_POSITION_FOLLOWING);
+          const a = links[links.length - 1];
+          if (!a) return ['map ' + (i + 1) + ' has no skip link before it'];
+          const target = document.getElementById(a.getAttribute('href').slice(1));
+          if (!target || !(frame.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING))
+            return ['map ' + (i + 1) + ': skip link target is not after the map'];
+          return [];
+        })""")
+    context.close()
+    return out
+
+
+def csv_links(browser, path: Path) -> list[dict]:
+    """Every chart and table with the CSV text of its "Download the data" link and, for tables, the
+    cells shown (header + rows)."""
+    context, page, _ = open_page(browser, path)
+    items = page.evaluate(
+        """() => {
+          const link = el => { let n = el.nextElementSibling;
+            while (n && !n.classList.contains('jsna-data-link')) {
+              if (n.matches('figure, .jsna-table-wrap, h1, h2, h3')) return null; n = n.nextElementSibling; }
+            const a = n && n.querySelector('a[href^="data:text/csv"]'); return a ? a.href : null; };
+          const out = [];
+          for (const f of document.querySelectorAll('figure.jsna-figure:not(.jsna-map-figure)'))
+            out.push({kind: 'chart', label: (f.querySelector('[aria-label],[alt]') || f).getAttribute('aria-label')
+                      || '', href: link(f)});
+          for (const w of document.querySelectorAll('.jsna-table-wrap')) {
+            const t = w.querySelector('table');
+            out.push({kind: 'table', label: t.caption ? t.caption.textContent : '', href: link(w),
+                      head: [...t.tHead.rows[0].cells].map(c => c.textContent.trim()),
+                      rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))});
+          }
+          return out;
+        }""")
+    context.close()
+    import base64
+    import urllib.parse
+
+    for it in items:
+        href = it.pop("href")
+        if href is None:
+            it["csv"] = None
+            continue
+        meta, _, payload = href.partition(",")
+        raw = base64.b64decode(payload) if meta.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
+        it["csv"] = raw.decode("utf-8-sig")
+    return items
+
+
+def _num(text: str) -> float | None:
+    t = text.replace(",", "").replace("%", "").strip()
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def csv_problems(browser, path: Path) -> list[str]:
+    """Each chart and table has a CSV link that parses; a table's CSV gives back every number shown."""
+    import io
+    import math
+
+    import pandas as pd
+
+    out = []
+    for it in csv_links(browser, path):
+        if it["csv"] is None:
+            out.append(f"{it['kind']} without a CSV link: {it['label'][:60]!r}")
+            continue
+        try:
+            df = pd.read_csv(io.StringIO(it["csv"]), dtype=str, keep_default_na=False)
+        except Exception as exc:  # noqa: BLE001
+            out.append(f"CSV of {it['label'][:60]!r} does not parse: {exc}")
+            continue
+        if it["kind"] != "table":
+            continue
+        if len(df) != len(it["rows"]):
+            out.append(f"CSV of table {it['label'][:60]!r} has {len(df)} rows, table {len(it['rows'])}")
+            continue
+        for col_i, col in enumerate(it["head"]):
+            if col not in df.columns:
+                out.append(f"CSV of table {it['label'][:60]!r} lacks column {col!r}")
+                break
+            for row_i, row in enumerate(it["rows"]):
+                shown, raw = row[col_i], df[col].iloc[row_i]
+                a, b = _num(shown), _num(raw)
+                if a is None or b is None:
+                    continue
+                dp = len(shown.split(".")[1].rstrip("%")) if "." in shown else 0
+                if not math.isclose(round(b, dp), a, abs_tol=10 ** -dp * 0.51):
+                    out.append(f"table {it['label'][:40]!r} column {col!r} row {row_i}: shows {shown}, CSV {raw}")
+                    break
+    return out
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF (poppler's pdftotext), whitespace removed and NFKC-normalised for matching."""
+    import re
+    import subprocess
+    import unicodedata
+
+    # -raw: text in drawing order, so a wrapped table header is not interleaved with its neighbours
+    txt = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", txt))
+
+
+def pdf_problems(browser, html_file: Path) -> list[str]:
+    """The PDF beside a report holds every table's last column header and every text description."""
+    import re
+    import unicodedata
+
+    pdf = html_file.with_suffix(".pdf")
+    if not pdf.exists():
+        return [f"no PDF beside {html_file.name}"]
+    text = pdf_text(pdf)
+    context, page, _ = open_page(browser, html_file)
+    title = re.sub(r"\s+", "", unicodedata.normalize("NFKC", page.title()))
+    # the page footer (title, "Page n of m") is drawn amid text that runs across a page break
+    text = re.sub(re.escape(title) + r"Page\d+of\d+", "", text)
+    wanted = page.evaluate(
+        """() => ({heads: [...document.querySelectorAll('.jsna-table-wrap:not(.jsna-map-areas *) table')]
+                    .map(t => { const c = t.tHead.rows[0].cells; return c[c.length - 1].textContent.trim(); }),
+                  descs: [...document.querySelectorAll('details.jsna-description p')].map(p => p.textContent.trim())})""")
+    context.close()
+
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+    out = [f"PDF lacks last column header {h!r}" for h in wanted["heads"] if norm(h) not in text]
+    out += [f"PDF lacks text description {d[:70]!r}..." for d in wanted["descs"] if norm(d) not in text]
+    return out

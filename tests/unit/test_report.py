@@ -76,9 +76,67 @@ def test_figure_requires_alt_and_shows_description():
     fig, ax = plt.subplots()
     ax.bar(["a", "b"], [1, 2])
     out = report.figure_html(fig, alt=f"Bars {EVIL}", description=f"A is 1 {EVIL}", caption="Source: toy")
-    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Bars &lt;script&gt;', out)
+    assert re.search(r'<svg [^>]*role="img" aria-label="Bars &lt;script&gt;', out)
+    assert "<script>" not in out
     assert "Text description of this chart" in out and "A is 1 &lt;script&gt;" in out
     assert "<figcaption>Source: toy</figcaption>" in out
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    png = report.figure_html(fig, alt="Bars", fmt="png")
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Bars"', png)
+
+
+def _csv_of(markup: str) -> pd.DataFrame:
+    import base64
+    import io
+
+    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', markup)
+    assert m, "no CSV link"
+    return pd.read_csv(io.StringIO(base64.b64decode(m.group(1)).decode("utf-8-sig")))
+
+
+def test_figure_svg_text_stays_text_ids_unique_and_small_text_gets_a_minimum_width():
+    import matplotlib.pyplot as plt
+
+    outs = []
+    for _ in range(2):
+        fig, ax = plt.subplots(figsize=(8, 4))
+        ax.plot([1, 2, 3], [4, 5, 6], label="rate")
+        ax.set_title("Searchable title")
+        ax.tick_params(labelsize=6)
+        outs.append(report.figure_html(fig, alt="Line"))
+    assert "Searchable title</text>" in outs[0]
+    ids = [re.findall(r'\bid="([^"]+)"', o) for o in outs]
+    assert ids[0] and not set(ids[0]) & set(ids[1])
+    natural = float(re.search(r'data-jsna-natural-px="([\d.]+)"', outs[0]).group(1))
+    min_w = float(re.search(r"min-width:(\d+)px", outs[0]).group(1))
+    # 6 pt = 8 CSS px at natural size, so the chart may shrink to 8/9 of it and no further
+    assert min_w == pytest.approx(natural * 9 / 8, abs=1.5)
+    data = _csv_of(outs[0])
+    assert list(data["y"]) == [4, 5, 6] and set(data["series"]) == {"rate"}
+
+
+def test_figure_links_attached_data_with_units_and_source():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1], [2])
+    report.attach_data(fig, pd.DataFrame({"area": ["=HYPERLINK(1)", "B"], "value": [1.5, -2.0]}),
+                       {"unit": "%", "source": "Toy"})
+    data = _csv_of(report.figure_html(fig, alt="x"))
+    assert list(data.columns) == ["area", "value", "unit", "source"]
+    assert data["area"][0] == "'=HYPERLINK(1)" and data["value"][1] == -2.0 and data["unit"][0] == "%"
+
+
+def test_table_csv_parses_back_cells_carry_labels_and_wide_tables_print_landscape():
+    df = pd.DataFrame({c: [1234.5678, None] for c in "abcdefgh"} | {"name": ["-x", "@y"]})
+    out = report.table_html(df, caption="Wide", number_format={"a": ".1f"})
+    assert 'data-label="a"' in out and "jsna-table-stack" in out and "jsna-table-wide" in out
+    data = _csv_of(out)
+    assert data["a"][0] == 1234.5678 and pd.isna(data["b"][1])
+    assert list(data["name"]) == ["'-x", "'@y"]
+    assert "jsna-table-wide" not in report.table_html(df[["a", "b"]], caption="Narrow")
+    assert "data:text/csv" not in report.table_html(df, caption="No CSV", csv=False)
 
 
 def test_summary_box_escapes_and_requires_content():

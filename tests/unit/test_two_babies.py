@@ -313,8 +313,10 @@ def test_life_course_figure_description_is_written_from_the_rows():
     fig, alt, desc = life_course_figure(t, "Testshire")
     try:
         # one axes per indicator plus one header per stage present (Live well, Age well, Die well)
-        assert len(fig.axes) == 4 + 3
-        assert "across 3 life stages. 2 of 2 available small-area indicators are clearly worse" in alt
+        # one axes: every indicator shares the ratio scale
+        assert len(fig.axes) == 1
+        assert "across 3 life stages on one ratio scale" in alt
+        assert "2 of 2 available small-area indicators are clearly worse" in alt
         text = " ".join(desc)
         assert "People in income deprivation (IoD2019): Most deprived fifth 25.0%, Least deprived fifth 5.0%, " \
                "gap 20.0 percentage points, clear difference" in text

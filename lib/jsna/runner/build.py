@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jsna import __version__, paths
@@ -71,6 +71,7 @@ class BuildSummary:
     failed_places: dict[str, str]
     reports_dir: Path
     interrupted: bool = False
+    pdf_warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,8 @@ class BuildSummary:
             for r in bad:
                 log = self.reports_dir / LOGS / r.place / f"{r.topic}.log"
                 lines.append(f"  {r.place}/{r.topic}: {r.describe_error()}  [log: {log}]")
+        for w in self.pdf_warnings:
+            lines.append(f"  warning: {w}")
         if self.interrupted:
             lines.append("Interrupted: unfinished runs were discarded; published reports are complete.")
         return "\n".join(lines)
@@ -96,11 +99,14 @@ class BuildSummary:
 def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
           jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
-          cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False) -> BuildSummary:
+          cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
+          pdf: bool = True) -> BuildSummary:
     """Run every selected topic x Place and publish the reports atomically.
 
     ``jobs`` worker processes share the runs; each keeps one kernel warm across its runs (reset in
     between, see :mod:`jsna.runner.kernel`) unless ``fresh_kernels``, which starts a kernel per run.
+    With ``pdf`` (the default) each published report is also printed to a PDF beside it
+    (:mod:`jsna.runner.pdf`; skipped with a warning when Chromium is missing).
 
     Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
     Runs that fail are reported in the summary; the others are published.
@@ -226,6 +232,11 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 worker.close()
         if bar is not None:
             bar.close()
+        pdf_out = None
+        if pdf and not interrupted:
+            from jsna.runner.pdf import write_pdfs
+
+            pdf_out = write_pdfs([reports_dir / r.place / f"{r.topic}.html" for r in results if r.ok])
         with _lock(reports_dir):
             if not interrupted:
                 for place in places:
@@ -239,10 +250,12 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                      topic, place, res)
                 _write_atomic(reports_dir / BUILD_FILE, json.dumps(
                     {"build_date": build_date, "jobs": n_jobs, "version": __version__,
+                     "pdf_seconds": round(pdf_out.seconds, 2) if pdf_out else None,
+                     "pdfs": len(pdf_out.written) if pdf_out else 0,
                      "runs": [asdict(r) for r in results]}, indent=1))
             write_index(reports_dir, build_date)
             shutil.rmtree(stage_root, ignore_errors=True)
             with contextlib.suppress(OSError):
                 (reports_dir / STAGING).rmdir()
     return BuildSummary(results=results, failed_places=failed_places, reports_dir=reports_dir,
-                        interrupted=interrupted)
+                        interrupted=interrupted, pdf_warnings=pdf_out.warnings() if pdf_out else [])

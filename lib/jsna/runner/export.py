@@ -86,18 +86,79 @@ def _has_h1(nb) -> bool:
     return False
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def period_in_words(period: object) -> str:
+    """'2020-02-27 to 2023-12-12' -> '27 February 2020 to 12 December 2023'; an ISO interval
+    '2019-01-01/2019-12-31' reads '1 January 2019 to 31 December 2019'. Other text is kept."""
+    text = "" if period is None else str(period)
+
+    def word(m: re.Match[str]) -> str:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return f"{d} {_MONTHS[mo - 1]} {y}" if 1 <= mo <= 12 and 1 <= d <= 31 else m.group(0)
+
+    text = re.sub(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", r"\1 to \2", text)
+    return _ISO_DATE.sub(word, text)
+
+
+def source_vintages(source_ids: Iterable[str]) -> list[dict[str, str]]:
+    """Title and period (in words) of each catalogue source used, for "data as at" under the title."""
+    try:
+        from jsna.catalogue import load_catalogue
+
+        cat = load_catalogue()
+    except Exception:  # noqa: BLE001 - no catalogue: no vintages line
+        return []
+    out = []
+    for sid in dict.fromkeys(source_ids):
+        src = cat.get(sid)
+        if src is not None:
+            out.append({"title": src.title, "period": period_in_words(src.period) or "period not stated"})
+    return out
+
+
+def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: Path | None = None,
+                    params_dir: Path | None = None) -> dict[str, list[dict[str, str]]]:
+    """Links from one report to the other topics of its Place and to the same topic for the
+    other Places (LLR first), relative to the report's folder."""
+    if not place_id or not topic_id:
+        return {"topics": [], "places": []}
+    from jsna.places import available_places, load_place
+    from jsna.runner.topics import discover_topics
+
+    try:
+        topics = [{"href": f"{t.id}.html", "title": t.title} for t in discover_topics(notebooks_dir)
+                  if t.id != topic_id]
+        ids = sorted((p for p in available_places(params_dir) if p != place_id), key=lambda p: (p != "llr", p))
+        places = [{"href": f"../{p}/{topic_id}.html", "title": load_place(p, params_dir).name} for p in ids]
+    except Exception:  # noqa: BLE001 - links are a convenience; the index lists every report
+        return {"topics": [], "places": []}
+    return {"topics": topics, "places": places}
+
+
 def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: str,
-                sources: Sequence[str] | None = None) -> str:
-    """Export an executed notebook to one self-contained HTML page (input cells hidden)."""
+                sources: Sequence[str] | None = None, place_id: str | None = None,
+                topic_id: str | None = None, notebooks_dir: Path | None = None,
+                params_dir: Path | None = None) -> str:
+    """Export an executed notebook to one self-contained HTML page (input cells hidden).
+
+    With ``place_id`` and ``topic_id`` the page links its PDF and executed notebook (beside it)
+    and the related reports (other topics of the Place, the same topic for other Places)."""
     import nbformat
 
     nb = nbformat.read(str(nb_path), as_version=4)
     used = list(sources) if sources is not None else notebook_sources(nb)
     _clean_for_export(nb)
+    topic_id = topic_id or Path(nb_path).stem
     resources = {"jsna": {**page_assets(), "place_name": place_name, "topic_title": topic_title,
                           "build_date": build_date, "version": __version__,
                           "attributions": source_attributions(used), "index_href": "../index.html",
-                          "add_h1": not _has_h1(nb)}}
+                          "add_h1": not _has_h1(nb), "vintages": source_vintages(used),
+                          "pdf_href": f"{topic_id}.pdf", "ipynb_href": f"{topic_id}.ipynb",
+                          "related": related_reports(place_id, topic_id, notebooks_dir, params_dir)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
     return body
 

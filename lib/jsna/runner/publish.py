@@ -15,7 +15,7 @@ from typing import Any
 
 from jsna import __version__
 from jsna.places import Place
-from jsna.runner.export import TEMPLATES_DIR, page_assets
+from jsna.runner.export import TEMPLATES_DIR, page_assets, period_in_words
 from jsna.runner.topics import Topic
 from jsna.runner.worker import RunResult, RunSpec
 
@@ -96,7 +96,7 @@ def _catalogue_rows(source_ids: Iterable[str]) -> list[dict[str, str]]:
     rows = []
     for sid in ids:
         s = cat[sid]
-        rows.append({"id": s.id, "title": s.title, "publisher": s.publisher, "period": s.period,
+        rows.append({"id": s.id, "title": s.title, "publisher": s.publisher, "period": period_in_words(s.period),
                      "licence": s.licence, "attribution": s.attribution, "url": s.url})
     return rows
 
@@ -116,10 +116,13 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
         if html_file.exists():
             p = places.setdefault(rec["place"], {"id": rec["place"], "name": rec.get("place_name", rec["place"]),
                                                  "reports": []})
-            p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html"})
+            p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html",
+                                 "pdf": (html_file.with_suffix(".pdf").exists()
+                                         and f"{rec['place']}/{rec['topic']}.pdf")})
     for p in places.values():
         p["reports"].sort(key=lambda r: (r.get("order", 999), r["topic"]))
-    ordered = sorted(places.values(), key=lambda p: (p["id"] == "llr", p["name"]))
+    # the LLR group first (the series serves the LLR framework), then each authority
+    ordered = sorted(places.values(), key=lambda p: (p["id"] != "llr", p["name"]))
     used = [s for rec in status.values() for s in rec.get("sources", [])]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["j2", "html"]))
     env.filters["when"] = _readable_time

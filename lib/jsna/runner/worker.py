@@ -113,7 +113,9 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
                             log_output=True, cwd=str(Path(spec.notebook).parent),
                             execution_timeout=spec.cell_timeout, **engine)
         nb_sources = _sources_of(ipynb)
-        body = export_html(ipynb, spec.place_name, spec.topic_title, spec.build_date, nb_sources)
+        body = export_html(ipynb, spec.place_name, spec.topic_title, spec.build_date, nb_sources,
+                           place_id=spec.place, topic_id=spec.topic, notebooks_dir=Path(spec.notebook).parent,
+                           params_dir=Path(spec.params_dir) if spec.params_dir else None)
         ext = external_resources(body)
         if ext:
             result.warnings.append(f"{len(ext)} reference(s) to the network in the HTML, e.g. {ext[0][:120]}")

@@ -43,3 +43,78 @@
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
   else { start(); }
 })();
+
+/* JSNA report series: contents list, data vintages under the title, descriptions open for print. */
+(function () {
+  "use strict";
+  function slug(text, used) {
+    var base = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "section";
+    var id = base, n = 2;
+    while (used[id] || document.getElementById(id)) { id = base + "-" + n++; }
+    used[id] = true;
+    return id;
+  }
+  function contents() {
+    var main = document.getElementById("main");
+    if (!main || !document.body.classList.contains("jsna-report")) { return; }
+    var h1 = main.querySelector("h1");
+    var under = document.getElementById("jsna-under-title");
+    if (h1 && under) { h1.parentNode.insertBefore(under, h1.nextSibling); under.hidden = false; }
+    var heads = Array.prototype.filter.call(main.querySelectorAll("h2"), function (h) {
+      return !h.closest(".jsna-summary, .jsna-contents, nav");
+    });
+    if (heads.length < 2 || !h1) { return; }
+    var used = {};
+    var nav = document.createElement("nav");
+    nav.className = "jsna-contents";
+    nav.setAttribute("aria-labelledby", "jsna-contents-h");
+    var title = document.createElement("h2");
+    title.id = "jsna-contents-h";
+    title.textContent = "Contents";
+    var ol = document.createElement("ol");
+    heads.forEach(function (h) {
+      var text = h.textContent.replace(/\u00b6/g, "").trim();
+      if (!h.id) { h.id = slug(text, used); }
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = "#" + h.id;
+      a.textContent = text;
+      li.appendChild(a);
+      ol.appendChild(li);
+    });
+    nav.appendChild(title);
+    nav.appendChild(ol);
+    var anchor = under && under.parentNode === h1.parentNode ? under : h1;
+    anchor.parentNode.insertBefore(nav, anchor.nextSibling);
+  }
+  function openAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) {
+      if (!d.open) { d.setAttribute("data-jsna-was-closed", ""); d.open = true; }
+    });
+  }
+  function restore() {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-jsna-was-closed]"), function (d) {
+      d.open = false; d.removeAttribute("data-jsna-was-closed");
+    });
+  }
+  window.jsnaOpenForPrint = openAll;
+  window.addEventListener("beforeprint", openAll);
+  window.addEventListener("afterprint", restore);
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", contents); }
+  else { contents(); }
+})();
+
+/* JSNA report series: a table wider than its box is shown as stacked rows (screen only). */
+(function () {
+  "use strict";
+  function fit() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.jsna-table-stack"), function (t) {
+      var wrap = t.parentNode;
+      t.classList.remove("jsna-stacked");
+      if (wrap.scrollWidth > wrap.clientWidth + 1) { t.classList.add("jsna-stacked"); }
+    });
+  }
+  var timer = null;
+  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(fit, 100); });
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fit); } else { fit(); }
+})();

@@ -1,15 +1,24 @@
-"""The life-course dumbbell chart of the "tale of two babies", and its text description.
+"""The life-course chart of the "tale of two babies" (one shared scale), the side-by-side gap chart,
+and their text descriptions.
 
-One row per indicator, grouped by life stage from top (start well) to bottom (die well). Each
-row has its own scale (units differ) and shows the two values with 95% intervals: vermillion
-circle = baby from the most deprived fifth, blue square = baby from the least deprived fifth.
-Indicators published only for whole local authorities show the Place (black diamond) against
-England (grey triangle). A thin grey tick marks England's value on small-area rows. The right
-margin says, in words, whether the difference is clear.
+The life-course chart puts every indicator on the one scale they can share: the ratio of the two
+values (the baby from the most deprived fifth of neighbourhoods over the baby from the least
+deprived fifth; for indicators published only for whole local authorities, the area over England),
+on a log scale with 1 (no gap) marked, so that a reader sees at a glance which gaps are large.
+Rows run by life stage (start well to die well); each shows the raw values in its label. A filled
+marker is a clear difference (95% intervals do not overlap), vermillion when the most deprived
+fifth (or the area) is worse off and blue when it is better off; a hollow grey marker is no clear
+difference or no interval to test. Whiskers are approximate 95% intervals of the ratio (from the
+two groups' intervals, on the log scale). Scores that can be zero or negative (IMD domain scores)
+have no meaningful ratio: their rows say so and give the values.
+
+Sized for a phone and for A4: 4.6 inches wide with no text under 9.5 pt, so that at 375 px the
+smallest text is about 10 CSS px.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -18,127 +27,198 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 
-from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, PLACE, SERIES
+from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
+from jsna.report import attach_data
 from jsna.topics.two_babies.text import fmt_gap, fmt_value
 from jsna.words import is_missing
 
 A4_WIDTH_IN = 8.27
-ROW_IN = 0.42
-HEADER_IN = 0.3
+WIDTH_IN = 4.6
+FONT = 9.5
+LINE_IN = 0.165  # one line of FONT-point text
+HEADER_IN = 0.34
+NAME_CHARS = 26
+STRIP_LEFT = 0.47  # the ratio strip starts here (figure fraction); names sit to its left
 WHOLE_AREA = "Whole area vs England"
+NOT_CLEAR = "#6B6B6B"
 
 SIG_TEXT = {
     "higher": "clear gap",
     "lower": "clear gap",
-    "no clear difference": "no clear difference",
+    "no clear difference": "not clear",
     "not tested": "no interval",
 }
 
-
-def _styles(row: pd.Series) -> tuple[dict, dict]:
-    if row["comparison"] == WHOLE_AREA:
-        return ({"color": PLACE, "marker": "D", "label": "Whole area"},
-                {"color": COMPARATOR, "marker": "^", "label": "England"})
-    return ({"color": MOST_DEPRIVED, "marker": "o", "label": "Most deprived fifth"},
-            {"color": LEAST_DEPRIVED, "marker": "s", "label": "Least deprived fifth"})
+_TICKS = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0]
 
 
-def _label(row: pd.Series) -> str:
-    unit = row["unit"]
-    unit_txt = f" ({unit})" if unit else ""
-    area = " [whole area]" if row["comparison"] == WHOLE_AREA else ""
-    return textwrap.fill(f"{row['name']}{unit_txt}{area}, {row['period']}", 46)
+def _ok(*vals) -> bool:
+    return all(not is_missing(v) for v in vals)
 
 
-def _limits(row: pd.Series) -> tuple[float, float] | None:
-    vals = [row[c] for c in ("a_value", "a_lower", "a_upper", "b_value", "b_lower", "b_upper",
-                             "england_value") if not is_missing(row[c])]
-    if not vals:
-        return None
-    lo, hi = min(vals), max(vals)
-    span = hi - lo
-    pad = span * 0.18 if span > 0 else max(abs(hi) * 0.05, 1.0)
-    return lo - pad, hi + pad
+def ratio_row(row: pd.Series) -> tuple[float | None, float | None, float | None, str]:
+    """(ratio a/b, approximate lower and upper 95% limits, reason when there is no ratio)."""
+    if not row["available"] or not _ok(row["a_value"], row["b_value"]):
+        return None, None, None, "not available"
+    a, b = float(row["a_value"]), float(row["b_value"])
+    if row["unit"] == "score" or a <= 0 or b <= 0:
+        return None, None, None, "a score, not on the ratio scale"
+    r = a / b
+    lims = [row.get(c) for c in ("a_lower", "a_upper", "b_lower", "b_upper")]
+    if _ok(*lims) and min(lims) > 0:
+        se = math.hypot((math.log(lims[1]) - math.log(lims[0])) / 3.92,
+                        (math.log(lims[3]) - math.log(lims[2])) / 3.92)
+        return r, math.exp(math.log(r) - 1.96 * se), math.exp(math.log(r) + 1.96 * se), ""
+    return r, None, None, ""
+
+
+def _clear(row: pd.Series) -> bool:
+    return row["significance"] in ("higher", "lower") and row.get("worse_group") in ("a", "b")
+
+
+def _marker(row: pd.Series) -> dict:
+    shape = "D" if row["comparison"] == WHOLE_AREA else "o"
+    if _clear(row):
+        colour = MOST_DEPRIVED if row["worse_group"] == "a" else LEAST_DEPRIVED
+        shape = shape if row["worse_group"] == "a" else ("D" if shape == "D" else "s")
+        return {"marker": shape, "color": colour, "markerfacecolor": colour, "markeredgecolor": "white"}
+    return {"marker": shape, "color": NOT_CLEAR, "markerfacecolor": "white", "markeredgecolor": NOT_CLEAR}
+
+
+def _name(row: pd.Series) -> str:
+    area = ", whole area" if row["comparison"] == WHOLE_AREA else ""
+    return textwrap.fill(f"{row['name']} ({row['period']}{area})", NAME_CHARS)
+
+
+def _values(row: pd.Series) -> str:
+    unit, dp = row["unit"], int(row["dp"])
+    u = "%" if unit == "%" else ""
+
+    def v(x):
+        return "n/a" if is_missing(x) else f"{x:,.{dp}f}{u}"
+
+    return f"{v(row['a_value'])} vs {v(row['b_value'])}"
+
+
+def life_course_data(table: pd.DataFrame) -> pd.DataFrame:
+    """The tidy data behind the life-course chart: one row per indicator, raw values, intervals,
+    the ratio with its approximate interval, significance, unit, period and source."""
+    rows = []
+    for _, r in table.iterrows():
+        ratio, lo, hi, why = ratio_row(r)
+        rows.append({"stage": r["stage"], "indicator_id": r["indicator_id"], "indicator": r["name"],
+                     "comparison": r["comparison"], "period": r["period"], "unit": r["unit"],
+                     "a_label": r["a_label"], "a_value": r["a_value"], "a_lower": r["a_lower"],
+                     "a_upper": r["a_upper"], "b_label": r["b_label"], "b_value": r["b_value"],
+                     "b_lower": r["b_lower"], "b_upper": r["b_upper"], "gap": r["gap"],
+                     "ratio": ratio, "ratio_lower": lo, "ratio_upper": hi, "ratio_note": why,
+                     "significance": r["significance"], "source_id": r["source_id"]})
+    return pd.DataFrame(rows)
 
 
 def life_course_figure(table: pd.DataFrame, place_name: str) -> tuple[plt.Figure, str, list[str]]:
-    """Build the dumbbell figure from a babies table. Returns (figure, alt text, description
-    paragraphs); the description is written from the same rows the figure draws."""
+    """Build the life-course ratio chart from a babies table. Returns (figure, alt text, description
+    paragraphs); the description is written from the same rows the figure draws, and the tidy data
+    (:func:`life_course_data`) is attached for the CSV link."""
     stages = list(dict.fromkeys(table["stage"]))
-    n_rows = len(table)
-    height = n_rows * ROW_IN + len(stages) * HEADER_IN + 1.3
-    ratios: list[float] = []
-    plan: list[tuple[str, object]] = []
+    plan: list[tuple[str, object, float]] = []
     for stage in stages:
-        plan.append(("header", stage))
-        ratios.append(HEADER_IN)
+        plan.append(("header", stage, HEADER_IN))
         for _, row in table[table["stage"] == stage].iterrows():
-            plan.append(("row", row))
-            ratios.append(ROW_IN)
-    fig, axes = plt.subplots(len(plan), 1, figsize=(A4_WIDTH_IN, height),
-                             gridspec_kw={"height_ratios": ratios, "hspace": 0.0})
-    axes = np.atleast_1d(axes)
-    fig.subplots_adjust(left=0.44, right=0.80, top=1 - 0.9 / height, bottom=0.45 / height)
-    for ax, (kind, item) in zip(axes, plan, strict=True):
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.set_yticks([])
-        ax.set_ylim(-0.6, 0.6)
+            n_lines = _name(row).count("\n") + 1
+            plan.append(("row", row, max(n_lines, 2) * LINE_IN + 0.12))
+    legend_in, axis_in, foot_in = 1.25, 0.42, 1.0
+    body_in = sum(h for _, _, h in plan)
+    height = legend_in + axis_in + body_in + axis_in + foot_in
+    fig = plt.figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_axes((STRIP_LEFT, (axis_in + foot_in) / height, 0.97 - STRIP_LEFT, body_in / height))
+    ax.set_xscale("log")
+    ax.set_ylim(-body_in, 0)
+    ratios = [ratio_row(r) for _, r in table.iterrows()]
+    vals = [v for r in ratios for v in r[:3] if v is not None]
+    lo = min([0.8, *vals]) / 1.12
+    hi = max([1.25, *vals]) * 1.12
+    ax.set_xlim(max(lo, 0.2), min(hi, 10.0))
+    ticks = [t for t in _TICKS if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"\u00d7{x:g}"))
+    ax.tick_params(axis="x", labelsize=FONT, top=True, labeltop=True, length=3, colors="#333333")
+    ax.set_yticks([])
+    for side in ("left", "right"):
+        ax.spines[side].set_visible(False)
+    for t in ticks:
+        ax.axvline(t, color="#E3E3E3", lw=0.6, zorder=0)
+    ax.axvline(1.0, color="#333333", lw=1.0, zorder=1)
+    names_tf = blended_transform_factory(fig.transFigure, ax.transData)
+    strip_tf = blended_transform_factory(ax.transAxes, ax.transData)
+    y = 0.0
+    xmin, xmax = ax.get_xlim()
+    ri = iter(ratios)
+    for kind, item, h in plan:
         if kind == "header":
-            ax.axis("off")
-            ax.text(-0.78, 0.0, str(item), transform=ax.get_yaxis_transform(), fontsize=10,
-                    fontweight="bold", va="center", ha="left")
+            ax.text(0.03, y - h * 0.55, str(item), transform=names_tf, fontsize=FONT + 1.5, fontweight="bold",
+                    va="center", ha="left")
+            ax.axhline(y - h + 0.02, color="#BBBBBB", lw=0.6, xmin=0, xmax=1, zorder=0, clip_on=False)
+            y -= h
             continue
         row = item  # type: ignore[assignment]
-        ax.text(-0.02, 0.0, _label(row), transform=ax.get_yaxis_transform(), fontsize=7.5,
-                va="center", ha="right")
-        ax.set_xticks([])
-        ax.spines["bottom"].set_visible(False)
-        ax.axhline(-0.6, color="#E5E5E5", lw=0.6)
-        lims = _limits(row)
-        if lims is None or not row["available"]:
-            ax.text(0.02, 0.5, "not available (see the table)", transform=ax.transAxes,
-                    fontsize=7.5, color="#555555", va="center", style="italic")
+        r, rlo, rhi, why = next(ri)
+        top = y - 0.06
+        ax.text(0.03, top, _name(row), transform=names_tf, fontsize=FONT, va="top", ha="left",
+                linespacing=1.15)
+        mid = top - LINE_IN * 0.55
+        if r is None:
+            label = "not available (see the table)" if why == "not available" else f"{why}: {_values(row)}"
+            ax.text(0.0, mid, textwrap.fill(label, 30), transform=strip_tf, fontsize=FONT, va="top",
+                    ha="left", color="#444444", style="italic", linespacing=1.15)
+            y -= h
             continue
-        ax.set_xlim(*lims)
-        sa, sb = _styles(row)
-        a, b = row["a_value"], row["b_value"]
-        ax.plot([a, b], [0, 0], color="#AAAAAA", lw=2.2, zorder=1)
-        if not is_missing(row["england_value"]) and row["comparison"] != WHOLE_AREA:
-            ax.plot([row["england_value"]] * 2, [-0.35, 0.35], color=COMPARATOR, lw=1.2, zorder=1)
-            ax.text(row["england_value"], 0.38, f"Eng. {row['england_value']:,.{int(row['dp'])}f}",
-                    fontsize=5.5, color=COMPARATOR, ha="center", va="bottom", zorder=4)
-        dp = int(row["dp"])
-        for side, st, dy in (("a", sa, 0.28), ("b", sb, -0.28)):
-            v, lo, hi = row[f"{side}_value"], row[f"{side}_lower"], row[f"{side}_upper"]
-            if not (is_missing(lo) or is_missing(hi)):
-                ax.plot([lo, hi], [0, 0], color=st["color"], lw=1.2, zorder=2)
-                ax.plot([lo, lo], [-0.12, 0.12], color=st["color"], lw=1.2, zorder=2)
-                ax.plot([hi, hi], [-0.12, 0.12], color=st["color"], lw=1.2, zorder=2)
-            ax.plot([v], [0], marker=st["marker"], color=st["color"], markersize=6.5,
-                    markeredgecolor="white", markeredgewidth=0.6, zorder=3, linestyle="none")
-            ax.text(v, dy, f"{v:,.{dp}f}", fontsize=6.5, color=st["color"], ha="center",
-                    va="bottom" if dy > 0 else "top", zorder=4)
-        sig = SIG_TEXT.get(row["significance"], row["significance"])
-        ax.text(1.03, 0.5, sig, transform=ax.transAxes, fontsize=7.5, va="center", ha="left",
-                fontweight="bold" if row["significance"] in ("higher", "lower") else "normal")
+        st = _marker(row)
+        if rlo is not None and rhi is not None:
+            ax.plot([max(rlo, xmin), min(rhi, xmax)], [mid, mid], color=st["color"], lw=1.4, zorder=2,
+                    solid_capstyle="butt")
+        ax.plot([min(max(r, xmin), xmax)], [mid], linestyle="none", markersize=7.5, markeredgewidth=1.3,
+                zorder=3, **st)
+        ratio_txt = f"\u00d7{r:.2f}" if r < 10 else f"\u00d7{r:.0f}"
+        right = math.log(r / xmin) / math.log(xmax / xmin) < 0.62
+        anchor = r
+        if right and rhi is not None:
+            anchor = min(rhi, xmax)
+        elif not right and rlo is not None:
+            anchor = max(rlo, xmin)
+        ax.annotate(ratio_txt, (anchor, mid), xytext=(7 if right else -7, 0), textcoords="offset points",
+                    fontsize=FONT, va="center", ha="left" if right else "right", color="#222222",
+                    fontweight="bold" if _clear(row) else "normal")
+        sig = SIG_TEXT.get(row["significance"], str(row["significance"]))
+        ax.text(0.0, mid - LINE_IN * 1.05, f"{_values(row)}, {sig}", transform=strip_tf, fontsize=FONT,
+                va="center", ha="left", color="#333333")
+        y -= h
+    ax.set_xlabel("Ratio (log scale; \u00d71 = no gap)", fontsize=FONT, labelpad=4)
     handles = [
-        Line2D([], [], color=MOST_DEPRIVED, marker="o", linestyle="none", label="Most deprived fifth"),
-        Line2D([], [], color=LEAST_DEPRIVED, marker="s", linestyle="none", label="Least deprived fifth"),
-        Line2D([], [], color=COMPARATOR, lw=1.2, label="England (small-area rows)"),
-        Line2D([], [], color=PLACE, marker="D", linestyle="none", label=f"{place_name} [whole area]"),
-        Line2D([], [], color=COMPARATOR, marker="^", linestyle="none", label="England [whole area]"),
+        Line2D([], [], linestyle="none", marker="o", markersize=7.5, color=MOST_DEPRIVED,
+               markeredgecolor="white", label="Clearly worse for the most deprived fifth"),
+        Line2D([], [], linestyle="none", marker="s", markersize=7.5, color=LEAST_DEPRIVED,
+               markeredgecolor="white", label="Clearly better for the most deprived fifth"),
+        Line2D([], [], linestyle="none", marker="o", markersize=7.5, color=NOT_CLEAR, markerfacecolor="white",
+               markeredgewidth=1.3, label="No clear difference, or no interval"),
+        Line2D([], [], linestyle="none", marker="D", markersize=7, color="#333333", markerfacecolor="white",
+               label=f"Diamond: {place_name} vs England (whole area)"),
+        Line2D([], [], color="#555555", lw=1.4, label="Approximate 95% interval of the ratio"),
     ]
-    fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=7.5, frameon=False,
-               bbox_to_anchor=(0.5, 1 - 0.05 / height))
-    fig.text(0.5, 1 - 0.62 / height,
-             f"Two babies in {place_name}: most vs least deprived fifth of neighbourhoods",
-             ha="center", fontsize=10, fontweight="bold")
-    fig.text(0.5, 0.12 / height,
-             "Each row has its own scale; the numbers are the values. Whiskers: 95% intervals where "
-             "available. Right: is the difference clear?", ha="center", fontsize=7, color="#444444")
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.02, 1 - 0.42 / height), ncol=1,
+               fontsize=FONT, frameon=False, handletextpad=0.4, borderaxespad=0.0, labelspacing=0.3)
+    fig.text(0.03, 1 - 0.08 / height, textwrap.fill(f"Two babies in {place_name}: how large is each gap?", 44),
+             ha="left", va="top", fontsize=FONT + 2, fontweight="bold")
+    fig.text(0.03, 0.06 / height, textwrap.fill(
+             "Ratio: how many times as high for the most deprived fifth as for the least deprived fifth "
+             "(area \u00f7 England for whole-area rows). \u00d72 and \u00d70.5 are equally far from \u00d71. "
+             "Values: most vs least deprived fifth (or area vs England).", 60),
+             ha="left", va="bottom", fontsize=FONT, color="#444444")
     alt, desc = life_course_description(table, place_name)
+    attach_data(fig, life_course_data(table))
     return fig, alt, desc
 
 
@@ -148,11 +228,14 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
     small = avail[avail["comparison"] != WHOLE_AREA]
     worse = small[(small["worse_group"] == "a") & small["significance"].isin(["higher", "lower"])]
     n_stages = table["stage"].nunique()
-    alt = (f"Dumbbell chart of {len(table)} indicators for {place_name} across {n_stages} life "
-           f"stages. {len(worse)} of {len(small)} available small-area indicators are clearly worse "
+    alt = (f"Chart of {len(table)} indicators for {place_name} across {n_stages} life stages on one "
+           "ratio scale (how many times as high for the most deprived fifth as for the least deprived "
+           f"fifth). {len(worse)} of {len(small)} available small-area indicators are clearly worse "
            "for the baby from the most deprived fifth of neighbourhoods than for the baby from "
            "the least deprived fifth.")
-    paras = [("Each row compares two values with their 95% intervals where published. For "
+    paras = [("Each row gives the ratio of two values, so that every indicator shares one scale, "
+              "with the two values themselves; a difference is clear when the two 95% intervals do not "
+              "overlap. For "
               "small-area indicators the values are the most deprived fifth and the least deprived "
               f"fifth of {place_name}'s neighbourhoods; rows marked 'whole area' compare {place_name} "
               "with England.")]
@@ -168,8 +251,10 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
             sig = {"higher": "clear difference", "lower": "clear difference",
                    "no clear difference": "no clear difference",
                    "not tested": "no interval to test"}[r["significance"]]
+            ratio, _, _, why = ratio_row(r)
+            times = f", {ratio:.2f} times as high" if ratio is not None else f" ({why})"
             bits.append(f"{r['name']} ({r['period']}): {r['a_label']} {a}, {r['b_label']} {b}, "
-                        f"gap {fmt_gap(r['gap'], unit, dp)}, {sig}")
+                        f"gap {fmt_gap(r['gap'], unit, dp)}, {sig}{times}")
         paras.append(f"{stage}. " + "; ".join(bits) + ".")
     return alt, paras
 
@@ -180,7 +265,7 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> tuple[plt.Figure, str, list
     d = ov[(ov["comparison"] != WHOLE_AREA)].reset_index(drop=True)
     markers = ["o", "s", "D", "^", "v", "P"]
     n = len(d)
-    height = n * 0.5 + 1.4
+    height = n * 0.62 + 1.6
     fig, axes = plt.subplots(n, 1, figsize=(A4_WIDTH_IN, height), gridspec_kw={"hspace": 1.1})
     axes = np.atleast_1d(axes)
     fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.8 / height, bottom=0.35 / height)
@@ -191,15 +276,15 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> tuple[plt.Figure, str, list
         ax.spines["bottom"].set_color("#999999")
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
-        ax.tick_params(axis="x", labelsize=6, length=2, pad=1, colors="#333333")
+        ax.tick_params(axis="x", labelsize=8.5, length=2, pad=1, colors="#333333")
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
-        ax.text(-0.02, 0.5, textwrap.fill(f"{r['name']} ({r['unit']})", 48), transform=ax.transAxes,
-                fontsize=7.5, va="center", ha="right")
+        ax.text(-0.02, 0.5, textwrap.fill(f"{r['name']} ({r['unit']})", 40), transform=ax.transAxes,
+                fontsize=9, va="center", ha="right")
         vals = [r[f"{nm} gap"] for nm in names] + [r["England gap"]]
         ok = [v for v in vals if not is_missing(v)]
         if not ok:
             ax.set_xticks([])
-            ax.text(0.02, 0.5, "not available", transform=ax.transAxes, fontsize=7.5,
+            ax.text(0.02, 0.5, "not available", transform=ax.transAxes, fontsize=9,
                     style="italic", color="#555555", va="center")
             continue
         lo, hi = min([*ok, 0.0]), max([*ok, 0.0])
@@ -223,10 +308,10 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> tuple[plt.Figure, str, list
     handles = [Line2D([], [], color=SERIES[i % len(SERIES)], marker=markers[i % len(markers)],
                       linestyle="none", label=nm) for i, nm in enumerate(names)]
     handles.append(Patch(color=COMPARATOR, alpha=0.45, label="England's gap"))
-    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=7.5, frameon=False,
+    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=9, frameon=False,
                bbox_to_anchor=(0.5, 1 - 0.05 / height))
     fig.text(0.5, 1 - 0.5 / height, "Gap between the most and least deprived fifth, by authority and England",
-             ha="center", fontsize=9.5, fontweight="bold")
+             ha="center", fontsize=10.5, fontweight="bold")
     alt = (f"Dot chart of the gap between most and least deprived fifths for {len(d)} indicators, "
            f"for {', '.join(names)}, with England's gap as a grey bar. Each row has its own scale; "
            "0 is marked.")
