@@ -12,6 +12,7 @@ from jsna import __version__
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "jsna"
 _SOURCES_ATTR = re.compile(r'data-jsna-sources="([^"]*)"')
+HEADLINE_MIME = "application/vnd.jsna.headline+json"  # written by jsna.report.headline
 
 
 def _asset(name: str) -> str:
@@ -25,7 +26,8 @@ def page_assets() -> dict[str, str]:
 
 def _clean_for_export(nb) -> None:
     """Drop what a reader must not see: stderr streams (warnings; they stay in the log and the
-    executed .ipynb), the plain-text outputs of ``# NBVAL_CHECK_OUTPUT`` cells, and code cells
+    executed .ipynb), the plain-text outputs of ``# NBVAL_CHECK_OUTPUT`` cells, the headline
+    records of :func:`jsna.report.headline` (kept in the .ipynb), and code cells
     left without output (they would only add empty markup)."""
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
@@ -34,7 +36,8 @@ def _clean_for_export(nb) -> None:
             cell["outputs"] = []
             continue
         cell["outputs"] = [o for o in cell.get("outputs", [])
-                           if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                           if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                           and HEADLINE_MIME not in o.get("data", {})]
     nb.cells = [c for c in nb.cells if c.get("cell_type") != "code" or c.get("outputs")]
 
 
@@ -50,6 +53,18 @@ def notebook_sources(nb) -> list[str]:
             for m in _SOURCES_ATTR.finditer(html_out):
                 found.extend(m.group(1).split())
     return list(dict.fromkeys(found))
+
+
+def notebook_headlines(nb) -> list[dict]:
+    """The headline figures a notebook declared with :func:`jsna.report.headline`, in order (a
+    figure declared twice keeps its last value)."""
+    found: dict[str, dict] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            rec = out.get("data", {}).get(HEADLINE_MIME)
+            if isinstance(rec, dict) and isinstance(rec.get("id"), str):
+                found[rec["id"]] = dict(rec)
+    return list(found.values())
 
 
 def source_attributions(source_ids: Iterable[str]) -> list[str]:
@@ -82,7 +97,7 @@ def _has_h1(nb) -> bool:
 
 
 def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: str,
-                sources: Sequence[str] | None = None) -> str:
+                sources: Sequence[str] | None = None, code_version: str = "") -> str:
     """Export an executed notebook to one self-contained HTML page (input cells hidden)."""
     import nbformat
 
@@ -90,7 +105,7 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
     used = list(sources) if sources is not None else notebook_sources(nb)
     _clean_for_export(nb)
     resources = {"jsna": {**page_assets(), "place_name": place_name, "topic_title": topic_title,
-                          "build_date": build_date, "version": __version__,
+                          "build_date": build_date, "version": __version__, "code_version": code_version,
                           "attributions": source_attributions(used), "index_href": "../index.html",
                           "add_h1": not _has_h1(nb)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
