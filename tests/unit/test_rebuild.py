@@ -128,7 +128,7 @@ def sequence(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("JSNA_CATALOGUE_DIR", str(catalogue))
     provenance_cache_clear()
-    out: dict = {"reports": reports, "data": data}
+    out: dict = {"reports": reports, "data": data, "notebooks": nbdir}
 
     def run(name: str, **kw) -> build.BuildSummary:
         t0 = time.perf_counter()
@@ -173,6 +173,18 @@ def test_noop_rebuild_runs_nothing(sequence):
     assert "rutland/lad_score: up to date" in s.text()
     assert "Built 0, up to date 4, failed 0 of 4" in s.text()
     assert sequence["noop_s"] < 2.0
+
+
+def test_noop_rebuild_imports_no_heavy_library(sequence):
+    code = ("import sys; from jsna.runner.cli import main; "
+            f"rc = main(['--place', *{PLACES!r}, '--reports-dir', {str(sequence['reports'])!r}, "
+            f"'--data-dir', {str(sequence['data'])!r}, '--notebooks-dir', {str(sequence['notebooks'])!r}, "
+            "'--no-progress']); "
+            "heavy = [m for m in ('pandas', 'numpy', 'papermill', 'nbconvert', 'jupyter_client') if m in sys.modules]; "
+            "print('HEAVY', heavy); sys.exit(rc)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "up to date 4" in proc.stdout and "HEAVY []" in proc.stdout
 
 
 def test_one_changed_input_rebuilds_only_its_readers(sequence):
