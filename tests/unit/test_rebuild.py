@@ -213,6 +213,8 @@ def test_force_rebuilds_all_and_nothing_moves(sequence):
     assert all(r == "--force" for r in s.reasons.values())
     sec = _changed_section(sequence["forced_index"])
     assert "data-jsna-figure" not in sec and "data-jsna-input" not in sec
+    assert "Nothing changed: no headline figure moved and no input's checksum changed" in sec
+    assert "<h3>" not in sec and "LAD score" not in sec  # nothing listed
 
 
 @pytest.mark.parametrize("which,what", [("corrupt_deps", "dependency record"),
