@@ -11,7 +11,7 @@ TOPICS ?=
 TEST_REPORTS ?= reports/_test_rutland
 TEST_WORKERS ?= 2
 
-.PHONY: help venv data reports test lint bench clean distclean
+.PHONY: help venv data reports validate test lint bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,9 +28,15 @@ venv: $(STAMP)  ## create .venv with the pinned dependencies
 data: $(STAMP)  ## fill data/raw from the mirror or the official URLs, verify checksums
 	$(PY) -m jsna data
 
-reports: data  ## build every report into reports/ (PLACES=, TOPICS=, JOBS= to narrow)
-	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS))
+reports: data  ## build the reports that are not up to date into reports/ (PLACES=, TOPICS=, JOBS=, FORCE=1)
+	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
 	@echo "Open reports/index.html in a browser."
+
+# A reviewer's check of one published report: its inputs' checksums against the notebook's
+# provenance, then every output re-computed and compared by nbval (tests/nbval_sanitize.cfg).
+validate: $(STAMP)  ## re-run a published report and compare every output: make validate PLACE=leicester TOPIC=deprivation
+	@test -n "$(PLACE)" && test -n "$(TOPIC)" || { echo "usage: make validate PLACE=<place> TOPIC=<topic> (see python -m jsna build --list)" >&2; exit 2; }
+	$(PY) -m jsna.runner.validate --place $(PLACE) --topic $(TOPIC)
 
 # The Rutland reports are built ONCE before pytest (all topics, from data/raw) into TEST_REPORTS;
 # the integration and browser tests read that build through JSNA_TEST_REPORTS_DIR. A failed run does
@@ -49,9 +55,11 @@ lint: $(STAMP)  ## ruff
 bench: data  ## benchmarks: stats methods vs PHStatsMethods, report series, all-England scale run
 	$(PY) -m bench
 
-clean:  ## remove generated reports and derived data (keeps data/raw and .venv)
-	rm -rf reports/* data/processed .pytest_cache
+# clean keeps reports/_history (the headline figures of earlier builds, for "Changed since")
+clean:  ## remove generated reports and derived data (keeps data/raw, .venv and reports/_history)
+	mkdir -p reports && find reports -mindepth 1 -maxdepth 1 ! -name _history ! -name .gitkeep -exec rm -rf {} +
+	rm -rf data/processed .pytest_cache
 	touch reports/.gitkeep
 
-distclean: clean  ## also remove data/raw and .venv
-	rm -rf data/raw $(VENV)
+distclean: clean  ## also remove the headline history, data/raw and .venv
+	rm -rf reports/_history data/raw $(VENV)

@@ -1,4 +1,5 @@
-"""`make bench`: python -m bench [--skip-stats] [--skip-series] [--skip-scale] [--scale-limit N] [--jobs N]."""
+"""`make bench`: python -m bench [--skip-stats] [--skip-series] [--skip-rebuild] [--skip-scale] [--scale-limit N]
+[--jobs N] [--places P ...]."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip-stats", action="store_true")
     ap.add_argument("--skip-series", action="store_true")
+    ap.add_argument("--skip-rebuild", action="store_true", help="no incremental-rebuild figures")
     ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--places", nargs="+", default=None, help="Places of the series and rebuild figures (default LLR)")
     ap.add_argument("--scale-limit", type=int, default=None, help="build only the first N upper-tier LAs")
     ap.add_argument("--quick", action="store_true", help="smaller stats inputs")
     args = ap.parse_args()
@@ -30,8 +33,13 @@ def main() -> int:
     if not args.skip_series:
         from bench import series_bench
 
-        results["series"] = series_bench.series(args.jobs)
+        results["series"] = series_bench.series(args.jobs, args.places)
         series_bench.print_series(results["series"])
+    if not args.skip_rebuild:
+        from bench import series_bench
+
+        results["rebuild"] = series_bench.rebuild(args.jobs, args.places)
+        series_bench.print_rebuild(results["rebuild"])
     if not args.skip_scale:
         from bench import series_bench
 

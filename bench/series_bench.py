@@ -1,10 +1,13 @@
 """Report-series benchmark (issue 7): the LLR series against its floor, and the all-England scale run.
 
-* series: wall time of `python -m jsna build` for the four LLR Places from a warm cache at the
-  default parallelism, per-report time, HTML size, peak memory of the build's processes, and the
+* series: wall time of `python -m jsna build --force` for the four LLR Places from a warm cache at
+  the default parallelism (median of three), per-report time, HTML size, peak memory of the build's processes, and the
   same series with a new kernel per run (``--fresh-kernels``) for comparison;
 * floor: the same number of Papermill + nbconvert runs of an empty notebook at the same
-  parallelism, measured in the same run, and the ratio series / floor;
+  parallelism, interleaved with the three series runs; the ratio series / floor is the median of
+  the three pairs' ratios;
+* rebuild: the no-op rebuild time, and the time to rebuild after one input changes with the
+  count of reports rebuilt (incremental builds, issue 16);
 * scale: params generated for every English upper-tier LA, the Place-generic topics built for
   all of them; total time, reports per minute, failures.
 Results go to reports/benchmark.json.
@@ -12,9 +15,13 @@ Results go to reports/benchmark.json.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -85,30 +92,117 @@ def _run_times(reports: Path) -> dict[str, float]:
     return {f"{r['place']}/{r['topic']}": r.get("seconds") for r in data.get("runs", [])}
 
 
-def series(jobs: int) -> dict:
-    """Warm-cache LLR series vs its floor."""
+def series(jobs: int, places: list[str] | None = None) -> dict:
+    """Warm-cache LLR series vs its floor: the ratio is the median of three interleaved pairs
+    (series, floor, series, floor, series, floor), so that machine noise hits both sides."""
+    places = places or LLR_PLACES
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "reports"
-        _build(["--place", *LLR_PLACES, "--reports-dir", str(out), "--jobs", str(jobs)])  # warm caches
+        args = ["--place", *places, "--reports-dir", str(out), "--jobs", str(jobs), "--force"]
+        _build(args)  # warm caches
+        n_runs = len([k for k in _report_sizes(out) if k != "index.html"])
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        wall, rc, log = _build(["--place", *LLR_PLACES, "--reports-dir", str(out), "--jobs", str(jobs)])
+        walls, floors = [], []
+        rc, log = 0, ""
+        for _ in range(3):
+            wall, rc_i, log_i = _build(args)
+            rc, log = rc or rc_i, log if rc else log_i
+            walls.append(wall)
+            floors.append(floor(max(n_runs, 1), jobs))
         peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         sizes = _report_sizes(out)
         times = _run_times(out)
         # the same series with a new kernel per run (the runner's --fresh-kernels), for comparison
-        fresh, _, _ = _build(["--place", *LLR_PLACES, "--reports-dir", str(out), "--jobs", str(jobs),
-                              "--fresh-kernels"])
-    n_runs = len([k for k in sizes if k != "index.html"])
-    # the floor varies by a third from one measurement to the next (kernel start and shutdown):
-    # take the median of three
-    floors = [floor(max(n_runs, 1), jobs) for _ in range(3)]
-    fl = statistics.median(floors)
+        fresh, _, _ = _build([*args, "--fresh-kernels"])
+    ratios = [w / f for w, f in zip(walls, floors, strict=True) if f]
+    wall, fl = statistics.median(walls), statistics.median(floors)
     fl_stack = floor(max(n_runs, 1), jobs, STACK_IMPORTS)
-    return {"jobs": jobs, "wall_s": wall, "exit_code": rc, "runs": n_runs, "floor_s": fl, "floor_runs_s": floors,
-            "ratio": wall / fl if fl else None, "fresh_kernels_wall_s": fresh,
+    return {"jobs": jobs, "places": places, "wall_s": wall, "wall_runs_s": walls, "exit_code": rc, "runs": n_runs,
+            "floor_s": fl, "floor_runs_s": floors, "ratio_runs": ratios,
+            "ratio": statistics.median(ratios) if ratios else None, "fresh_kernels_wall_s": fresh,
             "floor_with_imports_s": fl_stack, "ratio_to_floor_with_imports": wall / fl_stack if fl_stack else None,
             "per_report_s": times, "html_bytes": sizes,
             "peak_rss_mb": peak_kb / 1024, "log_tail": log if rc else ""}
+
+
+def _linked_data_dir(dest: Path) -> Path:
+    """A data directory of symlinks to every file of data/raw (so that one input can be changed)."""
+    raw = paths.raw_dir().resolve()
+    for f in raw.rglob("*"):
+        if f.is_file():
+            link = dest / f.relative_to(raw)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(f.resolve())
+    return dest
+
+
+def _new_version(f: Path) -> None:
+    """Replace a symlinked input by a copy with other bytes and the same data: a .gz recompressed
+    with another header time, a .csv with one more line end."""
+    data = f.read_bytes()
+    f.unlink()
+    if f.suffix == ".gz":
+        f.write_bytes(gzip.compress(gzip.decompress(data), mtime=12345))
+    else:
+        f.write_bytes(data + b"\n")
+
+
+def _counts(log: str) -> tuple[int, int]:
+    """(built, up to date) from the build summary's last line."""
+    m = re.search(r"Built (\d+), up to date (\d+), failed", log)
+    return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+
+
+def rebuild(jobs: int, places: list[str] | None = None) -> dict:
+    """Incremental builds: the no-op rebuild time, and the time to rebuild after one input changes
+    (the csv input read by the fewest reports, given a new version and catalogue checksum) with
+    the count of reports rebuilt."""
+    from jsna.catalogue import default_catalogue_dir, load_catalogue
+
+    places = places or LLR_PLACES
+    with tempfile.TemporaryDirectory() as tmp:
+        data = _linked_data_dir(Path(tmp) / "data")
+        cat_dir = Path(tmp) / "catalogue"
+        shutil.copytree(default_catalogue_dir(), cat_dir)
+        env = {"JSNA_CATALOGUE_DIR": str(cat_dir)}
+        out = Path(tmp) / "reports"
+        args = ["--place", *places, "--reports-dir", str(out), "--jobs", str(jobs), "--data-dir", str(data)]
+        first, rc, log = _build(args, env)
+        noop, rc2, log2 = _build(args, env)
+        readers: dict[str, int] = {}
+        deps = json.loads((out / "_deps.json").read_text(encoding="utf-8"))
+        for entry in deps["reports"].values():
+            for sid in entry["sources"]:
+                readers[sid] = readers.get(sid, 0) + 1
+        cat = load_catalogue()
+        csvs = sorted((n, sid) for sid, n in readers.items() if sid in cat and cat[sid].format == "csv")
+        if not csvs:
+            return {"error": "no csv input recorded", "log_tail": log[-2000:]}
+        n_readers, sid = csvs[0]
+        f = data / cat[sid].path
+        old = hashlib.sha256(f.read_bytes()).hexdigest()
+        _new_version(f)
+        new = hashlib.sha256(f.read_bytes()).hexdigest()
+        for y in cat_dir.glob("*.yaml"):
+            y.write_text(y.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        one, rc3, log3 = _build(args, env)
+    built_noop, _ = _counts(log2)
+    built_one, up_one = _counts(log3)
+    return {"places": places, "first_s": first, "noop_s": noop, "noop_built": built_noop, "input": sid,
+            "input_readers": n_readers, "one_input_s": one, "one_input_built": built_one,
+            "one_input_up_to_date": up_one, "exit_codes": [rc, rc2, rc3],
+            "log_tail": (log + log2 + log3)[-3000:] if (rc or rc2 or rc3) else ""}
+
+
+def print_rebuild(res: dict) -> None:
+    if "error" in res:
+        print(f"\nIncremental rebuilds: {res['error']}")
+        return
+    print(f"\nIncremental rebuilds ({', '.join(res['places'])}):")
+    print(f"  {'no-op rebuild':32s} {res['noop_s']:8.2f} s   ({res['noop_built']} rebuilt; target <= 2 s)")
+    print(f"  {'rebuild after one input changed':32s} {res['one_input_s']:8.1f} s   ({res['one_input_built']} "
+          f"report(s) rebuilt, {res['one_input_up_to_date']} up to date; input {res['input']}, read by "
+          f"{res['input_readers']} report(s))")
 
 
 def scale(jobs: int, limit: int | None = None) -> dict:
@@ -125,7 +219,7 @@ def scale(jobs: int, limit: int | None = None) -> dict:
             geo.write_params(code, pdir)
         places = sorted(p.stem for p in pdir.glob("*.yaml"))
         wall, rc, log = _build(["--place", *places, "--topic", *GENERIC_TOPICS, "--reports-dir", str(out),
-                                "--jobs", str(jobs), "--params-dir", str(pdir)])
+                                "--jobs", str(jobs), "--params-dir", str(pdir), "--force"])
         built = [k for k in _report_sizes(out) if k != "index.html"]
         expected = len(places) * len(GENERIC_TOPICS)
         biggest = max(_report_sizes(out).values(), default=0)
@@ -135,11 +229,13 @@ def scale(jobs: int, limit: int | None = None) -> dict:
 
 
 def print_series(res: dict) -> None:
-    print(f"\nLLR series (warm cache, --jobs {res['jobs']}): {res['runs']} reports")
-    print(f"  {'series wall time':32s} {res['wall_s']:8.1f} s")
+    print(f"\nSeries {', '.join(res['places'])} (warm cache, --force, --jobs {res['jobs']}): {res['runs']} reports")
+    print(f"  {'series wall time':32s} {res['wall_s']:8.1f} s   (median of "
+          f"{', '.join(f'{x:.1f}' for x in res['wall_runs_s'])})")
     print(f"  {'floor (empty notebooks)':32s} {res['floor_s']:8.1f} s   (median of "
           f"{', '.join(f'{x:.1f}' for x in res['floor_runs_s'])})")
-    print(f"  {'ratio series/floor':32s} {res['ratio']:8.2f}   (target <= 2.0)")
+    print(f"  {'ratio series/floor':32s} {res['ratio']:8.2f}   (target <= 2.0; median of the interleaved "
+          f"pairs {', '.join(f'{x:.2f}' for x in res['ratio_runs'])})")
     print(f"  {'series, a new kernel per run':32s} {res['fresh_kernels_wall_s']:8.1f} s   (--fresh-kernels)")
     print(f"  {'floor + importing the stack':32s} {res['floor_with_imports_s']:8.1f} s   (pandas, geopandas, "
           f"matplotlib, seaborn, folium, scipy in each empty notebook)")

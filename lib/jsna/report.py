@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from jsna.words import period_in_words
+
 FIGURE_DPI = 192  # raster fallback at 2x CSS pixels (96 per inch), so text stays sharp
 CSS_PX_PER_PT = 96 / 72
 #: smallest chart text a reader should see, in CSS px (issue 13: about 9 px at 375 px width)
@@ -346,25 +348,28 @@ def summary_box(sentences: str | Iterable[str], title: str = "Summary") -> None:
 
 
 def about_the_data_html(source_ids: Iterable[str], heading_text: str = "About the data",
-                        level: int = 2, catalogue_dir=None) -> str:
+                        level: int = 2, catalogue_dir=None, data_dir=None) -> str:
     """The closing "About the data" section, written from the catalogue entries used.
 
-    For each source: title, publisher, period, licence, attribution, notes (caveats) and the
-    official URL. The section carries ``data-jsna-sources`` so the runner can put the same
-    attributions in the page footer and the index. An unknown source id raises the catalogue's
-    error (which lists the valid ids).
+    For each source: title, publisher, period, licence, attribution, notes (caveats), the
+    official URL and its provenance: the sha256 of the file read from ``data_dir`` (default
+    data/raw; shortened) and the date it was fetched or copied (data_dir/MANIFEST). The section
+    carries ``data-jsna-sources`` so the runner can put the same attributions in the page footer
+    and the index. An unknown source id raises the catalogue's error (which lists the valid ids).
     """
     from jsna.catalogue import get_source
+    from jsna.runner.provenance import describe_input, input_records
 
     ids = list(dict.fromkeys(source_ids))
     if not ids:
         raise ValueError("about_the_data: give the catalogue ids of the sources the report used")
     sources = [get_source(s, catalogue_dir) for s in ids]
+    prov = {r["id"]: r for r in input_records(ids, data_dir, catalogue_dir=catalogue_dir)}
     items = []
     for s in sources:
         facts = [f"Published by {s.publisher}."]
         if s.period:
-            facts.append(f"Period: {s.period}.")
+            facts.append(f"Period: {period_in_words(s.period)}.")
         facts.append(f"Licence: {s.licence}.")
         parts = [f"<dt>{esc(s.title)}</dt>", "<dd>", f"<p>{esc(' '.join(facts))}</p>"]
         if s.notes:
@@ -372,12 +377,58 @@ def about_the_data_html(source_ids: Iterable[str], heading_text: str = "About th
         if s.attribution:
             parts.append(f"<p>{esc(s.attribution)}</p>")
         parts.append(f'<p>Source: <a href="{esc(s.url)}">{esc(s.url)}</a></p>')
+        parts.append(f'<p class="jsna-provenance">{esc(describe_input(prov[s.id]))}</p>')
         parts.append("</dd>")
         items.append("".join(parts))
     return (f'<section class="jsna-about" data-jsna-sources="{esc(" ".join(s.id for s in sources))}">'
             f"<h{level}>{esc(heading_text)}</h{level}><dl>{''.join(items)}</dl></section>")
 
 
-def about_the_data(source_ids: Iterable[str], heading_text: str = "About the data", level: int = 2) -> None:
-    """Display the "About the data" section for the catalogue sources a report used."""
-    _show(about_the_data_html(source_ids, heading_text, level))
+def about_the_data(source_ids: Iterable[str], heading_text: str = "About the data", level: int = 2,
+                   data_dir=None) -> None:
+    """Display the "About the data" section for the catalogue sources a report used (pass the
+    notebook's ``data_dir`` so that the checksums are those of the files it read)."""
+    _show(about_the_data_html(source_ids, heading_text, level, data_dir=data_dir))
+
+
+HEADLINE_MIME = "application/vnd.jsna.headline+json"
+
+
+def headline_record(id: str, value: object, unit: str, period: str, label: str,  # noqa: A002
+                    decimals: int = 1) -> dict:
+    """The JSON record of one headline figure (see :func:`headline`). ``text`` is the value as
+    published (rounded to ``decimals``); a missing or non-finite value reads "not available"."""
+    import math
+    import numbers
+
+    if not isinstance(id, str) or not id.strip() or any(c.isspace() for c in id):
+        raise ValueError(f"headline: id must be a non-empty word such as 'core20_pct', got {id!r}")
+    if not label or not str(label).strip():
+        raise ValueError(f"headline {id!r}: give a label (what the number is, in words)")
+    if not period or not str(period).strip():
+        raise ValueError(f"headline {id!r}: give the period the value refers to (e.g. '2019')")
+    if isinstance(value, bool) or not (value is None or isinstance(value, numbers.Real)):
+        raise ValueError(f"headline {id!r}: value must be a number (or None when not available), "
+                         f"got {type(value).__name__} {value!r}")
+    if value is None or not math.isfinite(float(value)):
+        num, text = None, "not available"
+    elif isinstance(value, numbers.Integral):
+        num, text = int(value), f"{int(value):,}"
+    else:
+        num, text = float(value), f"{float(value):,.{decimals}f}"
+    return {"id": id, "label": str(label), "value": num, "text": text, "unit": str(unit or ""),
+            "period": str(period)}
+
+
+def headline(id: str, value: object, unit: str, period: str, label: str,  # noqa: A002
+             decimals: int = 1) -> None:
+    """Declare one headline figure of the report (a number in its summary box or key findings).
+
+    Shows nothing: the record (:func:`headline_record`) goes into the cell's output as
+    ``application/vnd.jsna.headline+json``; the runner stores it with the published report and
+    lists it in the index's "Changed since" section when it moves. ``id`` must be stable across
+    builds (the figure is compared by id); ``unit`` e.g. '%', 'per 100,000', 'people', 'score'.
+    """
+    from IPython.display import display
+
+    display({HEADLINE_MIME: headline_record(id, value, unit, period, label, decimals)}, raw=True)

@@ -7,6 +7,7 @@ statistical significance of the numbers it is given, never a fixed template.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 
@@ -93,3 +94,43 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     elif have_gap:
         text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in the data held."
     return text
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_DURATION = re.compile(r"\b(\d{4}-\d{2}-\d{2})/P(\d+)([YMWD])\b")
+
+
+def _interval_end(start: str, n: int, unit: str) -> str:
+    """The last day of an ISO 8601 interval 'start/PnU' (n years, months, weeks or days)."""
+    import datetime as dt
+
+    y, m, d = (int(x) for x in start.split("-"))
+    first = dt.date(y, m, d)
+    if unit in "YM":
+        import calendar
+
+        months = n * 12 if unit == "Y" else n
+        yy, mm = divmod(first.month - 1 + months, 12)
+        year, month = first.year + yy, mm + 1
+        after = dt.date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
+    else:
+        after = first + dt.timedelta(days=n * (7 if unit == "W" else 1))
+    return (after - dt.timedelta(days=1)).isoformat()
+
+
+def period_in_words(period: object) -> str:
+    """Periods as a reader writes them: '2020-02-27 to 2023-12-12' -> '27 February 2020 to 12
+    December 2023'; ISO 8601 intervals '2019-01-01/2019-12-31' and '2019-01-01/P1Y' both read
+    '1 January 2019 to 31 December 2019'. Other text is kept."""
+    text = "" if period is None else str(period)
+
+    def word(m: re.Match[str]) -> str:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return f"{d} {_MONTHS[mo - 1]} {y}" if 1 <= mo <= 12 and 1 <= d <= 31 else m.group(0)
+
+    text = _ISO_DURATION.sub(lambda m: f"{m.group(1)} to {_interval_end(m.group(1), int(m.group(2)), m.group(3))}",
+                             text)
+    text = re.sub(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", r"\1 to \2", text)
+    return _ISO_DATE.sub(word, text)

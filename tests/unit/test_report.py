@@ -177,3 +177,16 @@ def test_runner_finds_sources_named_in_about_section(catalogue_dir):
         "display_data", data={"text/html": report.about_the_data_html(["toy_two"], catalogue_dir=catalogue_dir)})]
     nb.cells = [cell]
     assert notebook_sources(nb) == ["meta_src", "toy_two"]
+
+
+def test_periods_in_words_never_show_iso_intervals():
+    from jsna.words import period_in_words
+
+    # ISO 8601: start/duration covers the duration and ends the day before start + duration
+    assert period_in_words("2012-01-01/P1Y") == "1 January 2012 to 31 December 2012"
+    assert period_in_words("2015-11-16/P1Y") == "16 November 2015 to 15 November 2016"
+    assert period_in_words("2021-04-01/P3Y") == "1 April 2021 to 31 March 2024"
+    assert period_in_words("2020-03-01/P7D") == "1 March 2020 to 7 March 2020"
+    assert period_in_words("2020-01-31/P1M") == "31 January 2020 to 28 February 2020"  # 29 Feb - 1 day
+    assert period_in_words("2019-01-01/2019-12-31") == "1 January 2019 to 31 December 2019"
+    assert period_in_words("2016-20") == "2016-20"

@@ -21,6 +21,13 @@ Layout written::
     reports/index.html              every report grouped by Place, data vintages, failed runs
     reports/_status.json            last result of every Place/topic (feeds the index)
     reports/_build.json             this build's runs with timings (feeds ``make bench``)
+    reports/_deps.json              what each published report was built from (incremental builds)
+    reports/_history/headlines.json headline figures and input checksums of recent builds ("Changed since")
+
+A report is rebuilt only when its notebook, Place params, the package code or one of its inputs
+changed (:mod:`~jsna.runner.provenance`, records in :mod:`~jsna.runner.changes`); ``--force``
+rebuilds all. ``python -m jsna.runner.validate`` (``make validate``) re-runs a published notebook
+under nbval after checking its inputs against its provenance.
 
 Modules: :mod:`~jsna.runner.topics` (topic discovery), :mod:`~jsna.runner.worker` (one run in a
 worker process) and :mod:`~jsna.runner.kernel` (warm kernels), :mod:`~jsna.runner.export` (the

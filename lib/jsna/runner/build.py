@@ -20,6 +20,16 @@ from pathlib import Path
 
 from jsna import __version__, paths
 from jsna.places import Place, PlaceError, available_places, load_place
+from jsna.runner.changes import append_snapshot, read_deps, read_history, save_hash_cache
+from jsna.runner.provenance import (
+    HashCache,
+    code_hash,
+    code_version,
+    file_sha,
+    input_records,
+    report_deps,
+    what_changed,
+)
 from jsna.runner.publish import (
     BUILD_FILE,
     LOGS,
@@ -65,22 +75,36 @@ def validate_place_data(place: Place, data_dir: Path | None) -> str | None:
 
 @dataclass
 class BuildSummary:
-    """What a build did."""
+    """What a build did: each selected report was "built", "up to date" or "failed"."""
 
     results: list[RunResult]
     failed_places: dict[str, str]
     reports_dir: Path
     interrupted: bool = False
     pdf_warnings: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)  # "<place>/<topic>" not rebuilt
+    reasons: dict[str, str] = field(default_factory=dict)  # "<place>/<topic>" -> why it was rebuilt
+    notices: list[str] = field(default_factory=list)  # e.g. an unreadable dependency record
 
     @property
     def ok(self) -> bool:
         return not self.interrupted and all(r.ok for r in self.results)
 
+    def outcome(self) -> dict[str, str]:
+        """``{"<place>/<topic>": "built" | "up to date" | "failed"}``."""
+        out = {f"{r.place}/{r.topic}": "built" if r.ok else "failed" for r in self.results}
+        return {**out, **dict.fromkeys(self.up_to_date, "up to date")}
+
     def text(self) -> str:
         good = [r for r in self.results if r.ok]
         bad = [r for r in self.results if not r.ok]
-        lines = [f"Built {len(good)} of {len(self.results)} report(s) into {self.reports_dir}"]
+        lines = [f"warning: {n}" for n in self.notices]
+        for key, what in sorted(self.outcome().items()):
+            why = self.reasons.get(key)
+            lines.append(f"  {key}: {what}{f' ({why})' if why and what == 'built' else ''}")
+        total = len(self.results) + len(self.up_to_date)
+        lines.append(f"Built {len(good)}, up to date {len(self.up_to_date)}, failed {len(bad)} of {total} "
+                     f"report(s) into {self.reports_dir}")
         for r in self.results:
             for w in r.warnings:
                 lines.append(f"  warning {r.place}/{r.topic}: {w}")
@@ -96,12 +120,36 @@ class BuildSummary:
         return "\n".join(lines)
 
 
+def _stale(key: str, entry: dict | None, status: dict, reports_dir: Path, nb_sha: str, params_sha: str,
+           code: str, data_dir: Path | None, hashes: HashCache) -> str:
+    """Why a report must be rebuilt ('' when it is up to date: published, its last run ok, and
+    every dependency the same as in its record)."""
+    if entry is None:
+        return "no record of an earlier build"
+    if status.get(key, {}).get("ok") is not True:
+        return "its last run failed" if key in status else "no status record"
+    place, topic = key.split("/", 1)
+    if not all((reports_dir / place / f"{topic}{ext}").is_file() for ext in (".html", ".ipynb")):
+        return "published files missing"
+    try:
+        inputs = input_records(entry["sources"], data_dir, hashes)
+    except Exception as exc:  # noqa: BLE001 - e.g. the catalogue is invalid: the run reports it
+        return f"inputs cannot be checked: {type(exc).__name__}: {exc}"
+    return what_changed(entry["deps"], report_deps(nb_sha, params_sha, code, inputs))
+
+
 def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
           jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
           cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
-          pdf: bool = True) -> BuildSummary:
-    """Run every selected topic x Place and publish the reports atomically.
+          pdf: bool = True, force: bool = False) -> BuildSummary:
+    """Run the selected topic x Place reports that are not up to date and publish them atomically.
+
+    A report is up to date when its record in _deps.json (:mod:`jsna.runner.changes`) shows the
+    same notebook, Place params, package code and input checksums as now
+    (:mod:`jsna.runner.provenance`); ``force`` rebuilds every selected report. An unreadable
+    record is reported in the summary and everything is rebuilt. With ``pdf`` a PDF is printed
+    beside each published report (:mod:`jsna.runner.pdf`).
 
     ``jobs`` worker processes share the runs; each keeps one kernel warm across its runs (reset in
     between, see :mod:`jsna.runner.kernel`) unless ``fresh_kernels``, which starts a kernel per run.
@@ -123,10 +171,44 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
         raise PlaceError(f"No Places: no params/*.yaml in {params_dir or paths.PARAMS_DIR}. "
                          "Add one with: python -m jsna params new <upper-tier LA code>")
     places = [load_place(p, params_dir) for p in ids]
-    failed_places = {p.id: err for p in places if (err := validate_place_data(p, data_dir))}
+
+    # what is up to date (no worker, no pandas on this path)
+    deps_data, problem = read_deps(reports_dir)
+    _, history_problem = read_history(reports_dir)
+    notices = [p for p in (problem, history_problem) if p]
+    for n in notices:
+        print(f"warning: {n}", file=sys.stderr)
+    status = read_status(reports_dir)
+    hashes = HashCache(deps_data.get("hash_cache"))
+    code, version = code_hash(), code_version()
+    nb_sha = {t.id: file_sha(t.path) for t in topics}
+    params_sha = {p.id: file_sha(Path(params_dir or paths.PARAMS_DIR) / f"{p.id}.yaml") for p in places}
+    reasons: dict[str, str] = {}
+    up_to_date: list[str] = []
+    for place in places:
+        for topic in topics:
+            key = f"{place.id}/{topic.id}"
+            why = ("--force" if force else "the build records were unreadable" if notices else
+                   _stale(key, deps_data["reports"].get(key), status, reports_dir, nb_sha[topic.id],
+                          params_sha[place.id], code, data_dir, hashes))
+            if why:
+                reasons[key] = why
+            else:
+                up_to_date.append(key)
+    building = {k.split("/", 1)[0] for k in reasons}
+    failed_places = {p.id: err for p in places if p.id in building and (err := validate_place_data(p, data_dir))}
 
     reports_dir.mkdir(parents=True, exist_ok=True)
     build_date = _now_text()
+    if not reasons:
+        with _lock(reports_dir):
+            if hashes.changed:
+                save_hash_cache(reports_dir, hashes.entries)
+            _write_atomic(reports_dir / BUILD_FILE, json.dumps(
+                {"build_date": build_date, "jobs": 0, "version": __version__, "code_version": version,
+                 "runs": [], "up_to_date": up_to_date}, indent=1))
+        return BuildSummary(results=[], failed_places={}, reports_dir=reports_dir, up_to_date=up_to_date,
+                            notices=notices)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     with _lock(reports_dir):
         clean_stale_staging(reports_dir)
@@ -137,6 +219,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     specs: list[tuple[RunSpec, Topic, Place]] = []
     for place in places:
         for topic in topics:
+            if f"{place.id}/{topic.id}" not in reasons:
+                continue
             if place.id in failed_places:
                 results.append(RunResult(place=place.id, topic=topic.id, ok=False,
                                          error=f"Place check failed: {failed_places[place.id]}"))
@@ -146,7 +230,9 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   out_dir=str(stage_root / place.id), build_date=build_date,
                                   data_dir=str(data_dir) if data_dir else None,
                                   params_dir=str(params_dir) if params_dir else None,
-                                  cell_timeout=cell_timeout), topic, place))
+                                  cell_timeout=cell_timeout, code_version=version, code_hash=code,
+                                  notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id]),
+                          topic, place))
     # longest runs first (times of the last build in this reports dir; new runs first of all), so
     # that no worker is left with a long run at the end while the others idle
     last = read_status(reports_dir)
@@ -211,8 +297,9 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 res = fut.result()
             except Exception as exc:  # noqa: BLE001 - a launcher bug must not stop the others
                 res = RunResult(place=spec.place, topic=spec.topic, ok=False, error=f"{type(exc).__name__}: {exc}")
+            deps = report_deps(spec.notebook_sha256, spec.params_sha256, spec.code_hash, res.inputs)
             with _lock(reports_dir):
-                _publish(reports_dir, Path(spec.out_dir), spec, topic, place, res)
+                _publish(reports_dir, Path(spec.out_dir), spec, topic, place, res, deps if res.ok else None)
             results.append(res)
             if bar is not None:
                 bar.set_postfix_str(f"{spec.place}/{spec.topic} {'ok' if res.ok else 'FAILED'}")
@@ -242,20 +329,27 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 for place in places:
                     if place.id in failed_places:
                         for topic in topics:
-                            res = next(r for r in results if r.place == place.id and r.topic == topic.id)
+                            res = next((r for r in results if r.place == place.id and r.topic == topic.id), None)
+                            if res is None:  # up to date
+                                continue
                             stage = stage_root / place.id
                             stage.mkdir(parents=True, exist_ok=True)
                             _publish(reports_dir, stage, RunSpec(place.id, place.name, topic.id, topic.title,
                                                                  str(topic.path), str(stage), build_date),
                                      topic, place, res)
                 _write_atomic(reports_dir / BUILD_FILE, json.dumps(
-                    {"build_date": build_date, "jobs": n_jobs, "version": __version__,
+                    {"build_date": build_date, "jobs": n_jobs, "version": __version__, "code_version": version,
                      "pdf_seconds": round(pdf_out.seconds, 2) if pdf_out else None,
                      "pdfs": len(pdf_out.written) if pdf_out else 0,
-                     "runs": [asdict(r) for r in results]}, indent=1))
+                     "runs": [asdict(r) for r in results], "up_to_date": up_to_date}, indent=1))
+            if hashes.changed:
+                save_hash_cache(reports_dir, hashes.entries)
+            # the history holds what was published, also by an interrupted build
+            append_snapshot(reports_dir, build_date, version)
             write_index(reports_dir, build_date)
             shutil.rmtree(stage_root, ignore_errors=True)
             with contextlib.suppress(OSError):
                 (reports_dir / STAGING).rmdir()
     return BuildSummary(results=results, failed_places=failed_places, reports_dir=reports_dir,
-                        interrupted=interrupted, pdf_warnings=pdf_out.warnings() if pdf_out else [])
+                        interrupted=interrupted, pdf_warnings=pdf_out.warnings() if pdf_out else [],
+                        up_to_date=up_to_date, reasons=reasons, notices=notices)

@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--fresh-kernels", action="store_true",
                     help="start a new kernel for every run (default: each worker reuses one kernel, "
                          "reset between runs)")
+    ap.add_argument("--force", action="store_true",
+                    help="rebuild every selected report, also those up to date (by default a report is "
+                         "rebuilt only when its notebook, Place params, inputs or the package code changed)")
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     ap.add_argument("--no-pdf", action="store_true",
                     help="do not print a PDF beside each report (default: print with headless Chromium)")
@@ -69,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         data_dir=args.data_dir, params_dir=args.params_dir,
                         notebooks_dir=args.notebooks_dir, progress=not args.no_progress,
                         cell_timeout=args.cell_timeout, fresh_kernels=args.fresh_kernels,
-                        pdf=not args.no_pdf)
+                        pdf=not args.no_pdf, force=args.force)
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -8,10 +8,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from jsna import __version__
+from jsna.words import period_in_words
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "jsna"
 _SOURCES_ATTR = re.compile(r'data-jsna-sources="([^"]*)"')
+HEADLINE_MIME = "application/vnd.jsna.headline+json"  # written by jsna.report.headline
 
 
 def _asset(name: str) -> str:
@@ -25,7 +27,8 @@ def page_assets() -> dict[str, str]:
 
 def _clean_for_export(nb) -> None:
     """Drop what a reader must not see: stderr streams (warnings; they stay in the log and the
-    executed .ipynb), the plain-text outputs of ``# NBVAL_CHECK_OUTPUT`` cells, and code cells
+    executed .ipynb), the plain-text outputs of ``# NBVAL_CHECK_OUTPUT`` cells, the headline
+    records of :func:`jsna.report.headline` (kept in the .ipynb), and code cells
     left without output (they would only add empty markup)."""
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
@@ -34,7 +37,8 @@ def _clean_for_export(nb) -> None:
             cell["outputs"] = []
             continue
         cell["outputs"] = [o for o in cell.get("outputs", [])
-                           if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                           if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                           and HEADLINE_MIME not in o.get("data", {})]
     nb.cells = [c for c in nb.cells if c.get("cell_type") != "code" or c.get("outputs")]
 
 
@@ -56,6 +60,18 @@ def footer_attribution(src) -> str:
     """The footer line of one catalogue source: who published what, and under which terms."""
     terms = " ".join(str(src.attribution or src.licence).split())
     return f"{src.publisher}: {src.title}. {terms}"
+
+
+def notebook_headlines(nb) -> list[dict]:
+    """The headline figures a notebook declared with :func:`jsna.report.headline`, in order (a
+    figure declared twice keeps its last value)."""
+    found: dict[str, dict] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            rec = out.get("data", {}).get(HEADLINE_MIME)
+            if isinstance(rec, dict) and isinstance(rec.get("id"), str):
+                found[rec["id"]] = dict(rec)
+    return list(found.values())
 
 
 def source_attributions(source_ids: Iterable[str]) -> list[str]:
@@ -84,24 +100,6 @@ def _has_h1(nb) -> bool:
             if "<h1" in ("".join(h) if isinstance(h, list) else h):
                 return True
     return False
-
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def period_in_words(period: object) -> str:
-    """'2020-02-27 to 2023-12-12' -> '27 February 2020 to 12 December 2023'; an ISO interval
-    '2019-01-01/2019-12-31' reads '1 January 2019 to 31 December 2019'. Other text is kept."""
-    text = "" if period is None else str(period)
-
-    def word(m: re.Match[str]) -> str:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        return f"{d} {_MONTHS[mo - 1]} {y}" if 1 <= mo <= 12 and 1 <= d <= 31 else m.group(0)
-
-    text = re.sub(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", r"\1 to \2", text)
-    return _ISO_DATE.sub(word, text)
 
 
 def source_vintages(source_ids: Iterable[str]) -> list[dict[str, str]]:
@@ -142,11 +140,12 @@ def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: P
 def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: str,
                 sources: Sequence[str] | None = None, place_id: str | None = None,
                 topic_id: str | None = None, notebooks_dir: Path | None = None,
-                params_dir: Path | None = None) -> str:
+                params_dir: Path | None = None, code_version: str = "") -> str:
     """Export an executed notebook to one self-contained HTML page (input cells hidden).
 
     With ``place_id`` and ``topic_id`` the page links its PDF and executed notebook (beside it)
-    and the related reports (other topics of the Place, the same topic for other Places)."""
+    and the related reports (other topics of the Place, the same topic for other Places);
+    ``code_version`` goes in the footer."""
     import nbformat
 
     nb = nbformat.read(str(nb_path), as_version=4)
@@ -154,7 +153,7 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
     _clean_for_export(nb)
     topic_id = topic_id or Path(nb_path).stem
     resources = {"jsna": {**page_assets(), "place_name": place_name, "topic_title": topic_title,
-                          "build_date": build_date, "version": __version__,
+                          "build_date": build_date, "version": __version__, "code_version": code_version,
                           "attributions": source_attributions(used), "index_href": "../index.html",
                           "add_h1": not _has_h1(nb), "vintages": source_vintages(used),
                           "pdf_href": f"{topic_id}.pdf", "ipynb_href": f"{topic_id}.ipynb",

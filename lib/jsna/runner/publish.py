@@ -15,9 +15,12 @@ from typing import Any
 
 from jsna import __version__
 from jsna.places import Place
-from jsna.runner.export import TEMPLATES_DIR, page_assets, period_in_words
+from jsna.runner.changes import latest_changes, read_deps, record_published
+from jsna.runner.export import TEMPLATES_DIR, page_assets
+from jsna.runner.provenance import code_version, describe_input
 from jsna.runner.topics import Topic
 from jsna.runner.worker import RunResult, RunSpec
+from jsna.words import period_in_words
 
 STAGING = "_staging"
 LOGS = "_logs"
@@ -50,9 +53,12 @@ def read_status(reports_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place: Place,
-             res: RunResult) -> None:
+             res: RunResult, deps: dict[str, Any] | None = None) -> None:
     """Move one finished run into reports/ (caller holds the lock). A failed run only publishes
-    its log and the partly executed notebook; the previous report stays."""
+    its log and the partly executed notebook; the previous report stays.
+
+    With ``deps`` (its dependency record), a published report is recorded in _deps.json after
+    its HTML is in place (:func:`jsna.runner.changes.record_published`), never before."""
     logs = reports_dir / LOGS / spec.place
     logs.mkdir(parents=True, exist_ok=True)
     log = stage / f"{spec.topic}.log"
@@ -67,6 +73,12 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
         os.replace(stage / f"{spec.topic}.html.part", dest / f"{spec.topic}.html")
         with contextlib.suppress(FileNotFoundError):
             failed_nb.unlink()
+        if deps is not None:
+            record_published(reports_dir, f"{spec.place}/{spec.topic}", {
+                "deps": deps, "sources": res.sources, "inputs": res.inputs, "headlines": res.headlines,
+                "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "build_date": spec.build_date,
+                "code_version": spec.code_version, "title": topic.title, "place_name": place.name,
+                "order": topic.order})
     elif staged_nb.exists():
         os.replace(staged_nb, failed_nb)
     status = read_status(reports_dir)
@@ -79,7 +91,8 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
            "warnings": res.warnings, "log": f"{LOGS}/{spec.place}/{spec.topic}.log",
            "sources": res.sources if res.ok else prev.get("sources", []),
            "built": now if res.ok else prev.get("built"),
-           "html_bytes": res.html_bytes if res.ok else prev.get("html_bytes", 0)}
+           "html_bytes": res.html_bytes if res.ok else prev.get("html_bytes", 0),
+           "code_version": spec.code_version if res.ok else prev.get("code_version", "")}
     status[key] = rec
     _write_atomic(reports_dir / STATUS_FILE,
                   json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
@@ -119,17 +132,26 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
             p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html",
                                  "pdf": (html_file.with_suffix(".pdf").exists()
                                          and f"{rec['place']}/{rec['topic']}.pdf")})
+    deps, _ = read_deps(reports_dir)
     for p in places.values():
+        for r in p["reports"]:
+            entry = deps["reports"].get(f"{r['place']}/{r['topic']}") or {}
+            r["inputs"] = [{**i, "short": str(i.get("sha256", ""))[:12], "how": describe_input(i)}
+                           for i in entry.get("inputs", [])]
+            r["code_version"] = entry.get("code_version", r.get("code_version", ""))
+            r["build_date"] = entry.get("build_date", "")
         p["reports"].sort(key=lambda r: (r.get("order", 999), r["topic"]))
     # the LLR group first (the series serves the LLR framework), then each authority
     ordered = sorted(places.values(), key=lambda p: (p["id"] != "llr", p["name"]))
     used = [s for rec in status.values() for s in rec.get("sources", [])]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["j2", "html"]))
     env.filters["when"] = _readable_time
+    env.filters["period"] = period_in_words
     tpl = env.get_template("index_page.html.j2")
     return tpl.render(places=ordered, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
                       sources=_catalogue_rows(used), build_date=build_date or _now_text(),
-                      version=__version__, **page_assets())
+                      version=__version__, changes=latest_changes(reports_dir),
+                      code_version=code_version(), **page_assets())
 
 
 def write_index(reports_dir: Path, build_date: str | None = None) -> Path:

@@ -17,9 +17,10 @@ from typing import Any
 
 from jsna import __version__
 from jsna.offline import external_resources
-from jsna.runner.export import export_html, notebook_sources
+from jsna.runner.export import export_html, notebook_headlines, notebook_sources
 from jsna.runner.kernel import ENGINE as KERNEL_ENGINE
 from jsna.runner.kernel import WarmKernel
+from jsna.runner.provenance import input_records
 
 HTML_LIMIT_BYTES = 3 * 2**20
 DEFAULT_CELL_TIMEOUT = 1800
@@ -39,6 +40,10 @@ class RunSpec:
     data_dir: str | None = None
     params_dir: str | None = None
     cell_timeout: int | None = DEFAULT_CELL_TIMEOUT
+    code_version: str = ""  # jsna.runner.provenance.code_version()
+    code_hash: str = ""  # jsna.runner.provenance.code_hash()
+    notebook_sha256: str = ""
+    params_sha256: str = ""
 
 
 @dataclass
@@ -56,6 +61,8 @@ class RunResult:
     html_bytes: int = 0
     sources: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)  # provenance.input_records of sources
+    headlines: list[dict[str, Any]] = field(default_factory=list)  # export.notebook_headlines
 
     def describe_error(self) -> str:
         where = f" in cell {self.cell}" if self.cell is not None else ""
@@ -112,10 +119,11 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
         pm.execute_notebook(spec.notebook, str(ipynb), parameters=params, progress_bar=False,
                             log_output=True, cwd=str(Path(spec.notebook).parent),
                             execution_timeout=spec.cell_timeout, **engine)
-        nb_sources = _sources_of(ipynb)
+        nb_sources, result.inputs, result.headlines = _record_provenance(ipynb, spec)
         body = export_html(ipynb, spec.place_name, spec.topic_title, spec.build_date, nb_sources,
                            place_id=spec.place, topic_id=spec.topic, notebooks_dir=Path(spec.notebook).parent,
-                           params_dir=Path(spec.params_dir) if spec.params_dir else None)
+                           params_dir=Path(spec.params_dir) if spec.params_dir else None,
+                           code_version=spec.code_version)
         ext = external_resources(body)
         if ext:
             result.warnings.append(f"{len(ext)} reference(s) to the network in the HTML, e.g. {ext[0][:120]}")
@@ -153,10 +161,28 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
     return result
 
 
-def _sources_of(ipynb: Path) -> list[str]:
+def _record_provenance(ipynb: Path, spec: RunSpec) -> tuple[list[str], list[dict], list[dict]]:
+    """Write ``metadata.jsna.provenance`` (code version and hash, build date, notebook and params
+    checksums, each input's checksum, period and fetch date) and ``metadata.jsna.headlines`` into
+    the executed notebook; return its sources, input records and headline figures."""
+    import datetime as dt
+
     import nbformat
 
-    return notebook_sources(nbformat.read(str(ipynb), as_version=4))
+    nb = nbformat.read(str(ipynb), as_version=4)
+    sources = notebook_sources(nb)
+    headlines = notebook_headlines(nb)
+    inputs = input_records(sources, Path(spec.data_dir) if spec.data_dir else None)
+    meta = nb.metadata.setdefault("jsna", {})
+    meta["provenance"] = {"code_version": spec.code_version, "code_hash": spec.code_hash,
+                          "jsna_version": __version__, "build_date": spec.build_date,
+                          "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                          "place": spec.place, "notebook_sha256": spec.notebook_sha256,
+                          "params_sha256": spec.params_sha256, "data_dir": spec.data_dir or "",
+                          "inputs": inputs}
+    meta["headlines"] = headlines
+    nbformat.write(nb, str(ipynb))
+    return sources, inputs, headlines
 
 
 def _strip_ansi(text: str) -> str:
