@@ -8,11 +8,10 @@ every chart has a text alternative for screen-reader users.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
-import itertools
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -28,7 +27,6 @@ MIN_TEXT_PX = 9.0
 SVG_MAX_BYTES = 350_000
 #: cells starting with one of these run as formulas in spreadsheets: they get a leading apostrophe
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_counter = itertools.count(1)
 
 
 def esc(text: object) -> str:
@@ -189,8 +187,10 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
     if data is None:
         data = figure_data(fig)
     width_px = fig.get_figwidth() * 96
-    n = next(_counter)
-    prefix = f"f{n}-{secrets.token_hex(3)}-"
+    # ids that are the same on every build of the same figure (no counter, no random salt), so
+    # identical inputs give identical reports, and distinct for the figures of one page
+    desc_text = description if isinstance(description, str) else " ".join(description or ())
+    prefix = "f" + hashlib.sha1(f"{alt}\x1f{caption}\x1f{desc_text}".encode()).hexdigest()[:10] + "-"
     body = ""
     if fmt in ("auto", "svg"):
         buf = io.BytesIO()

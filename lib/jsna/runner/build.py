@@ -99,8 +99,14 @@ class BuildSummary:
         good = [r for r in self.results if r.ok]
         bad = [r for r in self.results if not r.ok]
         lines = [f"warning: {n}" for n in self.notices]
+        failed = {f"{r.place}/{r.topic}": r for r in bad}
         for key, what in sorted(self.outcome().items()):
             why = self.reasons.get(key)
+            if key in failed:
+                r = failed[key]
+                log = self.reports_dir / LOGS / r.place / f"{r.topic}.log"
+                lines.append(f"  {key}: failed: {r.describe_error()}  [log: {log}]")
+                continue
             lines.append(f"  {key}: {what}{f' ({why})' if why and what == 'built' else ''}")
         total = len(self.results) + len(self.up_to_date)
         lines.append(f"Built {len(good)}, up to date {len(self.up_to_date)}, failed {len(bad)} of {total} "
@@ -109,10 +115,7 @@ class BuildSummary:
             for w in r.warnings:
                 lines.append(f"  warning {r.place}/{r.topic}: {w}")
         if bad:
-            lines.append(f"FAILED {len(bad)} run(s) (previous reports, if any, left in place):")
-            for r in bad:
-                log = self.reports_dir / LOGS / r.place / f"{r.topic}.log"
-                lines.append(f"  {r.place}/{r.topic}: {r.describe_error()}  [log: {log}]")
+            lines.append(f"FAILED {len(bad)} run(s), listed above (previous reports, if any, left in place).")
         for w in self.pdf_warnings:
             lines.append(f"  warning: {w}")
         if self.interrupted:

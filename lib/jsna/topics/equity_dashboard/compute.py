@@ -259,3 +259,10 @@ def quintile_gaps(ind: pd.DataFrame, inds: Sequence[Indicator], area_code: str) 
             break
     return pd.DataFrame.from_records(recs, columns=["indicator_id", "name", "indicator_name", "area_code", "period",
                                                     "most", "least", "gap", "ratio"])
+
+
+def place_quintile_gaps(ind: pd.DataFrame, inds: Sequence[Indicator], area_codes: Sequence[str]) -> pd.DataFrame:
+    """:func:`quintile_gaps` for each of a Place's areas, each published gap once (England's
+    gaps, shown for every area, appear once)."""
+    parts = [quintile_gaps(ind, inds, c) for c in area_codes]
+    return pd.concat(parts).drop_duplicates(["indicator_id", "indicator_name", "area_code"])

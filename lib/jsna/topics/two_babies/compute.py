@@ -486,8 +486,11 @@ def _whole_area_instead(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, mso
                         check: reliability.Verdict) -> dict:
     """What the data can support when the fifths cannot be compared: the whole area against England."""
     _fill_area_and_england(row, ind, area_lsoas, msoas, inputs, england_lsoas)
-    row.update(comparison=WHOLE_AREA, a_label=place_name, b_label="England",
-               note="the most and least deprived fifths are not compared: " + "; ".join(check.reasons))
+    note = "the most and least deprived fifths are not compared: " + "; ".join(check.reasons)
+    if ind.kind == "msoa_le":
+        note += ("; the area and England figures are averages of neighbourhood (MSOA) values, not the published "
+                 "life expectancy of the whole authority, which the dashboard shows")
+    row.update(comparison=WHOLE_AREA, a_label=place_name, b_label="England", note=note)
     for part in ("value", "lower", "upper", "numerator", "denominator"):
         row[f"a_{part}"] = row.get(f"place_{part}", np.nan)
         row[f"b_{part}"] = row.get(f"england_{part}", np.nan)
