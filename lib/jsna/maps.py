@@ -20,10 +20,10 @@ Typical use::
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import re
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -480,7 +480,8 @@ def map_html(m, title: str, description: str | Iterable[str] | None = None, capt
     """A <figure> with the interactive map (titled iframe), a caption and a text description."""
     from jsna.report import description_html, table_html
 
-    n = secrets.token_hex(4)
+    # an anchor id from the map's title: the same on every build, distinct for the maps of a page
+    n = hashlib.sha1(title.encode()).hexdigest()[:8]
     after = f"after-map-{n}"
     parts = [f'<a class="jsna-map-skip" href="#{after}">Skip the interactive map</a>',
              '<figure class="jsna-figure jsna-map-figure">',

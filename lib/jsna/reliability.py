@@ -39,6 +39,8 @@ MIN_EVENTS_PER_GROUP = 10
 SEX_RATIO_LIMITS = (0.75, 1.3)
 
 GROUP_NAMES = {1: "the most deprived fifth", 5: "the least deprived fifth"}
+#: the groups a slope index uses: every fifth must be there and pass
+ALL_FIFTHS = (1, 2, 3, 4, 5)
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,8 @@ def _group_name(g: object) -> str:
 def assess(groups: pd.DataFrame, group_col: str, n_areas_col: str, population_col: str,
            events_col: str | None = None, area_word: str = "neighbourhood",
            compared: Sequence[object] | None = (1, 5)) -> Verdict:
-    """Apply the rule to one row per group (``compared``: the groups a gap compares; None = every
-    group, as a slope index needs). Missing groups fail the rule."""
+    """Apply the rule to one row per group (``compared``: the groups a gap compares, e.g. (1, 5);
+    :data:`ALL_FIFTHS` for a slope index; None = every group present). Missing groups fail."""
     wanted = list(groups[group_col]) if compared is None else list(compared)
     g = groups.set_index(group_col)
     reasons: list[str] = []

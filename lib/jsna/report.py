@@ -162,6 +162,21 @@ def _svg_markup(buf: bytes, alt: str, prefix: str) -> str:
     return svg.replace("<svg", f'<svg role="img" aria-label="{esc(alt)}" focusable="false"', 1)
 
 
+def _png(fig) -> io.BytesIO:
+    """The figure as a PNG at FIGURE_DPI, palettised to 256 colours without dithering: charts and
+    maps use few colours, so this keeps them sharp at about a third of the bytes (every report
+    must stay under 3 MB)."""
+    from PIL import Image
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
+    img = Image.open(io.BytesIO(raw.getvalue())).convert("RGB")
+    out = io.BytesIO()
+    img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="PNG", optimize=True)
+    return out if out.tell() < raw.tell() else raw
+
+
 def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, caption: str | None = None,
                 fmt: str = "auto", data: pd.DataFrame | None = None,
                 data_meta: Mapping[str, object] | None = None, data_name: str | None = None) -> str:
@@ -187,21 +202,20 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
     if data is None:
         data = figure_data(fig)
     width_px = fig.get_figwidth() * 96
-    # ids that are the same on every build of the same figure (no counter, no random salt), so
-    # identical inputs give identical reports, and distinct for the figures of one page
-    desc_text = description if isinstance(description, str) else " ".join(description or ())
-    prefix = "f" + hashlib.sha1(f"{alt}\x1f{caption}\x1f{desc_text}".encode()).hexdigest()[:10] + "-"
+    # ids from the drawing itself (no counter, no random salt): the same figure gets the same ids on
+    # every build, so identical inputs give identical reports; different figures get different ids
+    prefix = ""
     body = ""
     if fmt in ("auto", "svg"):
         buf = io.BytesIO()
-        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jsna"}):
             fig.savefig(buf, format="svg", bbox_inches="tight", facecolor="white")
+        prefix = "f" + hashlib.sha1(buf.getvalue()).hexdigest()[:10] + "-"
         if fmt == "svg" or buf.tell() <= SVG_MAX_BYTES:
             body = _svg_markup(buf.getvalue(), alt, prefix)
             kind = "svg"
     if not body:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
+        buf = _png(fig)
         kind = "png"
     # the saved (tight) size in CSS px: SVG viewBox is in pt; the PNG is at FIGURE_DPI
     if kind == "svg":

@@ -105,7 +105,7 @@ class BuildSummary:
             if key in failed:
                 r = failed[key]
                 log = self.reports_dir / LOGS / r.place / f"{r.topic}.log"
-                lines.append(f"  {key}: failed: {r.describe_error()}  [log: {log}]")
+                lines.append(f"  {key}: {r.describe_error()}  [log: {log}]")
                 continue
             lines.append(f"  {key}: {what}{f' ({why})' if why and what == 'built' else ''}")
         total = len(self.results) + len(self.up_to_date)

@@ -518,7 +518,7 @@ def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoa
 def quintile_check(by_q: pd.DataFrame, msoas: pd.DataFrame, events: bool,
                    compared: tuple[int, ...] | None = (1, 5)) -> reliability.Verdict:
     """The reliability rule for a comparison of local quintiles: MSOAs, residents and (for rates)
-    events per quintile. ``compared=None`` checks all five (the SII uses every quintile)."""
+    events per quintile. ``compared=ALL_FIFTHS`` checks all five (the SII uses every quintile)."""
     n = msoas.groupby("quintile").size()
     g = by_q.assign(n_areas=by_q["quintile"].map(n).fillna(0).astype(int))
     return reliability.assess(g, "quintile", "n_areas", "denominator", "numerator" if events else None,
@@ -687,11 +687,11 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
                 .rename(columns={"crude_rate": "death_rate"}))
         deaths_by_q = rates_by_quintile(q, "deaths")
         deaths_gap = gap_summary(deaths_by_q, seed=seed)
-        checks["deaths"] = quintile_check(deaths_by_q, q, events=True, compared=None)
+        checks["deaths"] = quintile_check(deaths_by_q, q, events=True, compared=reliability.ALL_FIFTHS)
         cq = msoa.dropna(subset=["quintile", "cases_known"])
         cases_by_q = rates_by_quintile(cq.assign(cases_known=cq["cases_known"].astype("int64")), "cases_known")
         cases_gap = gap_summary(cases_by_q, seed=seed)
-        checks["cases"] = quintile_check(cases_by_q, cq, events=True, compared=None)
+        checks["cases"] = quintile_check(cases_by_q, cq, events=True, compared=reliability.ALL_FIFTHS)
         cases_upper_by_q = rates_by_quintile(cq.assign(cases_upper=cq["cases_upper"].astype("int64")),
                                              "cases_upper")
         up = uptake_by_msoa(vacc07, nims_m, msoas)

@@ -615,7 +615,7 @@ def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
     vals, why = group_values(ind, area_lsoas, msoas, inputs, "local_quintile")
     if why:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": why})
-    check = fifths_check(ind, msoas, vals, compared=None)  # a slope uses all five fifths
+    check = fifths_check(ind, msoas, vals, compared=reliability.ALL_FIFTHS)  # a slope uses all five
     if not check.ok:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
                           "note": "; ".join(check.reasons), "below_minimum": True})
