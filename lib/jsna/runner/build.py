@@ -205,6 +205,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     build_date = _now_text()
     if not reasons:
         with _lock(reports_dir):
+            clean_stale_staging(reports_dir)  # a killed build's leftovers go even when nothing is rebuilt
             if hashes.changed:
                 save_hash_cache(reports_dir, hashes.entries)
             _write_atomic(reports_dir / BUILD_FILE, json.dumps(

@@ -194,4 +194,6 @@ def clean_stale_staging(reports_dir: Path) -> list[Path]:
         if m and not _pid_alive(int(m.group(1))):
             shutil.rmtree(d, ignore_errors=True)
             removed.append(d)
+    with contextlib.suppress(OSError):  # empty now: no build is running (callers hold the lock)
+        root.rmdir()
     return removed
