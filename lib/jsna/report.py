@@ -13,6 +13,7 @@ import html
 import io
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,16 @@ MIN_TEXT_PX = 9.0
 SVG_MAX_BYTES = 350_000
 #: cells starting with one of these run as formulas in spreadsheets: they get a leading apostrophe
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+
+class Chart(NamedTuple):
+    """What every figure builder returns: the figure, its alt text and its text description (the
+    description is written from the same numbers as the figure, so the two cannot drift apart)."""
+
+    fig: Any
+    alt: str
+    description: str | list[str]
 
 
 def esc(text: object) -> str:
@@ -209,7 +220,8 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
     if fmt in ("auto", "svg"):
         buf = io.BytesIO()
         with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jsna"}):
-            fig.savefig(buf, format="svg", bbox_inches="tight", facecolor="white")
+            # no date in the metadata: the same figure must give the same bytes on every build
+            fig.savefig(buf, format="svg", bbox_inches="tight", facecolor="white", metadata={"Date": None})
         prefix = "f" + hashlib.sha1(buf.getvalue()).hexdigest()[:10] + "-"
         if fmt == "svg" or buf.tell() <= SVG_MAX_BYTES:
             body = _svg_markup(buf.getvalue(), alt, prefix)

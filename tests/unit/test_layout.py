@@ -56,3 +56,18 @@ def test_one_definition_of_each_shared_fact(pattern, home):
     rx = re.compile(pattern, re.M)
     where = sorted(str(p.relative_to(LIB)) for p in LIB.rglob("*.py") if rx.search(p.read_text(encoding="utf-8")))
     assert where == [home], f"{pattern!r} is defined in {where}, expected only in {home}"
+
+
+def test_every_figure_builder_returns_a_chart():
+    """One shape for every figure: jsna.report.Chart (figure, alt text, text description)."""
+    bad = []
+    for module in sorted(TOPICS.glob("*/*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                returns = [n for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None]
+                makes_fig = any(isinstance(n, ast.Name) and n.id == "fig" for r in returns
+                                for n in ast.walk(r.value))
+                if makes_fig and (node.returns is None or ast.unparse(node.returns) != "Chart"):
+                    bad.append(f"{module.relative_to(ROOT)}:{node.name}")
+    assert not bad, f"figure builders not returning jsna.report.Chart: {bad}"

@@ -13,10 +13,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna import palette  # noqa: E402
+from jsna.report import Chart  # noqa: E402
 from jsna.topics.covid_impact.compute import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
 from jsna.words import fmt_number, fmt_pct, join_names  # noqa: E402
 
-Chart = tuple[plt.Figure, str, list[str]]
 QUINTILE_LABELS = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
 
 
@@ -96,7 +96,7 @@ def waves_chart(place: pd.DataFrame, districts: pd.DataFrame, england: pd.DataFr
         top = districts.loc[districts["rate_7d"].idxmax()]
         desc.append(f"Among the districts, the highest 7-day rate was {fmt_number(top['rate_7d'])} in "
                     f"{top['area_name']} ({_date(top['date'])}).")
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) -> Chart:
@@ -124,7 +124,7 @@ def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) ->
             f"to {_date(pk['date'])}; England's highest in the same period was {fmt_number(ek['rate_7d'], 1)} "
             f"({_date(ek['date'])}).",
             f"The local series ends on {_date(hi)}: no later local deaths data are available in this release."]
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: int = 0) -> Chart:
@@ -145,7 +145,7 @@ def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: i
     alt = f"Bar chart of {what} by local deprivation quintile with 95% confidence intervals."
     desc = [f"Quintile {QUINTILE_LABELS[int(r.quintile)]}: {fmt_number(r.value, dp)} "
             f"(95% CI {fmt_number(r.lowercl, dp)} to {fmt_number(r.uppercl, dp)})." for r in q.itertuples()]
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Chart:
@@ -182,7 +182,7 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
                  for x in hi.sort_values("death_rate", ascending=False).itertuples()]
         desc.append(f"{place_name}'s districts: {join_names(parts)}. The England median district rate is "
                     f"{fmt_number(ok['death_rate'].median(), 1)}.")
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def uptake_chart(by_q: pd.DataFrame, title: str) -> Chart:
@@ -218,7 +218,7 @@ def uptake_chart(by_q: pd.DataFrame, title: str) -> Chart:
     fig.tight_layout()
     alt = ("Grouped bar chart of first and second dose Covid-19 vaccine uptake by age group and local "
            "deprivation quintile, with 95% confidence intervals.")
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def rate_bands(values: pd.Series, n: int = 5, dp: int = 0) -> tuple[pd.Series, list[str]]:
@@ -256,7 +256,7 @@ def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outline
     alt = f"Map of {len(gdf)} neighbourhoods (MSOAs) shaded by {what}."
     desc = [f"Highest: {join_names([f'{r[name_col]} ({fmt_number(r[column], dp)})' for _, r in top.iterrows()])}.",
             f"Bands: {'; '.join(labels)}. " + no_data_sentence(int(gdf[column].isna().sum()))]
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def msoa_map_layers(msoa: pd.DataFrame, district_codes: list[str], data_dir=None):

@@ -14,11 +14,12 @@ from jsna import (
     maps,  # noqa: E402
     palette,  # noqa: E402
 )
+from jsna.report import Chart  # noqa: E402
 from jsna.topics.deprivation.compute import SEVEN_DOMAINS, Headline  # noqa: E402
 from jsna.words import fmt_number, fmt_pct, join_names, plural  # noqa: E402
 
 
-def decile_population_chart(table: pd.DataFrame, place_name: str) -> tuple[plt.Figure, str, list[str]]:
+def decile_population_chart(table: pd.DataFrame, place_name: str) -> Chart:
     """Bars: % of the Place's population in each national IMD decile, against England's 10%."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
     x = table["decile"].astype(int)
@@ -49,10 +50,10 @@ def decile_population_chart(table: pd.DataFrame, place_name: str) -> tuple[plt.F
         (f"Deciles above England's 10%: {join_names([str(d) for d in above])}." if above
          else "No decile holds more than England's 10%."),
     ]
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
-def district_chart(districts: pd.DataFrame, england: Headline) -> tuple[plt.Figure, str, list[str]]:
+def district_chart(districts: pd.DataFrame, england: Headline) -> Chart:
     """Horizontal bars: population-weighted IMD score per district, England's average as a line."""
     d = districts.sort_values("avg_score", ascending=True, kind="mergesort")
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.6))
@@ -86,7 +87,7 @@ def district_chart(districts: pd.DataFrame, england: Headline) -> tuple[plt.Figu
                         for r in dd.itertuples()) + ".",
             (f"More deprived than England on average: {join_names(more)}." if more
              else "No district is more deprived than England on average.")]
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def decile_map_description(frame: pd.DataFrame, place_name: str, col: str = "imd_decile",
@@ -130,7 +131,7 @@ def quintile_map_description(frame: pd.DataFrame, summary: pd.DataFrame, place_n
 
 
 def domains_figure(frame: pd.DataFrame, outlines: list, domains: pd.DataFrame,
-                   place_name: str) -> tuple[plt.Figure, str, list[str]]:
+                   place_name: str) -> Chart:
     """Small multiples of the seven domains (national deciles) plus a text description."""
     panels = {f"{k}_decile": v for k, v in SEVEN_DOMAINS.items()}
     fig = maps.small_multiples(frame, panels, maps.decile_scheme("National decile"), outlines=outlines, ncols=4,
@@ -141,7 +142,7 @@ def domains_figure(frame: pd.DataFrame, outlines: list, domains: pd.DataFrame,
     desc = ["Share of residents in England's most deprived 20% of LSOAs on each domain, highest first: "
             + "; ".join(f"{r.label} {fmt_pct(r.pct_pop_core20)} ({plural(int(r.lsoas_decile1), 'LSOA')} in the "
                         "most deprived 10%)" for r in domains.itertuples()) + "."]
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 def outlines(frame, place) -> list[maps.Outline]:
     """District outlines (and upper-tier outlines for a group Place) dissolved from the LSOA polygons,

@@ -7,8 +7,6 @@ the same rows, so the words cannot drift from the picture.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -19,17 +17,11 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
+from jsna.report import Chart  # noqa: E402
 from jsna.stats.compare import LOW_IS_GOOD  # noqa: E402
 
 RANGE_GREY = "#DDDDDD"
 IQR_GREY = "#A8A8A8"
-
-
-@dataclass
-class SpineFigure:
-    fig: plt.Figure
-    alt: str
-    description: list[str]
 
 
 def spine_positions(df: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +52,7 @@ def _fmt(v: float) -> str:
     return f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
 
 
-def spine_chart(dash: pd.DataFrame, area_name: str) -> SpineFigure:
+def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
     """Spine chart of one area's dashboard rows (from jsna.topics.equity_dashboard.compute.dashboard, one area).
 
     Rows without a value are left out of the chart and listed in the description.
@@ -127,7 +119,7 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> SpineFigure:
            f"{int(counts.get('similar', 0))} similar and {int(counts.get('not compared', 0))} not compared "
            "at the 95% level. Details are in the text description below.")
     desc = spine_description(rows, missing, area_name)
-    return SpineFigure(fig, alt, desc)
+    return Chart(fig, alt, desc)
 
 
 def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str) -> list[str]:

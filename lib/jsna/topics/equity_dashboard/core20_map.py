@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -12,21 +11,17 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from jsna.palette import DECILE_COLOURS  # noqa: E402
+from jsna.report import Chart  # noqa: E402
 
+#: the source line under the Core20 map
+CAPTION = ("Source: MHCLG English Indices of Deprivation 2019 (LSOA 2011, File 6 populations mid-2015); "
+               "ONS LSOA 2011 boundaries (districts drawn from them). Contains OS data © Crown copyright and database right.")
 CORE20_LABEL = "Most deprived 20% in England (IMD 2019 deciles 1-2)"
 OTHER_LABEL = "Other neighbourhoods (deciles 3-10)"
 
 
-@dataclass
-class MapFigure:
-    fig: object
-    alt: str
-    description: list[str]
-    caption: str
-
-
 def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
-               tolerance_m: float = 20.0) -> MapFigure:
+               tolerance_m: float = 20.0) -> Chart:
     """Static choropleth of Core20 LSOAs (from jsna.areas.lsoas) with district outlines."""
     from jsna.load.boundaries import lsoa_boundaries
     from jsna.maps import CategoryScheme, Outline, static_map
@@ -60,6 +55,4 @@ def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
     desc.append("By district: " + "; ".join(lines) + ".")
     alt = title + (". Dark areas are the Core20 neighbourhoods; a district list is in the text description."
                    if n_core else ". All neighbourhoods are shaded light (deciles 3-10).")
-    caption = ("Source: MHCLG English Indices of Deprivation 2019 (LSOA 2011, File 6 populations mid-2015); "
-               "ONS LSOA 2011 boundaries (districts drawn from them). Contains OS data © Crown copyright and database right.")
-    return MapFigure(fig, alt, desc, caption)
+    return Chart(fig, alt, desc)

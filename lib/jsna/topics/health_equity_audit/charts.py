@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna.palette import COMPARATOR, PLACE, QUINTILE_COLOURS  # noqa: E402
+from jsna.report import Chart  # noqa: E402
 from jsna.words import fmt_number, fmt_pct, is_missing  # noqa: E402
 
 QUINTILE_LABELS = {1: "1 (most deprived)", 2: "2", 3: "3", 4: "4", 5: "5 (least deprived)"}
@@ -46,7 +47,7 @@ def describe_uptake(table: pd.DataFrame, group_col: str, labels: Sequence[str],
 def uptake_chart(table: pd.DataFrame, group_col: str, title: str, *,
                  labels: Sequence[str] | None = None, colours: Sequence[str] | None = None,
                  overall: float | None = None, xlabel: str = "Uptake (%)",
-                 group_title: str = "", what: str = "uptake"):
+                 group_title: str = "", what: str = "uptake") -> Chart:
     """Horizontal point-and-interval chart of ``value`` with ``lowercl``/``uppercl`` per group.
 
     table: one row per group in display order (top to bottom), with ``value``, ``lowercl``,
@@ -96,11 +97,11 @@ def uptake_chart(table: pd.DataFrame, group_col: str, title: str, *,
     alt = (f"Chart: {title}. {what.capitalize()} with 95% confidence intervals for "
            f"{len(table)} groups ({group_title or group_col}).{rng}")
     desc = " ".join(describe_uptake(table, group_col, labels, overall, what))
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def quintile_chart(table: pd.DataFrame, title: str, overall: float | None = None,
-                   basis: str = "national"):
+                   basis: str = "national") -> Chart:
     """Uptake by IMD 2019 quintile (1 = most deprived, darkest) with Wilson intervals."""
     labels = [f"Quintile {QUINTILE_LABELS[int(q)]}" for q in table["quintile"]]
     colours = [QUINTILE_COLOURS[int(q) - 1] for q in table["quintile"]]
@@ -110,7 +111,7 @@ def quintile_chart(table: pd.DataFrame, title: str, overall: float | None = None
                         overall=overall, group_title=group_title)
 
 
-def ethnicity_chart(table: pd.DataFrame, title: str, overall: float | None = None):
+def ethnicity_chart(table: pd.DataFrame, title: str, overall: float | None = None) -> Chart:
     """Uptake by ethnic group; groups whose ethnicity is not recorded are drawn in grey."""
     recorded = table["recorded"] if "recorded" in table else pd.Series(True, index=table.index)
     colours = [PLACE if r else COMPARATOR for r in recorded]

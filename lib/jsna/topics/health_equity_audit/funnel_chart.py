@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
+from jsna.report import Chart  # noqa: E402
 from jsna.words import fmt_number, fmt_pct  # noqa: E402
 
 # significance value from jsna.stats.funnel_significance -> (palette key, filled, legend words)
@@ -71,7 +72,7 @@ def describe_funnel(points: pd.DataFrame, limits: pd.DataFrame, overall: float,
 
 def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, title: str, overall: float,
                 xlabel: str = "People eligible", ylabel: str = "Uptake (%)",
-                unit: str = "practice", what: str = "uptake", label_outliers: bool = True):
+                unit: str = "practice", what: str = "uptake", label_outliers: bool = True) -> Chart:
     """Funnel plot of proportions (%) against denominators, with 95% and 99.8% limits.
 
     points: one row per unit with ``label``, ``eligible`` (denominator), ``value`` (%) and
@@ -131,4 +132,4 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, title: str, overall:
            f"and {fmt_number(n_high)} above the 95% or 99.8% limits around the overall "
            f"{what} of {fmt_pct(overall)}.")
     desc = " ".join(describe_funnel(points, lim, overall, unit, what))
-    return fig, alt, desc
+    return Chart(fig, alt, desc)

@@ -30,7 +30,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
-from jsna.report import attach_data
+from jsna.report import Chart, attach_data
 from jsna.topics.two_babies.text import fmt_gap, fmt_value
 from jsna.words import is_missing
 
@@ -118,7 +118,7 @@ def life_course_data(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def life_course_figure(table: pd.DataFrame, place_name: str) -> tuple[plt.Figure, str, list[str]]:
+def life_course_figure(table: pd.DataFrame, place_name: str) -> Chart:
     """Build the life-course ratio chart from a babies table. Returns (figure, alt text, description
     paragraphs); the description is written from the same rows the figure draws, and the tidy data
     (:func:`life_course_data`) is attached for the CSV link."""
@@ -219,7 +219,7 @@ def life_course_figure(table: pd.DataFrame, place_name: str) -> tuple[plt.Figure
              ha="left", va="bottom", fontsize=FONT, color="#444444")
     alt, desc = life_course_description(table, place_name)
     attach_data(fig, life_course_data(table))
-    return fig, alt, desc
+    return Chart(fig, alt, desc)
 
 
 def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, list[str]]:
@@ -259,7 +259,7 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
     return alt, paras
 
 
-def gap_chart(ov: pd.DataFrame, names: list[str]) -> tuple[plt.Figure, str, list[str]]:
+def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
     """Overview: for each small-area indicator, each authority's gap (most minus least deprived
     fifth) as a dot, with England's gap as a grey bar, one row per indicator on its own scale."""
     d = ov[(ov["comparison"] != WHOLE_AREA)].reset_index(drop=True)
@@ -315,4 +315,4 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> tuple[plt.Figure, str, list
     alt = (f"Dot chart of the gap between most and least deprived fifths for {len(d)} indicators, "
            f"for {', '.join(names)}, with England's gap as a grey bar. Each row has its own scale; "
            "0 is marked.")
-    return fig, alt, paras
+    return Chart(fig, alt, paras)
