@@ -46,7 +46,8 @@ class Source:
     attribution: str = ""
     period: str = ""
     family: str = ""
-    notes: str = ""
+    notes: str = ""  # for analysts: how the file was made, its quirks (catalogue and log only)
+    caveats: str = ""  # for readers: what the figures from this source can and cannot say
     read: dict[str, Any] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
     parquet: bool = False

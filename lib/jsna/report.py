@@ -91,7 +91,7 @@ def csv_link_html(df: pd.DataFrame, name: str, meta: Mapping[str, object] | None
     n_rows = len(df)
     return (f'<p class="jsna-data-link"><a href="data:text/csv;charset=utf-8;base64,{data}" '
             f'download="{esc(fname)}" data-jsna-csv="{esc(fname)}">{esc(label)}</a> '
-            f'<span class="jsna-meta">({n_rows:,} row{"s" if n_rows != 1 else ""}, {esc(fname)})</span></p>')
+            f'<span class="jsna-meta">({n_rows:,} row{"s" if n_rows != 1 else ""})</span></p>')
 
 
 def attach_data(fig, data: pd.DataFrame, meta: Mapping[str, object] | None = None):
@@ -398,8 +398,8 @@ def about_the_data_html(source_ids: Iterable[str], heading_text: str = "About th
             facts.append(f"Period: {period_in_words(s.period)}.")
         facts.append(f"Licence: {s.licence}.")
         parts = [f"<dt>{esc(s.title)}</dt>", "<dd>", f"<p>{esc(' '.join(facts))}</p>"]
-        if s.notes:
-            parts.append(f"<p>Caveats: {esc(' '.join(str(s.notes).split()))}</p>")
+        if s.caveats:  # the analysts' notes stay in the catalogue
+            parts.append(f"<p>Caveats: {esc(' '.join(str(s.caveats).split()))}</p>")
         if s.attribution:
             parts.append(f"<p>{esc(s.attribution)}</p>")
         parts.append(f'<p>Source: <a href="{esc(s.url)}">{esc(s.url)}</a></p>')

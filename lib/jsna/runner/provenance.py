@@ -178,6 +178,12 @@ def input_records(source_ids: Iterable[str], data_dir: Path | None = None,
     return out
 
 
+#: how a file reached data/raw (MANIFEST method), in words
+OBTAINED_WORDS = {"mirror-copy": "copied from the project's data mirror",
+                  "download": "downloaded from the publisher",
+                  "present": "already in the data folder", "ok": "checked"}
+
+
 def describe_input(rec: dict[str, Any]) -> str:
     """One plain sentence: the input's checksum and when it was fetched or copied."""
     if rec["sha256"] == MISSING:
@@ -188,7 +194,8 @@ def describe_input(rec: dict[str, Any]) -> str:
     if not rec["matches_catalogue"]:
         text += f" (the catalogue records {short(rec['catalogue_sha256'])}: a different version of the file)"
     when = _date_text(rec["fetched"]) if rec["fetched"] else ""
-    text += f", fetched or copied {when} ({rec['obtained']})." if when else f"; date obtained unknown ({rec['obtained']})."
+    how = OBTAINED_WORDS.get(rec["obtained"], "obtained")
+    text += f", {how} {when}." if when else f"; {how}, date unknown."
     return text
 
 
