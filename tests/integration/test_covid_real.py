@@ -166,3 +166,17 @@ def test_an_msoa_is_in_the_same_local_quintile_in_every_topic():
     assert len(covid_q) == len(babies_q) == len(table_q) == 83  # 125 LLR MSOAs (geography/SOURCES.md) less Leicester 37 and Rutland 5
     assert covid_q == babies_q == table_q
     assert covid_q["E02005393"] == table_q["E02005393"]
+
+
+def test_ethnicity_uses_census_2021():
+    """Leicester's minority ethnic share (every group other than White) in the 2021 Census: the
+    published percentages of the non-White groups sum to 43.4 (Asian) + 7.7 (Black) + 3.8 (Mixed)
+    + 4.1 (Other) = 59.0%, within rounding of the share computed from the counts."""
+    from jsna.load.census import ethnic_group_ltla
+
+    eth = cv.census2021_ethnicity(ethnic_group_ltla()).set_index("lad20cd")
+    assert eth.loc["E06000016", "minority_prop"] * 100 == pytest.approx(59.0, abs=0.3)
+    assert eth.loc["E06000016", "south_asian_prop"] * 100 == pytest.approx(1.9 + 34.3 + 3.4, abs=0.2)
+    assert len(eth) == 309  # English districts of 2021 (331 in England and Wales less 22 Welsh)
+    h = cv.compute(load_place("leicester"), cv.load_inputs(load_place("leicester")))
+    assert list(h.ethnicity_table.columns)[1] == "Minority ethnic groups % (2021)"

@@ -620,6 +620,7 @@ class Inputs:
 
 def load_inputs(place, data_dir=None) -> Inputs:
     """Load every source of the topic (one call per source) and the Place's MSOA area table."""
+    from jsna.load import census
     from jsna.load import covid as load
 
     return Inputs(
@@ -630,7 +631,8 @@ def load_inputs(place, data_dir=None) -> Inputs:
         vacc07=load.vaccinations_msoa_2021_07(data_dir), vacc03=load.vaccinations_msoa_2021_03(data_dir),
         vacc_ltla=load.vaccinations_ltla_2021_07(data_dir), nims_m=load.nims_msoa(data_dir),
         nims_l=load.nims_ltla(data_dir), ons=load.ons_deprivation_headlines(data_dir),
-        ethnicity=load.ltla_ethnicity(data_dir), msoa_areas=areas.msoas(place, data_dir))
+        ethnicity=census2021_ethnicity(census.ethnic_group_ltla(data_dir)),
+        msoa_areas=areas.msoas(place, data_dir))
 
 
 def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
@@ -727,7 +729,7 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
     sources = ["covid_ltla_cases_daily", "covid_england_daily", "covid_utla_cases_deaths_daily",
                "covid_msoa_cases_weekly_2020", "covid_ons_msoa_deaths_2020", "covid_vacc_msoa_2021_03",
                "covid_ltla_cumdeathrate_imd_england", "covid_ons_deprivation_headlines", "covid_vacc_msoa_2021_07",
-               "covid_vacc_ltla_2021_07", "covid_nims_msoa", "covid_nims_ltla", "covid_ltla_ethnicity_imd",
+               "covid_vacc_ltla_2021_07", "covid_nims_msoa", "covid_nims_ltla", "census2021_ethnic_group_ltla21",
                "covid_msoa_lookup"]
     return CovidReport(
         place_name=place.name, cases=cw, deaths=dw, totals=totals, totals_table=totals_table, msoa=msoa,
@@ -740,11 +742,32 @@ def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_d
         sources=sources, llr_data=llr, checks=checks)
 
 
+SOUTH_ASIAN = ("Indian", "Pakistani", "Bangladeshi")
+
+
+def census2021_ethnicity(census: pd.DataFrame) -> pd.DataFrame:
+    """Census 2021 ethnic group by district (jsna.load.census.ethnic_group_ltla), England only, as
+    shares: lad20cd (the 2021 district code), minority_prop (every group other than White, the
+    definition of the 2011 'minority ethnic' share), south_asian_prop, black_prop."""
+    d = census[census["ltla21cd"].str.startswith("E")]
+    tot = d.groupby("ltla21cd")["persons"].sum()
+    def share(mask: pd.Series) -> pd.Series:
+        return d[mask].groupby("ltla21cd")["persons"].sum().reindex(tot.index, fill_value=0) / tot
+    group = d["ethnic_group"].str.split(": ", n=1).str[-1]
+    out = pd.DataFrame({
+        "lad20cd": tot.index,
+        "minority_prop": share(d["broad_group"] != "White").to_numpy(),
+        "south_asian_prop": share(d["broad_group"].str.startswith("Asian") & group.isin(SOUTH_ASIAN)).to_numpy(),
+        "black_prop": share(d["broad_group"].str.startswith("Black")).to_numpy(),
+    })
+    return out.reset_index(drop=True)
+
+
 def ethnicity_view(ethnicity: pd.DataFrame, ltla_deaths: pd.DataFrame, uptake: pd.DataFrame | None,
                    place) -> pd.DataFrame:
-    """The Place's districts: Census 2011 minority ethnic share, death rate (Feb 2021) and uptake.
+    """The Place's districts: Census 2021 minority ethnic share, death rate (Feb 2021) and uptake.
 
-    Joined on district code (2020 codes in the ethnicity file, 2019 in the others; LLR codes are
+    Joined on district code (2021 codes in the Census file, 2019 in the others; LLR codes are
     the same in both). Districts missing from a file get NA.
     """
     d = pd.DataFrame({"lad19cd": place.district_codes, "district": [a.name for a in place.districts]})
@@ -766,9 +789,9 @@ def _ethnicity_table(eth: pd.DataFrame) -> pd.DataFrame:
         return eth
     return pd.DataFrame({
         "District": eth["district"],
-        "Minority ethnic groups % (2011)": (eth["minority_prop"] * 100).round(1),
-        "South Asian % (2011)": (eth["south_asian_prop"] * 100).round(1),
-        "Black % (2011)": (eth["black_prop"] * 100).round(1),
+        "Minority ethnic groups % (2021)": (eth["minority_prop"] * 100).round(1),
+        "South Asian % (2021)": (eth["south_asian_prop"] * 100).round(1),
+        "Black % (2021)": (eth["black_prop"] * 100).round(1),
         "First dose % of NIMS 16+ (July 2021)": eth["first_dose_pct"].round(1),
         "Deaths per 100,000 (to Feb 2021)": eth["death_rate"],
     })

@@ -207,11 +207,11 @@ def ethnicity_sentences(place, h) -> list[str]:
         top = eth.sort_values("minority_prop", ascending=False).iloc[0]
         rank = f"{top['england_minority_rank']} of {top['n_ltla']} English districts, 1 = highest"
         if len(eth) == 1:
-            out.append(f"In the 2011 Census, {fmt_pct(top['minority_prop'] * 100)} of {place.possessive} residents "
+            out.append(f"In the 2021 Census, {fmt_pct(top['minority_prop'] * 100)} of {place.possessive} residents "
                        f"were from minority ethnic groups (all groups other than White; {rank}).")
         else:
             out.append(f"{top['district']} has the largest share of residents from minority ethnic groups among "
-                   f"{place.possessive} districts ({fmt_pct(top['minority_prop'] * 100)} in the 2011 Census, "
+                   f"{place.possessive} districts ({fmt_pct(top['minority_prop'] * 100)} in the 2021 Census, "
                    f"{rank}).")
         both = eth.dropna(subset=["first_dose_pct"])
         if len(both) >= 4:
