@@ -360,3 +360,41 @@ def quintile_table(summary: pd.DataFrame) -> pd.DataFrame:
         "IMD score from": summary["min_score"].round(1),
         "IMD score to": summary["max_score"].round(1),
     })
+
+
+@dataclass
+class Inputs:
+    """What the deprivation report reads: the Place's LSOAs (jsna.areas), England's, and boundaries."""
+
+    lsoas: pd.DataFrame
+    england_lsoas: pd.DataFrame
+    boundaries: object  # GeoDataFrame of the Place's LSOA 2011 polygons
+
+
+@dataclass
+class Results:
+    """The headline figures and the map frame every section of the report starts from."""
+
+    lsoas: pd.DataFrame
+    head: Headline
+    england: Headline
+    boundary_check: BoundaryCheck
+    frame: object  # GeoDataFrame: LSOAs joined with their polygons
+
+
+def load_inputs(place, data_dir=None) -> Inputs:
+    """Load every source of the topic: the area table for the Place and England, and boundaries."""
+    from jsna import areas
+    from jsna.load.boundaries import lsoa_boundaries
+
+    lsoas = areas.lsoas(place, data_dir)
+    return Inputs(lsoas=lsoas, england_lsoas=areas.england_lsoas(data_dir),
+                  boundaries=lsoa_boundaries(lsoas["lsoa11cd"], data_dir))
+
+
+def compute(place, inputs: Inputs) -> Results:
+    """Headline figures for the Place and England, the boundary check and the map frame."""
+    return Results(lsoas=inputs.lsoas, head=headline(inputs.lsoas, place.name),
+                   england=headline(inputs.england_lsoas, "England"),
+                   boundary_check=check_boundaries(inputs.lsoas, inputs.boundaries),
+                   frame=map_frame(inputs.lsoas, inputs.boundaries))
