@@ -43,6 +43,18 @@ GROUP_NAMES = {1: "the most deprived fifth", 5: "the least deprived fifth"}
 ALL_FIFTHS = (1, 2, 3, 4, 5)
 
 
+def rule_text() -> str:
+    """The rule in one paragraph, for a report's methods section."""
+    return (f"Reliability rule: a gap, ratio or slope between the most and least deprived fifths of an area's "
+            f"neighbourhoods is stated only when each fifth compared holds at least {MIN_AREAS_PER_GROUP} small "
+            f"areas and {fmt_number(MIN_POPULATION_PER_GROUP)} residents, and, for a rate, at least "
+            f"{MIN_EVENTS_PER_GROUP} events (deaths or cases); a slope across the gradient needs all five fifths "
+            "to pass. Below these minimums a difference would describe particular places, so the report says "
+            "why and shows the whole area against England instead. The minimums follow PHE and OHID practice: "
+            "life expectancy is not calculated for fewer than 5,000 people, rates rest on at least 10 events, "
+            "and no slope index is published for the smallest authorities.")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether a comparison between groups may be stated, and if not, why (plain English)."""
