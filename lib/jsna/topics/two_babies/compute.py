@@ -488,8 +488,11 @@ def _whole_area_instead(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, mso
     _fill_area_and_england(row, ind, area_lsoas, msoas, inputs, england_lsoas)
     note = "the most and least deprived fifths are not compared: " + "; ".join(check.reasons)
     if ind.kind == "msoa_le":
-        note += ("; the area and England figures are averages of neighbourhood (MSOA) values, not the published "
-                 "life expectancy of the whole authority, which the dashboard shows")
+        # an average of neighbourhood life expectancies is not the area's life expectancy (it runs well
+        # above the published figure), so nothing is shown here: the published whole-area row stands
+        row.update(comparison=WHOLE_AREA, a_label=place_name, b_label="England",
+                   note=note + "; the whole area's published life expectancy is in the local-authority rows")
+        return row
     row.update(comparison=WHOLE_AREA, a_label=place_name, b_label="England", note=note)
     for part in ("value", "lower", "upper", "numerator", "denominator"):
         row[f"a_{part}"] = row.get(f"place_{part}", np.nan)

@@ -136,6 +136,8 @@ def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
     if row["indicator_id"].startswith("dfle_"):
         measure = "live free of disability"
     if not row["available"]:
+        if row["comparison"].startswith("Whole area"):
+            return f"Life expectancy of {many}, most against least deprived fifth: {row['note']}."
         return f"Life expectancy of {many}: not available ({row['note']})."
     a, b = row["a_value"], row["b_value"]
     nums = f"{a:.1f} vs {b:.1f} years, {row['period']}"
@@ -160,8 +162,20 @@ def headline_sentences(table: pd.DataFrame, possessive: str) -> list[str]:
     out = []
     for iid in ("le_male", "le_female", "hle_male", "hle_female"):
         hit = table[table["indicator_id"] == iid]
-        if not hit.empty and (hit.iloc[0]["available"] or iid.startswith("le_")):
-            out.append(life_expectancy_sentence(hit.iloc[0], possessive))
+        if hit.empty:
+            continue
+        row = hit.iloc[0]
+        if not row["available"] and row["comparison"].startswith("Whole area"):
+            # the fifths cannot be compared: the published whole-area figure speaks instead
+            la = table[(table["indicator_id"] == iid.replace("_", "_la_", 1)) & table["available"].astype(bool)]
+            if la.empty:
+                out.append(life_expectancy_sentence(row, possessive))
+                continue
+            row = la.iloc[0].copy()
+            row["indicator_id"] = iid  # for the sex and measure words
+            row["note"] = str(hit.iloc[0]["note"]).split("; the whole area's published")[0]
+        if row["available"] or iid.startswith("le_"):
+            out.append(life_expectancy_sentence(row, possessive))
     return out
 
 
