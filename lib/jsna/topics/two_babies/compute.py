@@ -29,7 +29,12 @@ from jsna.indicators import (
     source_label,
 )
 from jsna.places import ENGLAND_CODE, Place
-from jsna.stats.compare import NO_JUDGEMENT, compare_groups, published_comparison
+from jsna.stats.compare import (
+    NO_JUDGEMENT,
+    compare_groups,
+    compare_with_benchmark,
+    published_comparison,
+)
 
 Z95 = 1.959963984540054
 MOST, LEAST = 1, 5
@@ -562,6 +567,15 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
         return row
     _finish_row(row, ind)
     notes = [r["note"]] if r["note"] else []
+    if row["significance"] == "not tested" and not (pd.isna(row["a_lower"]) or pd.isna(row["a_upper"])):
+        # England without limits: the Place's interval against England's value, as Fingertips and the
+        # dashboard compare (jsna.stats.compare.compare_with_benchmark)
+        word = str(compare_with_benchmark(row["a_lower"], row["a_upper"], row["b_value"], ind.polarity))
+        if word != "not compared":
+            sig = "no clear difference" if word == "similar" else (
+                "higher" if row["a_value"] > row["b_value"] else "lower")
+            row["significance"] = sig
+            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
     pub = r.get("compared_to_england")
     if row["significance"] == "not tested" and _present(pub):
         sig = published_significance(ind, str(pub), row["a_value"], row["b_value"])
