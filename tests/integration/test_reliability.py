@@ -192,3 +192,24 @@ def test_place_not_in_the_lookups_is_reported_and_others_publish(tmp_path):
     line = next(ln for ln in proc.stdout.splitlines() if ln.strip().startswith("nowhere/hello:"))
     assert "Place check failed" in line and "E06000099" in line
     assert "nowhere" in (reports / "index.html").read_text()  # listed under failed runs
+
+
+def test_ill_typed_params_file_fails_its_place_and_others_publish(tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    shutil.copy(paths.PARAMS_DIR / "rutland.yaml", params / "rutland.yaml")
+    text = (paths.PARAMS_DIR / "rutland.yaml").read_text()
+    # districts must be a list of {code, name}: a number is ill-typed
+    bad = text.replace("id: rutland", "id: broken").split("districts:")[0] + "districts: 5\n"
+    (params / "broken.yaml").write_text(bad)
+    reports = tmp_path / "reports"
+    nbdir = _notebooks(tmp_path / "nb", {"hello": "hello"})
+    proc = _run(reports, nbdir, "--params-dir", str(params))  # the default build: every Place
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (reports / "rutland" / "hello.html").exists()
+    assert not (reports / "broken").exists()
+    line = next(ln for ln in proc.stdout.splitlines() if ln.strip().startswith("broken/hello:"))
+    assert "Place params invalid" in line and "broken.yaml" in line and "districts" in line
+    assert "Traceback" not in proc.stderr
+    index = (reports / "index.html").read_text()
+    assert "Runs that failed" in index and "Place params invalid" in index

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jsna import __version__, paths
-from jsna.places import Place, PlaceError, available_places, load_place
+from jsna.places import Place, PlaceError, available_places, check_place_id, load_place
 from jsna.runner.changes import append_snapshot, read_deps, read_history, save_hash_cache
 from jsna.runner.provenance import (
     HashCache,
@@ -123,6 +123,29 @@ class BuildSummary:
         return "\n".join(lines)
 
 
+def _load_places(ids: Sequence[str], params_dir: Path | None) -> tuple[list[Place], dict[str, str]]:
+    """The Places, and the error of each whose params file exists but is invalid.
+
+    An unknown or malformed Place id raises PlaceError (nothing is built); a Place whose file
+    does not validate becomes a stand-in named by its id, so that its runs fail with the params
+    error while every other Place is built."""
+    places: list[Place] = []
+    bad: dict[str, str] = {}
+    for pid in ids:
+        check_place_id(pid, params_dir)
+        path = Path(params_dir or paths.PARAMS_DIR) / f"{pid}.yaml"
+        try:
+            places.append(load_place(pid, params_dir))
+        except PlaceError as exc:
+            if not path.is_file():
+                raise
+            bad[pid] = (f"Place params invalid: {exc}. Correct the file and check it with "
+                        "`python -m jsna params check`")
+            places.append(Place(id=pid, name=pid, kind="upper_tier", upper_tier=(), districts=(),
+                                source_file=path))
+    return places, bad
+
+
 def _stale(key: str, entry: dict | None, status: dict, reports_dir: Path, nb_sha: str, params_sha: str,
            code: str, data_dir: Path | None, hashes: HashCache) -> str:
     """Why a report must be rebuilt ('' when it is up to date: published, its last run ok, and
@@ -173,7 +196,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     if not ids:
         raise PlaceError(f"No Places: no params/*.yaml in {params_dir or paths.PARAMS_DIR}. "
                          "Add one with: python -m jsna params new <upper-tier LA code>")
-    places = [load_place(p, params_dir) for p in ids]
+    places, bad_params = _load_places(ids, params_dir)
 
     # what is up to date (no worker, no pandas on this path)
     deps_data, problem = read_deps(reports_dir)
@@ -191,7 +214,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     for place in places:
         for topic in topics:
             key = f"{place.id}/{topic.id}"
-            why = ("--force" if force else "the build records were unreadable" if notices else
+            why = ("its params file is invalid" if place.id in bad_params else "--force" if force else "the build records were unreadable" if notices else
                    _stale(key, deps_data["reports"].get(key), status, reports_dir, nb_sha[topic.id],
                           params_sha[place.id], code, data_dir, hashes))
             if why:
@@ -199,7 +222,9 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
             else:
                 up_to_date.append(key)
     building = {k.split("/", 1)[0] for k in reasons}
-    failed_places = {p.id: err for p in places if p.id in building and (err := validate_place_data(p, data_dir))}
+    failed_places = {p.id: f"Place check failed: {err}" for p in places if p.id in building
+                     and p.id not in bad_params and (err := validate_place_data(p, data_dir))}
+    failed_places.update(bad_params)
 
     reports_dir.mkdir(parents=True, exist_ok=True)
     build_date = _now_text()
@@ -226,7 +251,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 continue
             if place.id in failed_places:
                 results.append(RunResult(place=place.id, topic=topic.id, ok=False,
-                                         error=f"Place check failed: {failed_places[place.id]}"))
+                                         error=failed_places[place.id]))
                 continue
             specs.append((RunSpec(place=place.id, place_name=place.name, topic=topic.id,
                                   topic_title=topic.title, notebook=str(topic.path.resolve()),
