@@ -171,7 +171,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
           pdf: bool = True, force: bool = False) -> BuildSummary:
     """Run the selected topic x Place reports that are not up to date and publish them atomically.
 
-    A report is up to date when its record in _deps.json (:mod:`jsna.runner.changes`) shows the
+    A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
     same notebook, Place params, package code and input checksums as now
     (:mod:`jsna.runner.provenance`); ``force`` rebuilds every selected report. An unreadable
     record is reported in the summary and everything is rebuilt. With ``pdf`` a PDF is printed
@@ -230,6 +230,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     build_date = _now_text()
     if not reasons:
         with _lock(reports_dir):
+            clean_stale_staging(reports_dir)
             if hashes.changed:
                 save_hash_cache(reports_dir, hashes.entries)
             _write_atomic(reports_dir / BUILD_FILE, json.dumps(

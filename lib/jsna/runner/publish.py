@@ -15,23 +15,25 @@ from typing import Any
 
 from jsna import __version__
 from jsna.places import Place
-from jsna.runner.changes import latest_changes, read_deps, record_published
+from jsna.runner.changes import STATE_DIR, latest_changes, read_deps, record_published
 from jsna.runner.export import TEMPLATES_DIR, page_assets
 from jsna.runner.provenance import code_version, describe_input
 from jsna.runner.topics import Topic
 from jsna.runner.worker import RunResult, RunSpec
 from jsna.words import period_in_words
 
-STAGING = "_staging"
-LOGS = "_logs"
-STATUS_FILE = "_status.json"
-BUILD_FILE = "_build.json"
-LOCK_FILE = ".jsna-build.lock"
+# the build's own state, under reports/.build/: never linked from the index and never published
+STAGING = f"{STATE_DIR}/staging"
+LOGS = f"{STATE_DIR}/logs"
+STATUS_FILE = f"{STATE_DIR}/status.json"
+BUILD_FILE = f"{STATE_DIR}/build.json"
+LOCK_FILE = f"{STATE_DIR}/build.lock"
 
 
 def _lock(reports_dir: Path):
     from filelock import FileLock
 
+    (Path(reports_dir) / STATE_DIR).mkdir(parents=True, exist_ok=True)
     return FileLock(str(reports_dir / LOCK_FILE), timeout=600)
 
 
@@ -57,7 +59,7 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
     """Move one finished run into reports/ (caller holds the lock). A failed run only publishes
     its log and the partly executed notebook; the previous report stays.
 
-    With ``deps`` (its dependency record), a published report is recorded in _deps.json after
+    With ``deps`` (its dependency record), a published report is recorded in .build/deps.json after
     its HTML is in place (:func:`jsna.runner.changes.record_published`), never before."""
     logs = reports_dir / LOGS / spec.place
     logs.mkdir(parents=True, exist_ok=True)
@@ -194,4 +196,6 @@ def clean_stale_staging(reports_dir: Path) -> list[Path]:
         if m and not _pid_alive(int(m.group(1))):
             shutil.rmtree(d, ignore_errors=True)
             removed.append(d)
+    with contextlib.suppress(OSError):
+        root.rmdir()  # only when empty
     return removed
