@@ -240,3 +240,53 @@ def test_machine_state_is_kept_out_of_the_published_tree(first_build):
     index = (reports / "index.html").read_text()
     assert not re.search(r'(?:href|src)="[^"]*\.build/', index)
     assert ".build/logs/rutland/failing.log" in index  # named as text, not linked
+
+
+def test_reports_dir_that_is_a_file_is_a_clear_error(tmp_path, capsys):
+    target = tmp_path / "reports.txt"
+    target.write_text("not a directory")
+    for given in (target, target / "sub"):
+        rc = cli_main(["build", "--place", "rutland", "--notebooks-dir", str(FIXTURES),
+                       "--reports-dir", str(given), "--no-progress"])
+        err = capsys.readouterr().err
+        assert rc == 2, err
+        assert f"--reports-dir {given} is not a directory" in err and "Traceback" not in err
+        assert "move the file out of the way" in err
+    assert target.read_text() == "not a directory"
+
+
+def test_disk_full_while_publishing_leaves_a_consistent_tree(tmp_path, monkeypatch):
+    """Issue 17: the disk fills up after the first report is published (simulated: every write of
+    a record fails with ENOSPC while the staging area holds the staged runs; removing it frees the
+    space). A clear error, no temp files, no staging left, and the index lists what is published."""
+    import errno
+    import pathlib
+
+    nbdir = _notebooks(tmp_path, {"one": "hello", "two": "hello", "three": "hello"})
+    reports = tmp_path / "reports"
+    real_write = pathlib.Path.write_text
+    writes = {"n": 0}
+
+    def write_text(self, data, *args, **kwargs):
+        if self.name.endswith(".tmp") and reports in self.parents:
+            writes["n"] += 1
+            if writes["n"] > 2 and (reports / STAGING).exists() and any((reports / STAGING).iterdir()):
+                real_write(self, "", *args, **kwargs)  # as on a full disk: the file is created empty
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", write_text)
+    summary = build.build(["rutland"], None, jobs=1, reports_dir=reports, notebooks_dir=nbdir,
+                          progress=False, pdf=False)
+    text = summary.text()
+    assert not summary.ok
+    assert "No space left on device" in text and "free some space and build again" in text, text
+    assert not list(reports.rglob("*.tmp")) and not list(reports.rglob("*.part"))
+    assert not (reports / STAGING).exists()
+    published = sorted(p.stem for p in (reports / "rutland").glob("*.html"))
+    assert len(published) == 1, published  # the first report; the others failed to publish
+    assert len([r for r in summary.results if r.ok]) == 1
+    index = (reports / "index.html").read_text()
+    listed = sorted(set(re.findall(r'href="rutland/(\w+)\.html"', index)))
+    assert listed == published
+    assert "Runs that failed" in index and "No space left on device" in index
