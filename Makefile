@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?=
 PLACES ?=
 TOPICS ?=
-TEST_REPORTS ?= reports/_test_rutland
+TEST_REPORTS ?= build/test-rutland
 TEST_WORKERS ?= 2
 
 .PHONY: help venv data reports validate test lint bench clean distclean
@@ -55,11 +55,12 @@ lint: $(STAMP)  ## ruff
 bench: data  ## benchmarks: stats methods vs PHStatsMethods, report series, all-England scale run
 	$(PY) -m bench
 
-# clean keeps reports/_history (the headline figures of earlier builds, for "Changed since")
-clean:  ## remove generated reports and derived data (keeps data/raw, .venv and reports/_history)
-	mkdir -p reports && find reports -mindepth 1 -maxdepth 1 ! -name _history ! -name .gitkeep -exec rm -rf {} +
-	rm -rf data/processed .pytest_cache
+# clean keeps reports/.build/history (the headline figures of earlier builds, for "Changed since")
+clean:  ## remove generated reports, test builds and derived data (keeps data/raw, .venv and reports/.build/history)
+	mkdir -p reports && find reports -mindepth 1 -maxdepth 1 ! -name .build ! -name .gitkeep -exec rm -rf {} +
+	test ! -d reports/.build || find reports/.build -mindepth 1 -maxdepth 1 ! -name history -exec rm -rf {} +
+	rm -rf data/processed .pytest_cache build
 	touch reports/.gitkeep
 
 distclean: clean  ## also remove the headline history, data/raw and .venv
-	rm -rf reports/_history data/raw $(VENV)
+	rm -rf reports/.build data/raw $(VENV)

@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from jsna.runner.publish import BUILD_FILE
 
 ROOT = Path(__file__).resolve().parent
-collect_ignore_glob = ["tests/fixtures/*", "reports/*", "data/*"]
+collect_ignore_glob = ["tests/fixtures/*", "reports/*", "data/*", "build/*"]
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -37,8 +38,8 @@ def rutland_reports(tmp_path_factory) -> Path:
     given = os.environ.get("JSNA_TEST_REPORTS_DIR")
     if given:
         out = Path(given)
-        if not (out / "_build.json").exists():
-            pytest.fail(f"JSNA_TEST_REPORTS_DIR={given} holds no build (_build.json missing); "
+        if not (out / BUILD_FILE).exists():
+            pytest.fail(f"JSNA_TEST_REPORTS_DIR={given} holds no build ({BUILD_FILE} missing); "
                         "run `python -m jsna build --place rutland --reports-dir DIR` first")
         return out
     from filelock import FileLock
@@ -46,7 +47,7 @@ def rutland_reports(tmp_path_factory) -> Path:
     shared = tmp_path_factory.getbasetemp().parent  # the same for every xdist worker
     out = shared / "rutland_reports"
     with FileLock(str(shared / "rutland_reports.lock")):
-        if not (out / "_build.json").exists():
+        if not (out / BUILD_FILE).exists():
             proc = build_rutland(out)
             (shared / "rutland_reports.out").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     return out

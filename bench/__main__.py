@@ -45,7 +45,7 @@ def main() -> int:
 
         results["scale"] = series_bench.scale(args.jobs, args.scale_limit)
         series_bench.print_scale(results["scale"])
-    out = paths.REPORTS_DIR / "benchmark.json"
+    out = paths.BUILD_DIR / "benchmark.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"\nwritten {out}")

@@ -10,7 +10,7 @@
   count of reports rebuilt (incremental builds, issue 16);
 * scale: params generated for every English upper-tier LA, the Place-generic topics built for
   all of them; total time, reports per minute, failures.
-Results go to reports/benchmark.json.
+Results go to build/benchmark.json.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from pathlib import Path
 
 import nbformat
 from jsna import paths
+from jsna.runner.changes import DEPS_FILE, STATE_DIR
+from jsna.runner.publish import BUILD_FILE
 
 LLR_PLACES = ["leicester", "leicestershire", "rutland", "llr"]
 GENERIC_TOPICS = ["deprivation", "two_babies"]
@@ -80,12 +82,12 @@ def floor(n_runs: int, jobs: int, code: str | None = None) -> float:
 
 def _report_sizes(reports: Path) -> dict[str, int]:
     return {str(p.relative_to(reports)): p.stat().st_size for p in sorted(reports.rglob("*.html"))
-            if "screenshots" not in p.parts and not p.name.startswith("_")}
+            if STATE_DIR not in p.parts}
 
 
 def _run_times(reports: Path) -> dict[str, float]:
-    """Per-report execution times recorded by the runner (reports/_build.json), when present."""
-    f = reports / "_build.json"
+    """Per-report execution times recorded by the runner (reports/.build/build.json), when present."""
+    f = reports / BUILD_FILE
     if not f.exists():
         return {}
     data = json.loads(f.read_text())
@@ -170,7 +172,7 @@ def rebuild(jobs: int, places: list[str] | None = None) -> dict:
         first, rc, log = _build(args, env)
         noop, rc2, log2 = _build(args, env)
         readers: dict[str, int] = {}
-        deps = json.loads((out / "_deps.json").read_text(encoding="utf-8"))
+        deps = json.loads((out / DEPS_FILE).read_text(encoding="utf-8"))
         for entry in deps["reports"].values():
             for sid in entry["sources"]:
                 readers[sid] = readers.get(sid, 0) + 1

@@ -26,6 +26,7 @@ PARAMS_DIR: Path = ROOT / "params"  # another directory travels as the params_di
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 CATALOGUE_DIR: Path = ROOT / "data" / "catalogue"
 REPORTS_DIR: Path = Path(os.environ.get("JSNA_REPORTS_DIR", ROOT / "reports"))
+BUILD_DIR: Path = ROOT / "build"  # machine output that is never published: test builds, screenshots, bench
 
 
 def raw_dir() -> Path:

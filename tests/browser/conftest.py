@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from jsna import paths
+from jsna.runner.changes import STATE_DIR
 
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -64,7 +65,7 @@ def built_reports(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def report_files(built_reports: Path) -> list[Path]:
-    files = sorted(p for p in built_reports.rglob("*.html") if "_staging" not in p.parts)
+    files = sorted(p for p in built_reports.rglob("*.html") if STATE_DIR not in p.parts)
     assert files, f"no HTML reports in {built_reports}"
     assert (built_reports / "index.html") in files, "index.html missing"
     return files

@@ -3,7 +3,7 @@
 No console error, no failed resource, zero requests to non-file URLs; alt text on every
 image and a title on every map frame; headings in order; no horizontal scroll at 375 px;
 axe-core with zero serious or critical violations. A screenshot of each report's first
-screen is saved under reports/screenshots/ for reviewers.
+screen is saved under build/screenshots/ for reviewers.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _name(path, root) -> str:
 
 
 def test_reports_load_offline_without_errors(browser, built_reports, report_files):
-    shots = paths.REPORTS_DIR / "screenshots"
+    shots = paths.BUILD_DIR / "screenshots"
     failures = [f"{p}: {msg}" for p in report_files
                 for msg in checks.load_problems(browser, p, shots / f"{_name(p, built_reports)}.png")]
     assert not failures, "\n".join(failures)

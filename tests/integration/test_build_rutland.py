@@ -9,6 +9,7 @@ import re
 import nbformat
 import pytest
 from jsna.offline import external_resources
+from jsna.runner.publish import BUILD_FILE, LOGS, STAGING
 from jsna.runner.topics import discover_topics
 
 pytestmark = pytest.mark.integration
@@ -22,13 +23,13 @@ def test_there_are_topics():
 
 
 def test_every_topic_built_without_failure(rutland_reports):
-    rec = json.loads((rutland_reports / "_build.json").read_text())
+    rec = json.loads((rutland_reports / BUILD_FILE).read_text())
     runs = {r["topic"]: r for r in rec["runs"] if r["place"] == "rutland"}
     missing = sorted(set(TOPICS) - set(runs))
     failed = {t: f"{r['ename'] or 'error'} in cell {r['cell']}: {r['evalue'] or r['error']}"
               for t, r in runs.items() if not r["ok"]}
     assert not missing, f"topics not run: {missing}"
-    assert not failed, f"failed Rutland runs (logs in {rutland_reports / '_logs'}):\n" + "\n".join(
+    assert not failed, f"failed Rutland runs (logs in {rutland_reports / LOGS}):\n" + "\n".join(
         f"  {t}: {e}" for t, e in failed.items())
 
 
@@ -62,7 +63,7 @@ def test_index_lists_every_rutland_report(rutland_reports):
 
 
 def test_nothing_half_written_left_behind(rutland_reports):
-    assert not (rutland_reports / "_staging").exists()
+    assert not (rutland_reports / STAGING).exists()
     leftovers = [p for p in rutland_reports.rglob("*") if p.suffix in (".part", ".tmp")]
     assert leftovers == []
 

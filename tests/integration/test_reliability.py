@@ -23,6 +23,8 @@ import psutil
 import pytest
 from jsna import paths
 from jsna.catalogue import get_source
+from jsna.runner.changes import STATE_DIR
+from jsna.runner.publish import STAGING, STATUS_FILE
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +49,7 @@ def _run(reports: Path, nbdir: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def _published_html(reports: Path) -> list[Path]:
-    return [p for p in reports.rglob("*.html") if "_staging" not in p.parts]
+    return [p for p in reports.rglob("*.html") if STATE_DIR not in p.parts]
 
 
 def _complete(page: Path) -> bool:
@@ -59,7 +61,7 @@ def _wait_for_running_cell(reports: Path, timeout: float = 240) -> None:
     """Wait until the 'slow' notebook's sleeping cell is executing."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        for log in reports.glob("_staging/*/rutland/slow.log"):
+        for log in reports.glob(f"{STAGING}/*/rutland/slow.log"):
             if "Executing Cell 4" in log.read_text(errors="replace"):
                 return
         time.sleep(0.5)
@@ -69,7 +71,7 @@ def _wait_for_running_cell(reports: Path, timeout: float = 240) -> None:
 def _workers_of(reports: Path) -> list[psutil.Process]:
     out = []
     for proc in psutil.process_iter(["cmdline"]):
-        with_stage = any(str(reports / "_staging") in part for part in (proc.info["cmdline"] or []))
+        with_stage = any(str(reports / STAGING) in part for part in (proc.info["cmdline"] or []))
         if with_stage and proc.pid != os.getpid():
             out.append(proc)
     return out
@@ -102,7 +104,7 @@ def test_killed_build_leaves_previous_report_intact(tmp_path, old_build, how):
     if how == "Ctrl-C":
         assert proc.returncode == 130, out
         assert "Interrupted" in out
-        assert not (reports / "_staging").exists()  # staging cleaned on the way out
+        assert not (reports / STAGING).exists()  # staging cleaned on the way out
     else:
         assert proc.returncode == -signal.SIGKILL
     # the worker (and its kernel) do not outlive the build
@@ -112,11 +114,11 @@ def test_killed_build_leaves_previous_report_intact(tmp_path, old_build, how):
     assert _workers_of(reports) == []
     assert (reports / "rutland" / "slow.html").read_bytes() == before
     assert all(_complete(p) for p in _published_html(reports))
-    assert not [p for p in reports.rglob("*.part") if "_staging" not in p.parts]
+    assert not [p for p in reports.rglob("*.part") if STATE_DIR not in p.parts]
     # the next build removes the dead build's staging dir
     proc2 = _run(reports, _notebooks(tmp_path / "nb_old2", {"slow": "hello"}), "--place", "rutland")
     assert proc2.returncode == 0, proc2.stdout + proc2.stderr
-    assert not (reports / "_staging").exists()
+    assert not (reports / STAGING).exists()
 
 
 def test_kernel_crash_is_reported_and_old_report_stays(tmp_path, old_build):
@@ -140,7 +142,7 @@ def test_two_builds_at_once_into_the_same_reports_dir(tmp_path):
     assert a.returncode == 0, out_a
     assert b.returncode == 0, out_b
     expected = {f"{p}/{t}" for p in ("rutland", "leicester", "leicestershire") for t in ("hello", "second")}
-    status = json.loads((reports / "_status.json").read_text())["reports"]
+    status = json.loads((reports / STATUS_FILE).read_text())["reports"]
     assert set(status) == expected  # no lost update of the shared status record
     pages = _published_html(reports)
     assert {f"{p.parent.name}/{p.stem}" for p in pages if p.name != "index.html"} == expected
@@ -148,7 +150,7 @@ def test_two_builds_at_once_into_the_same_reports_dir(tmp_path):
     index = (reports / "index.html").read_text()
     for key in expected:
         assert f'href="{key}.html"' in index
-    assert not (reports / "_staging").exists()
+    assert not (reports / STAGING).exists()
     assert not list(reports.rglob("*.tmp"))
 
 
@@ -192,3 +194,24 @@ def test_place_not_in_the_lookups_is_reported_and_others_publish(tmp_path):
     line = next(ln for ln in proc.stdout.splitlines() if ln.strip().startswith("nowhere/hello:"))
     assert "Place check failed" in line and "E06000099" in line
     assert "nowhere" in (reports / "index.html").read_text()  # listed under failed runs
+
+
+def test_ill_typed_params_file_fails_its_place_and_others_publish(tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    shutil.copy(paths.PARAMS_DIR / "rutland.yaml", params / "rutland.yaml")
+    text = (paths.PARAMS_DIR / "rutland.yaml").read_text()
+    # districts must be a list of {code, name}: a number is ill-typed
+    bad = text.replace("id: rutland", "id: broken").split("districts:")[0] + "districts: 5\n"
+    (params / "broken.yaml").write_text(bad)
+    reports = tmp_path / "reports"
+    nbdir = _notebooks(tmp_path / "nb", {"hello": "hello"})
+    proc = _run(reports, nbdir, "--params-dir", str(params))  # the default build: every Place
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (reports / "rutland" / "hello.html").exists()
+    assert not (reports / "broken").exists()
+    line = next(ln for ln in proc.stdout.splitlines() if ln.strip().startswith("broken/hello:"))
+    assert "Place params invalid" in line and "broken.yaml" in line and "districts" in line
+    assert "Traceback" not in proc.stderr
+    index = (reports / "index.html").read_text()
+    assert "Runs that failed" in index and "Place params invalid" in index

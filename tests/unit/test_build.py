@@ -17,6 +17,7 @@ import nbformat
 import pytest
 from jsna.__main__ import main as cli_main
 from jsna.runner import build, publish
+from jsna.runner.publish import BUILD_FILE, LOGS, STAGING
 from jsna.runner.topics import BuildError, discover_topics, select_topics
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
@@ -107,16 +108,16 @@ def test_failing_notebook_does_not_stop_the_others(first_build):
         assert (reports / place / "hello.html").exists()
         assert (reports / place / "hello.ipynb").exists()  # executed notebook kept for audit
         assert not (reports / place / "failing.html").exists()
-        assert (reports / "_logs" / place / "failing.log").exists()
-        assert (reports / "_logs" / place / "failing.failed.ipynb").exists()
-    assert not (reports / "_staging").exists()
+        assert (reports / LOGS / place / "failing.log").exists()
+        assert (reports / LOGS / place / "failing.failed.ipynb").exists()
+    assert not (reports / STAGING).exists()
 
 
 def test_summary_names_failed_run_and_cell_error(first_build):
     _, _, _, summary = first_build
     text = summary.text()
     assert "FAILED 2 run(s)" in text
-    assert "rutland/failing: ValueError in cell" in text
+    assert "rutland/failing: failed: ValueError in cell" in text
     assert "deliberate failure for rutland" in text
     res = next(r for r in summary.results if r.place == "rutland" and r.topic == "failing")
     assert res.ename == "ValueError" and res.evalue == "deliberate failure for rutland"
@@ -124,7 +125,7 @@ def test_summary_names_failed_run_and_cell_error(first_build):
 
 def test_failure_is_in_the_log(first_build):
     _, _, reports, _ = first_build
-    log = (reports / "_logs" / "rutland" / "failing.log").read_text()
+    log = (reports / LOGS / "rutland" / "failing.log").read_text()
     assert "ValueError" in log and "deliberate failure for rutland" in log
 
 
@@ -156,7 +157,7 @@ def test_index_lists_reports_and_failures(first_build):
 
 def test_build_record_has_timings(first_build):
     _, _, reports, _ = first_build
-    rec = json.loads((reports / "_build.json").read_text())
+    rec = json.loads((reports / BUILD_FILE).read_text())
     runs = {(r["place"], r["topic"]): r for r in rec["runs"]}
     assert set(runs) == {(p, t) for p in ("rutland", "leicester") for t in ("hello", "failing")}
     assert all(r["seconds"] > 0 for r in runs.values())
@@ -211,7 +212,7 @@ def test_stale_staging_of_dead_builds_is_removed(tmp_path):
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()  # a pid that has exited
-    stage = tmp_path / "_staging"
+    stage = tmp_path / STAGING
     (stage / f"20260101T000000-{dead}-abcdef" / "rutland").mkdir(parents=True)
     live = stage / f"20260101T000000-{os.getpid()}-abcdef"
     live.mkdir()
@@ -223,3 +224,69 @@ def test_stale_staging_of_dead_builds_is_removed(tmp_path):
 def test_index_dates_are_readable():
     assert publish._readable_time("2026-11-05T19:00:45+00:00") == "5 November 2026, 19:00 UTC"
     assert publish._readable_time(None) == "date unknown"
+
+
+def test_machine_state_is_kept_out_of_the_published_tree(first_build):
+    """Issue 13 item 7: logs, status, records, the lock and staging live in reports/.build/, which
+    the index never links; the rest of reports/ is what a reader sees."""
+    _, _, reports, _ = first_build
+    top = sorted(p.name for p in reports.iterdir())
+    assert top == [".build", "index.html", "leicester", "rutland"], top
+    state = reports / ".build"
+    assert (state / "status.json").is_file() and (state / "build.json").is_file()
+    assert (state / "deps.json").is_file() and (state / "logs").is_dir()
+    published = [p for p in reports.rglob("*") if p.is_file() and ".build" not in p.relative_to(reports).parts]
+    assert {p.suffix for p in published} <= {".html", ".ipynb", ".pdf", ".csv"}, published
+    index = (reports / "index.html").read_text()
+    assert not re.search(r'(?:href|src)="[^"]*\.build/', index)
+    assert ".build/logs/rutland/failing.log" in index  # named as text, not linked
+
+
+def test_reports_dir_that_is_a_file_is_a_clear_error(tmp_path, capsys):
+    target = tmp_path / "reports.txt"
+    target.write_text("not a directory")
+    for given in (target, target / "sub"):
+        rc = cli_main(["build", "--place", "rutland", "--notebooks-dir", str(FIXTURES),
+                       "--reports-dir", str(given), "--no-progress"])
+        err = capsys.readouterr().err
+        assert rc == 2, err
+        assert f"--reports-dir {given} is not a directory" in err and "Traceback" not in err
+        assert "move the file out of the way" in err
+    assert target.read_text() == "not a directory"
+
+
+def test_disk_full_while_publishing_leaves_a_consistent_tree(tmp_path, monkeypatch):
+    """Issue 17: the disk fills up after the first report is published (simulated: every write of
+    a record fails with ENOSPC while the staging area holds the staged runs; removing it frees the
+    space). A clear error, no temp files, no staging left, and the index lists what is published."""
+    import errno
+    import pathlib
+
+    nbdir = _notebooks(tmp_path, {"one": "hello", "two": "hello", "three": "hello"})
+    reports = tmp_path / "reports"
+    real_write = pathlib.Path.write_text
+    writes = {"n": 0}
+
+    def write_text(self, data, *args, **kwargs):
+        if self.name.endswith(".tmp") and reports in self.parents:
+            writes["n"] += 1
+            if writes["n"] > 2 and (reports / STAGING).exists() and any((reports / STAGING).iterdir()):
+                real_write(self, "", *args, **kwargs)  # as on a full disk: the file is created empty
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", write_text)
+    summary = build.build(["rutland"], None, jobs=1, reports_dir=reports, notebooks_dir=nbdir,
+                          progress=False, pdf=False)
+    text = summary.text()
+    assert not summary.ok
+    assert "No space left on device" in text and "free some space and build again" in text, text
+    assert not list(reports.rglob("*.tmp")) and not list(reports.rglob("*.part"))
+    assert not (reports / STAGING).exists()
+    published = sorted(p.stem for p in (reports / "rutland").glob("*.html"))
+    assert len(published) == 1, published  # the first report; the others failed to publish
+    assert len([r for r in summary.results if r.ok]) == 1
+    index = (reports / "index.html").read_text()
+    listed = sorted(set(re.findall(r'href="rutland/(\w+)\.html"', index)))
+    assert listed == published
+    assert "Runs that failed" in index and "No space left on device" in index

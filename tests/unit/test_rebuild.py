@@ -225,7 +225,7 @@ def test_corrupt_record_says_so_and_rebuilds_all(sequence, which, what):
     assert any(what in n and "Rebuilding every report" in n for n in s.notices)
     assert "warning: " in s.text()
     reports = sequence["reports"]
-    assert list(reports.glob(f"{'_deps.json' if which == 'corrupt_deps' else '_history/headlines.json'}.corrupt-*"))
+    assert list(reports.glob(f"{changes.DEPS_FILE if which == 'corrupt_deps' else changes.HISTORY_FILE}.corrupt-*"))
     data, problem = changes.read_deps(reports)
     assert problem == "" and set(data["reports"]) == ALL  # written again as each report was published
 

@@ -6,23 +6,27 @@ process (Papermill executes the notebook with ``place=<id>`` and ``data_dir``; n
 with input cells hidden through the offline ``jsna`` template: no CDN, works from file://).
 
 Publishing is atomic. Each build writes into its own staging directory under
-``reports/_staging/``; a finished report is moved into place with :func:`os.replace` under a lock
-(filelock), so a failed, killed or interrupted run never leaves half-written HTML and never
+``reports/.build/staging/``; a finished report is moved into place with :func:`os.replace` under a
+lock (filelock), so a failed, killed or interrupted run never leaves half-written HTML and never
 replaces the previous report. The index page (reports/index.html) and the status record
-(reports/_status.json) are rewritten under the same lock, so two builds at once into the same
-reports directory cannot corrupt each other.
+(reports/.build/status.json) are rewritten under the same lock, so two builds at once into the
+same reports directory cannot corrupt each other.
 
-Layout written::
+Layout written. What a reader sees is reports/ without ``.build/``: the build's own state lives
+in that hidden folder, which the index never links (publish the tree with ``rsync --exclude
+.build``). No published file holds an absolute path of the build machine (paths are written
+relative to the repository or the reports directory, or as ``<data_dir>``-style placeholders)::
 
     reports/<place>/<topic>.html    the report (self-contained)
     reports/<place>/<topic>.ipynb   the executed notebook, for audit
-    reports/_logs/<place>/<topic>.log   cell outputs and errors of the last run
-    reports/_logs/<place>/<topic>.failed.ipynb   the partly executed notebook of a failed run
     reports/index.html              every report grouped by Place, data vintages, failed runs
-    reports/_status.json            last result of every Place/topic (feeds the index)
-    reports/_build.json             this build's runs with timings (feeds ``make bench``)
-    reports/_deps.json              what each published report was built from (incremental builds)
-    reports/_history/headlines.json headline figures and input checksums of recent builds ("Changed since")
+    reports/.build/logs/<place>/<topic>.log   cell outputs and errors of the last run
+    reports/.build/logs/<place>/<topic>.failed.ipynb   the partly executed notebook of a failed run
+    reports/.build/status.json      last result of every Place/topic (feeds the index)
+    reports/.build/build.json       this build's runs with timings (feeds ``make bench``)
+    reports/.build/deps.json        what each published report was built from (incremental builds)
+    reports/.build/history/headlines.json  headline figures and input checksums of recent builds
+    reports/.build/build.lock       the publishing lock; reports/.build/staging/ the runs in progress
 
 A report is rebuilt only when its notebook, Place params, the package code or one of its inputs
 changed (:mod:`~jsna.runner.provenance`, records in :mod:`~jsna.runner.changes`); ``--force``

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import errno
 import itertools
 import json
 import os
@@ -19,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jsna import __version__, paths
-from jsna.places import Place, PlaceError, available_places, load_place
+from jsna.places import Place, PlaceError, available_places, check_place_id, load_place
 from jsna.runner.changes import append_snapshot, read_deps, read_history, save_hash_cache
 from jsna.runner.provenance import (
     HashCache,
@@ -34,12 +35,14 @@ from jsna.runner.publish import (
     BUILD_FILE,
     LOGS,
     STAGING,
+    PublishError,
     _lock,
     _now_text,
     _publish,
     _write_atomic,
     clean_stale_staging,
     read_status,
+    record_status,
     write_index,
 )
 from jsna.runner.topics import BuildError, Topic, discover_topics, select_topics
@@ -85,10 +88,11 @@ class BuildSummary:
     up_to_date: list[str] = field(default_factory=list)  # "<place>/<topic>" not rebuilt
     reasons: dict[str, str] = field(default_factory=dict)  # "<place>/<topic>" -> why it was rebuilt
     notices: list[str] = field(default_factory=list)  # e.g. an unreadable dependency record
+    errors: list[str] = field(default_factory=list)  # records that could not be written (disk full)
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(r.ok for r in self.results)
+        return not self.interrupted and not self.errors and all(r.ok for r in self.results)
 
     def outcome(self) -> dict[str, str]:
         """``{"<place>/<topic>": "built" | "up to date" | "failed"}``."""
@@ -118,9 +122,98 @@ class BuildSummary:
             lines.append(f"FAILED {len(bad)} run(s), listed above (previous reports, if any, left in place).")
         for w in self.pdf_warnings:
             lines.append(f"  warning: {w}")
+        for e in self.errors:
+            lines.append(f"ERROR {e}")
         if self.interrupted:
             lines.append("Interrupted: unfinished runs were discarded; published reports are complete.")
         return "\n".join(lines)
+
+
+def _load_places(ids: Sequence[str], params_dir: Path | None) -> tuple[list[Place], dict[str, str]]:
+    """The Places, and the error of each whose params file exists but is invalid.
+
+    An unknown or malformed Place id raises PlaceError (nothing is built); a Place whose file
+    does not validate becomes a stand-in named by its id, so that its runs fail with the params
+    error while every other Place is built."""
+    places: list[Place] = []
+    bad: dict[str, str] = {}
+    for pid in ids:
+        check_place_id(pid, params_dir)
+        path = Path(params_dir or paths.PARAMS_DIR) / f"{pid}.yaml"
+        try:
+            places.append(load_place(pid, params_dir))
+        except PlaceError as exc:
+            if not path.is_file():
+                raise
+            bad[pid] = (f"Place params invalid: {exc}. Correct the file and check it with "
+                        "`python -m jsna params check`")
+            places.append(Place(id=pid, name=pid, kind="upper_tier", upper_tier=(), districts=(),
+                                source_file=path))
+    return places, bad
+
+
+def _check_reports_dir(reports_dir: Path) -> None:
+    """BuildError when the reports directory, or a folder above it, exists and is not a directory."""
+    for d in (reports_dir, *reports_dir.parents):
+        if d.exists():
+            if not d.is_dir():
+                where = "" if d == reports_dir else f" ({d} is a file)"
+                raise BuildError(f"--reports-dir {reports_dir} is not a directory{where}. Give a directory "
+                                 "(it is created when missing), or move the file out of the way.")
+            return
+
+
+def _os_error_text(exc: OSError, reports_dir: Path) -> str:
+    """A one-line message for a write that failed, with the fix."""
+    what = str(exc) if isinstance(exc, PublishError) else f"{exc.strerror or exc} (writing {exc.filename or reports_dir})"
+    if exc.errno == errno.ENOSPC:
+        return f"{what}. The disk holding {reports_dir} is full: free some space and build again"
+    return f"{what}. Check that {reports_dir} is a writable directory and build again"
+
+
+def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: list[Topic],
+            results: list[RunResult], failed_places: dict[str, str],
+            unrecorded: list[tuple[RunSpec, Topic, Place, RunResult]], errors: list[str], interrupted: bool,
+            build_date: str, version: str, hashes: HashCache, build_record: dict) -> None:
+    """The end of a build (caller holds the lock): failed Places and runs recorded, the staging
+    area removed first (it frees the space of any unpublished run), then the build record, the
+    history and the index. A write that fails (e.g. a full disk) is added to ``errors``; an
+    index that cannot be rewritten is removed rather than left listing what is no longer so."""
+    if not interrupted:
+        for place in places:
+            if place.id not in failed_places:
+                continue
+            for topic in topics:
+                res = next((r for r in results if r.place == place.id and r.topic == topic.id), None)
+                if res is not None:  # None: up to date
+                    spec = RunSpec(place.id, place.name, topic.id, topic.title, str(topic.path),
+                                   str(stage_root / place.id), build_date)
+                    unrecorded.append((spec, topic, place, res))
+    shutil.rmtree(stage_root, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (reports_dir / STAGING).rmdir()
+    steps = [(f"recording failed run {spec.place}/{spec.topic}",
+              lambda spec=spec, topic=topic, place=place, res=res: record_status(reports_dir, spec, topic, place, res))
+             for spec, topic, place, res in unrecorded]
+    if not interrupted:
+        steps.append(("writing the build record",
+                      lambda: _write_atomic(reports_dir / BUILD_FILE, json.dumps(build_record, indent=1))))
+    if hashes.changed:
+        steps.append(("saving file checksums", lambda: save_hash_cache(reports_dir, hashes.entries)))
+    # the history holds what was published, also by an interrupted build
+    steps.append(("writing the headline history", lambda: append_snapshot(reports_dir, build_date, version)))
+    for what, step in steps:
+        try:
+            step()
+        except OSError as exc:
+            errors.append(f"{what}: {_os_error_text(exc, reports_dir)}")
+    try:
+        write_index(reports_dir, build_date)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            (reports_dir / "index.html").unlink()
+        errors.append(f"writing the index: {_os_error_text(exc, reports_dir)}. The old index.html was removed "
+                      "so that it does not list reports that changed; the next build writes it again")
 
 
 def _stale(key: str, entry: dict | None, status: dict, reports_dir: Path, nb_sha: str, params_sha: str,
@@ -148,7 +241,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
           pdf: bool = True, force: bool = False) -> BuildSummary:
     """Run the selected topic x Place reports that are not up to date and publish them atomically.
 
-    A report is up to date when its record in _deps.json (:mod:`jsna.runner.changes`) shows the
+    A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
     same notebook, Place params, package code and input checksums as now
     (:mod:`jsna.runner.provenance`); ``force`` rebuilds every selected report. An unreadable
     record is reported in the summary and everything is rebuilt. With ``pdf`` a PDF is printed
@@ -163,6 +256,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     Runs that fail are reported in the summary; the others are published.
     """
     reports_dir = Path(reports_dir or paths.REPORTS_DIR).resolve()
+    _check_reports_dir(reports_dir)
     params_dir = Path(params_dir).resolve() if params_dir else None
     data_dir = Path(data_dir).resolve() if data_dir else None
     topics = select_topics(discover_topics(notebooks_dir), topic_ids)
@@ -173,7 +267,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     if not ids:
         raise PlaceError(f"No Places: no params/*.yaml in {params_dir or paths.PARAMS_DIR}. "
                          "Add one with: python -m jsna params new <upper-tier LA code>")
-    places = [load_place(p, params_dir) for p in ids]
+    places, bad_params = _load_places(ids, params_dir)
 
     # what is up to date (no worker, no pandas on this path)
     deps_data, problem = read_deps(reports_dir)
@@ -191,7 +285,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     for place in places:
         for topic in topics:
             key = f"{place.id}/{topic.id}"
-            why = ("--force" if force else "the build records were unreadable" if notices else
+            why = ("its params file is invalid" if place.id in bad_params else "--force" if force else "the build records were unreadable" if notices else
                    _stale(key, deps_data["reports"].get(key), status, reports_dir, nb_sha[topic.id],
                           params_sha[place.id], code, data_dir, hashes))
             if why:
@@ -199,9 +293,15 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
             else:
                 up_to_date.append(key)
     building = {k.split("/", 1)[0] for k in reasons}
-    failed_places = {p.id: err for p in places if p.id in building and (err := validate_place_data(p, data_dir))}
+    failed_places = {p.id: f"Place check failed: {err}" for p in places if p.id in building
+                     and p.id not in bad_params and (err := validate_place_data(p, data_dir))}
+    failed_places.update(bad_params)
 
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"--reports-dir {reports_dir}: cannot create it ({exc.strerror or exc}). "
+                         "Give a directory you can write to (it is created when missing).") from exc
     build_date = _now_text()
     if not reasons:
         with _lock(reports_dir):
@@ -227,7 +327,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 continue
             if place.id in failed_places:
                 results.append(RunResult(place=place.id, topic=topic.id, ok=False,
-                                         error=f"Place check failed: {failed_places[place.id]}"))
+                                         error=failed_places[place.id]))
                 continue
             specs.append((RunSpec(place=place.id, place_name=place.name, topic=topic.id,
                                   topic_title=topic.title, notebook=str(topic.path.resolve()),
@@ -292,6 +392,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
 
         bar = tqdm(total=len(specs), desc="Building reports", unit="report", file=sys.stderr)
     interrupted = False
+    unrecorded: list[tuple[RunSpec, Topic, Place, RunResult]] = []  # publishing failed
+    errors: list[str] = []
     pool = cf.ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="jsna-run")
     try:
         futures = {pool.submit(launch, item): item for item in specs}
@@ -302,8 +404,13 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
             except Exception as exc:  # noqa: BLE001 - a launcher bug must not stop the others
                 res = RunResult(place=spec.place, topic=spec.topic, ok=False, error=f"{type(exc).__name__}: {exc}")
             deps = report_deps(spec.notebook_sha256, spec.params_sha256, spec.code_hash, res.inputs)
-            with _lock(reports_dir):
-                _publish(reports_dir, Path(spec.out_dir), spec, topic, place, res, deps if res.ok else None)
+            try:
+                with _lock(reports_dir):
+                    _publish(reports_dir, Path(spec.out_dir), spec, topic, place, res, deps if res.ok else None)
+            except OSError as exc:  # e.g. no space left: this run fails, its previous report stays
+                res = RunResult(place=spec.place, topic=spec.topic, ok=False, seconds=res.seconds,
+                                error=_os_error_text(exc, reports_dir))
+                unrecorded.append((spec, topic, place, res))
             results.append(res)
             if bar is not None:
                 bar.set_postfix_str(f"{spec.place}/{spec.topic} {'ok' if res.ok else 'FAILED'}")
@@ -329,31 +436,12 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
 
             pdf_out = write_pdfs([reports_dir / r.place / f"{r.topic}.html" for r in results if r.ok])
         with _lock(reports_dir):
-            if not interrupted:
-                for place in places:
-                    if place.id in failed_places:
-                        for topic in topics:
-                            res = next((r for r in results if r.place == place.id and r.topic == topic.id), None)
-                            if res is None:  # up to date
-                                continue
-                            stage = stage_root / place.id
-                            stage.mkdir(parents=True, exist_ok=True)
-                            _publish(reports_dir, stage, RunSpec(place.id, place.name, topic.id, topic.title,
-                                                                 str(topic.path), str(stage), build_date),
-                                     topic, place, res)
-                _write_atomic(reports_dir / BUILD_FILE, json.dumps(
+            _finish(reports_dir, stage_root, places, topics, results, failed_places, unrecorded, errors,
+                    interrupted, build_date, version, hashes,
                     {"build_date": build_date, "jobs": n_jobs, "version": __version__, "code_version": version,
                      "pdf_seconds": round(pdf_out.seconds, 2) if pdf_out else None,
                      "pdfs": len(pdf_out.written) if pdf_out else 0,
-                     "runs": [asdict(r) for r in results], "up_to_date": up_to_date}, indent=1))
-            if hashes.changed:
-                save_hash_cache(reports_dir, hashes.entries)
-            # the history holds what was published, also by an interrupted build
-            append_snapshot(reports_dir, build_date, version)
-            write_index(reports_dir, build_date)
-            shutil.rmtree(stage_root, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                (reports_dir / STAGING).rmdir()
+                     "runs": [asdict(r) for r in results], "up_to_date": up_to_date})
     return BuildSummary(results=results, failed_places=failed_places, reports_dir=reports_dir,
                         interrupted=interrupted, pdf_warnings=pdf_out.warnings() if pdf_out else [],
-                        up_to_date=up_to_date, reasons=reasons, notices=notices)
+                        up_to_date=up_to_date, reasons=reasons, notices=notices, errors=errors)

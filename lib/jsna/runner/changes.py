@@ -1,14 +1,15 @@
 """The build's records: what each published report was built from, and what moved between builds.
 
-Two files in the reports directory, each written atomically under the build lock:
+Two files in the reports directory's build state folder (``reports/.build/``, never published),
+each written atomically under the build lock:
 
-``_deps.json``
+``.build/deps.json``
     ``{"format": 1, "reports": {"<place>/<topic>": entry}, "hash_cache": {...}}``. An entry is
     written only after the report's HTML was published (:func:`record_published`); it holds the
     report's dependency record (:func:`jsna.runner.provenance.report_deps`), the catalogue
     sources it read, its input records, its headline figures, the build date and code version.
     ``make clean`` removes it (everything is then rebuilt).
-``_history/headlines.json``
+``.build/history/headlines.json``
     ``{"format": 1, "builds": [snapshot, ...]}``, the last :data:`KEEP_BUILDS` builds that
     published something. A snapshot is the state of every published report after that build:
     when it was built, its headline figures and its inputs' checksums. The index's "Changed
@@ -27,8 +28,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-DEPS_FILE = "_deps.json"
-HISTORY_DIR = "_history"
+STATE_DIR = ".build"  # the build's machine state inside the reports dir (not published)
+DEPS_FILE = f"{STATE_DIR}/deps.json"
+HISTORY_DIR = f"{STATE_DIR}/history"
 HISTORY_FILE = f"{HISTORY_DIR}/headlines.json"
 FORMAT = 1
 KEEP_BUILDS = 30
@@ -104,7 +106,7 @@ def read_history(reports_dir: Path) -> tuple[list[dict[str, Any]], str]:
 
 
 def write_deps(reports_dir: Path, data: dict[str, Any]) -> None:
-    """Write _deps.json atomically (caller holds the build lock)."""
+    """Write .build/deps.json atomically (caller holds the build lock)."""
     data = {"format": FORMAT, "reports": dict(sorted(data.get("reports", {}).items())),
             "hash_cache": data.get("hash_cache", {})}
     _write_atomic(Path(reports_dir) / DEPS_FILE, json.dumps(data, indent=1))
@@ -118,7 +120,7 @@ def record_published(reports_dir: Path, key: str, entry: dict[str, Any]) -> None
 
 
 def save_hash_cache(reports_dir: Path, entries: dict[str, list]) -> None:
-    """Merge file checksums into _deps.json (caller holds the lock)."""
+    """Merge file checksums into .build/deps.json (caller holds the lock)."""
     data, problem = read_deps(reports_dir)
     if problem:
         return

@@ -76,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # e.g. the disk is full before any run could start
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}. Free space or fix the permissions of the reports "
+              "directory and build again; reports already published are unchanged.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

@@ -15,31 +15,44 @@ from typing import Any
 
 from jsna import __version__
 from jsna.places import Place
-from jsna.runner.changes import latest_changes, read_deps, record_published
+from jsna.runner.changes import STATE_DIR, latest_changes, read_deps, record_published
 from jsna.runner.export import TEMPLATES_DIR, page_assets
 from jsna.runner.provenance import code_version, describe_input
 from jsna.runner.topics import Topic
 from jsna.runner.worker import RunResult, RunSpec
 from jsna.words import period_in_words
 
-STAGING = "_staging"
-LOGS = "_logs"
-STATUS_FILE = "_status.json"
-BUILD_FILE = "_build.json"
-LOCK_FILE = ".jsna-build.lock"
+# the build's own state, under reports/.build/: never linked from the index and never published
+STAGING = f"{STATE_DIR}/staging"
+LOGS = f"{STATE_DIR}/logs"
+STATUS_FILE = f"{STATE_DIR}/status.json"
+BUILD_FILE = f"{STATE_DIR}/build.json"
+LOCK_FILE = f"{STATE_DIR}/build.lock"
 
 
 def _lock(reports_dir: Path):
     from filelock import FileLock
 
+    (Path(reports_dir) / STATE_DIR).mkdir(parents=True, exist_ok=True)
     return FileLock(str(reports_dir / LOCK_FILE), timeout=600)
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it; on any error (e.g. the disk
+    is full) the temporary file is removed and the error raised, and ``path`` is unchanged."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+class PublishError(OSError):
+    """A finished run could not be published (e.g. no space left); its previous report stays."""
 
 
 def read_status(reports_dir: Path) -> dict[str, dict[str, Any]]:
@@ -57,8 +70,11 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
     """Move one finished run into reports/ (caller holds the lock). A failed run only publishes
     its log and the partly executed notebook; the previous report stays.
 
-    With ``deps`` (its dependency record), a published report is recorded in _deps.json after
-    its HTML is in place (:func:`jsna.runner.changes.record_published`), never before."""
+    With ``deps`` (its dependency record), a published report is recorded in .build/deps.json
+    after its HTML is in place (:func:`jsna.runner.changes.record_published`), never before.
+    When a record cannot be written (OSError, e.g. the disk is full) the previous report is put
+    back and :class:`PublishError` is raised: the published files and the status record, from
+    which the index is drawn, always agree."""
     logs = reports_dir / LOGS / spec.place
     logs.mkdir(parents=True, exist_ok=True)
     log = stage / f"{spec.topic}.log"
@@ -66,21 +82,47 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
         os.replace(log, logs / f"{spec.topic}.log")
     failed_nb = logs / f"{spec.topic}.failed.ipynb"
     staged_nb = stage / f"{spec.topic}.ipynb"
-    if res.ok:
-        dest = reports_dir / spec.place
-        dest.mkdir(parents=True, exist_ok=True)
-        os.replace(staged_nb, dest / f"{spec.topic}.ipynb")
-        os.replace(stage / f"{spec.topic}.html.part", dest / f"{spec.topic}.html")
-        with contextlib.suppress(FileNotFoundError):
-            failed_nb.unlink()
+    if not res.ok:
+        if staged_nb.exists():
+            os.replace(staged_nb, failed_nb)
+        record_status(reports_dir, spec, topic, place, res)
+        return
+    dest = reports_dir / spec.place
+    dest.mkdir(parents=True, exist_ok=True)
+    aside = stage / "previous"
+    aside.mkdir(exist_ok=True)
+    moved: list[tuple[Path, Path | None]] = []  # (published file, previous version kept aside)
+    try:
+        for src, name in ((staged_nb, f"{spec.topic}.ipynb"), (stage / f"{spec.topic}.html.part", f"{spec.topic}.html")):
+            target = dest / name
+            prev = None
+            if target.exists():
+                prev = aside / name
+                os.replace(target, prev)
+            moved.append((target, prev))
+            os.replace(src, target)
+        record_status(reports_dir, spec, topic, place, res)
         if deps is not None:
             record_published(reports_dir, f"{spec.place}/{spec.topic}", {
                 "deps": deps, "sources": res.sources, "inputs": res.inputs, "headlines": res.headlines,
                 "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "build_date": spec.build_date,
                 "code_version": spec.code_version, "title": topic.title, "place_name": place.name,
                 "order": topic.order})
-    elif staged_nb.exists():
-        os.replace(staged_nb, failed_nb)
+    except OSError as exc:
+        for target, prev in reversed(moved):  # put the previous report back (renames need no space)
+            with contextlib.suppress(OSError):
+                if prev is not None:
+                    os.replace(prev, target)
+                else:
+                    target.unlink()
+        raise PublishError(exc.errno, f"could not publish {spec.place}/{spec.topic}: {exc.strerror or exc} "
+                           f"(writing {exc.filename or reports_dir})") from exc
+    with contextlib.suppress(FileNotFoundError):
+        failed_nb.unlink()
+
+
+def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, res: RunResult) -> None:
+    """Write one run's result into the status record (caller holds the lock)."""
     status = read_status(reports_dir)
     key = f"{spec.place}/{spec.topic}"
     prev = status.get(key, {})
