@@ -94,13 +94,23 @@ def _run_times(reports: Path) -> dict[str, float]:
     return {f"{r['place']}/{r['topic']}": r.get("seconds") for r in data.get("runs", [])}
 
 
+def _pdf_step(reports: Path) -> dict:
+    """The PDF step's time and count as the runner recorded them (reports/.build/build.json)."""
+    try:
+        rec = json.loads((reports / BUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"pdf_s": None, "pdfs": 0}
+    return {"pdf_s": rec.get("pdf_seconds"), "pdfs": rec.get("pdfs", 0)}
+
+
 def series(jobs: int, places: list[str] | None = None) -> dict:
     """Warm-cache LLR series vs its floor: the ratio is the median of three interleaved pairs
     (series, floor, series, floor, series, floor), so that machine noise hits both sides."""
     places = places or LLR_PLACES
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "reports"
-        args = ["--place", *places, "--reports-dir", str(out), "--jobs", str(jobs), "--force"]
+        # the series is timed without PDFs (the PDF step is timed on its own below, from build.json)
+        args = ["--place", *places, "--reports-dir", str(out), "--jobs", str(jobs), "--force", "--no-pdf"]
         _build(args)  # warm caches
         n_runs = len([k for k in _report_sizes(out) if k != "index.html"])
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -116,6 +126,9 @@ def series(jobs: int, places: list[str] | None = None) -> dict:
         times = _run_times(out)
         # the same series with a new kernel per run (the runner's --fresh-kernels), for comparison
         fresh, _, _ = _build([*args, "--fresh-kernels"])
+        # the PDF step: one more build with PDFs on; the runner records its time and count
+        _build([a for a in args if a != "--no-pdf"])
+        pdf = _pdf_step(out)
     ratios = [w / f for w, f in zip(walls, floors, strict=True) if f]
     wall, fl = statistics.median(walls), statistics.median(floors)
     fl_stack = floor(max(n_runs, 1), jobs, STACK_IMPORTS)
@@ -124,7 +137,7 @@ def series(jobs: int, places: list[str] | None = None) -> dict:
             "ratio": statistics.median(ratios) if ratios else None, "fresh_kernels_wall_s": fresh,
             "floor_with_imports_s": fl_stack, "ratio_to_floor_with_imports": wall / fl_stack if fl_stack else None,
             "per_report_s": times, "html_bytes": sizes,
-            "peak_rss_mb": peak_kb / 1024, "log_tail": log if rc else ""}
+            "peak_rss_mb": peak_kb / 1024, "log_tail": log if rc else "", **pdf}
 
 
 def _linked_data_dir(dest: Path) -> Path:
@@ -243,6 +256,11 @@ def print_series(res: dict) -> None:
           f"matplotlib, seaborn, folium, scipy in each empty notebook)")
     print(f"  {'ratio series/that floor':32s} {res['ratio_to_floor_with_imports']:8.2f}")
     print(f"  {'peak RSS of a build process':32s} {res['peak_rss_mb']:8.0f} MB")
+    if res.get("pdf_s") is not None:
+        print(f"  {'PDF step (headless Chromium)':32s} {res['pdf_s']:8.1f} s   ({res['pdfs']} PDFs, "
+              f"{res['pdf_s'] / max(res['pdfs'], 1):.2f} s each)")
+    else:
+        print(f"  {'PDF step':32s}      n/a   (no PDF written: Chromium or Playwright missing)")
     print(f"  {'report':40s} {'seconds':>8s} {'HTML MB':>8s}")
     for name, size in res["html_bytes"].items():
         secs = res["per_report_s"].get(name.removesuffix(".html"))

@@ -31,6 +31,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 
+#: how often each drawing was rendered in this run (jsna.runner.kernel resets it between runs)
+_SVG_SEEN: dict[str, int] = {}
+
+
+def reset_ids() -> None:
+    """Forget the drawings rendered so far: a new report starts its ids afresh."""
+    _SVG_SEEN.clear()
+
+
 class Chart(NamedTuple):
     """What every figure builder returns: the figure, its alt text and its text description (the
     description is written from the same numbers as the figure, so the two cannot drift apart)."""
@@ -222,7 +231,9 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
         with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jsna"}):
             # no date in the metadata: the same figure must give the same bytes on every build
             fig.savefig(buf, format="svg", bbox_inches="tight", facecolor="white", metadata={"Date": None})
-        prefix = "f" + hashlib.sha1(buf.getvalue()).hexdigest()[:10] + "-"
+        digest = hashlib.sha1(buf.getvalue()).hexdigest()[:10]
+        _SVG_SEEN[digest] = n_same = _SVG_SEEN.get(digest, 0) + 1  # the same drawing twice on a page
+        prefix = f"f{digest}-" if n_same == 1 else f"f{digest}x{n_same}-"
         if fmt == "svg" or buf.tell() <= SVG_MAX_BYTES:
             body = _svg_markup(buf.getvalue(), alt, prefix)
             kind = "svg"

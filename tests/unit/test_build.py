@@ -117,7 +117,7 @@ def test_summary_names_failed_run_and_cell_error(first_build):
     _, _, _, summary = first_build
     text = summary.text()
     assert "FAILED 2 run(s)" in text
-    assert "rutland/failing: failed: ValueError in cell" in text
+    assert "rutland/failing: ValueError in cell" in text
     assert "deliberate failure for rutland" in text
     res = next(r for r in summary.results if r.place == "rutland" and r.topic == "failing")
     assert res.ename == "ValueError" and res.evalue == "deliberate failure for rutland"

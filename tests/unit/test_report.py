@@ -27,7 +27,8 @@ SOURCE = {
     "sha256": "0" * 64,
     "format": "csv",
     "period": "2020 to 2022",
-    "notes": "Values for\n  small areas are suppressed.",
+    "notes": "Built by joining File_7.csv; fails the checksum: use the mirror.",
+    "caveats": "Values for\n  small areas are suppressed.",
 }
 
 
@@ -35,7 +36,7 @@ SOURCE = {
 def catalogue_dir(tmp_path):
     d = tmp_path / "catalogue"
     d.mkdir()
-    second = {**SOURCE, "id": "toy_two", "title": "Second table", "notes": "", "attribution": ""}
+    second = {**SOURCE, "id": "toy_two", "title": "Second table", "notes": "", "caveats": "", "attribution": ""}
     (d / "toy.yaml").write_text(yaml.safe_dump([SOURCE, second]), encoding="utf-8")
     return d
 
@@ -154,7 +155,8 @@ def test_about_the_data_is_written_from_the_catalogue(catalogue_dir):
     assert "Toy &lt;b&gt;indicator&lt;/b&gt; table" in out  # catalogue text escaped too
     assert "Published by Office for Health Improvement &amp; Disparities." in out
     assert "Period: 2020 to 2022." in out and "Licence: Open Government Licence v3.0." in out
-    assert "Caveats: Values for small areas are suppressed." in out
+    assert "Caveats: Values for small areas are suppressed." in out  # the reader-facing caveats
+    assert "File_7" not in out and "use the mirror" not in out  # the analysts' notes stay in the catalogue
     assert "Contains OHID data © Crown copyright 2024" in out
     assert 'href="https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_id=90366"' in out
 

@@ -70,6 +70,8 @@ def restore_state() -> None:
     if not _SNAPSHOT:
         raise RuntimeError("jsna.runner.kernel.restore_state: no snapshot taken in this kernel")
     plt.close("all")
+    if "jsna.report" in sys.modules:  # per-report figure ids start afresh, as in a new kernel
+        sys.modules["jsna.report"].reset_ids()
     matplotlib.rcParams.update(_SNAPSHOT["rc"])
     warnings.filters[:] = _SNAPSHOT["filters"]
     warnings._filters_mutated()  # noqa: SLF001 - invalidates the per-module "already warned" caches

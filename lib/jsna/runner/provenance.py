@@ -194,7 +194,7 @@ def describe_input(rec: dict[str, Any]) -> str:
     if not rec["matches_catalogue"]:
         text += f" (the catalogue records {short(rec['catalogue_sha256'])}: a different version of the file)"
     when = _date_text(rec["fetched"]) if rec["fetched"] else ""
-    how = OBTAINED_WORDS.get(rec["obtained"], "obtained")
+    how = OBTAINED_WORDS.get(rec["obtained"], rec["obtained"] or "obtained")  # else already a phrase
     text += f", {how} {when}." if when else f"; {how}, date unknown."
     return text
 
