@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import nbformat
 import pytest
@@ -106,3 +107,27 @@ def test_warm_kernels_give_the_same_reports_as_fresh_kernels(rutland_reports, ru
         assert len(a) == len(b), topic
         diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         assert not diff, f"{topic}: outputs {diff} differ between a warm and a fresh kernel"
+
+
+def test_no_machine_path_in_any_published_file(rutland_reports):
+    """Issue 13 item 7 / issue 17: no published file (html, ipynb, csv, pdf text and links) holds the
+    absolute path of the repository or of the reports directory. The build's own state in
+    .build/ is not published."""
+    import subprocess
+    from pathlib import Path
+
+    from jsna import paths
+
+    needles = {str(p) for root in (paths.ROOT, Path(rutland_reports)) for p in (root, root.resolve())}
+    published = [p for p in Path(rutland_reports).rglob("*")
+                 if p.is_file() and ".build" not in p.relative_to(rutland_reports).parts]
+    assert any(p.suffix == ".ipynb" for p in published)
+    hits = []
+    for p in published:
+        text = p.read_bytes().decode("utf-8", errors="replace")  # the PDF's link URIs are plain text
+        if p.suffix == ".pdf":
+            proc = subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True, check=False) \
+                if shutil.which("pdftotext") else None
+            text += proc.stdout if proc else ""
+        hits += [f"{p.relative_to(rutland_reports)}: {n}" for n in needles if n in text]
+    assert not hits, "absolute build paths published:\n" + "\n".join(hits)

@@ -290,3 +290,80 @@ def test_disk_full_while_publishing_leaves_a_consistent_tree(tmp_path, monkeypat
     listed = sorted(set(re.findall(r'href="rutland/(\w+)\.html"', index)))
     assert listed == published
     assert "Runs that failed" in index and "No space left on device" in index
+
+
+# ------------------------------------------------------------------------------------------
+# the Health Equity Audit's input (issue 17)
+# ------------------------------------------------------------------------------------------
+def _derby_params(tmp: Path) -> Path:
+    params = tmp / "params"
+    params.mkdir(exist_ok=True)
+    shutil.copy(PARAMS / "rutland.yaml", params / "rutland.yaml")
+    text = (PARAMS / "rutland.yaml").read_text()
+    (params / "derby.yaml").write_text(text.replace("id: rutland", "id: derby").replace("Rutland", "Derby")
+                                       .replace("E06000017", "E06000015"))
+    return params
+
+
+def test_audit_without_service_file_is_skipped_outside_the_example(tmp_path):
+    pytest.importorskip("jsna.load.geography")
+    if not build._data_present(None):
+        pytest.skip("needs the lookups in data/raw")
+    params = _derby_params(tmp_path)
+    nbdir = _notebooks(tmp_path, {"hello": "hello", "health_equity_audit": "hello"})
+    reports = tmp_path / "reports"
+    # an earlier, misleading audit report of Derby (built from the LLR example) is withdrawn
+    (reports / "derby").mkdir(parents=True)
+    (reports / "derby" / "health_equity_audit.html").write_text("old")
+    summary = build.build(None, None, jobs=1, reports_dir=reports, notebooks_dir=nbdir, params_dir=params,
+                          progress=False, pdf=False)
+    assert summary.ok, summary.text()
+    note = "Health Equity Audit: no service file given for Derby; run with --hea-input FILE"
+    assert f"derby/health_equity_audit: skipped: {note}" in summary.text()
+    assert (reports / "rutland" / "health_equity_audit.html").exists()  # Rutland is in the LLR example
+    assert (reports / "derby" / "hello.html").exists()
+    assert not (reports / "derby" / "health_equity_audit.html").exists()
+    index = (reports / "index.html").read_text()
+    assert note in index and 'href="derby/health_equity_audit.html"' not in index
+    assert "Runs that failed" not in index
+
+
+def test_hea_input_is_passed_and_tracked(tmp_path, capsys):
+    nbdir = _notebooks(tmp_path, {"health_equity_audit": "hello"})
+    reports = tmp_path / "reports"
+    service = tmp_path / "service" / "cgm.csv"
+    service.parent.mkdir()
+    service.write_text("practice_code,eligible,served\nA81001,10,5\n")
+    args = ["build", "--place", "rutland", "--notebooks-dir", str(nbdir), "--reports-dir", str(reports),
+            "--no-progress", "--no-pdf", "--hea-input", str(service)]
+    assert cli_main(args) == 0, capsys.readouterr()
+    nb = nbformat.read(reports / "rutland" / "health_equity_audit.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'input_csv = "<input_dir>/cgm.csv"' in injected.source  # passed, without the machine's path
+    deps = json.loads((reports / ".build" / "deps.json").read_text())["reports"]["rutland/health_equity_audit"]
+    assert "hea_input" in deps["deps"]["inputs"]
+    assert cli_main(args) == 0 and "up to date" in capsys.readouterr().out
+    service.write_text("practice_code,eligible,served\nA81001,10,6\n")
+    assert cli_main(args) == 0
+    assert "rutland/health_equity_audit: built (input hea_input changed)" in capsys.readouterr().out
+    assert cli_main([*args[:-1], str(tmp_path / "nope.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "--hea-input" in err and "does not exist" in err
+
+
+def _published_files(reports: Path) -> list[Path]:
+    return [p for p in reports.rglob("*") if p.is_file() and ".build" not in p.relative_to(reports).parts]
+
+
+def test_no_machine_path_in_published_files_of_a_fixture_build(first_build):
+    """Issue 17 / 13: index errors and executed notebooks (papermill's paths, tracebacks) hold no
+    absolute path of the build machine."""
+    tmp, nbdir, reports, _ = first_build
+    from jsna import paths
+
+    needles = {str(paths.ROOT), str(paths.ROOT.resolve()), str(reports), str(reports.resolve()), str(tmp)}
+    hits = [(p, n) for p in _published_files(reports) for n in needles
+            if n in p.read_text(encoding="utf-8", errors="replace")]
+    assert not hits, hits
+    index = (reports / "index.html").read_text()
+    assert "deliberate failure for rutland" in index

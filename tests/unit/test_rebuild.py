@@ -142,9 +142,9 @@ def sequence(tmp_path_factory):
     try:
         run("first")
         run("noop")
-        out["valid"] = validate.validate("rutland", "lad_score", reports)
+        out["valid"] = validate.validate("rutland", "lad_score", reports, data)
         _swap_input(data, catalogue)
-        out["invalid"] = validate.validate("rutland", "lad_score", reports)
+        out["invalid"] = validate.validate("rutland", "lad_score", reports, data)
         run("swapped")
         run("forced", force=True)
         (reports / changes.DEPS_FILE).write_text('{"format": 1, "reports": [', encoding="utf-8")

@@ -42,6 +42,7 @@ from jsna.runner.publish import (
     _write_atomic,
     clean_stale_staging,
     read_status,
+    record_skipped,
     record_status,
     write_index,
 )
@@ -89,6 +90,7 @@ class BuildSummary:
     reasons: dict[str, str] = field(default_factory=dict)  # "<place>/<topic>" -> why it was rebuilt
     notices: list[str] = field(default_factory=list)  # e.g. an unreadable dependency record
     errors: list[str] = field(default_factory=list)  # records that could not be written (disk full)
+    skipped: dict[str, str] = field(default_factory=dict)  # "<place>/<topic>" -> why not built
 
     @property
     def ok(self) -> bool:
@@ -112,6 +114,8 @@ class BuildSummary:
                 lines.append(f"  {key}: {r.describe_error()}  [log: {log}]")
                 continue
             lines.append(f"  {key}: {what}{f' ({why})' if why and what == 'built' else ''}")
+        for key, note in sorted(self.skipped.items()):
+            lines.append(f"  {key}: skipped: {note}")
         total = len(self.results) + len(self.up_to_date)
         lines.append(f"Built {len(good)}, up to date {len(self.up_to_date)}, failed {len(bad)} of {total} "
                      f"report(s) into {self.reports_dir}")
@@ -152,6 +156,63 @@ def _load_places(ids: Sequence[str], params_dir: Path | None) -> tuple[list[Plac
     return places, bad
 
 
+HEA_TOPIC = "health_equity_audit"
+HEA_EXAMPLE = paths.ROOT / "data" / "examples" / "hea_synthetic_diabetes_tech.csv"
+
+
+def _hea_input_record(hea_input: Path | None) -> list[dict]:
+    """The dependency entry of the --hea-input file ([] without one): a changed file rebuilds the audit."""
+    if hea_input is None:
+        return []
+    return [{"id": "hea_input", "sha256": file_sha(hea_input), "entry": hea_input.name}]
+
+
+def check_hea_input(path: Path | str) -> Path:
+    """The resolved --hea-input file; BuildError unless it is a regular file."""
+    p = Path(path).expanduser().resolve()
+    if not p.is_file():
+        what = "is a directory" if p.is_dir() else "does not exist" if not p.exists() else "is not a regular file"
+        raise BuildError(f"--hea-input {path}: {what}. Give the service's CSV file (one row per breakdown, "
+                         "columns described in notebooks/health_equity_audit.ipynb).")
+    return p
+
+
+def _example_area_codes(example: Path) -> set[str]:
+    """The LSOA codes of the example file (its header and code column, read once)."""
+    import csv
+
+    with open(example, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(line for line in fh if not line.startswith("#"))
+        header = [h.strip().lower() for h in next(rows, [])]
+        if "lsoa11cd" not in header:
+            return set()
+        i = header.index("lsoa11cd")
+        return {r[i].strip() for r in rows if len(r) > i}
+
+
+def example_covers(place: Place, data_dir: Path | None, example: Path | None = None) -> bool | None:
+    """Whether the synthetic audit example has rows for residents of ``place`` (None when the
+    lookup cannot be read: the run then reports the data problem)."""
+    codes = _example_area_codes(Path(example or HEA_EXAMPLE))
+    try:
+        from jsna.load.geography import lsoa_lookup
+
+        lookup = lsoa_lookup(data_dir)
+    except Exception:  # noqa: BLE001 - no data: the notebook says what is missing
+        return None
+    return bool(codes & set(lookup.loc[lookup["utla19cd"].isin(place.upper_tier_codes), "lsoa11cd"]))
+
+
+def _skipped_audits(places: list[Place], topics: list[Topic], bad_params: dict[str, str],
+                    hea_input: Path | None, data_dir: Path | None) -> dict[str, str]:
+    """``{"<place>/health_equity_audit": note}`` for Places the example does not cover (no --hea-input)."""
+    if hea_input is not None or HEA_TOPIC not in {t.id for t in topics} or not _data_present(data_dir):
+        return {}
+    return {f"{p.id}/{HEA_TOPIC}": (f"Health Equity Audit: no service file given for {p.name}; "
+                                    "run with --hea-input FILE")
+            for p in places if p.id not in bad_params and example_covers(p, data_dir) is False}
+
+
 def _check_reports_dir(reports_dir: Path) -> None:
     """BuildError when the reports directory, or a folder above it, exists and is not a directory."""
     for d in (reports_dir, *reports_dir.parents):
@@ -187,7 +248,7 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
                 res = next((r for r in results if r.place == place.id and r.topic == topic.id), None)
                 if res is not None:  # None: up to date
                     spec = RunSpec(place.id, place.name, topic.id, topic.title, str(topic.path),
-                                   str(stage_root / place.id), build_date)
+                                   str(stage_root / place.id), build_date, reports_dir=str(reports_dir))
                     unrecorded.append((spec, topic, place, res))
     shutil.rmtree(stage_root, ignore_errors=True)
     with contextlib.suppress(OSError):
@@ -217,7 +278,7 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
 
 
 def _stale(key: str, entry: dict | None, status: dict, reports_dir: Path, nb_sha: str, params_sha: str,
-           code: str, data_dir: Path | None, hashes: HashCache) -> str:
+           code: str, data_dir: Path | None, hashes: HashCache, extra: list[dict] | None = None) -> str:
     """Why a report must be rebuilt ('' when it is up to date: published, its last run ok, and
     every dependency the same as in its record)."""
     if entry is None:
@@ -231,14 +292,14 @@ def _stale(key: str, entry: dict | None, status: dict, reports_dir: Path, nb_sha
         inputs = input_records(entry["sources"], data_dir, hashes)
     except Exception as exc:  # noqa: BLE001 - e.g. the catalogue is invalid: the run reports it
         return f"inputs cannot be checked: {type(exc).__name__}: {exc}"
-    return what_changed(entry["deps"], report_deps(nb_sha, params_sha, code, inputs))
+    return what_changed(entry["deps"], report_deps(nb_sha, params_sha, code, [*inputs, *(extra or [])]))
 
 
 def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
           jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
           cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
-          pdf: bool = True, force: bool = False) -> BuildSummary:
+          pdf: bool = True, force: bool = False, hea_input: Path | None = None) -> BuildSummary:
     """Run the selected topic x Place reports that are not up to date and publish them atomically.
 
     A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
@@ -251,6 +312,11 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     between, see :mod:`jsna.runner.kernel`) unless ``fresh_kernels``, which starts a kernel per run.
     With ``pdf`` (the default) each published report is also printed to a PDF beside it
     (:mod:`jsna.runner.pdf`; skipped with a warning when Chromium is missing).
+
+    ``hea_input`` is a service's file for the Health Equity Audit (:data:`HEA_TOPIC`), passed to
+    it as ``input_csv`` and tracked as an input of its dependency record. Without one, the audit
+    uses the synthetic example, which covers only LLR: for other Places the topic is skipped,
+    with a note on the index (:func:`example_covers`).
 
     Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
     Runs that fail are reported in the summary; the others are published.
@@ -268,6 +334,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
         raise PlaceError(f"No Places: no params/*.yaml in {params_dir or paths.PARAMS_DIR}. "
                          "Add one with: python -m jsna params new <upper-tier LA code>")
     places, bad_params = _load_places(ids, params_dir)
+    hea_input = check_hea_input(hea_input) if hea_input else None
+    extra_inputs = _hea_input_record(hea_input)
 
     # what is up to date (no worker, no pandas on this path)
     deps_data, problem = read_deps(reports_dir)
@@ -282,12 +350,16 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     params_sha = {p.id: file_sha(Path(params_dir or paths.PARAMS_DIR) / f"{p.id}.yaml") for p in places}
     reasons: dict[str, str] = {}
     up_to_date: list[str] = []
+    skipped = _skipped_audits(places, topics, bad_params, hea_input, data_dir)
     for place in places:
         for topic in topics:
             key = f"{place.id}/{topic.id}"
+            if key in skipped:
+                continue
             why = ("its params file is invalid" if place.id in bad_params else "--force" if force else "the build records were unreadable" if notices else
                    _stale(key, deps_data["reports"].get(key), status, reports_dir, nb_sha[topic.id],
-                          params_sha[place.id], code, data_dir, hashes))
+                          params_sha[place.id], code, data_dir, hashes,
+                          extra_inputs if topic.id == HEA_TOPIC else []))
             if why:
                 reasons[key] = why
             else:
@@ -303,6 +375,11 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
         raise BuildError(f"--reports-dir {reports_dir}: cannot create it ({exc.strerror or exc}). "
                          "Give a directory you can write to (it is created when missing).") from exc
     build_date = _now_text()
+    if skipped:
+        with _lock(reports_dir):
+            for key, note in skipped.items():
+                place = next(p for p in places if p.id == key.split("/", 1)[0])
+                record_skipped(reports_dir, place, next(t for t in topics if t.id == HEA_TOPIC), note)
     if not reasons:
         with _lock(reports_dir):
             clean_stale_staging(reports_dir)  # a killed build's leftovers go even when nothing is rebuilt
@@ -312,7 +389,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 {"build_date": build_date, "jobs": 0, "version": __version__, "code_version": version,
                  "runs": [], "up_to_date": up_to_date}, indent=1))
         return BuildSummary(results=[], failed_places={}, reports_dir=reports_dir, up_to_date=up_to_date,
-                            notices=notices)
+                            notices=notices, skipped=skipped)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     with _lock(reports_dir):
         clean_stale_staging(reports_dir)
@@ -329,13 +406,17 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 results.append(RunResult(place=place.id, topic=topic.id, ok=False,
                                          error=failed_places[place.id]))
                 continue
+            is_hea = topic.id == HEA_TOPIC
             specs.append((RunSpec(place=place.id, place_name=place.name, topic=topic.id,
                                   topic_title=topic.title, notebook=str(topic.path.resolve()),
                                   out_dir=str(stage_root / place.id), build_date=build_date,
                                   data_dir=str(data_dir) if data_dir else None,
                                   params_dir=str(params_dir) if params_dir else None,
                                   cell_timeout=cell_timeout, code_version=version, code_hash=code,
-                                  notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id]),
+                                  notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id],
+                                  reports_dir=str(reports_dir),
+                                  extra_parameters={"input_csv": str(hea_input)} if hea_input and is_hea else {},
+                                  extra_inputs=[str(hea_input)] if hea_input and is_hea else []),
                           topic, place))
     # longest runs first (times of the last build in this reports dir; new runs first of all), so
     # that no worker is left with a long run at the end while the others idle
@@ -403,7 +484,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 res = fut.result()
             except Exception as exc:  # noqa: BLE001 - a launcher bug must not stop the others
                 res = RunResult(place=spec.place, topic=spec.topic, ok=False, error=f"{type(exc).__name__}: {exc}")
-            deps = report_deps(spec.notebook_sha256, spec.params_sha256, spec.code_hash, res.inputs)
+            deps = report_deps(spec.notebook_sha256, spec.params_sha256, spec.code_hash,
+                               [*res.inputs, *(extra_inputs if spec.topic == HEA_TOPIC else [])])
             try:
                 with _lock(reports_dir):
                     _publish(reports_dir, Path(spec.out_dir), spec, topic, place, res, deps if res.ok else None)
@@ -444,4 +526,5 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                      "runs": [asdict(r) for r in results], "up_to_date": up_to_date})
     return BuildSummary(results=results, failed_places=failed_places, reports_dir=reports_dir,
                         interrupted=interrupted, pdf_warnings=pdf_out.warnings() if pdf_out else [],
-                        up_to_date=up_to_date, reasons=reasons, notices=notices, errors=errors)
+                        up_to_date=up_to_date, reasons=reasons, notices=notices, errors=errors,
+                        skipped=skipped)

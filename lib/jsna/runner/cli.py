@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     ap.add_argument("--no-pdf", action="store_true",
                     help="do not print a PDF beside each report (default: print with headless Chromium)")
+    ap.add_argument("--hea-input", type=Path, default=None, metavar="FILE",
+                    help="a service's CSV for the Health Equity Audit (passed as its input_csv; default: the "
+                         "synthetic LLR example, so the audit is skipped for Places outside LLR)")
     ap.add_argument("--list", action="store_true", help="list the topics and Places, build nothing")
     args = ap.parse_args(argv)
     if args.list:
@@ -72,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         data_dir=args.data_dir, params_dir=args.params_dir,
                         notebooks_dir=args.notebooks_dir, progress=not args.no_progress,
                         cell_timeout=args.cell_timeout, fresh_kernels=args.fresh_kernels,
-                        pdf=not args.no_pdf, force=args.force)
+                        pdf=not args.no_pdf, force=args.force,
+                        hea_input=args.hea_input)
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -63,6 +63,11 @@ def print_page(page, html_file: Path, out: Path, timeout_ms: int = 180_000) -> N
     page.emulate_media(media="print")
     page.evaluate("() => { if (window.jsnaOpenForPrint) { window.jsnaOpenForPrint(); }"
                   " document.querySelectorAll('details').forEach(d => { d.open = true; }); }")
+    # links to the other published files would print as file:// URIs holding the build
+    # machine's path: keep their text (the print stylesheet shows it), drop the link itself
+    page.evaluate("() => document.querySelectorAll('a[href]').forEach(a => {"
+                  " const h = a.getAttribute('href');"
+                  " if (a.protocol === 'file:' && !h.startsWith('#')) { a.removeAttribute('href'); } })")
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,

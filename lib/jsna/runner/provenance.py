@@ -226,3 +226,36 @@ def what_changed(old: dict[str, Any], new: dict[str, Any]) -> str:
     if diff:
         return f"input{'s' if len(diff) > 1 else ''} {', '.join(diff)} changed"
     return ""
+
+
+def path_substitutions(*named: tuple[str | Path | None, str]) -> list[tuple[str, str]]:
+    """(absolute path, what to publish instead) pairs, longest path first: each ``named`` pair
+    (e.g. the reports dir and ``<reports_dir>``), the data dir, the Python installation, the
+    repository (published as a relative path) and the home directory. Symlinked paths are given
+    both as written and resolved."""
+    pairs: list[tuple[str | Path | None, str]] = [
+        *named, (paths.raw_dir(), "<data_dir>"), (paths.processed_dir(), "<processed_dir>"),
+        (sys.prefix, "<python>"), (sys.base_prefix, "<python>"), (paths.ROOT, "."),
+        (os.path.expanduser("~"), "~")]
+    out: dict[str, str] = {}
+    for p, placeholder in pairs:
+        if not p:
+            continue
+        for form in (os.path.abspath(p), os.path.realpath(p)):
+            if form != "/" and len(form) > 1:
+                out.setdefault(form, placeholder)
+    return sorted(out.items(), key=lambda kv: -len(kv[0]))
+
+
+def relative_paths(text: str, subs: list[tuple[str, str]] | None = None) -> str:
+    """``text`` with every absolute path of the build machine in ``subs`` (default
+    :func:`path_substitutions`) replaced: a path under the repository becomes relative to it
+    (``lib/jsna/x.py``), others start with a placeholder (``<data_dir>/imd/x.csv``)."""
+    for absolute, placeholder in subs if subs is not None else path_substitutions():
+        if absolute not in text:
+            continue
+        if placeholder == ".":
+            text = text.replace(absolute + os.sep, "").replace(absolute, ".")
+        else:
+            text = text.replace(absolute, placeholder)
+    return text

@@ -17,7 +17,7 @@ from jsna import __version__
 from jsna.places import Place
 from jsna.runner.changes import STATE_DIR, latest_changes, read_deps, record_published
 from jsna.runner.export import TEMPLATES_DIR, page_assets
-from jsna.runner.provenance import code_version, describe_input
+from jsna.runner.provenance import code_version, describe_input, path_substitutions, relative_paths
 from jsna.runner.topics import Topic
 from jsna.runner.worker import RunResult, RunSpec
 from jsna.words import period_in_words
@@ -129,7 +129,10 @@ def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, 
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     rec = {"place": spec.place, "place_name": place.name, "topic": spec.topic, "title": topic.title,
            "description": topic.description, "order": topic.order, "ok": res.ok,
-           "last_run": now, "seconds": res.seconds, "error": "" if res.ok else res.describe_error(),
+           "last_run": now, "seconds": res.seconds,
+           "error": "" if res.ok else relative_paths(res.describe_error(), spec.path_substitutions()
+                                                      if spec.reports_dir else path_substitutions(
+                                                          (reports_dir, "<reports_dir>"))),
            "warnings": res.warnings, "log": f"{LOGS}/{spec.place}/{spec.topic}.log",
            "sources": res.sources if res.ok else prev.get("sources", []),
            "built": now if res.ok else prev.get("built"),
@@ -138,6 +141,19 @@ def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, 
     status[key] = rec
     _write_atomic(reports_dir / STATUS_FILE,
                   json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
+
+
+def record_skipped(reports_dir: Path, place: Place, topic: Topic, note: str) -> None:
+    """A topic deliberately not built for a Place (caller holds the lock): any earlier report of
+    it is withdrawn and the status record holds the note the index shows."""
+    for ext in (".html", ".ipynb", ".pdf"):
+        with contextlib.suppress(FileNotFoundError):
+            (reports_dir / place.id / f"{topic.id}{ext}").unlink()
+    status = read_status(reports_dir)
+    status[f"{place.id}/{topic.id}"] = {"place": place.id, "place_name": place.name, "topic": topic.id,
+                                        "title": topic.title, "order": topic.order, "ok": None,
+                                        "skipped": note, "sources": []}
+    _write_atomic(reports_dir / STATUS_FILE, json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
 
 
 def _catalogue_rows(source_ids: Iterable[str]) -> list[dict[str, str]]:
@@ -164,7 +180,10 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
     status = read_status(reports_dir)
     places: dict[str, dict[str, Any]] = {}
     failed = []
+    notes = sorted(rec["skipped"] for rec in status.values() if rec.get("skipped"))
     for rec in status.values():
+        if rec.get("skipped"):
+            continue
         html_file = reports_dir / rec["place"] / f"{rec['topic']}.html"
         if not rec.get("ok"):
             failed.append({**rec, "previous": html_file.exists()})
@@ -190,7 +209,7 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
     env.filters["when"] = _readable_time
     env.filters["period"] = period_in_words
     tpl = env.get_template("index_page.html.j2")
-    return tpl.render(places=ordered, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
+    return tpl.render(places=ordered, notes=notes, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
                       sources=_catalogue_rows(used), build_date=build_date or _now_text(),
                       version=__version__, changes=latest_changes(reports_dir),
                       code_version=code_version(), **page_assets())

@@ -72,7 +72,13 @@ def validate(place: str, topic: str, reports_dir: Path | None = None, data_dir: 
         prov = provenance_of(nb_path)
     except ValidateError as exc:
         return 2, f"error: {exc}"
-    data = Path(data_dir or prov.get("data_dir") or paths.raw_dir())
+    recorded = str(prov.get("data_dir") or "")
+    if not data_dir and recorded.startswith("<") and recorded != "<data_dir>":
+        return 2, (f"error: {nb_path} was built from a data directory outside the repository ({recorded}; "
+                   "published notebooks hold no absolute path). Give it: --data-dir DIR")
+    if recorded.startswith("<"):  # "<data_dir>": the default data directory
+        recorded = ""
+    data = Path(data_dir or (paths.ROOT / recorded if recorded else paths.raw_dir()))
     diffs = changed_inputs(prov, data)
     if diffs:
         return 1, (f"{nb_path}: the data in {data} is not what this report was built from:\n  "
@@ -85,10 +91,17 @@ def validate(place: str, topic: str, reports_dir: Path | None = None, data_dir: 
         lines.append(f"note: built with code {prov['code_version']}, validating with {now}.")
     if not run_nbval:
         return 0, "\n".join(lines)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--noconftest", "-o", "addopts=",
-           "--nbval", "--nbval-sanitize-with", str(paths.ROOT / SANITIZE), str(nb_path.resolve())]
-    lines.append("running: " + " ".join(cmd))
-    proc = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="jsna-validate-") as tmp:
+        # the published notebook names its data directory by a placeholder: put the real one back
+        copy = Path(tmp) / nb_path.name
+        copy.write_text(nb_path.read_text(encoding="utf-8").replace("<data_dir>", str(data.resolve())),
+                        encoding="utf-8")
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--noconftest", "-o", "addopts=",
+               "--nbval", "--nbval-sanitize-with", str(paths.ROOT / SANITIZE), str(copy)]
+        lines.append("running: " + " ".join(cmd))
+        proc = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True)
     tail = (proc.stdout + proc.stderr).strip()
     lines.append(tail[-6000:])
     if proc.returncode == 0:

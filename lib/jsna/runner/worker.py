@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsna import __version__
+from jsna import __version__, paths
 from jsna.offline import external_resources
 from jsna.runner.export import export_html, notebook_headlines, notebook_sources
 from jsna.runner.kernel import ENGINE as KERNEL_ENGINE
 from jsna.runner.kernel import WarmKernel
-from jsna.runner.provenance import input_records
+from jsna.runner.provenance import input_records, path_substitutions, relative_paths
 
 HTML_LIMIT_BYTES = 3 * 2**20
 DEFAULT_CELL_TIMEOUT = 1800
@@ -44,6 +44,17 @@ class RunSpec:
     code_hash: str = ""  # jsna.runner.provenance.code_hash()
     notebook_sha256: str = ""
     params_sha256: str = ""
+    reports_dir: str = ""  # published paths are written relative to it (provenance.relative_paths)
+    extra_parameters: dict[str, Any] = field(default_factory=dict)  # e.g. input_csv (--hea-input)
+    extra_inputs: list[str] = field(default_factory=list)  # files outside the catalogue the run reads
+
+    def path_substitutions(self) -> list[tuple[str, str]]:
+        """What this run's absolute paths become in published files."""
+        inputs = [(Path(f).parent, "<input_dir>") for f in self.extra_inputs]
+        return path_substitutions((self.reports_dir, "<reports_dir>"), (self.data_dir, "<data_dir>"),
+                                  (self.params_dir, "<params_dir>"), (Path(self.notebook).parent, "<notebooks_dir>")
+                                  if not Path(self.notebook).resolve().is_relative_to(paths.ROOT) else (None, ""),
+                                  *inputs)
 
 
 @dataclass
@@ -107,6 +118,7 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
         params["params_dir"] = spec.params_dir
     if spec.data_dir:
         params["data_dir"] = spec.data_dir
+    params.update(spec.extra_parameters)
     result = RunResult(place=spec.place, topic=spec.topic, ok=False)
     t0 = time.perf_counter()
     pm_log.info("jsna %s: running %s for Place %s with parameters %s", __version__, spec.notebook,
@@ -181,7 +193,10 @@ def _record_provenance(ipynb: Path, spec: RunSpec) -> tuple[list[str], list[dict
                           "params_sha256": spec.params_sha256, "data_dir": spec.data_dir or "",
                           "inputs": inputs}
     meta["headlines"] = headlines
-    nbformat.write(nb, str(ipynb))
+    # no absolute path of the build machine in the published notebook (papermill's input and
+    # output paths, parameters, tracebacks, provenance): relative or placeholders
+    text = relative_paths(nbformat.writes(nb), spec.path_substitutions())
+    ipynb.write_text(text, encoding="utf-8")
     return sources, inputs, headlines
 
 
