@@ -179,7 +179,7 @@ def input_records(source_ids: Iterable[str], data_dir: Path | None = None,
 
 
 #: how a file reached data/raw (MANIFEST method), in words
-OBTAINED_WORDS = {"mirror-copy": "copied from the project's data mirror",
+OBTAINED_WORDS = {"mirror-copy": "copied from the project's data mirror", "copy": "copied",
                   "download": "downloaded from the publisher",
                   "present": "already in the data folder", "ok": "checked"}
 
