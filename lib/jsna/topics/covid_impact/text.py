@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jsna import reliability
 from jsna.places import ENGLAND_CODE
 from jsna.words import fmt_number, fmt_pct, intervals_overlap, is_missing, times_word
 
@@ -109,15 +110,22 @@ def summary_sentences(place, h) -> list[str]:
     elif "place" in t:
         s.append(total_sentence(place.name, "cases", t["place"]["rate"], t["england"]["rate"],
                                 "2020-03-01", "2021-06-21", t["place"]["total"]))
+    refused = []  # comparisons below the reliability minimum: said once, together
     if h.deaths_gap:
         s.extend(ons_sentences(h.ons)[:1])  # the age-standardised national contrast leads
         what = "death rates from Covid-19 (March-December 2020)"
-        ok = h.checks["deaths"].ok
-        s.append(gap_sentence(place.name, h.deaths_gap, what) if ok else h.checks["deaths"].sentence(
-            place.name, "Covid-19 death rates"))
+        if h.checks["deaths"].ok:
+            s.append(gap_sentence(place.name, h.deaths_gap, what))
+        else:
+            refused.append(("Covid-19 death rates", h.checks["deaths"]))
     if h.uptake_gap:
-        s.append(uptake_gap_sentence(place.name, h.uptake_gap) if h.checks["uptake"].ok
-                 else h.checks["uptake"].sentence(place.name, "vaccine uptake"))
+        if h.checks["uptake"].ok:
+            s.append(uptake_gap_sentence(place.name, h.uptake_gap))
+        else:
+            refused.append(("vaccine uptake", h.checks["uptake"]))
+    if refused:
+        merged = reliability.Verdict(False, tuple(dict.fromkeys(r for _, v in refused for r in v.reasons)))
+        s.append(merged.sentence(place.name, " or ".join(w for w, _ in refused)))
     if not h.llr_data:
         s.extend(ltla_sentences(place, h)[:2])
         s.extend(ons_sentences(h.ons)[:1])
