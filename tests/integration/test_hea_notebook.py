@@ -4,6 +4,7 @@ and the committed synthetic example is reproducible and behaves as documented.""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from jsna import paths
@@ -64,14 +65,41 @@ def test_synthetic_example_reproducible(tmp_path):
     assert committed.read_text().startswith("# SYNTHETIC DATA")
 
 
-def test_synthetic_example_valid_and_uptake_falls_with_deprivation():
+# The published Freestyle Libre audit (Leicester, Leicestershire and Rutland's "Better health for
+# all" framework): uptake 29% in the most vs 39% in the least deprived; 14% in the practices with
+# the most vs 38% in those with the fewest ethnic-minority patients. Typed from the framework, not
+# read from the generator, so a change to its targets fails here.
+PUBLISHED = {"most_deprived": 29.0, "least_deprived": 39.0,
+             "most_minority_practices": 14.0, "fewest_minority_practices": 38.0}
+
+
+def _within_sampling_error(observed: float, published: float, n: int) -> bool:
+    """The generator matches the *expected* uptake of each group to the published figure exactly
+    (given the synthetic people), so the file departs from it only by the random draw of who is
+    served: a binomial standard error sqrt(p(1-p)/n). Three standard errors: a file drawn from a
+    correctly calibrated model fails with probability about 0.3% per comparison."""
+    p = published / 100
+    return abs(observed - published) <= 3 * 100 * math.sqrt(p * (1 - p) / n)
+
+
+def test_synthetic_example_is_calibrated_to_the_published_audit():
     run = hea.prepare(load_place("llr"))
     assert run.ok and run.synthetic and run.dropped["rows"] == 0
     # every practice code is synthetic, never a real ODS code
     assert run.rows["practice_code"].str.fullmatch(r"SYN\d{3}").all()
-    q = hea.uptake_by_quintile(run.rows)
-    assert (q["eligible"] > 0).all()
-    assert q["uppercl"].iloc[0] < q["lowercl"].iloc[-1]  # most deprived clearly below least
+    q = hea.uptake_by_quintile(run.rows).set_index("quintile")
+    mix = hea.uptake_by_practice_mix(run.rows)
+    assert mix.attrs["n_groups"] == 5 and (mix["practices"] >= 23).all()  # 117 practices in fifths
+    cells = {"most_deprived": q.loc[1], "least_deprived": q.loc[5],
+             "most_minority_practices": mix.iloc[-1], "fewest_minority_practices": mix.iloc[0]}
+    for key, row in cells.items():
+        # e.g. most deprived: n = 555, SE = sqrt(0.29 * 0.71 / 555) = 1.9 points, tolerance 5.8
+        assert row["eligible"] >= 500, key
+        assert _within_sampling_error(row["value"], PUBLISHED[key], int(row["eligible"])), \
+            (key, row["value"], PUBLISHED[key])
+    # the published gaps' directions hold: lower in the most deprived and most-minority groups
+    assert q.loc[1, "value"] < q.loc[5, "value"]
+    assert mix.iloc[-1]["uppercl"] < mix.iloc[0]["lowercl"]
     comp = hea.ethnicity_completeness(run.rows).iloc[0]
     assert 5 < comp["value"] < 20  # a realistic share not recorded
 
