@@ -40,6 +40,29 @@ def test_notebook_runs_on_synthetic_example_for_rutland(tmp_path):
     assert "Recommended actions" in out
     assert "eligible=" in out and "uptake=" in out
     assert "Problems found in the input file" not in out
+    # the findings come first and the input-file layout is in the appendix at the end
+    assert out.index("Key findings") < out.index("Uptake by deprivation")
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    assert "## Appendix: the input file" in "".join(cells[-1]["source"])
+    assert not any("| column | required |" in "".join(c["source"]) for c in cells[:-1])
+    # every chart (its title is drawn in the image), figure caption, table caption and action
+    # carries "Synthetic example", so a chart or a sentence quoted on its own still says so
+    import re
+    figures = re.findall(r"<figure.*?</figure>", out, flags=re.S)
+    captions = re.findall(r"<(?:fig)?caption>(.*?)</(?:fig)?caption>", out, flags=re.S)
+    assert len(figures) >= 4 and captions
+    assert all("Synthetic example" in f.split("</svg>")[0] for f in figures)
+    assert all(c.startswith("Synthetic example: ") for c in captions), captions
+    block = out[out.index("Recommended actions</h2>"):]
+    actions = re.findall(r"<p>(.*?)</p>", block.split("<h", 1)[0].split("eligible=")[0], flags=re.S)
+    assert actions and all(a.startswith("Synthetic example: ") for a in actions), actions
+    # the published figures are quoted as published, beside the synthetic ones labelled synthetic
+    assert ('Published figures (Freestyle Libre audit, Leicester, Leicestershire and Rutland&#x27;s '
+            '&quot;Better health for all&quot; framework): uptake 29% in the most deprived areas '
+            'against 39% in the least deprived. Synthetic example') in out
+    assert "uptake 14% in the practices with the most ethnic-minority patients against 38%" in out
+    # Rutland's 4 practices make quartiles of one practice each: no gap is stated
+    assert "does not compare uptake between practices grouped by ethnic mix in Rutland" in out
 
 
 def test_notebook_reports_bad_file_and_stops_cleanly(tmp_path):
@@ -48,6 +71,8 @@ def test_notebook_reports_bad_file_and_stops_cleanly(tmp_path):
     assert "input rejected: 9 problems" in out
     assert "duplicate of line 8" in out
     assert "Uptake by deprivation" not in out
+    assert "Problems found in the input file, by kind" in out  # counts by kind
+    assert "data:text/csv;charset=utf-8;base64," in out  # all problems as a CSV download
 
 
 def test_synthetic_example_reproducible(tmp_path):
