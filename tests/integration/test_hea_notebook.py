@@ -4,6 +4,7 @@ and the committed synthetic example is reproducible and behaves as documented.""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from jsna import paths
@@ -39,6 +40,29 @@ def test_notebook_runs_on_synthetic_example_for_rutland(tmp_path):
     assert "Recommended actions" in out
     assert "eligible=" in out and "uptake=" in out
     assert "Problems found in the input file" not in out
+    # the findings come first and the input-file layout is in the appendix at the end
+    assert out.index("Key findings") < out.index("Uptake by deprivation")
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    assert "## Appendix: the input file" in "".join(cells[-1]["source"])
+    assert not any("| column | required |" in "".join(c["source"]) for c in cells[:-1])
+    # every chart (its title is drawn in the image), figure caption, table caption and action
+    # carries "Synthetic example", so a chart or a sentence quoted on its own still says so
+    import re
+    figures = re.findall(r"<figure.*?</figure>", out, flags=re.S)
+    captions = re.findall(r"<(?:fig)?caption>(.*?)</(?:fig)?caption>", out, flags=re.S)
+    assert len(figures) >= 4 and captions
+    assert all("Synthetic example" in f.split("</svg>")[0] for f in figures)
+    assert all(c.startswith("Synthetic example: ") for c in captions), captions
+    block = out[out.index("Recommended actions</h2>"):]
+    actions = re.findall(r"<p>(.*?)</p>", block.split("<h", 1)[0].split("eligible=")[0], flags=re.S)
+    assert actions and all(a.startswith("Synthetic example: ") for a in actions), actions
+    # the published figures are quoted as published, beside the synthetic ones labelled synthetic
+    assert ('Published figures (Freestyle Libre audit, Leicester, Leicestershire and Rutland&#x27;s '
+            '&quot;Better health for all&quot; framework): uptake 29% in the most deprived areas '
+            'against 39% in the least deprived. Synthetic example') in out
+    assert "uptake 14% in the practices with the most ethnic-minority patients against 38%" in out
+    # Rutland's 4 practices make quartiles of one practice each: no gap is stated
+    assert "does not compare uptake between practices grouped by ethnic mix in Rutland" in out
 
 
 def test_notebook_reports_bad_file_and_stops_cleanly(tmp_path):
@@ -47,6 +71,8 @@ def test_notebook_reports_bad_file_and_stops_cleanly(tmp_path):
     assert "input rejected: 9 problems" in out
     assert "duplicate of line 8" in out
     assert "Uptake by deprivation" not in out
+    assert "Problems found in the input file, by kind" in out  # counts by kind
+    assert "data:text/csv;charset=utf-8;base64," in out  # all problems as a CSV download
 
 
 def test_synthetic_example_reproducible(tmp_path):
@@ -64,14 +90,41 @@ def test_synthetic_example_reproducible(tmp_path):
     assert committed.read_text().startswith("# SYNTHETIC DATA")
 
 
-def test_synthetic_example_valid_and_uptake_falls_with_deprivation():
+# The published Freestyle Libre audit (Leicester, Leicestershire and Rutland's "Better health for
+# all" framework): uptake 29% in the most vs 39% in the least deprived; 14% in the practices with
+# the most vs 38% in those with the fewest ethnic-minority patients. Typed from the framework, not
+# read from the generator, so a change to its targets fails here.
+PUBLISHED = {"most_deprived": 29.0, "least_deprived": 39.0,
+             "most_minority_practices": 14.0, "fewest_minority_practices": 38.0}
+
+
+def _within_sampling_error(observed: float, published: float, n: int) -> bool:
+    """The generator matches the *expected* uptake of each group to the published figure exactly
+    (given the synthetic people), so the file departs from it only by the random draw of who is
+    served: a binomial standard error sqrt(p(1-p)/n). Three standard errors: a file drawn from a
+    correctly calibrated model fails with probability about 0.3% per comparison."""
+    p = published / 100
+    return abs(observed - published) <= 3 * 100 * math.sqrt(p * (1 - p) / n)
+
+
+def test_synthetic_example_is_calibrated_to_the_published_audit():
     run = hea.prepare(load_place("llr"))
     assert run.ok and run.synthetic and run.dropped["rows"] == 0
     # every practice code is synthetic, never a real ODS code
     assert run.rows["practice_code"].str.fullmatch(r"SYN\d{3}").all()
-    q = hea.uptake_by_quintile(run.rows)
-    assert (q["eligible"] > 0).all()
-    assert q["uppercl"].iloc[0] < q["lowercl"].iloc[-1]  # most deprived clearly below least
+    q = hea.uptake_by_quintile(run.rows).set_index("quintile")
+    mix = hea.uptake_by_practice_mix(run.rows)
+    assert mix.attrs["n_groups"] == 5 and (mix["practices"] >= 23).all()  # 117 practices in fifths
+    cells = {"most_deprived": q.loc[1], "least_deprived": q.loc[5],
+             "most_minority_practices": mix.iloc[-1], "fewest_minority_practices": mix.iloc[0]}
+    for key, row in cells.items():
+        # e.g. most deprived: n = 555, SE = sqrt(0.29 * 0.71 / 555) = 1.9 points, tolerance 5.8
+        assert row["eligible"] >= 500, key
+        assert _within_sampling_error(row["value"], PUBLISHED[key], int(row["eligible"])), \
+            (key, row["value"], PUBLISHED[key])
+    # the published gaps' directions hold: lower in the most deprived and most-minority groups
+    assert q.loc[1, "value"] < q.loc[5, "value"]
+    assert mix.iloc[-1]["uppercl"] < mix.iloc[0]["lowercl"]
     comp = hea.ethnicity_completeness(run.rows).iloc[0]
     assert 5 < comp["value"] < 20  # a realistic share not recorded
 

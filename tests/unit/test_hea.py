@@ -384,3 +384,41 @@ def test_practice_names_made_consistent():
     data = hea.read_hea(df)
     assert set(data.data["practice_name"]) == {"Oak"}
     assert "more than one practice_name" in data.warnings[0]
+
+
+def _mix_rows() -> pd.DataFrame:
+    """Six practices: P1-P6 with 1..6 of 10 recorded patients in minority groups (10%..60%),
+    plus one Unknown each (not in the share's denominator). Each practice serves 2 of its 11."""
+    rows = []
+    for k in range(1, 7):
+        code = f"PRC00{k}"
+        rows += [{"practice_code": code, "ethnicity": "Asian or Asian British", "eligible": k,
+                  "served": 0},
+                 {"practice_code": code, "ethnicity": "White", "eligible": 10 - k, "served": 2},
+                 {"practice_code": code, "ethnicity": "Unknown", "eligible": 1, "served": 0}]
+    return pd.DataFrame(rows)
+
+
+def test_practice_ethnic_mix_and_groups():
+    mix = hea.practice_ethnic_mix(_mix_rows()).set_index("practice_code")
+    # PRC003: 3 minority of 10 recorded (the Unknown patient is not counted) = 30%
+    assert mix.loc["PRC003", ["eligible", "recorded", "minority"]].tolist() == [11, 10, 3]
+    assert mix.loc["PRC003", "minority_share"] == pytest.approx(30.0)
+    # 6 practices < 5 x 3, so quartiles: i * 4 // 6 + 1 for i = 0..5 -> 1, 1, 2, 3, 3, 4
+    g = hea.practice_mix_groups(mix.reset_index()).set_index("practice_code")["mix_group"]
+    assert g.tolist() == [1, 1, 2, 3, 3, 4]
+    assert hea.mix_group_label(4, 4) == "Quartile 4 (most minority ethnic patients)"
+
+
+def test_uptake_by_practice_mix_wilson_and_reliability():
+    t = hea.uptake_by_practice_mix(_mix_rows())
+    # quartile 1 = PRC001 + PRC002: served 2 + 2 = 4 of 22 eligible
+    first = t.iloc[0]
+    assert (first["practices"], first["served"], first["eligible"]) == (2, 4, 22)
+    lo, hi = wilson(4, 22)
+    assert first["value"] == pytest.approx(100 * 4 / 22)
+    assert (first["lowercl"], first["uppercl"]) == (pytest.approx(lo), pytest.approx(hi))
+    # 2 and 1 practices and 22 / 11 people, 4 / 2 served: below every minimum, so no gap
+    # is stated
+    why = hea.practice_mix_reliability(t)
+    assert len(why) == 3 and "at least 3" in why[0] and "fewer than 100" in why[1]

@@ -119,3 +119,13 @@ def ethnicity_chart(table: pd.DataFrame, title: str, overall: float | None = Non
                                                                strict=True)]
     return uptake_chart(table, "ethnicity", title, labels=labels, colours=colours,
                         overall=overall, group_title="Ethnic group")
+
+
+def mix_chart(table: pd.DataFrame, title: str, overall: float | None = None) -> Chart:
+    """Uptake for practices grouped by their share of minority ethnic patients (fewest at the top),
+    with Wilson intervals; the label gives each group's range of minority ethnic share."""
+    labels = [f"{lab} ({fmt_pct(lo, 0)}-{fmt_pct(hi, 0)})".replace(" (fewest minority ethnic patients)", ", fewest")
+              .replace(" (most minority ethnic patients)", ", most")
+              for lab, lo, hi in zip(table["label"], table["share_min"], table["share_max"], strict=True)]
+    return uptake_chart(table, "label", title, labels=labels, overall=overall,
+                        group_title="Practices by share of minority ethnic patients")

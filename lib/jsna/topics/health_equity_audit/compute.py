@@ -636,6 +636,123 @@ def uptake_by_practice(df: pd.DataFrame, threshold: int = 5,
     return res, limits
 
 
+# ------------------------------------------------------------------ practices by ethnic mix
+#: recorded ethnic groups counted as minority ethnic groups (every recorded group but White)
+MINORITY_GROUPS = tuple(g for g in ETHNIC_GROUPS if g != "White")
+#: a practice is grouped only when at least this many of its eligible patients have a recorded
+#: ethnic group (the suppression threshold): a share of 1-4 people says nothing about its mix
+MIN_RECORDED_PER_PRACTICE = 5
+#: eligible people a practice group needs before a gap is stated: at about 30% uptake the 95%
+#: Wilson interval of 100 people is already +/-9 percentage points wide, the size of the
+#: published deprivation gap (10 points), so smaller groups cannot show such a gap
+MIN_ELIGIBLE_PER_GROUP = 100
+
+
+def practice_ethnic_mix(df: pd.DataFrame) -> pd.DataFrame:
+    """Each practice's ethnic mix from the file itself: ``eligible``, ``recorded`` (ethnic group
+    recorded), ``minority`` (recorded in a group other than White) and ``minority_share`` (% of
+    ``recorded``; NA when nobody's ethnicity is recorded)."""
+    if "practice_code" not in df.columns or "ethnicity" not in df.columns:
+        raise ValueError("practice_ethnic_mix: the file needs practice_code and ethnicity columns")
+    work = df.assign(
+        recorded=np.where(df["ethnicity"].isin(ETHNIC_GROUPS), df["eligible"], 0),
+        minority=np.where(df["ethnicity"].isin(MINORITY_GROUPS), df["eligible"], 0))
+    keys = ["practice_code"] + (["practice_name"] if "practice_name" in df.columns else [])
+    out = work.groupby(keys, as_index=False)[["eligible", "served", "recorded", "minority"]].sum()
+    out = out.astype({c: "int64" for c in ("eligible", "served", "recorded", "minority")})
+    share = 100 * out["minority"] / out["recorded"].where(out["recorded"] > 0)
+    return out.assign(minority_share=share.astype(float))
+
+
+def practice_mix_groups(mix: pd.DataFrame, n_groups: int | None = None,
+                        min_recorded: int = MIN_RECORDED_PER_PRACTICE) -> pd.DataFrame:
+    """Assign practices to equal-count groups by ``minority_share`` (``mix_group`` 1 = fewest
+    minority ethnic patients). Ranked by share (ties by practice code), the i-th of n practices
+    goes to group floor(i * k / n) + 1. ``n_groups`` None: fifths when every fifth can hold
+    :data:`jsna.reliability.MIN_AREAS_PER_GROUP` practices, quartiles otherwise. Practices with
+    fewer than ``min_recorded`` patients of recorded ethnicity get ``mix_group`` NA."""
+    from jsna.reliability import MIN_AREAS_PER_GROUP
+
+    out = mix.copy()
+    ok = out["recorded"] >= min_recorded
+    n = int(ok.sum())
+    k = n_groups or (5 if n >= 5 * MIN_AREAS_PER_GROUP else 4)
+    ranked = out[ok].sort_values(["minority_share", "practice_code"], kind="stable")
+    groups = pd.Series(np.arange(n) * k // max(n, 1) + 1, index=ranked.index)
+    out["mix_group"] = groups.reindex(out.index).astype("Int64")
+    out.attrs["n_groups"] = k
+    return out
+
+
+def mix_group_label(group: int, n_groups: int) -> str:
+    """'Fifth 1 (fewest minority ethnic patients)' ... 'Fifth 5 (most ...)'; quartiles alike."""
+    word = "Fifth" if n_groups == 5 else "Quartile" if n_groups == 4 else "Group"
+    end = {1: " (fewest minority ethnic patients)", n_groups: " (most minority ethnic patients)"}
+    return f"{word} {int(group)}{end.get(int(group), '')}"
+
+
+def uptake_by_practice_mix(df: pd.DataFrame, n_groups: int | None = None,
+                           confidence: float = 0.95) -> pd.DataFrame:
+    """Uptake (Wilson limits) for practices grouped by their share of minority ethnic patients
+    (:func:`practice_mix_groups`). One row per group, fewest first: ``mix_group``, ``label``,
+    ``practices``, ``share_min``/``share_max`` (% minority, range in the group), ``served``,
+    ``eligible``, ``value`` and limits. ``attrs``: ``n_groups``, ``ungrouped`` (practices left out)."""
+    from jsna import stats
+
+    mix = practice_mix_groups(practice_ethnic_mix(df), n_groups)
+    k = mix.attrs["n_groups"]
+    g = mix.dropna(subset=["mix_group"])
+    agg = g.groupby("mix_group", as_index=False).agg(
+        practices=("practice_code", "size"), share_min=("minority_share", "min"),
+        share_max=("minority_share", "max"), served=("served", "sum"), eligible=("eligible", "sum"))
+    agg = agg.astype({"mix_group": "int64", "served": "int64", "eligible": "int64"})
+    if agg.empty:
+        res = agg.assign(value=pd.Series(dtype=float), lowercl=pd.Series(dtype=float),
+                         uppercl=pd.Series(dtype=float))
+    else:
+        res = stats.proportion(agg, "served", "eligible", group_cols=["mix_group", "practices",
+                               "share_min", "share_max"], confidence=confidence, multiplier=100)
+        res = res.rename(columns={"numerator": "served", "denominator": "eligible"})
+        res = res.astype({"served": "int64", "eligible": "int64"})
+    res.insert(1, "label", [mix_group_label(v, k) for v in res["mix_group"]])
+    res = res.sort_values("mix_group").reset_index(drop=True)
+    res.attrs.update(n_groups=k, ungrouped=int(mix["mix_group"].isna().sum()))
+    return res
+
+
+def practice_mix_reliability(table: pd.DataFrame) -> list[str]:
+    """Why the gap between the fewest- and most-minority groups may not be stated ([] = it may).
+
+    The series' rule (:mod:`jsna.reliability`) by analogy, practices standing for areas: each
+    group compared needs :data:`~jsna.reliability.MIN_AREAS_PER_GROUP` practices,
+    :data:`MIN_ELIGIBLE_PER_GROUP` eligible people and
+    :data:`~jsna.reliability.MIN_EVENTS_PER_GROUP` people served."""
+    from jsna.reliability import MIN_AREAS_PER_GROUP, MIN_EVENTS_PER_GROUP
+    from jsna.words import fmt_number, join_names, plural
+
+    if len(table) < 2:
+        return ["there are too few practices with recorded ethnicity to form groups"]
+    ends = table.iloc[[0, -1]]
+    reasons = []
+    few = [r for r in ends.itertuples() if r.practices < MIN_AREAS_PER_GROUP]
+    if few:
+        held = join_names([f"{plural(int(r.practices), 'practice')} in {r.label.split(' (')[0].lower()}"
+                           for r in few])
+        reasons.append(f"the groups compared hold only {held} (the series needs at least "
+                       f"{MIN_AREAS_PER_GROUP} in each)")
+    small = [r for r in ends.itertuples() if r.eligible < MIN_ELIGIBLE_PER_GROUP]
+    if small:
+        reasons.append(f"{join_names([r.label.split(' (')[0].lower() for r in small])} "
+                       f"{'has' if len(small) == 1 else 'have'} fewer than "
+                       f"{fmt_number(MIN_ELIGIBLE_PER_GROUP)} people eligible")
+    rare = [r for r in ends.itertuples() if r.served < MIN_EVENTS_PER_GROUP]
+    if rare:
+        reasons.append(f"{join_names([r.label.split(' (')[0].lower() for r in rare])} "
+                       f"{'has' if len(rare) == 1 else 'have'} fewer than {MIN_EVENTS_PER_GROUP} "
+                       "people served")
+    return reasons
+
+
 # --------------------------------------------------------------------------- one-call setup
 SYNTHETIC_EXAMPLE = "data/examples/hea_synthetic_diabetes_tech.csv"
 SOURCES_USED = ("imd2019_lsoa", "lookup_lsoa11_ew")

@@ -16,6 +16,18 @@ from jsna.words import fmt_number, fmt_pct, intervals_overlap, is_missing, join_
 # Ethnicity recording: share not recorded above which improving recording is recommended.
 COMPLETENESS_TARGET = 10.0
 
+FRAMEWORK = 'Leicester, Leicestershire and Rutland\'s "Better health for all" framework'
+#: the published Freestyle Libre audit in the framework (uptake %), the synthetic example's target
+PUBLISHED_AUDIT = {"most_deprived": 29.0, "least_deprived": 39.0,
+                   "most_minority_practices": 14.0, "fewest_minority_practices": 38.0}
+SYNTHETIC = "Synthetic example"
+
+
+def label(text: str, synthetic: bool) -> str:
+    """A title, caption or action as shown: prefixed 'Synthetic example: ' for the synthetic file,
+    so that a chart image or a quoted sentence still says so on its own."""
+    return f"{SYNTHETIC}: {text}" if synthetic else text
+
 
 def _ci(row: pd.Series) -> str:
     return f"95% CI {fmt_pct(row['lowercl'])} to {fmt_pct(row['uppercl'])}"
@@ -258,8 +270,8 @@ def recommended_actions(quintiles: pd.DataFrame | None, sii: dict[str, Any] | No
                         "information is offered in accessible formats and languages.")
     if completeness is not None and completeness["value"] > target:
         acts.append(f"Ethnicity is not recorded for {fmt_pct(completeness['value'])} of eligible "
-                    f"people (above {fmt_pct(target, 0)}): improve recording (action 6 of the "
-                    "framework) so that gaps between ethnic groups can be measured reliably.")
+                    f"people (above {fmt_pct(target, 0)}): improve recording (action 6 of {FRAMEWORK}) "
+                    "so that gaps between ethnic groups can be measured reliably.")
     if practices is not None and not practices.empty:
         low = practices[practices["significance"] == "Low (0.001)"].sort_values("value")
         if not low.empty:
@@ -300,3 +312,106 @@ def input_summary(run, place_name: str, service: str) -> list[str]:
     parts.extend(h.warnings)
     return parts
 
+
+
+def _mix_ends(table: pd.DataFrame) -> dict[str, Any] | None:
+    t = _valid(table)
+    if len(t) < 2:
+        return None
+    few, most = t.iloc[0], t.iloc[-1]
+    if intervals_overlap(few["lowercl"], few["uppercl"], most["lowercl"], most["uppercl"]):
+        direction = "similar"
+    else:
+        direction = "lower" if most["value"] < few["value"] else "higher"
+    return {"few": few, "most": most, "direction": direction}
+
+
+def mix_title(table: pd.DataFrame, reasons: list[str]) -> str:
+    """Chart title for practices grouped by ethnic mix, stating the finding only when allowed."""
+    c = _mix_ends(table)
+    if reasons or c is None:
+        return "Uptake by the ethnic mix of the practice's patients"
+    if c["direction"] == "similar":
+        return ("No clear difference in uptake between the practices with the most and the "
+                "fewest minority ethnic patients")
+    return (f"Uptake is {c['direction']} in the practices with the most minority ethnic patients "
+            "than in those with the fewest")
+
+
+def mix_method(table: pd.DataFrame) -> str:
+    """How the practices were grouped (stated beside the chart)."""
+    k = int(table.attrs.get("n_groups", len(table)))
+    word = "fifths" if k == 5 else "quartiles" if k == 4 else "groups"
+    n = int(table["practices"].sum())
+    text = (f"Each practice's ethnic mix is read from the service's own counts: the share of its "
+            f"eligible patients with a recorded ethnic group who are in a group other than White. "
+            f"The {plural(n, 'practice')} are ranked by that share and cut into {word} holding "
+            "equal numbers of practices.")
+    if k == 4:
+        text += " Quartiles are used because there are too few practices for fifths of at least 3."
+    left = int(table.attrs.get("ungrouped", 0))
+    if left:
+        text += (f" {plural(left, 'practice')} with fewer than 5 patients of recorded ethnicity "
+                 f"{'is' if left == 1 else 'are'} left out.")
+    return text
+
+
+def mix_sentences(table: pd.DataFrame, reasons: list[str], place_name: str) -> list[str]:
+    """Compare the practices with the most and the fewest minority ethnic patients, or say why not."""
+    if reasons:
+        return [f"The report does not compare uptake between practices grouped by ethnic mix in "
+                f"{place_name}: {join_names(reasons)}. A difference between so few practices or "
+                "people would describe particular practices rather than their patients' ethnic "
+                "mix; the funnel plot below compares each practice with the overall uptake."]
+    c = _mix_ends(table)
+    if c is None:
+        return ["Too few practices have data to compare uptake by ethnic mix."]
+    few, most = c["few"], c["most"]
+    head = (f"Uptake in the practices with the most minority ethnic patients "
+            f"({fmt_pct(most['share_min'], 0)} to {fmt_pct(most['share_max'], 0)} of recorded "
+            f"patients) is {fmt_pct(most['value'])} ({_ci(most)}), compared with "
+            f"{fmt_pct(few['value'])} ({_ci(few)}) in those with the fewest "
+            f"({fmt_pct(few['share_min'], 0)} to {fmt_pct(few['share_max'], 0)})")
+    if c["direction"] == "similar":
+        return [head + ": the intervals overlap, so there is no clear difference."]
+    gap = abs(float(few["value"] - most["value"]))
+    return [head + f": {fmt_number(gap, 1)} percentage points {c['direction']}, a statistically "
+            "significant difference."]
+
+
+def published_deprivation(q_nat: pd.DataFrame) -> str:
+    """The published audit's deprivation figures beside the synthetic example's."""
+    p = PUBLISHED_AUDIT
+    q = _valid(q_nat).set_index("quintile")
+    ours = (f"{fmt_pct(q.loc[1, 'value'])} in the most deprived fifth of England and "
+            f"{fmt_pct(q.loc[5, 'value'])} in the least deprived"
+            if 1 in q.index and 5 in q.index else "not shown for this area, where one end of England's "
+            "deprivation scale has too few eligible residents to show")
+    return (f"Published figures (Freestyle Libre audit, {FRAMEWORK}): uptake "
+            f"{fmt_pct(p['most_deprived'], 0)} in the most deprived areas against "
+            f"{fmt_pct(p['least_deprived'], 0)} in the least deprived. {SYNTHETIC} (invented "
+            f"counts calibrated to those figures across the three areas): {ours}.")
+
+
+def published_mix(table: pd.DataFrame, reasons: list[str]) -> str:
+    """The published audit's practice ethnic-mix figures beside the synthetic example's."""
+    p = PUBLISHED_AUDIT
+    c = _mix_ends(table)
+    ours = ("not stated for this area (see above)" if reasons or c is None else
+            f"{fmt_pct(c['most']['value'])} in the practices with the most minority ethnic patients "
+            f"and {fmt_pct(c['few']['value'])} in those with the fewest")
+    return (f"Published figures (Freestyle Libre audit, {FRAMEWORK}): uptake "
+            f"{fmt_pct(p['most_minority_practices'], 0)} in the practices with the most "
+            f"ethnic-minority patients against {fmt_pct(p['fewest_minority_practices'], 0)} in "
+            f"those with the fewest. {SYNTHETIC}: {ours}.")
+
+
+def mix_action(table: pd.DataFrame, reasons: list[str], service: str = "the service") -> str | None:
+    """The action when the practices with the most minority ethnic patients have lower uptake."""
+    c = _mix_ends(table)
+    if reasons or c is None or c["direction"] != "lower":
+        return None
+    return (f"Uptake in the practices with the most minority ethnic patients is "
+            f"{fmt_pct(c['most']['value'])} vs {fmt_pct(c['few']['value'])} in those with the "
+            f"fewest: work with those practices and their communities on how {service} is "
+            "offered, and re-audit by practice ethnic mix.")
