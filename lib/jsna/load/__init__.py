@@ -46,6 +46,7 @@ import pandas as pd
 
 from jsna import paths
 from jsna.catalogue import Source, get_source
+from jsna.hashing import file_sha256  # noqa: F401 - re-exported: jsna.load.file_sha256
 
 NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", ".", "-", ":", "#VALUE!", "*"]
 
@@ -347,13 +348,6 @@ def build_parquet(source_id: str, data_dir: Path | None = None) -> Any:
     return cached_parquet(source_id, lambda: reader(source_id, data_dir), data_dir, name="raw")
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 hex digest of a file, read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 CHECKSUM_CACHE = "input-checksums.json"

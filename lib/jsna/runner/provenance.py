@@ -32,19 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from jsna import __version__, paths
+from jsna.hashing import file_sha256
 
 SHORT = 12  # characters of a sha256 shown to readers
 MANIFEST_NAME = "MANIFEST"
 MISSING = "missing"
 
 
-def sha256_file(path: Path) -> str:
-    """The sha256 of a file's bytes (hex)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+sha256_file = file_sha256  # the one implementation, jsna.hashing
 
 
 def short(sha: str | None) -> str:
