@@ -66,17 +66,18 @@ _POP_COLUMNS = {
 }
 
 
-def _file7_renames() -> dict[str, str]:
-    names = dict(_ID_COLUMNS)
-    for key, label in DOMAIN_LABELS.items():
-        names[f"{label} Score{' (rate)' if key in _RATE_DOMAINS else ''}"] = f"{key}_score"
+def file7_renames(id_columns: dict[str, str], labels: dict[str, str], rate_domains: set[str]) -> dict[str, str]:
+    """MHCLG File 7 header -> short name (``<key>_score``, ``_rank``, ``_decile``) for an IoD
+    edition's id columns, domain labels and domains whose score is a rate (IoD2019 and IoD2025)."""
+    names = dict(id_columns)
+    for key, label in labels.items():
+        names[f"{label} Score{' (rate)' if key in rate_domains else ''}"] = f"{key}_score"
         names[f"{label} Rank (where 1 is most deprived)"] = f"{key}_rank"
         names[f"{label} Decile (where 1 is most deprived 10% of LSOAs)"] = f"{key}_decile"
-    names.update(_POP_COLUMNS)
     return names
 
 
-FILE7_COLUMNS: dict[str, str] = _file7_renames()
+FILE7_COLUMNS: dict[str, str] = {**file7_renames(_ID_COLUMNS, DOMAIN_LABELS, _RATE_DOMAINS), **_POP_COLUMNS}
 
 
 def _check_lsoa_frame(df: pd.DataFrame, where: str) -> pd.DataFrame:

@@ -14,26 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.load import DataError, cached_parquet, read_source, register_parquet
+from jsna.load.imd import DOMAIN_LABELS as IMD2019_LABELS
+from jsna.load.imd import file7_renames
 
 __all__ = ["DOMAIN_LABELS", "imd2025_lsoa", "imd2025_lad_summaries", "lsoa21_lad24_lookup"]
 
-#: short key -> the label MHCLG uses at the start of File 7's headers (IMD, 7 domains, 6 sub-domains)
-DOMAIN_LABELS: dict[str, str] = {
-    "imd": "Index of Multiple Deprivation (IMD)",
-    "income": "Income",
-    "employment": "Employment",
-    "education": "Education, Skills and Training",
-    "health": "Health Deprivation and Disability",
-    "crime": "Crime",
-    "barriers": "Barriers to Housing and Services",
-    "living_env": "Living Environment",
-    "cyp": "Children and Young People Sub-domain",
-    "adult_skills": "Adult Skills Sub-domain",
-    "geo_barriers": "Geographical Barriers Sub-domain",
-    "wider_barriers": "Wider Barriers Sub-domain",
-    "indoors": "Indoors Sub-domain",
-    "outdoors": "Outdoors Sub-domain",
-}
+#: short key -> the label MHCLG uses at the start of File 7's headers: IoD2019's labels, less IDACI and
+#: IDAOPI (IoD2025 publishes them in a separate file)
+DOMAIN_LABELS: dict[str, str] = {k: v for k, v in IMD2019_LABELS.items() if k not in ("idaci", "idaopi")}
 _RATE_DOMAINS = {"income", "employment"}
 _ID_COLUMNS = {
     "LSOA code (2021)": "lsoa21cd",
@@ -43,16 +31,7 @@ _ID_COLUMNS = {
 }
 
 
-def _file7_renames() -> dict[str, str]:
-    names = dict(_ID_COLUMNS)
-    for key, label in DOMAIN_LABELS.items():
-        names[f"{label} Score{' (rate)' if key in _RATE_DOMAINS else ''}"] = f"{key}_score"
-        names[f"{label} Rank (where 1 is most deprived)"] = f"{key}_rank"
-        names[f"{label} Decile (where 1 is most deprived 10% of LSOAs)"] = f"{key}_decile"
-    return names
-
-
-FILE7_COLUMNS: dict[str, str] = _file7_renames()
+FILE7_COLUMNS: dict[str, str] = file7_renames(_ID_COLUMNS, DOMAIN_LABELS, _RATE_DOMAINS)
 N_LSOA21 = 33_755
 
 

@@ -40,17 +40,20 @@ def _valid(table: pd.DataFrame) -> pd.DataFrame:
     return table[ok]
 
 
+def _direction(a: pd.Series, b: pd.Series) -> str:
+    """Row a against row b: 'similar' when their 95% intervals overlap, else 'lower' or 'higher'."""
+    if intervals_overlap(a["lowercl"], a["uppercl"], b["lowercl"], b["uppercl"]):
+        return "similar"
+    return "lower" if a["value"] < b["value"] else "higher"
+
+
 def compare_ends(table: pd.DataFrame) -> dict[str, Any] | None:
     """Most vs least deprived quintile with data: values, direction ('lower'/'higher'/'similar')."""
     q = _valid(table).sort_values("quintile")
     if len(q) < 2:
         return None
     most, least = q.iloc[0], q.iloc[-1]
-    if intervals_overlap(most["lowercl"], most["uppercl"], least["lowercl"], least["uppercl"]):
-        direction = "similar"
-    else:
-        direction = "lower" if most["value"] < least["value"] else "higher"
-    return {"most": most, "least": least, "direction": direction,
+    return {"most": most, "least": least, "direction": _direction(most, least),
             "gap": float(least["value"] - most["value"])}
 
 
@@ -319,11 +322,7 @@ def _mix_ends(table: pd.DataFrame) -> dict[str, Any] | None:
     if len(t) < 2:
         return None
     few, most = t.iloc[0], t.iloc[-1]
-    if intervals_overlap(few["lowercl"], few["uppercl"], most["lowercl"], most["uppercl"]):
-        direction = "similar"
-    else:
-        direction = "lower" if most["value"] < few["value"] else "higher"
-    return {"few": few, "most": most, "direction": direction}
+    return {"few": few, "most": most, "direction": _direction(most, few)}
 
 
 def mix_title(table: pd.DataFrame, reasons: list[str]) -> str:
