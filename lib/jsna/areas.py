@@ -156,29 +156,32 @@ def _england_msoas(key: tuple, data_dir: Path | None) -> pd.DataFrame:
     return m
 
 
-def _upper_tier_codes(place: Place | str | Iterable[str]) -> tuple[tuple[str, ...], str]:
+def _selection(place: Place | str | Iterable[str]) -> tuple[str, tuple[str, ...], str]:
+    """(column, codes, where): a Place selects its April 2019 districts (exact for councils formed
+    since, e.g. North Yorkshire); plain codes are April 2019 upper-tier codes."""
     if isinstance(place, str):
         place = load_place(place)
     if isinstance(place, Place):
-        return tuple(place.upper_tier_codes), place.source_file or place.id
+        return "lad19cd", tuple(place.district_codes_2019), str(place.source_file or place.id)
     codes = tuple(place)
-    return codes, ", ".join(codes)
+    return "utla19cd", codes, ", ".join(codes)
 
 
 def lsoas(place: Place | str | Iterable[str], data_dir: Path | None = None) -> pd.DataFrame:
     """The Place's LSOAs (columns :data:`LSOA_COLUMNS` first, then the other IoD2019 columns), with
-    local quintiles within the Place. ``place`` may be a Place, a Place id, or upper-tier codes."""
-    codes, where = _upper_tier_codes(place)
-    return _place_lsoas(codes, where, _key(data_dir), data_dir).copy()
+    local quintiles within the Place. ``place`` may be a Place, a Place id, or April 2019 upper-tier codes."""
+    col, codes, where = _selection(place)
+    return _place_lsoas(col, codes, where, _key(data_dir), data_dir).copy()
 
 
 @functools.lru_cache(maxsize=16)
-def _place_lsoas(codes: tuple[str, ...], where: str, key: tuple, data_dir: Path | None) -> pd.DataFrame:
+def _place_lsoas(col: str, codes: tuple[str, ...], where: str, key: tuple, data_dir: Path | None) -> pd.DataFrame:
     eng = _england_lsoas(key, data_dir)
-    rows = eng[eng["utla19cd"].isin(codes)]
-    absent = [c for c in codes if c not in set(rows["utla19cd"])]
+    rows = eng[eng[col].isin(codes)]
+    absent = [c for c in codes if c not in set(rows[col])]
+    field = "upper_tier" if col == "utla19cd" else "districts"
     if rows.empty or absent:
-        raise PlaceError(f"{where}: field 'upper_tier': no LSOAs found for {absent or list(codes)} in the "
+        raise PlaceError(f"{where}: field '{field}': no LSOAs found for {absent or list(codes)} in the "
                          "LSOA lookup. Check the codes with `python -m jsna params list`.")
     no_row = rows["imd_rank"].isna() & rows["imd_decile"].isna() & rows["imd_score"].isna()
     if no_row.any():
@@ -197,13 +200,13 @@ def _place_lsoas(codes: tuple[str, ...], where: str, key: tuple, data_dir: Path 
 def msoas(place: Place | str | Iterable[str], data_dir: Path | None = None) -> pd.DataFrame:
     """The Place's MSOAs (columns :data:`MSOA_COLUMNS`), local quintiles within the Place by the
     population-weighted MSOA score, national quintiles among England's MSOAs. Sorted by msoa11cd."""
-    codes, where = _upper_tier_codes(place)
-    return _place_msoas(codes, where, _key(data_dir), data_dir).copy()
+    col, codes, where = _selection(place)
+    return _place_msoas(col, codes, where, _key(data_dir), data_dir).copy()
 
 
 @functools.lru_cache(maxsize=16)
-def _place_msoas(codes: tuple[str, ...], where: str, key: tuple, data_dir: Path | None) -> pd.DataFrame:
-    ids = set(_place_lsoas(codes, where, key, data_dir)["msoa11cd"])
+def _place_msoas(col: str, codes: tuple[str, ...], where: str, key: tuple, data_dir: Path | None) -> pd.DataFrame:
+    ids = set(_place_lsoas(col, codes, where, key, data_dir)["msoa11cd"])
     eng = _england_msoas(key, data_dir)
     out = local_quintiles(eng[eng["msoa11cd"].isin(ids)].reset_index(drop=True))
     return out[list(MSOA_COLUMNS) + ["local_quintile_note"]]

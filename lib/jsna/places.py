@@ -24,6 +24,13 @@ AREA_CODE_RE = re.compile(r"^[EWSNK]\d{8}$")
 PLACE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 _ALLOWED_KINDS = ("upper_tier", "group")
+#: ONS code vintages a params file may be written in: April 2019 (IoD2019, LSOA 2011) and April 2023
+#: (IoD2025, Census 2021, LSOA 2021). Codes are current (April 2023) unless the file says otherwise.
+GEOGRAPHY_VINTAGES = (2019, 2023)
+DEFAULT_GEOGRAPHY = 2023
+#: editions of the English Indices of Deprivation a Place may select for its deprivation report
+DEPRIVATION_INDICES = ("iod2025", "iod2019")
+DEFAULT_DEPRIVATION_INDEX = "iod2025"
 #: labels a params file may set: how sentences name the Place
 LABELS = ("possessive", "short_name")
 _REQUIRED = ("id", "name", "kind", "upper_tier", "districts")
@@ -53,6 +60,11 @@ class Place:
     parent: Area | None = None  # the region: the Place's benchmark after England
     labels: dict[str, str] = field(default_factory=dict)
     source_file: Path | None = None
+    geography: int = DEFAULT_GEOGRAPHY  # the ONS vintage of the codes above (GEOGRAPHY_VINTAGES)
+    deprivation_index: str = DEFAULT_DEPRIVATION_INDEX  # the deprivation report's edition
+    #: the April 2019 (upper_tier, districts) the Place was formed from, when its codes changed after
+    #: April 2019 (e.g. North Yorkshire, a unitary council since 2023); None: the same codes
+    areas_2019: tuple[tuple[Area, ...], tuple[Area, ...]] | None = None
 
     @property
     def upper_tier_codes(self) -> list[str]:
@@ -63,6 +75,49 @@ class Place:
     def district_codes(self) -> list[str]:
         """Lower-tier district codes (a unitary authority is its own district)."""
         return [a.code for a in self.districts]
+
+    def upper_tier_in(self, vintage: int) -> tuple[Area, ...]:
+        """The upper-tier areas in the codes of an ONS vintage (2019 or 2023)."""
+        return self._in(vintage)[0]
+
+    def districts_in(self, vintage: int) -> tuple[Area, ...]:
+        """The districts in the codes of an ONS vintage (2019 or 2023): data published on April 2019
+        areas (IoD2019, LSOA 2011 tables) use vintage 2019."""
+        return self._in(vintage)[1]
+
+    def _in(self, vintage: int) -> tuple[tuple[Area, ...], tuple[Area, ...]]:
+        if vintage not in GEOGRAPHY_VINTAGES:
+            raise ValueError(f"vintage {vintage!r}: valid vintages are {', '.join(map(str, GEOGRAPHY_VINTAGES))}")
+        if vintage == 2019 and self.areas_2019 is not None:
+            return self.areas_2019
+        return self.upper_tier, self.districts
+
+    @property
+    def upper_tier_codes_2019(self) -> list[str]:
+        """Upper-tier codes of April 2019 (IoD2019, 2011 small-area tables)."""
+        return [a.code for a in self.upper_tier_in(2019)]
+
+    @property
+    def district_codes_2019(self) -> list[str]:
+        """District codes of April 2019 (IoD2019, 2011 small-area tables)."""
+        return [a.code for a in self.districts_in(2019)]
+
+    @property
+    def changed_since_2019(self) -> bool:
+        """True when the Place's councils were formed after April 2019 from other areas."""
+        return self.areas_2019 is not None
+
+    def formed_from_sentence(self) -> str:
+        """One plain-English sentence for reports using data on April 2019 areas ('' when unchanged)."""
+        if self.areas_2019 is None:
+            return ""
+        upper, districts = self.areas_2019
+        names = [a.name for a in districts]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        n = len(names)
+        return (f"{self.name} took its present form after April 2019. Figures published for the earlier "
+                f"councils are shown for the {n} former district{'s' if n != 1 else ''} it was formed "
+                f"from ({listed}), which together cover the same area.")
 
     @property
     def is_group(self) -> bool:
@@ -109,7 +164,7 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
     path = Path(path)
     if not isinstance(raw, dict):
         raise _err(path, "<root>", f"expected a YAML mapping, got {type(raw).__name__}")
-    known = set(_REQUIRED) | {"parent", "labels"}
+    known = set(_REQUIRED) | {"parent", "labels", "geography", "deprivation_index", "areas_2019"}
     if "comparator" in raw:
         raise _err(path, "comparator", "is no longer used", "Remove it: every report compares the Place "
                    "with England, and with its region ('parent')")
@@ -152,8 +207,35 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
     extra = sorted(set(labels) - set(LABELS))
     if extra:
         raise _err(path, f"labels.{extra[0]}", "unknown label", f"Valid labels: {', '.join(LABELS)}")
+    geography = raw.get("geography", DEFAULT_GEOGRAPHY)
+    if geography not in GEOGRAPHY_VINTAGES:
+        raise _err(path, "geography", f"{geography!r} is not a valid vintage of ONS codes",
+                   f"Valid vintages: {', '.join(map(str, GEOGRAPHY_VINTAGES))} (April 2023 codes are current)")
+    index = raw.get("deprivation_index", DEFAULT_DEPRIVATION_INDEX)
+    if index not in DEPRIVATION_INDICES:
+        raise _err(path, "deprivation_index", f"{index!r} is not valid",
+                   f"Valid choices: {', '.join(DEPRIVATION_INDICES)}")
+    areas_2019 = None
+    if raw.get("areas_2019") is not None:
+        block = raw["areas_2019"]
+        if geography != 2023:
+            raise _err(path, "areas_2019", "is only used with geography: 2023",
+                       "It lists the April 2019 areas a council of April 2023 was formed from")
+        if (not isinstance(block, dict) or set(block) != {"upper_tier", "districts"}
+                or not isinstance(block["upper_tier"], list) or not isinstance(block["districts"], list)
+                or not block["districts"]):
+            raise _err(path, "areas_2019", "must be a mapping with lists 'upper_tier' (the April 2019 upper "
+                       "tiers wholly inside the Place, possibly none) and 'districts' (not empty)",
+                       "`python -m jsna params new <code>` writes it")
+        areas_2019 = (
+            tuple(_area(path, f"areas_2019.upper_tier[{i}]", v, UTLA_CODE_RE)
+                  for i, v in enumerate(block["upper_tier"])),
+            tuple(_area(path, f"areas_2019.districts[{i}]", v, LTLA_CODE_RE)
+                  for i, v in enumerate(block["districts"])),
+        )
     return Place(id=pid, name=name.strip(), kind=kind, upper_tier=upper, districts=districts,
-                 parent=parent, labels=dict(labels), source_file=path)
+                 parent=parent, labels=dict(labels), source_file=path, geography=geography,
+                 deprivation_index=index, areas_2019=areas_2019)
 
 
 def check_place_id(place_id: object, params_dir: Path | None = None) -> str:

@@ -98,8 +98,8 @@ def test_place_lsoas_group_covers_every_upper_tier_area():
 
 def test_place_lsoas_refuses_an_area_without_lsoas():
     place = load_place("llr")
-    bad = replace(place, upper_tier=(*place.upper_tier, Area("E10000003", "Cambridgeshire")))
-    with pytest.raises(PlaceError, match=r"llr\.yaml: field 'upper_tier': no LSOAs found for \['E10000003'\]"):
+    bad = replace(place, districts=(*place.districts, Area("E07000008", "Cambridge")))
+    with pytest.raises(PlaceError, match=r"llr\.yaml: field 'districts': no LSOAs found for \['E07000008'\]"):
         place_lsoas(bad)
 
 
@@ -137,7 +137,7 @@ def test_new_params_for_a_county_lists_its_districts():
 
 
 def test_new_params_refuses_unknown_codes():
-    with pytest.raises(PlaceError, match=r"'E06000999' is not an English upper-tier.*params list"):
+    with pytest.raises(PlaceError, match=r"'E06000999' is not a current English upper-tier council code \(ONS April 2023.*params list"):
         new_params("E06000999")
 
 
@@ -159,7 +159,9 @@ def test_params_main(tmp_path, capsys):
     assert params_main(["new", "X1"]) == 2
     assert "params list" in capsys.readouterr().err
     assert params_main(["list"]) == 0
-    assert "E06000015\tDerby\tunitary authority\t1 district(s)" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "E06000015\tDerby\tunitary authority\t1\t2019 and 2023\t" in listed
+    assert listed.splitlines()[0] == "code\tname\tkind\tdistricts\tvintages\tsuccessor (April 2023)"
     assert params_main(["check", "rutland"]) == 0
     assert params_main(["new", "E06000015", "--stdout"]) == 0
     assert "id: derby" in capsys.readouterr().out

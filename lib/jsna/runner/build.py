@@ -200,7 +200,7 @@ def example_covers(place: Place, data_dir: Path | None, example: Path | None = N
         lookup = lsoa_lookup(data_dir)
     except Exception:  # noqa: BLE001 - no data: the notebook says what is missing
         return None
-    return bool(codes & set(lookup.loc[lookup["utla19cd"].isin(place.upper_tier_codes), "lsoa11cd"]))
+    return bool(codes & set(lookup.loc[lookup["lad19cd"].isin(place.district_codes_2019), "lsoa11cd"]))
 
 
 def _skipped_audits(places: list[Place], topics: list[Topic], bad_params: dict[str, str],

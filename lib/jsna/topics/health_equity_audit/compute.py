@@ -805,7 +805,7 @@ def prepare(place, input_csv: str | Path | None = None, data_dir: Path | None = 
     run = HEARun(ok=data is not None, source=str(path), synthetic=synthetic, errors=errors)
     if data is None:
         return run
-    in_place = lookup[lookup["utla19cd"].isin(place.upper_tier_codes)]
+    in_place = lookup[lookup["lad19cd"].isin(place.district_codes_2019)]
     codes = None
     if data.geography == "lsoa":
         codes = set(in_place["lsoa11cd"])

@@ -617,7 +617,7 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
 
 def place_table(place: Place, inputs: Inputs) -> pd.DataFrame:
     """:func:`babies_table` for a Place (districts, upper-tier codes and name from params)."""
-    return babies_table(inputs, place.district_codes, place.upper_tier_codes, place.short_name)
+    return babies_table(inputs, place.district_codes_2019, place.upper_tier_codes, place.short_name)
 
 
 # --------------------------------------------------------------------------- SII, Core20, overview
