@@ -36,7 +36,7 @@ from jsna.runner.changes import DEPS_FILE, STATE_DIR
 from jsna.runner.publish import BUILD_FILE
 
 LLR_PLACES = ["leicester", "leicestershire", "rutland", "llr"]
-GENERIC_TOPICS = ["deprivation", "two_babies"]
+GENERIC_TOPICS = ["deprivation", "two_babies", "covid_impact"]
 
 
 def _build(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
@@ -221,26 +221,28 @@ def print_rebuild(res: dict) -> None:
 
 
 def scale(jobs: int, limit: int | None = None) -> dict:
-    """Generate params for every English upper-tier LA and build the Place-generic topics for all."""
+    """Generate params for every English upper-tier council of April 2023 (153) and build the
+    Place-generic topics for all (without PDFs: the PDF step is timed in the series figures)."""
     from jsna import geo
 
     with tempfile.TemporaryDirectory() as tmp:
         pdir, out = Path(tmp) / "params", Path(tmp) / "reports"
         pdir.mkdir()
-        codes = list(geo.upper_tier_areas()["utla19cd"])
+        codes = list(geo.councils(2023)["code"])
         if limit:
             codes = codes[:limit]
         for code in codes:
             geo.write_params(code, pdir)
         places = sorted(p.stem for p in pdir.glob("*.yaml"))
         wall, rc, log = _build(["--place", *places, "--topic", *GENERIC_TOPICS, "--reports-dir", str(out),
-                                "--jobs", str(jobs), "--params-dir", str(pdir), "--force"])
+                                "--jobs", str(jobs), "--params-dir", str(pdir), "--force", "--no-pdf"])
         built = [k for k in _report_sizes(out) if k != "index.html"]
+        slowest = sorted(((k, v) for k, v in _run_times(out).items() if v is not None), key=lambda kv: -kv[1])[:5]
         expected = len(places) * len(GENERIC_TOPICS)
         biggest = max(_report_sizes(out).values(), default=0)
     return {"places": len(places), "reports_expected": expected, "reports_built": len(built),
             "failures": expected - len(built), "wall_s": wall, "reports_per_minute": 60 * len(built) / wall,
-            "largest_html_bytes": biggest, "exit_code": rc, "log_tail": log if rc else ""}
+            "largest_html_bytes": biggest, "slowest": slowest, "exit_code": rc, "log_tail": log if rc else ""}
 
 
 def print_series(res: dict) -> None:
@@ -269,7 +271,10 @@ def print_series(res: dict) -> None:
 
 
 def print_scale(res: dict) -> None:
-    print(f"\nAll-England scale run: {res['places']} upper-tier LAs x {len(GENERIC_TOPICS)} topics")
+    print(f"\nAll-England scale run: {res['places']} upper-tier councils (April 2023) x {len(GENERIC_TOPICS)} "
+          f"topics ({', '.join(GENERIC_TOPICS)})")
     print(f"  reports built {res['reports_built']}/{res['reports_expected']}, failures {res['failures']}")
     print(f"  wall time {res['wall_s']:.0f} s, {res['reports_per_minute']:.1f} reports/minute, "
-          f"largest HTML {res['largest_html_bytes'] / 2**20:.2f} MB")
+          f"largest HTML {res['largest_html_bytes'] / 2**20:.2f} MB (target: within 10 minutes)")
+    if res.get("slowest"):
+        print("  slowest five: " + ", ".join(f"{name} {secs:.1f} s" for name, secs in res["slowest"]))
