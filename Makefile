@@ -25,8 +25,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)  ## create .venv with the pinned dependencies
 
-data: $(STAMP)  ## fill data/raw from the mirror or the official URLs, verify checksums
-	$(PY) -m jsna data
+data: $(STAMP)  ## fill data/raw from the mirror or the official URLs, verify checksums (REFRESH=1: live Fingertips values)
+	$(PY) -m jsna data $(if $(REFRESH),--refresh)
 
 reports: data  ## build the reports that are not up to date into reports/ (PLACES=, TOPICS=, JOBS=, FORCE=1)
 	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)

@@ -6,9 +6,10 @@ the catalogue: a missing file, a missing column or an unparseable value raises
 :class:`DataError` naming the file, the column and how to fix it.
 
 Before any catalogued file is read, :func:`verify_input` checks its sha256 against the
-catalogue (cached by size, mtime and ctime in data/processed/input-checksums.json, so a file
-is hashed again only when it changed). After reading, :func:`check_expect` checks the entry's
-optional ``expect:`` block (what a complete file looks like):
+catalogue (a live source's against data/raw/MANIFEST; cached by size, mtime and ctime in
+data/processed/input-checksums.json, so a file is hashed again only when it changed). After
+reading, :func:`check_expect` checks the entry's optional ``expect:`` block (what a complete file
+looks like):
 
 ``rows``
     exact number of data rows, or ``{min: n, max: n}``
@@ -47,6 +48,7 @@ import pandas as pd
 from jsna import paths
 from jsna.catalogue import Source, get_source
 from jsna.hashing import file_sha256  # noqa: F401 - re-exported: jsna.load.file_sha256
+from jsna.manifest import accepted_sha256, data_dir_of, manifest_path
 
 NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", ".", "-", ":", "#VALUE!", "*"]
 
@@ -73,6 +75,13 @@ class ChecksumMismatch(DataError):
 
 
 def _missing_file_error(src: Source, path: Path) -> DataError:
+    if src.live:
+        fallback = (" or `make data` to copy the data mirror's older copy" if src.sha256 else
+                    " (the data mirror holds no copy of it)")
+        return DataError(
+            f"Data file for live source {src.id!r} not found: {path}. Run `make data REFRESH=1` "
+            f"with internet access to download its current values from {src.live_url()}{fallback}.",
+            source_id=src.id, path=path)
     return DataError(
         f"Data file for source {src.id!r} not found: {path}. Run `make data` to fill data/raw "
         f"from the local mirror (set JSNA_DATA_MIRROR, default ../shared/data) or from the "
@@ -405,11 +414,13 @@ def input_sha256(path: Path) -> str:
 
 
 def verify_input(src: Source, path: Path | None = None) -> str:
-    """Check a catalogued file is present, a regular file, and has the catalogue's sha256.
+    """Check a catalogued file is present, a regular file, and has the catalogue's sha256 (a live
+    source: the sha256 that data/raw/MANIFEST records for it, or its mirror copy's, see
+    :func:`jsna.manifest.accepted_sha256`).
 
     Returns the sha256. Raises DataError when the file is missing or not a file, and
     :class:`ChecksumMismatch` (fields path, expected, actual) when its bytes differ from the
-    catalogue: an edited, truncated or re-released file is never read.
+    catalogue (or MANIFEST): an edited, truncated or re-released file is never read.
     """
     path = Path(path) if path is not None else src.raw_path()
     if not path.exists():
@@ -419,6 +430,19 @@ def verify_input(src: Source, path: Path | None = None) -> str:
                         f"{src.id!r} should be. Remove it and run `make data` to re-copy the file "
                         "from the mirror.", source_id=src.id, path=path)
     actual = input_sha256(path)
+    if src.live:
+        data_dir = data_dir_of(src, path)
+        accepted = accepted_sha256(src, data_dir)
+        if actual not in accepted:
+            where = (", ".join(f"{sha} in {place}" for sha, place in accepted.items())
+                     or f"none: {manifest_path(data_dir) if data_dir else 'the MANIFEST'} has no row for it")
+            raise ChecksumMismatch(
+                f"{path}: sha256 {actual} is not the copy of live source {src.id!r} that `make data` "
+                f"recorded (recorded: {where}): the file was edited, truncated or replaced after it "
+                "was written. Run `make data REFRESH=1` to download it again"
+                + (" (or `make data` to re-copy the data mirror's copy)." if src.sha256 else "."),
+                source_id=src.id, path=path, expected=sorted(accepted), actual=actual)
+        return actual
     if actual != src.sha256:
         raise ChecksumMismatch(
             f"{path}: sha256 {actual} differs from the catalogue's {src.sha256} for source "

@@ -3,7 +3,8 @@
 Three publication layouts are read into the same shape:
 
 * the real Fingertips API CSV (``fingertips_api_csv``), including exports re-written by R
-  (dotted column names, a row-number column, ``NA`` for missing values);
+  (dotted column names, a row-number column, ``NA`` for missing values), from the mirror or
+  downloaded live by ``make data REFRESH=1`` (``check_api_download`` checks a download first);
 * Trafford Data Lab's tidy extracts of Fingertips indicators (two snapshots, two layouts);
 * ONS "Explore local statistics" CSVs (two column layouts; ISO-8601 interval periods).
 
@@ -16,6 +17,7 @@ flagged in the ``note`` column.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 from dataclasses import dataclass
@@ -41,6 +43,9 @@ __all__ = [
     "read_indicator_source",
     "la_indicators",
     "fingertips_source_ids",
+    "live_source_ids",
+    "api_column_key",
+    "check_api_download",
     "LEICESTERSHIRE_FILL",
 ]
 
@@ -210,18 +215,37 @@ _API_RENAME = {
 _API_REQUIRED = ["indicator id", "indicator name", "area code", "area name", "time period", "value"]
 
 
+def api_column_key(name: str) -> str:
+    """A Fingertips API CSV column name as compared: R's dotted spelling ("Lower.CI.95.0.limit")
+    and the API's ("Lower CI 95.0 limit") both give "lower ci 95 0 limit"."""
+    return re.sub(r"[.\s]+", " ", str(name)).strip().lower()
+
+
+def _api_required(columns: dict[str, str] | list[str] | None = None) -> list[str]:
+    """The column keys a Fingertips API CSV must have: the loader's, plus a catalogue entry's."""
+    return list(dict.fromkeys([*_API_REQUIRED, *(api_column_key(c) for c in columns or [])]))
+
+
+def _missing_api_columns(header: list[str], columns: dict[str, str] | list[str] | None = None) -> list[str]:
+    have = {api_column_key(c) for c in header}
+    return [c for c in _api_required(columns) if c not in have]
+
+
 def fingertips_api_csv(path_or_source_id: str | Path, data_dir: Path | None = None) -> pd.DataFrame:
     """Read a Fingertips API ``all_data/csv`` export (original or R-rewritten) into the tidy frame.
 
-    `path_or_source_id` is a catalogue id (e.g. ``fingertips_api_93356``) or a file path.
+    `path_or_source_id` is a catalogue id (e.g. ``fingertips_api_93356``, or a live source such
+    as ``fingertips_live_90366``) or a file path. A catalogued file is verified first (its
+    sha256; a live source's against data/raw/MANIFEST) and must have the entry's ``columns``.
     Both ``NA`` and empty cells are missing. Rows repeated under several parent areas are
     dropped. Deprivation-category rows keep their ``category`` (e.g. "Most deprived decile").
     """
     source_id = None
     arg = str(path_or_source_id)
+    columns: dict[str, str] = {}
     if arg in load_catalogue():
         src = get_source(arg)
-        path, source_id = src.raw_path(data_dir), src.id
+        path, source_id, columns = src.raw_path(data_dir), src.id, src.columns
         _base.verify_input(src, path)
     else:
         path = Path(path_or_source_id)
@@ -229,8 +253,8 @@ def fingertips_api_csv(path_or_source_id: str | Path, data_dir: Path | None = No
         raise DataError(f"Fingertips API CSV not found: {path}. Run `make data`, or download it from "
                         "https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=<id>")
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=NA_VALUES, encoding="utf-8-sig")
-    norm = {c: re.sub(r"[.\s]+", " ", c).strip().lower() for c in raw.columns}
-    missing = [c for c in _API_REQUIRED if c not in norm.values()]
+    norm = {c: api_column_key(c) for c in raw.columns}
+    missing = _missing_api_columns(list(raw.columns), columns)
     if missing:
         raise DataError(f"{path}: not a Fingertips API CSV; missing column(s) {missing} "
                         f"(columns present: {list(raw.columns)})")
@@ -252,6 +276,71 @@ def fingertips_api_csv(path_or_source_id: str | Path, data_dir: Path | None = No
     df["unit"] = pd.NA
     df["note"] = df["value_note"] if "value_note" in df.columns else pd.NA
     return _finish(df)
+
+
+def check_api_download(path: Path, columns: dict[str, str] | list[str] | None = None,
+                       indicator_ids: list[int | str] | tuple[int | str, ...] = ()) -> int:
+    """Check that a downloaded file is a complete Fingertips API CSV; returns its number of data rows.
+
+    Raises :class:`DataError` (one line, no file path: the caller names the source and URL) when
+    the file is empty, an HTML (or JSON) error page, lacks the loader's or the catalogue entry's
+    ``columns``, ends mid-line or inside a quoted field (a cut-off body), has a row with more
+    fields than the header or too few to reach the required columns (the API leaves off trailing
+    empty cells, so a short row is otherwise fine), has no data rows, lacks one of the
+    ``indicator_ids`` asked for, or cannot be read by :func:`fingertips_api_csv`.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise DataError("the response is empty (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+        fh.seek(max(0, size - 80))
+        tail = fh.read()
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if start[:1] == b"<":
+        raise DataError(f"the response is an HTML page, not CSV (it starts {start[:60].decode('utf-8', 'replace')!r})")
+    if start[:1] in (b"{", b"["):
+        raise DataError(f"the response is JSON, not CSV (it starts {start[:60].decode('utf-8', 'replace')!r})")
+    if not tail.endswith(b"\n"):
+        raise DataError(f"the response ends mid-line (a cut-off body; it ends "
+                        f"{tail[-40:].decode('utf-8', 'replace')!r})")
+    rows = 0
+    ids: set[str] = set()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, [])
+            missing = _missing_api_columns(header, columns)
+            if missing:
+                raise DataError(f"the response lacks the expected column(s) {missing} (its header: "
+                                f"{header[:8]}{' ...' if len(header) > 8 else ''})")
+            keys = [api_column_key(c) for c in header]
+            needed = max(keys.index(c) for c in _api_required(columns)) + 1
+            id_col = keys.index("indicator id")
+            for row in reader:
+                if not row or row == [""]:
+                    continue
+                if not needed <= len(row) <= len(header):
+                    raise DataError(f"line {reader.line_num} has {len(row)} fields, the header {len(header)} "
+                                    f"(at least {needed} are needed): the file is cut off or malformed")
+                rows += 1
+                ids.add(row[id_col].strip())
+    except UnicodeDecodeError as exc:
+        raise DataError(f"the response is not UTF-8 text ({exc})") from None
+    except csv.Error as exc:
+        raise DataError(f"the response is not complete CSV ({exc}; a cut-off body ends inside a quoted "
+                        "field)") from None
+    if rows == 0:
+        raise DataError("the response has a header but no data rows")
+    absent = [str(i) for i in indicator_ids if str(i) not in ids]
+    if absent:
+        raise DataError(f"the response lacks indicator id(s) {absent} (it holds {sorted(ids)})")
+    try:
+        fingertips_api_csv(path)
+    except DataError as exc:
+        raise DataError(str(exc).replace(str(path), "the response")) from None
+    return rows
 
 
 # --------------------------------------------------------------------------- Trafford Data Lab
@@ -328,20 +417,29 @@ def ons_csv(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- dispatch and filling
 def fingertips_source_ids() -> list[str]:
-    """Ids of every catalogued source in the fingertips family."""
+    """Ids of every catalogued source in the fingertips family (the files the mirror holds; the
+    live Fingertips API sources are :func:`live_source_ids`)."""
     return sorted(s.id for s in load_catalogue().values() if s.family == "fingertips")
 
 
+def live_source_ids(data_dir: Path | None = None, held: bool = False) -> list[str]:
+    """Ids of the live Fingertips API sources (catalogue ``live: {type: fingertips_api}``); with
+    ``held``, only those whose file is in data/raw (``make data``, ``make data REFRESH=1``)."""
+    return sorted(s.id for s in load_catalogue().values()
+                  if s.live.get("type") == "fingertips_api" and (not held or s.raw_path(data_dir).is_file()))
+
+
 def read_indicator_source(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """One catalogued fingertips-family source as the tidy frame (layout chosen by id prefix)."""
-    if source_id.startswith("fingertips_api_"):
+    """One catalogued fingertips-family source as the tidy frame (layout chosen by id prefix; a
+    live Fingertips API source is read as the API CSV)."""
+    if source_id.startswith("fingertips_api_") or source_id in live_source_ids():
         return fingertips_api_csv(source_id, data_dir)
     if source_id.startswith("trafford_"):
         return trafford_csv(source_id, data_dir)
     if source_id.startswith("ons_"):
         return ons_csv(source_id, data_dir)
     raise DataError(f"Source {source_id!r} is not a fingertips-family source "
-                    f"(known: {', '.join(fingertips_source_ids())})")
+                    f"(known: {', '.join(fingertips_source_ids() + live_source_ids())})")
 
 
 # target Trafford source -> (ONS source, {sex: ONS indicator name}); same underlying indicator,
@@ -431,12 +529,13 @@ def la_indicators(sources: list[str] | None = None, data_dir: Path | None = None
     lower_ci998, upper_ci998, count, denominator, unit, polarity, compared_to_england
     (published comparison, where given), note (e.g. where a Leicestershire row came from).
 
-    `sources` limits to some catalogue ids (default: every fingertips source); `areas` to
-    some area codes. With `fill_leicestershire`, files lacking the county get its rows from
-    the ONS file of the same indicator (see ``LEICESTERSHIRE_FILL``).
+    `sources` limits to some catalogue ids (default: every fingertips source; the live API
+    sources, :func:`live_source_ids`, only when named); `areas` to some area codes. With
+    `fill_leicestershire`, files lacking the county get its rows from the ONS file of the same
+    indicator (see ``LEICESTERSHIRE_FILL``).
     """
     ids = tuple(sorted(sources)) if sources else tuple(fingertips_source_ids())
-    known = set(fingertips_source_ids())
+    known = set(fingertips_source_ids()) | set(live_source_ids())
     unknown = [s for s in ids if s not in known]
     if unknown:
         raise DataError(f"la_indicators: unknown source id(s) {unknown}; known: {sorted(known)}")

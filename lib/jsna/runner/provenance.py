@@ -18,7 +18,6 @@ regardless).
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -33,9 +32,9 @@ from typing import Any
 
 from jsna import __version__, paths
 from jsna.hashing import file_sha256
+from jsna.manifest import accepted_sha256, read_manifest
 
 SHORT = 12  # characters of a sha256 shown to readers
-MANIFEST_NAME = "MANIFEST"
 MISSING = "missing"
 
 
@@ -112,15 +111,6 @@ def code_hash(root: Path | None = None) -> str:
     return h.hexdigest()
 
 
-def read_manifest(data_dir: Path) -> dict[str, dict[str, str]]:
-    """data_dir/MANIFEST (written by ``make data``) keyed by source id ({} when absent or unreadable)."""
-    try:
-        with open(Path(data_dir) / MANIFEST_NAME, encoding="utf-8", newline="") as fh:
-            return {row["id"]: row for row in csv.DictReader(fh, delimiter="\t") if row.get("id")}
-    except (OSError, KeyError, csv.Error):
-        return {}
-
-
 def entry_hash(source: Any) -> str:
     """A hash of one catalogue entry (its period, checksum, read options...): a changed entry
     changes the report's "About the data"."""
@@ -167,8 +157,10 @@ def input_records(source_ids: Iterable[str], data_dir: Path | None = None,
             fetched, how = "", "file differs from the one recorded in MANIFEST"
         else:
             fetched, how = "", "not recorded in MANIFEST"
+        # a live source (jsna.catalogue) is verified against its MANIFEST row, not a fixed checksum
+        matches = sha in accepted_sha256(src, data_dir) if src.live else sha == src.sha256
         out.append({"id": sid, "title": src.title, "path": src.path, "period": src.period, "sha256": sha,
-                    "catalogue_sha256": src.sha256, "matches_catalogue": sha == src.sha256,
+                    "catalogue_sha256": src.sha256, "matches_catalogue": matches, "live": bool(src.live),
                     "entry": entry_hash(src), "fetched": fetched, "obtained": how})
     return out
 
@@ -186,7 +178,9 @@ def describe_input(rec: dict[str, Any]) -> str:
     if rec["sha256"] == "unknown source":
         return f"Source {rec['id']} is not in the data catalogue."
     text = f"File sha256 {short(rec['sha256'])}"
-    if not rec["matches_catalogue"]:
+    if not rec["matches_catalogue"] and rec.get("live"):
+        text += " (not the copy recorded in data/raw/MANIFEST when it was obtained)"
+    elif not rec["matches_catalogue"]:
         text += f" (the catalogue records {short(rec['catalogue_sha256'])}: a different version of the file)"
     when = _date_text(rec["fetched"]) if rec["fetched"] else ""
     how = OBTAINED_WORDS.get(rec["obtained"], rec["obtained"] or "obtained")  # else already a phrase
