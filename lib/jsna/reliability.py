@@ -79,6 +79,17 @@ def _group_name(g: object) -> str:
         return str(g)
 
 
+def too_few_to_divide(n_areas: int, area_word: str = "neighbourhood") -> Verdict | None:
+    """The verdict for an area with fewer small areas than fifths (e.g. the City of London's one MSOA):
+    it cannot be divided into fifths at all. None when it has at least five (then :func:`assess` decides)."""
+    if n_areas >= 5:
+        return None
+    held = "no" if n_areas == 0 else f"only {n_areas}"
+    word = area_word if n_areas == 1 else f"{area_word}s"
+    return Verdict(ok=False, reasons=(f"it has {held} {word}, too few to divide into fifths (the series needs at "
+                                      f"least {MIN_AREAS_PER_GROUP} in each fifth)",))
+
+
 def assess(groups: pd.DataFrame, group_col: str, n_areas_col: str, population_col: str,
            events_col: str | None = None, area_word: str = "neighbourhood",
            compared: Sequence[object] | None = (1, 5)) -> Verdict:

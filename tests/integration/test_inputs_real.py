@@ -1,9 +1,11 @@
 """The real files in data/raw pass their catalogue `expect:` blocks, and the same checks refuse the
 real Covid UTLA file cut at a line boundary (Rutland's deaths within 28 days, 65 in the full file
-per its SOURCES.md totals, fall to 29 when the file stops after line 750)."""
+per its SOURCES.md totals, fall to 29 when the all-England file stops after line 7,830, inside
+Rutland's rows)."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 
@@ -20,7 +22,8 @@ pytestmark = pytest.mark.integration
 
 CATALOGUE = load_catalogue(paths.CATALOGUE_DIR)
 WITH_EXPECT = sorted(sid for sid, s in CATALOGUE.items() if s.expect)
-UTLA = "covid_utla_cases_deaths_daily"
+UTLA = "covid_utla_cases_deaths_daily_england"
+CUT_AFTER = 7830
 
 
 def _raw(sid):
@@ -47,13 +50,14 @@ def test_real_file_meets_its_expectations(sid):
 
 @pytest.fixture
 def cut_utla(tmp_path, monkeypatch):
-    """data/raw's UTLA file cut after line 750, in a copy of data/raw with a catalogue copy."""
+    """data/raw's UTLA file cut after line 7,830 (and gzipped again), in a copy of data/raw with a
+    catalogue copy."""
     src_path = _raw(UTLA)
     raw = tmp_path / "raw"
     dest = raw / CATALOGUE[UTLA].path
     dest.parent.mkdir(parents=True)
-    lines = src_path.read_bytes().splitlines(keepends=True)
-    dest.write_bytes(b"".join(lines[:750]))
+    lines = gzip.decompress(src_path.read_bytes()).splitlines(keepends=True)
+    dest.write_bytes(gzip.compress(b"".join(lines[:CUT_AFTER]), mtime=0))
     cat = tmp_path / "catalogue"
     shutil.copytree(paths.CATALOGUE_DIR, cat)
     monkeypatch.setenv("JSNA_CATALOGUE_DIR", str(cat))
@@ -84,5 +88,5 @@ def test_cut_file_is_refused_by_expect_even_if_catalogued(cut_utla):
     f.write_text(yaml.safe_dump(entries), encoding="utf-8")
     jsna.catalogue._load.cache_clear()
     jsna.load._VERIFIED.clear()
-    with pytest.raises(DataError, match=r"749 data rows, expected 1,402"):
+    with pytest.raises(DataError, match=r"7,829 data rows, expected 70,751"):
         read_source(UTLA, raw)

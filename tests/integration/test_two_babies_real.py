@@ -118,7 +118,7 @@ def test_covid_rate_matches_ons_file(inputs):
     the population read from the NHS England file that carries the ONS denominators; for every
     MSOA with deaths, Deaths / population x 100,000 must equal the ONS file's DeathRate."""
     raw_dir = paths.raw_dir()
-    c = pd.read_csv(raw_dir / "covid" / "ons_msoa_covid_deaths_mar-dec2020_imd_llr.csv")
+    c = pd.read_csv(raw_dir / "covid" / "ons_msoa_covid_deaths_mar-dec2020_imd_england.csv")
     pop = pd.read_csv(raw_dir / "covid" / "nhse_vaccinations_msoa_2021-03-04_llr.csv")
     pop = pop.assign(pop=pop["ONS_00_16"] + pop["ONS_16_99"])[["MSOA", "pop"]]
     look = pd.read_csv(raw_dir / "geography" / "lookup_msoa11_llr.csv", usecols=["MSOA11CD", "UTLA19CD"])

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from jsna import reliability
+from jsna.load import DataError
 from jsna.load import covid as load
 from jsna.places import Area, Place
 from jsna.topics.covid_impact import compute as cv
@@ -14,6 +16,12 @@ from jsna.topics.covid_impact import text as say
 
 # fixture files are not the catalogued bytes: see tests/unit/conftest.py
 pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch):
+    """Parquet caches of fixture files go to this test's own directory, never to data/processed."""
+    monkeypatch.setenv("JSNA_PROCESSED_DIR", str(tmp_path / "processed"))
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "covid" / "data"
 ENG_POP = 56_286_961
@@ -138,10 +146,228 @@ def test_uptake_by_msoa_leaves_missing_band_out_of_both_sides():
     assert any("E02900002" in n and "under_25" in n for n in res.notes)
 
 
+# --------------------------------------------------------------------------- a Place's areas in a file
+
+#: a council formed in 2020 from four districts and a county (Buckinghamshire's shape; codes made up)
+NEWSHIRE = Place(id="newshire", name="Newshire", kind="upper_tier", upper_tier=(Area("E06000960", "Newshire"),),
+                 districts=(Area("E06000960", "Newshire"),),
+                 areas_2019=((Area("E10000902", "Old Newshire"),),
+                             tuple(Area(f"E0700090{i}", f"Old {i}") for i in range(1, 5))))
+#: a council formed from districts of a county it did not take whole (North Northamptonshire's shape)
+SPLITSHIRE = Place(id="splitshire", name="Splitshire", kind="upper_tier",
+                   upper_tier=(Area("E06000961", "Splitshire"),), districts=(Area("E06000961", "Splitshire"),),
+                   areas_2019=((), (Area("E07000905", "Part A"), Area("E07000906", "Part B"))))
+
+
+def test_codes_in_file_current_codes_first_then_the_2019_parts():
+    old = NEWSHIRE.district_codes_2019
+    f = cv.codes_in_file(NEWSHIRE.district_codes, old, ["E06000960", "E09999999"])
+    assert f.codes == ("E06000960",) and f.vintage == "current" and f.complete
+    f = cv.codes_in_file(NEWSHIRE.district_codes, old, old + ["E09999999"])
+    assert f.codes == tuple(old) and f.population_codes == tuple(old) and f.vintage == "2019"
+    # a file that switched codes part-way: both sets, populations of the new council's code
+    f = cv.codes_in_file(NEWSHIRE.district_codes, old, old + ["E06000960"])
+    assert set(f.codes) == {*old, "E06000960"} and f.population_codes == ("E06000960",) and f.vintage == "both"
+    f = cv.codes_in_file(NEWSHIRE.district_codes, old, old[:3])
+    assert not f.complete and f.missing == (old[3],)
+    # an unchanged Place: its own codes, whatever else the file holds
+    f = cv.codes_in_file(["E06000901"], ["E06000901"], ["E06000901", "E06000902"])
+    assert f.codes == ("E06000901",) and f.vintage == "current"
+
+
+def _cases_file(codes_days: dict[str, tuple[str, str]], per_day: int = 1, pop: int = 1000) -> pd.DataFrame:
+    rows = []
+    for code, (a, b) in codes_days.items():
+        for d in pd.date_range(a, b):
+            rows.append({"area_code": code, "area_name": code, "date": d, "cases": per_day, "population": pop})
+    return pd.DataFrame(rows)
+
+
+def _england(a="2020-03-01", b="2020-06-30"):
+    days = pd.date_range(a, b)
+    return pd.DataFrame({"area_code": "E92000001", "area_name": "England", "date": days, "cases": 1000,
+                         "deaths": 10.0})
+
+
+def test_new_council_sums_its_2019_districts_or_uses_its_own_code():
+    """Four old districts of 1,000 people with 1 case a day each, 1 March - 30 June 2020 (122 days):
+    488 cases, population 4,000; the 7-day rate = 4 x 7 / 4,000 x 100,000 = 700. The same area under the
+    new council's code (4 cases a day, population 4,000), or switching from the old codes to the new on
+    1 April 2020, gives the same series."""
+    old = NEWSHIRE.district_codes_2019
+    by_old = _cases_file({c: ("2020-03-01", "2020-06-30") for c in old})
+    by_new = _cases_file({"E06000960": ("2020-03-01", "2020-06-30")}, per_day=4, pop=4000)
+    switched = pd.concat([_cases_file({c: ("2020-03-01", "2020-03-31") for c in old}),
+                          _cases_file({"E06000960": ("2020-04-01", "2020-06-30")}, per_day=4, pop=4000)])
+    for file, vintage in ((by_old, "2019"), (by_new, "current"), (switched, "both")):
+        w = cv.case_waves(NEWSHIRE, file, _england())
+        assert w.available and w.vintage == vintage
+        assert w.place["cases"].sum() == 488 and (w.place["population"] == 4000).all()
+        assert w.place["rate_7d"].dropna().round(6).unique().tolist() == [700.0]
+    assert len(cv.case_waves(NEWSHIRE, by_old, _england()).districts["area_code"].unique()) == 4
+
+
+def test_a_day_under_both_codes_is_refused():
+    old = NEWSHIRE.district_codes_2019
+    overlap = pd.concat([_cases_file({c: ("2020-03-01", "2020-04-02") for c in old}),
+                         _cases_file({"E06000960": ("2020-04-01", "2020-06-30")}, per_day=4, pop=4000)])
+    with pytest.raises(DataError, match="twice"):
+        cv.case_waves(NEWSHIRE, overlap, _england())
+
+
+def test_deaths_for_a_council_formed_from_part_of_a_2019_county():
+    utla = pd.DataFrame({"area_code": "E10000903", "area_name": "Big County", "date": pd.date_range(
+        "2020-03-01", "2020-04-30"), "cases": 5, "deaths": 1.0})
+    cases = _cases_file({"E07000905": ("2020-03-01", "2020-04-30"), "E07000906": ("2020-03-01", "2020-04-30")})
+    areas_2019 = pd.DataFrame({"msoa11cd": ["E02900001"], "utla19nm": ["Big County"]})
+    w = cv.death_waves(SPLITSHIRE, utla, cases, _england(), areas_2019)
+    assert not w.available
+    assert w.unavailable == ("Deaths within 28 days of a positive test are not in the data held for Splitshire: "
+                             "the series ends in June 2021 and was published for the upper-tier councils of the "
+                             "time, when Splitshire's area was part of Big County.")
+    # its cases are the sum of its two former districts
+    assert cv.case_waves(SPLITSHIRE, cases, _england()).place["cases"].sum() == 2 * 61
+
+
+def test_deaths_of_a_new_council_from_its_2019_county():
+    """61 days of 1 death in the old county; population = the four old districts' 4,000: 61 / 4,000 x 1e5."""
+    utla = pd.DataFrame({"area_code": "E10000902", "area_name": "Old Newshire",
+                         "date": pd.date_range("2020-03-01", "2020-04-30"), "cases": 5, "deaths": 1.0})
+    cases = _cases_file({c: ("2020-03-01", "2020-04-30") for c in NEWSHIRE.district_codes_2019})
+    w = cv.death_waves(NEWSHIRE, utla, cases, _england())
+    assert w.available and w.vintage == "2019"
+    assert cv.cumulative_rate(w.place, "deaths", 4000, "2020-04-30")["rate"] == pytest.approx(61 / 4000 * 1e5)
+
+
+def test_an_authority_published_inside_its_neighbour():
+    city = Place(id="city", name="City of London", kind="upper_tier", upper_tier=(Area("E09000001", "City of London"),),
+                 districts=(Area("E09000001", "City of London"),))
+    cases = _cases_file({"E09000001": ("2020-10-01", "2020-10-31"), "E09000012": ("2020-03-01", "2020-06-30")})
+    w = cv.case_waves(city, cases, _england())
+    assert not w.available and "together with Hackney's" in w.unavailable
+    hackney = Place(id="hackney", name="Hackney", kind="upper_tier", upper_tier=(Area("E09000012", "Hackney"),),
+                    districts=(Area("E09000012", "Hackney"),))
+    assert cv.case_waves(hackney, cases, _england()).available
+    assert "include City of London's residents" in cv.host_sentence(hackney)
+    assert cv.host_sentence(city) == "" and cv.guest_sentence(hackney) == ""
+
+
+def test_a_district_whose_rows_stop_early_gets_no_series():
+    cases = _cases_file({"E06000901": ("2020-03-01", "2020-04-01"), "E06000902": ("2020-03-01", "2020-06-30")})
+    w = cv.case_waves(TESTFORD, cases, _england())
+    assert not w.available and "only to 1 April 2020" in w.unavailable
+
+
+# --------------------------------------------------------------------------- MSOA harm, whole area, age
+
+
+def test_too_few_neighbourhoods_to_divide_into_fifths():
+    v = reliability.too_few_to_divide(1)
+    assert not v.ok and v.reasons == ("it has only 1 neighbourhood, too few to divide into fifths (the series needs "
+                                      "at least 3 in each fifth)",)
+    assert reliability.too_few_to_divide(5) is None
+    assert "no neighbourhoods" in reliability.too_few_to_divide(0).reasons[0]
+    assert v.sentence("Tiny", "death rates").startswith(
+        "The report does not compare death rates between the most and least deprived fifths of Tiny's "
+        "neighbourhoods: it has only 1 neighbourhood")
+
+
+def test_whole_area_against_england_by_hand():
+    """Place: MSOAs A (4 deaths, 8,000 people) and B (1 death, 8,000): 5 deaths in 16,000 = 31.25 per
+    100,000 but fewer than 10 deaths, so not 'stable'. England adds C (20 deaths, 4,000): 25 / 20,000 =
+    125. Cases: A has weeks of 5 and 3 and one suppressed week -> 8 to 10; B 11 to 13."""
+    deaths = pd.DataFrame({"msoa11cd": ["A", "B", "C"], "deaths": [4, 1, 20]})
+    pop = pd.DataFrame({"msoa11cd": ["A", "B", "C"], "population": pd.array([8000, 8000, 4000], dtype="Int64")})
+    weekly = load.msoa_cases_weekly_2020(FIXTURES).replace({"E02900001": "A", "E02900002": "B"})
+    w = cv.whole_area("Place", deaths, pop, weekly, ["A", "B"]).set_index(["measure", "area"])
+    assert w.at[("deaths", "Place"), "count"] == 5
+    assert w.at[("deaths", "Place"), "rate"] == pytest.approx(31.25)
+    assert not w.at[("deaths", "Place"), "stable"]
+    assert w.at[("deaths", "England"), "rate"] == pytest.approx(125.0) and w.at[("deaths", "England"), "stable"]
+    assert (w.at[("cases", "Place"), "count"], w.at[("cases", "Place"), "count_upper"]) == (19, 23)
+    table = cv.whole_table(w.reset_index())
+    assert table.loc[0, "Per 100,000 (crude)"] == "not shown (fewer than 10)"
+    assert table.loc[1, "Count"] == "19 to 23"
+
+
+def test_whole_area_sentences_a_zero_is_a_zero_and_few_deaths_give_no_rate():
+    place = Place(id="isle", name="Isle", kind="upper_tier", upper_tier=(Area("E06000903", "Isle"),),
+                  districts=(Area("E06000903", "Isle"),))
+    pop = pd.DataFrame({"msoa11cd": ["A", "C"], "population": pd.array([2000, 4000], dtype="Int64")})
+    weekly = pd.DataFrame({"msoa11cd": [], "week_ending": pd.to_datetime([]), "cases": pd.array([], dtype="Int64"),
+                           "suppressed": pd.array([], dtype=bool)})
+    for n, expect in ((0, "No deaths involving Covid-19 of Isle's residents were registered from March to "
+                          "December 2020 (ONS): a count of zero, not a suppressed figure"),
+                      (5, "ONS registered 5 deaths involving Covid-19 of Isle's residents from March to December "
+                          "2020: too few for a stable rate (the series needs at least 10)")):
+        deaths = pd.DataFrame({"msoa11cd": ["A", "C"], "deaths": [n, 20]})
+        h = cv.CovidReport.__new__(cv.CovidReport)
+        h.whole, h.age_whole = cv.whole_area("Isle", deaths, pop, weekly, ["A"]), None
+        s = say.whole_area_sentences(place, h)[0]
+        assert s.startswith(expect), s
+        assert "suppressed" not in s or n == 0
+
+
+def test_age_by_fifth_and_the_contrast_by_hand():
+    """Fifth 1: MSOA A, 1,000 residents of whom 100 aged 65-69 and 20 aged 85+ -> 12.0% aged 65+, 2.0% 75+.
+    Fifth 5: MSOA B, 1,000 residents, 200 aged 70-74 and 50 aged 80-84 -> 25.0% aged 65+, 5.0% 75+."""
+    bands = ["age_0_4", *[f"age_{a}_{a + 4}" for a in range(5, 85, 5)], "age_85_plus"]
+    age = pd.DataFrame({"msoa11cd": ["A", "B"], "total": [1000.0, 1000.0], **{b: [0.0, 0.0] for b in bands}})
+    age.loc[0, ["age_20_24", "age_65_69", "age_85_plus"]] = [880, 100, 20]
+    age.loc[1, ["age_20_24", "age_70_74", "age_80_84"]] = [750, 200, 50]
+    groups = pd.DataFrame({"msoa11cd": ["A", "B"], "q": [1, 5]})
+    f = cv.age_by_fifth(age, groups, "q").set_index("fifth")
+    assert f.at[1, "pct_65_plus"] == pytest.approx(12.0) and f.at[1, "pct_75_plus"] == pytest.approx(2.0)
+    assert f.at[5, "pct_65_plus"] == pytest.approx(25.0) and f.at[5, "pct_75_plus"] == pytest.approx(5.0)
+    c = cv.age_contrast(f.reset_index())
+    assert c["kind"] == "younger" and c["difference"] == pytest.approx(-13.0)
+    assert cv.age_contrast(pd.DataFrame({"fifth": [1, 5], "pct_65_plus": [20.0, 21.5]}))["kind"] == "similar"
+
+
+def test_lsoa21_weights_split_a_straddling_lsoa_equally():
+    from jsna.load.census import lsoa21_to_msoa11
+
+    bridge = pd.DataFrame({"lsoa11_code": ["L1", "L2", "L3", "L4"], "lsoa21_code": ["N1", "N2", "N2", "N3"]})
+    lookup = pd.DataFrame({"lsoa11cd": ["L1", "L2", "L3", "L4"], "msoa11cd": ["M1", "M1", "M2", "M2"]})
+    w = lsoa21_to_msoa11(bridge, lookup).set_index(["lsoa21cd", "msoa11cd"])["weight"]
+    assert w[("N1", "M1")] == 1 and w[("N3", "M2")] == 1
+    assert w[("N2", "M1")] == 0.5 and w[("N2", "M2")] == 0.5  # N2 straddles M1 and M2
+    assert w.groupby(level=0).sum().eq(1).all()
+
+
+def test_crude_gap_is_never_no_clear_difference_when_age_structures_differ():
+    gap = {"most": 127.0, "least": 126.0, "most_lower": 110.0, "most_upper": 145.0, "least_lower": 108.0,
+           "least_upper": 146.0}
+    younger = {"most_65": 10.7, "least_65": 15.7, "difference": -5.0, "kind": "younger"}
+    s = say.gap_sentence("Leicester", gap, "death rates", age=younger)
+    assert "no clear difference" not in s
+    assert ("the most deprived fifth is younger (10.7% of residents aged 65 and over against 15.7% in the least "
+            "deprived fifth, Census 2021), so crude rates do not compare like with like") in s
+    similar = dict(younger, most_65=15.0, difference=-0.7, kind="similar")
+    assert "no clear difference in these crude rates" in say.gap_sentence("X", gap, "death rates", age=similar)
+    # a gap that age would widen, and one that age partly explains
+    high = dict(gap, most=200.0, most_lower=180.0, most_upper=220.0)
+    assert "at the same age the gap would likely be wider" in say.gap_sentence("X", high, "death rates", age=younger)
+    older = dict(younger, kind="older", most_65=25.0, difference=9.3)
+    assert "part of the difference in crude rates reflects age" in say.gap_sentence("X", high, "death rates",
+                                                                                   age=older)
+
+
+def test_counts_and_rates_never_share_one_per_100000():
+    totals = {"cases": {"place": {"total": 11_287.0, "rate": 3_000.0}, "england": {"rate": 7_389.0}},
+              "deaths": {"place": {"total": 220.0, "rate": 62.5}, "england": {"rate": 201.3}}}
+    s = say.totals_sentence("X", totals)
+    assert s == ("From 1 March 2020 to 21 June 2021, X recorded 11,287 cases (3,000 per 100,000; England 7,389) and "
+                 "220 deaths within 28 days of a positive test (62.5 per 100,000; England 201.3).")
+
+
 # --------------------------------------------------------------------------- a whole synthetic Place
 
 
-def _synthetic_inputs():
+CODES = [f"E029000{i:02d}" for i in range(1, 11)]
+
+
+def _synthetic_inputs() -> cv.Inputs:
     days = pd.date_range("2020-03-01", "2021-06-30")
     counts = np.where((days >= "2021-01-01") & (days <= "2021-01-07"), 100, 10)
     keep = ~((days >= "2020-05-01") & (days <= "2020-05-31"))  # May 2020 absent = zero cases
@@ -152,18 +378,18 @@ def _synthetic_inputs():
     udays = pd.date_range("2020-03-01", "2021-06-21")
     utla = pd.DataFrame({"area_code": "E06000901", "area_name": "Testford", "date": udays, "cases": 10,
                          "deaths": np.where(udays.day == 1, 1.0, np.nan)})
-    codes = [f"E029000{i:02d}" for i in range(1, 11)]
-    lookup = pd.DataFrame({"msoa11cd": codes, "msoa11nm": [f"Area {i}" for i in range(1, 11)],
-                           "lad19cd": "E06000901", "lad19nm": "Testford", "utla19cd": "E06000901",
-                           "utla19nm": "Testford"})
-    msoa_pop = pd.DataFrame({"msoa11cd": codes, "population": 10_000, "population_16_plus": 8_000})
+    msoa_pop = pd.DataFrame({"msoa11cd": CODES, "population": pd.array([10_000] * 10, dtype="Int64")})
     weekly = pd.DataFrame([{"msoa11cd": c, "msoa11nm": c, "week_ending": pd.Timestamp(w), "cases": 10, "rate": 100.0,
-                            "suppressed": False} for c in codes for w in ("2020-10-03", "2020-10-10")])
+                            "suppressed": False} for c in CODES for w in ("2020-10-03", "2020-10-10")])
     weekly["cases"] = weekly["cases"].astype("Int64")
     deaths = [20, 20, 10, 10, 10, 10, 10, 10, 5, 5]
-    msoa_deaths = pd.DataFrame({"msoa11cd": codes, "deaths": deaths, "crude_rate": [d / 10_000 * 1e5 for d in deaths],
+    msoa_deaths = pd.DataFrame({"msoa11cd": CODES, "deaths": deaths, "crude_rate": [d / 10_000 * 1e5 for d in deaths],
                                 "imd_score": [100 - 10 * i for i in range(10)], "imd_extent": 0.0,
                                 "imd_proportion": 0.0})
+    msoa_areas = pd.DataFrame({"msoa11cd": CODES, "msoa11hclnm": [f"Area {i}" for i in range(1, 11)],
+                               "lad19cd": "E06000901", "utla19nm": "Testford", "pop_total": 10_000,
+                               "imd_score": [100.0 - 10 * i for i in range(10)],
+                               "local_quintile": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]})
     ltla = pd.DataFrame({"lad19cd": ["E06000901", "E06000902", "E06000903"], "region": "R",
                          "death_rate": [250.0, 150.0, 200.0], "imd_score": [30.0, 10.0, 20.0],
                          "imd_extent": 0.0, "imd_proportion": 0.0})
@@ -172,12 +398,12 @@ def _synthetic_inputs():
     first = [60, 60] + [70] * 6 + [80, 80]
     vacc07 = pd.DataFrame([{"msoa11cd": c, "msoa11nm": c, "lad19cd": "E06000901", "dose": dose, "age_band": b,
                             "vaccinated": f if dose == 1 else f // 2}
-                           for c, f in zip(codes, first, strict=True) for dose in (1, 2) for b in vbands])
+                           for c, f in zip(CODES, first, strict=True) for dose in (1, 2) for b in vbands])
     nbands = ["under_16", "16_24", "25_29", "30_34", "35_39", "40_44", "45_49", "50_54", "55_59", "60_64", "65_69",
               "70_74", "75_79", "80_plus"]
-    nims_m = pd.DataFrame({"msoa11cd": codes, **{b: 100 for b in nbands}, "16_plus": 1300})
+    nims_m = pd.DataFrame({"msoa11cd": CODES, **{b: 100 for b in nbands}, "16_plus": 1300})
     vacc03 = pd.DataFrame([{"msoa11cd": c, "msoa11nm": c, "age_band": b, "vaccinated": 90, "population": 100,
-                            "population_ons": 100} for c in codes for b in ("70_74", "75_79", "80_plus")])
+                            "population_ons": 100} for c in CODES for b in ("70_74", "75_79", "80_plus")])
     vacc_ltla = pd.DataFrame([{"lad19cd": "E06000901", "lad19nm": "Testford", "dose": d, "age_band": b,
                                "vaccinated": 700 if d == 1 else 350} for d in (1, 2) for b in vbands])
     nims_l = pd.DataFrame({"lad19cd": ["E06000901"], **{b: [1000] for b in nbands}, "16_plus": [13_000]})
@@ -187,17 +413,21 @@ def _synthetic_inputs():
         "area_name": "England", "measure": "asmr", "group": ["most deprived areas", "least deprived areas"],
         "value": [128.3, 58.8], "unit": "deaths per 100,000 population", "source_type": "primary",
         "source_url": "https://example.org"})
-    eth = pd.DataFrame({"lad20cd": ["E06000901", "E06000902"], "black_prop": [0.05, 0.01],
-                        "south_asian_prop": [0.1, 0.01], "other_minority_prop": [0.05, 0.01],
-                        "minority_prop": [0.2, 0.03], "imd_score": [30.0, 10.0], "imd_quintile": [5, 1],
-                        "rural_urban": "Urban"})
-    return (cases, england, utla, lookup, msoa_pop, weekly, msoa_deaths, ltla, vacc07, vacc03, vacc_ltla, nims_m,
-            nims_l, ons, eth)
+    # Census 2021, 19 groups by district: Testford 1,000 residents, 200 of them not White (100 Indian)
+    census = pd.DataFrame({"ltla21cd": ["E06000901"] * 3 + ["E06000902"] * 2,
+                           "broad_group": ["White", "Asian, Asian British or Asian Welsh", "Mixed or Multiple",
+                                           "White", "Black, Black British, Black Welsh, Caribbean or African"],
+                           "ethnic_group": ["White: English", "Asian, Asian British or Asian Welsh: Indian",
+                                            "Mixed or Multiple: Other", "White: English", "Black: African"],
+                           "persons": [800, 100, 100, 970, 30]})
+    return cv.Inputs(cases=cases, england=england, utla=utla, msoa_pop=msoa_pop, msoa_weekly=weekly,
+                     msoa_deaths=msoa_deaths, ltla_deaths=ltla, vacc07=vacc07, vacc03=vacc03, vacc_ltla=vacc_ltla,
+                     nims_m=nims_m, nims_l=nims_l, ons=ons, ethnicity=census, msoa_areas=msoa_areas)
 
 
 @pytest.fixture(scope="module")
 def report():
-    return cv.headlines(TESTFORD, *_synthetic_inputs(), seed=1)
+    return cv.compute(TESTFORD, _synthetic_inputs(), seed=1)
 
 
 def test_synthetic_totals_by_hand(report):
@@ -208,6 +438,10 @@ def test_synthetic_totals_by_hand(report):
     assert report.deaths_gap["most"] == pytest.approx(40 / 20_000 * 1e5)  # quintile 1: 2 MSOAs, 20 deaths each
     assert report.deaths_gap["least"] == pytest.approx(10 / 20_000 * 1e5)
     assert report.uptake_gap["most"] == pytest.approx(60.0) and report.uptake_gap["least"] == pytest.approx(80.0)
+    # the whole area: 110 ONS deaths in 100,000 people = 110 per 100,000
+    w = report.whole.set_index(["measure", "area"])
+    assert w.at[("deaths", "Testford"), "count"] == 110 and w.at[("deaths", "Testford"), "rate"] == pytest.approx(110)
+    assert report.vaccination and report.n_msoas == 10
 
 
 def test_summary_sentences_from_synthetic_numbers(report):
@@ -218,9 +452,9 @@ def test_summary_sentences_from_synthetic_numbers(report):
                     f"higher than England's highest of {eng_peak:,.0f} (7 March 2020).")
     eng_cases = 478 * 10_000 / ENG_POP * 1e5
     eng_deaths = 478 * 100 / ENG_POP * 1e5
-    # a count and a rate never share one "per 100,000"
-    assert s[1] == ("From 1 March 2020 to 21 June 2021, Testford recorded 5,100 cases per 100,000 people (England "
-                    f"{eng_cases:,.0f}) and 16.0 deaths within 28 days of a positive test per 100,000 (England "
+    # a count and a rate never share one "per 100,000": 5,100 cases in 100,000 people = 5,100 per 100,000
+    assert s[1] == ("From 1 March 2020 to 21 June 2021, Testford recorded 5,100 cases (5,100 per 100,000; England "
+                    f"{eng_cases:,.0f}) and 16 deaths within 28 days of a positive test (16.0 per 100,000; England "
                     f"{eng_deaths:,.1f}).")
     # the age-standardised national contrast leads: 128.3 / 58.8 = 2.18
     assert s[2].startswith("1 March 2020 to 31 May 2020: 128.3 deaths per 100,000 in England's most deprived areas")
@@ -232,7 +466,9 @@ def test_summary_sentences_from_synthetic_numbers(report):
     assert s[3].startswith("The report does not compare Covid-19 death rates or vaccine uptake between the most "
                            "and least deprived fifths of Testford's neighbourhoods: each fifth holds only 2 "
                            "neighbourhoods (the series needs at least 3 in each)")
-    assert len(s) == 4
+    # then what the data support instead: the whole area against England (110 deaths in 100,000 people)
+    assert s[4].startswith("ONS registered 110 deaths involving Covid-19 of Testford's residents from March to "
+                           "December 2020: 110.0 per 100,000")
     assert not any("times as high" in x or "percentage points" in x for x in s)
     assert "not compared (below the reliability minimum)" in cv.headline_text(report)
 
@@ -241,27 +477,54 @@ def test_gap_sentence_says_no_clear_difference_when_intervals_overlap():
     gap = {"most": 110.0, "least": 100.0, "most_lower": 90.0, "most_upper": 130.0, "least_lower": 80.0,
            "least_upper": 120.0}
     crude = say.gap_sentence("X", gap, "death rates")
-    assert "crude death rates (not adjusted for age) were 110 per 100,000" in crude
+    assert "crude death rates, not adjusted for age, were 110 per 100,000" in crude
     assert "not evidence that the two fared alike" in crude and "no clear difference" not in crude
     assert say.gap_sentence("X", gap, "uptake", crude=False).endswith("no clear difference.")
     gap2 = dict(gap, most=60.0, most_lower=55.0, most_upper=65.0)
     assert say.uptake_gap_sentence("X", gap2).endswith("40.0 percentage points lower.")
 
 
-def test_summary_for_place_without_local_data():
-    inputs = list(_synthetic_inputs())
+def test_place_outside_the_vaccination_tables():
+    """Elsewhere has cases, deaths and neighbourhoods in the England files but no vaccination rows:
+    one sentence says so, and nothing else about vaccination is computed or listed as a source."""
+    i = _synthetic_inputs()
     other = Place(id="elsewhere", name="Elsewhere", kind="upper_tier", upper_tier=(Area("E06000903", "Elsewhere"),),
                   districts=(Area("E06000903", "Elsewhere"),))
-    h = cv.headlines(other, *inputs, seed=1)
-    assert not h.llr_data and not h.cases.available
+    i.cases = pd.concat([i.cases, i.cases.assign(area_code="E06000903", area_name="Elsewhere")])
+    i.utla = pd.concat([i.utla, i.utla.assign(area_code="E06000903", area_name="Elsewhere")])
+    i.vacc07 = i.vacc07[i.vacc07["msoa11cd"] == "E02900001"]  # the tables miss 9 of its 10 neighbourhoods
+    h = cv.compute(other, i, seed=1)
+    assert h.cases.available and h.deaths.available and not h.vaccination
+    assert h.uptake_by_q is None and "uptake" not in h.checks
+    assert h.vaccination_sentence == ("Vaccination by neighbourhood is not in the data held for Elsewhere: the NHS "
+                                      "England vaccination tables held cover Leicester, Leicestershire and Rutland "
+                                      "only (the all-England tables are not held).")
+    assert not set(cv.VACCINATION_SOURCE_IDS) & set(h.sources)
     s = say.summary_sentences(other, h)
-    assert 3 <= len(s) <= 5
-    assert s[0].startswith("By mid-February 2021, Elsewhere had 200.0 deaths") and "ranking 2 of 3" in s[0]
-    assert "2.2 times" in s[1]  # 128.3 / 58.8
-    assert "not in this release" in s[2]
+    assert 3 <= len(s) <= 5 and not any("not in this release" in x for x in s)
+    assert s[3].startswith("The report does not compare Covid-19 death rates between")  # uptake not mentioned
+
+
+def test_ethnicity_of_a_council_formed_from_two_districts():
+    """Census 2021 counts of its two former districts are added: (200 + 30) / (1,000 + 1,000) = 11.5%.
+    Death rates (Feb 2021) 250 and 150 per 100,000 weighted by mid-2019 populations 100,000 and 50,000:
+    (250 x 100,000 + 150 x 50,000) / 150,000 = 216.7. A combined area has no rank among 2021 districts."""
+    i = _synthetic_inputs()
+    two = Place(id="two", name="Two", kind="upper_tier", upper_tier=(Area("E06000964", "Two"),),
+                districts=(Area("E06000964", "Two"),),
+                areas_2019=((), (Area("E06000901", "Testford"), Area("E06000902", "Exampleton"))))
+    pops = pd.Series({"E06000901": 100_000, "E06000902": 50_000})
+    eth = cv.ethnicity_view(i.ethnicity, i.ltla_deaths, None, two, pops).iloc[0]
+    assert eth["minority_prop"] == pytest.approx(0.115)
+    assert eth["death_rate"] == pytest.approx((250 * 100_000 + 150 * 50_000) / 150_000)
+    assert pd.isna(eth["england_minority_rank"])
+    one = cv.ethnicity_view(i.ethnicity, i.ltla_deaths, None, TESTFORD, pops).iloc[0]
+    assert one["minority_prop"] == pytest.approx(0.2) and one["south_asian_prop"] == pytest.approx(0.1)
+    assert one["england_minority_rank"] == 1 and one["n_ltla"] == 2
 
 
 def test_headline_text_is_deterministic(report):
     text = cv.headline_text(report)
     assert "Peak 7-day case rate: 700.0 per 100,000 (2021-01-07)" in text
     assert "Deaths 2020-03-01 to 2021-06-21: 16 (16.0 per 100,000)" in text
+    assert "ONS deaths Mar-Dec 2020: 110" in text

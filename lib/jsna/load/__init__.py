@@ -472,6 +472,22 @@ def cached_parquet(source_id: str, builder: Callable[[], Any], data_dir: Path | 
     return cached_parquet_of([source_id], builder, label, data_dir, version)
 
 
+def cached_loader(source_id: str, version: str = "1") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: a loader ``f(data_dir=None)`` of one source whose tidy frame is cached as parquet
+    (:func:`cached_parquet`, name "tidy"), so it is parsed once per release of the file and read once
+    per process. Registered for `make data` (:func:`register_parquet`)."""
+    import functools
+
+    def deco(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(data_dir: Path | None = None) -> Any:
+            return cached_parquet(source_id, lambda: func(data_dir), data_dir, name="tidy", version=version)
+
+        PARQUET_BUILDERS[source_id] = wrapper
+        return wrapper
+    return deco
+
+
 def cached_parquet_of(source_ids: Sequence[str], builder: Callable[[], Any], label: str,
                       data_dir: Path | None = None, version: str = "1") -> Any:
     """:func:`cached_parquet` for a frame built from several sources: the key hashes every one of

@@ -15,9 +15,17 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.catalogue import get_source
-from jsna.load import DataError, read_source
+from jsna.load import (
+    DataError,
+    cached_loader,
+    cached_parquet,
+    cached_parquet_of,
+    read_source,
+    register_parquet,
+)
 
-__all__ = ["WHITE_BRITISH", "ethnic_group_ltla", "age_ltla", "usual_residents_lsoa"]
+__all__ = ["WHITE_BRITISH", "AGE_BANDS_5YR", "ethnic_group_ltla", "age_ltla", "usual_residents_lsoa", "age_lsoa",
+           "age_msoa11"]
 
 #: the 19-category label of the White British group (everyone else is an ethnic minority in the
 #: GOV.UK "Ethnicity facts and figures" sense, which includes White minorities)
@@ -30,6 +38,7 @@ def _where(source_id: str, data_dir: Path | None) -> str:
     return str(get_source(source_id).raw_path(data_dir))
 
 
+@cached_loader("census2021_ethnic_group_ltla21")
 def ethnic_group_ltla(data_dir: Path | None = None) -> pd.DataFrame:
     """Census 2021 ethnic group (19 categories) for every LTLA (2021) of England and Wales.
 
@@ -145,3 +154,83 @@ def usual_residents_lsoa(data_dir: Path | None = None, england_only: bool = True
         out = out[out["lsoa21cd"].str.startswith("E")]
     out = out.astype({c: "int64" for c in ["residents", *_TS021_GROUPS.values()]})
     return out.sort_values("lsoa21cd").reset_index(drop=True)
+
+
+#: the 18 bands of TS007A (persons): column label -> key (``age_0_4`` ... ``age_85_plus``)
+AGE_BANDS_5YR: dict[str, str] = {
+    "Aged 4 years and under": "age_0_4",
+    **{f"Aged {a} to {a + 4} years": f"age_{a}_{a + 4}" for a in range(5, 85, 5)},
+    "Aged 85 years and over": "age_85_plus",
+}
+
+
+def _build_age_lsoa(data_dir: Path | None) -> pd.DataFrame:
+    sid = "census2021_ts007a_age_5yr_lsoa21"
+    where = _where(sid, data_dir)
+    raw = read_source(sid, data_dir)
+    raw = raw[raw["mnemonic"].str.match(r"^[EW]01\d{6}$", na=False)]
+    out = raw.rename(columns={"mnemonic": "lsoa21cd", "2021 super output area - lower layer": "lsoa21nm",
+                              "Total": "total", **AGE_BANDS_5YR})
+    bands = list(AGE_BANDS_5YR.values())
+    out = out[["lsoa21cd", "lsoa21nm", "total", *bands]]
+    if out["lsoa21cd"].duplicated().any():
+        raise DataError(f"{where}: column 'mnemonic': {out.loc[out['lsoa21cd'].duplicated(), 'lsoa21cd'].iloc[0]!r}"
+                        " appears more than once")
+    off = out[bands].sum(axis=1) != out["total"]
+    if off.any():
+        raise DataError(f"{where}: column 'Total': the 18 age bands do not sum to the total for "
+                        f"{out.loc[off, 'lsoa21cd'].iloc[0]!r}")
+    return out.astype({c: "int64" for c in ["total", *bands]}).sort_values("lsoa21cd").reset_index(drop=True)
+
+
+@register_parquet("census2021_ts007a_age_5yr_lsoa21")
+def age_lsoa(data_dir: Path | None = None, england_only: bool = True) -> pd.DataFrame:
+    """Census 2021 TS007A usual residents by five-year age band per LSOA 2021 (persons; no sex split):
+    lsoa21cd, lsoa21nm, total, age_0_4, age_5_9, ..., age_80_84, age_85_plus (the bands sum to total).
+    33,755 English LSOAs (35,672 with Wales when ``england_only`` is False). Cached as parquet."""
+    out = cached_parquet("census2021_ts007a_age_5yr_lsoa21", lambda: _build_age_lsoa(data_dir), data_dir,
+                         name="tidy", version="1")
+    if england_only:
+        out = out[out["lsoa21cd"].str.startswith("E")].reset_index(drop=True)
+    return out
+
+
+_AGE_MSOA_SOURCES = ("census2021_ts007a_age_5yr_lsoa21", "ons_lsoa11_lsoa21_lad22", "lookup_lsoa11_ew")
+
+
+def lsoa21_to_msoa11(bridge: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """Weights sending each LSOA 2021 to the 2011 MSOA(s) it was made from: lsoa21cd, msoa11cd, weight.
+
+    ``bridge``: the ONS LSOA 2011 -> 2021 lookup (lsoa11_code, lsoa21_code); ``lookup``: LSOA 2011 ->
+    MSOA 2011 (lsoa11cd, msoa11cd). An LSOA 2021 made from LSOAs of one 2011 MSOA (unchanged, split or
+    merged within it) has weight 1; one that straddles k MSOAs (a few irregular changes, 3 in England)
+    is divided equally, 1/k to each. The weights of every LSOA 2021 sum to 1."""
+    d = bridge[["lsoa11_code", "lsoa21_code"]].merge(lookup[["lsoa11cd", "msoa11cd"]], left_on="lsoa11_code",
+                                                     right_on="lsoa11cd", how="inner")
+    pairs = d[["lsoa21_code", "msoa11cd"]].drop_duplicates()
+    k = pairs.groupby("lsoa21_code")["msoa11cd"].transform("size")
+    return pd.DataFrame({"lsoa21cd": pairs["lsoa21_code"], "msoa11cd": pairs["msoa11cd"],
+                         "weight": 1.0 / k}).reset_index(drop=True)
+
+
+def age_msoa11(data_dir: Path | None = None) -> pd.DataFrame:
+    """Census 2021 age bands (TS007A) summed to the 2011 MSOAs of England through the ONS LSOA 2011 ->
+    2021 lookup (:func:`lsoa21_to_msoa11`), so that a 2021 age structure can be set beside data
+    published on 2011 MSOAs (IoD2019 fifths, Covid-19 2020). Columns: msoa11cd, total, age_0_4, ...,
+    age_85_plus (persons; fractional only where an LSOA 2021 straddles two MSOAs). Cached as parquet."""
+    def build() -> pd.DataFrame:
+        from jsna.load.geography import lsoa_lookup
+
+        bridge = read_source("ons_lsoa11_lsoa21_lad22", data_dir)
+        w = lsoa21_to_msoa11(bridge, lsoa_lookup(data_dir))
+        age = age_lsoa(data_dir)
+        cols = ["total", *AGE_BANDS_5YR.values()]
+        missing = sorted(set(age["lsoa21cd"]) - set(w["lsoa21cd"]))
+        if missing:
+            raise DataError(f"ons_lsoa11_lsoa21_lad22: {len(missing)} English LSOA(s) 2021 of the Census age "
+                            f"table have no 2011 parent, e.g. {missing[:3]}")
+        d = age.merge(w, on="lsoa21cd", how="inner")
+        d[cols] = d[cols].mul(d["weight"], axis=0)
+        return d.groupby("msoa11cd", as_index=False)[cols].sum()
+
+    return cached_parquet_of(_AGE_MSOA_SOURCES, build, "census2021_age_msoa11", data_dir, version="1")

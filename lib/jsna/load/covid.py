@@ -1,4 +1,4 @@
-"""Covid-19 loaders (issue 5): UKHSA dashboard cases and deaths, ONS deaths by MSOA,
+"""Covid-19 loaders (issues 5 and 14): UKHSA dashboard cases and deaths, ONS deaths by MSOA,
 NHS England vaccinations and NIMS populations, LTLA deprivation and ethnic composition.
 
 Every loader reads a catalogued file (data/catalogue/covid.yaml) through
@@ -8,8 +8,12 @@ Structural problems (duplicated keys, non-ISO dates, a negative population) rais
 negative daily count after a revision, a suppressed MSOA week, a vaccination count above
 its NIMS denominator) are kept and flagged by the compute functions in :mod:`jsna.topics.covid_impact.compute`.
 
-Several files cover Leicester, Leicestershire and Rutland (LLR) only; the England and
-all-LTLA files cover every English Place. :data:`LLR_ONLY` names the LLR-only sources.
+Cases, deaths within 28 days and the neighbourhood (MSOA) files cover every English area; the large
+ones are parsed once and cached as parquet in data/processed (:func:`jsna.load.cached_parquet`),
+so an all-England run reads each CSV once, not once per Place. Their area codes are of April 2019
+(districts ``lad19cd``, upper tiers ``utla19cd``, MSOAs of 2011): see :data:`CODE_VINTAGE`.
+Vaccination and NIMS files cover Leicester, Leicestershire and Rutland (LLR) only:
+:data:`LLR_ONLY` names them.
 """
 
 from __future__ import annotations
@@ -17,27 +21,51 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from jsna.catalogue import get_source
-from jsna.load import DataError, read_source
+from jsna.load import (
+    DataError,
+    cached_loader,
+    cached_parquet,
+    cached_parquet_of,
+    read_source,
+    register_parquet,
+)
 from jsna.places import ENGLAND_CODE
 
 #: Sources filtered to the nine LLR lower-tier authorities (not available for other Places).
 LLR_ONLY = (
-    "covid_ltla_cases_daily",
-    "covid_utla_cases_deaths_daily",
-    "covid_msoa_cases_weekly_2020",
-    "covid_ons_msoa_deaths_2020",
     "covid_vacc_msoa_2021_03",
     "covid_vacc_msoa_2021_07",
     "covid_vacc_ltla_2021_07",
     "covid_nims_ltla",
     "covid_nims_msoa",
-    "covid_msoa_lookup",
 )
 
-#: Age bands of the July 2021 NHS England vaccination files (left) and NIMS (right).
+#: The ONS code vintage of each all-England file's areas (checked by the real-data tests): the
+#: dashboard kept the districts and upper tiers of April 2019 to the end, so councils formed since
+#: appear as the areas they were formed from (Buckinghamshire's four districts and its county, the
+#: Northamptonshire districts and county, the seven North Yorkshire districts and the county).
+CODE_VINTAGE = {
+    "covid_ltla_cases_daily_england": 2019,
+    "covid_utla_cases_deaths_daily_england": 2019,
+    "covid_msoa_cases_weekly_2020_england": 2011,  # MSOA 2011
+    "covid_ons_msoa_deaths_2020_england": 2011,
+}
+
+#: Authorities the dashboard published inside a neighbour, so that their figures cannot be shown on
+#: their own (geography of the source, from its SOURCES.md, not a reliability judgement): the Isles of
+#: Scilly inside Cornwall ("Cornwall and Isles of Scilly") and the City of London inside Hackney
+#: ("Hackney and City of London"). Guest code -> (guest name, host code, host name). The MSOA files
+#: keep both apart.
+PUBLISHED_WITH: dict[str, tuple[str, str, str]] = {
+    "E06000053": ("Isles of Scilly", "E06000052", "Cornwall"),
+    "E09000001": ("City of London", "E09000012", "Hackney"),
+}
+
+#: Vaccination age bands of the July 2021 NHS England files (left) and NIMS (right).
 VACC_BANDS = ("Under 25", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59",
               "60-64", "65-69", "70-74", "75-79", "80+")
 NIMS_BANDS = ("Under 16", "16-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54",
@@ -72,49 +100,11 @@ def _band_key(label: str) -> str:
     return re.sub(r"_+", "_", s)
 
 
-# --------------------------------------------------------------------------- geography
-
-
-def msoa_lookup(data_dir: Path | None = None) -> pd.DataFrame:
-    """LLR MSOA (2011) -> LTLA -> UTLA lookup: msoa11cd, msoa11nm, lad19cd, lad19nm, utla19cd, utla19nm."""
-    sid = "covid_msoa_lookup"
-    df = read_source(sid, data_dir).rename(columns={
-        "msoa11_cd": "msoa11cd", "msoa11_hclnm": "msoa11nm", "lad19_cd": "lad19cd",
-        "lad19_nm": "lad19nm", "utla19_cd": "utla19cd", "utla19_nm": "utla19nm"})
-    _unique(df, ["msoa11cd"], _where(sid, data_dir))
-    return df[["msoa11cd", "msoa11nm", "lad19cd", "lad19nm", "utla19cd", "utla19nm"]]
-
-
-def msoa_population_2019(data_dir: Path | None = None) -> pd.DataFrame:
-    """ONS mid-2019 MSOA populations (all ages, 16+), as carried in the NHS England March 2021 file.
-
-    These are the denominators ONS-based MSOA death rates were computed with (Deaths / population
-    x 100,000 reproduces `DeathRate` of the ONS MSOA deaths file exactly).
-    Columns: msoa11cd, population, population_16_plus.
-    """
-    sid = "covid_vacc_msoa_2021_03"
-    raw = read_source(sid, data_dir)
-    where = _where(sid, data_dir)
-    _unique(raw, ["MSOA"], where)
-    _non_negative(raw, ["ONS_00_16", "ONS_16_99"], where)
-    return pd.DataFrame({
-        "msoa11cd": raw["MSOA"],
-        "population": raw["ONS_00_16"] + raw["ONS_16_99"],
-        "population_16_plus": raw["ONS_16_99"],
-    })
-
-
 # --------------------------------------------------------------------------- deaths
 
 
-def msoa_deaths_2020(data_dir: Path | None = None) -> pd.DataFrame:
-    """ONS deaths involving COVID-19 by MSOA of residence, 1 March - 31 December 2020 (LLR).
-
-    Columns: msoa11cd, deaths, crude_rate (per 100,000, ONS mid-2019 population, not
-    age-standardised), imd_score (IMD 2019 average score aggregated to MSOA; higher = more
-    deprived), imd_extent, imd_proportion (share of LSOAs in England's most deprived 10%).
-    """
-    sid = "covid_ons_msoa_deaths_2020"
+def _build_msoa_deaths(data_dir: Path | None) -> pd.DataFrame:
+    sid = "covid_ons_msoa_deaths_2020_england"
     raw = read_source(sid, data_dir)
     where = _where(sid, data_dir)
     _unique(raw, ["MSOA11CD"], where)
@@ -122,7 +112,7 @@ def msoa_deaths_2020(data_dir: Path | None = None) -> pd.DataFrame:
         raise DataError(f"{where}: column 'Deaths' has missing values for "
                         f"{list(raw.loc[raw['Deaths'].isna(), 'MSOA11CD'][:3])}; the ONS file has none.")
     _non_negative(raw, ["Deaths", "DeathRate"], where)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "msoa11cd": raw["MSOA11CD"],
         "deaths": raw["Deaths"].astype("int64"),
         "crude_rate": raw["DeathRate"],
@@ -130,13 +120,28 @@ def msoa_deaths_2020(data_dir: Path | None = None) -> pd.DataFrame:
         "imd_extent": raw["Extent"],
         "imd_proportion": raw["Proportion"],
     })
+    return out.sort_values("msoa11cd", ignore_index=True)
 
 
+@register_parquet("covid_ons_msoa_deaths_2020_england")
+def msoa_deaths_2020(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS deaths involving COVID-19 by MSOA of residence, 1 March - 31 December 2020, every English MSOA.
+
+    Columns: msoa11cd, deaths, crude_rate (per 100,000, ONS mid-2019 population, not
+    age-standardised), imd_score (IMD 2019 average score aggregated to MSOA; higher = more
+    deprived), imd_extent, imd_proportion (share of LSOAs in England's most deprived 10%).
+    """
+    return cached_parquet("covid_ons_msoa_deaths_2020_england", lambda: _build_msoa_deaths(data_dir),
+                          data_dir, name="tidy", version="1")
+
+
+@cached_loader("covid_ltla_cumdeathrate_imd_england")
 def ltla_deathrate_imd(data_dir: Path | None = None) -> pd.DataFrame:
     """All English LTLAs: cumulative death rate (within 28 days of a positive test, by publish date,
     crude per 100,000, ~18 Feb 2021) and IMD 2019 average score.
 
-    Columns: lad19cd, region, death_rate, imd_score, imd_extent, imd_proportion.
+    Columns: lad19cd, region, death_rate, imd_score, imd_extent, imd_proportion. April 2019 district
+    codes with Hackney and City of London, and Cornwall and Isles of Scilly, one row each (315 rows).
     """
     sid = "covid_ltla_cumdeathrate_imd_england"
     raw = read_source(sid, data_dir)
@@ -147,6 +152,7 @@ def ltla_deathrate_imd(data_dir: Path | None = None) -> pd.DataFrame:
     })
 
 
+@cached_loader("covid_ons_deprivation_headlines")
 def ons_deprivation_headlines(data_dir: Path | None = None) -> pd.DataFrame:
     """ONS headline figures (most vs least deprived areas of England etc.), as transcribed.
 
@@ -159,22 +165,34 @@ def ons_deprivation_headlines(data_dir: Path | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- cases
 
 
-def ltla_cases_daily(data_dir: Path | None = None) -> pd.DataFrame:
-    """Daily cases by specimen date for the LLR LTLAs, as published (zero days absent).
-
-    Columns: area_code, area_name, date, cases, population (ONS mid-2019).
-    Use :func:`jsna.topics.covid_impact.compute.complete_daily` to reindex to a full calendar.
-    """
-    sid = "covid_ltla_cases_daily"
+def _build_ltla_cases(data_dir: Path | None) -> pd.DataFrame:
+    sid = "covid_ltla_cases_daily_england"
     raw = read_source(sid, data_dir)
     df = pd.DataFrame({"area_code": raw["code"], "area_name": raw["name"], "date": raw["date"],
                        "cases": raw["count"], "population": raw["population"]})
     where = _where(sid, data_dir)
     _unique(df, ["area_code", "date"], where)
     _non_negative(df, ["population"], where)
+    pops = df.groupby("area_code")["population"].nunique()
+    if (pops > 1).any():
+        raise DataError(f"{where}: column 'population' changes within district {pops[pops > 1].index[0]!r}; "
+                        "the file carries one mid-2019 population per district.")
     return df.sort_values(["area_code", "date"], ignore_index=True)
 
 
+@register_parquet("covid_ltla_cases_daily_england")
+def ltla_cases_daily(data_dir: Path | None = None) -> pd.DataFrame:
+    """Daily cases by specimen date for every English district (April 2019 codes), as published
+    (zero days absent), 30 January 2020 - 12 December 2023.
+
+    Columns: area_code, area_name, date, cases, population (ONS mid-2019).
+    Use :func:`jsna.topics.covid_impact.compute.complete_daily` to reindex to a full calendar.
+    """
+    return cached_parquet("covid_ltla_cases_daily_england", lambda: _build_ltla_cases(data_dir), data_dir,
+                          name="tidy", version="1")
+
+
+@cached_loader("covid_england_daily")
 def england_daily(data_dir: Path | None = None) -> pd.DataFrame:
     """England daily cases by specimen date and deaths within 28 days by date of death.
 
@@ -193,12 +211,8 @@ def england_daily(data_dir: Path | None = None) -> pd.DataFrame:
     return df.sort_values("date", ignore_index=True)
 
 
-def utla_cases_deaths_daily(data_dir: Path | None = None) -> pd.DataFrame:
-    """LLR upper-tier daily cases and deaths within 28 days of a positive test, to 21 June 2021.
-
-    Columns: area_code, area_name, date, cases, deaths. Blank deaths are days with none reported.
-    """
-    sid = "covid_utla_cases_deaths_daily"
+def _build_utla(data_dir: Path | None) -> pd.DataFrame:
+    sid = "covid_utla_cases_deaths_daily_england"
     raw = read_source(sid, data_dir)
     df = pd.DataFrame({"area_code": raw["areaCode"], "area_name": raw["areaName"], "date": raw["date"],
                        "cases": raw["newCasesBySpecimenDate"],
@@ -207,13 +221,19 @@ def utla_cases_deaths_daily(data_dir: Path | None = None) -> pd.DataFrame:
     return df.sort_values(["area_code", "date"], ignore_index=True)
 
 
-def msoa_cases_weekly_2020(data_dir: Path | None = None) -> pd.DataFrame:
-    """Weekly (7-day block) cases by MSOA for LLR, weeks ending 21 March - 28 November 2020.
+@register_parquet("covid_utla_cases_deaths_daily_england")
+def utla_cases_deaths_daily(data_dir: Path | None = None) -> pd.DataFrame:
+    """Daily cases and deaths within 28 days of a positive test for every English upper-tier authority
+    (April 2019 codes), to 21 June 2021.
 
-    Columns: msoa11cd, msoa11nm, week_ending, cases (NA = suppressed, 0-2 cases),
-    rate (per 100,000, NA when suppressed), suppressed (bool).
+    Columns: area_code, area_name, date, cases, deaths. Blank deaths are days with none reported.
     """
-    sid = "covid_msoa_cases_weekly_2020"
+    return cached_parquet("covid_utla_cases_deaths_daily_england", lambda: _build_utla(data_dir), data_dir,
+                          name="tidy", version="1")
+
+
+def _build_msoa_weekly(data_dir: Path | None) -> pd.DataFrame:
+    sid = "covid_msoa_cases_weekly_2020_england"
     raw = read_source(sid, data_dir)
     df = pd.DataFrame({
         "msoa11cd": raw["areaCode"], "msoa11nm": raw["areaName"], "week_ending": raw["date"],
@@ -225,6 +245,108 @@ def msoa_cases_weekly_2020(data_dir: Path | None = None) -> pd.DataFrame:
     _unique(df, ["msoa11cd", "week_ending"], where)
     _non_negative(df, ["cases"], where)
     return df.sort_values(["msoa11cd", "week_ending"], ignore_index=True)
+
+
+@register_parquet("covid_msoa_cases_weekly_2020_england")
+def msoa_cases_weekly_2020(data_dir: Path | None = None) -> pd.DataFrame:
+    """Weekly (7-day block) cases by MSOA (2011) for England, weeks ending 21 March - 28 November 2020.
+
+    Columns: msoa11cd, msoa11nm, week_ending, cases (NA = suppressed, 0-2 cases),
+    rate (per 100,000 of the ONS mid-2019 population, rounded to 0.1; NA when suppressed), suppressed (bool).
+    """
+    return cached_parquet("covid_msoa_cases_weekly_2020_england", lambda: _build_msoa_weekly(data_dir),
+                          data_dir, name="tidy", version="1")
+
+
+# --------------------------------------------------------------------------- MSOA populations
+
+#: the dashboard's weekly MSOA rates are published to 0.1 per 100,000
+RATE_ROUNDING = 0.05
+
+
+def derive_msoa_population(deaths: pd.DataFrame, weekly: pd.DataFrame, msoa_district: pd.DataFrame,
+                           district_population: pd.Series) -> pd.DataFrame:
+    """ONS mid-2019 population of each MSOA, recovered from the published rates (no population file
+    by MSOA is held; both publishers divided by the same mid-2019 estimates).
+
+    In order, for each MSOA:
+
+    1. ``deaths``: where ONS deaths > 0, population = deaths x 100,000 / crude rate (exact: the rate
+       was computed from that whole number);
+    2. ``case rates``: each published week bounds the population, cases x 100,000 / (rate +- 0.05);
+       when the bounds of all weeks leave one whole number, it is the population;
+    3. ``district remainder``: the one MSOA of a district still unknown gets the district's mid-2019
+       population (the cases file) less its other MSOAs, if every other is exact (and the value lies
+       within its case-rate bounds, when there are some);
+    4. ``case rates, approximate``: the middle of the remaining bounds (``uncertainty`` = half
+       their width, a few people);
+    5. otherwise no population (e.g. no deaths and every week suppressed).
+
+    ``deaths``: msoa11cd, deaths, crude_rate; ``weekly``: msoa11cd, cases, rate (suppressed weeks
+    NA); ``msoa_district``: msoa11cd, lad19cd; ``district_population``: lad19cd -> population.
+    Returns msoa11cd, population (Int64), method, uncertainty (persons; 0 when exact), one row per
+    MSOA of ``deaths``.
+    """
+    d = deaths[["msoa11cd", "deaths", "crude_rate"]].copy()
+    pos = (d["deaths"] > 0) & (d["crude_rate"] > 0)
+    exact = (d["deaths"] * 100_000 / d["crude_rate"]).where(pos)
+    out = pd.DataFrame({"msoa11cd": d["msoa11cd"], "population": exact.round(),
+                        "method": np.where(pos, "deaths", ""), "uncertainty": np.where(pos, 0.0, np.nan)})
+    w = weekly.dropna(subset=["cases", "rate"])
+    w = w[(w["rate"] > RATE_ROUNDING) & (w["cases"] > 0)]
+    cases = w["cases"].astype("float64")
+    bounds = pd.DataFrame({"msoa11cd": w["msoa11cd"],
+                           "lo": cases * 100_000 / (w["rate"] + RATE_ROUNDING),
+                           "hi": cases * 100_000 / (w["rate"] - RATE_ROUNDING)})
+    b = bounds.groupby("msoa11cd").agg(lo=("lo", "max"), hi=("hi", "min"))
+    b["lo"], b["hi"] = np.ceil(b["lo"] - 1e-9), np.floor(b["hi"] + 1e-9)
+    out = out.merge(b, left_on="msoa11cd", right_index=True, how="left")
+    one = out["population"].isna() & (out["lo"] == out["hi"])
+    out.loc[one, "population"] = out.loc[one, "lo"]
+    out.loc[one, "method"] = "case rates"
+    out.loc[one, "uncertainty"] = 0.0
+    # 3. the last unknown MSOA of a district: the district total less the others
+    out = out.merge(msoa_district[["msoa11cd", "lad19cd"]], on="msoa11cd", how="left")
+    known = out["uncertainty"] == 0
+    for lad, g in out[out["lad19cd"].notna()].groupby("lad19cd"):
+        todo = g.index[~known.loc[g.index]]
+        if len(todo) != 1 or lad not in district_population.index:
+            continue
+        i = todo[0]
+        rest = float(district_population[lad]) - float(out.loc[g.index[known.loc[g.index]], "population"].sum())
+        lo, hi = out.at[i, "lo"], out.at[i, "hi"]
+        if rest > 0 and (pd.isna(lo) or lo <= rest <= hi):
+            out.loc[i, ["population", "method", "uncertainty"]] = [rest, "district remainder", 0.0]
+    # 4. the middle of what the case rates allow
+    approx = out["population"].isna() & out["lo"].notna() & (out["lo"] <= out["hi"])
+    out.loc[approx, "population"] = ((out.loc[approx, "lo"] + out.loc[approx, "hi"]) / 2).round()
+    out.loc[approx, "method"] = "case rates, approximate"
+    out.loc[approx, "uncertainty"] = np.ceil((out.loc[approx, "hi"] - out.loc[approx, "lo"]) / 2)
+    out.loc[out["population"].isna(), "method"] = "none"
+    out["population"] = out["population"].astype("Int64")
+    return out[["msoa11cd", "population", "method", "uncertainty"]].reset_index(drop=True)
+
+
+_POPULATION_SOURCES = ("covid_ons_msoa_deaths_2020_england", "covid_msoa_cases_weekly_2020_england",
+                       "covid_ltla_cases_daily_england", "lookup_lsoa11_ew")
+
+
+def msoa_population_2019(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS mid-2019 population of every English MSOA (2011), recovered from the ONS deaths and the
+    dashboard's weekly case rates (:func:`derive_msoa_population`), cached as parquet.
+
+    These are the denominators both publishers used (deaths x 100,000 / population reproduces the ONS
+    file's ``DeathRate``). Columns: msoa11cd, population (Int64; NA where nothing bounds it), method,
+    uncertainty (persons).
+    """
+    def build() -> pd.DataFrame:
+        from jsna.load.geography import lsoa_lookup
+
+        pops = ltla_cases_daily(data_dir).groupby("area_code")["population"].first()
+        lk = lsoa_lookup(data_dir)[["msoa11cd", "lad19cd"]].drop_duplicates("msoa11cd")
+        return derive_msoa_population(msoa_deaths_2020(data_dir), msoa_cases_weekly_2020(data_dir), lk, pops)
+
+    return cached_parquet_of(_POPULATION_SOURCES, build, "covid_msoa_population_2019", data_dir, version="1")
 
 
 # --------------------------------------------------------------------------- vaccinations
@@ -244,6 +366,7 @@ def _wide_doses(raw: pd.DataFrame, area_col: str, where: str) -> pd.DataFrame:
     return out
 
 
+@cached_loader("covid_vacc_msoa_2021_07")
 def vaccinations_msoa_2021_07(data_dir: Path | None = None) -> pd.DataFrame:
     """People vaccinated (first, second dose) by MSOA and age band to 11 July 2021, long format.
 
@@ -259,6 +382,7 @@ def vaccinations_msoa_2021_07(data_dir: Path | None = None) -> pd.DataFrame:
     return names.merge(long, on="msoa11cd", how="right")
 
 
+@cached_loader("covid_vacc_ltla_2021_07")
 def vaccinations_ltla_2021_07(data_dir: Path | None = None) -> pd.DataFrame:
     """People vaccinated by LTLA and age band to 11 July 2021 (long): lad19cd, lad19nm, dose, age_band, vaccinated."""
     sid = "covid_vacc_ltla_2021_07"
@@ -278,6 +402,7 @@ def _nims(raw: pd.DataFrame, code_col: str, where: str) -> pd.DataFrame:
     return out.rename(columns={code_col: "area_code"})
 
 
+@cached_loader("covid_nims_msoa")
 def nims_msoa(data_dir: Path | None = None) -> pd.DataFrame:
     """NIMS population by MSOA, wide: msoa11cd, under_16, 16_24, 25_29, ..., 80_plus, 16_plus."""
     sid = "covid_nims_msoa"
@@ -285,6 +410,7 @@ def nims_msoa(data_dir: Path | None = None) -> pd.DataFrame:
         columns={"area_code": "msoa11cd"})
 
 
+@cached_loader("covid_nims_ltla")
 def nims_ltla(data_dir: Path | None = None) -> pd.DataFrame:
     """NIMS population by LTLA, wide: lad19cd, under_16, ..., 80_plus, 16_plus."""
     sid = "covid_nims_ltla"
@@ -292,6 +418,7 @@ def nims_ltla(data_dir: Path | None = None) -> pd.DataFrame:
         columns={"area_code": "lad19cd"})
 
 
+@cached_loader("covid_vacc_msoa_2021_03")
 def vaccinations_msoa_2021_03(data_dir: Path | None = None) -> pd.DataFrame:
     """First doses by MSOA and age band to 28 Feb 2021 with the release's own denominators (long).
 

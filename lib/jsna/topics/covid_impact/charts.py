@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna import palette  # noqa: E402
-from jsna.report import Chart  # noqa: E402
+from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.topics.covid_impact.compute import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
 from jsna.words import fmt_number, fmt_pct, join_names  # noqa: E402
 
@@ -33,6 +33,18 @@ def _shade_waves(ax, lo: pd.Timestamp, hi: pd.Timestamp) -> None:
             ax.axvspan(s, e, color="#f0f0f0", zorder=0)
         ax.text(s + (e - s) / 2, 0.98, name, transform=ax.get_xaxis_transform(), ha="center",
                 va="top", fontsize=8, color="#444444")
+
+
+def _wide_rates(frames: list[tuple[pd.DataFrame, str | None]], value: str = "rate_7d") -> pd.DataFrame:
+    """The chart's data for its CSV download: one row per date, one column per area (7-day rate per
+    100,000, 1 decimal place). ``frames``: (frame, column name or None to use each area's name)."""
+    cols = []
+    for f, name in frames:
+        if f.empty:
+            continue
+        for area, g in (f.groupby("area_name", sort=True) if name is None else [(name, f)]):
+            cols.append(g.set_index("date")[value].rename(area).round(1))
+    return pd.concat(cols, axis=1).sort_index().rename_axis("date").reset_index()
 
 
 def waves_chart(place: pd.DataFrame, districts: pd.DataFrame, england: pd.DataFrame, place_name: str,
@@ -74,6 +86,9 @@ def waves_chart(place: pd.DataFrame, districts: pd.DataFrame, england: pd.DataFr
     alt = (f"Line chart of 7-day Covid-19 case rates per 100,000 for {place_name}"
            f"{' and its districts' if not districts.empty else ''} against England, "
            f"{_date(lo)} to {_date(hi)}.")
+    attach_data(fig, _wide_rates([(place, place_name), (england, "England"), (districts, None)]),
+                {"unit": "new cases by specimen date in 7 days per 100,000 (ONS mid-2019 populations)",
+                 "source": "UKHSA coronavirus dashboard"})
     desc = [f"The highest 7-day rate in {place_name} was {fmt_number(pk['rate_7d'])} per 100,000 in the week to "
             f"{_date(pk['date'])}; England's highest was {fmt_number(ek['rate_7d'])} in the week to {_date(ek['date'])}."]
     for name, start, end in WAVES:
@@ -120,10 +135,13 @@ def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) ->
     fig.tight_layout()
     alt = (f"Line chart of 7-day deaths within 28 days of a positive Covid-19 test per 100,000, {place_name} "
            f"against England, {_date(lo)} to {_date(hi)}.")
+    attach_data(fig, _wide_rates([(place, place_name), (eng, "England")]),
+                {"unit": "deaths within 28 days of a positive test in 7 days per 100,000 (ONS mid-2019 populations)",
+                 "source": "UKHSA coronavirus dashboard"})
     desc = [f"{place_name}'s highest 7-day death rate was {fmt_number(pk['rate_7d'], 1)} per 100,000 in the week "
             f"to {_date(pk['date'])}; England's highest in the same period was {fmt_number(ek['rate_7d'], 1)} "
             f"({_date(ek['date'])}).",
-            f"The local series ends on {_date(hi)}: no later local deaths data are available in this release."]
+            f"The series ends on {_date(hi)}: no later deaths within 28 days by council are in the data held."]
     return Chart(fig, alt, desc)
 
 
@@ -174,7 +192,9 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
     fig.tight_layout()
     alt = (f"Scatter plot of {len(ok)} English districts' cumulative Covid-19 death rate against IMD 2019 score, "
            f"with {place_name}'s district(s) highlighted.")
-    desc = [f"Across {len(ok)} English lower-tier authorities the correlation between IMD score and cumulative "
+    desc = [f"Across the {len(ok)} English districts of the dashboard's file (April 2019 districts, with the City "
+            "of London counted with Hackney and the Isles of Scilly with Cornwall) the correlation between IMD score "
+            "and cumulative "
             f"death rate is {r:.2f}; the fitted line rises by {slope:.1f} deaths per 100,000 for each point of "
             "IMD score."]
     if not hi.empty:
@@ -259,16 +279,20 @@ def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outline
     return Chart(fig, alt, desc)
 
 
-def msoa_map_layers(msoa: pd.DataFrame, district_codes: list[str], data_dir=None):
-    """MSOA boundaries joined with the report's MSOA table, and the district outlines drawn over
-    them: ``(GeoDataFrame, [Outline])`` for :func:`msoa_map`."""
-    from jsna.load.boundaries import llr_outlines, msoa_boundaries
+def msoa_map_layers(msoa: pd.DataFrame, data_dir=None):
+    """MSOA boundaries joined with the report's MSOA table (which carries ``lad19cd``), and the district
+    outlines dissolved from those polygons so they line up exactly: ``(GeoDataFrame, [Outline])`` for
+    :func:`msoa_map`. Works for any English Place (the England MSOA file; LLR's more detailed one where it
+    covers every MSOA)."""
+    from jsna.load.boundaries import msoa_boundaries
     from jsna.maps import Outline
 
     geo = msoa_boundaries(msoa["msoa11cd"], data_dir)[["msoa11cd", "geometry"]].merge(
         msoa, on="msoa11cd", how="left")
-    outl = llr_outlines("lad", data_dir)
-    return geo, [Outline(outl[outl["lad19cd"].isin(district_codes)], "Districts")]
+    if "lad19cd" not in geo.columns or geo.empty:
+        return geo, []
+    outl = geo.dissolve(by="lad19cd", as_index=False)[["lad19cd", "geometry"]]
+    return geo, [Outline(outl, "Districts")]
 
 
 def with_values(geo, values: pd.DataFrame):

@@ -1,6 +1,10 @@
-"""Covid-19 impact computations (issue 5): waves, deaths, MSOA inequality, vaccine equity.
+"""Covid-19 impact computations (issues 5, 12 and 14): waves, deaths, MSOA inequality, vaccine equity,
+for any English Place.
 
-Pure functions over the tidy frames of :mod:`jsna.load.covid`. Statistics go through
+Pure functions over the tidy frames of :mod:`jsna.load.covid`. The all-England files are published on
+April 2019 districts and upper tiers (and 2011 MSOAs): :func:`codes_in_file` finds a Place's areas in
+each, its own codes where a file has them, else the April 2019 areas it was formed from
+(:attr:`jsna.places.Place.district_codes_2019`). Statistics go through
 :mod:`jsna.stats` (crude rates, Wilson proportions, quantiles, SII). Problems in the input
 are never hidden: every function that can meet one returns it as a flag column or as a
 plain-English note in a ``notes`` list, which the notebook prints in its data notes.
@@ -8,6 +12,7 @@ plain-English note in a ``notes`` list, which the notebook prints in its data no
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,11 +21,14 @@ import pandas as pd
 from jsna import areas, reliability
 from jsna.load import DataError
 from jsna.places import ENGLAND_CODE
+from jsna.words import join_names, plural
 
 PER = 100_000
 #: ONS mid-2019 population estimate for England (MYE2), the denominator the dashboard used.
 ENGLAND_POPULATION_2019 = 56_286_961
 LEICESTER_LOCKDOWN = pd.Timestamp("2020-06-29")
+#: the district whose local lockdown began on LEICESTER_LOCKDOWN (drawn on the charts of Places holding it)
+LEICESTER_LOCKDOWN_AREA = "E06000016"
 FREE_TESTING_ENDED = pd.Timestamp("2022-04-01")
 
 #: Wave periods used for annotation and peaks. Waves 1 and 2 follow ONS's definitions
@@ -40,6 +48,11 @@ class Result:
 
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+
+def _date(d: pd.Timestamp | str) -> str:
+    d = pd.Timestamp(d)
+    return f"{d.day} {d:%B %Y}"
 
 
 # --------------------------------------------------------------------------- coverage
@@ -285,15 +298,23 @@ def gap_summary(by_q: pd.DataFrame, quintile_col: str = "quintile", value_type: 
     }
 
 
-def ltla_scatter_data(ltla: pd.DataFrame, district_codes: list[str]) -> Result:
-    """All English LTLAs with a ``highlight`` flag for the Place's districts (missing ones noted)."""
+def ltla_scatter_data(ltla: pd.DataFrame, district_codes: list[str], place=None) -> Result:
+    """All English LTLAs with a ``highlight`` flag for the Place's districts (April 2019 codes; missing
+    ones noted in words)."""
     out = ltla.copy()
     present, missing = coverage(district_codes, out["lad19cd"])
     out["highlight"] = out["lad19cd"].isin(present)
     notes = []
     if missing:
-        notes.append(f"{', '.join(missing)} not in the all-England LTLA file (2019 boundaries, with "
-                     "Hackney+City and Cornwall+Scilly merged), so not highlighted.")
+        guests = guests_of(place) if place is not None else []
+        if guests:
+            notes += [f"{guest} is not shown on its own in the England district chart: its deaths were published "
+                      f"with {host}'s." for guest, _, host in guests]
+        else:
+            names = _area_names(place) if place is not None else {}
+            notes.append(f"{join_names([names.get(c, c) for c in missing])} "
+                         f"{'is' if len(missing) == 1 else 'are'} not in the England district file, so not "
+                         "highlighted.")
     return Result(out, notes)
 
 
@@ -409,17 +430,110 @@ def ltla_uptake(vacc: pd.DataFrame, nims: pd.DataFrame) -> pd.DataFrame:
     return flag_uptake(tot)
 
 
-# --------------------------------------------------------------------------- Place-level assembly
+# --------------------------------------------------------------------------- a Place's areas in a file
+
+
+@dataclass(frozen=True)
+class InFile:
+    """How a Place's areas appear in one file published on areas of some vintage.
+
+    ``codes``: the codes whose rows add up to the Place; ``population_codes``: the complete set whose
+    populations add up to it (the current codes, or their April 2019 parts); ``missing``: the Place's
+    areas the file lacks; ``vintage``: "current" (the Place's own codes), "2019" (the April 2019 areas
+    it was formed from) or "both" (a file that switched codes part-way).
+    """
+
+    codes: tuple[str, ...]
+    population_codes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    vintage: str = "current"
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.codes) and not self.missing
+
+
+def codes_in_file(current: Sequence[str], older: Sequence[str], present: Iterable[str]) -> InFile:
+    """Which codes of a file stand for a Place: its current codes when the file has them all (plus any
+    of its April 2019 parts the file also has, for a file that switched codes part-way, e.g.
+    Buckinghamshire's districts before April 2020 and the new council after), else its April 2019 parts
+    when the file has them all; otherwise ``missing`` names what is absent."""
+    have = set(present)
+    cur = [c for c in current if c in have]
+    old = [c for c in older if c in have and c not in current]
+    if len(cur) == len(current) and cur:
+        return InFile(tuple(cur + old), tuple(current), (), "both" if old else "current")
+    if older and all(c in have for c in older):
+        return InFile(tuple(cur + old), tuple(older), (), "both" if cur else "2019")
+    wanted = list(older) if older and list(older) != list(current) else list(current)
+    return InFile(tuple(cur + old), (), tuple(c for c in wanted if c not in have), "current")
+
+
+def _no_double_count(rows: pd.DataFrame, current: Sequence[str], where: str) -> None:
+    """A file that switched codes part-way must not hold the new and the old codes on the same day."""
+    new = rows["area_code"].isin(current)
+    both = set(rows.loc[new, "date"]) & set(rows.loc[~new, "date"])
+    if both:
+        raise DataError(f"{where}: {len(both)} day(s) (e.g. {min(both):%Y-%m-%d}) have rows under both the "
+                        f"current code(s) {', '.join(current)} and the April 2019 codes they replaced; adding "
+                        "them would count those days twice. Check the file is the catalogued release.")
+
+
+def guests_of(place) -> list[tuple[str, str, str]]:
+    """(guest name, host code, host name) for each of the Place's areas that the dashboard published
+    inside a neighbour outside the Place (:data:`jsna.load.covid.PUBLISHED_WITH`)."""
+    from jsna.load.covid import PUBLISHED_WITH
+
+    codes = set(place.district_codes) | set(place.upper_tier_codes)
+    return [PUBLISHED_WITH[c] for c in codes if c in PUBLISHED_WITH and PUBLISHED_WITH[c][1] not in codes]
+
+
+def hosts_of(place) -> list[tuple[str, str, str]]:
+    """(guest name, host code, host name) for each of the Place's areas whose published figures include
+    a neighbour outside the Place."""
+    from jsna.load.covid import PUBLISHED_WITH
+
+    codes = set(place.district_codes) | set(place.upper_tier_codes)
+    return [v for k, v in PUBLISHED_WITH.items() if v[1] in codes and k not in codes]
+
+
+def guest_sentence(place) -> str:
+    """Why a Place published inside a neighbour has no series of its own ('' when it has)."""
+    g = guests_of(place)
+    if not g:
+        return ""
+    guest, _, host = g[0]
+    return (f"The coronavirus dashboard published {guest}'s daily cases and deaths together with {host}'s, so "
+            f"they cannot be shown for {place.name} alone; the neighbourhood figures below are {place.possessive} "
+            "own.")
+
+
+def host_sentence(place) -> str:
+    """The note for a Place whose published series include a neighbour ('' when none)."""
+    h = hosts_of(place)
+    if not h:
+        return ""
+    guests = join_names([guest for guest, _, _ in h])
+    return (f"The coronavirus dashboard published {place.possessive} daily cases and deaths together with "
+            f"{guests}'s, so those figures include {guests}'s residents; their rates divide by "
+            f"{place.possessive} own population, so they are very slightly high.")
+
+
+# --------------------------------------------------------------------------- Place-level series
 
 
 @dataclass
 class Waves:
-    """7-day case (or death) rates for a Place, its districts and England, with notes."""
+    """7-day case (or death) rates for a Place, its districts and England, with notes.
+
+    ``unavailable`` is the one sentence the report prints when the Place has no series."""
 
     place: pd.DataFrame
     districts: pd.DataFrame
     england: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    unavailable: str = ""
+    vintage: str = "current"
 
     @property
     def available(self) -> bool:
@@ -433,60 +547,96 @@ def _england_series(england: pd.DataFrame, value_col: str, start, end) -> Result
     return Result(res.table, [f"England: {n}" for n in done.notes + res.notes])
 
 
+def _area_names(place) -> dict[str, str]:
+    return {a.code: a.name for a in (*place.districts, *place.districts_in(2019), *place.upper_tier,
+                                     *place.upper_tier_in(2019))}
+
+
 def case_waves(place, cases: pd.DataFrame, england: pd.DataFrame, start: str = "2020-03-01") -> Waves:
     """7-day case rates per 100,000 by specimen date for the Place (sum of its districts), each district
-    and England, on a full daily calendar. Denominators: ONS mid-2019 populations carried in the files."""
+    and England, on a full daily calendar. The cases file is on April 2019 districts: a council formed
+    since is the sum of the districts it was formed from (or of its own code, where a file has it).
+    Denominators: ONS mid-2019 populations carried in the files."""
     end = min(cases["date"].max(), england["date"].max())
-    present, missing = coverage(place.district_codes, cases["area_code"])
     eng = _england_series(england, "cases", start, end)
     notes = list(eng.notes)
-    if not present:
-        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes)
-    done = complete_daily(cases[cases["area_code"].isin(present)], ["cases"], start=start, end=end)
+    if guests_of(place):
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes, guest_sentence(place))
+    f = codes_in_file(place.district_codes, place.district_codes_2019, cases["area_code"].unique())
+    if not f.complete:
+        names = _area_names(place)
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes,
+                     f"Daily cases for {join_names([names.get(c, c) for c in f.missing])} are not in the data held.")
+    sub = cases[cases["area_code"].isin(f.codes)]
+    if f.vintage == "both":
+        _no_double_count(sub, place.district_codes, "cases by district")
+    last = sub.groupby("area_code")["date"].max()
+    if f.vintage != "both" and (last < end - pd.Timedelta(days=28)).any():
+        names = _area_names(place)
+        short = last[last < end - pd.Timedelta(days=28)]
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes,
+                     f"Daily cases for {join_names([names.get(c, c) for c in short.index])} were published only "
+                     f"to {_date(short.min())}, so no series is shown.")
+    pops = sub.groupby("area_code")["population"].first()
+    population = int(pops.reindex(list(f.population_codes)).sum())
+    done = complete_daily(sub, ["cases"], start=start, end=end)
     notes += done.notes
     districts = rolling_rate(done.table, "cases", "population")
     notes += districts.notes
-    if len(place.district_codes) == 1 and not missing:
-        return Waves(districts.table.assign(area_name=place.name), pd.DataFrame(), eng.table, notes)
-    combined = combine_areas(done.table, place.district_codes, place.id, place.name, ["cases"])
-    notes += combined.notes
-    whole = rolling_rate(combined.table, "cases", "population") if not combined.table.empty else Result(
-        pd.DataFrame())
+    if len(f.codes) == 1:
+        return Waves(districts.table.assign(area_name=place.name, area_code=place.id), pd.DataFrame(), eng.table,
+                     notes, vintage=f.vintage)
+    total = done.table.groupby("date", as_index=False)["cases"].sum()
+    total["area_code"], total["area_name"], total["population"] = place.id, place.name, population
+    whole = rolling_rate(total, "cases", "population")
     notes += whole.notes
-    return Waves(whole.table, districts.table, eng.table, notes)
+    shown = districts.table if f.vintage != "both" else pd.DataFrame()
+    return Waves(whole.table, shown, eng.table, notes, vintage=f.vintage)
 
 
-def death_waves(place, utla: pd.DataFrame, cases: pd.DataFrame, england: pd.DataFrame) -> Waves:
+def death_waves(place, utla: pd.DataFrame, cases: pd.DataFrame, england: pd.DataFrame,
+                msoa_areas: pd.DataFrame | None = None) -> Waves:
     """7-day deaths within 28 days of a positive test per 100,000 for the Place's upper-tier areas (summed)
-    and England, to the end of the local series (21 June 2021). Denominator: ONS mid-2019 population
-    (sum of the districts in the UKHSA LTLA file)."""
-    present, missing = coverage(place.upper_tier_codes, utla["area_code"])
+    and England, to the end of the series (21 June 2021). The deaths file is on April 2019 upper-tier
+    areas. Denominator: ONS mid-2019 population (sum of the districts in the UKHSA cases file).
+    ``msoa_areas`` (the Place's MSOAs, with ``utla19nm``) names the larger council a Place was part of."""
     eng_end = utla["date"].max()
     eng = _england_series(england, "deaths", "2020-03-01", eng_end)
-    if missing:
-        names = {a.code: a.name for a in place.upper_tier}
-        note = (f"Deaths within 28 days are not available for {', '.join(names[c] for c in missing)} in this release "
-                "(the local deaths file covers Leicester, Leicestershire and Rutland only).")
-        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [note])
-    pops = cases.groupby("area_code")["population"].first()
-    d_present, d_missing = coverage(place.district_codes, pops.index.to_series())
-    if d_missing:
-        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table,
-                     [f"No population for {', '.join(d_missing)}; death rates not shown."])
-    pop = int(pops[place.district_codes].sum())
-    sub = utla[utla["area_code"].isin(place.upper_tier_codes)].copy()
-    sub["deaths"] = sub["deaths"].fillna(0)
+    what = "Deaths within 28 days of a positive test"
+    if guests_of(place):
+        _, _, host = guests_of(place)[0]
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [],
+                     f"{what} were published together with {host}'s too, so they are not shown for {place.name} alone.")
+    f = codes_in_file(place.upper_tier_codes, place.upper_tier_codes_2019, utla["area_code"].unique())
+    if not f.complete:
+        if place.changed_since_2019 and not place.upper_tier_codes_2019:
+            was = sorted(set(msoa_areas["utla19nm"])) if msoa_areas is not None and len(msoa_areas) else []
+            part = f"part of {join_names(was)}" if was else "part of a larger council"
+            text = (f"{what} are not in the data held for {place.name}: the series ends in June 2021 and was "
+                    f"published for the upper-tier councils of the time, when {place.possessive} area was {part}.")
+        else:
+            names = _area_names(place)
+            text = f"{what} are not in the data held for {join_names([names.get(c, c) for c in f.missing])}."
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [text], text)
+    d = codes_in_file(place.district_codes, place.district_codes_2019, cases["area_code"].unique())
+    if not d.complete:
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [],
+                     f"{what} are not shown for {place.name}: no population is held for all of its districts.")
+    pops = cases[cases["area_code"].isin(d.population_codes)].groupby("area_code")["population"].first()
+    pop = int(pops.sum())
+    sub = utla[utla["area_code"].isin(f.codes)].copy()
+    if f.vintage == "both":
+        _no_double_count(sub, place.upper_tier_codes, "deaths by upper-tier area")
+    sub["deaths"] = sub["deaths"].astype("Float64").fillna(0)
     done = complete_daily(sub[["area_code", "area_name", "date", "deaths"]], ["deaths"], start="2020-03-01",
                           end=eng_end)
     total = done.table.groupby("date", as_index=False)["deaths"].sum()
     total["area_code"], total["area_name"], total["population"] = place.id, place.name, pop
     res = rolling_rate(total, "deaths", "population")
-    return Waves(res.table, pd.DataFrame(), eng.table, done.notes + res.notes)
+    return Waves(res.table, pd.DataFrame(), eng.table, done.notes + res.notes, vintage=f.vintage)
 
 
-def place_msoas(place, lookup: pd.DataFrame) -> list[str]:
-    """The Place's MSOA codes from the LLR MSOA lookup (empty for a Place outside LLR)."""
-    return lookup.loc[lookup["lad19cd"].isin(place.district_codes), "msoa11cd"].tolist()
+# --------------------------------------------------------------------------- MSOA harm
 
 
 def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoas: list[str],
@@ -496,7 +646,8 @@ def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoa
     ``msoa_areas`` is the Place's area table (:func:`jsna.areas.msoas`): its population-weighted
     IMD score and local quintile are used, so every topic groups the same MSOA the same way.
     Without it, quintiles are formed from the deaths file's own MSOA scores."""
-    d = deaths[deaths["msoa11cd"].isin(msoas)].merge(population, on="msoa11cd", how="left")
+    d = deaths[deaths["msoa11cd"].isin(msoas)].merge(population[["msoa11cd", "population"]], on="msoa11cd",
+                                                     how="left")
     if msoa_areas is not None:
         groups = msoa_areas[["msoa11cd", "imd_score", "local_quintile"]].rename(
             columns={"local_quintile": "quintile"})
@@ -504,30 +655,154 @@ def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoa
     notes = []
     _, missing = coverage(msoas, d["msoa11cd"])
     if missing:
-        notes.append(f"{len(missing)} MSOA(s) missing from the ONS deaths file ({', '.join(missing[:5])}); "
+        notes.append(f"{plural(len(missing), 'neighbourhood')} missing from the ONS deaths file "
                      "left out of the deprivation comparison.")
     bad = d["population"].isna() | (d["population"] <= 0)
     if bad.any():
-        notes.append(f"{int(bad.sum())} MSOA(s) without a population left out of the rates.")
+        notes.append(f"No mid-2019 population is held for {plural(int(bad.sum()), 'neighbourhood')} (no deaths "
+                     "and every week of cases suppressed), so it is left out of the rates.")
         d = d[~bad]
+    d = d.assign(population=d["population"].astype("int64"))
     if msoa_areas is not None:
         return Result(d.dropna(subset=["quintile"]).reset_index(drop=True), notes)
     return Result(local_quintiles(d), notes)
 
 
-def quintile_check(by_q: pd.DataFrame, msoas: pd.DataFrame, events: bool,
-                   compared: tuple[int, ...] | None = (1, 5)) -> reliability.Verdict:
+def quintile_check(by_q: pd.DataFrame | None, msoas: pd.DataFrame, events: bool,
+                   compared: tuple[int, ...] | None = (1, 5), n_areas: int | None = None) -> reliability.Verdict:
     """The reliability rule for a comparison of local quintiles: MSOAs, residents and (for rates)
-    events per quintile. ``compared=ALL_FIFTHS`` checks all five (the SII uses every quintile)."""
+    events per quintile. ``compared=ALL_FIFTHS`` checks all five (the SII uses every quintile).
+    ``n_areas``: the Place's number of MSOAs; fewer than five cannot be divided into fifths at all."""
+    if n_areas is not None and (few := reliability.too_few_to_divide(n_areas)) is not None:
+        return few
+    if by_q is None or by_q.empty:
+        return reliability.too_few_to_divide(0)
     n = msoas.groupby("quintile").size()
     g = by_q.assign(n_areas=by_q["quintile"].map(n).fillna(0).astype(int))
     return reliability.assess(g, "quintile", "n_areas", "denominator", "numerator" if events else None,
                               compared=compared)
 
 
+def whole_area(place_name: str, deaths: pd.DataFrame, population: pd.DataFrame, weekly: pd.DataFrame,
+               msoas: list[str], end: str | pd.Timestamp = "2020-12-31") -> pd.DataFrame:
+    """The Place against England from the neighbourhood files: ONS deaths involving COVID-19
+    (March-December 2020) and recorded cases (published MSOA weeks, March-November 2020).
+
+    One row per measure and area: measure, area, count (deaths; cases as published, a lower bound),
+    count_upper (cases with each suppressed week counted as 2), population, rate, lowercl, uppercl
+    (per 100,000; Byars, exact below 10 events) and ``stable`` (at least the reliability rule's minimum
+    of events, below which no rate is stated)."""
+    from jsna import stats
+
+    pop = population.set_index("msoa11cd")["population"]
+    w = weekly[weekly["week_ending"] <= pd.Timestamp(end)]
+    rows = []
+    for area, codes in ((place_name, msoas), ("England", None)):
+        d = deaths if codes is None else deaths[deaths["msoa11cd"].isin(codes)]
+        p = pop if codes is None else pop.reindex(codes)
+        known = p.dropna()
+        complete = len(known) == len(p) if codes is not None else True
+        n_d = int(d["deaths"].sum())
+        ww = w if codes is None else w[w["msoa11cd"].isin(codes)]
+        lo = int(ww["cases"].sum())
+        hi = lo + 2 * int(ww["suppressed"].sum())
+        # England: every MSOA with a population (the one without has no deaths and no published cases)
+        denom = float(known.sum()) if complete else float("nan")
+        rows.append({"measure": "deaths", "area": area, "count": n_d, "count_upper": n_d, "population": denom})
+        rows.append({"measure": "cases", "area": area, "count": lo, "count_upper": hi, "population": denom})
+    out = pd.DataFrame(rows)
+    ok = out["population"].notna() & (out["population"] > 0)
+    r = stats.rate(out[ok].assign(_n=out.loc[ok, "count"], _d=out.loc[ok, "population"]), "_n", "_d",
+                   multiplier=PER, group_cols=["measure", "area"])[["measure", "area", "value", "lowercl", "uppercl"]]
+    out = out.merge(r, on=["measure", "area"], how="left").rename(columns={"value": "rate"})
+    out["rate_upper"] = out["count_upper"] / out["population"] * PER
+    out["stable"] = out["count"] >= reliability.MIN_EVENTS_PER_GROUP
+    return out
+
+
+def whole_table(whole: pd.DataFrame) -> pd.DataFrame:
+    """:func:`whole_area` for display: counts and rates in separate columns, a case count as the range the
+    suppressed weeks allow, and no rate below the reliability minimum of events."""
+    from jsna.words import fmt_number
+
+    rows = []
+    for r in whole.itertuples():
+        deaths = r.measure == "deaths"
+        count = fmt_number(r.count) if deaths else f"{fmt_number(r.count)} to {fmt_number(r.count_upper)}"
+        if pd.isna(r.rate):
+            rate = ci = "not available (no population held)"
+        elif not r.stable:
+            rate = ci = f"not shown (fewer than {reliability.MIN_EVENTS_PER_GROUP})"
+        else:
+            rate = fmt_number(r.rate, 1) if deaths else f"{fmt_number(r.rate, 1)} to {fmt_number(r.rate_upper, 1)}"
+            ci = f"{fmt_number(r.lowercl, 1)} to {fmt_number(r.uppercl, 1)}" if deaths else "not computed for a range"
+        rows.append({"Measure": "Deaths involving Covid-19 (ONS), March-December 2020" if deaths else
+                     "Recorded cases (published weeks), March-November 2020", "Area": r.area, "Count": count,
+                     "Per 100,000 (crude)": rate, "95% CI": ci})
+    return pd.DataFrame(rows)
+
+
+def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, place_name: str) -> pd.DataFrame:
+    """The Census 2021 age structure of the deprivation fifths for display: the Place's local fifths
+    (when the reliability rule allows their comparison) beside England's fifths."""
+    labels = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
+    out = pd.DataFrame({"Deprivation fifth": [labels[f] for f in range(1, 6)]})
+    for frame, who in ((age_place, place_name), (age_england, "England")):
+        if frame is None:
+            continue
+        f = frame.set_index("fifth").reindex(range(1, 6))
+        out[f"{who}: residents (2021)"] = f["residents"].round().astype("Int64").to_numpy()
+        out[f"{who}: aged 65+ %"] = f["pct_65_plus"].round(1).to_numpy()
+        out[f"{who}: aged 75+ %"] = f["pct_75_plus"].round(1).to_numpy()
+    return out
+
+
+def age_by_fifth(age: pd.DataFrame, groups: pd.DataFrame, group_col: str) -> pd.DataFrame:
+    """Census 2021 age structure of deprivation fifths of 2011 MSOAs: fifth, residents, pct_65_plus,
+    pct_75_plus (per cent of usual residents). ``age``: :func:`jsna.load.census.age_msoa11`;
+    ``groups``: msoa11cd and ``group_col`` (a local or national quintile, 1 = most deprived)."""
+    d = groups[["msoa11cd", group_col]].dropna().merge(age, on="msoa11cd", how="inner")
+    over65 = [f"age_{a}_{a + 4}" for a in range(65, 85, 5)] + ["age_85_plus"]
+    over75 = [f"age_{a}_{a + 4}" for a in range(75, 85, 5)] + ["age_85_plus"]
+    d = d.assign(_65=d[over65].sum(axis=1), _75=d[over75].sum(axis=1))
+    g = d.groupby(group_col).agg(areas=("msoa11cd", "size"), residents=("total", "sum"), _65=("_65", "sum"),
+                                 _75=("_75", "sum"))
+    g["pct_65_plus"] = 100 * g["_65"] / g["residents"]
+    g["pct_75_plus"] = 100 * g["_75"] / g["residents"]
+    g = g.drop(columns=["_65", "_75"]).reset_index().rename(columns={group_col: "fifth"})
+    return g.astype({"fifth": "int64"})
+
+
+#: a difference in the share aged 65 and over (percentage points) from which two fifths' age
+#: structures are said to differ, so that their crude rates do not compare like with like
+AGE_DIFFERENCE_PP = 2.0
+
+
+def age_contrast(by_fifth: pd.DataFrame | None) -> dict | None:
+    """Most vs least deprived fifth: share aged 65+ in each, the difference and whether the most
+    deprived fifth is 'younger', 'older' or 'similar' (within :data:`AGE_DIFFERENCE_PP`)."""
+    if by_fifth is None or not {1, 5} <= set(by_fifth["fifth"]):
+        return None
+    f = by_fifth.set_index("fifth")
+    most, least = float(f.at[1, "pct_65_plus"]), float(f.at[5, "pct_65_plus"])
+    diff = most - least
+    kind = "similar" if abs(diff) < AGE_DIFFERENCE_PP else ("younger" if diff < 0 else "older")
+    return {"most_65": most, "least_65": least, "difference": diff, "kind": kind}
+
+
+def whole_area_age(age: pd.DataFrame, msoas: list[str]) -> dict:
+    """Share of residents aged 65 and over (Census 2021) in the Place's MSOAs and in England."""
+    over65 = [f"age_{a}_{a + 4}" for a in range(65, 85, 5)] + ["age_85_plus"]
+
+    def share(d: pd.DataFrame) -> float:
+        return float(100 * d[over65].to_numpy().sum() / d["total"].sum()) if len(d) else float("nan")
+
+    return {"place_65": share(age[age["msoa11cd"].isin(msoas)]), "england_65": share(age)}
+
+
 # --------------------------------------------------------------------------- the whole report
 
-#: Fixed end date for cumulative totals: the last day of the local deaths snapshot.
+#: Fixed end date for cumulative totals: the last day of the deaths within 28 days snapshot.
 TOTALS_END = pd.Timestamp("2021-06-21")
 TOTALS_START = pd.Timestamp("2020-03-01")
 
@@ -565,9 +840,27 @@ class CovidReport:
     ethnicity: pd.DataFrame
     notes: list[str]
     sources: list[str]
-    llr_data: bool
-    #: the reliability rule (jsna.reliability) for each within-Place comparison: deaths, cases, uptake
+    #: True when the vaccination tables (held for Leicester, Leicestershire and Rutland) cover the Place
+    vaccination: bool
+    #: the Place against England from the neighbourhood files (:func:`whole_area`)
+    whole: pd.DataFrame | None = None
+    #: Census 2021 share aged 65+ and 75+ by local fifth (``place``) and by England's fifths (``england``)
+    age_place: pd.DataFrame | None = None
+    age_england: pd.DataFrame | None = None
+    age_gap: dict | None = None
+    #: share aged 65+ of the Place and of England (Census 2021), for the whole-area comparison
+    age_whole: dict | None = None
+    n_msoas: int = 0
+    #: the reliability rule (jsna.reliability) for each within-Place comparison: deaths, cases, uptake, age
     checks: dict[str, reliability.Verdict] = field(default_factory=dict)
+    #: sentences about the Place's geography in the files: formed since 2019, published with a neighbour
+    geography: list[str] = field(default_factory=list)
+    #: the one sentence said where vaccination would be, when the Place is not covered
+    vaccination_sentence: str = ""
+
+    @property
+    def llr_data(self) -> bool:  # the vaccination tables are the only LLR-only inputs left
+        return self.vaccination
 
 
 def _totals(waves: Waves, col: str, start=TOTALS_START, end=TOTALS_END) -> dict[str, dict[str, float]]:
@@ -598,12 +891,11 @@ def _ons_table(ons: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Inputs:
-    """Every frame the Covid-19 report reads, loaded through jsna.load.covid and jsna.areas."""
+    """Every frame the Covid-19 report reads, loaded through jsna.load.covid, jsna.load.census and jsna.areas."""
 
     cases: pd.DataFrame
     england: pd.DataFrame
     utla: pd.DataFrame
-    lookup: pd.DataFrame
     msoa_pop: pd.DataFrame
     msoa_weekly: pd.DataFrame
     msoa_deaths: pd.DataFrame
@@ -614,187 +906,264 @@ class Inputs:
     nims_m: pd.DataFrame
     nims_l: pd.DataFrame
     ons: pd.DataFrame
+    #: Census 2021 ethnic group by district, long (jsna.load.census.ethnic_group_ltla)
     ethnicity: pd.DataFrame
-    msoa_areas: pd.DataFrame | None = None
+    #: the Place's MSOAs (jsna.areas.msoas): names, district, local quintile
+    msoa_areas: pd.DataFrame
+    #: England's MSOAs (jsna.areas.england_msoas): national quintile
+    england_msoas: pd.DataFrame | None = None
+    #: Census 2021 age bands on 2011 MSOAs (jsna.load.census.age_msoa11)
+    age: pd.DataFrame | None = None
+
+
+#: Sources of every report, and those read only where the vaccination tables cover the Place
+SOURCE_IDS = ("covid_ltla_cases_daily_england", "covid_england_daily", "covid_utla_cases_deaths_daily_england",
+              "covid_msoa_cases_weekly_2020_england", "covid_ons_msoa_deaths_2020_england",
+              "covid_ltla_cumdeathrate_imd_england", "covid_ons_deprivation_headlines",
+              "census2021_ethnic_group_ltla21", "census2021_ts007a_age_5yr_lsoa21", "ons_lsoa11_lsoa21_lad22")
+VACCINATION_SOURCE_IDS = ("covid_vacc_msoa_2021_03", "covid_vacc_msoa_2021_07", "covid_vacc_ltla_2021_07",
+                          "covid_nims_msoa", "covid_nims_ltla")
 
 
 def load_inputs(place, data_dir=None) -> Inputs:
-    """Load every source of the topic (one call per source) and the Place's MSOA area table."""
+    """Load every source of the topic (one call per source) and the Place's MSOA area table. The large
+    all-England files come from their parquet caches (jsna.load.cached_parquet), so a run over every
+    English authority parses each CSV once."""
     from jsna.load import census
     from jsna.load import covid as load
 
     return Inputs(
         cases=load.ltla_cases_daily(data_dir), england=load.england_daily(data_dir),
-        utla=load.utla_cases_deaths_daily(data_dir), lookup=load.msoa_lookup(data_dir),
+        utla=load.utla_cases_deaths_daily(data_dir),
         msoa_pop=load.msoa_population_2019(data_dir), msoa_weekly=load.msoa_cases_weekly_2020(data_dir),
         msoa_deaths=load.msoa_deaths_2020(data_dir), ltla_deaths=load.ltla_deathrate_imd(data_dir),
         vacc07=load.vaccinations_msoa_2021_07(data_dir), vacc03=load.vaccinations_msoa_2021_03(data_dir),
         vacc_ltla=load.vaccinations_ltla_2021_07(data_dir), nims_m=load.nims_msoa(data_dir),
         nims_l=load.nims_ltla(data_dir), ons=load.ons_deprivation_headlines(data_dir),
-        ethnicity=census2021_ethnicity(census.ethnic_group_ltla(data_dir)),
-        msoa_areas=areas.msoas(place, data_dir))
+        ethnicity=census.ethnic_group_ltla(data_dir), msoa_areas=areas.msoas(place, data_dir),
+        england_msoas=areas.england_msoas(data_dir), age=census.age_msoa11(data_dir))
+
+
+def _quintile_table(by_q: pd.DataFrame, count_label: str, pop_label: str, value_label: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Local quintile": by_q["quintile"].map({1: "1 most deprived", 5: "5 least deprived"}).fillna(
+            by_q["quintile"].astype(str)),
+        count_label: by_q["numerator"].astype("int64"),
+        pop_label: by_q["denominator"].astype("int64"),
+        value_label: by_q["value"].round(1),
+        "95% CI": [f"{a:.1f} to {b:.1f}" for a, b in zip(by_q["lowercl"], by_q["uppercl"], strict=True)],
+    })
 
 
 def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
-    """Everything the Covid-19 report shows for one Place (see :func:`headlines`)."""
-    i = inputs
-    return headlines(place, i.cases, i.england, i.utla, i.lookup, i.msoa_pop, i.msoa_weekly, i.msoa_deaths,
-                     i.ltla_deaths, i.vacc07, i.vacc03, i.vacc_ltla, i.nims_m, i.nims_l, i.ons, i.ethnicity,
-                     seed=seed, msoa_areas=i.msoa_areas)
-
-
-def headlines(place, cases, england, utla, lookup, msoa_pop, msoa_weekly, msoa_deaths, ltla_deaths,
-              vacc07, vacc03, vacc_ltla, nims_m, nims_l, ons, ethnicity, seed: int = 2019,
-              msoa_areas: pd.DataFrame | None = None) -> CovidReport:
     """Compute every table and gap in the Covid-19 report for one Place from the loaded frames.
 
-    LLR-only inputs give None/empty parts for other Places (the notebook then says "not available");
-    the England-wide LTLA file still places any Place's districts on the national picture.
-    ``msoa_areas``: the Place's MSOA area table (:func:`jsna.areas.msoas`) for the local quintiles.
-    """
+    Cases, deaths within 28 days and neighbourhood harm come from the all-England files for any English
+    Place; the vaccination tables cover Leicester, Leicestershire and Rutland only (elsewhere the report
+    says so in one sentence). Every within-Place comparison passes the reliability rule first."""
+    i = inputs
     notes: list[str] = []
-    cw = case_waves(place, cases, england)
-    dw = death_waves(place, utla, cases, england)
-    notes += cw.notes + [n for n in dw.notes if n not in cw.notes]
+    geography = [s for s in (place.formed_from_sentence(), host_sentence(place)) if s]
+    cw = case_waves(place, i.cases, i.england)
+    dw = death_waves(place, i.utla, i.cases, i.england, i.msoa_areas)
+    notes += cw.notes + [n for n in dw.notes if n not in cw.notes and n != dw.unavailable]
     totals = {"cases": _totals(cw, "cases"), "deaths": _totals(dw, "deaths")}
     rows = []
     for what in ("cases", "deaths"):
         for who, label in (("place", place.name), ("england", "England")):
             t = totals[what].get(who)
-            if t:
+            if t and "place" in totals[what]:
                 rows.append({"Measure": "Cases (specimen date)" if what == "cases" else "Deaths within 28 days",
-                             "Area": label, "Total": round(t["total"]), "Per 100,000": round(t["rate"], 1)})
+                             "Area": label, "Count": round(t["total"]), "Per 100,000": round(t["rate"], 1)})
     totals_table = pd.DataFrame(rows)
     if not totals_table.empty:
         totals_table["Period"] = f"1 March 2020 to {TOTALS_END.day} June 2021"
 
-    msoas = place_msoas(place, lookup)
-    llr = bool(msoas)
-    msoa = deaths_by_q = cases_by_q = deaths_gap = cases_gap = cases_upper_by_q = None
-    uptake_by_q = uptake_gap = uptake_msoa = march_by_q = march_table = None
-    msoa_case_notes: list[str] = []
-    uptake_notes: list[str] = []
+    ma = i.msoa_areas
+    msoas = ma["msoa11cd"].tolist()
+    n_msoas = len(msoas)
     checks: dict[str, reliability.Verdict] = {}
-    if llr:
-        dq = msoa_deaths_by_quintile(msoa_deaths, msoa_pop, msoas, msoa_areas)
-        notes += dq.notes
-        q = dq.table
-        ct = msoa_case_totals(msoa_weekly, msoa_pop, msoas)
-        msoa_case_notes = ct.notes
-        names = lookup[["msoa11cd", "msoa11nm"]]
-        msoa = (names[names["msoa11cd"].isin(msoas)]
-                .merge(q[["msoa11cd", "deaths", "crude_rate", "imd_score", "quintile", "population"]],
-                       on="msoa11cd", how="left")
-                .merge(ct.table.drop(columns=["population"]), on="msoa11cd", how="left")
-                .rename(columns={"crude_rate": "death_rate"}))
+    dq = msoa_deaths_by_quintile(i.msoa_deaths, i.msoa_pop, msoas, ma)
+    notes += dq.notes
+    q = dq.table
+    ct = msoa_case_totals(i.msoa_weekly, i.msoa_pop, msoas)
+    msoa_case_notes = ct.notes
+    names = ma[["msoa11cd", "msoa11hclnm", "lad19cd"]].rename(columns={"msoa11hclnm": "msoa11nm"})
+    msoa = (names.merge(i.msoa_deaths[["msoa11cd", "deaths", "crude_rate"]], on="msoa11cd", how="left")
+            .merge(ma[["msoa11cd", "imd_score", "local_quintile"]].rename(columns={"local_quintile": "quintile"}),
+                   on="msoa11cd", how="left")
+            .merge(i.msoa_pop[["msoa11cd", "population"]], on="msoa11cd", how="left")
+            .merge(ct.table.drop(columns=["population"]), on="msoa11cd", how="left")
+            .rename(columns={"crude_rate": "death_rate"}))
+    whole = whole_area(place.name, i.msoa_deaths, i.msoa_pop, i.msoa_weekly, msoas)
+    deaths_by_q = cases_by_q = cases_upper_by_q = deaths_gap = cases_gap = None
+    if q["quintile"].notna().any():
         deaths_by_q = rates_by_quintile(q, "deaths")
-        deaths_gap = gap_summary(deaths_by_q, seed=seed)
-        checks["deaths"] = quintile_check(deaths_by_q, q, events=True, compared=reliability.ALL_FIFTHS)
-        cq = msoa.dropna(subset=["quintile", "cases_known"])
-        cases_by_q = rates_by_quintile(cq.assign(cases_known=cq["cases_known"].astype("int64")), "cases_known")
-        cases_gap = gap_summary(cases_by_q, seed=seed)
-        checks["cases"] = quintile_check(cases_by_q, cq, events=True, compared=reliability.ALL_FIFTHS)
-        cases_upper_by_q = rates_by_quintile(cq.assign(cases_upper=cq["cases_upper"].astype("int64")),
-                                             "cases_upper")
-        up = uptake_by_msoa(vacc07, nims_m, msoas)
+        deaths_gap = gap_summary(deaths_by_q, seed=seed) if {1, 5} <= set(deaths_by_q["quintile"]) else None
+        cq = msoa.dropna(subset=["quintile", "cases_known", "population"])
+        cases_by_q = rates_by_quintile(cq.assign(cases_known=cq["cases_known"].astype("int64"),
+                                                 population=cq["population"].astype("int64")), "cases_known")
+        cases_gap = gap_summary(cases_by_q, seed=seed) if {1, 5} <= set(cases_by_q["quintile"]) else None
+        cases_upper_by_q = rates_by_quintile(cq.assign(cases_upper=cq["cases_upper"].astype("int64"),
+                                                       population=cq["population"].astype("int64")), "cases_upper")
+    checks["deaths"] = quintile_check(deaths_by_q, q, events=True, compared=reliability.ALL_FIFTHS, n_areas=n_msoas)
+    checks["cases"] = quintile_check(cases_by_q, q, events=True, compared=reliability.ALL_FIFTHS, n_areas=n_msoas)
+
+    # Census 2021 age structure of the fifths: why crude rates mislead
+    age_place = age_england = age_gap = age_whole = None
+    if i.age is not None:
+        if i.england_msoas is not None:
+            age_england = age_by_fifth(i.age, i.england_msoas, "national_quintile")
+        age_place = age_by_fifth(i.age, ma, "local_quintile") if ma["local_quintile"].notna().any() else None
+        ag = None if age_place is None else age_place.rename(columns={"fifth": "quintile", "areas": "n_areas"})
+        checks["age"] = (reliability.too_few_to_divide(n_msoas) or
+                         reliability.assess(ag, "quintile", "n_areas", "residents", None, compared=(1, 5)))
+        age_gap = age_contrast(age_place) if checks["age"].ok else None
+        age_whole = whole_area_age(i.age, msoas)
+
+    # vaccination: the tables held cover Leicester, Leicestershire and Rutland only
+    vaccination = bool(msoas) and set(msoas) <= set(i.vacc07["msoa11cd"])
+    uptake_by_q = uptake_gap = uptake_msoa = march_by_q = march_table = lu = lut = None
+    uptake_notes: list[str] = []
+    vaccination_sentence = ""
+    if vaccination:
+        up = uptake_by_msoa(i.vacc07, i.nims_m, msoas)
         uptake_notes += up.notes
-        uptake_by_q = uptake_by_quintile(up.table, q)
+        qq = ma[["msoa11cd", "local_quintile"]].rename(columns={"local_quintile": "quintile"}).dropna()
+        uptake_by_q = uptake_by_quintile(up.table, qq)
         sel = uptake_by_q[(uptake_by_q["dose"] == 1) & (uptake_by_q["age_group"] == "16+")]
-        uptake_gap = gap_summary(sel, value_type=2, seed=seed)
-        checks["uptake"] = quintile_check(sel, q, events=False)
+        uptake_gap = gap_summary(sel, value_type=2, seed=seed) if {1, 5} <= set(sel["quintile"]) else None
+        checks["uptake"] = quintile_check(sel, qq, events=False, n_areas=n_msoas)
         u = up.table[(up.table["dose"] == 1) & (up.table["age_group"] == "16+")]
         uptake_msoa = u[["msoa11cd", "vaccinated", "population", "uptake_pct", "over_100"]]
-        m03 = uptake_march_70plus(vacc03, msoas)
+        m03 = uptake_march_70plus(i.vacc03, msoas)
         uptake_notes += [f"March 2021 release: {n}" for n in m03.notes]
-        march_by_q = uptake_by_quintile(m03.table, q)
-        march_table = pd.DataFrame({
-            "Local quintile": march_by_q["quintile"].map({1: "1 most deprived", 5: "5 least deprived"}).fillna(
-                march_by_q["quintile"].astype(str)),
-            "People 70+ vaccinated": march_by_q["numerator"].astype("int64"),
-            "Population 70+ (release denominator)": march_by_q["denominator"].astype("int64"),
-            "Uptake %": march_by_q["value"].round(1),
-            "95% CI": [f"{a:.1f} to {b:.1f}" for a, b in zip(march_by_q["lowercl"], march_by_q["uppercl"], strict=True)],
-        })
-    names = {a.code: a.name for a in place.districts}
-    scatter = ltla_scatter_data(ltla_deaths, place.district_codes)
-    notes += scatter.notes
-    lu = lut = None
-    if llr:
-        lu = ltla_uptake(vacc_ltla, nims_l)
-        lu = lu[lu["lad19cd"].isin(place.district_codes)]
+        march_by_q = uptake_by_quintile(m03.table, qq)
+        march_table = _quintile_table(march_by_q, "People 70+ vaccinated", "Population 70+ (release denominator)",
+                                      "Uptake %")
+        lu = ltla_uptake(i.vacc_ltla, i.nims_l)
+        lu = lu[lu["lad19cd"].isin(place.district_codes_2019)]
         lut = lu.pivot_table(index="lad19nm", columns="dose", values="uptake_pct").reset_index()
         lut.columns = ["District", "First dose %", "Second dose %"]
         lut[["First dose %", "Second dose %"]] = lut[["First dose %", "Second dose %"]].round(1)
-    eth = ethnicity_view(ethnicity, ltla_deaths, lu, place)
-    sources = ["covid_ltla_cases_daily", "covid_england_daily", "covid_utla_cases_deaths_daily",
-               "covid_msoa_cases_weekly_2020", "covid_ons_msoa_deaths_2020", "covid_vacc_msoa_2021_03",
-               "covid_ltla_cumdeathrate_imd_england", "covid_ons_deprivation_headlines", "covid_vacc_msoa_2021_07",
-               "covid_vacc_ltla_2021_07", "covid_nims_msoa", "covid_nims_ltla", "census2021_ethnic_group_ltla21",
-               "covid_msoa_lookup"]
+    else:
+        vaccination_sentence = (f"Vaccination by neighbourhood is not in the data held for {place.name}: the "
+                                "NHS England vaccination tables held cover Leicester, Leicestershire and Rutland "
+                                "only (the all-England tables are not held).")
+
+    district_names = {a.code: a.name for a in place.districts_in(2019)}
+    scatter = ltla_scatter_data(i.ltla_deaths, place.district_codes_2019, place)
+    notes += scatter.notes
+    pops = i.cases.groupby("area_code")["population"].first()
+    eth = ethnicity_view(i.ethnicity, i.ltla_deaths, lu, place, pops)
+    sources = list(SOURCE_IDS) + (list(VACCINATION_SOURCE_IDS) if vaccination else [])
     return CovidReport(
         place_name=place.name, cases=cw, deaths=dw, totals=totals, totals_table=totals_table, msoa=msoa,
         msoa_case_notes=msoa_case_notes, deaths_by_q=deaths_by_q, cases_by_q=cases_by_q,
         cases_upper_by_q=cases_upper_by_q, deaths_gap=deaths_gap,
-        cases_gap=cases_gap, scatter=scatter, district_names=names, ltla=ltla_deaths, ons=ons,
-        ons_table=_ons_table(ons), uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
+        cases_gap=cases_gap, scatter=scatter, district_names=district_names, ltla=i.ltla_deaths, ons=i.ons,
+        ons_table=_ons_table(i.ons), uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
         ltla_uptake=lu, ltla_uptake_table=lut, march_by_q=march_by_q, march_table=march_table,
         uptake_notes=uptake_notes, ethnicity_table=_ethnicity_table(eth), ethnicity=eth, notes=notes,
-        sources=sources, llr_data=llr, checks=checks)
+        sources=sources, vaccination=vaccination, whole=whole, age_place=age_place, age_england=age_england,
+        age_gap=age_gap, age_whole=age_whole, n_msoas=n_msoas, checks=checks, geography=geography,
+        vaccination_sentence=vaccination_sentence)
 
+
+# --------------------------------------------------------------------------- ethnicity (Census 2021)
 
 SOUTH_ASIAN = ("Indian", "Pakistani", "Bangladeshi")
 
 
-def census2021_ethnicity(census: pd.DataFrame) -> pd.DataFrame:
+def census2021_ethnicity_counts(census: pd.DataFrame) -> pd.DataFrame:
     """Census 2021 ethnic group by district (jsna.load.census.ethnic_group_ltla), England only, as
-    shares: lad20cd (the 2021 district code), minority_prop (every group other than White, the
-    definition of the 2011 'minority ethnic' share), south_asian_prop, black_prop."""
+    counts: ltla21cd, residents, minority (every group other than White, the definition of the 2011
+    'minority ethnic' share), south_asian (Indian, Pakistani, Bangladeshi), black."""
     d = census[census["ltla21cd"].str.startswith("E")]
-    tot = d.groupby("ltla21cd")["persons"].sum()
-    def share(mask: pd.Series) -> pd.Series:
-        return d[mask].groupby("ltla21cd")["persons"].sum().reindex(tot.index, fill_value=0) / tot
     group = d["ethnic_group"].str.split(": ", n=1).str[-1]
-    out = pd.DataFrame({
-        "lad20cd": tot.index,
-        "minority_prop": share(d["broad_group"] != "White").to_numpy(),
-        "south_asian_prop": share(d["broad_group"].str.startswith("Asian") & group.isin(SOUTH_ASIAN)).to_numpy(),
-        "black_prop": share(d["broad_group"].str.startswith("Black")).to_numpy(),
-    })
-    return out.reset_index(drop=True)
+    parts = {
+        "residents": pd.Series(True, index=d.index),
+        "minority": d["broad_group"] != "White",
+        "south_asian": d["broad_group"].str.startswith("Asian") & group.isin(SOUTH_ASIAN),
+        "black": d["broad_group"].str.startswith("Black"),
+    }
+    out = pd.DataFrame({k: d["persons"].where(m, 0).groupby(d["ltla21cd"]).sum() for k, m in parts.items()})
+    return out.reset_index()
 
 
-def ethnicity_view(ethnicity: pd.DataFrame, ltla_deaths: pd.DataFrame, uptake: pd.DataFrame | None,
-                   place) -> pd.DataFrame:
+def census2021_ethnicity(census: pd.DataFrame) -> pd.DataFrame:
+    """Census 2021 shares by district (2021 codes): lad20cd, minority_prop, south_asian_prop, black_prop."""
+    c = census2021_ethnicity_counts(census)
+    return pd.DataFrame({"lad20cd": c["ltla21cd"], "minority_prop": c["minority"] / c["residents"],
+                         "south_asian_prop": c["south_asian"] / c["residents"],
+                         "black_prop": c["black"] / c["residents"]})
+
+
+def _district_parts(place) -> dict[str, list[str]]:
+    """Each of the Place's districts -> the April 2019 districts it was formed from (itself when unchanged;
+    a council formed since 2019 is always a single-district unitary)."""
+    if place.changed_since_2019 and len(place.districts) == 1:
+        return {place.district_codes[0]: place.district_codes_2019}
+    return {c: [c] for c in place.district_codes}
+
+
+def ethnicity_view(census: pd.DataFrame, ltla_deaths: pd.DataFrame, uptake: pd.DataFrame | None,
+                   place, district_population: pd.Series | None = None) -> pd.DataFrame:
     """The Place's districts: Census 2021 minority ethnic share, death rate (Feb 2021) and uptake.
 
-    Joined on district code (2021 codes in the Census file, 2019 in the others; LLR codes are
-    the same in both). Districts missing from a file get NA.
+    Census 2021 uses the districts of 2021, the death-rate file those of April 2019: each of the Place's
+    districts is its own code where a file has it, else the sum of the 2019 districts it was formed from
+    (Census counts added; death rates weighted by the districts' mid-2019 populations, which gives the
+    combined area's rate exactly). ``england_minority_rank`` (1 = highest share) is among England's
+    districts of the 2021 Census, for a district that is one of them. Districts missing from a file get NA.
     """
-    d = pd.DataFrame({"lad19cd": place.district_codes, "district": [a.name for a in place.districts]})
-    d = d.merge(ethnicity.rename(columns={"lad20cd": "lad19cd"}), on="lad19cd", how="left")
-    d = d.merge(ltla_deaths[["lad19cd", "death_rate"]], on="lad19cd", how="left")
+    counts = census2021_ethnicity_counts(census).set_index("ltla21cd")
+    shares = counts[["minority", "south_asian", "black"]].div(counts["residents"], axis=0)
+    dr = ltla_deaths.set_index("lad19cd")["death_rate"]
+    names = {a.code: a.name for a in place.districts}
+    rows = []
+    for code, parts in _district_parts(place).items():
+        row = {"lad19cd": code, "district": names[code], "census_codes": "", "minority_prop": np.nan,
+               "south_asian_prop": np.nan, "black_prop": np.nan, "death_rate": np.nan}
+        f = codes_in_file([code], parts, counts.index)
+        if f.complete:
+            c = counts.loc[list(f.population_codes)].sum()
+            row.update(census_codes=",".join(f.population_codes), minority_prop=c["minority"] / c["residents"],
+                       south_asian_prop=c["south_asian"] / c["residents"], black_prop=c["black"] / c["residents"])
+        g = codes_in_file([code], parts, dr.index)
+        if g.complete:
+            codes = list(g.population_codes)
+            if len(codes) == 1:
+                row["death_rate"] = float(dr[codes[0]])
+            elif district_population is not None and set(codes) <= set(district_population.index):
+                w = district_population[codes].astype(float)
+                row["death_rate"] = float((dr[codes] * w).sum() / w.sum())
+        rows.append(row)
+    d = pd.DataFrame(rows)
     if uptake is not None and not uptake.empty:
         first = uptake[uptake["dose"] == 1][["lad19cd", "uptake_pct"]].rename(columns={"uptake_pct": "first_dose_pct"})
         d = d.merge(first, on="lad19cd", how="left")
     else:
         d["first_dose_pct"] = np.nan
-    d["england_minority_rank"] = d["minority_prop"].map(
-        lambda v: int((ethnicity["minority_prop"] > v).sum()) + 1 if pd.notna(v) else pd.NA)
-    d["n_ltla"] = int(ethnicity["minority_prop"].notna().sum())
+    single = ~d["census_codes"].str.contains(",") & (d["census_codes"] != "")
+    d["england_minority_rank"] = [int((shares["minority"] > v).sum()) + 1 if s and pd.notna(v) else pd.NA
+                                  for v, s in zip(d["minority_prop"], single, strict=True)]
+    d["n_ltla"] = int(shares["minority"].notna().sum())
     return d
 
 
 def _ethnicity_table(eth: pd.DataFrame) -> pd.DataFrame:
     if eth.empty:
         return eth
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "District": eth["district"],
         "Minority ethnic groups % (2021)": (eth["minority_prop"] * 100).round(1),
         "South Asian % (2021)": (eth["south_asian_prop"] * 100).round(1),
         "Black % (2021)": (eth["black_prop"] * 100).round(1),
         "First dose % of NIMS 16+ (July 2021)": eth["first_dose_pct"].round(1),
-        "Deaths per 100,000 (to Feb 2021)": eth["death_rate"],
+        "Deaths within 28 days per 100,000 (to Feb 2021)": eth["death_rate"].round(1),
     })
+    return out.dropna(axis=1, how="all")
 
 
 def headline_text(h: CovidReport) -> str:
@@ -807,11 +1176,16 @@ def headline_text(h: CovidReport) -> str:
         t = h.totals[what].get("place")
         if t:
             lines.append(f"{what.capitalize()} 2020-03-01 to 2021-06-21: {t['total']:.0f} ({t['rate']:.1f} per 100,000)")
+    if h.whole is not None:
+        w = h.whole[(h.whole["measure"] == "deaths") & (h.whole["area"] != "England")].iloc[0]
+        lines.append(f"ONS deaths Mar-Dec 2020: {int(w['count'])}")
     below = "not compared (below the reliability minimum)"
-    if h.deaths_gap:
+    if "deaths" in h.checks:
         lines.append("ONS deaths Mar-Dec 2020 per 100,000, most vs least deprived quintile: " + (
-            f"{h.deaths_gap['most']:.1f} vs {h.deaths_gap['least']:.1f}" if h.checks["deaths"].ok else below))
-    if h.uptake_gap:
+            f"{h.deaths_gap['most']:.1f} vs {h.deaths_gap['least']:.1f}" if h.checks["deaths"].ok and h.deaths_gap
+            else below))
+    if "uptake" in h.checks:
         lines.append("First-dose uptake 16+ July 2021, most vs least deprived quintile: " + (
-            f"{h.uptake_gap['most']:.1f}% vs {h.uptake_gap['least']:.1f}%" if h.checks["uptake"].ok else below))
+            f"{h.uptake_gap['most']:.1f}% vs {h.uptake_gap['least']:.1f}%" if h.checks["uptake"].ok and h.uptake_gap
+            else below))
     return "\n".join(lines)

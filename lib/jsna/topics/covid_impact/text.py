@@ -30,35 +30,64 @@ def peak_sentence(place_name: str, peak_rate: float, peak_date, eng_rate: float,
 
 def total_sentence(place_name: str, what: str, place_rate: float, eng_rate: float, start, end,
                    place_total: float | None = None) -> str:
-    """Cumulative rate of cases or deaths over a period against England."""
+    """Cumulative count and rate of cases or deaths over a period against England (a count and a rate
+    never share one 'per 100,000')."""
     rel = _compare(place_rate, eng_rate)
-    count = f" ({fmt_number(place_total)} {what})" if place_total is not None else ""
-    return (f"From {_date(start)} to {_date(end)}, {place_name} recorded {fmt_number(place_rate)} {what} per 100,000"
-            f"{count}, {rel} England ({fmt_number(eng_rate)} per 100,000).")
+    count = f"{fmt_number(place_total)} {what}, " if place_total is not None else ""
+    return (f"From {_date(start)} to {_date(end)}, {place_name} recorded {count}{fmt_number(place_rate)} {what} "
+            f"per 100,000 residents, {rel} England ({fmt_number(eng_rate)} per 100,000).")
 
 
-def gap_sentence(place_name: str, gap: dict, what: str, unit: str = "per 100,000", crude: bool = True) -> str:
+def _age_clause(age: dict | None) -> str:
+    """'the most deprived fifth is younger (12.0% of residents aged 65 and over against 24.1% in the least
+    deprived fifth, Census 2021)'."""
+    if not age:
+        return ""
+    shares = (f"{fmt_pct(age['most_65'])} of residents aged 65 and over against {fmt_pct(age['least_65'])} in the "
+              "least deprived fifth, Census 2021")
+    if age["kind"] == "similar":
+        return f"the two fifths have similar age structures ({shares})"
+    return f"the most deprived fifth is {age['kind']} ({shares})"
+
+
+def gap_sentence(place_name: str, gap: dict, what: str, unit: str = "per 100,000", crude: bool = True,
+                 age: dict | None = None) -> str:
     """Most vs least deprived local quintile, worded by whether the 95% intervals overlap. A crude
-    rate carries its caveat in the same sentence and is never called 'no difference'."""
+    rate carries its caveat in the same sentence and is called 'no clear difference' only when the
+    two fifths' age structures are known to be similar (``age``: :func:`compute.age_contrast`)."""
     if any(is_missing(gap.get(k)) for k in ("most", "least")):
         return f"The deprivation gap in {what} could not be calculated for {place_name}."
     overlap = intervals_overlap(gap["most_lower"], gap["most_upper"], gap["least_lower"], gap["least_upper"])
     most, least = fmt_number(gap["most"]), fmt_number(gap["least"])
     kind = "crude " if crude else ""
-    caveat = " (not adjusted for age)" if crude else ""
+    caveat = ", not adjusted for age," if crude else ""
+    clause = _age_clause(age) if crude else ""
     if overlap:
-        tail = (": the 95% confidence intervals overlap, but crude rates take no account of the younger age "
-                "structure of more deprived neighbourhoods, so this is not evidence that the two fared alike."
-                if crude else " (95% confidence intervals overlap): no clear difference.")
+        if not crude:
+            tail = " (95% confidence intervals overlap): no clear difference."
+        elif age and age["kind"] == "similar":
+            tail = (f"; the 95% confidence intervals overlap and {clause}, so there is no clear difference in "
+                    "these crude rates.")
+        elif age:
+            tail = (f": the 95% confidence intervals overlap, but {clause}, so crude rates do not compare like "
+                    "with like and this is not evidence that the two fared alike.")
+        else:
+            tail = (": the 95% confidence intervals overlap, but crude rates are not adjusted for age, so this "
+                    "is not evidence that the two fared alike.")
         return (f"In {place_name}, {kind}{what}{caveat} were {most} {unit} in the most deprived fifth of "
                 f"neighbourhoods and {least} in the least deprived fifth{tail}")
+    extra = ""
+    if crude and age and age["kind"] != "similar":
+        extra = f"; {clause}, so part of the difference in crude rates reflects age"
+        if (age["kind"] == "younger") == (gap["most"] > gap["least"]):
+            extra = f"; {clause}, so at the same age the gap would likely be wider"
     if gap["most"] > gap["least"]:
         ratio = gap["most"] / gap["least"] if gap["least"] else float("nan")
         size = f"{times_word(ratio)} as high as" if not is_missing(ratio) and ratio >= 1.2 else "higher than"
         return (f"In {place_name}, {kind}{what}{caveat} in the most deprived fifth of neighbourhoods were {size} in "
-                f"the least deprived fifth ({most} against {least} {unit}).")
+                f"the least deprived fifth ({most} against {least} {unit}){extra}.")
     return (f"In {place_name}, {kind}{what}{caveat} were lower in the most deprived fifth of neighbourhoods "
-            f"({most} {unit}) than in the least deprived fifth ({least}).")
+            f"({most} {unit}) than in the least deprived fifth ({least}){extra}.")
 
 
 def uptake_gap_sentence(place_name: str, gap: dict, dose: str = "first dose", ages: str = "16+") -> str:
@@ -76,11 +105,11 @@ def uptake_gap_sentence(place_name: str, gap: dict, dose: str = "first dose", ag
 
 
 def ltla_sentence(name: str, rate: float, rank: int, n: int, median: float) -> str:
-    """One district's place in the England LTLA ranking of cumulative death rates."""
+    """One district's place in the England ranking of cumulative death rates (n counted in the file)."""
     rel = _compare(rate, median)
     return (f"By mid-February 2021, {name} had {fmt_number(rate, 1)} deaths within 28 days of a positive test per "
-            f"100,000 residents, ranking {rank} of {n} English districts (1 = highest), {rel} the median district "
-            f"({fmt_number(median, 1)}).")
+            f"100,000 residents, ranking {rank} of the {n} English districts in the dashboard's file (April 2019 "
+            f"districts; 1 = highest), {rel} the median district ({fmt_number(median, 1)}).")
 
 
 def summary(sentences: list[str | None]) -> list[str]:
@@ -92,8 +121,55 @@ def summary(sentences: list[str | None]) -> list[str]:
 # --------------------------------------------------------------------------- report-level sentences
 
 
+def totals_sentence(place_name: str, totals: dict) -> str | None:
+    """Cases and deaths within 28 days, 1 March 2020 to 21 June 2021: each count, then its rate per
+    100,000 beside England's (a count and a rate never share one 'per 100,000')."""
+    t, d = totals["cases"], totals["deaths"]
+    if "place" not in t:
+        return None
+    cases = (f"{fmt_number(t['place']['total'])} cases ({fmt_number(t['place']['rate'])} per 100,000; England "
+             f"{fmt_number(t['england']['rate'])})")
+    if "place" not in d:
+        return f"From 1 March 2020 to 21 June 2021, {place_name} recorded {cases}."
+    deaths = (f"{fmt_number(d['place']['total'])} deaths within 28 days of a positive test "
+              f"({fmt_number(d['place']['rate'], 1)} per 100,000; England {fmt_number(d['england']['rate'], 1)})")
+    return f"From 1 March 2020 to 21 June 2021, {place_name} recorded {cases} and {deaths}."
+
+
+def whole_area_sentences(place, h) -> list[str]:
+    """What the neighbourhood files support for the whole area against England: ONS deaths involving
+    Covid-19, March to December 2020 (a zero is a zero; a rate only from the reliability minimum of
+    events), with the age caveat of crude rates."""
+    if h.whole is None:
+        return []
+    w = h.whole[h.whole["measure"] == "deaths"].set_index("area")
+    me, eng = w.loc[place.name], w.loc["England"]
+    n = int(me["count"])
+    period = "from March to December 2020"
+    if n == 0:
+        return [f"No deaths involving Covid-19 of {place.possessive} residents were registered {period} (ONS): a "
+                "count of zero, not a suppressed figure, so there is no rate to compare with England's "
+                f"{fmt_number(eng['rate'], 1)} per 100,000."]
+    deaths = f"{fmt_number(n)} death{'s' if n != 1 else ''} involving Covid-19"
+    if not me["stable"] or is_missing(me["rate"]):
+        why = (f"too few for a stable rate (the series needs at least {reliability.MIN_EVENTS_PER_GROUP})"
+               if not me["stable"] else "no population is held for all of its neighbourhoods")
+        return [f"ONS registered {deaths} of {place.possessive} residents {period}: {why}; England's crude rate "
+                f"was {fmt_number(eng['rate'], 1)} per 100,000."]
+    age = ""
+    if h.age_whole and not is_missing(h.age_whole.get("place_65")):
+        age = (f", and {fmt_pct(h.age_whole['place_65'])} of {place.possessive} residents are aged 65 or over "
+               f"against {fmt_pct(h.age_whole['england_65'])} in England (Census 2021)")
+    return [f"ONS registered {deaths} of {place.possessive} residents {period}: {fmt_number(me['rate'], 1)} per "
+            f"100,000 (95% CI {fmt_number(me['lowercl'], 1)} to {fmt_number(me['uppercl'], 1)}) against England's "
+            f"{fmt_number(eng['rate'], 1)}; both are crude rates, not adjusted for age{age}."]
+
+
 def summary_sentences(place, h) -> list[str]:
-    """Three to five summary sentences from a :class:`jsna.topics.covid_impact.compute.CovidReport` (fewer where data are missing)."""
+    """Three to five summary sentences from a :class:`jsna.topics.covid_impact.compute.CovidReport`: the
+    waves, the totals, the age-standardised national contrast first, then the local contrast (crude, with
+    its caveat in the same sentence) or, below the reliability minimum, the reason and the whole area
+    against England."""
     s: list[str | None] = []
     if h.cases.available:
         p = h.cases.place.dropna(subset=["rate_7d"])
@@ -101,45 +177,38 @@ def summary_sentences(place, h) -> list[str]:
         pi, ei = p["rate_7d"].idxmax(), e["rate_7d"].idxmax()
         s.append(peak_sentence(place.name, p.at[pi, "rate_7d"], p.at[pi, "date"], e.at[ei, "rate_7d"],
                                e.at[ei, "date"]))
-    t, d = h.totals["cases"], h.totals["deaths"]
-    if "place" in t and "place" in d:
-        s.append(
-            f"From 1 March 2020 to 21 June 2021, {place.name} recorded {fmt_number(t['place']['rate'])} cases per "
-            f"100,000 people (England {fmt_number(t['england']['rate'])}) and {fmt_number(d['place']['rate'], 1)} "
-            f"deaths within 28 days of a positive test per 100,000 (England {fmt_number(d['england']['rate'], 1)}).")
-    elif "place" in t:
-        s.append(total_sentence(place.name, "cases", t["place"]["rate"], t["england"]["rate"],
-                                "2020-03-01", "2021-06-21", t["place"]["total"]))
+    else:
+        s.append(h.cases.unavailable)
+    s.append(totals_sentence(place.name, h.totals))
+    s.extend(ons_sentences(h.ons)[:1])  # the age-standardised national contrast leads
     refused = []  # comparisons below the reliability minimum: said once, together
-    if h.deaths_gap:
-        s.extend(ons_sentences(h.ons)[:1])  # the age-standardised national contrast leads
-        what = "death rates from Covid-19 (March-December 2020)"
-        if h.checks["deaths"].ok:
-            s.append(gap_sentence(place.name, h.deaths_gap, what))
+    if h.checks.get("deaths") is not None:
+        if h.checks["deaths"].ok and h.deaths_gap:
+            s.append(gap_sentence(place.name, h.deaths_gap, "death rates from Covid-19 in March to December 2020",
+                                  age=h.age_gap))
         else:
             refused.append(("Covid-19 death rates", h.checks["deaths"]))
-    if h.uptake_gap:
-        if h.checks["uptake"].ok:
+    if h.vaccination and h.checks.get("uptake") is not None:
+        if h.checks["uptake"].ok and h.uptake_gap:
             s.append(uptake_gap_sentence(place.name, h.uptake_gap))
         else:
             refused.append(("vaccine uptake", h.checks["uptake"]))
     if refused:
         merged = reliability.Verdict(False, tuple(dict.fromkeys(r for _, v in refused for r in v.reasons)))
         s.append(merged.sentence(place.name, " or ".join(w for w, _ in refused)))
-    if not h.llr_data:
-        s.extend(ltla_sentences(place, h)[:2])
-        s.extend(ons_sentences(h.ons)[:1])
-        s.append(f"Local case, death and vaccination series for {place.name} are not in this release of the data; "
-                 "the report shows the England picture only.")
+    s.extend(whole_area_sentences(place, h))  # what the data support for the whole area (kept if room)
     return summary(s)
 
 
-def gap_paragraph(place_name: str, gap: dict, what: str, check=None, unit: str = "per 100,000") -> list[str]:
+def gap_paragraph(place_name: str, gap: dict | None, what: str, check=None, unit: str = "per 100,000",
+                  age: dict | None = None) -> list[str]:
     """The gap sentence plus ratio and SII (when available), or, below the reliability minimum
     (``check``: a :class:`jsna.reliability.Verdict`), the reason no gap is stated."""
     if check is not None and not check.ok:
         return [check.sentence(place_name, what)]
-    out = [gap_sentence(place_name, gap, what)]
+    if not gap:
+        return [f"The deprivation gap in {what} could not be calculated for {place_name}."]
+    out = [gap_sentence(place_name, gap, what, age=age)]
     ratio = f"The rate ratio (most / least deprived fifth) is {gap['ratio']:.2f}"
     if not is_missing(gap.get("sii")):
         end = "most" if gap["sii"] < 0 else "least"
@@ -151,6 +220,26 @@ def gap_paragraph(place_name: str, gap: dict, what: str, check=None, unit: str =
             ratio += ", though the interval includes zero"
     out.append(ratio + ". Both are crude rates: differences in age structure between neighbourhoods are not "
                "adjusted for.")
+    return out
+
+
+def age_sentences(place, h) -> list[str]:
+    """How the age structure of the deprivation fifths differs (Census 2021), locally when the reliability
+    rule allows a comparison of the Place's fifths, and in England: why crude rates mislead."""
+    out = []
+    if h.age_england is not None and {1, 5} <= set(h.age_england["fifth"]):
+        e = h.age_england.set_index("fifth")
+        out.append(f"In England, {fmt_pct(e.at[1, 'pct_65_plus'])} of residents of the most deprived fifth of "
+                   f"neighbourhoods were aged 65 or over in 2021, against {fmt_pct(e.at[5, 'pct_65_plus'])} in the "
+                   f"least deprived fifth ({fmt_pct(e.at[1, 'pct_75_plus'])} and {fmt_pct(e.at[5, 'pct_75_plus'])} "
+                   "aged 75 or over). Covid-19 death rates rise steeply with age, so a younger population has a "
+                   "lower crude rate at the same risk: ONS's age-standardised rates remove that difference, crude "
+                   "rates do not.")
+    if h.age_gap:
+        out.append(f"In {place.name}, {_age_clause(h.age_gap)}.")
+    elif h.checks.get("age") is not None and not h.checks["age"].ok:
+        out.append(f"The table shows England's fifths only: {place.possessive} own neighbourhoods are too few "
+                   "to compare by fifth, for the reasons given below.")
     return out
 
 
@@ -170,8 +259,9 @@ def ltla_sentences(place, h) -> list[str]:
     return out
 
 
-def ons_sentences(ons: pd.DataFrame) -> list[str]:
-    """The ONS national benchmark in words (longest period first)."""
+def ons_sentences(ons: pd.DataFrame, place=None) -> list[str]:
+    """The ONS national benchmark in words (longest period first), and a local ONS figure where the
+    Place holds the area it is about."""
     e = ons[(ons["area_code"] == ENGLAND_CODE)]
     out = []
     periods = sorted(e.groupby(["period_start", "period_end"]), key=lambda kv: kv[0][0] - kv[0][1])
@@ -182,9 +272,11 @@ def ons_sentences(ons: pd.DataFrame) -> list[str]:
             out.append(f"{_date(a)} to {_date(b)}: {fmt_number(most, 1)} deaths per 100,000 in England's most deprived "
                        f"areas against {fmt_number(least, 1)} in the least deprived ({times_word(most / least)} "
                        "the rate, age-standardised).")
-    lei = ons[(ons["area_code"] == "E06000016") & (ons["unit"] == "deaths")]
+    codes = set(place.district_codes_2019) | set(place.district_codes) if place is not None else set()
+    lei = ons[ons["area_code"].isin(codes) & (ons["unit"] == "deaths")]
     if not lei.empty:
-        out.append(f"In July 2020, during its local lockdown, Leicester had {fmt_number(lei['value'].iloc[0])} deaths "
+        r = lei.iloc[0]
+        out.append(f"In July 2020, during its local lockdown, {r['area_name']} had {fmt_number(r['value'])} deaths "
                    "involving COVID-19, one of only two areas in England and Wales with more than 20 that month (ONS).")
     return out
 
@@ -208,19 +300,20 @@ def uptake_sentences(place, h) -> list[str]:
 
 
 def ethnicity_sentences(place, h) -> list[str]:
-    """Area-level ethnicity view and a plain statement of what the data cannot show."""
+    """Area-level ethnicity view (Census 2021) and a plain statement of what the data cannot show."""
     eth = h.ethnicity.dropna(subset=["minority_prop"])
     out = []
     if not eth.empty:
         top = eth.sort_values("minority_prop", ascending=False).iloc[0]
-        rank = f"{top['england_minority_rank']} of {top['n_ltla']} English districts, 1 = highest"
+        rank = (f"; {top['england_minority_rank']} of the {top['n_ltla']} English districts of the 2021 Census, "
+                "1 = highest" if not is_missing(top["england_minority_rank"]) else "")
         if len(eth) == 1:
             out.append(f"In the 2021 Census, {fmt_pct(top['minority_prop'] * 100)} of {place.possessive} residents "
-                       f"were from minority ethnic groups (all groups other than White; {rank}).")
+                       f"were from minority ethnic groups (all groups other than White{rank}).")
         else:
             out.append(f"{top['district']} has the largest share of residents from minority ethnic groups among "
-                   f"{place.possessive} districts ({fmt_pct(top['minority_prop'] * 100)} in the 2021 Census, "
-                   f"{rank}).")
+                       f"{place.possessive} districts ({fmt_pct(top['minority_prop'] * 100)} in the 2021 Census"
+                       f"{rank}).")
         both = eth.dropna(subset=["first_dose_pct"])
         if len(both) >= 4:
             rho = both["minority_prop"].corr(both["first_dose_pct"], method="spearman")
@@ -235,22 +328,26 @@ def ethnicity_sentences(place, h) -> list[str]:
 
 
 def coverage_notes(place, h) -> list[str]:
-    """Honest coverage statement: periods and gaps in the data."""
+    """Honest coverage statement: periods, geography and gaps in the data held."""
     out = [
-        "Cases: UKHSA final archive by specimen date, March 2020 to December 2023. From January 2022 the dashboard "
-        "counts infection episodes (reinfections included), and free testing ended on 1 April 2022, so later counts "
-        "are not comparable with earlier waves.",
-        "Deaths within 28 days of a positive test: local data end on 21 June 2021 (the last snapshot found); no "
-        "district-level deaths series and no 'Covid-19 on the death certificate' series by local authority are "
-        "available in this release.",
-        "Neighbourhood cases cover weeks ending 21 March to 28 November 2020 only; neighbourhood deaths cover March "
-        "to December 2020 (ONS).",
-        "Vaccinations: two snapshots only (NHS England releases of 4 March and 15 July 2021); no time series and no "
-        "booster data.",
+        "Cases: UKHSA final archive by specimen date, March 2020 to December 2023, for every English district of "
+        "April 2019. From January 2022 the dashboard counts infection episodes (reinfections included), and free "
+        "testing ended on 1 April 2022, so later counts are not comparable with earlier waves.",
+        "Deaths within 28 days of a positive test: by upper-tier council of April 2019, ending on 21 June 2021 "
+        "(the last snapshot held); no district-level deaths series and no 'Covid-19 on the death certificate' "
+        "series by local authority are in the data held.",
+        "Neighbourhood (MSOA, 2011) cases cover weeks ending 21 March to 28 November 2020 only; neighbourhood deaths "
+        "cover March to December 2020 (ONS). Neighbourhood populations are ONS mid-2019 estimates, recovered from "
+        "the published rates: deaths divided by the death rate, or, for the few neighbourhoods with no deaths, "
+        "from the weekly case rates or as the district's population less its other neighbourhoods.",
+        "Age structure: Census 2021 residents by five-year age band for each LSOA of 2021, added up to the 2011 "
+        "neighbourhoods they were made from through the ONS LSOA 2011 to 2021 lookup (three LSOAs in England that "
+        "straddle two neighbourhoods are divided equally between them), then to the deprivation fifths of those "
+        "neighbourhoods (IMD 2019).",
     ]
-    if not h.llr_data:
-        out.insert(0, f"The local files of this release cover Leicester, Leicestershire and Rutland only, so "
-                   f"{place.name} is shown on the England picture only.")
+    if h.vaccination:
+        out.append("Vaccinations: two snapshots only (NHS England releases of 4 March and 15 July 2021); no time "
+                   "series and no booster data.")
     return out
 
 

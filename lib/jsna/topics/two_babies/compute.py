@@ -118,7 +118,8 @@ def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None)
         used += ["ons_hle_utla_2009_13", "ons_dfle_utla_2009_13"]
     covid = attempt("MSOA Covid-19 deaths 2020", lambda: _covid(data_dir))
     if covid is not None:
-        used += ["covid_ons_msoa_deaths_2020", "covid_vacc_msoa_2021_03"]
+        used += ["covid_ons_msoa_deaths_2020_england", "covid_msoa_cases_weekly_2020_england",
+                 "covid_ltla_cases_daily_england"]
     la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()])
     la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir, la_areas))
     if la is not None:
@@ -128,16 +129,15 @@ def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None)
 
 
 def _covid(data_dir: Path | None) -> pd.DataFrame:
+    """ONS deaths involving COVID-19 by MSOA (every English MSOA) with the mid-2019 populations they were
+    divided by (jsna.load.covid.msoa_population_2019); an MSOA with no population held is left out."""
     from jsna.load import covid
 
     deaths = covid.msoa_deaths_2020(data_dir)
     pop = covid.msoa_population_2019(data_dir)
     out = deaths[["msoa11cd", "deaths"]].merge(pop[["msoa11cd", "population"]], on="msoa11cd",
                                                how="left", validate="1:1")
-    if out["population"].isna().any():
-        miss = out.loc[out["population"].isna(), "msoa11cd"].tolist()[:3]
-        raise ValueError(f"no mid-2019 population for MSOA(s) {miss} in covid_vacc_msoa_2021_03")
-    return out
+    return out.dropna(subset=["population"]).astype({"population": "int64"}).reset_index(drop=True)
 
 
 def _la(source_ids: list[str], data_dir: Path | None, areas: list[str] | None) -> pd.DataFrame:
@@ -323,13 +323,18 @@ def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, input
         if inputs.covid is None:
             return pd.DataFrame(), "Covid-19 MSOA deaths could not be loaded"
         d = msoas.merge(inputs.covid, on="msoa11cd", how="left")
-        if d["deaths"].isna().all():
-            return pd.DataFrame(), ("ONS MSOA Covid-19 deaths are held for Leicester, Leicestershire "
-                                    "and Rutland only; not available for this area")
         if d["deaths"].isna().any():
-            return pd.DataFrame(), f"{int(d['deaths'].isna().sum())} MSOAs missing from the Covid-19 file"
+            n = int(d["deaths"].isna().sum())
+            return pd.DataFrame(), (f"no mid-2019 population is held for {n} of the neighbourhoods, so no "
+                                    "Covid-19 death rate is shown")
         res = stats.rate(d, "deaths", "population", group_cols=group_col, multiplier=ind.multiplier)
+        zero = (res["deaths"] == 0).to_numpy()
+        kept = res.copy()
         res = stats.suppress(res, "deaths", threshold=5)
+        if zero.any():  # a zero is a zero (none registered), not a suppressed small count
+            cols = [c for c in ("deaths", "value", "lowercl", "uppercl") if c in res.columns]
+            res.loc[zero, cols] = kept.loc[zero, cols].to_numpy()
+            res.loc[zero, "suppressed"] = False
         out = _from_stats(res, group_col or "", "deaths", "population")
         if "suppressed" in res.columns:
             out.loc[res["suppressed"].to_numpy(bool), "note"] = "suppressed (fewer than 5 deaths)"
@@ -737,7 +742,7 @@ def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
 _SMALL_SOURCE = {
     "imd2019_lsoa": "MHCLG, IoD2019", "imd2019_indicators_file8": "MHCLG, IoD2019",
     "ons_hle_msoa_2009_13_llr": "ONS", "ons_dfle_msoa_2009_13_llr": "ONS",
-    "le_birth_msoa_2016_20_llr": "ONS", "covid_ons_msoa_deaths_2020": "ONS",
+    "le_birth_msoa_2016_20_llr": "ONS", "covid_ons_msoa_deaths_2020_england": "ONS",
 }
 
 
