@@ -1,6 +1,6 @@
-"""Scale check: the Place-generic topics work for EVERY English upper-tier LA (151, April 2019).
+"""Scale check: the Place-generic topics work for EVERY English upper-tier council (153, April 2023).
 
-For each upper-tier code we generate a params file into a temporary directory (as
+For each council code of April 2023 we generate a params file into a temporary directory (as
 `python -m jsna params new CODE --out DIR` does), load and validate the Place, and run the compute
 layer of notebooks/deprivation.ipynb and notebooks/two_babies.ipynb in the order of their cells:
 the same lib functions, without executing notebooks or drawing figures. Data are loaded once per
@@ -11,7 +11,9 @@ Published cross-checks: MHCLG IoD2019 File 10 (LAD summaries, jsna.load.imd.imd2
 gives each lower-tier district's population-weighted average IMD score and proportion of LSOAs in
 the most deprived 10% nationally. For unitary authorities, metropolitan districts and London
 boroughs the district is the upper-tier area, so our Place-level headline recomputed from LSOAs
-must reproduce File 10; for a county, each district row of district_summary must. Values quoted
+must reproduce File 10; for a county, each district row of district_summary must. A council formed
+since 2019 (e.g. North Yorkshire, E06000065) is checked on the April 2019 districts it was formed
+from (its params' areas_2019), which is how its IoD2019 tables are built. Values quoted
 from File 10 itself (also in data/raw/imd2019/SOURCES.md and issue 3): Leicester 30.877, Rutland
 8.381; and from the File 10 spreadsheet, e.g. Blackpool (E06000009) 45.039, the most deprived
 district on average score, Wokingham (E06000041) 5.846 (rank 316 of 317, the least deprived
@@ -36,9 +38,9 @@ SIG_WORDS = {"higher", "lower", "no clear difference", "not tested"}
 
 def _codes() -> list[str]:
     try:
-        from jsna.geo import upper_tier_areas
+        from jsna.geo import councils
 
-        return list(upper_tier_areas()["utla19cd"])
+        return list(councils(2023)["code"])
     except Exception:  # noqa: BLE001 - no data/raw yet: a single skipped case says why
         return ["<lookup unavailable>"]
 
@@ -50,21 +52,21 @@ CODES = _codes()
 def world(tmp_path_factory):
     """Everything both notebooks load once: params for every UTLA, England's LSOAs, boundaries,
     the two babies inputs and File 10."""
-    from jsna.geo import upper_tier_areas, write_params
+    from jsna.geo import councils, write_params
     from jsna.load.boundaries import lsoa_boundaries
     from jsna.load.geography import lsoa_lookup
     from jsna.load.imd import imd2019_lad_summaries, imd2019_lsoa
     from jsna.topics.deprivation import compute as dep
     from jsna.topics.two_babies import compute as tb
 
-    areas = upper_tier_areas()
+    areas = councils(2023)
     params_dir = tmp_path_factory.mktemp("params")
     ids = {}
-    for code in areas["utla19cd"]:
+    for code in areas["code"]:
         ids[code] = write_params(code, params_dir).stem
     imd = imd2019_lsoa()
     return {
-        "areas": areas.set_index("utla19cd"),
+        "areas": areas.set_index("code"),
         "params_dir": params_dir,
         "ids": ids,
         "lookup": lsoa_lookup(),
@@ -76,7 +78,7 @@ def world(tmp_path_factory):
 
 
 def test_every_code_has_unique_params(world):
-    assert len(world["areas"]) == 151  # England's upper-tier LAs, April 2019 (ONS LTLA->UTLA lookup)
+    assert len(world["areas"]) == 153  # England's upper-tier councils, April 2023 (ONS LTLA->UTLA lookup)
     ids = list(world["ids"].values())
     assert len(set(ids)) == len(ids), "two upper-tier areas got the same Place id"
     assert sorted(p.stem for p in world["params_dir"].glob("*.yaml")) == sorted(ids)
@@ -89,7 +91,7 @@ def _place(world, code):
         pytest.skip("data/raw has no LSOA lookup: run `make data`")
     P = load_valid_place(world["ids"][code], world["params_dir"])
     assert P.upper_tier_codes == [code]
-    assert P.name == world["areas"].loc[code, "utla19nm"]
+    assert P.name == world["areas"].loc[code, "name"]
     expected = [c for c, _ in world["areas"].loc[code, "districts"]]
     assert sorted(P.district_codes) == sorted(expected)
     assert not P.is_group
@@ -115,7 +117,7 @@ def test_deprivation_compute_layer(world, code):
 
     # invariants: every LSOA of the lookup for this UTLA, once; boundaries for all of them
     lk = world["lookup"]
-    n_lookup = int((lk["utla19cd"] == code).sum())
+    n_lookup = int(lk["lad19cd"].isin(P.district_codes_2019).sum())
     assert head.n_lsoas == len(lsoas) == n_lookup
     assert bcheck.ok and len(frame) == n_lookup
     assert dtext.boundary_note(bcheck, P.name) is None
@@ -164,9 +166,9 @@ def test_deprivation_compute_layer(world, code):
     dep.lsoa_table(least)
 
     # districts (counties)
-    if len(P.districts) > 1:
-        dist = dep.district_summary(lsoas, order=P.district_codes)
-        assert list(dist["lad19cd"]) == P.district_codes
+    if len(P.district_codes_2019) > 1:
+        dist = dep.district_summary(lsoas, order=P.district_codes_2019)
+        assert list(dist["lad19cd"]) == P.district_codes_2019
         assert dist["lsoas"].sum() == n_lookup
         assert dtext.district_sentences(dist, world["england"])
         dep.district_table(dist)
@@ -174,7 +176,7 @@ def test_deprivation_compute_layer(world, code):
         for r in dist.itertuples():
             assert r.avg_score == pytest.approx(f10.loc[r.lad19cd, "imd_avg_score"], abs=0.0006), r.lad19nm
     else:
-        f10 = world["file10"].loc[P.district_codes[0]]
+        f10 = world["file10"].loc[P.district_codes_2019[0]]
         assert head.avg_score == pytest.approx(f10["imd_avg_score"], abs=0.0006)
         assert head.pct_lsoas_decile1 / 100 == pytest.approx(f10["imd_prop_most_deprived_10pc"], abs=0.00006)
 
@@ -219,8 +221,8 @@ def test_two_babies_compute_layer(world, code):
     P = _place(world, code)
     inputs = world["inputs"]
     table = tb.place_table(P, inputs)
-    area = tb.place_lsoas(inputs.lsoas, P.district_codes)
-    n_lsoas = int((world["lookup"]["utla19cd"] == code).sum())
+    area = tb.place_lsoas(inputs.lsoas, P.district_codes_2019)
+    n_lsoas = int(world["lookup"]["lad19cd"].isin(P.district_codes_2019).sum())
     assert len(area) == n_lsoas
     _check_babies_table(table, n_lsoas)
 
@@ -291,12 +293,12 @@ def test_params_text_is_valid_yaml_for_awkward_names(world):
     slug ids and round-trip through the params loader."""
     from jsna.places import load_place
 
-    awkward = [c for c, n in world["areas"]["utla19nm"].items() if re.search(r"[,'&]", n)]
+    awkward = [c for c, n in world["areas"]["name"].items() if re.search(r"[,'&]", n)]
     assert awkward, "expected some names with punctuation in the lookup"
     for code in awkward:
         pid = world["ids"][code]
         assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", pid), pid
-        assert load_place(pid, Path(world["params_dir"])).name == world["areas"].loc[code, "utla19nm"]
+        assert load_place(pid, Path(world["params_dir"])).name == world["areas"].loc[code, "name"]
 
 
 # --------------------------------------------------------------------------- regressions found at scale
@@ -306,10 +308,12 @@ def test_regions_from_one_read_of_the_oa_lookup(world):
     """write_params for 151 areas used to re-read the OA lookup per area (54 s); the region table
     is now built once. Regions are ONS facts: Leicester is in the East Midlands, the City of
     London in London, the Isles of Scilly in the South West."""
-    from jsna.geo import region_of, utla_regions
+    from jsna.geo import councils, region_of, region_of_2023, utla_regions
 
     regions = utla_regions()
-    assert set(regions) == set(world["areas"].index)
+    assert set(regions) == set(councils(2019)["code"])
+    assert all(region_of_2023(c) for c in world["areas"].index)  # every council of 2023 has one region
+    assert region_of_2023("E06000065") == ("E12000003", "Yorkshire and The Humber")
     assert region_of("E06000016") == ("E12000004", "East Midlands")
     assert region_of("E09000001") == ("E12000007", "London")
     assert region_of("E06000053") == ("E12000009", "South West")
