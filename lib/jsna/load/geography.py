@@ -89,7 +89,13 @@ LSOA_CHANGES = {"U": "unchanged", "S": "split", "M": "merged", "X": "redrawn"}
 def lsoa11_lsoa21_lookup(data_dir: Path | None = None) -> pd.DataFrame:
     """ONS LSOA 2011 -> LSOA 2021 lookup, England rows: lsoa11cd, lsoa11nm, lsoa21cd, lsoa21nm, change
     (U unchanged, S a 2011 LSOA split into several, M several merged into one, X redrawn irregularly:
-    :data:`LSOA_CHANGES`), lad22cd. One row per pair, so split and merged LSOAs appear several times."""
+    :data:`LSOA_CHANGES`), lad22cd. One row per pair, so split and merged LSOAs appear several times.
+    Cached as parquet after the first read."""
+    return cached_parquet("ons_lsoa11_lsoa21_lad22", lambda: _build_lsoa11_lsoa21(data_dir), data_dir,
+                          name="england", version="1")
+
+
+def _build_lsoa11_lsoa21(data_dir: Path | None) -> pd.DataFrame:
     sid = "ons_lsoa11_lsoa21_lad22"
     raw = read_source(sid, data_dir)
     bad = ~raw["change_code"].isin(list(LSOA_CHANGES))
