@@ -177,6 +177,7 @@ def _new() -> pd.DataFrame:
 
 def _bridge() -> pd.DataFrame:
     return pd.DataFrame({"lsoa11cd": ["A", "B", "B", "C", "D", "E"], "lsoa21cd": ["a", "b1", "b2", "cd", "cd", "e"],
+                         "lsoa11nm": ["A 11", "B 11", "B 11", "C 11", "D 11", "E 11"],
                          "change": ["U", "S", "S", "M", "M", "U"]})
 
 
@@ -194,7 +195,7 @@ def test_compare_handles_unchanged_split_and_merged_lsoas():
     assert (k["into_10"], k["out_of_10"], k["into_20"], k["out_of_20"]) == (1, 1, 1, 1)
     # unmatched on both sides, named, with their residents
     assert c.unmatched_new["code"].tolist() == ["e", "z"]
-    assert "outside the 2019 area (E)" in c.unmatched_new.loc[0, "reason"]
+    assert "outside the 2019 area (E E 11)" in c.unmatched_new.loc[0, "reason"]
     assert "not in the ONS lookup" in c.unmatched_new.loc[1, "reason"]
     assert c.unmatched_old["code"].tolist() == ["F"] and c.unmatched_old.loc[0, "residents"] == 1200
     # residents of changed areas (split and merged): b1, b2, cd

@@ -110,7 +110,8 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, bridge: pd.DataFrame) -> Chang
         columns={o.lsoa: "lsoa11cd", o.lsoa_name: "_name11", "imd_decile": "_dec", "imd_rank": "_rank"})
     b = bridge[bridge["lsoa21cd"].isin(set(new[n.lsoa])) | bridge["lsoa11cd"].isin(set(ref["lsoa11cd"]))]
     pairs = b[b["lsoa21cd"].isin(set(new[n.lsoa]))].merge(ref, on="lsoa11cd", how="left")
-    pairs["_outside"] = pairs["lsoa11cd"].where(pairs["_dec"].isna())
+    label = pairs["lsoa11cd"] + (" " + pairs["lsoa11nm"] if "lsoa11nm" in pairs else "")
+    pairs["_outside"] = label.where(pairs["_dec"].isna())
     per = pairs.groupby("lsoa21cd", sort=False).agg(
         change=("change", "first"), n=("lsoa11cd", "size"), former=("lsoa11cd", ", ".join),
         former_names=("_name11", lambda x: ", ".join(x.dropna().astype(str))),
@@ -301,10 +302,13 @@ def for_place(place, data_dir=None, results=None) -> ChangeReport:
     return ChangeReport(change=c, ranks=district_ranks(pub[IOD2019.key], pub[IOD2025.key]), frame=frame)
 
 
-def map_data(frame) -> pd.DataFrame:
-    """The CSV behind the map of the direction of change: each 2021 LSOA and its direction (the
-    deciles and ranks are in the moves table's data)."""
+def map_data(frame, moves: pd.DataFrame) -> pd.DataFrame:
+    """The CSV behind the map of the direction of change: every 2021 LSOA drawn, with its 2011
+    LSOA(s), deciles and ranks of both editions (:func:`moves_data`; blank where not compared)."""
     ed = IOD2025
-    return pd.DataFrame({"LSOA 2021 code": frame[ed.lsoa].to_numpy(), "LSOA 2021 name": frame[ed.lsoa_name].to_numpy(),
-                         "Ward (2024)": frame[ed.ward_name].to_numpy(),
-                         "Decile 2019 to 2025": frame["direction"].fillna("not compared").to_numpy()})
+    drawn = pd.DataFrame({"LSOA 2021 code": frame[ed.lsoa].to_numpy(), "LSOA 2021 name": frame[ed.lsoa_name].to_numpy(),
+                          "Ward (2024)": frame[ed.ward_name].to_numpy()})
+    full = moves_data(moves).drop(columns=["LSOA 2021 name", "Ward (2024)"])
+    out = drawn.merge(full, on="LSOA 2021 code", how="left")
+    out["Decile 2019 to 2025"] = out["Decile 2019 to 2025"].fillna("not compared")
+    return out
