@@ -217,8 +217,8 @@ def change_sentences(c, place_name: str, possessive: str) -> list[str]:
         moves = []
         for n in (10, 20):
             if k[f"into_{n}"] or k[f"out_of_{n}"]:
-                moves.append(f"{fmt_number(k[f'into_{n}'])} joined and {fmt_number(k[f'out_of_{n}'])} left England's "
-                             f"most deprived {n}%")
+                joined, left = (fmt_number(k[f"{w}_{n}"]) if k[f"{w}_{n}"] else "none" for w in ("into", "out_of"))
+                moves.append(f"{joined} joined and {left} left England's most deprived {n}%")
         if moves:
             out.append(f"Of these, {join_names(moves)}.")
     if c.changed_lsoas:
