@@ -122,8 +122,14 @@ def _same(cat: Any, value: Any) -> bool:
     return cat == value
 
 
-def decile_scheme(title: str = "IMD 2019 national decile", noun: str = "deprived") -> CategoryScheme:
-    """Deciles 1-10, 1 = most deprived 10% (darkest), palette.DECILE_COLOURS."""
+def decile_scheme(title: str | None = None, noun: str = "deprived", edition=None) -> CategoryScheme:
+    """Deciles 1-10, 1 = most deprived 10% (darkest), palette.DECILE_COLOURS. The default title names
+    the edition of the Indices of Deprivation (``edition``, :mod:`jsna.editions`; default IoD2019):
+    "IMD 2019 national decile" or "IMD 2025 national decile"."""
+    if title is None:
+        from jsna.editions import get_edition
+
+        title = get_edition(edition).decile_title()
     labels = tuple(
         f"1 (most {noun} 10%)" if d == 1 else f"10 (least {noun} 10%)" if d == 10 else str(d)
         for d in range(1, 11)
@@ -179,8 +185,23 @@ def prepare_geometries(gdf, tolerance_m: float = 20.0, precision: int = 5):
     out = out.to_crs(WEB_CRS)
     factor = 10.0**precision
     out.geometry = shapely.transform(out.geometry.to_numpy(), lambda c: np.round(c * factor) / factor)
-    out.geometry = shapely.make_valid(out.geometry.to_numpy())
+    out.geometry = polygonal(shapely.make_valid(out.geometry.to_numpy()))
     return out
+
+
+def polygonal(geoms):
+    """The polygons of each geometry: repairing a ring that simplification or rounding made touch
+    itself can leave a GeometryCollection with stray lines or points, which Leaflet draws without a
+    tooltip; keep its (Multi)Polygon part."""
+    import shapely
+
+    arr = np.asarray(geoms, dtype=object).copy()
+    for i, g in enumerate(arr):
+        if g is not None and g.geom_type == "GeometryCollection":
+            parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+            polys = [q for p in parts for q in shapely.get_parts(p)]
+            arr[i] = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0] if polys else g
+    return arr
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,6 +233,26 @@ class Outline:
     weight: float = 2.0
     dash: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def area_outlines(frame, edition=None, district_label: str = "District boundaries",
+                  upper_label: str = "Local authority boundaries") -> list[Outline]:
+    """District outlines (when the frame covers more than one) and upper-tier outlines (when it covers
+    more than one, or a single district), dissolved from the frame's own small-area polygons so they
+    line up exactly with the areas drawn. Code and name columns are those of the frame's edition of
+    the Indices of Deprivation (``edition``, default: read from the frame's columns)."""
+    from jsna.editions import edition_of, get_edition
+
+    ed = get_edition(edition) if edition is not None else edition_of(frame)
+    out = []
+    lads = frame.dissolve(by=[ed.lad, ed.lad_name], as_index=False)[[ed.lad, ed.lad_name, "geometry"]]
+    if len(lads) > 1:
+        out.append(Outline(lads, district_label, label_col=ed.lad_name, weight=1.5))
+    if ed.utla in frame.columns:
+        utlas = frame.dissolve(by=[ed.utla, ed.utla_name], as_index=False)[[ed.utla, ed.utla_name, "geometry"]]
+        if len(utlas) > 1 or len(lads) == 1:
+            out.append(Outline(utlas, upper_label, label_col=ed.utla_name, weight=2.5))
+    return out
 
 
 @cache

@@ -76,14 +76,19 @@ def test_every_llr_lsoa_has_a_boundary(geo):
     assert chk.ok and chk.n_missing == 0 and len(lsoas) == 611
 
 
-def _run(place: str, tmp_path: Path) -> str:
+def _run(place: str, tmp_path: Path, **parameters) -> str:
     import papermill as pm
     from jsna.runner.export import export_html
 
     out = tmp_path / f"deprivation_{place}.ipynb"
-    pm.execute_notebook(str(NOTEBOOKS_DIR / "deprivation.ipynb"), str(out), parameters={"place": place},
+    pm.execute_notebook(str(NOTEBOOKS_DIR / "deprivation.ipynb"), str(out), parameters={"place": place, **parameters},
                         kernel_name="python3", progress_bar=False)
     return export_html(out, place.title(), "Deprivation", "2026-01-01")
+
+
+def _plain(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style|svg|iframe)\b.*?</\1>", " ", page,
+                                                                flags=re.S)))
 
 
 def test_notebook_rutland_offline_html(tmp_path):
@@ -96,7 +101,98 @@ def test_notebook_rutland_offline_html(tmp_path):
     loaded = re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*(?:src|href)=[\"']?https?:", html)
     assert loaded == []
     # the headline cell's numbers are not shown as raw text (the runner drops NBVAL cell outputs)
-    assert "Population (mid-2015): " not in html
+    assert "Population (mid-2015): " not in html and "Population (Census 2021): " not in html
+    text = _plain(html)
+    # the default edition, said in words, with the direction and unit of the score
+    assert "This report uses the English Indices of Deprivation 2025 (IoD2025)" in text
+    assert "higher score means more deprivation" in text and "Census 2021 usual residents" in text
+    assert "What changed from IoD2019 to IoD2025" in text
+    assert "MHCLG advises comparing editions of the Indices by ranks and deciles, not by scores" in text
+
+
+def test_notebook_iod2019_by_parameter(tmp_path):
+    """The build option (--deprivation-index iod2019) reaches the notebook as a parameter: the report is
+    IoD2019 on 2011 LSOAs, with the same 2019 -> 2025 section."""
+    text = _plain(_run("rutland", tmp_path, deprivation_index="iod2019"))
+    assert "This report uses the English Indices of Deprivation 2019 (IoD2019)" in text
+    assert "Residents are the mid-2015 population (excluding prisoners) that MHCLG used for IoD2019." in text
+    assert "IMD 2019 national decile" in text and "What changed from IoD2019 to IoD2025" in text
+    assert "ranked 303rd most deprived of 317 districts on average score in IoD2019 and 276th of 296 in IoD2025" in text
+
+
+# --- IoD2025 and 2019 -> 2025 on the real data -----------------------------------------------------
+
+def test_leicester_change_from_2019_to_2025():
+    """Leicester: 39 of 192 LSOAs (20.3%) in the most deprived 10% in IoD2019 (File 10: 0.2031) and 40 of
+    200 (20.0%) in IoD2025 (File 10 v2: 0.2); every 2021 LSOA is matched through the ONS lookup."""
+    from jsna.places import load_place
+    from jsna.topics.deprivation import change
+
+    P = load_place("leicester")
+    R = dep.compute(P, dep.load_inputs(P, None, "iod2025"))
+    ch = change.for_place(P, None, R)
+    sh = ch.change.shares.set_index("edition")
+    assert (sh.loc["IoD2019", "lsoas"], sh.loc["IoD2019", "lsoas_10"]) == (192, 39)
+    assert (sh.loc["IoD2025", "lsoas"], sh.loc["IoD2025", "lsoas_10"]) == (200, 40)
+    assert sh.loc["IoD2025", "residents"] == 368_597  # Census 2021 (census2021/SOURCES.md)
+    assert ch.change.unmatched_new.empty and ch.change.unmatched_old.empty
+    k = ch.counts
+    assert k["compared"] == 200 and sum(k[d] for d in change.DIRECTIONS) == 200
+    assert 0 < ch.change.changed_lsoas < 200 and 0 < ch.change.pct_changed_residents < 100
+    r = ch.ranks.set_index("code").loc["E06000016"]
+    assert (r["rank_of_avg_score_2019"], r["rank_of_avg_score_2025"]) == (32, 16)  # File 10 2019 and 2025
+
+
+def _generated(code: str, tmp_path: Path):
+    from jsna.geo import load_valid_place, write_params
+
+    return load_valid_place(write_params(code, tmp_path).stem, tmp_path)
+
+
+@pytest.mark.parametrize(("code", "ok"), [("E06000017", True), ("E09000001", False), ("E06000053", False)])
+def test_local_fifths_follow_the_reliability_rule(tmp_path, code, ok):
+    """Rutland (26 LSOAs 2021) passes the rule; the City of London (6) and the Isles of Scilly (1) do
+    not, so the report shows no local fifths for them, and says why."""
+    from jsna.topics.deprivation import text as dtext
+
+    P = _generated(code, tmp_path)
+    for ed in ("iod2025", "iod2019"):
+        R = dep.compute(P, dep.load_inputs(P, None, ed))
+        check = dep.quintile_check(dep.quintile_summary(R.lsoas))
+        assert check.ok is ok, (code, ed, check.reasons)
+        if not ok:
+            why = dtext.quintile_refusal(check, dep.quintile_summary(R.lsoas), len(R.lsoas), P.name)
+            assert "Reliability rule" in why and P.name in why
+
+
+def test_city_of_london_report_shows_no_local_fifths(tmp_path):
+    P = _generated("E09000001", tmp_path)
+    import papermill as pm
+    from jsna.runner.export import export_html
+
+    out = tmp_path / "deprivation.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS_DIR / "deprivation.ipynb"), str(out), kernel_name="python3",
+                        parameters={"place": P.id, "params_dir": str(tmp_path)}, progress_bar=False)
+    text = _plain(export_html(out, P.name, "Deprivation", "2026-01-01"))
+    assert "The report does not compare deprivation between the most and least deprived fifths" in text
+    assert "local quintiles of IMD 2025 score" not in text and "Local quintile (City of London)" not in text
+    assert "the 3 most deprived LSOAs" in text  # 6 LSOAs: the most and least deprived lists do not overlap
+
+
+def test_north_yorkshire_is_built_from_its_2019_districts_and_compared(tmp_path):
+    """A council formed in 2023: IoD2025 on its own code, IoD2019 on the seven districts it was formed
+    from, and MHCLG's ranks of both."""
+    from jsna.topics.deprivation import change
+
+    P = _generated("E06000065", tmp_path)
+    R = dep.compute(P, dep.load_inputs(P, None, "iod2025"))
+    assert R.head.published_rank is not None and R.head.n_districts == 296
+    old = dep.load_inputs(P, None, "iod2019").lsoas
+    assert old["lad19cd"].nunique() == 7
+    ch = change.for_place(P, None, R)
+    assert ch.change.unmatched_new.empty and ch.change.unmatched_old.empty
+    assert ch.ranks["code"].tolist()[0] == "E06000065" and len(ch.ranks) == 8
+    assert ch.counts["compared"] == len(R.lsoas)
 
 
 @pytest.mark.slow

@@ -117,3 +117,67 @@ def test_merged_summary_csv_equals_the_original_workbook(published):
         pd.testing.assert_series_equal(published[col].sort_index(), xlsx[header].sort_index(),
                                        check_names=False, check_dtype=False, check_index_type=False)
     assert xlsx.loc["E06000016", "IMD - Rank of average score "] == 32  # SOURCES.md: Leicester 32nd
+
+
+# --- IoD2025 (LSOA 2021) against MHCLG's File 10 v2 ------------------------------------------------
+# Published values quoted from File 10 v2 and imd2025/SOURCES.md (not from our output): Leicester IMD
+# average score 34.449, rank of average score 16 of 296, proportion of LSOAs in the most deprived 10%
+# nationally 0.2 (40 of its 200 LSOAs 2021); Rutland 9.851, rank 276.
+
+@pytest.fixture(scope="module")
+def england25() -> pd.DataFrame:
+    from jsna.areas import england_lsoas
+
+    return england_lsoas(edition="iod2025")
+
+
+@pytest.fixture(scope="module")
+def published25() -> pd.DataFrame:
+    from jsna.load.imd2025 import imd2025_lad_summaries
+
+    return imd2025_lad_summaries().set_index("lad24cd")
+
+
+def test_iod2025_area_table_covers_england(england25):
+    assert len(england25) == 33_755 and england25["lsoa21cd"].is_unique
+    assert england25[["imd_decile", "pop_total", "msoa21cd", "utla23cd"]].notna().all().all()
+    assert england25["lad24cd"].nunique() == 296 and england25["utla23cd"].nunique() == 153
+    assert england25["pop_total"].sum() == 56_490_108  # Census 2021 usual residents, England (census2021/SOURCES.md)
+    # the IoD2025 district of E01027305 (File 10 v2), not the ONS best fit (Cherwell)
+    row = england25.set_index("lsoa21cd").loc["E01027305"]
+    assert (row["lad24cd"], row["utla23cd"]) == ("E06000062", "E06000062")
+
+
+def test_iod2025_decile1_share_of_every_district_reproduces_file10(england25, published25):
+    share = (england25["imd_decile"] == 1).groupby(england25["lad24cd"]).mean()
+    f10 = published25["imd_prop_most_deprived_10pc"]
+    assert len(share) == len(f10) == 296 and set(share.index) == set(f10.index)
+    diff = (share - f10.reindex(share.index)).abs()
+    assert diff.max() <= 0.00005, diff.idxmax()  # published to 4 dp
+    assert f10["E06000016"] == 0.2 and share["E06000016"] == 40 / 200
+
+
+def test_iod2025_leicester_and_rutland_headlines_are_file10s(published25):
+    from jsna.places import load_place
+    from jsna.topics.deprivation import compute
+
+    for pid, score, rank, n_lsoas, prop10 in (("leicester", 34.449, 16, 200, 0.20), ("rutland", 9.851, 276, 26, 0.0)):
+        P = load_place(pid)
+        R = compute.compute(P, compute.load_inputs(P, None, "iod2025"))
+        assert (R.head.avg_score, R.head.published_rank, R.head.n_districts) == (score, rank, 296)
+        assert R.head.n_lsoas == n_lsoas and R.head.pct_lsoas_decile1 == pytest.approx(100 * prop10)
+        # ours, weighted by Census 2021 residents (MHCLG's mid-2022 populations are not held), is close
+        assert compute.headline(R.lsoas, pid).avg_score == pytest.approx(score, abs=0.05)
+        assert R.unmatched.empty and R.boundary_check.ok
+
+
+def test_iod2025_district_table_quotes_file10(published25):
+    from jsna.places import load_place
+    from jsna.topics.deprivation import compute
+
+    P = load_place("leicestershire")
+    R = compute.compute(P, compute.load_inputs(P, None, "iod2025"))
+    d = compute.district_summary(R.lsoas, order=P.district_codes, published=R.published).set_index("lad24cd")
+    assert d["avg_score"].to_dict() == published25.loc[P.district_codes, "imd_avg_score"].to_dict()
+    assert d.loc["E07000130", "published_rank"] == 228  # Charnwood 13.272, rank 228 (SOURCES.md)
+    assert R.head.published_rank is None and R.head.n_lsoas == 408  # a county: no File 10 row of its own

@@ -1,7 +1,9 @@
 """ONS boundary loaders -> GeoDataFrames in EPSG:4326 (WGS84 lon/lat) with short code columns.
 
 England-wide files cover any English upper-tier LA; the LLR files are more detailed (MSOA,
-wards) or line up with them (district and county outlines dissolved from the LLR MSOAs).
+wards) or line up with them (district and county outlines dissolved from the LLR MSOAs). LSOA and
+MSOA polygons come in the geography of either edition of the Indices of Deprivation
+(:mod:`jsna.editions`): 2011 for IoD2019 (the default), 2021 for IoD2025.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from jsna.editions import Edition, get_edition
 from jsna.load import DataError, cached_parquet, read_geojson, register_parquet
 
 __all__ = [
@@ -55,41 +58,95 @@ def _msoa_cache(data_dir: Path | None) -> gpd.GeoDataFrame:
     return msoa_boundaries(data_dir=data_dir, detail="england")
 
 
-def lsoa_boundaries(codes: Iterable[str] | None = None, data_dir: Path | None = None) -> gpd.GeoDataFrame:
-    """LSOA 2011 polygons (ONS BSC, England): lsoa11cd, lsoa11nm, geometry.
+@register_parquet("lsoa21_boundaries_england")
+def _lsoa21_cache(data_dir: Path | None) -> gpd.GeoDataFrame:
+    return lsoa_boundaries(data_dir=data_dir, edition="iod2025", detail="england")
 
-    ``codes`` keeps only those LSOAs (use :func:`missing_codes` to find any without a polygon).
-    """
+
+@register_parquet("lsoa21_boundaries_bgc_england")
+def _lsoa21_bgc_cache(data_dir: Path | None) -> gpd.GeoDataFrame:
+    return lsoa_boundaries(data_dir=data_dir, edition="iod2025")
+
+
+@register_parquet("msoa21_boundaries_england")
+def _msoa21_cache(data_dir: Path | None) -> gpd.GeoDataFrame:
+    return msoa_boundaries(data_dir=data_dir, edition="iod2025")
+
+
+def _valid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Repair the few polygons that are invalid as published (nested shells, self-touching rings)."""
+    import shapely
+
+    from jsna.maps import polygonal
+
+    bad = ~gdf.geometry.is_valid
+    if bad.any():
+        gdf = gdf.copy()
+        gdf.loc[bad, "geometry"] = polygonal(shapely.make_valid(gdf.geometry[bad].to_numpy()))
+    return gdf
+
+
+def _england_polygons(source_id: str, renames: dict[str, str], data_dir: Path | None, name: str = "",
+                      england_only: bool = False, repair: bool = False) -> gpd.GeoDataFrame:
+    """A catalogued England (or England and Wales) boundary file, tidied (``repair``: invalid polygons
+    made valid) and cached as GeoParquet."""
+    code = next(iter(renames.values()))
+
     def build() -> gpd.GeoDataFrame:
-        gdf = read_geojson("lsoa11_boundaries_england", data_dir)
-        return _tidy(gdf, {"LSOA11CD": "lsoa11cd", "LSOA11NM": "lsoa11nm"})
+        gdf = _tidy(read_geojson(source_id, data_dir), renames)
+        if repair:
+            gdf = _valid(gdf)
+        if england_only:
+            gdf = gdf[gdf[code].str.startswith("E")].reset_index(drop=True)
+        return gdf
 
-    gdf = cached_parquet("lsoa11_boundaries_england", build, data_dir, version="1")
-    return _select(gdf, "lsoa11cd", codes)
+    # version 2: the repaired polygons keep only their polygonal parts
+    return cached_parquet(source_id, build, data_dir, name=name, version="2" if repair else "1")
+
+
+def lsoa_boundaries(codes: Iterable[str] | None = None, data_dir: Path | None = None,
+                    edition: Edition | str | None = None, detail: str = "local") -> gpd.GeoDataFrame:
+    """LSOA polygons of an edition's geography (default IoD2019: LSOA 2011, ONS BSC, England):
+    ``<lsoa code>``, ``<lsoa name>``, geometry (lsoa11cd, lsoa11nm or lsoa21cd, lsoa21nm).
+
+    ``detail``: "local" = the polygons for a Place's maps (2021: Generalised Clipped, 20 m), "england"
+    = lighter ones for England-wide maps (2021: Super Generalised Clipped); for 2011 both are the BSC
+    file. ``codes`` keeps only those LSOAs (use :func:`missing_codes` to find any without a polygon).
+    """
+    if detail not in ("local", "england"):
+        raise ValueError(f"detail={detail!r}: choose 'local' or 'england'")
+    ed = get_edition(edition)
+    sid = ed.lsoa_boundary_source if detail == "local" else ed.lsoa_boundary_england_source
+    key = ed.lsoa.upper()
+    # the 2021 files have a few polygons invalid as published; the 2011 file is read as it always was
+    gdf = _england_polygons(sid, {key: ed.lsoa, ed.lsoa_name.upper(): ed.lsoa_name}, data_dir,
+                            repair=ed.lsoa_year == 2021)
+    return _select(gdf, ed.lsoa, codes)
 
 
 def msoa_boundaries(codes: Iterable[str] | None = None, data_dir: Path | None = None,
-                    detail: str = "auto") -> gpd.GeoDataFrame:
-    """MSOA 2011 polygons: msoa11cd, msoa11nm, geometry.
+                    detail: str = "auto", edition: Edition | str | None = None) -> gpd.GeoDataFrame:
+    """MSOA polygons of an edition's geography: ``<msoa code>``, ``<msoa name>``, geometry.
 
-    ``detail``: "england" = the simplified England file (context maps), "llr" = the more detailed
-    LLR file, "auto" = the LLR file when every requested code is in it, else England.
+    IoD2019 (default; MSOA 2011): ``detail`` "england" = the simplified England file (context maps),
+    "llr" = the more detailed LLR file, "auto" = the LLR file when every requested code is in it, else
+    England. IoD2025 (MSOA 2021): one England file (Generalised Clipped), whatever ``detail``.
     """
     if detail not in ("auto", "llr", "england"):
         raise ValueError(f"detail={detail!r}: choose 'auto', 'llr' or 'england'")
+    ed = get_edition(edition)
     wanted = None if codes is None else list(codes)
+    if ed.lsoa_year == 2021:
+        gdf = _england_polygons(ed.msoa_boundary_source, {"MSOA21CD": "msoa21cd", "MSOA21NM": "msoa21nm"},
+                                data_dir, repair=True)
+        return _select(gdf, "msoa21cd", wanted)
     if detail == "llr" or (detail == "auto" and wanted is not None):
         llr = _tidy(read_geojson("msoa11_boundaries_llr", data_dir),
                     {"MSOA11CD": "msoa11cd", "MSOA11NM": "msoa11nm"})
         if detail == "llr" or (wanted is not None and set(wanted) <= set(llr["msoa11cd"])):
             return _select(llr, "msoa11cd", wanted)
-
-    def build() -> gpd.GeoDataFrame:
-        gdf = read_geojson("msoa11_boundaries_ew", data_dir)
-        gdf = _tidy(gdf, {"msoa11_code": "msoa11cd", "msoa11_name": "msoa11nm"})
-        return gdf[gdf["msoa11cd"].str.startswith("E")].reset_index(drop=True)
-
-    gdf = cached_parquet("msoa11_boundaries_ew", build, data_dir, name="england", version="1")
+    gdf = _england_polygons("msoa11_boundaries_ew", {"msoa11_code": "msoa11cd", "msoa11_name": "msoa11nm"},
+                            data_dir, name="england", england_only=True)
     return _select(gdf, "msoa11cd", wanted)
 
 

@@ -14,8 +14,9 @@ import pandas as pd
 
 from jsna.load import DataError, cached_parquet, read_source, register_parquet
 
-__all__ = ["LOOKUP_COLUMNS", "lsoa_lookup", "msoa_names", "ltla_utla_lookup", "llr_wards",
-           "ltla23_utla23_lookup", "lad24_regions", "lsoa21_rural_urban"]
+__all__ = ["LOOKUP_COLUMNS", "LOOKUP21_COLUMNS", "lsoa_lookup", "lsoa21_lookup", "lsoa11_lsoa21_lookup",
+           "msoa_names", "ltla_utla_lookup", "llr_wards", "ltla23_utla23_lookup", "lad24_regions",
+           "lsoa21_rural_urban"]
 
 LOOKUP_COLUMNS = ["lsoa11cd", "lsoa11nm", "msoa11cd", "msoa11nm", "msoa11hclnm", "wd19cd", "wd19nm",
                   "lad19cd", "lad19nm", "utla19cd", "utla19nm"]
@@ -41,6 +42,71 @@ def lsoa_lookup(data_dir: Path | None = None) -> pd.DataFrame:
     Cached as parquet after the first read."""
     return cached_parquet("lookup_lsoa11_ew", lambda: _build_lookup(data_dir), data_dir,
                           name="england", version="1")
+
+
+LOOKUP21_COLUMNS = ["lsoa21cd", "lsoa21nm", "msoa21cd", "msoa21nm", "msoa21hclnm", "wd24cd", "wd24nm",
+                    "lad24cd", "lad24nm", "utla23cd", "utla23nm", "rgn24cd", "rgn24nm"]
+
+
+def _build_lookup21(data_dir: Path | None) -> pd.DataFrame:
+    sid = "lookup_lsoa21_england"
+    raw = read_source(sid, data_dir)
+    if raw["LSOA21CD"].duplicated().any():
+        raise DataError(f"{sid}: column 'LSOA21CD': {raw.loc[raw['LSOA21CD'].duplicated(), 'LSOA21CD'].iloc[0]!r} "
+                        "appears more than once")
+    # the district is IoD2025's (IOD25_LAD24CD), which differs from the ONS best fit for one LSOA
+    # (E01027305); its upper tier and region are that district's, taken from the rows where the two agree
+    agree = raw[raw["LAD24CD"] == raw["IOD25_LAD24CD"]]
+    utla = agree.groupby("LAD24CD")[["UTLA23CD", "UTLA23NM", "RGN24CD", "RGN24NM"]].first()
+    if agree.groupby("LAD24CD")["UTLA23CD"].nunique().gt(1).any():
+        raise DataError(f"{sid}: column 'UTLA23CD': a district lies in two upper-tier authorities")
+    df = pd.DataFrame({
+        "lsoa21cd": raw["LSOA21CD"], "lsoa21nm": raw["LSOA21NM"], "msoa21cd": raw["MSOA21CD"],
+        "msoa21nm": raw["MSOA21NM"], "msoa21hclnm": raw["MSOA21HCLNM_secondary"], "wd24cd": raw["WD24CD"],
+        "wd24nm": raw["WD24NM"], "lad24cd": raw["IOD25_LAD24CD"], "lad24nm": raw["IOD25_LAD24NM"],
+        "utla23cd": raw["IOD25_LAD24CD"].map(utla["UTLA23CD"]),
+        "utla23nm": raw["IOD25_LAD24CD"].map(utla["UTLA23NM"]),
+        "rgn24cd": raw["IOD25_LAD24CD"].map(utla["RGN24CD"]), "rgn24nm": raw["IOD25_LAD24CD"].map(utla["RGN24NM"])})
+    if df["utla23cd"].isna().any():
+        raise DataError(f"{sid}: column 'IOD25_LAD24CD': district {df.loc[df['utla23cd'].isna(), 'lad24cd'].iloc[0]!r} "
+                        "has no upper-tier authority")
+    return df.sort_values("lsoa21cd").reset_index(drop=True)
+
+
+@register_parquet("lookup_lsoa21_england")
+def lsoa21_lookup(data_dir: Path | None = None) -> pd.DataFrame:
+    """England LSOA 2021 lookup (33,755 rows): lsoa21cd, lsoa21nm, msoa21cd, msoa21nm, msoa21hclnm (House
+    of Commons Library name), wd24cd, wd24nm (ONS best fit), lad24cd, lad24nm (the district of IoD2025,
+    File 10 v2), utla23cd, utla23nm (upper tier of April 2023), rgn24cd, rgn24nm (those of the district). The LSOA 2021 analogue
+    of :func:`lsoa_lookup`; cached as parquet after the first read."""
+    return cached_parquet("lookup_lsoa21_england", lambda: _build_lookup21(data_dir), data_dir, version="1")
+
+
+#: ONS change codes of the LSOA 2011 -> 2021 lookup
+LSOA_CHANGES = {"U": "unchanged", "S": "split", "M": "merged", "X": "redrawn"}
+
+
+def lsoa11_lsoa21_lookup(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS LSOA 2011 -> LSOA 2021 lookup, England rows: lsoa11cd, lsoa11nm, lsoa21cd, lsoa21nm, change
+    (U unchanged, S a 2011 LSOA split into several, M several merged into one, X redrawn irregularly:
+    :data:`LSOA_CHANGES`), lad22cd. One row per pair, so split and merged LSOAs appear several times.
+    Cached as parquet after the first read."""
+    return cached_parquet("ons_lsoa11_lsoa21_lad22", lambda: _build_lsoa11_lsoa21(data_dir), data_dir,
+                          name="england", version="1")
+
+
+def _build_lsoa11_lsoa21(data_dir: Path | None) -> pd.DataFrame:
+    sid = "ons_lsoa11_lsoa21_lad22"
+    raw = read_source(sid, data_dir)
+    bad = ~raw["change_code"].isin(list(LSOA_CHANGES))
+    if bad.any():
+        raise DataError(f"{sid}: column 'change_code' has unknown value {raw.loc[bad, 'change_code'].iloc[0]!r}")
+    df = pd.DataFrame({"lsoa11cd": raw["lsoa11_code"], "lsoa11nm": raw["lsoa11_name"], "lsoa21cd": raw["lsoa21_code"],
+                       "lsoa21nm": raw["lsoa21_name"], "change": raw["change_code"], "lad22cd": raw["ltla22_code"]})
+    df = df[df["lsoa21cd"].str.startswith("E")]
+    if df.duplicated(["lsoa11cd", "lsoa21cd"]).any():
+        raise DataError(f"{sid}: a pair of LSOA codes appears more than once")
+    return df.sort_values(["lsoa21cd", "lsoa11cd"]).reset_index(drop=True)
 
 
 def msoa_names(data_dir: Path | None = None) -> pd.DataFrame:

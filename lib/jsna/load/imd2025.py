@@ -33,6 +33,7 @@ _ID_COLUMNS = {
 
 FILE7_COLUMNS: dict[str, str] = file7_renames(_ID_COLUMNS, DOMAIN_LABELS, _RATE_DOMAINS)
 N_LSOA21 = 33_755
+N_LAD24 = 296  # the districts File 10 ranks
 
 
 def _build_lsoa(data_dir: Path | None) -> pd.DataFrame:
@@ -111,9 +112,9 @@ def imd2025_lad_summaries(data_dir: Path | None = None) -> pd.DataFrame:
     if df["lad24cd"].duplicated().any():
         raise DataError("imd2025_lad_summaries: column 'ltla24_code': a LAD code appears more than once")
     ranks = [c for c in df.columns if "rank_of" in c]
-    bad = [c for c in ranks if not df[c].between(1, len(df)).all()]
+    bad = [c for c in ranks if not df[c].between(1, N_LAD24).all()]
     if bad:
-        raise DataError(f"imd2025_lad_summaries: column {bad[0]!r} has ranks outside 1-{len(df)}")
+        raise DataError(f"imd2025_lad_summaries: column {bad[0]!r} has ranks outside 1-{N_LAD24}")
     return df.sort_values("lad24cd").reset_index(drop=True)
 
 

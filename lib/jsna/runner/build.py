@@ -167,6 +167,27 @@ def _hea_input_record(hea_input: Path | None) -> list[dict]:
     return [{"id": "hea_input", "sha256": file_sha(hea_input), "entry": hea_input.name}]
 
 
+def declares_parameter(topic: Topic, name: str) -> bool:
+    """True when the topic notebook's parameters cell assigns ``name`` (so it may be passed)."""
+    import re
+
+    try:
+        nb = json.loads(topic.path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    for cell in nb.get("cells", []):
+        if "parameters" in (cell.get("metadata", {}).get("tags") or []):
+            text = "".join(cell.get("source") or [])
+            return re.search(rf"^{re.escape(name)}\s*=", text, flags=re.M) is not None
+    return False
+
+
+def _option_records(name: str, value: str | None) -> list[dict]:
+    """The dependency entry of a build option passed to a notebook ([] when not given): a changed
+    value rebuilds the reports it is passed to."""
+    return [] if value is None else [{"id": name, "sha256": str(value), "entry": f"build option {name}"}]
+
+
 def check_hea_input(path: Path | str) -> Path:
     """The resolved --hea-input file; BuildError unless it is a regular file."""
     p = Path(path).expanduser().resolve()
@@ -299,7 +320,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
           jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
           cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
-          pdf: bool = True, force: bool = False, hea_input: Path | None = None) -> BuildSummary:
+          pdf: bool = True, force: bool = False, hea_input: Path | None = None,
+          deprivation_index: str | None = None) -> BuildSummary:
     """Run the selected topic x Place reports that are not up to date and publish them atomically.
 
     A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
@@ -317,6 +339,10 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     it as ``input_csv`` and tracked as an input of its dependency record. Without one, the audit
     uses the synthetic example, which covers only LLR: for other Places the topic is skipped,
     with a note on the index (:func:`example_covers`).
+
+    ``deprivation_index`` ("iod2025" or "iod2019") overrides every Place's ``deprivation_index`` for
+    the topics whose notebook has that parameter (the deprivation report); it is part of their
+    dependency record, so changing it rebuilds them.
 
     Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
     Runs that fail are reported in the summary; the others are published.
@@ -336,6 +362,16 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     places, bad_params = _load_places(ids, params_dir)
     hea_input = check_hea_input(hea_input) if hea_input else None
     extra_inputs = _hea_input_record(hea_input)
+    if deprivation_index is not None:
+        from jsna.places import DEPRIVATION_INDICES
+
+        if deprivation_index not in DEPRIVATION_INDICES:
+            raise BuildError(f"--deprivation-index {deprivation_index!r}: choose one of {', '.join(DEPRIVATION_INDICES)}")
+    # per topic: build options passed to its notebook (parameters) and recorded as its dependencies
+    options = {t.id: ({"deprivation_index": deprivation_index} if deprivation_index is not None
+                      and declares_parameter(t, "deprivation_index") else {}) for t in topics}
+    extras = {t.id: [*(extra_inputs if t.id == HEA_TOPIC else []),
+                     *(r for k, v in options[t.id].items() for r in _option_records(k, v))] for t in topics}
 
     # what is up to date (no worker, no pandas on this path)
     deps_data, problem = read_deps(reports_dir)
@@ -358,8 +394,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 continue
             why = ("its params file is invalid" if place.id in bad_params else "--force" if force else "the build records were unreadable" if notices else
                    _stale(key, deps_data["reports"].get(key), status, reports_dir, nb_sha[topic.id],
-                          params_sha[place.id], code, data_dir, hashes,
-                          extra_inputs if topic.id == HEA_TOPIC else []))
+                          params_sha[place.id], code, data_dir, hashes, extras[topic.id]))
             if why:
                 reasons[key] = why
             else:
@@ -415,7 +450,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   cell_timeout=cell_timeout, code_version=version, code_hash=code,
                                   notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id],
                                   reports_dir=str(reports_dir),
-                                  extra_parameters={"input_csv": str(hea_input)} if hea_input and is_hea else {},
+                                  extra_parameters={**({"input_csv": str(hea_input)} if hea_input and is_hea else {}),
+                                                    **options[topic.id]},
                                   extra_inputs=[str(hea_input)] if hea_input and is_hea else []),
                           topic, place))
     # longest runs first (times of the last build in this reports dir; new runs first of all), so
@@ -485,7 +521,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
             except Exception as exc:  # noqa: BLE001 - a launcher bug must not stop the others
                 res = RunResult(place=spec.place, topic=spec.topic, ok=False, error=f"{type(exc).__name__}: {exc}")
             deps = report_deps(spec.notebook_sha256, spec.params_sha256, spec.code_hash,
-                               [*res.inputs, *(extra_inputs if spec.topic == HEA_TOPIC else [])])
+                               [*res.inputs, *extras[spec.topic]])
             try:
                 with _lock(reports_dir):
                     _publish(reports_dir, Path(spec.out_dir), spec, topic, place, res, deps if res.ok else None)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from jsna.places import PlaceError, available_places, load_place
+from jsna.places import DEPRIVATION_INDICES, PlaceError, available_places, load_place
 from jsna.runner.build import build
 from jsna.runner.topics import BuildError, discover_topics
 from jsna.runner.worker import DEFAULT_CELL_TIMEOUT
@@ -63,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--hea-input", type=Path, default=None, metavar="FILE",
                     help="a service's CSV for the Health Equity Audit (passed as its input_csv; default: the "
                          "synthetic LLR example, so the audit is skipped for Places outside LLR)")
+    ap.add_argument("--deprivation-index", choices=DEPRIVATION_INDICES, default=None,
+                    help="edition of the English Indices of Deprivation for the deprivation report: iod2025 "
+                         "(LSOA 2021) or iod2019 (LSOA 2011); default: each Place's params (deprivation_index, "
+                         "itself iod2025 unless set)")
     ap.add_argument("--list", action="store_true", help="list the topics and Places, build nothing")
     args = ap.parse_args(argv)
     if args.list:
@@ -76,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         notebooks_dir=args.notebooks_dir, progress=not args.no_progress,
                         cell_timeout=args.cell_timeout, fresh_kernels=args.fresh_kernels,
                         pdf=not args.no_pdf, force=args.force,
-                        hea_input=args.hea_input)
+                        hea_input=args.hea_input, deprivation_index=args.deprivation_index)
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -14,13 +14,15 @@ from jsna import (
     maps,  # noqa: E402
     palette,  # noqa: E402
 )
+from jsna.editions import Edition, edition_of, get_edition  # noqa: E402
 from jsna.report import Chart  # noqa: E402
 from jsna.topics.deprivation.compute import SEVEN_DOMAINS, Headline  # noqa: E402
 from jsna.words import fmt_number, fmt_pct, join_names, plural  # noqa: E402
 
 
-def decile_population_chart(table: pd.DataFrame, place_name: str) -> Chart:
+def decile_population_chart(table: pd.DataFrame, place_name: str, edition: Edition | str | None = None) -> Chart:
     """Bars: % of the Place's population in each national IMD decile, against England's 10%."""
+    ed = get_edition(edition)
     fig, ax = plt.subplots(figsize=(8, 4.2))
     x = table["decile"].astype(int)
     ax.bar(x, table["pct_population"], color=palette.DECILE_COLOURS, edgecolor="#333333", linewidth=0.5)
@@ -31,8 +33,8 @@ def decile_population_chart(table: pd.DataFrame, place_name: str) -> Chart:
         ax.text(xi, v + 0.4, f"{v:.0f}%", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(list(range(1, 11)))
     ax.set_xticklabels(["1\nmost\ndeprived"] + [str(i) for i in range(2, 10)] + ["10\nleast\ndeprived"])
-    ax.set_xlabel("National IMD 2019 decile")
-    ax.set_ylabel("% of population (mid-2015)")
+    ax.set_xlabel(f"National {ed.imd} decile")
+    ax.set_ylabel(f"% of population ({ed.population_short})")
     ax.set_ylim(0, max(12.0, float(table["pct_population"].max()) * 1.15))
     ax.spines[["top", "right"]].set_visible(False)
     d1, d10 = table.iloc[0], table.iloc[9]
@@ -44,7 +46,7 @@ def decile_population_chart(table: pd.DataFrame, place_name: str) -> Chart:
            "with England's 10% per decile as a dashed line.")
     above = table.loc[table["pct_population"] > 10.0, "decile"].astype(int).tolist()
     desc = [
-        "Share of the population (mid-2015) living in each national IMD 2019 decile: "
+        f"Share of the population ({ed.population_short}) living in each national {ed.imd} decile: "
         + "; ".join(f"decile {int(r.decile)}: {fmt_pct(r.pct_population)} ({fmt_number(r.population)} people, "
                     f"{plural(int(r.lsoas), 'LSOA')})" for r in table.itertuples()) + ".",
         (f"Deciles above England's 10%: {join_names([str(d) for d in above])}." if above
@@ -54,12 +56,15 @@ def decile_population_chart(table: pd.DataFrame, place_name: str) -> Chart:
 
 
 def district_chart(districts: pd.DataFrame, england: Headline) -> Chart:
-    """Horizontal bars: population-weighted IMD score per district, England's average as a line."""
+    """Horizontal bars: average IMD score per district (MHCLG's published figure where the summary
+    carries it, else population-weighted), England's average as a line."""
+    ed = edition_of(districts)
+    name = ed.lad_name
     d = districts.sort_values("avg_score", ascending=True, kind="mergesort")
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.6))
     colours = [palette.MOST_DEPRIVED if s > england.avg_score else palette.LEAST_DEPRIVED for s in d["avg_score"]]
     hatches = ["//" if s > england.avg_score else "" for s in d["avg_score"]]
-    bars = ax.barh(d["lad19nm"], d["avg_score"], color=colours, edgecolor="#333333", linewidth=0.5)
+    bars = ax.barh(d[name], d["avg_score"], color=colours, edgecolor="#333333", linewidth=0.5)
     for b, h in zip(bars, hatches, strict=True):
         b.set_hatch(h)
     ax.axvline(england.avg_score, color=palette.COMPARATOR, linestyle="--", linewidth=1.5)
@@ -67,22 +72,23 @@ def district_chart(districts: pd.DataFrame, england: Headline) -> Chart:
             fontsize=9, va="bottom")
     for b, s in zip(bars, d["avg_score"], strict=True):
         ax.text(b.get_width() + 0.3, b.get_y() + b.get_height() / 2, f"{s:.1f}", va="center", fontsize=8)
-    ax.set_xlabel("IMD 2019 average score (population-weighted; higher = more deprived)")
+    how = "as published by MHCLG" if "published_rank" in d.columns else "population-weighted"
+    ax.set_xlabel(f"{ed.imd} average score ({how}; higher = more deprived)")
     ax.spines[["top", "right"]].set_visible(False)
     worst = d.iloc[-1]
-    ax.set_title(f"{worst['lad19nm']} is the most deprived district on average", loc="left", fontsize=11)
+    ax.set_title(f"{worst[name]} is the most deprived district on average", loc="left", fontsize=11)
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(facecolor=palette.MOST_DEPRIVED, hatch="//", label="More deprived than England"),
                        Patch(facecolor=palette.LEAST_DEPRIVED, label="Less deprived than England")],
               loc="lower right", fontsize=8, frameon=False)
     dd = d.iloc[::-1]
-    more = dd.loc[dd["avg_score"] > england.avg_score, "lad19nm"].tolist()
-    alt = (f"Bar chart of IMD 2019 average score for {plural(len(d), 'district')}, from {worst['lad19nm']} "
-           f"({worst['avg_score']:.1f}) to {d.iloc[0]['lad19nm']} ({d.iloc[0]['avg_score']:.1f}), against "
+    more = dd.loc[dd["avg_score"] > england.avg_score, name].tolist()
+    alt = (f"Bar chart of {ed.imd} average score for {plural(len(d), 'district')}, from {worst[name]} "
+           f"({worst['avg_score']:.1f}) to {d.iloc[0][name]} ({d.iloc[0]['avg_score']:.1f}), against "
            f"England's {england.avg_score:.1f}.")
-    desc = ["Average IMD 2019 score by district (England " + f"{england.avg_score:.1f}): "
-            + "; ".join(f"{r.lad19nm} {r.avg_score:.1f} ({fmt_pct(r.core20_pct)} of residents in England's most "
+    desc = [f"Average {ed.imd} score by district (higher = more deprived; England " + f"{england.avg_score:.1f}): "
+            + "; ".join(f"{getattr(r, name)} {r.avg_score:.1f} ({fmt_pct(r.core20_pct)} of residents in England's most "
                         f"deprived 20%, {plural(int(r.lsoas_decile1), 'LSOA')} in the most deprived 10%)"
                         for r in dd.itertuples()) + ".",
             (f"More deprived than England on average: {join_names(more)}." if more
@@ -91,8 +97,10 @@ def district_chart(districts: pd.DataFrame, england: Headline) -> Chart:
 
 
 def decile_map_description(frame: pd.DataFrame, place_name: str, col: str = "imd_decile",
-                           what: str = "national IMD 2019 decile") -> list[str]:
+                           what: str | None = None) -> list[str]:
     """Text description of a decile map: counts per decile and where the extremes are (wards)."""
+    ed = edition_of(frame)
+    what = what or f"national {ed.imd} decile"
     counts = frame[col].value_counts().reindex(range(1, 11), fill_value=0)
     lines = [f"The map shows {plural(len(frame), 'LSOA')} of {place_name} coloured by {what} "
              "(1 = most deprived 10% of England's LSOAs, darkest; 10 = least deprived 10%, lightest). "
@@ -102,7 +110,7 @@ def decile_map_description(frame: pd.DataFrame, place_name: str, col: str = "imd
         if sub.empty:
             lines.append(f"No LSOA of {place_name} is in England's {word} deprived 10%.")
             continue
-        wards = sub.groupby("wd19nm").size().sort_values(ascending=False, kind="mergesort")
+        wards = sub.groupby(ed.ward_name).size().sort_values(ascending=False, kind="mergesort")
         top = [f"{w} ({n})" for w, n in wards.head(6).items()]
         more = f" and {plural(len(wards) - 6, 'other ward')}" if len(wards) > 6 else ""
         verb = "is" if len(sub) == 1 else "are"
@@ -113,18 +121,19 @@ def decile_map_description(frame: pd.DataFrame, place_name: str, col: str = "imd
 
 def quintile_map_description(frame: pd.DataFrame, summary: pd.DataFrame, place_name: str) -> list[str]:
     """Text description of the local quintile map from the quintile summary."""
+    ed = edition_of(frame)
     if summary.empty:  # too few LSOAs for local quintiles (jsna.stats.quantiles gives NA)
         n = len(frame)
         return [f"{place_name} has {plural(n, 'LSOA')}: too few to split into five local groups, so the map "
                 "shows no local quintiles (all areas 'not available'). Use the national deciles instead."]
     lines = [f"The map shows {place_name}'s LSOAs split into five local groups of about equal population "
-             "by IMD 2019 score (1 = most deprived fifth locally, darkest)."]
+             f"by {ed.imd} score (1 = most deprived fifth locally, darkest)."]
     for r in summary.itertuples():
         lines.append(f"Quintile {int(r.quintile)}: {plural(int(r.lsoas), 'LSOA')}, {fmt_number(r.population)} "
                      f"people ({fmt_pct(r.pct_population)}), IMD scores {r.min_score:.1f} to {r.max_score:.1f}.")
     q1 = frame[frame["local_quintile"] == 1]
     if not q1.empty:
-        wards = q1.groupby("wd19nm")["pop_total"].sum().sort_values(ascending=False, kind="mergesort")
+        wards = q1.groupby(ed.ward_name)["pop_total"].sum().sort_values(ascending=False, kind="mergesort")
         lines.append("Wards with most residents in the most deprived local fifth: "
                      + join_names(list(wards.head(5).index)) + ".")
     return lines
@@ -133,26 +142,128 @@ def quintile_map_description(frame: pd.DataFrame, summary: pd.DataFrame, place_n
 def domains_figure(frame: pd.DataFrame, outlines: list, domains: pd.DataFrame,
                    place_name: str) -> Chart:
     """Small multiples of the seven domains (national deciles) plus a text description."""
+    ed = edition_of(frame)
     panels = {f"{k}_decile": v for k, v in SEVEN_DOMAINS.items()}
     fig = maps.small_multiples(frame, panels, maps.decile_scheme("National decile"), outlines=outlines, ncols=4,
                                panel_size=3.0)
     top = domains.iloc[0]
-    alt = (f"Seven small maps of {place_name}, one per IMD 2019 domain, each LSOA coloured by its national "
+    alt = (f"Seven small maps of {place_name}, one per {ed.imd} domain, each LSOA coloured by its national "
            f"decile; {top['label']} shows the most residents in England's most deprived 20%.")
     desc = ["Share of residents in England's most deprived 20% of LSOAs on each domain, highest first: "
             + "; ".join(f"{r.label} {fmt_pct(r.pct_pop_core20)} ({plural(int(r.lsoas_decile1), 'LSOA')} in the "
                         "most deprived 10%)" for r in domains.itertuples()) + "."]
     return Chart(fig, alt, desc)
 
-def outlines(frame, place) -> list[maps.Outline]:
+def outlines(frame, place=None) -> list[maps.Outline]:
     """District outlines (and upper-tier outlines for a group Place) dissolved from the LSOA polygons,
-    so they line up exactly with the neighbourhoods drawn."""
-    out = []
-    lads = frame.dissolve(by=["lad19cd", "lad19nm"], as_index=False)[["lad19cd", "lad19nm", "geometry"]]
-    if len(lads) > 1:
-        out.append(maps.Outline(lads, "District boundaries", label_col="lad19nm", weight=1.5))
-    if "utla19cd" in frame.columns:
-        utlas = frame.dissolve(by=["utla19cd", "utla19nm"], as_index=False)[["utla19cd", "utla19nm", "geometry"]]
-        if len(utlas) > 1 or len(lads) == 1:
-            out.append(maps.Outline(utlas, "Local authority boundaries", label_col="utla19nm", weight=2.5))
-    return out
+    so they line up exactly with the neighbourhoods drawn (:func:`jsna.maps.area_outlines`)."""
+    return maps.area_outlines(frame)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2019 -> 2025
+# ---------------------------------------------------------------------------------------------
+
+#: colours of the directions of change (jsna.topics.deprivation.change.DIRECTIONS), Okabe-Ito
+CHANGE_COLOURS = (palette.OKABE_ITO["vermillion"], "#BBBBBB", palette.OKABE_ITO["yellow"],
+                  palette.OKABE_ITO["blue"])
+CHANGE_LABELS = ("More deprived decile in 2025", "Same decile", "Within its former LSOAs' deciles",
+                 "Less deprived decile in 2025")
+
+
+def change_scheme(counts: dict[str, int] | None = None) -> maps.CategoryScheme:
+    """Map categories of the 2019 -> 2025 direction of change (colour-blind safe; labelled). With
+    ``counts`` (Change.counts) the rare "within its former LSOAs' deciles" category is left out of
+    the legend when no neighbourhood has it."""
+    from jsna.topics.deprivation.change import DIRECTIONS
+
+    keep = [i for i, k in enumerate(DIRECTIONS) if counts is None or counts.get(k) or k != DIRECTIONS[2]]
+    return maps.CategoryScheme(tuple(DIRECTIONS[i] for i in keep), tuple(CHANGE_COLOURS[i] for i in keep),
+                               tuple(CHANGE_LABELS[i] for i in keep), "Decile 2019 to 2025",
+                               missing_label="Not compared (see the text)")
+
+
+def change_decile_chart(deciles: pd.DataFrame, place_name: str) -> Chart:
+    """Paired bars: % of the Place's residents in each national decile, IMD 2019 against IMD 2025."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    x = np.arange(1, 11)
+    w = 0.4
+    a = deciles["pct_residents_2019"].to_numpy(dtype=float)
+    b = deciles["pct_residents_2025"].to_numpy(dtype=float)
+    ax.bar(x - w / 2, a, w, color="#FFFFFF", edgecolor=palette.OKABE_ITO["black"], hatch="///", linewidth=0.8,
+           label="IMD 2019 (2011 LSOAs, mid-2015 population)")
+    ax.bar(x + w / 2, b, w, color=palette.OKABE_ITO["blue"], edgecolor=palette.OKABE_ITO["black"], linewidth=0.5,
+           label="IMD 2025 (2021 LSOAs, Census 2021 residents)")
+    ax.axhline(10.0, color=palette.COMPARATOR, linestyle="--", linewidth=1.2)
+    ax.set_xticks(list(x))
+    ax.set_xticklabels(["1\nmost\ndeprived"] + [str(i) for i in range(2, 10)] + ["10\nleast\ndeprived"])
+    ax.set_xlabel("National decile of the edition (England: 10% of neighbourhoods in each)")
+    ax.set_ylabel("% of residents")
+    ax.set_ylim(0, max(12.0, float(max(a.max(), b.max())) * 1.18))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper right", fontsize=8.5, frameon=False)
+    d12a, d12b = float(a[:2].sum()), float(b[:2].sum())
+    ax.set_title(f"{d12a:.0f}% of residents in England's most deprived 20% in 2019, {d12b:.0f}% in 2025",
+                 loc="left", fontsize=11)
+    alt = (f"Paired bar chart of the share of {place_name}'s residents in each national decile of IMD 2019 "
+           f"(hatched) and IMD 2025 (solid): {fmt_pct(d12a)} in the most deprived 20% in 2019 and {fmt_pct(d12b)} "
+           "in 2025.")
+    desc = ["Share of residents in each national decile, IMD 2019 then IMD 2025: "
+            + "; ".join(f"decile {int(r.decile)}: {fmt_pct(r.pct_residents_2019)} and {fmt_pct(r.pct_residents_2025)}"
+                        for r in deciles.itertuples()) + ".",
+            "Each edition puts 10% of England's neighbourhoods in each decile; a bar above the dashed 10% line "
+            "means the area has more than its share of that decile."]
+    from jsna.report import attach_data
+
+    attach_data(fig, deciles.rename(columns={
+        "decile": "National decile (1 = most deprived)", "pct_residents_2019": "% of residents, IMD 2019",
+        "lsoas_2019": "LSOAs, IMD 2019", "pct_lsoas_2019": "% of LSOAs, IMD 2019",
+        "pct_residents_2025": "% of residents, IMD 2025", "lsoas_2025": "LSOAs, IMD 2025",
+        "pct_lsoas_2025": "% of LSOAs, IMD 2025"}))
+    return Chart(fig, alt, desc)
+
+
+def change_map_description(frame: pd.DataFrame, place_name: str, counts: dict[str, int]) -> list[str]:
+    """Text description of the map of the direction of change, from the same counts as the text."""
+    from jsna.topics.deprivation.change import DIRECTIONS
+
+    ed = edition_of(frame)
+    lines = [f"The map shows {place_name}'s {ed.lsoa_year} LSOAs coloured by how their national decile in IMD 2025 "
+             "compares with the decile of the 2011 LSOA(s) they came from in IMD 2019: "
+             + "; ".join(f"{lab[0].lower() + lab[1:]}: {plural(counts[k], 'LSOA')}"
+                         for k, lab in zip(DIRECTIONS, CHANGE_LABELS, strict=True)
+                         if counts[k] or k != DIRECTIONS[2]) + "."]
+    not_compared = int(frame["direction"].isna().sum()) if "direction" in frame else 0
+    if not_compared:
+        lines.append(f"{plural(not_compared, 'LSOA')} could not be compared and {'is' if not_compared == 1 else 'are'} "
+                     "drawn in grey as 'not compared'.")
+    for k, word in ((DIRECTIONS[0], "a more deprived"), (DIRECTIONS[3], "a less deprived")):
+        sub = frame[frame["direction"] == k]
+        if len(sub):
+            wards = sub.groupby(ed.ward_name).size().sort_values(ascending=False, kind="mergesort")
+            top = [f"{w} ({n})" for w, n in wards.head(6).items()]
+            more = f" and {plural(len(wards) - 6, 'other ward')}" if len(wards) > 6 else ""
+            verb = "is" if len(sub) == 1 else "are"
+            lines.append(f"The {plural(len(sub), 'LSOA')} in {word} decile {verb} in {plural(len(wards), 'ward')}: "
+                         f"{', '.join(top)}{more}.")
+    return lines
+
+
+def collapsed_table_html(df: pd.DataFrame, caption: str, summary: str, **kw) -> str:
+    """A long table folded into a <details> (closed on screen, opened for print by the page's script),
+    so a phone reader is not walked through dozens of stacked rows to reach the next section."""
+    import html as _html
+
+    from jsna.report import table_html
+
+    return (f'<details class="jsna-details"><summary>{_html.escape(summary)}</summary>'
+            + table_html(df, caption, **kw) + "</details>")
+
+
+def show_collapsed_table(df: pd.DataFrame, caption: str, summary: str, **kw) -> None:
+    """Display :func:`collapsed_table_html` in the notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(collapsed_table_html(df, caption, summary, **kw)))

@@ -1,9 +1,12 @@
-"""Deprivation topic: where a Place's neighbourhoods sit in England's Indices of Deprivation 2019.
+"""Deprivation topic: where a Place's neighbourhoods sit in England's Indices of Deprivation.
 
-Pure computations on a frame of LSOAs (one row per LSOA 2011), as returned by
-``jsna.areas.lsoas(place)``: codes and names (LSOA, MSOA with House of Commons Library
-name, ward, district), IMD 2019 score/rank/decile, the seven domain deciles and the mid-2015
-population MHCLG used. Conventions as published: rank 1 and decile 1 = most deprived.
+Pure computations on a frame of LSOAs, as returned by ``jsna.areas.lsoas(place, edition=...)``,
+in either edition (:mod:`jsna.editions`; the frame's code columns say which: ``lsoa11cd`` for
+IoD2019 on 2011 LSOAs, ``lsoa21cd`` for IoD2025 on 2021 LSOAs): codes and names (LSOA, MSOA with
+House of Commons Library name, ward, district), IMD score/rank/decile, the seven domain deciles
+and the population (IoD2019: the mid-2015 population MHCLG used; IoD2025: Census 2021 usual
+residents). Conventions as published: rank 1 and decile 1 = most deprived; higher score = more
+deprived.
 
 Methods follow MHCLG's summaries (File 10): an area's "average score" is the
 population-weighted mean of its LSOA scores; "proportion of LSOAs in the most deprived 10%
@@ -20,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.areas import CORE20_DECILES
+from jsna.editions import IOD2019, Edition, edition_of, get_edition
 
 SEVEN_DOMAINS: dict[str, str] = {
     "income": "Income",
@@ -33,9 +37,29 @@ SEVEN_DOMAINS: dict[str, str] = {
 DECILES = tuple(range(1, 11))
 ENGLAND_SHARE_PER_DECILE = 10.0  # by construction each national decile holds 10% of England's LSOAs
 
-REQUIRED_COLUMNS = ("lsoa11cd", "lsoa11nm", "lad19cd", "lad19nm", "imd_score", "imd_rank", "imd_decile",
-                    "pop_total")
+MEASURE_COLUMNS = ("imd_score", "imd_rank", "imd_decile", "pop_total")
+#: the columns every LSOA frame needs (IoD2019 names; :func:`required_columns` for any edition)
+REQUIRED_COLUMNS = ("lsoa11cd", "lsoa11nm", "lad19cd", "lad19nm", *MEASURE_COLUMNS)
 NEIGHBOURHOOD_COLUMNS = ("msoa11cd", "msoa11hclnm", "wd19cd", "wd19nm")
+
+
+def required_columns(edition: Edition | str | None = None) -> tuple[str, ...]:
+    """:data:`REQUIRED_COLUMNS` in an edition's names."""
+    ed = get_edition(edition)
+    return (ed.lsoa, ed.lsoa_name, ed.lad, ed.lad_name, *MEASURE_COLUMNS)
+
+
+def neighbourhood_columns(edition: Edition | str | None = None) -> tuple[str, ...]:
+    """:data:`NEIGHBOURHOOD_COLUMNS` in an edition's names."""
+    ed = get_edition(edition)
+    return (ed.msoa, ed.msoa_hcl, ed.ward, ed.ward_name)
+
+
+def _edition(lsoas: pd.DataFrame) -> Edition:
+    try:
+        return edition_of(lsoas)
+    except ValueError:  # no code column at all: the check below names what is missing
+        return IOD2019
 
 
 class DeprivationError(ValueError):
@@ -45,7 +69,8 @@ class DeprivationError(ValueError):
 def check_lsoas(lsoas: pd.DataFrame, extra: Sequence[str] = (), where: str = "LSOA data") -> pd.DataFrame:
     """Validate the LSOA frame: required columns present, one row per LSOA, deciles 1-10, no
     missing IMD values or populations. Returns it unchanged; raises DeprivationError otherwise."""
-    need = list(REQUIRED_COLUMNS) + list(extra)
+    ed = _edition(lsoas)
+    need = list(required_columns(ed)) + list(extra)
     missing = [c for c in need if c not in lsoas.columns]
     if missing:
         raise DeprivationError(
@@ -53,14 +78,14 @@ def check_lsoas(lsoas: pd.DataFrame, extra: Sequence[str] = (), where: str = "LS
             "Build the frame with jsna.areas.lsoas(place).")
     if lsoas.empty:
         raise DeprivationError(f"{where}: no LSOAs. Check the Place's district codes against the lookup.")
-    dup = lsoas["lsoa11cd"].duplicated()
+    dup = lsoas[ed.lsoa].duplicated()
     if dup.any():
-        raise DeprivationError(f"{where}: LSOA {lsoas.loc[dup, 'lsoa11cd'].iloc[0]!r} appears more than once")
-    for col in ("imd_score", "imd_rank", "imd_decile", "pop_total"):
+        raise DeprivationError(f"{where}: LSOA {lsoas.loc[dup, ed.lsoa].iloc[0]!r} appears more than once")
+    for col in MEASURE_COLUMNS:
         na = lsoas[col].isna()
         if na.any():
             raise DeprivationError(f"{where}: column {col!r} is missing for {int(na.sum())} LSOA(s), "
-                                   f"e.g. {lsoas.loc[na, 'lsoa11cd'].iloc[0]!r}")
+                                   f"e.g. {lsoas.loc[na, ed.lsoa].iloc[0]!r}")
     for col in [c for c in lsoas.columns if c.endswith("_decile")]:
         bad = lsoas[col].notna() & ~lsoas[col].isin(DECILES)
         if bad.any():
@@ -94,11 +119,21 @@ class Headline:
     core20_pct: float  # % of population in England's most deprived 20% of LSOAs
     n_lsoas_core20: int
     pct_lsoas_decile10: float
+    edition: str = "iod2019"  # jsna.editions key: which index, geography and population
+    #: MHCLG's published figures when the area is one district (File 10): its average score (then
+    #: ``avg_score`` too), the rank of that score among England's districts, and how many are ranked
+    published_rank: int | None = None
+    n_districts: int | None = None
+
+    @property
+    def ed(self) -> Edition:
+        return get_edition(self.edition)
 
 
 def headline(lsoas: pd.DataFrame, name: str) -> Headline:
     """Headline figures for the LSOAs given (a Place, a district or England)."""
     check_lsoas(lsoas)
+    ed = _edition(lsoas)
     pop = lsoas["pop_total"].astype(float)
     in_core20 = lsoas["imd_decile"].isin(CORE20_DECILES)
     d1 = lsoas["imd_decile"] == 1
@@ -115,7 +150,44 @@ def headline(lsoas: pd.DataFrame, name: str) -> Headline:
         core20_pct=100.0 * core_pop / total if total > 0 else float("nan"),
         n_lsoas_core20=int(in_core20.sum()),
         pct_lsoas_decile10=100.0 * (lsoas["imd_decile"] == 10).mean(),
+        edition=ed.key,
     )
+
+
+def with_published(head: Headline, published: pd.DataFrame) -> Headline:
+    """The headline with MHCLG's published figures when the area is exactly one district of
+    ``published`` (:func:`published_districts`): its average score replaces ours (for IoD2025 ours
+    is weighted by Census 2021 residents, not MHCLG's mid-2022 populations) and its rank is added."""
+    import dataclasses
+
+    if len(published) != 1 or pd.isna(published["avg_score"].iloc[0]):
+        return head
+    row = published.iloc[0]
+    return dataclasses.replace(head, avg_score=float(row["avg_score"]), published_rank=int(row["rank_of_avg_score"]),
+                               n_districts=int(row["n_districts"]))
+
+
+def published_districts(districts: Sequence[tuple[str, str]], summaries: pd.DataFrame,
+                        edition: Edition | str | None = None) -> pd.DataFrame:
+    """MHCLG's published summaries (File 10) of the given districts ((code, name) pairs, in order):
+    columns code, name, avg_score, rank_of_avg_score, prop_decile1 (share of LSOAs in England's most
+    deprived 10%, 0-1), rank_of_prop_decile1, n_districts (how many districts the edition ranks).
+    A district the summaries lack gets missing values."""
+    ed = get_edition(edition)
+    f10 = summaries.set_index(ed.lad)
+    rows = []
+    for code, name in districts:
+        have = code in f10.index
+        r = f10.loc[code] if have else None
+        rows.append({"code": code, "name": name,
+                     "avg_score": float(r["imd_avg_score"]) if have else np.nan,
+                     "rank_of_avg_score": int(r["imd_rank_of_avg_score"]) if have else pd.NA,
+                     "prop_decile1": float(r["imd_prop_most_deprived_10pc"]) if have else np.nan,
+                     "rank_of_prop_decile1": int(r["imd_rank_of_prop_most_deprived_10pc"]) if have else pd.NA,
+                     "n_districts": len(f10)})
+    out = pd.DataFrame(rows, columns=["code", "name", "avg_score", "rank_of_avg_score", "prop_decile1",
+                                      "rank_of_prop_decile1", "n_districts"])
+    return out.astype({"rank_of_avg_score": "Int64", "rank_of_prop_decile1": "Int64"})
 
 
 def decile_population(lsoas: pd.DataFrame, decile_col: str = "imd_decile") -> pd.DataFrame:
@@ -184,39 +256,56 @@ def _group_summary(lsoas: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
 
 
 def ward_summary(lsoas: pd.DataFrame) -> pd.DataFrame:
-    """Per electoral ward (2019 best-fit LSOA lookup): LSOAs, population, population-weighted IMD
-    score, LSOAs in England's most deprived 10%, Core20 %, most deprived rank; most deprived first."""
-    check_lsoas(lsoas, ["wd19cd", "wd19nm"])
-    return _group_summary(lsoas, "wd19cd", "wd19nm")
+    """Per electoral ward (the edition's best-fit LSOA lookup: 2019 or 2024 wards): LSOAs,
+    population, population-weighted IMD score, LSOAs in England's most deprived 10%, Core20 %, most
+    deprived rank; most deprived first."""
+    ed = _edition(lsoas)
+    check_lsoas(lsoas, [ed.ward, ed.ward_name])
+    return _group_summary(lsoas, ed.ward, ed.ward_name)
 
 
 def msoa_summary(lsoas: pd.DataFrame) -> pd.DataFrame:
-    """As ward_summary, per MSOA 2011 named by the House of Commons Library names."""
-    check_lsoas(lsoas, ["msoa11cd", "msoa11hclnm"])
-    return _group_summary(lsoas, "msoa11cd", "msoa11hclnm")
+    """As ward_summary, per MSOA (2011 or 2021) named by the House of Commons Library names."""
+    ed = _edition(lsoas)
+    check_lsoas(lsoas, [ed.msoa, ed.msoa_hcl])
+    return _group_summary(lsoas, ed.msoa, ed.msoa_hcl)
 
 
-def district_summary(lsoas: pd.DataFrame, order: Sequence[str] | None = None) -> pd.DataFrame:
+def district_summary(lsoas: pd.DataFrame, order: Sequence[str] | None = None,
+                     published: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per lower-tier district: as ward_summary. ``order`` (district codes) keeps the params order;
-    by default most deprived first."""
+    by default most deprived first. ``published`` (:func:`published_districts`): MHCLG's average
+    score of each district replaces ours, and its rank among England's districts is added
+    (columns published_rank, n_districts)."""
+    ed = _edition(lsoas)
     check_lsoas(lsoas)
-    out = _group_summary(lsoas, "lad19cd", "lad19nm")
+    out = _group_summary(lsoas, ed.lad, ed.lad_name)
+    if published is not None:
+        pub = published.set_index("code")
+        have = out[ed.lad].isin(pub.index) & out[ed.lad].map(pub["avg_score"]).notna()
+        out.loc[have, "avg_score"] = out.loc[have, ed.lad].map(pub["avg_score"]).astype(float)
+        out["published_rank"] = out[ed.lad].map(pub["rank_of_avg_score"]).astype("Int64")
+        out["n_districts"] = out[ed.lad].map(pub["n_districts"]).astype("Int64")
+        out = out.sort_values(["avg_score", "best_rank"], ascending=[False, True], kind="mergesort")
+        out = out.reset_index(drop=True)
     if order is not None:
-        unknown = sorted(set(out["lad19cd"]) - set(order))
+        unknown = sorted(set(out[ed.lad]) - set(order))
         if unknown:
             raise DeprivationError(f"district_summary: districts {unknown} are not in the order given")
-        out = out.set_index("lad19cd").loc[[c for c in order if c in set(out["lad19cd"])]].reset_index()
+        out = out.set_index(ed.lad).loc[[c for c in order if c in set(out[ed.lad])]].reset_index()
     return out
 
 
 def extremes(lsoas: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The n most and n least deprived LSOAs (by national IMD rank), with their neighbourhood names.
 
-    Columns: lsoa11cd, lsoa11nm, msoa11hclnm, wd19nm, lad19nm, imd_rank, imd_decile, imd_score.
+    Columns (IoD2019 names; IoD2025 the same in 2021/2024 names): lsoa11cd, lsoa11nm, msoa11hclnm,
+    wd19nm, lad19nm, imd_rank, imd_decile, imd_score.
     """
-    check_lsoas(lsoas, list(NEIGHBOURHOOD_COLUMNS))
-    cols = ["lsoa11cd", "lsoa11nm", "msoa11hclnm", "wd19nm", "lad19nm", "imd_rank", "imd_decile", "imd_score"]
-    ordered = lsoas.sort_values(["imd_rank", "lsoa11cd"], kind="mergesort")[cols]
+    ed = _edition(lsoas)
+    check_lsoas(lsoas, list(neighbourhood_columns(ed)))
+    cols = [ed.lsoa, ed.lsoa_name, ed.msoa_hcl, ed.ward_name, ed.lad_name, "imd_rank", "imd_decile", "imd_score"]
+    ordered = lsoas.sort_values(["imd_rank", ed.lsoa], kind="mergesort")[cols]
     most = ordered.head(n).reset_index(drop=True)
     least = ordered.iloc[::-1].head(n).reset_index(drop=True)
     return most, least
@@ -260,30 +349,35 @@ class BoundaryCheck:
         return not self.missing_codes
 
 
-def check_boundaries(lsoas: pd.DataFrame, boundaries, code_col: str = "lsoa11cd") -> BoundaryCheck:
+def check_boundaries(lsoas: pd.DataFrame, boundaries, code_col: str | None = None) -> BoundaryCheck:
     """Compare the LSOA data with the boundary file: which LSOAs cannot be drawn (named), and
     which polygons have no data. The maps then show what they can and the report says what is
-    missing, instead of silently dropping areas."""
+    missing, instead of silently dropping areas. ``code_col``: the boundaries' code column
+    (default: the LSOA code column of the data's edition)."""
+    ed = _edition(lsoas)
+    code_col = code_col or ed.lsoa
     if code_col not in boundaries.columns:
         raise DeprivationError(f"check_boundaries: boundary data has no {code_col!r} column; "
                                f"columns: {list(boundaries.columns)}")
     have = set(boundaries[code_col].astype(str))
-    miss = lsoas.loc[~lsoas["lsoa11cd"].astype(str).isin(have)].sort_values("lsoa11cd")
-    extra = sorted(have - set(lsoas["lsoa11cd"].astype(str)))
-    return BoundaryCheck(tuple(miss["lsoa11cd"].astype(str)), tuple(miss["lsoa11nm"].astype(str)),
+    miss = lsoas.loc[~lsoas[ed.lsoa].astype(str).isin(have)].sort_values(ed.lsoa)
+    extra = sorted(have - set(lsoas[ed.lsoa].astype(str)))
+    return BoundaryCheck(tuple(miss[ed.lsoa].astype(str)), tuple(miss[ed.lsoa_name].astype(str)),
                          tuple(extra))
 
 
-def map_frame(lsoas: pd.DataFrame, boundaries, code_col: str = "lsoa11cd"):
+def map_frame(lsoas: pd.DataFrame, boundaries, code_col: str | None = None):
     """GeoDataFrame of the LSOAs that have a polygon, with display columns for map tooltips:
     decile/rank as text, names filled ('not available' where a lookup has no name)."""
     import geopandas as gpd
 
-    geo = boundaries[[code_col, boundaries.geometry.name]].rename(columns={code_col: "lsoa11cd"})
-    out = geo.merge(lsoas, on="lsoa11cd", how="inner")
+    ed = _edition(lsoas)
+    code_col = code_col or ed.lsoa
+    geo = boundaries[[code_col, boundaries.geometry.name]].rename(columns={code_col: ed.lsoa})
+    out = geo.merge(lsoas, on=ed.lsoa, how="inner")
     out = gpd.GeoDataFrame(out, geometry=boundaries.geometry.name, crs=boundaries.crs)
-    out["rank_text"] = [f"{int(r):,} of 32,844" for r in out["imd_rank"]]
-    for col in ("msoa11hclnm", "wd19nm", "lad19nm"):
+    out["rank_text"] = [f"{int(r):,} of {ed.n_lsoas:,}" for r in out["imd_rank"]]
+    for col in (ed.msoa_hcl, ed.ward_name, ed.lad_name):
         if col in out.columns:
             out[col] = out[col].astype("string").fillna("not available")
     return out
@@ -305,70 +399,144 @@ TOOLTIP = {
 }
 
 
+def source_ids(edition: Edition | str | None = None) -> tuple[str, ...]:
+    """Catalogue ids of what the report reads in an edition (:data:`SOURCE_IDS` for IoD2019 alone)."""
+    ed = get_edition(edition)
+    return tuple(dict.fromkeys((ed.index_source, ed.lookup_source, ed.population_source,
+                                ed.lsoa_boundary_source, ed.summaries_source)))
+
+
+def tooltip(edition: Edition | str | None = None) -> dict[str, str]:
+    """Map tooltip columns -> labels in an edition's names (:data:`TOOLTIP` for IoD2019)."""
+    ed = get_edition(edition)
+    return {ed.lsoa: "LSOA code", ed.lsoa_name: "LSOA name", ed.msoa_hcl: "Neighbourhood (MSOA)",
+            ed.ward_name: f"Ward ({ed.ward_year})", ed.lad_name: "District",
+            "imd_decile": f"{ed.imd} national decile (1 = most deprived)",
+            "rank_text": "National rank (1 = most deprived)"}
 
 
 def headline_text(h: Headline) -> str:
     """Plain-text headline numbers (for the notebook's NBVAL_CHECK_OUTPUT cell)."""
-    return "\n".join([
+    ed = h.ed
+    lines = [
         f"Place: {h.name}",
+        f"Index: {ed.short} on LSOAs {ed.lsoa_year}",
         f"LSOAs: {h.n_lsoas}",
-        f"Population (mid-2015): {h.population}",
-        f"IMD average score (population-weighted): {h.avg_score:.3f}",
-        f"LSOAs in England's most deprived 10%: {h.n_lsoas_decile1} ({h.pct_lsoas_decile1:.1f}%)",
-        f"Core20 population: {h.core20_population} ({h.core20_pct:.1f}%)",
-    ])
+        f"Population ({ed.population_short}): {h.population}",
+        f"IMD average score ({'published by MHCLG' if h.published_rank else 'population-weighted'}): "
+        f"{h.avg_score:.3f}",
+    ]
+    if h.published_rank:
+        lines.append(f"Rank of average score: {h.published_rank} of {h.n_districts}")
+    lines += [f"LSOAs in England's most deprived 10%: {h.n_lsoas_decile1} ({h.pct_lsoas_decile1:.1f}%)",
+              f"Core20 population: {h.core20_population} ({h.core20_pct:.1f}%)"]
+    return "\n".join(lines)
 
 
-def area_table(summary: pd.DataFrame, name_col: str, label: str) -> pd.DataFrame:
+def area_table(summary: pd.DataFrame, name_col: str, label: str,
+               edition: Edition | str | None = None) -> pd.DataFrame:
     """Ward or MSOA summary for display."""
+    ed = get_edition(edition)
     return pd.DataFrame({
         label: summary[name_col].astype(str),
         "LSOAs": summary["lsoas"].astype(int),
-        "Population (mid-2015)": summary["population"].astype(int),
-        "Average IMD score": summary["avg_score"].round(1),
+        f"Population ({ed.population_short})": summary["population"].astype(int),
+        f"Average {ed.imd} score (higher = more deprived)": summary["avg_score"].round(1),
         "LSOAs in most deprived 10%": summary["lsoas_decile1"].astype(int),
         "% in most deprived 20% (Core20)": summary["core20_pct"].round(1),
     })
 
 
-def district_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """District summary for display."""
-    return area_table(summary, "lad19nm", "District")
+def district_table(summary: pd.DataFrame, edition: Edition | str | None = None) -> pd.DataFrame:
+    """District summary for display (with MHCLG's rank among England's districts when known)."""
+    ed = get_edition(edition)
+    out = area_table(summary, ed.lad_name, "District", ed)
+    if "published_rank" in summary.columns:
+        out.insert(4, f"Rank of {ed.n_districts} districts (1 = most deprived)",
+                   summary["published_rank"].astype("Int64").to_numpy())
+    return out
 
 
 def lsoa_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Most/least deprived LSOAs for display."""
+    ed = _edition(rows)
     return pd.DataFrame({
-        "LSOA": rows["lsoa11cd"].astype(str) + " " + rows["lsoa11nm"].astype(str),
-        "Neighbourhood (MSOA)": rows["msoa11hclnm"].astype(str),
-        "Ward": rows["wd19nm"].astype(str),
-        "District": rows["lad19nm"].astype(str),
-        "National rank": rows["imd_rank"].astype(int),
+        "LSOA": rows[ed.lsoa].astype(str) + " " + rows[ed.lsoa_name].astype(str),
+        "Neighbourhood (MSOA)": rows[ed.msoa_hcl].astype(str),
+        "Ward": rows[ed.ward_name].astype(str),
+        "District": rows[ed.lad_name].astype(str),
+        f"National rank (of {ed.n_lsoas:,})": rows["imd_rank"].astype(int),
         "National decile": rows["imd_decile"].astype(int),
-        "IMD score": rows["imd_score"].round(1),
+        f"{ed.imd} score": rows["imd_score"].round(1),
     })
 
 
-def quintile_table(summary: pd.DataFrame) -> pd.DataFrame:
+def quintile_table(summary: pd.DataFrame, edition: Edition | str | None = None) -> pd.DataFrame:
     """Local quintile summary for display."""
+    ed = get_edition(edition)
     return pd.DataFrame({
         "Local quintile": [f"{q}{' (most deprived)' if q == 1 else ' (least deprived)' if q == 5 else ''}"
                            for q in summary["quintile"].astype(int)],
         "LSOAs": summary["lsoas"].astype(int),
-        "Population (mid-2015)": summary["population"].astype(int),
+        f"Population ({ed.population_short})": summary["population"].astype(int),
         "% of population": summary["pct_population"].round(1),
-        "IMD score from": summary["min_score"].round(1),
-        "IMD score to": summary["max_score"].round(1),
+        f"{ed.imd} score from": summary["min_score"].round(1),
+        f"{ed.imd} score to": summary["max_score"].round(1),
     })
+
+
+def map_tolerance_m(frame, base_m: float = 20.0, max_m: float = 150.0) -> float:
+    """Simplification tolerance (metres) for the interactive map: 20 m for a city, more for a large
+    rural authority whose detailed 2021 boundaries would otherwise make the report too heavy
+    (about 3 m per km of the area's width, at most 150 m: at the zoom that shows a whole county a
+    screen pixel covers well over 100 m, so the map looks the same)."""
+    import math
+
+    if len(frame) == 0:
+        return base_m
+    area_km2 = float(frame.to_crs(27700).geometry.area.sum()) / 1e6
+    return float(min(max_m, max(base_m, 3.0 * math.sqrt(area_km2))))
+
+
+def map_detail(frame) -> dict[str, float | int]:
+    """``simplify_m`` and ``precision`` (decimal places of longitude and latitude) for the
+    interactive map of this frame: :func:`map_tolerance_m`, and 4 decimal places (about 10 m)
+    once the tolerance is 50 m or more, else 5 (about 1 m)."""
+    tol = map_tolerance_m(frame)
+    return {"simplify_m": tol, "precision": 4 if tol >= 50 else 5}
+
+
+def print_frame(frame):
+    """The map frame with only what the static maps draw and their CSVs need: the LSOA's code and
+    name, its ward and district, the deciles and local quintile (a report's weight is mostly in
+    those CSVs; the interactive map's list of areas has the other names)."""
+    ed = _edition(frame)
+    keep = [ed.lsoa, ed.lsoa_name, ed.ward_name, ed.lad_name,
+            "imd_decile", "local_quintile", *(f"{d}_decile" for d in SEVEN_DOMAINS), frame.geometry.name]
+    return frame[[c for c in keep if c in frame.columns]]
+
+
+def quintile_check(summary: pd.DataFrame):
+    """The reliability rule (:mod:`jsna.reliability`) for the local fifths: every fifth needs enough
+    LSOAs and residents before the fifths are shown and compared (a Place of a handful of LSOAs,
+    such as the City of London or the Isles of Scilly, gets the rule's reason instead)."""
+    from jsna import reliability
+
+    return reliability.assess(summary, "quintile", "lsoas", "population", area_word="neighbourhood",
+                              compared=reliability.ALL_FIFTHS)
 
 
 @dataclass
 class Inputs:
-    """What the deprivation report reads: the Place's LSOAs (jsna.areas), England's, and boundaries."""
+    """What the deprivation report reads: the Place's LSOAs (jsna.areas), England's, boundaries,
+    MHCLG's district summaries and the LSOAs a file lacks."""
 
     lsoas: pd.DataFrame
     england_lsoas: pd.DataFrame
-    boundaries: object  # GeoDataFrame of the Place's LSOA 2011 polygons
+    boundaries: object  # GeoDataFrame of the Place's LSOA polygons (the edition's geography)
+    summaries: pd.DataFrame | None = None  # File 10 of the edition
+    unmatched: pd.DataFrame | None = None  # jsna.areas.unmatched_lsoas
+    edition: str = "iod2019"
 
 
 @dataclass
@@ -380,21 +548,47 @@ class Results:
     england: Headline
     boundary_check: BoundaryCheck
     frame: object  # GeoDataFrame: LSOAs joined with their polygons
+    published: pd.DataFrame | None = None  # published_districts of the Place's districts
+    unmatched: pd.DataFrame | None = None
+    edition: str = "iod2019"
+
+    @property
+    def ed(self) -> Edition:
+        return get_edition(self.edition)
 
 
-def load_inputs(place, data_dir=None) -> Inputs:
-    """Load every source of the topic: the area table for the Place and England, and boundaries."""
+def edition_for(place, deprivation_index: str | None = None) -> Edition:
+    """The edition a report uses: the build's ``deprivation_index`` if given, else the Place's
+    (params ``deprivation_index``, default IoD2025)."""
+    return get_edition(deprivation_index or getattr(place, "deprivation_index", None) or "iod2025")
+
+
+def load_inputs(place, data_dir=None, edition: Edition | str | None = None) -> Inputs:
+    """Load every source of the topic in an edition (default IoD2019): the area table for the Place
+    and England, boundaries, MHCLG's district summaries and the LSOAs a file lacks."""
     from jsna import areas
     from jsna.load.boundaries import lsoa_boundaries
 
-    lsoas = areas.lsoas(place, data_dir)
-    return Inputs(lsoas=lsoas, england_lsoas=areas.england_lsoas(data_dir),
-                  boundaries=lsoa_boundaries(lsoas["lsoa11cd"], data_dir))
+    ed = get_edition(edition)
+    lsoas = areas.lsoas(place, data_dir, edition=ed, missing="drop")
+    england = areas.england_lsoas(data_dir, edition=ed).dropna(subset=list(MEASURE_COLUMNS))
+    return Inputs(lsoas=lsoas, england_lsoas=england,
+                  boundaries=lsoa_boundaries(lsoas[ed.lsoa], data_dir, edition=ed),
+                  summaries=ed.lad_summaries(data_dir),
+                  unmatched=areas.unmatched_lsoas(place, data_dir, edition=ed), edition=ed.key)
 
 
 def compute(place, inputs: Inputs) -> Results:
-    """Headline figures for the Place and England, the boundary check and the map frame."""
-    return Results(lsoas=inputs.lsoas, head=headline(inputs.lsoas, place.name),
-                   england=headline(inputs.england_lsoas, "England"),
+    """Headline figures for the Place and England (with MHCLG's published figures when the Place is
+    one district), the boundary check and the map frame."""
+    ed = get_edition(inputs.edition)
+    published = None
+    head = headline(inputs.lsoas, place.name)
+    if inputs.summaries is not None:
+        districts = [(a.code, a.name) for a in place.districts_in(ed.codes_year)]
+        published = published_districts(districts, inputs.summaries, ed)
+        head = with_published(head, published)
+    return Results(lsoas=inputs.lsoas, head=head, england=headline(inputs.england_lsoas, "England"),
                    boundary_check=check_boundaries(inputs.lsoas, inputs.boundaries),
-                   frame=map_frame(inputs.lsoas, inputs.boundaries))
+                   frame=map_frame(inputs.lsoas, inputs.boundaries), published=published,
+                   unmatched=inputs.unmatched, edition=ed.key)

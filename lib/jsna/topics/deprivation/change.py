@@ -1,0 +1,314 @@
+"""What changed between IoD2019 and IoD2025 for a Place: shares in England's most deprived 10% and
+20% in each edition, and the neighbourhoods that moved decile.
+
+The two editions sit on different neighbourhoods: IoD2019 on the LSOAs of 2011, IoD2025 on those of
+2021. The ONS LSOA 2011 -> 2021 lookup (:func:`jsna.load.geography.lsoa11_lsoa21_lookup`) links them:
+most LSOAs are unchanged (U); some 2011 LSOAs were split into several (S), some merged into one
+(M), a few redrawn irregularly (X). Each 2021 LSOA of the Place is compared with the 2011 LSOA(s) it
+came from:
+
+* one former LSOA (unchanged or split): its 2019 decile against the 2021 LSOA's 2025 decile;
+* several (merged or redrawn): the 2025 decile against the range of the former LSOAs' 2019 deciles,
+  "more deprived" only when below all of them, "less deprived" only when above all of them.
+
+A 2021 LSOA whose former LSOAs are not all in the Place's 2019 table (or that the lookup lacks), and
+a 2011 LSOA of the Place with no successor in its 2025 table, cannot be compared: they are listed,
+with the residents they hold, never dropped silently.
+
+MHCLG's caveat (:data:`jsna.editions.CHANGE_CAVEAT`): compare ranks and deciles, not scores. No score
+is compared here. Residents: IoD2019's mid-2015 population for 2019 shares, Census 2021 usual
+residents for 2025 shares and for the neighbourhoods that moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jsna.areas import CORE20_DECILES
+from jsna.editions import IOD2019, IOD2025
+
+__all__ = ["Change", "edition_shares", "compare", "decile_shares", "district_ranks", "DIRECTIONS"]
+
+#: direction of a 2021 LSOA's move, in the order of the legend (most deprived first)
+DIRECTIONS = ("more deprived decile", "same decile", "within its former LSOAs' deciles",
+              "less deprived decile")
+
+
+def edition_shares(lsoas: pd.DataFrame, label: str, population: str) -> dict:
+    """LSOAs and residents of one edition's Place table in England's most deprived 10% (decile 1)
+    and 20% (deciles 1-2): counts and shares (%)."""
+    d = lsoas["imd_decile"].astype(int)
+    pop = lsoas["pop_total"].astype(float)
+    total = float(pop.sum())
+    d1, d12 = d == 1, d.isin(CORE20_DECILES)
+    return {
+        "edition": label, "population": population, "lsoas": len(lsoas),
+        "lsoas_10": int(d1.sum()), "pct_lsoas_10": 100.0 * d1.mean(),
+        "lsoas_20": int(d12.sum()), "pct_lsoas_20": 100.0 * d12.mean(),
+        "residents": int(round(total)),
+        "residents_10": int(round(pop[d1].sum())), "pct_residents_10": 100.0 * pop[d1].sum() / total if total else np.nan,
+        "residents_20": int(round(pop[d12].sum())), "pct_residents_20": 100.0 * pop[d12].sum() / total if total else np.nan,
+    }
+
+
+def decile_shares(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Per national decile 1-10: % of the Place's residents and LSOAs in it, 2019 and 2025."""
+    out = pd.DataFrame({"decile": range(1, 11)})
+    for tag, df in (("2019", old), ("2025", new)):
+        g = df.groupby(df["imd_decile"].astype(int))
+        pop = out["decile"].map(g["pop_total"].sum()).fillna(0.0)
+        n = out["decile"].map(g.size()).fillna(0).astype(int)
+        out[f"pct_residents_{tag}"] = 100.0 * pop / pop.sum()
+        out[f"lsoas_{tag}"] = n
+        out[f"pct_lsoas_{tag}"] = 100.0 * n / n.sum()
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """The 2019 -> 2025 comparison of one Place (see the module docstring)."""
+
+    shares: pd.DataFrame  # one row per edition: edition_shares
+    deciles: pd.DataFrame  # decile_shares
+    moves: pd.DataFrame  # one row per compared 2021 LSOA
+    unmatched_new: pd.DataFrame  # 2021 LSOAs that cannot be compared: code, name, district, residents, reason
+    unmatched_old: pd.DataFrame  # 2011 LSOAs of 2019 with no successor in the 2025 table (residents mid-2015)
+    residents: int  # Census 2021 residents of the Place's 2021 LSOAs
+    changed_lsoas: int  # 2021 LSOAs whose boundaries changed (split, merged or redrawn)
+    changed_residents: int  # their Census 2021 residents
+
+    @property
+    def pct_changed_residents(self) -> float:
+        return 100.0 * self.changed_residents / self.residents if self.residents else float("nan")
+
+    def counts(self) -> dict[str, int]:
+        """Compared 2021 LSOAs by direction (:data:`DIRECTIONS`), plus 'compared', 'two_or_more'
+        (moved two deciles or more), into/out of the most deprived 10% and 20%."""
+        m = self.moves
+        out = {k: int((m["direction"] == k).sum()) for k in DIRECTIONS}
+        out["compared"] = len(m)
+        out["two_or_more"] = int((m["shift"].abs() >= 2).sum())
+        for n, decs in ((10, (1,)), (20, CORE20_DECILES)):
+            top = max(decs)
+            out[f"into_{n}"] = int(((m["decile_2025"] <= top) & (m["decile_2019_best"] > top)).sum())
+            out[f"out_of_{n}"] = int(((m["decile_2025"] > top) & (m["decile_2019_worst"] <= top)).sum())
+        return out
+
+
+def compare(old: pd.DataFrame, new: pd.DataFrame, bridge: pd.DataFrame) -> Change:
+    """Compare the Place's IoD2019 table (``old``: jsna.areas.lsoas(place, edition="iod2019")) with
+    its IoD2025 table (``new``) through the ONS LSOA 2011 -> 2021 lookup (``bridge``:
+    jsna.load.geography.lsoa11_lsoa21_lookup)."""
+    o, n = IOD2019, IOD2025
+    for df, ed in ((old, o), (new, n)):
+        if ed.lsoa not in df.columns:
+            raise ValueError(f"compare: expected an {ed.short} table with column {ed.lsoa!r}")
+    ref = old[[o.lsoa, o.lsoa_name, "imd_decile", "imd_rank"]].rename(
+        columns={o.lsoa: "lsoa11cd", o.lsoa_name: "_name11", "imd_decile": "_dec", "imd_rank": "_rank"})
+    b = bridge[bridge["lsoa21cd"].isin(set(new[n.lsoa])) | bridge["lsoa11cd"].isin(set(ref["lsoa11cd"]))]
+    pairs = b[b["lsoa21cd"].isin(set(new[n.lsoa]))].merge(ref, on="lsoa11cd", how="left")
+    label = pairs["lsoa11cd"] + (" " + pairs["lsoa11nm"] if "lsoa11nm" in pairs else "")
+    pairs["_outside"] = label.where(pairs["_dec"].isna())
+    per = pairs.groupby("lsoa21cd", sort=False).agg(
+        change=("change", "first"), n=("lsoa11cd", "size"), former=("lsoa11cd", ", ".join),
+        former_names=("_name11", lambda x: ", ".join(x.dropna().astype(str))),
+        outside=("_outside", lambda x: ", ".join(x.dropna())), lo=("_dec", "min"), hi=("_dec", "max"),
+        rank=("_rank", "first"))
+    base = pd.DataFrame({"code": new[n.lsoa].to_numpy(), "name": new[n.lsoa_name].to_numpy(),
+                         "ward": new[n.ward_name].to_numpy(), "district": new[n.lad_name].to_numpy(),
+                         "residents": new["pop_total"].astype(float).to_numpy(),
+                         "decile_2025": new["imd_decile"].astype(int).to_numpy(),
+                         "rank_2025": new["imd_rank"].astype(int).to_numpy()})
+    d = base.join(per, on="code")
+    no_lookup = d["change"].isna()
+    outside = ~no_lookup & (d["outside"] != "")
+    unmatched = pd.concat([
+        d.loc[no_lookup, ["code", "name", "ward", "district", "residents"]].assign(
+            reason="not in the ONS lookup from 2011 to 2021 neighbourhoods"),
+        d.loc[outside, ["code", "name", "ward", "district", "residents"]].assign(
+            reason=[f"formed from 2011 neighbourhood(s) outside the 2019 area ({x})" for x in d.loc[outside, "outside"]]),
+    ]).sort_index()
+    m = d[~no_lookup & ~outside].copy()
+    lo, hi, new_dec = m["lo"].astype(int), m["hi"].astype(int), m["decile_2025"]
+    single = m["n"] == 1
+    m["direction"] = np.select([new_dec < lo, new_dec > hi, (lo == hi) & (hi == new_dec)],
+                               [DIRECTIONS[0], DIRECTIONS[3], DIRECTIONS[1]], DIRECTIONS[2])
+    m["shift"] = np.where(new_dec < lo, new_dec - lo, np.where(new_dec > hi, new_dec - hi, 0)).astype(int)
+    moves = pd.DataFrame({
+        "code": m["code"], "name": m["name"], "ward": m["ward"], "district": m["district"],
+        "residents": m["residents"], "change": m["change"], "former": m["former"], "former_names": m["former_names"],
+        "decile_2019_best": hi, "decile_2019_worst": lo, "decile_2019": lo.where(single),
+        "rank_2019": m["rank"].where(single), "decile_2025": new_dec, "rank_2025": m["rank_2025"],
+        "direction": m["direction"], "shift": m["shift"]})
+    kinds = per["change"]
+    moves = moves.astype({"decile_2019": "Int64", "rank_2019": "Int64"})
+    succ = set(b.loc[b["lsoa21cd"].isin(set(new[n.lsoa])), "lsoa11cd"])
+    lost = old[~old[o.lsoa].isin(succ)]
+    unmatched_old = pd.DataFrame({"code": lost[o.lsoa], "name": lost[o.lsoa_name], "district": lost[o.lad_name],
+                                  "residents": lost["pop_total"].astype(float),
+                                  "reason": "no 2021 neighbourhood in the 2025 area"}).reset_index(drop=True)
+    changed = new[n.lsoa].map(kinds).fillna("U") != "U"
+    shares = pd.DataFrame([edition_shares(old, o.short, o.population_label),
+                           edition_shares(new, n.short, n.population_label)])
+    return Change(shares=shares, deciles=decile_shares(old, new), moves=moves.sort_values(
+                      ["shift", "decile_2025", "code"], kind="mergesort").reset_index(drop=True),
+                  unmatched_new=unmatched.reset_index(drop=True)[["code", "name", "ward", "district", "residents",
+                                                                  "reason"]],
+                  unmatched_old=unmatched_old, residents=int(round(float(new["pop_total"].sum()))),
+                  changed_lsoas=int(changed.sum()),
+                  changed_residents=int(round(float(new.loc[changed, "pop_total"].sum()))))
+
+
+def district_ranks(old_published: pd.DataFrame, new_published: pd.DataFrame) -> pd.DataFrame:
+    """MHCLG's published rank of each district's average score, 2019 (of 317) and 2025 (of 296), from
+    jsna.topics.deprivation.compute.published_districts of each edition: one row per district code
+    (a council formed since 2019 has a 2025 rank only; the districts it was formed from, 2019 only)."""
+    cols = ["code", "name", "rank_of_avg_score", "prop_decile1", "n_districts"]
+    a = old_published[cols].rename(columns=lambda c: c if c in ("code", "name") else f"{c}_2019")
+    z = new_published[cols].rename(columns=lambda c: c if c in ("code", "name") else f"{c}_2025")
+    out = a.merge(z, on="code", how="outer", suffixes=("", "_new"), sort=False)
+    out["name"] = out["name"].fillna(out.pop("name_new"))
+    order = list(dict.fromkeys([*new_published["code"], *old_published["code"]]))
+    return out.set_index("code").loc[order].reset_index()
+
+
+# ---------------------------------------------------------------------------------------------
+# Display tables
+# ---------------------------------------------------------------------------------------------
+
+def shares_table(c: Change) -> pd.DataFrame:
+    """Neighbourhoods and residents in England's most deprived 10% and 20%, one column per edition."""
+    old, new = c.shares.iloc[0], c.shares.iloc[1]
+    rows = []
+    for what, key in (("Neighbourhoods (LSOAs)", "lsoas"), ("Residents", "residents")):
+        rows.append({"Measure": f"{what}: all", "IMD 2019": f"{int(old[key]):,}", "IMD 2025": f"{int(new[key]):,}"})
+        for n in (10, 20):
+            rows.append({"Measure": f"{what} in England's most deprived {n}%",
+                         "IMD 2019": f"{int(old[f'{key}_{n}']):,} ({old[f'pct_{key}_{n}']:.1f}%)",
+                         "IMD 2025": f"{int(new[f'{key}_{n}']):,} ({new[f'pct_{key}_{n}']:.1f}%)"})
+    rows.append({"Measure": "Neighbourhoods are those of", "IMD 2019": "2011", "IMD 2025": "2021"})
+    rows.append({"Measure": "Residents are", "IMD 2019": "mid-2015 population (MHCLG's, excluding prisoners)",
+                 "IMD 2025": "Census 2021 usual residents"})
+    return pd.DataFrame(rows)
+
+
+def moves_table(moves: pd.DataFrame, n: int = 25, min_shift: int = 2) -> pd.DataFrame:
+    """The 2021 neighbourhoods that moved ``min_shift`` deciles or more (largest moves first, at most
+    ``n``), for display: the 2011 neighbourhood(s), deciles and ranks of both editions."""
+    m = moves[moves["shift"].abs() >= min_shift]
+    m = m.assign(_a=m["shift"].abs()).sort_values(["_a", "shift", "code"], ascending=[False, True, True],
+                                                    kind="mergesort").head(n)
+    from jsna.load.geography import LSOA_CHANGES
+
+    return pd.DataFrame({
+        "LSOA (2021)": m["code"].astype(str) + " " + m["name"].astype(str),
+        "Ward (2024)": m["ward"].astype(str),
+        "From 2011 LSOA(s)": m["former_names"].astype(str),
+        "Boundary": m["change"].map(LSOA_CHANGES).fillna("unchanged"),
+        "Decile IMD 2019": [int(a) if a == b else f"{int(a)} to {int(b)}"
+                            for a, b in zip(m["decile_2019_worst"], m["decile_2019_best"], strict=True)],
+        "Decile IMD 2025": m["decile_2025"].astype(int),
+        "Rank IMD 2019 (of 32,844)": ["several 2011 LSOAs" if pd.isna(v) else f"{int(v):,}" for v in m["rank_2019"]],
+        "Rank IMD 2025 (of 33,755)": [f"{int(v):,}" for v in m["rank_2025"]],
+        "Residents (Census 2021)": m["residents"].round().astype(int),
+    }).reset_index(drop=True)
+
+
+def moves_data(moves: pd.DataFrame) -> pd.DataFrame:
+    """Every compared 2021 neighbourhood (the CSV behind the moves table)."""
+    from jsna.load.geography import LSOA_CHANGES
+
+    return pd.DataFrame({
+        "LSOA 2021 code": moves["code"], "LSOA 2021 name": moves["name"], "Ward (2024)": moves["ward"],
+        "District": moves["district"], "Residents (Census 2021)": moves["residents"].round().astype(int),
+        "Boundary since 2011": moves["change"].map(LSOA_CHANGES).fillna("unchanged"),
+        "LSOA 2011 code(s)": moves["former"],
+        "IMD 2019 decile(s) of the 2011 LSOA(s)": [str(int(a)) if a == b else f"{int(a)} to {int(b)}" for a, b in
+                                                  zip(moves["decile_2019_worst"], moves["decile_2019_best"], strict=True)],
+        "IMD 2019 rank of 32,844 (one 2011 LSOA)": moves["rank_2019"],
+        "IMD 2025 decile": moves["decile_2025"], "IMD 2025 rank of 33,755": moves["rank_2025"],
+        "Decile 2019 to 2025": moves["direction"], "Deciles moved (negative = more deprived)": moves["shift"]})
+
+
+def ranks_table(ranks: pd.DataFrame) -> pd.DataFrame:
+    """MHCLG's published district ranks of average score, 2019 and 2025, for display."""
+    def rank(v, n, year: int) -> str:
+        return f"not a district in {year}" if pd.isna(v) else f"{int(v)} of {int(n)}"
+
+    return pd.DataFrame({
+        "District": ranks["name"].astype(str),
+        "Rank of average score, IoD2019 (1 = most deprived)": [
+            rank(v, n, 2019) for v, n in zip(ranks["rank_of_avg_score_2019"], ranks["n_districts_2019"], strict=True)],
+        "Rank of average score, IoD2025 (1 = most deprived)": [
+            rank(v, n, 2025) for v, n in zip(ranks["rank_of_avg_score_2025"], ranks["n_districts_2025"], strict=True)],
+        "% of LSOAs in most deprived 10%, IoD2019": (100 * ranks["prop_decile1_2019"]).round(1),
+        "% of LSOAs in most deprived 10%, IoD2025": (100 * ranks["prop_decile1_2025"]).round(1),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# The section's inputs for one Place
+# ---------------------------------------------------------------------------------------------
+
+#: catalogue ids the section reads (both editions' area tables, summaries, the bridge, 2021 boundaries)
+SOURCE_IDS = tuple(dict.fromkeys((*IOD2019.source_ids, IOD2019.summaries_source, *IOD2025.source_ids,
+                                  IOD2025.summaries_source, "ons_lsoa11_lsoa21_lad22",
+                                  IOD2025.lsoa_boundary_source)))
+
+
+@dataclass
+class ChangeReport:
+    """Everything the 2019 -> 2025 section shows for one Place."""
+
+    change: Change
+    ranks: pd.DataFrame  # district_ranks
+    frame: object  # GeoDataFrame of the Place's 2021 LSOAs with column 'direction' (NA: not compared)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.change.counts()
+
+
+def for_place(place, data_dir=None, results=None) -> ChangeReport:
+    """Compare the Place's two editions (reusing ``results``, the report's own
+    :class:`jsna.topics.deprivation.compute.Results`, for the edition it already loaded)."""
+    from jsna import areas
+    from jsna.load.boundaries import lsoa_boundaries
+    from jsna.load.geography import lsoa11_lsoa21_lookup
+    from jsna.topics.deprivation.compute import map_frame, published_districts
+
+    have = results.edition if results is not None else None
+    old = results.lsoas if have == IOD2019.key else areas.lsoas(place, data_dir, edition=IOD2019, missing="drop")
+    new = results.lsoas if have == IOD2025.key else areas.lsoas(place, data_dir, edition=IOD2025, missing="drop")
+    c = compare(old, new, lsoa11_lsoa21_lookup(data_dir))
+    pub = {}
+    for ed in (IOD2019, IOD2025):
+        if results is not None and have == ed.key and results.published is not None:
+            pub[ed.key] = results.published
+        else:
+            pub[ed.key] = published_districts([(a.code, a.name) for a in place.districts_in(ed.codes_year)],
+                                              ed.lad_summaries(data_dir), ed)
+    if have == IOD2025.key:
+        frame = results.frame
+    else:
+        frame = map_frame(new, lsoa_boundaries(new[IOD2025.lsoa], data_dir, edition=IOD2025))
+    keep = [IOD2025.lsoa, IOD2025.lsoa_name, IOD2025.ward_name, IOD2025.lad, IOD2025.lad_name, IOD2025.utla,
+            IOD2025.utla_name, frame.geometry.name]
+    frame = frame[keep].merge(c.moves[["code", "direction"]].rename(columns={"code": IOD2025.lsoa}),
+                              on=IOD2025.lsoa, how="left")
+    return ChangeReport(change=c, ranks=district_ranks(pub[IOD2019.key], pub[IOD2025.key]), frame=frame)
+
+
+def map_data(frame, moves: pd.DataFrame) -> pd.DataFrame:
+    """The CSV behind the map of the direction of change: every 2021 LSOA drawn, with its 2011
+    LSOA(s), deciles and ranks of both editions (:func:`moves_data`; blank where not compared)."""
+    ed = IOD2025
+    drawn = pd.DataFrame({"LSOA 2021 code": frame[ed.lsoa].to_numpy(), "LSOA 2021 name": frame[ed.lsoa_name].to_numpy(),
+                          "Ward (2024)": frame[ed.ward_name].to_numpy()})
+    full = moves_data(moves).drop(columns=["LSOA 2021 name", "Ward (2024)"])
+    out = drawn.merge(full, on="LSOA 2021 code", how="left")
+    out["Decile 2019 to 2025"] = out["Decile 2019 to 2025"].fillna("not compared")
+    return out

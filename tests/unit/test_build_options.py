@@ -1,0 +1,70 @@
+"""`python -m jsna build --deprivation-index`: the option reaches the notebooks that declare the
+parameter (and only those), and it is part of their dependency record, so changing it rebuilds
+them while the other reports stay up to date."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from jsna.__main__ import main as cli_main
+from jsna.runner import build
+from jsna.runner.topics import BuildError, discover_topics
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+
+def _notebooks(tmp: Path) -> Path:
+    """hello (no deprivation_index parameter) and dep (hello with one, printed in a cell)."""
+    d = tmp / "notebooks"
+    d.mkdir()
+    shutil.copy(FIXTURES / "hello.ipynb", d / "hello.ipynb")
+    nb = nbformat.read(FIXTURES / "hello.ipynb", as_version=4)
+    nb.metadata["jsna"] = {"title": "Dep report", "order": 2}
+    nb.cells[0].source += '\ndeprivation_index = None  # "iod2025" or "iod2019"'
+    nb.cells.append(nbformat.v4.new_code_cell("print(f'index: {deprivation_index}')"))
+    nbformat.write(nb, d / "dep.ipynb")
+    return d
+
+
+def test_declares_parameter_reads_the_parameters_cell(tmp_path):
+    topics = {t.id: t for t in discover_topics(_notebooks(tmp_path))}
+    assert build.declares_parameter(topics["dep"], "deprivation_index")
+    assert not build.declares_parameter(topics["hello"], "deprivation_index")
+    assert build.declares_parameter(topics["hello"], "place")
+    real = {t.id: t for t in discover_topics()}
+    assert build.declares_parameter(real["deprivation"], "deprivation_index")
+    assert not build.declares_parameter(real["two_babies"], "deprivation_index")
+
+
+def test_bad_value_is_refused(tmp_path, capsys):
+    with pytest.raises(BuildError, match="iod2025, iod2019"):
+        build.build(["rutland"], None, reports_dir=tmp_path / "r", notebooks_dir=_notebooks(tmp_path),
+                    progress=False, pdf=False, deprivation_index="iod2015")
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["build", "--deprivation-index", "iod2015", "--reports-dir", str(tmp_path / "r2")])
+    assert exc.value.code == 2 and "invalid choice: 'iod2015'" in capsys.readouterr().err
+
+
+def _printed(reports: Path, topic: str) -> str:
+    nb = json.loads((reports / "rutland" / f"{topic}.ipynb").read_text(encoding="utf-8"))
+    return "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+
+
+def test_option_reaches_the_notebook_and_a_change_rebuilds(tmp_path):
+    nbdir, reports = _notebooks(tmp_path), tmp_path / "reports"
+    kw = {"reports_dir": reports, "notebooks_dir": nbdir, "progress": False, "pdf": False, "jobs": 1}
+    first = build.build(["rutland"], None, **kw)
+    assert first.ok and sorted(first.outcome().values()) == ["built", "built"]
+    assert "index: None" in _printed(reports, "dep")
+    second = build.build(["rutland"], None, deprivation_index="iod2019", **kw)
+    assert second.outcome() == {"rutland/dep": "built", "rutland/hello": "up to date"}
+    assert second.reasons["rutland/dep"] == "input deprivation_index changed"
+    assert "index: iod2019" in _printed(reports, "dep")
+    third = build.build(["rutland"], None, deprivation_index="iod2019", **kw)
+    assert third.outcome() == {"rutland/dep": "up to date", "rutland/hello": "up to date"}
+    fourth = build.build(["rutland"], None, **kw)  # back to each Place's own index
+    assert fourth.outcome()["rutland/dep"] == "built" and "index: None" in _printed(reports, "dep")
