@@ -367,3 +367,16 @@ def test_no_machine_path_in_published_files_of_a_fixture_build(first_build):
     assert not hits, hits
     index = (reports / "index.html").read_text()
     assert "deliberate failure for rutland" in index
+
+
+def test_related_reports_link_only_reports_that_exist():
+    """A page links only to reports the build writes, keeps or has published: Rutland's audit is
+    skipped for a Place the example does not cover, and a Place not built has no link."""
+    from jsna.runner.export import related_reports
+
+    everything = related_reports("rutland", "two_babies")
+    assert {r["href"] for r in everything["topics"]} >= {"deprivation.html", "health_equity_audit.html"}
+    only = related_reports("rutland", "two_babies", linkable=["rutland/deprivation", "rutland/two_babies",
+                                                               "leicester/two_babies"])
+    assert [r["href"] for r in only["topics"]] == ["deprivation.html"]
+    assert [r["href"] for r in only["places"]] == ["../leicester/two_babies.html"]

@@ -433,6 +433,11 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
 
     results: list[RunResult] = []
     specs: list[tuple[RunSpec, Topic, Place]] = []
+    # the reports a page may link to ("Related reports"): those this build writes, those up to date
+    # and those already published; never a skipped audit or a Place whose params failed
+    linkable = {k for k in reasons if k.split("/", 1)[0] not in failed_places} | set(up_to_date)
+    linkable |= {f"{p.parent.name}/{p.stem}" for p in reports_dir.glob("*/*.html")}
+    linkable -= set(skipped)
     for place in places:
         for topic in topics:
             if f"{place.id}/{topic.id}" not in reasons:
@@ -449,7 +454,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   params_dir=str(params_dir) if params_dir else None,
                                   cell_timeout=cell_timeout, code_version=version, code_hash=code,
                                   notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id],
-                                  reports_dir=str(reports_dir),
+                                  reports_dir=str(reports_dir), linkable=tuple(sorted(linkable)),
                                   extra_parameters={**({"input_csv": str(hea_input)} if hea_input and is_hea else {}),
                                                     **options[topic.id]},
                                   extra_inputs=[str(hea_input)] if hea_input and is_hea else []),

@@ -119,18 +119,22 @@ def source_vintages(source_ids: Iterable[str]) -> list[dict[str, str]]:
 
 
 def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: Path | None = None,
-                    params_dir: Path | None = None) -> dict[str, list[dict[str, str]]]:
+                    params_dir: Path | None = None,
+                    linkable: Sequence[str] = ()) -> dict[str, list[dict[str, str]]]:
     """Links from one report to the other topics of its Place and to the same topic for the
-    other Places (LLR first), relative to the report's folder."""
+    other Places (LLR first), relative to the report's folder. With ``linkable`` ("<place>/<topic>"
+    keys of the reports that exist after the build), only those are linked."""
     if not place_id or not topic_id:
         return {"topics": [], "places": []}
     from jsna.places import available_places, load_place
     from jsna.runner.topics import discover_topics
 
     try:
+        ok = set(linkable)
         topics = [{"href": f"{t.id}.html", "title": t.title} for t in discover_topics(notebooks_dir)
-                  if t.id != topic_id]
-        ids = sorted((p for p in available_places(params_dir) if p != place_id), key=lambda p: (p != "llr", p))
+                  if t.id != topic_id and (not ok or f"{place_id}/{t.id}" in ok)]
+        ids = sorted((p for p in available_places(params_dir) if p != place_id
+                      and (not ok or f"{p}/{topic_id}" in ok)), key=lambda p: (p != "llr", p))
         places = [{"href": f"../{p}/{topic_id}.html", "title": load_place(p, params_dir).name} for p in ids]
     except Exception:  # noqa: BLE001 - links are a convenience; the index lists every report
         return {"topics": [], "places": []}
@@ -140,7 +144,7 @@ def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: P
 def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: str,
                 sources: Sequence[str] | None = None, place_id: str | None = None,
                 topic_id: str | None = None, notebooks_dir: Path | None = None,
-                params_dir: Path | None = None, code_version: str = "") -> str:
+                params_dir: Path | None = None, code_version: str = "", linkable: Sequence[str] = ()) -> str:
     """Export an executed notebook to one self-contained HTML page (input cells hidden).
 
     With ``place_id`` and ``topic_id`` the page links its PDF and executed notebook (beside it)
@@ -157,7 +161,7 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
                           "attributions": source_attributions(used), "index_href": "../index.html",
                           "add_h1": not _has_h1(nb), "vintages": source_vintages(used),
                           "pdf_href": f"{topic_id}.pdf", "ipynb_href": f"{topic_id}.ipynb",
-                          "related": related_reports(place_id, topic_id, notebooks_dir, params_dir)}}
+                          "related": related_reports(place_id, topic_id, notebooks_dir, params_dir, linkable)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
     return body
 
