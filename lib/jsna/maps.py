@@ -185,8 +185,26 @@ def prepare_geometries(gdf, tolerance_m: float = 20.0, precision: int = 5):
     out = out.to_crs(WEB_CRS)
     factor = 10.0**precision
     out.geometry = shapely.transform(out.geometry.to_numpy(), lambda c: np.round(c * factor) / factor)
-    out.geometry = polygonal(shapely.make_valid(out.geometry.to_numpy()))
+    out.geometry = polygonal(_make_valid(out.geometry.to_numpy()))
     return out
+
+
+def _make_valid(geoms):
+    """shapely.make_valid, geometry by geometry where GEOS refuses the whole array: rounding can
+    collapse a sliver of a polygon to a line, which the default ("linework") repair rejects as
+    mixed-dimension input; the "structure" method then repairs it and drops the collapsed part."""
+    import shapely
+
+    try:
+        return shapely.make_valid(geoms)
+    except shapely.errors.GEOSException:
+        out = np.empty(len(geoms), dtype=object)
+        for i, g in enumerate(geoms):
+            try:
+                out[i] = shapely.make_valid(g)
+            except shapely.errors.GEOSException:
+                out[i] = shapely.make_valid(g, method="structure", keep_collapsed=False)
+        return out
 
 
 def polygonal(geoms):

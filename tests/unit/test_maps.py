@@ -7,6 +7,7 @@ import re
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 from jsna import maps, palette
@@ -206,3 +207,22 @@ def test_map_html_has_a_skip_link_before_the_map_and_a_searchable_area_list(grid
     assert 'class="jsna-map-areas"' in out and "LSOA name" in out and "data:text/csv" in out
     doc = maps.map_document(_map(grid, outline))
     assert "<details class=\\\"jsna-legend-box\\\" open>" in doc or 'jsna-legend-box' in doc
+
+
+def test_rounding_collapse_is_repaired_not_fatal():
+    """East Riding's LSOA E01012924 (ONS LSOA 2021 BSC, simplified by 147 m and rounded to 4
+    decimals as the interactive map does) has a sliver that collapses to a line: GEOS refuses
+    make_valid on it as 'mixed-dimension' input, which stopped the report. It is now repaired
+    polygon by polygon and stays polygonal."""
+    from pathlib import Path
+
+    import shapely
+
+    wkt = (Path(__file__).resolve().parents[1] / "fixtures" / "maps" /
+           "lsoa21_E01012924_simplified_rounded.wkt").read_text()
+    geom = shapely.from_wkt(wkt)
+    with pytest.raises(shapely.errors.GEOSException, match="mixed-dimension"):
+        shapely.make_valid(geom)
+    fixed = maps.polygonal(maps._make_valid(np.array([geom, box(0, 0, 1, 1)], dtype=object)))
+    assert all(g.is_valid and g.geom_type in ("Polygon", "MultiPolygon") for g in fixed)
+    assert fixed[0].area == pytest.approx(geom.area, rel=0.01)  # nothing but the sliver is lost
