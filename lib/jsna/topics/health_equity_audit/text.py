@@ -389,7 +389,8 @@ def published_deprivation(q_nat: pd.DataFrame) -> str:
     return (f"Published figures (Freestyle Libre audit, {FRAMEWORK}): uptake "
             f"{fmt_pct(p['most_deprived'], 0)} in the most deprived areas against "
             f"{fmt_pct(p['least_deprived'], 0)} in the least deprived. {SYNTHETIC} (invented "
-            f"counts calibrated to those figures across the three areas): {ours}.")
+            "counts calibrated to those figures for the three authorities together, with the same "
+            f"direction inside each): {ours}.")
 
 
 def published_mix(table: pd.DataFrame, reasons: list[str]) -> str:
