@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
-from jsna.report import Chart  # noqa: E402
+from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.stats.compare import LOW_IS_GOOD  # noqa: E402
 
 RANGE_GREY = "#DDDDDD"
@@ -119,7 +119,18 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
            f"{int(counts.get('similar', 0))} similar and {int(counts.get('not compared', 0))} not compared "
            "at the 95% level. Details are in the text description below.")
     desc = spine_description(rows, missing, area_name)
+    attach_data(fig, spine_data(rows, area_name))
     return Chart(fig, alt, desc)
+
+
+def spine_data(rows: pd.DataFrame, area_name: str) -> pd.DataFrame:
+    """The tidy data behind the spine chart (its "Download the data (CSV)"): each indicator's
+    value, limits, England and the spread of English upper-tier authorities, with the comparisons."""
+    cols = {"name": "indicator", "period": "period", "unit": "unit", "value": area_name,
+            "lower95": "lower 95% limit", "upper95": "upper 95% limit", "england": "England",
+            "min": "lowest English upper-tier LA", "q25": "25th percentile", "q75": "75th percentile",
+            "max": "highest English upper-tier LA", "sig95": "vs England (95%)", "sig998": "vs England (99.8%)"}
+    return rows[[c for c in cols if c in rows.columns]].rename(columns=cols).reset_index(drop=True)
 
 
 def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str) -> list[str]:

@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 
 from jsna.palette import DECILE_COLOURS  # noqa: E402
 from jsna.report import Chart  # noqa: E402
+from jsna.words import small_area_words
 
 #: the source line under the Core20 map
 CAPTION = ("Source: MHCLG English Indices of Deprivation 2019 (LSOA 2011, File 6 populations mid-2015); "
@@ -47,7 +48,7 @@ def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
     by_lad = (lsoas.groupby("lad19nm", sort=True)
               .agg(n=("core20", "size"), core=("core20", "sum"),
                    pop_core=("pop_total", lambda s: s[lsoas.loc[s.index, "core20"]].sum())))
-    desc = [f"Map of the {len(lsoas)} LSOAs (neighbourhoods of about 1,500 people) in {place.name}, "
+    desc = [f"Map of the {len(lsoas)} LSOAs (neighbourhoods of {small_area_words('LSOA')}) in {place.name}, "
             f"shaded dark where the LSOA is among England's most deprived 20% (IMD 2019) and light "
             "otherwise, with district boundaries drawn on top."]
     lines = [f"{name}: {int(r['core'])} of {int(r['n'])} LSOAs ({int(r['pop_core']):,} people)"
