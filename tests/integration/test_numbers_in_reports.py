@@ -56,3 +56,16 @@ def test_the_check_finds_a_number_that_is_not_in_the_data(rutland_reports):
     assert wrong != page
     with pytest.raises(AssertionError, match=value):
         assert_report_numbers_shown(wrong, allow=CONSTANTS)
+
+
+def test_a_sentence_is_held_to_the_row_it_names(rutland_reports):
+    """A wrong gap is caught although the same number is elsewhere on the page: the sentence that
+    names an indicator is checked against that indicator's row."""
+    page = _page(rutland_reports, "two_babies")
+    sentence = next(s for s in report_sentences(page) if s.startswith("People in income deprivation: higher"))
+    gap = sentence.split("a gap of ")[1].split(" ")[0]
+    other = "5.5"  # adults with low or no qualifications: 27.4% against 21.9%, a gap of 5.5 points
+    assert other != gap and f"{other}" in page
+    with pytest.raises(AssertionError, match="People in income deprivation"):
+        assert_report_numbers_shown(page.replace(sentence, sentence.replace(f"a gap of {gap}", f"a gap of {other}")),
+                                    allow=CONSTANTS)

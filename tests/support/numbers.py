@@ -46,7 +46,7 @@ UNIT = re.compile(r"\bper (?:1|10|100),000\b")
 #: numbers that are part of a name: age bands, deciles, quintiles, fifths, school years, stages
 NAMED = re.compile(r"\b(?:aged?|ages?) \d+(?:\s?(?:-|to)\s?\d+|\+)?|\b\d+\s?-\s?\d+ year olds\b"
                    r"|\b(?:deciles?|quintiles?|fifths?|quartiles?|Year|stages?|action|under)[- ]\d+"
-                   r"(?:(?:,| and| or|-) \d+)*\b|\btype [12]\b|\b(?:most|least) deprived \d+%", re.IGNORECASE)
+                   r"(?:(?:,| and| or|-) \d+)*\b|\btype [12]\b|\b(?:most|least) deprived \d+%|\bcovid-19\b", re.IGNORECASE)
 NUMBER = re.compile(r"(?<![\w.])([-\u2212+]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%|st\b|nd\b|rd\b|th\b)?")
 
 
@@ -196,12 +196,15 @@ def _matches(x: Shown, c: Candidate) -> bool:
 LABEL_MIN_CHARS = 12
 
 
-def described_rows(sentence: str, *sources: object) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+def described_rows(sentence: str, *sources: object, not_labels: Iterable[str] = ()) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """The rows a sentence names, per table: (table, its named rows) for every table one of whose
     distinctive text cells (at least LABEL_MIN_CHARS long, held by at most two rows of its column,
     such as an indicator's name) the sentence quotes; in such a table, rows named by a shorter
-    distinctive cell ("White") count as named too."""
+    distinctive cell ("White") count as named too. ``not_labels`` (the Place's name, which most
+    sentences quote) never name a row."""
     low = sentence.lower()
+    for name in not_labels:
+        low = re.sub(rf"(?<!\w){re.escape(str(name).lower())}(?!\w)", " ", low)
     out = []
     for src in sources:
         if not isinstance(src, pd.DataFrame) or src.empty:
@@ -218,7 +221,7 @@ def described_rows(sentence: str, *sources: object) -> list[tuple[pd.DataFrame, 
         hit = np.zeros(len(src), dtype=bool)
         short = np.zeros(len(src), dtype=bool)
         for v, long_, mask in _LABELS[key][1]:
-            if v in low and re.search(rf"(?<!\w){re.escape(v)}(?!\w)", low):
+            if v in low and re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", low):
                 if long_:
                     hit |= mask
                 else:
@@ -228,7 +231,8 @@ def described_rows(sentence: str, *sources: object) -> list[tuple[pd.DataFrame, 
     return out
 
 
-def unmatched(sentence: str, *sources: object, allow: Iterable[float] = (), by_row: bool = True) -> list[str]:
+def unmatched(sentence: str, *sources: object, allow: Iterable[float] = (), by_row: bool = True,
+              not_labels: Iterable[str] = ()) -> list[str]:
     """The figures of ``sentence`` that no value of ``sources`` gives at the precision shown
     (``allow``: constants the sentence may state, e.g. a reliability minimum).
 
@@ -238,7 +242,7 @@ def unmatched(sentence: str, *sources: object, allow: Iterable[float] = (), by_r
     (a chart's description checked against that chart's own data), to all the data given."""
     _, labels = candidates(*sources)
     other = [s for s in sources if not isinstance(s, pd.DataFrame)]
-    named = described_rows(sentence, *sources) if by_row else []
+    named = described_rows(sentence, *sources, not_labels=not_labels) if by_row else []
     if named:
         tiers = [[rows for _, rows in named] + other,
                  [table for table, rows in named if len(rows) >= 2] + other]
@@ -324,6 +328,20 @@ def description_checks(page: str) -> list[tuple[str, pd.DataFrame]]:
     return out
 
 
+def area_names() -> list[str]:
+    """The names of every Place of the series and of its upper-tier authorities, and England's: most
+    sentences quote one, so none of them names a row of a table."""
+    try:
+        from jsna.places import available_places, load_place
+    except ImportError:  # pragma: no cover - the helper also works without the package
+        return ["England"]
+    names = {"England"}
+    for pid in available_places():
+        place = load_place(pid)
+        names |= {place.name, *(a.name for a in place.upper_tier)}
+    return sorted(names, key=len, reverse=True)
+
+
 def assert_report_numbers_shown(page: str, allow: Iterable[float] = ()) -> None:
     """The whole check on a built report: each chart description against its chart's data, every
     other generated sentence against the tables and data of the page (held to the rows it names)."""
@@ -333,9 +351,11 @@ def assert_report_numbers_shown(page: str, allow: Iterable[float] = ()) -> None:
     data = report_data(page)
     descriptions = description_checks(page)
     described = {s for s, _ in descriptions}
+    banner = _soup(page).select_one(".jsna-banner-place")
+    places = ([banner.get_text(strip=True)] if banner else []) + area_names()
     bad = [(s, u) for s, d in descriptions if (u := unmatched(s, d, allow=allow, by_row=False))]
     bad += [(s, u) for s in report_sentences(page) if s not in described
-            and (u := unmatched(s, *data, allow=allow))]
+            and (u := unmatched(s, *data, allow=allow, not_labels=places))]
     assert not bad, "numbers not in the data they describe:\n" + "\n".join(f"  {u}: {s[:300]}" for s, u in bad)
 
 

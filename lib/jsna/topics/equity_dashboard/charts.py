@@ -77,9 +77,13 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
                     zorder=1)
             ax.plot([p["q25"], p["q75"]], [yy, yy], color=IQR_GREY, lw=9, solid_capstyle="butt", zorder=2)
         sig = SIGNIFICANCE.get(str(r["sig95"]), SIGNIFICANCE["not compared"])
-        x = p["value"] if pd.notna(p["value"]) else 0.5
-        ax.scatter([min(max(x, 0), 1)], [yy], marker=sig["marker"], s=90, color=sig["colour"],
-                   edgecolor="black", linewidth=0.7, zorder=4)
+        if pd.notna(p["value"]):
+            ax.scatter([min(max(p["value"], 0), 1)], [yy], marker=sig["marker"], s=90, color=sig["colour"],
+                       edgecolor="black", linewidth=0.7, zorder=4)
+        else:  # no England value held: nothing to place the value against (never at the centre line)
+            ax.text(0.52, yy, "no England value held", ha="left", va="center", fontsize=8,
+                    style="italic", color="#444444", zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         tx = ax.get_yaxis_transform()
         label = str(r["name"])
         if len(label) > 58:
@@ -140,6 +144,10 @@ def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str)
            "values to the right. Marker shape and words give the comparison with England."]
     for _, r in rows.iterrows():
         unit = "" if pd.isna(r.get("unit")) else f" ({r['unit']})"
+        if pd.isna(r["england"]):
+            out.append(f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}; England's value is "
+                       "not in the data held, so it is not compared.")
+            continue
         out.append(
             f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}, England "
             f"{_fmt(r['england'])}; {r['sig95']} at the 95% level and {r['sig998']} at the 99.8% level.")

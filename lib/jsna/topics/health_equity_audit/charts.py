@@ -136,8 +136,19 @@ def ethnicity_chart(table: pd.DataFrame, title: str, overall: float | None = Non
     colours = [PLACE if r else COMPARATOR for r in recorded]
     labels = [g if r else f"{g} (not recorded)" for g, r in zip(table["ethnicity"], recorded,
                                                                strict=True)]
-    return uptake_chart(table, "ethnicity", title, labels=labels, colours=colours,
-                        overall=overall, group_title="Ethnic group")
+    chart = uptake_chart(table, "ethnicity", title, labels=labels, colours=colours,
+                         overall=overall, group_title="Ethnic group")
+    # the not-recorded groups shown, together (as the report's sentence gives them): no suppressed
+    # group is in the sum, so it reveals no small count
+    shown = table[~recorded.to_numpy() & ~table.get("suppressed", pd.Series(False, index=table.index)).fillna(False)
+                  .astype(bool).to_numpy() & table["value"].notna().to_numpy()]
+    if len(shown) >= 2:
+        data, meta = chart.fig.jsna_data
+        served, eligible = int(shown["served"].sum()), int(shown["eligible"].sum())
+        extra = pd.DataFrame([{"Ethnic group": "Not recorded, groups shown together", "served": served,
+                               "eligible": eligible, "uptake (%)": 100 * served / eligible, "note": ""}])
+        attach_data(chart.fig, pd.concat([data, extra], ignore_index=True), meta)
+    return chart
 
 
 def mix_chart(table: pd.DataFrame, title: str, overall: float | None = None) -> Chart:

@@ -190,8 +190,10 @@ def life_course_figure(table: pd.DataFrame, place_name: str) -> Chart:
                     weight = "bold"
             else:
                 label = f"{why}: {_values(row)}"
+            # on a white ground, so that the x1 line does not run through the words
             ax.text(0.0, mid, textwrap.fill(label, 30), transform=strip_tf, fontsize=FONT, va="top",
-                    ha="left", color=colour, style=style, fontweight=weight, linespacing=1.15)
+                    ha="left", color=colour, style=style, fontweight=weight, linespacing=1.15, zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
             y -= h
             continue
         st = _marker(row)
@@ -213,7 +215,8 @@ def life_course_figure(table: pd.DataFrame, place_name: str) -> Chart:
                     fontweight="bold" if _clear(row) else "normal")
         sig = SIG_TEXT.get(row["significance"], str(row["significance"]))
         ax.text(0.0, mid - LINE_IN * 1.05, f"{_values(row)}, {sig}", transform=strip_tf, fontsize=FONT,
-                va="center", ha="left", color="#333333")
+                va="center", ha="left", color="#333333", zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         y -= h
     ax.set_xlabel("Ratio (log scale; \u00d71 = no gap)", fontsize=FONT, labelpad=4)
     handles = [
@@ -337,4 +340,6 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
     alt = (f"Dot chart of the gap between most and least deprived fifths for {len(d)} indicators, "
            f"for {', '.join(names)}, with England's gap as a grey bar. Each row has its own scale; "
            "0 is marked.")
+    keep = ["name", "unit", *[f"{nm} gap" for nm in names], "England gap"]
+    attach_data(fig, d[[c for c in keep if c in d.columns]].rename(columns={"name": "indicator"}))
     return Chart(fig, alt, paras)
