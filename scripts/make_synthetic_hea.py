@@ -13,8 +13,10 @@ type 1 prevalence, district ethnic mix (rounded Census 2021 shares), age mix, et
 recording by practice, and an uptake model that falls with deprivation and is lower for some
 groups. The uptake model's coefficients are solved so that the expected uptake matches the
 published Freestyle Libre audit in Leicester, Leicestershire and Rutland's "Better health for all"
-framework (CALIBRATION). Practice codes are synthetic and no practice is real. A fixed seed makes
-the file reproducible byte for byte.
+framework (CALIBRATION) across LLR, and so that within each of the three authorities uptake in
+its most deprived fifth of neighbourhoods is lower than in its least deprived fifth by the
+audit's relative gap (29% against 39%). Practice codes are synthetic and no practice is real. A
+fixed seed makes the file reproducible byte for byte.
 """
 
 from __future__ import annotations
@@ -50,10 +52,12 @@ ASSUMPTIONS = {
     },
     # A simplification of Census 2021 patterns: many of Leicester's most deprived LSOAs (IMD 2019
     # quintile 1 of England, about a third of its people) are outer estates whose residents are
-    # mostly White, and its most Asian neighbourhoods are mostly less deprived. Its quintile 1 LSOAs
-    # use the first mix, the rest the second, so the city keeps about its district mix.
-    "ethnic_mix_most_deprived": {"E06000016": (0.10, 0.06, 0.05, 0.76, 0.03)},
-    "ethnic_mix_rest": {"E06000016": (0.60, 0.09, 0.04, 0.23, 0.04)},
+    # mostly White, as are many in its least deprived fifth, and its most Asian neighbourhoods lie
+    # between. Leicester's quintile 1 LSOAs use the "most" mix and the LSOAs of its own least
+    # deprived fifth the "least" mix; the other LSOAs take what keeps the city at its district mix
+    # (computed by _leicester_mixes from the LSOAs' populations).
+    "ethnic_mix_by_deprivation": {"E06000016": {"most": (0.22, 0.08, 0.05, 0.62, 0.03),
+                                                "least": (0.33, 0.04, 0.05, 0.55, 0.03)}},
     # How much the mix varies between a district's LSOAs (Dirichlet concentration; lower = more
     # varied). Leicester's neighbourhoods are far from alike (Census 2021: from under a tenth to
     # over four fifths Asian), and its most deprived estates are mostly White while other
@@ -65,11 +69,19 @@ ASSUMPTIONS = {
     # are "Not stated" (asked, declined), the rest "Unknown".
     "unknown_beta": (2.0, 16.0),
     "not_stated_share": 0.2,
-    # Uptake model (log odds) = a - deprivation steps + c * s + d * minority + the ethnic group,
-    # age band and practice effects below, where s is the practice's share of minority ethnic
-    # patients (0 to 1, as recorded in the file) and minority is 1 for a person in a minority
-    # ethnic group. a, c, d and the steps are not assumed: calibrate() solves them so that the
-    # expected uptake matches the published audit (CALIBRATION).
+    # Uptake model (log odds) = a + e * Leicester - national deprivation steps - b_authority *
+    # (5 - local fifth) + c * s + d * minority + the ethnic group, age band and practice effects
+    # below, where s is the practice's share of minority ethnic patients (0 to 1, as recorded in
+    # the file), minority is 1 for a person in a minority ethnic group and the local fifth is the
+    # LSOA's population-weighted IMD fifth within its own upper-tier authority (1 = most
+    # deprived, as the report forms them). a, e, c, d, the steps and the slopes b are not assumed:
+    # calibrate() solves them (CALIBRATION). c and d are held to plausible sizes: a person in a
+    # minority group has at least about a fifth of the odds of uptake (d >= -1.5), and a practice
+    # whose patients are all from minority groups at least a twentieth of the odds of one with
+    # none (c >= -3); without these bounds the fit would meet the figures with no minority
+    # patient served at all.
+    "minority_effect_min": -1.5,
+    "practice_share_effect_min": -3.0,
     "ethnicity_effect": {"Asian or Asian British": -0.35,
                          "Black, Black British, Caribbean or African": -0.7,
                          "Mixed or Multiple ethnic groups": -0.2, "White": 0.0,
@@ -83,9 +95,16 @@ ASSUMPTIONS = {
 # The published Freestyle Libre audit in Leicester, Leicestershire and Rutland's "Better health
 # for all" framework: uptake (%) in the most vs least deprived areas and in the practices with the
 # most vs the fewest ethnic-minority patients. The generator is calibrated to these four figures
-# (national IMD 2019 quintiles 1 and 5; practice fifths 5 and 1 by minority ethnic share, over LLR).
+# (national IMD 2019 quintiles 1 and 5; practice fifths 5 and 1 by minority ethnic share, over LLR)
+# and, within each upper-tier authority, to the audit's deprivation gap as an odds ratio (its own
+# most against least deprived fifth): the levels differ between authorities (Leicester holds most
+# of the practices with the most minority ethnic patients, so its uptake is lower throughout), but
+# every authority's page shows the published direction.
 CALIBRATION = {"most_deprived": 29.0, "least_deprived": 39.0,
                "most_minority_practices": 14.0, "fewest_minority_practices": 38.0}
+#: weight of each authority's within-area odds-ratio target against the four LLR figures (points
+#: of uptake per unit of log odds): 30 makes a miss of 0.1 in log odds count as 3 points
+LOCAL_WEIGHT = 30.0
 
 HEADER = """\
 # SYNTHETIC DATA - NOT REAL PATIENTS. Example input for the Health Equity Audit notebook.
@@ -101,11 +120,41 @@ def _areas(data_dir: Path | None) -> pd.DataFrame:
 
     lk = lsoa_lookup(data_dir=data_dir) if data_dir else lsoa_lookup()
     imd = imd2019_lsoa(data_dir=data_dir) if data_dir else imd2019_lsoa()
-    lk = lk[lk["utla19cd"].isin(LLR_UTLAS)][["lsoa11cd", "msoa11cd", "lad19cd", "lad19nm"]]
+    from jsna.topics.health_equity_audit.compute import area_deprivation
+
+    lk = lk[lk["utla19cd"].isin(LLR_UTLAS)][["lsoa11cd", "msoa11cd", "lad19cd", "lad19nm", "utla19cd"]]
     out = lk.merge(imd[["lsoa11cd", "imd_decile", "pop_total"]], on="lsoa11cd", how="left")
     if out["imd_decile"].isna().any():
         raise SystemExit("IMD missing for some LLR LSOAs: run `make data` first")
+    # each LSOA's fifth within its own upper-tier authority, as that authority's report forms them
+    local = pd.concat([area_deprivation(imd, set(g["lsoa11cd"])) for _, g in out.groupby("utla19cd")])
+    out = out.merge(local[["area_code", "local_quintile"]].rename(columns={"area_code": "lsoa11cd"}),
+                    on="lsoa11cd", how="left")
     return out.sort_values(["lad19cd", "msoa11cd", "lsoa11cd"]).reset_index(drop=True)
+
+
+def _leicester_mixes(areas: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
+    """Per district with a mix by deprivation: the "most", "least" and "rest" mixes, "rest" being
+    what keeps the district's population at its district mix."""
+    out = {}
+    for lad, bands in ASSUMPTIONS["ethnic_mix_by_deprivation"].items():
+        grp = areas[areas["lad19cd"] == lad]
+        band = _band(grp)
+        w = grp.groupby(band)["pop_total"].sum() / grp["pop_total"].sum()
+        most, least = np.array(bands["most"]), np.array(bands["least"])
+        rest = (np.array(ASSUMPTIONS["ethnic_mix"][lad]) - w.get("most", 0) * most
+                - w.get("least", 0) * least) / w["rest"]
+        if (rest < 0).any():
+            raise SystemExit(f"ethnic_mix_by_deprivation for {lad} cannot keep its district mix")
+        out[lad] = {"most": most, "least": least, "rest": rest / rest.sum()}
+    return out
+
+
+def _band(areas: pd.DataFrame) -> np.ndarray:
+    """'most' for England's most deprived fifth (IMD deciles 1-2), 'least' for the authority's own
+    least deprived fifth, else 'rest'."""
+    return np.where(areas["imd_decile"] <= 2, "most",
+                    np.where(areas["local_quintile"] == 5, "least", "rest"))
 
 
 def _practices(areas: pd.DataFrame) -> pd.DataFrame:
@@ -135,42 +184,88 @@ def _practice_mix(people: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return share, group
 
 
-def _logit(coef: np.ndarray, q: np.ndarray, share: np.ndarray, minority: np.ndarray,
-           fixed: np.ndarray) -> np.ndarray:
-    """a - (sum of the quintile steps between q and 5) + c * share + d * minority + fixed."""
-    a, c, d, *steps = coef
+def _logit(coef: np.ndarray, q: np.ndarray, local: np.ndarray, utla: np.ndarray, share: np.ndarray,
+           minority: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """a + e * Leicester - (sum of the national quintile steps between q and 5) - b_utla * (5 -
+    local fifth) + c * share + d * minority + fixed. ``utla`` indexes LLR_UTLAS."""
+    a, e, c, d = coef[:4]
+    steps, slopes = coef[4:8], coef[8:11]
     below = np.concatenate([np.cumsum(np.asarray(steps)[::-1])[::-1], [0.0]])  # q = 1..5
-    return a - below[q.astype(int) - 1] + c * share + d * minority + fixed
+    return (a + e * (utla == 0) - below[q.astype(int) - 1] - slopes[utla] * (5 - local)
+            + c * share + d * minority + fixed)
 
 
-def calibrate(q: np.ndarray, share: np.ndarray, minority: np.ndarray, group: np.ndarray,
-              fixed: np.ndarray) -> np.ndarray:
+def _log_odds(pct: float) -> float:
+    return float(np.log(pct / (100 - pct)))
+
+
+#: the most the fit may miss a published LLR figure by, in points of expected uptake: the four
+#: figures and a gradient inside every authority cannot all be met exactly with LLR's geography
+#: (see CALIBRATION); the misses are reported in data/examples/README.md
+MAX_MISS = 4.0
+
+
+def calibrate(q: np.ndarray, local: np.ndarray, utla: np.ndarray, share: np.ndarray,
+              minority: np.ndarray, group: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """Solve the uptake coefficients so that the *expected* uptake of these people in national
-    quintiles 1 and 5 and in practice mix groups 5 and 1 equals CALIBRATION.
+    quintiles 1 and 5 and in practice mix groups 5 and 1 meets CALIBRATION, and each authority's
+    most deprived fifth has the published odds ratio against its least deprived fifth.
 
-    Coefficients: intercept a; c per unit practice minority share and d for a person in a minority
-    ethnic group (both <= 0); four steps in log odds between neighbouring deprivation quintiles
-    (each >= 0, so uptake never rises with deprivation). Seven unknowns for four targets: a small
-    penalty on unequal steps picks the smoothest gradient that meets them."""
+    Coefficients: intercept a and a Leicester offset e; c per unit practice minority share and d
+    for a person in a minority ethnic group (both <= 0, bounded in ASSUMPTIONS); four steps in log
+    odds between neighbouring national deprivation quintiles and one slope per authority per
+    local fifth (each >= 0, so uptake never rises with deprivation). A small penalty on unequal
+    steps picks the smoothest national gradient that meets the targets."""
     from scipy.optimize import least_squares
 
     k = int(np.nanmax(group))
     cells = [(q == 1, "most_deprived"), (q == 5, "least_deprived"),
              (group == k, "most_minority_practices"), (group == 1, "fewest_minority_practices")]
+    target_lor = _log_odds(CALIBRATION["most_deprived"]) - _log_odds(CALIBRATION["least_deprived"])
+    ends = [((utla == i) & (local == 1), (utla == i) & (local == 5)) for i in range(len(LLR_UTLAS))]
+    # and each authority's residents in England's most against least deprived fifth, where it has both
+    ends += [((utla == i) & (q == 1), (utla == i) & (q == 5)) for i in range(len(LLR_UTLAS))
+             if ((utla == i) & (q == 1)).any() and ((utla == i) & (q == 5)).any()]
 
     def gap(coef: np.ndarray) -> np.ndarray:
-        p = 1 / (1 + np.exp(-_logit(coef, q, share, minority, fixed)))
-        miss = [100 * p[m].mean() - CALIBRATION[key] for m, key in cells]
-        steps = coef[3:]
-        return np.concatenate([miss, 0.01 * (steps - steps.mean())])
+        p = 100 / (1 + np.exp(-_logit(coef, q, local, utla, share, minority, fixed)))
+        miss = [p[m].mean() - CALIBRATION[key] for m, key in cells]
+        rel = [LOCAL_WEIGHT * (_log_odds(p[m1].mean()) - _log_odds(p[m5].mean()) - target_lor)
+               for m1, m5 in ends]
+        steps = coef[4:8]
+        return np.concatenate([miss, rel, 0.05 * (steps - steps.mean())])
 
     inf = np.inf
-    fit = least_squares(gap, x0=np.array([-0.5, -0.5, -0.5, 0.1, 0.1, 0.1, 0.1]),
-                        bounds=([-inf, -inf, -inf, 0, 0, 0, 0], [inf, 0, 0, inf, inf, inf, inf]),
-                        xtol=1e-12, ftol=1e-12)
-    if np.abs(fit.fun[:4]).max() > 0.05:
-        raise SystemExit(f"calibration failed: expected uptake misses the targets by {fit.fun[:4]}")
+    a = ASSUMPTIONS
+    lower = [-inf, -inf, a["practice_share_effect_min"], a["minority_effect_min"]] + [0] * 7
+    upper = [inf, inf, 0, 0] + [inf] * 7
+    x0 = np.array([-0.5, 0.0, -0.5, -0.5] + [0.05] * 7)
+    fit = least_squares(gap, x0=x0, bounds=(lower, upper), xtol=1e-12, ftol=1e-12)
+    if np.abs(fit.fun[:4]).max() > MAX_MISS or np.abs(fit.fun[4:4 + len(ends)]).max() > LOCAL_WEIGHT * 0.1:
+        raise SystemExit(f"calibration failed: expected uptake misses the targets by {fit.fun[:4 + len(ends)]}")
+    print("calibration misses (LLR points; authority log-odds x 30):", np.round(fit.fun[:4 + len(ends)], 2))
     return fit.x
+
+
+#: who is served is drawn by systematic sampling in this order, so that every group contiguous in it
+#: (each authority's residents by England's deprivation fifths and, within those, its own fifths)
+#: is served within one person of its expected number; other breakdowns (practice, ethnic group)
+#: keep the variation of a random draw
+SAMPLING_ORDER = ["utla", "q", "local", "practice_code", "lsoa11cd", "true_eth", "age_band"]
+
+
+def _systematic_draw(p: np.ndarray, order: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """0/1 per person with P(1) = p, drawn by systematic sampling: people are put in ``order``
+    (ties in random order) and one random start u in [0, 1) selects person i when the running sum
+    of p passes a whole number k + u there. Each person is still served with probability p; the
+    number served in any run of people in that order is within one of its expected number."""
+    idx = np.lexsort([rng.random(len(p))] + [order[c].to_numpy() for c in reversed(order.columns)])
+    cum = np.cumsum(np.asarray(p, dtype=float)[idx])
+    u = rng.random()
+    chosen = np.floor(cum - u) - np.floor(np.concatenate([[0.0], cum[:-1]]) - u)
+    out = np.zeros(len(p), dtype=int)
+    out[idx] = chosen.astype(int)
+    return out
 
 
 def generate(seed: int = 2019, data_dir: Path | None = None) -> pd.DataFrame:
@@ -190,14 +285,16 @@ def generate(seed: int = 2019, data_dir: Path | None = None) -> pd.DataFrame:
     unknown_rate = dict(zip(codes, rng.beta(*a["unknown_beta"], len(codes)), strict=True))
 
     groups = list(ETHNIC_GROUPS)
+    by_deprivation = _leicester_mixes(areas)
+    bands = _band(areas)
     people = []
-    for rec in areas.itertuples(index=False):
+    for rec, band in zip(areas.itertuples(index=False), bands, strict=True):
         n = rng.poisson(rec.pop_total * a["t1_prevalence"])
         if n == 0:
             continue
         mix = np.array(a["ethnic_mix"].get(rec.lad19cd, a["ethnic_mix"]["default"]))
-        split = a["ethnic_mix_most_deprived" if rec.imd_decile <= 2 else "ethnic_mix_rest"]
-        mix = np.array(split.get(rec.lad19cd, mix))
+        if rec.lad19cd in by_deprivation:
+            mix = by_deprivation[rec.lad19cd][band]
         conc = a["mix_concentration"].get(rec.lad19cd, a["mix_concentration"]["default"])
         mix = rng.dirichlet(mix * conc + 0.05)
         eth = rng.choice(groups, size=n, p=mix)  # mix is in ETHNIC_GROUPS order
@@ -206,9 +303,11 @@ def generate(seed: int = 2019, data_dir: Path | None = None) -> pd.DataFrame:
         others = by_lad[rec.lad19cd]
         practice = np.where(own, catchment[rec.lsoa11cd], rng.choice(others, size=n))
         quintile = (int(rec.imd_decile) + 1) // 2
+        utla = LLR_UTLAS.index(rec.utla19cd)
         for e, g, p in zip(eth, age, practice, strict=True):
-            people.append((p, rec.lsoa11cd, e, g, quintile))
-    df = pd.DataFrame(people, columns=["practice_code", "lsoa11cd", "true_eth", "age_band", "q"])
+            people.append((p, rec.lsoa11cd, e, g, quintile, int(rec.local_quintile), utla))
+    df = pd.DataFrame(people, columns=["practice_code", "lsoa11cd", "true_eth", "age_band", "q", "local",
+                                       "utla"])
     # Recording: some people's ethnicity is not recorded, at a rate set by their practice.
     miss = rng.random(len(df)) < df["practice_code"].map(unknown_rate).to_numpy()
     stated = rng.random(len(df)) < a["not_stated_share"]
@@ -218,9 +317,10 @@ def generate(seed: int = 2019, data_dir: Path | None = None) -> pd.DataFrame:
              + df["practice_code"].map(effect)).to_numpy(dtype=float)
     share, group = _practice_mix(df)
     minority = df["true_eth"].isin(MINORITY_GROUPS).to_numpy(dtype=float)
-    coef = calibrate(df["q"].to_numpy(), share, minority, group, fixed)
-    logit = _logit(coef, df["q"].to_numpy(), share, minority, fixed)
-    df["served"] = (rng.random(len(df)) < 1 / (1 + np.exp(-logit))).astype(int)
+    where = (df["q"].to_numpy(), df["local"].to_numpy(), df["utla"].to_numpy())
+    coef = calibrate(*where, share, minority, group, fixed)
+    logit = _logit(coef, *where, share, minority, fixed)
+    df["served"] = _systematic_draw(1 / (1 + np.exp(-logit)), df[SAMPLING_ORDER], rng)
     df["eligible"] = 1
     out = (df.groupby(["practice_code", "lsoa11cd", "ethnicity", "age_band"], as_index=False)
            [["eligible", "served"]].sum())

@@ -48,14 +48,28 @@ BASELINE_TARGET = pd.Timestamp("2021-10-01")
 OLD_AFTER_YEARS = 5
 NOT_HELD = "not in the data held"
 NOT_HELD_COUNTY = "not in the data held (the extract covers districts and unitary authorities only)"
+#: Indicators a life stage asks for that no source held by the series contains (the searches are in
+#: the data mirror's fingertips/SOURCES.md): every report showing the stage lists them, worded
+#: "not in the data held" (:func:`not_held_sentence`). Start well: the first 1,001 days to school entry.
+NOT_HELD_BY_STAGE: dict[str, tuple[str, ...]] = {
+    "Start well": (
+        "low birth weight of term babies",
+        "smoking status at the time of delivery",
+        "breastfeeding at 6 to 8 weeks",
+        "infant mortality",
+        "child development at 2 to 2\u00bd years",
+        "a good level of development at the end of Reception for all children (only children on free school "
+        "meals are held, to 2017/18)",
+    ),
+}
 Z95 = float(sps.norm.ppf(0.975))
 Z998 = float(sps.norm.ppf(0.999))
 
 __all__ = [
     "BASELINE_TARGET", "CI_METHODS", "KINDS", "NOT_HELD", "NOT_HELD_COUNTY", "OLD_AFTER_YEARS", "POLARITIES",
     "REGISTRY", "REPORTS", "STAGES", "Indicator", "IndicatorError", "LaSource", "add_limits", "baseline_row",
-    "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids", "load_registry",
-    "source_label", "source_rows",
+    "NOT_HELD_BY_STAGE", "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids",
+    "load_registry", "not_held_sentence", "source_label", "source_rows",
 ]
 
 
@@ -197,6 +211,17 @@ def indicators(stage: str | None = None, kind: str | None = None, report: str | 
     """The registry in life-course order, optionally filtered by stage, kind and/or report."""
     return [i for i in (registry or REGISTRY) if (stage is None or i.stage == stage)
             and (kind is None or i.kind == kind) and (report is None or report in i.reports)]
+
+
+def not_held_sentence(stage: str) -> str | None:
+    """'Start well indicators not in the data held: low birth weight of term babies, ...' (None when
+    the registry lists none for the stage)."""
+    from jsna.words import join_names
+
+    names = NOT_HELD_BY_STAGE.get(stage)
+    if not names:
+        return None
+    return f"{stage} indicators {NOT_HELD}: {join_names(list(names))}."
 
 
 def la_source_ids(inds: list[Indicator] | tuple[Indicator, ...] | None = None) -> list[str]:

@@ -36,8 +36,10 @@ _SVG_SEEN: dict[str, int] = {}
 
 
 def reset_ids() -> None:
-    """Forget the drawings rendered so far: a new report starts its ids afresh."""
+    """Forget the drawings rendered so far (a new report starts its ids afresh) and any appendix a
+    failed run left open."""
     _SVG_SEEN.clear()
+    _COLLECTING.clear()
 
 
 class Chart(NamedTuple):
@@ -54,7 +56,14 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+#: open appendices (jsna.report.appendix): what the display helpers show inside one goes into it
+_COLLECTING: list[list[str]] = []
+
+
 def _show(markup: str) -> None:
+    if _COLLECTING:
+        _COLLECTING[-1].append(markup)
+        return
     from IPython.display import HTML, display
 
     display(HTML(markup))
@@ -355,18 +364,93 @@ def table(df: pd.DataFrame, caption: str, **kw) -> None:
 
 def note(text: str, kind: str = "info") -> None:
     """A highlighted note (kind: info, warning, na) – e.g. for 'not available' explanations."""
-    _show(f'<div class="jsna-note jsna-note-{esc(kind)}" role="note">{esc(text)}</div>')
+    _show(note_html(text, kind))
 
 
 def paragraphs(texts: str | Iterable[str]) -> None:
     """Display generated sentences as escaped paragraphs."""
-    items = [texts] if isinstance(texts, str) else list(texts)
-    _show("".join(f"<p>{esc(t)}</p>" for t in items))
+    _show(paragraphs_html(texts))
 
 
 def heading(text: str, level: int = 2) -> None:
     """A heading built from data (escaped)."""
     _show(f"<h{level}>{esc(text)}</h{level}>")
+
+
+def note_html(text: str, kind: str = "info") -> str:
+    """The markup of :func:`note`."""
+    return f'<div class="jsna-note jsna-note-{esc(kind)}" role="note">{esc(text)}</div>'
+
+
+def paragraphs_html(texts: str | Iterable[str]) -> str:
+    """The markup of :func:`paragraphs`."""
+    items = [texts] if isinstance(texts, str) else list(texts)
+    return "".join(f"<p>{esc(t)}</p>" for t in items)
+
+
+def link_html(href: str, text: str, before: str = "", after: str = "") -> str:
+    """One paragraph holding a link to another report of the series (``href`` relative to this
+    report, e.g. 'equity_dashboard.html' for the same Place or '../leicester/two_babies.html'),
+    with escaped text before and after it."""
+    return f'<p class="jsna-see-also">{esc(before)}<a href="{esc(href)}">{esc(text)}</a>{esc(after)}</p>'
+
+
+def see_also(href: str, text: str, before: str = "", after: str = "") -> None:
+    """Display a paragraph linking to another report of the series (see :func:`link_html`)."""
+    _show(link_html(href, text, before, after))
+
+
+#: the title of the series' methods-and-sources appendix
+APPENDIX_TITLE = "Methods and sources"
+APPENDIX_SUMMARY = "How each figure was made, and the sources used with their checksums (select to open)"
+
+
+def appendix_html(parts: str | Iterable[str], title: str = APPENDIX_TITLE,
+                  summary: str = APPENDIX_SUMMARY) -> str:
+    """One collapsible appendix: a ``<details class="jsna-appendix">`` whose ``<summary>`` holds
+    the level-2 heading ``title`` (so the contents list names it) and a one-line ``summary``.
+
+    ``parts`` is markup from the ``*_html`` helpers (tables, notes, paragraphs, About the data).
+    Closed on screen, so that the reader meets the findings first; it needs no JavaScript to open
+    (a plain ``<details>``), and it prints open: the print stylesheet shows its contents and the PDF
+    printer opens every ``<details>``. Headings inside should be level 3 or below.
+    """
+    body = parts if isinstance(parts, str) else "".join(parts)
+    return (f'<details class="jsna-appendix"><summary><h2>{esc(title)}</h2>'
+            f'<span class="jsna-appendix-hint">{esc(summary)}</span></summary>'
+            f'<div class="jsna-appendix-body">{body}</div></details>')
+
+
+class appendix:  # noqa: N801 - used as ``with report.appendix():``, like a function
+    """Collect what the display helpers show inside a ``with`` block into one collapsible
+    "Methods and sources" appendix (:func:`appendix_html`), shown when the block ends.
+
+    Use it in the last code cell of a topic notebook, so that methods, data notes and sources
+    come after the findings, folded away on screen and printed open::
+
+        with report.appendix():
+            report.table(compute.methods_table(table), caption="How each indicator was computed")
+            report.paragraphs(reliability.rule_text())
+            report.about_the_data(sources, level=3, data_dir=data_dir)
+
+    Every helper that displays markup (``table``, ``figure``, ``note``, ``paragraphs``,
+    ``heading``, ``see_also``, ``about_the_data``...) is collected; :func:`headline` records are
+    not markup and still go to the cell's output. Use heading level 3 inside. Any topic can adopt
+    it (covid_impact and deprivation do not yet).
+    """
+
+    def __init__(self, title: str = APPENDIX_TITLE, summary: str = APPENDIX_SUMMARY) -> None:
+        self.title, self.summary = title, summary
+        self.parts: list[str] = []
+
+    def __enter__(self) -> appendix:
+        _COLLECTING.append(self.parts)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _COLLECTING[:] = [b for b in _COLLECTING if b is not self.parts]
+        if self.parts:
+            _show(appendix_html(self.parts, self.title, self.summary))
 
 
 def summary_box_html(sentences: str | Iterable[str], title: str = "Summary") -> str:

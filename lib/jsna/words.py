@@ -2,6 +2,11 @@
 
 Every sentence must agree with its chart: wording follows the direction, size and
 statistical significance of the numbers it is given, never a fixed template.
+
+Rounding rule (the series' one rule): a gap or ratio stated beside two values is worked out from
+the two values *as shown*, rounded to the precision they are shown at (:func:`shown_difference`,
+:func:`shown_ratio`), so that a reader who subtracts the numbers on the page gets the gap the page
+states: 76.4 and 81.2 years give a gap of 4.8 years, never 4.9 (the unrounded 4.86).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 
 def is_missing(x: object) -> bool:
@@ -26,6 +32,30 @@ def fmt_number(x: float | int | None, dp: int = 0, na: str = "not available") ->
     if is_missing(x):
         return na
     return f"{x:,.{dp}f}"
+
+
+def shown(x: float | None, dp: int = 1) -> float | None:
+    """The value as a reader sees it: rounded to ``dp`` decimals (None when missing)."""
+    if is_missing(x):
+        return None
+    return round(float(x), dp)
+
+
+def shown_difference(a: float | None, b: float | None, dp: int = 1) -> float | None:
+    """``a - b`` worked out from the two values as shown (each rounded to ``dp`` decimals), so the
+    stated gap is the difference of the displayed values (see the module's rounding rule)."""
+    if is_missing(a) or is_missing(b):
+        return None
+    return round(round(float(a), dp) - round(float(b), dp), dp)
+
+
+def shown_ratio(a: float | None, b: float | None, dp: int = 1) -> float | None:
+    """``a / b`` worked out from the two values as shown (each rounded to ``dp`` decimals); None
+    when either is missing or the shown ``b`` is not positive."""
+    if is_missing(a) or is_missing(b):
+        return None
+    ra, rb = round(float(a), dp), round(float(b), dp)
+    return ra / rb if rb > 0 and ra >= 0 else None
 
 
 def fmt_pct(x: float | None, dp: int = 1, na: str = "not available") -> str:
@@ -68,6 +98,38 @@ def intervals_overlap(lo1: float, hi1: float, lo2: float, hi2: float) -> bool:
     return compare_groups(lo1, hi1, lo2, hi2) not in ("higher", "lower")
 
 
+class SmallArea(NamedTuple):
+    """One kind of England's small areas, as the series uses them."""
+
+    kind: str  # "LSOA" or "MSOA"
+    boundaries: str  # the census whose boundaries: "2011" (as IMD 2019)
+    england_count: int
+    mean_residents: int
+    population_period: str
+
+
+#: England's small areas in the series' one vintage (2011 boundaries, as IMD 2019 and the MSOA life
+#: expectancy tables use): how many there are and their mean residents, from IoD2019 File 6
+#: (ONS mid-2015 populations excluding prisoners; England 54,728,204). Every report that says how
+#: large an LSOA or MSOA is takes it from here (:func:`small_area_words`); an integration test
+#: recomputes these numbers from the data held. For reference, England has 7,264 MSOAs and 33,755
+#: LSOAs on 2021 boundaries, which no source used here is published on.
+SMALL_AREAS = {
+    "LSOA": SmallArea("LSOA", "2011", 32_844, 1_666, "mid-2015"),
+    "MSOA": SmallArea("MSOA", "2011", 6_791, 8_059, "mid-2015"),
+}
+
+
+def small_area_words(kind: str, count: bool = False) -> str:
+    """'about 8,100 residents' (mean residents of England's 2011 MSOAs in mid-2015, to the nearest
+    hundred); with ``count``, 'about 8,100 residents each, 6,791 in England (2011 boundaries)'."""
+    a = SMALL_AREAS[kind.upper()]
+    size = f"about {round(a.mean_residents, -2):,} residents"
+    if count:
+        return f"{size} each, {a.england_count:,} in England ({a.boundaries} boundaries)"
+    return size
+
+
 def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None,
                        sii_period: str | None = None, sex_word: str = "") -> str:
     """The one explanation (used by every report) of why the life-expectancy gap between the most
@@ -76,10 +138,10 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     it ends with this area's two figures."""
     text = ("Two measures of the life-expectancy gap by deprivation appear in this series, and they are not "
             "expected to agree. The gap between fifths compares the average life expectancy of the most and "
-            "least deprived fifths of neighbourhoods, built from MSOAs of about 8,000 residents: each MSOA "
+            f"least deprived fifths of neighbourhoods, built from MSOAs of {small_area_words('MSOA')}: each MSOA "
             "mixes more and less deprived streets, and each fifth averages over a fifth of the gradient, so "
             "the extremes are diluted. OHID's slope index of inequality (SII) fits a line across all ten "
-            "deciles of the much smaller LSOAs (about 1,500 residents) and reads off the gap between the very "
+            f"deciles of the much smaller LSOAs ({small_area_words('LSOA')}) and reads off the gap between the very "
             "most and very least deprived ends of that line. Smaller areas and a gradient taken to its ends "
             "both give a larger number, so the SII is usually several years larger. Quote OHID's SII when "
             "comparing an area with England or with other areas, because it is published on the same basis "
@@ -99,6 +161,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MIDNIGHT = re.compile(r"\b(\d{4}-\d{2}-\d{2})T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?")
 _ISO_DURATION = re.compile(r"\b(\d{4}-\d{2}-\d{2})/P(\d+)([YMWD])\b")
 
 
@@ -123,13 +186,14 @@ def _interval_end(start: str, n: int, unit: str) -> str:
 def period_in_words(period: object) -> str:
     """Periods as a reader writes them: '2020-02-27 to 2023-12-12' -> '27 February 2020 to 12
     December 2023'; ISO 8601 intervals '2019-01-01/2019-12-31' and '2019-01-01/P1Y' both read
-    '1 January 2019 to 31 December 2019'. Other text is kept."""
+    '1 January 2019 to 31 December 2019', as does '2019-01-01T00:00:00/P1Y'. Other text is kept."""
     text = "" if period is None else str(period)
 
     def word(m: re.Match[str]) -> str:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         return f"{d} {_MONTHS[mo - 1]} {y}" if 1 <= mo <= 12 and 1 <= d <= 31 else m.group(0)
 
+    text = _MIDNIGHT.sub(r"\1", text)  # '2006-08-01T00:00:00/P1Y' reads as '2006-08-01/P1Y'
     text = _ISO_DURATION.sub(lambda m: f"{m.group(1)} to {_interval_end(m.group(1), int(m.group(2)), m.group(3))}",
                              text)
     text = re.sub(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", r"\1 to \2", text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import pandas as pd
 import pytest
 from jsna import paths
 from jsna.places import load_place
@@ -98,13 +99,19 @@ PUBLISHED = {"most_deprived": 29.0, "least_deprived": 39.0,
              "most_minority_practices": 14.0, "fewest_minority_practices": 38.0}
 
 
-def _within_sampling_error(observed: float, published: float, n: int) -> bool:
-    """The generator matches the *expected* uptake of each group to the published figure exactly
-    (given the synthetic people), so the file departs from it only by the random draw of who is
-    served: a binomial standard error sqrt(p(1-p)/n). Three standard errors: a file drawn from a
-    correctly calibrated model fails with probability about 0.3% per comparison."""
+#: the generator cannot meet all four LLR figures exactly together with a gradient inside every
+#: authority (scripts/make_synthetic_hea.py, MAX_MISS): its expected uptake may miss a published
+#: figure by up to this many points, and data/examples/README.md says by how much it does
+CALIBRATION_MISS = 4.0
+
+
+def _within_sampling_error(observed: float, published: float, n: int, miss: float = 0.0) -> bool:
+    """The generator matches the *expected* uptake of each group to the published figure (to within
+    ``miss`` points, see CALIBRATION_MISS), so the file departs from it further only by the draw of
+    who is served: a binomial standard error sqrt(p(1-p)/n). Three standard errors: a file drawn
+    from a correctly calibrated model fails with probability about 0.3% per comparison."""
     p = published / 100
-    return abs(observed - published) <= 3 * 100 * math.sqrt(p * (1 - p) / n)
+    return abs(observed - published) <= miss + 3 * 100 * math.sqrt(p * (1 - p) / n)
 
 
 def test_synthetic_example_is_calibrated_to_the_published_audit():
@@ -118,15 +125,47 @@ def test_synthetic_example_is_calibrated_to_the_published_audit():
     cells = {"most_deprived": q.loc[1], "least_deprived": q.loc[5],
              "most_minority_practices": mix.iloc[-1], "fewest_minority_practices": mix.iloc[0]}
     for key, row in cells.items():
-        # e.g. most deprived: n = 555, SE = sqrt(0.29 * 0.71 / 555) = 1.9 points, tolerance 5.8
+        # e.g. most deprived: n = 580, SE = sqrt(0.29 * 0.71 / 580) = 1.9 points, tolerance 4 + 5.6
         assert row["eligible"] >= 500, key
-        assert _within_sampling_error(row["value"], PUBLISHED[key], int(row["eligible"])), \
+        assert _within_sampling_error(row["value"], PUBLISHED[key], int(row["eligible"]), CALIBRATION_MISS), \
             (key, row["value"], PUBLISHED[key])
     # the published gaps' directions hold: lower in the most deprived and most-minority groups
     assert q.loc[1, "value"] < q.loc[5, "value"]
     assert mix.iloc[-1]["uppercl"] < mix.iloc[0]["lowercl"]
     comp = hea.ethnicity_completeness(run.rows).iloc[0]
     assert 5 < comp["value"] < 20  # a realistic share not recorded
+
+
+def _log_ratio_se(a: pd.Series, b: pd.Series) -> float:
+    """Standard error of log(p_a / p_b) for two independent proportions (delta method)."""
+    return math.sqrt((1 - a["value"] / 100) / a["served"] + (1 - b["value"] / 100) / b["served"])
+
+
+@pytest.mark.parametrize("place_id", ["llr", "leicester", "leicestershire", "rutland"])
+def test_every_place_of_the_example_shows_the_published_deprivation_gap(place_id):
+    """Every Place the synthetic example covers shows what the published audit found: uptake lower
+    in the most deprived than in the least deprived fifth, by about the published relative gap
+    (29% against 39%: a ratio of 0.74). The levels differ between authorities (Leicester, which
+    holds most of the practices with the most minority ethnic patients, is lower throughout), so
+    each Place is held to the published *ratio*, within three standard errors of its log ratio
+    (delta method), for its own fifths and, where both ends hold people, for England's fifths."""
+    run = hea.prepare(load_place(place_id))
+    published = math.log(PUBLISHED["most_deprived"] / PUBLISHED["least_deprived"])
+    checked = 0
+    for basis in ("local_quintile", "national_quintile"):
+        q = hea.uptake_by_quintile(run.rows, basis).set_index("quintile")
+        if not (q.loc[[1, 5], "eligible"] >= 20).all():
+            continue  # e.g. Rutland has nobody in England's most deprived fifth
+        most, least = q.loc[1], q.loc[5]
+        assert most["value"] < least["value"], (place_id, basis, most["value"], least["value"])
+        observed = math.log(most["value"] / least["value"])
+        assert abs(observed - published) <= 3 * _log_ratio_se(most, least), \
+            (place_id, basis, round(math.exp(observed), 2))
+        checked += 1
+    assert checked >= 1
+    mix = hea.uptake_by_practice_mix(run.rows)
+    if not hea.practice_mix_reliability(mix):  # shown: the published direction holds
+        assert mix.iloc[-1]["value"] < mix.iloc[0]["value"], place_id
 
 
 @pytest.mark.parametrize("place_id", ["leicester", "leicestershire", "rutland", "llr"])

@@ -13,7 +13,7 @@ from jsna.catalogue import load_catalogue
 pytestmark = pytest.mark.integration
 
 FILE_NAME = re.compile(r"\b[\w.-]+\.(?:csv\.gz|csv|xlsx|parquet|ya?ml|ipynb|py|json|geojson)\b")
-ISO_INTERVAL = re.compile(r"\b\d{4}-\d{2}-\d{2}/(?:P\d+[YMWD]|\d{4}-\d{2}-\d{2})\b")
+ISO_INTERVAL = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?/(?:P\d+[YMWD]|\d{4}-\d{2}-\d{2})\b")
 PIPELINE = re.compile(r"fails the checksum|use the mirror|\breindex\b|#VALUE!|packaged copy|data/raw|make data|"
                       r"Traceback|\b\w+Warning:|Re-written by R|mirror-copy|/tmp/|/work/|/home/", re.IGNORECASE)
 URL = re.compile(r"https?://\S+")

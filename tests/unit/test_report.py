@@ -192,3 +192,56 @@ def test_periods_in_words_never_show_iso_intervals():
     assert period_in_words("2020-01-31/P1M") == "31 January 2020 to 28 February 2020"  # 29 Feb - 1 day
     assert period_in_words("2019-01-01/2019-12-31") == "1 January 2019 to 31 December 2019"
     assert period_in_words("2016-20") == "2016-20"
+
+
+# ------------------------------------------------------------------ methods-and-sources appendix
+def test_appendix_html_is_one_details_block_with_a_level_two_heading():
+    out = report.appendix_html([report.table_html(pd.DataFrame({"a": [1]}), "T"), report.note_html(EVIL)])
+    assert out.startswith('<details class="jsna-appendix"><summary><h2>Methods and sources</h2>')
+    assert out.count("<details") == 1 and out.endswith("</div></details>")
+    assert " open" not in out.split(">", 1)[0]  # folded on screen: the reader meets the findings first
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_appendix_collects_what_the_helpers_show_into_one_output(monkeypatch):
+    shown = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    with report.appendix():
+        report.heading("How each indicator was computed", 3)
+        report.paragraphs(["Rule: at least 3 areas."])
+        report.note("A note")
+    assert len(shown) == 1  # one block, shown when the with-block ends
+    markup = shown[0].data
+    assert markup.startswith('<details class="jsna-appendix">')
+    assert markup.index("<h3>How each indicator was computed</h3>") < markup.index("A note")
+    report.paragraphs("After")  # outside the block: shown at once, not collected
+    assert len(shown) == 2 and "jsna-appendix" not in shown[1].data
+
+
+def test_appendix_shows_what_it_collected_when_the_block_fails(monkeypatch):
+    shown = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    with pytest.raises(RuntimeError), report.appendix():
+        report.paragraphs("Before the error")
+        raise RuntimeError("boom")
+    assert len(shown) == 1 and "Before the error" in shown[0].data
+    report.paragraphs("Next")
+    assert len(shown) == 2 and "jsna-appendix" not in shown[1].data  # nothing left collecting
+
+
+def test_the_stylesheet_prints_the_appendix_open_without_javascript():
+    from jsna.runner.export import page_assets
+
+    css = page_assets()["css"]
+    print_rules = css[css.index("@media print"):]
+    assert "details.jsna-appendix > *:not(summary) { display: block; }" in print_rules
+    assert "details.jsna-appendix::details-content { content-visibility: visible; }" in print_rules
+
+
+def test_see_also_links_another_report_with_escaped_text():
+    out = report.link_html("equity_dashboard.html", "dashboard <b>", before="See the ", after=".")
+    assert out == ('<p class="jsna-see-also">See the <a href="equity_dashboard.html">dashboard &lt;b&gt;</a>.</p>')

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
-from jsna.report import Chart  # noqa: E402
+from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.stats.compare import LOW_IS_GOOD  # noqa: E402
 
 RANGE_GREY = "#DDDDDD"
@@ -77,9 +77,13 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
                     zorder=1)
             ax.plot([p["q25"], p["q75"]], [yy, yy], color=IQR_GREY, lw=9, solid_capstyle="butt", zorder=2)
         sig = SIGNIFICANCE.get(str(r["sig95"]), SIGNIFICANCE["not compared"])
-        x = p["value"] if pd.notna(p["value"]) else 0.5
-        ax.scatter([min(max(x, 0), 1)], [yy], marker=sig["marker"], s=90, color=sig["colour"],
-                   edgecolor="black", linewidth=0.7, zorder=4)
+        if pd.notna(p["value"]):
+            ax.scatter([min(max(p["value"], 0), 1)], [yy], marker=sig["marker"], s=90, color=sig["colour"],
+                       edgecolor="black", linewidth=0.7, zorder=4)
+        else:  # no England value held: nothing to place the value against (never at the centre line)
+            ax.text(0.52, yy, "no England value held", ha="left", va="center", fontsize=8,
+                    style="italic", color="#444444", zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         tx = ax.get_yaxis_transform()
         label = str(r["name"])
         if len(label) > 58:
@@ -119,7 +123,18 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
            f"{int(counts.get('similar', 0))} similar and {int(counts.get('not compared', 0))} not compared "
            "at the 95% level. Details are in the text description below.")
     desc = spine_description(rows, missing, area_name)
+    attach_data(fig, spine_data(rows, area_name))
     return Chart(fig, alt, desc)
+
+
+def spine_data(rows: pd.DataFrame, area_name: str) -> pd.DataFrame:
+    """The tidy data behind the spine chart (its "Download the data (CSV)"): each indicator's
+    value, limits, England and the spread of English upper-tier authorities, with the comparisons."""
+    cols = {"name": "indicator", "period": "period", "unit": "unit", "value": area_name,
+            "lower95": "lower 95% limit", "upper95": "upper 95% limit", "england": "England",
+            "min": "lowest English upper-tier LA", "q25": "25th percentile", "q75": "75th percentile",
+            "max": "highest English upper-tier LA", "sig95": "vs England (95%)", "sig998": "vs England (99.8%)"}
+    return rows[[c for c in cols if c in rows.columns]].rename(columns=cols).reset_index(drop=True)
 
 
 def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str) -> list[str]:
@@ -129,6 +144,10 @@ def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str)
            "values to the right. Marker shape and words give the comparison with England."]
     for _, r in rows.iterrows():
         unit = "" if pd.isna(r.get("unit")) else f" ({r['unit']})"
+        if pd.isna(r["england"]):
+            out.append(f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}; England's value is "
+                       "not in the data held, so it is not compared.")
+            continue
         out.append(
             f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}, England "
             f"{_fmt(r['england'])}; {r['sig95']} at the 95% level and {r['sig998']} at the 99.8% level.")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.areas import is_core20
+from jsna.words import shown_difference
 
 NO_LOCAL_INDICATOR = "No local indicator in the data"
 CANCER_STAGE_AMBITION = 75.0  # % of cancers diagnosed at stage 1 or 2 by 2028 (NHS Long Term Plan)
@@ -131,7 +132,7 @@ def clinical_area_table(dash: pd.DataFrame, areas: Sequence[ClinicalArea] = CLIN
         for _, r in rows.iterrows():
             amb = ""
             if ca.ambition is not None:
-                gap = ca.ambition - r["value"]
+                gap = shown_difference(ca.ambition, r["value"], 1)  # of the values as shown
                 reached = (pd.notna(r["lower95"]) and r["lower95"] >= ca.ambition) or r["value"] >= ca.ambition
                 amb = (f"{ca.ambition:g}% ambition: met" if reached else
                        f"{ca.ambition:g}% ambition: {gap:.1f} percentage points short")

@@ -11,7 +11,8 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from jsna.palette import DECILE_COLOURS  # noqa: E402
-from jsna.report import Chart  # noqa: E402
+from jsna.report import Chart, attach_data  # noqa: E402
+from jsna.words import small_area_words
 
 #: the source line under the Core20 map
 CAPTION = ("Source: MHCLG English Indices of Deprivation 2019 (LSOA 2011, File 6 populations mid-2015); "
@@ -47,12 +48,21 @@ def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
     by_lad = (lsoas.groupby("lad19nm", sort=True)
               .agg(n=("core20", "size"), core=("core20", "sum"),
                    pop_core=("pop_total", lambda s: s[lsoas.loc[s.index, "core20"]].sum())))
-    desc = [f"Map of the {len(lsoas)} LSOAs (neighbourhoods of about 1,500 people) in {place.name}, "
+    desc = [f"Map of the {len(lsoas)} LSOAs (neighbourhoods of {small_area_words('LSOA')}) in {place.name}, "
             f"shaded dark where the LSOA is among England's most deprived 20% (IMD 2019) and light "
             "otherwise, with district boundaries drawn on top."]
     lines = [f"{name}: {int(r['core'])} of {int(r['n'])} LSOAs ({int(r['pop_core']):,} people)"
              for name, r in by_lad.iterrows()]
     desc.append("By district: " + "; ".join(lines) + ".")
+    # the data behind the description: each LSOA's population, and its district's Core20 totals
+    data, meta = getattr(fig, "jsna_data", (None, {}))
+    if data is not None and "lsoa11cd" in data.columns:
+        pops = lsoas.set_index("lsoa11cd")["pop_total"]
+        data = data.assign(**{"population (mid-2015)": data["lsoa11cd"].map(pops).to_numpy()})
+        for col, key in (("district LSOAs in the most deprived 20%", "core"),
+                         ("district population in the most deprived 20%", "pop_core")):
+            data[col] = data["lad19nm"].map(by_lad[key]).astype(int).to_numpy()
+        attach_data(fig, data, meta)
     alt = title + (". Dark areas are the Core20 neighbourhoods; a district list is in the text description."
                    if n_core else ". All neighbourhoods are shaded light (deciles 3-10).")
     return Chart(fig, alt, desc)

@@ -8,7 +8,7 @@ import pandas as pd
 from jsna.indicators import NOT_HELD
 from jsna.palette import SIGNIFICANCE
 from jsna.places import ENGLAND_CODE
-from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural, shown_difference
 
 
 def _names(rows: pd.DataFrame) -> str:
@@ -16,9 +16,11 @@ def _names(rows: pd.DataFrame) -> str:
 
 
 def _lower_first(name: str) -> str:
-    """'Adults living with obesity' -> 'adults living with obesity' (keeps acronyms like 'GCSE')."""
+    """'Adults living with obesity' -> 'adults living with obesity', 'Under-75 mortality' -> 'under-75
+    mortality' (keeps acronyms like 'GCSE', 'Year 6' and names starting with a number)."""
     first = name.split(" ")[0]
-    return name if first.isupper() or first == "Year" or any(ch.isdigit() for ch in first) else name[0].lower() + name[1:]
+    keep = first.isupper() or first == "Year" or first[:1].isdigit()
+    return name if keep else name[0].lower() + name[1:]
 
 
 def _group_by_reason(missing: pd.DataFrame) -> dict[str, list[str]]:
@@ -105,7 +107,8 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
     nc = have[~have["sig95"].isin(["better", "similar", "worse"])]
     if len(nc):
         out.append(f"{plural(len(nc), 'indicator')} cannot be compared with England because the "
-                   "data held have no confidence limits or published comparison; they are shown for context.")
+                   "data held have no confidence limits, published comparison or England value; they are shown "
+                   "for context.")
     out += missing_sentences(dash, area_name)
     return out
 
@@ -167,7 +170,7 @@ def core20_sentences(pop: pd.DataFrame, england_share: float, place_name: str,
 
 def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
     """'In England (2020/21-24/25), ... was 28.9% in the most deprived fifth against 14.5% ...'."""
-    from jsna.words import times_word
+    from jsna.words import shown_ratio, times_word
 
     out = []
     for _, r in gaps.iterrows():
@@ -175,10 +178,27 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
         label = str(r["indicator_name"]).split(", ")[0]
         out.append(f"In {where} ({r['period']}), {_lower_first(label)} was "
                    f"{fmt_number(r['most'], 1)}% in the most deprived fifth of neighbourhoods against "
-                   f"{fmt_number(r['least'], 1)}% in the least deprived fifth ({times_word(r['ratio'])} as high).")
+                   f"{fmt_number(r['least'], 1)}% in the least deprived fifth "
+                   f"({times_word(shown_ratio(r['most'], r['least'], 1))} as high).")
     if len(gaps) and (gaps["area_code"] == ENGLAND_CODE).all():
         out.append(f"These deprivation breakdowns are published for England, not for {area_name}.")
     return out
+
+
+def quintile_gap_display(gaps: pd.DataFrame, area_name: str) -> pd.DataFrame:
+    """The published most and least deprived quintile values behind :func:`quintile_gap_sentences`
+    (ratio of the values as shown, jsna.words rounding rule)."""
+    from jsna.words import shown_ratio
+
+    return pd.DataFrame({
+        "Indicator": [str(n).split(", ")[0] for n in gaps["indicator_name"]],
+        "Area": ["England" if c == ENGLAND_CODE else area_name for c in gaps["area_code"]],
+        "Period": gaps["period"].to_numpy(),
+        "Most deprived fifth (%)": gaps["most"].round(1).to_numpy(),
+        "Least deprived fifth (%)": gaps["least"].round(1).to_numpy(),
+        "Times as high": [round(r, 2) if r is not None else None for r in
+                          (shown_ratio(a, b, 1) for a, b in zip(gaps["most"], gaps["least"], strict=True))],
+    })
 
 
 def _num(v: float, dp: int = 1) -> str | None:
@@ -247,8 +267,11 @@ def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
         "Rank among peers (1 = best)": [peers(r) for _, r in dash.iterrows()],
         "Recent trend": [trend(r) for _, r in dash.iterrows()],
         "Baseline": [baseline(r) for _, r in dash.iterrows()],
-        "Change since baseline": [None if pd.isna(v) else f"{v:+,.{int(d)}f}, {_CHANGE_WORDS.get(c, c)}"
-                                  for v, d, c in zip(dash["change"], dash["dp"], dash["change_sig"], strict=True)],
+        # the change of the values as shown (jsna.words rounding rule): 2021/22: 86.2 to 87.1 is +0.9
+        "Change since baseline": [None if pd.isna(v) else
+                                  f"{shown_difference(now, base, int(d)):+,.{int(d)}f}, {_CHANGE_WORDS.get(c, c)}"
+                                  for v, now, base, d, c in zip(dash["change"], dash["value"], dash["baseline_value"],
+                                                                dash["dp"], dash["change_sig"], strict=True)],
         "Inequality gap (SII, years)": [None if pd.isna(v) else f"{v:,.1f} ({p})" for v, p in
                                         zip(dash["inequality_value"], dash["inequality_period"], strict=True)],
         "Source": dash["source_label"].fillna(""),
@@ -256,3 +279,34 @@ def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
     })
     out.loc[dash["value"].isna(), ["vs England (95%)", "vs England (99.8%)"]] = None
     return out.astype(object).where(out.notna(), None)
+
+
+def method_paragraphs() -> list[str]:
+    """How the dashboard's comparisons are made, for its Methods and sources appendix (the page
+    itself opens with a short reading key)."""
+    return [
+        "Comparison with England. Where the source publishes confidence limits, a value is better or "
+        "worse than England when its confidence interval does not include the England value, and similar "
+        "when it does. The 95% level is the usual test; the stricter 99.8% level flags only larger "
+        "differences (fewer chance findings when many indicators are looked at together). Where a source "
+        "publishes no limits, the publisher's own comparison with England (95% level) is shown. A better or "
+        "worse flag on data whose period ended more than five years ago is marked old data.",
+        "Spine chart. Each local value is placed against England (the centre line) and the range of English "
+        "upper-tier local authorities, with better values always to the right.",
+        "One value per indicator. Every value is the latest period held, and the same value, period and "
+        "source appear in every report of this series.",
+        "Region and peers. The region column compares the value with the region's in the same period, where "
+        "the data held include regions. The rank among peers places the area among itself and its 15 "
+        "statistical neighbours (authorities most like it in population size, age, ethnicity, deprivation "
+        "and rurality), 1 being the best.",
+        "Recent trend. Calculated as Fingertips does: a weighted straight line through the five most recent "
+        "yearly values, shown with an arrow and words (increasing, decreasing, no significant change), and "
+        "only where the data held give confidence limits.",
+        "Baseline. The agreed period nearest the adoption of Better health for all, the Leicester, "
+        "Leicestershire and Rutland health inequalities framework, whose action 7 asks for this dashboard "
+        "with a benchmarked baseline: 2021, or 2021/22 for school and financial years, 2020-22 for three "
+        "pooled years. The change since then is called significant when the two confidence intervals do "
+        "not overlap.",
+        "Inequality gap. OHID's slope index of inequality in life expectancy, in years, between the most and "
+        "least deprived ends of the deprivation gradient of the area's neighbourhoods.",
+    ]

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna.palette import COMPARATOR, PLACE, QUINTILE_COLOURS  # noqa: E402
-from jsna.report import Chart  # noqa: E402
+from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.words import fmt_number, fmt_pct, is_missing  # noqa: E402
 
 QUINTILE_LABELS = {1: "1 (most deprived)", 2: "2", 3: "3", 4: "4", 5: "5 (least deprived)"}
@@ -97,7 +97,26 @@ def uptake_chart(table: pd.DataFrame, group_col: str, title: str, *,
     alt = (f"Chart: {title}. {what.capitalize()} with 95% confidence intervals for "
            f"{len(table)} groups ({group_title or group_col}).{rng}")
     desc = " ".join(describe_uptake(table, group_col, labels, overall, what))
+    attach_data(fig, uptake_data(table, labels, group_title or group_col),
+                {f"overall {what} (%)": overall} if overall is not None and not is_missing(overall) else {})
     return Chart(fig, alt, desc)
+
+
+def uptake_data(table: pd.DataFrame, labels: Sequence[str], group_title: str) -> pd.DataFrame:
+    """The tidy data behind an uptake chart (its "Download the data (CSV)"): one row per group with
+    the counts, uptake and 95% limits; a suppressed group shows no counts, only why."""
+    rows = []
+    for label, (_, r) in zip(labels, table.iterrows(), strict=True):
+        sup = bool(r.get("suppressed", False))
+        empty = not sup and is_missing(r.get("value"))
+        keep = not (sup or empty)
+        rows.append({group_title: label,
+                     "served": r["served"] if keep else None, "eligible": r["eligible"] if keep else None,
+                     "uptake (%)": r["value"] if keep else None,
+                     "lower 95% limit (%)": r.get("lowercl") if keep else None,
+                     "upper 95% limit (%)": r.get("uppercl") if keep else None,
+                     "note": "suppressed (fewer than 5 people)" if sup else "nobody eligible" if empty else ""})
+    return pd.DataFrame(rows)
 
 
 def quintile_chart(table: pd.DataFrame, title: str, overall: float | None = None,
@@ -117,8 +136,19 @@ def ethnicity_chart(table: pd.DataFrame, title: str, overall: float | None = Non
     colours = [PLACE if r else COMPARATOR for r in recorded]
     labels = [g if r else f"{g} (not recorded)" for g, r in zip(table["ethnicity"], recorded,
                                                                strict=True)]
-    return uptake_chart(table, "ethnicity", title, labels=labels, colours=colours,
-                        overall=overall, group_title="Ethnic group")
+    chart = uptake_chart(table, "ethnicity", title, labels=labels, colours=colours,
+                         overall=overall, group_title="Ethnic group")
+    # the not-recorded groups shown, together (as the report's sentence gives them): no suppressed
+    # group is in the sum, so it reveals no small count
+    shown = table[~recorded.to_numpy() & ~table.get("suppressed", pd.Series(False, index=table.index)).fillna(False)
+                  .astype(bool).to_numpy() & table["value"].notna().to_numpy()]
+    if len(shown) >= 2:
+        data, meta = chart.fig.jsna_data
+        served, eligible = int(shown["served"].sum()), int(shown["eligible"].sum())
+        extra = pd.DataFrame([{"Ethnic group": "Not recorded, groups shown together", "served": served,
+                               "eligible": eligible, "uptake (%)": 100 * served / eligible, "note": ""}])
+        attach_data(chart.fig, pd.concat([data, extra], ignore_index=True), meta)
+    return chart
 
 
 def mix_chart(table: pd.DataFrame, title: str, overall: float | None = None) -> Chart:

@@ -864,6 +864,11 @@ def display_table(table: pd.DataFrame, group_col: str, group_label: str,
                                        "95% confidence interval (%)"])
 
 
+def stack(*tables: pd.DataFrame) -> pd.DataFrame:
+    """Display tables with the same columns, one after the other."""
+    return pd.concat(list(tables), ignore_index=True)
+
+
 def problem_kind(problem: str) -> str:
     """A problem without its row-specific details: 'served (5) is more than eligible (3)' ->
     'served is more than eligible', 'duplicate of line 12 ...' -> 'duplicate of line ...'."""

@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
-from jsna.report import Chart  # noqa: E402
+from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.words import fmt_number, fmt_pct  # noqa: E402
 
 # significance value from jsna.stats.funnel_significance -> (palette key, filled, legend words)
@@ -50,8 +50,9 @@ def describe_funnel(points: pd.DataFrame, limits: pd.DataFrame, overall: float,
     counts = points["significance"].value_counts()
     out = [f"Funnel plot of {what} for {fmt_number(n)} {unit}s against the number of people "
            f"eligible. The centre line is the overall {what} of {fmt_pct(overall)}."]
-    xs = points["eligible"]
-    for x in sorted({int(xs.min()), int(xs.median()), int(xs.max())}):
+    xs = points["eligible"].astype(float).reset_index(drop=True)
+    middle = xs.iloc[int((xs - xs.median()).abs().to_numpy().argmin())]  # the practice nearest the median
+    for x in sorted({int(xs.min()), int(middle), int(xs.max())}):
         lim = _limits_at(limits, x)
         out.append(f"For {fmt_number(x)} eligible people the 95% limits are "
                    f"{fmt_pct(lim['lower_2s_limit'])} to {fmt_pct(lim['upper_2s_limit'])} and the "
@@ -132,4 +133,15 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, title: str, overall:
            f"and {fmt_number(n_high)} above the 95% or 99.8% limits around the overall "
            f"{what} of {fmt_pct(overall)}.")
     desc = " ".join(describe_funnel(points, lim, overall, unit, what))
+    data = points[["label", "eligible", "value", "significance"]].rename(
+        columns={"label": unit, "eligible": xlabel.lower(), "value": f"{what} (%)", "significance": "funnel"})
+    for extra in ("served", "lowercl", "uppercl"):
+        if extra in points:
+            data[{"lowercl": "lower 95% limit (%)", "uppercl": "upper 95% limit (%)"}.get(extra, extra)] = (
+                points[extra].to_numpy())
+    at = [_limits_at(lim, float(x)) for x in points["eligible"]]
+    for c, name in zip(LIMIT_COLUMNS, ("lower 95% control limit (%)", "upper 95% control limit (%)",
+                                       "lower 99.8% control limit (%)", "upper 99.8% control limit (%)"), strict=True):
+        data[name] = [a[c] for a in at]
+    attach_data(fig, data, {f"overall {what} (%)": overall})
     return Chart(fig, alt, desc)

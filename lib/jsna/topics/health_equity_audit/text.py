@@ -11,7 +11,15 @@ from typing import Any
 
 import pandas as pd
 
-from jsna.words import fmt_number, fmt_pct, intervals_overlap, is_missing, join_names, plural
+from jsna.words import (
+    fmt_number,
+    fmt_pct,
+    intervals_overlap,
+    is_missing,
+    join_names,
+    plural,
+    shown_difference,
+)
 
 # Ethnicity recording: share not recorded above which improving recording is recommended.
 COMPLETENESS_TARGET = 10.0
@@ -54,7 +62,7 @@ def compare_ends(table: pd.DataFrame) -> dict[str, Any] | None:
         return None
     most, least = q.iloc[0], q.iloc[-1]
     return {"most": most, "least": least, "direction": _direction(most, least),
-            "gap": float(least["value"] - most["value"])}
+            "gap": shown_difference(least["value"], most["value"], 1)}  # of the values as shown
 
 
 def quintile_title(table: pd.DataFrame) -> str:
@@ -373,7 +381,7 @@ def mix_sentences(table: pd.DataFrame, reasons: list[str], place_name: str) -> l
             f"({fmt_pct(few['share_min'], 0)} to {fmt_pct(few['share_max'], 0)})")
     if c["direction"] == "similar":
         return [head + ": the intervals overlap, so there is no clear difference."]
-    gap = abs(float(few["value"] - most["value"]))
+    gap = abs(shown_difference(few["value"], most["value"], 1))  # of the values as shown
     return [head + f": {fmt_number(gap, 1)} percentage points {c['direction']}, a statistically "
             "significant difference."]
 
@@ -389,7 +397,8 @@ def published_deprivation(q_nat: pd.DataFrame) -> str:
     return (f"Published figures (Freestyle Libre audit, {FRAMEWORK}): uptake "
             f"{fmt_pct(p['most_deprived'], 0)} in the most deprived areas against "
             f"{fmt_pct(p['least_deprived'], 0)} in the least deprived. {SYNTHETIC} (invented "
-            f"counts calibrated to those figures across the three areas): {ours}.")
+            "counts calibrated to those figures for the three authorities together, with the same "
+            f"direction inside each): {ours}.")
 
 
 def published_mix(table: pd.DataFrame, reasons: list[str]) -> str:
@@ -414,3 +423,53 @@ def mix_action(table: pd.DataFrame, reasons: list[str], service: str = "the serv
             f"{fmt_pct(c['most']['value'])} vs {fmt_pct(c['few']['value'])} in those with the "
             f"fewest: work with those practices and their communities on how {service} is "
             "offered, and re-audit by practice ethnic mix.")
+
+
+def method_paragraphs(synthetic: bool) -> list[str]:
+    """The audit's data and methods, for its Methods and sources appendix."""
+    service = ("The service file is the SYNTHETIC example shipped with the series: generated with a fixed seed "
+               "from the real LSOA list and IMD 2019, with invented counts and synthetic practices, calibrated to "
+               f"the published Freestyle Libre audit in {FRAMEWORK}." if synthetic else
+               "The service file is the file supplied by the service (its name and checksum are in the build log).")
+    return [
+        service + " Small numbers (1 to 4 people served or eligible) are suppressed in tables and charts.",
+        "Deprivation is the English Index of Multiple Deprivation 2019 of the person's residence (2011 LSOAs; "
+        "an MSOA takes the population-weighted average score of its LSOAs). National quintiles: deciles 1 and 2 "
+        "of England's LSOAs form quintile 1. Local quintiles: population-weighted fifths of the Place's own "
+        "areas (mid-2015 populations).",
+        "Methods: proportions with Wilson score intervals; slope and relative index of inequality (PHE method, "
+        "Monte Carlo limits, fixed seed); funnel-plot limits for proportions as in the Fingertips technical "
+        "guidance, widened by an additive random-effects term (Spiegelhalter 2005) when a chi-squared test finds "
+        "the practices overdispersed (5% level); the report states which.",
+    ]
+
+
+def sii_data(sii: dict[str, Any] | None) -> dict[str, object]:
+    """The slope and relative index of inequality as columns of the local quintile chart's CSV
+    (the data behind :func:`sii_sentence`)."""
+    if not sii or is_missing(sii.get("sii")):
+        return {}
+    return {"slope index of inequality (percentage points)": sii["sii"],
+            "SII lower 95% limit": sii.get("sii_lowercl"), "SII upper 95% limit": sii.get("sii_uppercl"),
+            "relative index of inequality": sii.get("rii")}
+
+
+def overdispersion_data(od: pd.Series) -> dict[str, object]:
+    """The overdispersion test as columns of the funnel plot's CSV (the data behind
+    :func:`overdispersion_sentence`)."""
+    return {"overdispersion phi": od.get("phi"), "chi-squared": od.get("chi_squared"),
+            "degrees of freedom": od.get("df"), "chi-squared p": od.get("p_value"),
+            "tau squared": od.get("tau2"), "z-scores winsorised at each end (%)": 100 * float(od.get("trim", 0.1))}
+
+
+def overdispersion_sentence(od: pd.Series) -> str:
+    """The overdispersion test's note (jsna.stats) in the audit's words: its units are practices,
+    and a p-value below 0.001 reads "p < 0.001"."""
+    import re
+
+    note = str(od.get("note") or "")
+    note = re.sub(r"\b(\d+) units?\b", lambda m: plural(int(m.group(1)), "practice"), note)
+    p = od.get("p_value")
+    if not is_missing(p) and float(p) < 0.001:
+        note = re.sub(r"p = [0-9.e+-]+", "p < 0.001", note)
+    return note

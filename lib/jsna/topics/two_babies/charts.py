@@ -10,7 +10,9 @@ marker is a clear difference (95% intervals do not overlap), vermillion when the
 fifth (or the area) is worse off and blue when it is better off; a hollow grey marker is no clear
 difference or no interval to test. Whiskers are approximate 95% intervals of the ratio (from the
 two groups' intervals, on the log scale). Scores that can be zero or negative (IMD domain scores)
-have no meaningful ratio: their rows say so and give the values.
+have no meaningful ratio, and a ratio of two life expectancies is no measure a reader uses: those
+rows give the values and, for years of life, the gap in years. Every ratio and gap written on the
+chart or in its description comes from the two values as shown (jsna.words rounding rule).
 
 Sized for a phone and for A4: 4.6 inches wide with no text under 9.5 pt, so that at 375 px the
 smallest text is about 10 CSS px.
@@ -31,7 +33,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
 from jsna.report import Chart, attach_data
-from jsna.topics.two_babies.text import fmt_gap, fmt_value
+from jsna.topics.two_babies.text import fmt_gap, fmt_value, shown_gap, shown_row_ratio
 from jsna.words import is_missing
 
 A4_WIDTH_IN = 8.27
@@ -52,6 +54,7 @@ SIG_TEXT = {
 }
 
 _TICKS = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0]
+YEARS_NOTE = "compared in years, not as a ratio"
 
 
 def _ok(*vals) -> bool:
@@ -63,6 +66,8 @@ def ratio_row(row: pd.Series) -> tuple[float | None, float | None, float | None,
     if not row["available"] or not _ok(row["a_value"], row["b_value"]):
         return None, None, None, "not available"
     a, b = float(row["a_value"]), float(row["b_value"])
+    if row["unit"] == "years":
+        return None, None, None, YEARS_NOTE
     if row["unit"] == "score" or a <= 0 or b <= 0:
         return None, None, None, "a score, not on the ratio scale"
     r = a / b
@@ -113,7 +118,9 @@ def life_course_data(table: pd.DataFrame) -> pd.DataFrame:
                      "a_label": r["a_label"], "a_value": r["a_value"], "a_lower": r["a_lower"],
                      "a_upper": r["a_upper"], "b_label": r["b_label"], "b_value": r["b_value"],
                      "b_lower": r["b_lower"], "b_upper": r["b_upper"], "gap": r["gap"],
+                     "gap_of_values_shown": shown_gap(r),
                      "ratio": ratio, "ratio_lower": lo, "ratio_upper": hi, "ratio_note": why,
+                     "ratio_of_values_shown": shown_row_ratio(r) if ratio is not None else None,
                      "significance": r["significance"], "source_id": r["source_id"]})
     return pd.DataFrame(rows)
 
@@ -171,9 +178,22 @@ def life_course_figure(table: pd.DataFrame, place_name: str) -> Chart:
                 linespacing=1.15)
         mid = top - LINE_IN * 0.55
         if r is None:
-            label = "not available (see the table)" if why == "not available" else f"{why}: {_values(row)}"
+            colour, style, weight = "#444444", "italic", "normal"
+            if why == "not available":
+                label = "not available (see the table)"
+            elif why == YEARS_NOTE:  # years of life: the gap in years, coloured as the markers are
+                sig = SIG_TEXT.get(row["significance"], str(row["significance"]))
+                label = f"gap {fmt_gap(shown_gap(row), 'years')}: {_values(row)}, {sig}"
+                style = "normal"
+                if _clear(row):
+                    colour = MOST_DEPRIVED if row["worse_group"] == "a" else LEAST_DEPRIVED
+                    weight = "bold"
+            else:
+                label = f"{why}: {_values(row)}"
+            # on a white ground, so that the x1 line does not run through the words
             ax.text(0.0, mid, textwrap.fill(label, 30), transform=strip_tf, fontsize=FONT, va="top",
-                    ha="left", color="#444444", style="italic", linespacing=1.15)
+                    ha="left", color=colour, style=style, fontweight=weight, linespacing=1.15, zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
             y -= h
             continue
         st = _marker(row)
@@ -182,7 +202,8 @@ def life_course_figure(table: pd.DataFrame, place_name: str) -> Chart:
                     solid_capstyle="butt")
         ax.plot([min(max(r, xmin), xmax)], [mid], linestyle="none", markersize=7.5, markeredgewidth=1.3,
                 zorder=3, **st)
-        ratio_txt = f"\u00d7{r:.2f}" if r < 10 else f"\u00d7{r:.0f}"
+        r_shown = shown_row_ratio(row) or r  # the ratio of the values as shown beside it
+        ratio_txt = f"\u00d7{r_shown:.2f}" if r_shown < 10 else f"\u00d7{r_shown:.0f}"
         right = math.log(r / xmin) / math.log(xmax / xmin) < 0.62
         anchor = r
         if right and rhi is not None:
@@ -194,7 +215,8 @@ def life_course_figure(table: pd.DataFrame, place_name: str) -> Chart:
                     fontweight="bold" if _clear(row) else "normal")
         sig = SIG_TEXT.get(row["significance"], str(row["significance"]))
         ax.text(0.0, mid - LINE_IN * 1.05, f"{_values(row)}, {sig}", transform=strip_tf, fontsize=FONT,
-                va="center", ha="left", color="#333333")
+                va="center", ha="left", color="#333333", zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         y -= h
     ax.set_xlabel("Ratio (log scale; \u00d71 = no gap)", fontsize=FONT, labelpad=4)
     handles = [
@@ -215,7 +237,8 @@ def life_course_figure(table: pd.DataFrame, place_name: str) -> Chart:
     fig.text(0.03, 0.06 / height, textwrap.fill(
              "Ratio: how many times as high for the most deprived fifth as for the least deprived fifth "
              "(area \u00f7 England for whole-area rows). \u00d72 and \u00d70.5 are equally far from \u00d71. "
-             "Values: most vs least deprived fifth (or area vs England).", 60),
+             "Life expectancies are compared as a gap in years. Values: most vs least deprived fifth (or "
+             "area vs England).", 60),
              ha="left", va="bottom", fontsize=FONT, color="#444444")
     alt, desc = life_course_description(table, place_name)
     attach_data(fig, life_course_data(table))
@@ -234,8 +257,8 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
            "for the baby from the most deprived fifth of neighbourhoods than for the baby from "
            "the least deprived fifth.")
     paras = [("Each row gives the ratio of two values, so that every indicator shares one scale, "
-              "with the two values themselves; a difference is clear when the two 95% intervals do not "
-              "overlap. For "
+              "with the two values themselves (life expectancies: the gap in years); a difference is clear "
+              "when the two 95% intervals do not overlap. For "
               "small-area indicators the values are the most deprived fifth and the least deprived "
               f"fifth of {place_name}'s neighbourhoods; rows marked 'whole area' compare {place_name} "
               "with England.")]
@@ -252,9 +275,11 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
                    "no clear difference": "no clear difference",
                    "not tested": "no interval to test"}[r["significance"]]
             ratio, _, _, why = ratio_row(r)
-            times = f", {ratio:.2f} times as high" if ratio is not None else f" ({why})"
+            shown_r = shown_row_ratio(r)
+            times = (f", {shown_r:.2f} times as high" if ratio is not None and shown_r is not None
+                     else "" if why in (YEARS_NOTE, "not available") else f" ({why})")
             bits.append(f"{r['name']} ({r['period']}): {r['a_label']} {a}, {r['b_label']} {b}, "
-                        f"gap {fmt_gap(r['gap'], unit, dp)}, {sig}{times}")
+                        f"gap {fmt_gap(shown_gap(r), unit, dp)}, {sig}{times}")
         paras.append(f"{stage}. " + "; ".join(bits) + ".")
     return alt, paras
 
@@ -315,4 +340,6 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
     alt = (f"Dot chart of the gap between most and least deprived fifths for {len(d)} indicators, "
            f"for {', '.join(names)}, with England's gap as a grey bar. Each row has its own scale; "
            "0 is marked.")
+    keep = ["name", "unit", *[f"{nm} gap" for nm in names], "England gap"]
+    attach_data(fig, d[[c for c in keep if c in d.columns]].rename(columns={"name": "indicator"}))
     return Chart(fig, alt, paras)

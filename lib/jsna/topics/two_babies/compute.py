@@ -19,6 +19,8 @@ import pandas as pd
 
 from jsna import areas, reliability, stats
 from jsna.indicators import (
+    NOT_HELD,
+    NOT_HELD_BY_STAGE,
     REGISTRY,
     Indicator,
     get_indicator,
@@ -35,6 +37,7 @@ from jsna.stats.compare import (
     compare_with_benchmark,
     published_comparison,
 )
+from jsna.words import shown_difference, shown_ratio
 
 Z95 = 1.959963984540054
 MOST, LEAST = 1, 5
@@ -679,6 +682,30 @@ def core20(area_lsoas: pd.DataFrame) -> dict:
     }
 
 
+def core20_display(c: dict, place_name: str) -> pd.DataFrame:
+    """The numbers of :func:`core20` for readers (the data behind the Core20 sentence)."""
+    return pd.DataFrame([{
+        "Area": place_name, "Neighbourhoods (LSOAs)": c["n_lsoas"], "In England's most deprived 20%": c["n_core20"],
+        "Residents (mid-2015)": int(round(c["pop_total"])), "Residents in the most deprived 20%": int(round(c["pop_core20"])),
+        "Share of residents (%)": round(float(c["share"]), 1) if not pd.isna(c["share"]) else np.nan,
+        "In England's least deprived 20%": c["n_least20"]}])
+
+
+def sii_display(ours: dict[str, pd.Series], published: dict[str, dict | None]) -> pd.DataFrame:
+    """The slope index of inequality in life expectancy, by sex: this report's (MSOA fifths,
+    2016-20) beside OHID's published one (LSOA deciles), the data behind the SII sentences."""
+    rows = []
+    for sex, r in ours.items():
+        pub = published.get(sex) or {}
+        rows.append({"Sex": {"Male": "Boys", "Female": "Girls"}.get(sex, sex),
+                     "SII, MSOA fifths 2016-20 (years)": _r(r.get("value"), 1),
+                     "95% CI": _ci(r.get("lowercl"), r.get("uppercl"), 1),
+                     "OHID's SII, LSOA deciles (years)": _r(pub.get("value", np.nan), 1),
+                     "OHID period": pub.get("period") or "not in the data held",
+                     "Note": "" if pd.isna(r.get("note")) or r.get("note") is None else str(r.get("note"))})
+    return pd.DataFrame(rows)
+
+
 def national_view(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
     """IMD-based proportion indicators for the area's LSOAs in England's most deprived 20%
     (Core20) against those in England's least deprived 20% (empty groups -> NA)."""
@@ -715,10 +742,14 @@ def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataF
 
 
 def not_available(table: pd.DataFrame) -> pd.DataFrame:
-    """Indicators that could not be shown, with the reason."""
+    """Indicators that could not be shown, with the reason, then each stage's indicators that no
+    held source contains (jsna.indicators.NOT_HELD_BY_STAGE: "not in the data held")."""
     na = table[~table["available"].astype(bool)]
-    return na[["stage", "name", "note"]].rename(columns={"stage": "Stage", "name": "Indicator",
-                                                         "note": "Reason"}).reset_index(drop=True)
+    out = na[["stage", "name", "note"]].rename(columns={"stage": "Stage", "name": "Indicator",
+                                                        "note": "Reason"})
+    held = [{"Stage": stage, "Indicator": name[:1].upper() + name[1:], "Reason": NOT_HELD}
+            for stage in dict.fromkeys(table["stage"]) for name in NOT_HELD_BY_STAGE.get(stage, ())]
+    return pd.concat([out, pd.DataFrame(held, columns=out.columns)], ignore_index=True)
 
 
 # --------------------------------------------------------------------------- published SII, display
@@ -750,6 +781,10 @@ def _r(x: float, dp: int) -> float:
     return float(round(x, dp)) if not pd.isna(x) else np.nan
 
 
+def _nan(x: float | None) -> float:
+    return np.nan if x is None else x
+
+
 def _ci(lo: float, hi: float, dp: int) -> str:
     if pd.isna(lo) or pd.isna(hi):
         return ""
@@ -776,9 +811,10 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "95% CI (a)": _ci(r["a_lower"], r["a_upper"], dp),
             "Least deprived / England": _r(r["b_value"], dp),
             "95% CI (b)": _ci(r["b_lower"], r["b_upper"], dp),
-            "Gap (a - b)": _r(r["gap"], dp),
-            "Ratio (a / b)": _r(r["ratio"], 2) if r["unit"] in ("%",) or str(r["unit"]).startswith("per ")
-            else np.nan,
+            # gap and ratio of the values as shown (jsna.words rounding rule): 76.4 - 81.2 = -4.8
+            "Gap (a - b)": _nan(shown_difference(r["a_value"], r["b_value"], dp)),
+            "Ratio (a / b)": _r(shown_ratio(r["a_value"], r["b_value"], dp), 2)
+            if r["unit"] in ("%",) or str(r["unit"]).startswith("per ") else np.nan,
             "Difference": (_DIFF_WORDS.get(r["significance"], r["significance"])
                            + (" (old data)" if r["old"] is True else "")) if r["available"]
             else "not available",
@@ -898,19 +934,46 @@ def obesity_by_deprivation(inputs: Inputs, area_codes: list[str]) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
-def population_notes(area_lsoas: pd.DataFrame, inputs: Inputs) -> list[str]:
-    """Data notes on the area's neighbourhoods whose male and female person-years (MSOA life
-    expectancy 2016-20) are so unequal that an institution very likely lives there."""
+def unequal_sex_ratio_msoas(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
+    """The area's neighbourhoods whose male and female person-years (MSOA life expectancy 2016-20)
+    are so unequal that an institution very likely lives there (jsna.reliability): columns code,
+    name, male, female, ratio (empty when there are none or the data lack person-years)."""
+    empty = pd.DataFrame(columns=["code", "name", "male", "female", "ratio"])
     if inputs.le is None or "person_years" not in inputs.le.columns:
-        return []
+        return empty
     le = inputs.le[inputs.le["msoa11cd"].isin(set(area_lsoas["msoa11cd"]))]
     wide = le.pivot_table(index="msoa11cd", columns="sex", values="person_years", aggfunc="sum").reset_index()
     if not {"Male", "Female"} <= set(wide.columns):
-        return []
+        return empty
     names = area_lsoas.drop_duplicates("msoa11cd").set_index("msoa11cd")
     name_col = "msoa11hclnm" if "msoa11hclnm" in names.columns else None
     if name_col:
         wide["name"] = wide["msoa11cd"].map(names[name_col])
-    flagged = reliability.unequal_sex_ratios(wide, "msoa11cd", "Male", "Female", "name" if name_col else None)
-    note = reliability.sex_ratio_note(flagged)
+    return reliability.unequal_sex_ratios(wide, "msoa11cd", "Male", "Female", "name" if name_col else None)
+
+
+def population_notes(area_lsoas: pd.DataFrame, inputs: Inputs) -> list[str]:
+    """Data notes on the neighbourhoods of :func:`unequal_sex_ratio_msoas`."""
+    note = reliability.sex_ratio_note(unequal_sex_ratio_msoas(area_lsoas, inputs))
     return [note] if note else []
+
+
+def sex_ratio_display(flagged: pd.DataFrame) -> pd.DataFrame:
+    """The neighbourhoods of :func:`unequal_sex_ratio_msoas` for readers (the data behind the note)."""
+    return pd.DataFrame({
+        "Neighbourhood (MSOA)": flagged["name"] if "name" in flagged else flagged["code"],
+        "Male person-years, 2016-20": flagged["male"].astype(int).to_numpy(),
+        "Female person-years, 2016-20": flagged["female"].astype(int).to_numpy(),
+        "Men per woman": flagged["ratio"].astype(float).round(2).to_numpy(),
+    })
+
+
+def obesity_display(ob: pd.DataFrame) -> pd.DataFrame:
+    """Published child obesity by deprivation fifth (:func:`obesity_by_deprivation`) for readers;
+    the gap is that of the values as shown (jsna.words rounding rule)."""
+    return pd.DataFrame({
+        "Indicator": ob["indicator"], "Area": ob["area_name"], "Period (five years combined)": ob["period"],
+        "Most deprived fifth (%)": ob["most"].round(1), "Least deprived fifth (%)": ob["least"].round(1),
+        "Gap (percentage points)": [_nan(shown_difference(a, b, 1)) for a, b in
+                                    zip(ob["most"], ob["least"], strict=True)],
+    })

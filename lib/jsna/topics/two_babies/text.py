@@ -11,7 +11,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from jsna.words import fmt_number, is_missing, join_names, le_gap_explanation, plural
+from jsna.indicators import not_held_sentence
+from jsna.words import (
+    fmt_number,
+    is_missing,
+    join_names,
+    le_gap_explanation,
+    plural,
+    shown_difference,
+    shown_ratio,
+)
 
 SEX_WORDS = {"Male": ("boy", "boys"), "Female": ("girl", "girls")}
 
@@ -60,6 +69,20 @@ def _ratio_words(ratio: float | None) -> str:
     return ""
 
 
+def shown_gap(row: Mapping) -> float | None:
+    """The row's gap (a - b) as the difference of its two values as shown (jsna.words rounding rule)."""
+    return shown_difference(row["a_value"], row["b_value"], int(row["dp"]))
+
+
+def shown_row_ratio(row: Mapping) -> float | None:
+    """The row's ratio (a / b) from its two values as shown; None for units without a sensible ratio
+    (scores, years of life: a life expectancy is compared in years, never as a ratio)."""
+    unit = str(row["unit"])
+    if not (unit == "%" or unit.startswith("per ") or unit in ("standardised ratio", "standardised rate")):
+        return None
+    return shown_ratio(row["a_value"], row["b_value"], int(row["dp"]))
+
+
 def _value_with_ci(row: Mapping, side: str) -> str:
     """'39.9%; 95% CI 39.2 to 40.5' (meant to sit inside parentheses) or just the value."""
     unit, dp = row["unit"], int(row["dp"])
@@ -82,7 +105,7 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
     a, b = _value_with_ci(row, "a"), _value_with_ci(row, "b")
     unit, dp = row["unit"], int(row["dp"])
     sig = row["significance"]
-    gap = fmt_gap(row["gap"], unit, dp)
+    gap = fmt_gap(shown_gap(row), unit, dp)
     if row["comparison"].startswith("Whole area"):
         place = row["a_label"]
         if row.get("kind") != "la" and not is_missing(row["note"]):  # fifths below the reliability minimum
@@ -94,13 +117,13 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
         direction = "higher" if row["a_value"] > row["b_value"] else "lower"
         if row["a_value"] == row["b_value"]:
             return f"{name}: {place} has the same value as England ({a}), {period}."
-        tail = "" if sig in ("higher", "lower") else " (no interval available to test the difference)"
+        tail = "" if sig in ("higher", "lower") else "; no interval is available to test the difference"
         judge = ""
         if row["worse_group"] == "a" and sig in ("higher", "lower"):
             judge = ", worse than England"
         elif row["worse_group"] == "b" and sig in ("higher", "lower"):
             judge = ", better than England"
-        return f"{name}: {direction} in {place} than in England ({a} against {b}, {period}){judge}{tail}."
+        return f"{name}: {direction} in {place} than in England ({a} against {b}, {period}{tail}){judge}."
     where = f"the most deprived fifth of {possessive} neighbourhoods"
     if sig == "no clear difference":
         return (f"{name}: no clear difference between {where} ({a}) and the least deprived fifth "
@@ -108,7 +131,7 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
     if row["a_value"] == row["b_value"]:
         return f"{name}: the same in {where} and the least deprived fifth ({a}), {period}."
     direction = "higher" if row["a_value"] > row["b_value"] else "lower"
-    ratio = _ratio_words(row["ratio"]) if unit in ("%",) or unit.startswith("per ") else ""
+    ratio = _ratio_words(shown_row_ratio(row)) if unit in ("%",) or unit.startswith("per ") else ""
     size = f"a gap of {gap}" + (f", {ratio}" if ratio and direction == "higher" else "")
     tail = "" if sig in ("higher", "lower") else "; no interval is available to test the difference"
     return (f"{name}: {direction} in {where} ({a}) than in the least deprived fifth ({b}): "
@@ -141,17 +164,17 @@ def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
         return f"Life expectancy of {many}: not available ({row['note']})."
     a, b = row["a_value"], row["b_value"]
     nums = f"{a:.1f} vs {b:.1f} years, {row['period']}"
+    gap = abs(shown_difference(a, b, 1))  # the difference of the values shown
     if row["comparison"].startswith("Whole area"):  # fifths below the reliability minimum
         more = "longer" if a > b else "shorter"
         return (f"{_upper_first(many)} born in {row['a_label']} can expect to {measure} {a:.1f} years, "
-                f"{abs(a - b):.1f} years {more} than in England ({b:.1f}; {row['period']}). "
+                f"{gap:.1f} years {more} than in England ({b:.1f}; {row['period']}). "
                 + _upper_first(str(row["note"])) + ".")
     where = f"the most deprived fifth of {possessive} neighbourhoods"
     if row["significance"] == "no clear difference":
         return (f"There is no clear difference in how long {many} born in {where} and in the least "
                 f"deprived fifth can expect to {measure} ({nums}); the 95% "
                 "intervals overlap.")
-    gap = abs(a - b)
     more = "fewer" if a < b else "more"
     return (f"A {one} born in {where} can expect to {measure} {gap:.1f} years {more} than one born "
             f"in the least deprived fifth ({nums}).")
@@ -177,6 +200,14 @@ def headline_sentences(table: pd.DataFrame, possessive: str) -> list[str]:
         if row["available"] or iid.startswith("le_"):
             out.append(life_expectancy_sentence(row, possessive))
     return out
+
+
+def stage_sentences(part: pd.DataFrame, stage: str, possessive: str) -> list[str]:
+    """The sentences of one life stage: one per indicator, then the stage's indicators that no held
+    source contains (jsna.indicators.NOT_HELD_BY_STAGE), worded "not in the data held"."""
+    out = [indicator_sentence(r, possessive) for _, r in part.iterrows()]
+    missing = not_held_sentence(stage)
+    return out + ([missing] if missing else [])
 
 
 def stage_summary(table: pd.DataFrame, possessive: str) -> list[str]:
@@ -249,7 +280,7 @@ def le_gap_paragraph(table: pd.DataFrame, published_male: Mapping | None) -> str
     (jsna.words.le_gap_explanation), with this Place's figures for boys."""
     hit = table[(table["indicator_id"] == "le_male") & table["available"].astype(bool)
                 & table["comparison"].str.startswith("Most")]
-    gap = float(hit.iloc[0]["gap"]) if len(hit) else None
+    gap = shown_gap(hit.iloc[0]) if len(hit) else None
     sii = None if published_male is None else published_male.get("value")
     period = None if published_male is None else published_male.get("period")
     return le_gap_explanation(gap, sii, period, "boys")
@@ -303,7 +334,8 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
         out.append(f"{r['indicator']} in {r['area_name']}, {r['period']} (five years combined): "
                    f"{r['most']:.1f}% of children living in the most deprived fifth of neighbourhoods, "
                    f"against {r['least']:.1f}% in the least deprived fifth ({direction}, a gap of "
-                   f"{abs(r['gap']):.1f} percentage points; published without intervals).")
+                   f"{abs(shown_difference(r['most'], r['least'], 1)):.1f} percentage points; published "
+                   "without intervals).")
     if not set(area_codes) & set(ob["area_code"]):
         out.append(f"Fingertips does not publish this breakdown for {place_name} in the files held, "
                    "so only England's figures are shown.")

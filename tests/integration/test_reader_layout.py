@@ -1,0 +1,78 @@
+"""The reader meets the findings first (issue 12, items 2, 6 and 8), on the built Rutland reports:
+methods and sources sit in one collapsible appendix at the end of the two babies, the dashboard and
+the Health Equity Audit; the two reports that explain the life-expectancy gap link each other; the
+Start well stage says which first-1,001-days indicators are not in the data held; and the sizes of
+small areas the reports quote are those of the data held."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from jsna.words import SMALL_AREAS
+
+pytestmark = pytest.mark.integration
+
+TOPICS = ("two_babies", "equity_dashboard", "health_equity_audit")
+
+
+def _main(reports, topic):
+    page = (reports / "rutland" / f"{topic}.html").read_text(encoding="utf-8")
+    return BeautifulSoup(page, "html.parser").find("main")
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_methods_and_sources_are_one_folded_appendix_after_the_findings(rutland_reports, topic):
+    main = _main(rutland_reports, topic)
+    appendices = main.select("details.jsna-appendix")
+    assert len(appendices) == 1
+    app = appendices[0]
+    assert app.summary.h2.get_text(strip=True) == "Methods and sources" and not app.has_attr("open")
+    # the sources (About the data) are inside it, and nowhere else
+    assert app.select(".jsna-about") and len(main.select(".jsna-about")) == 1
+    # every finding comes before it: the key findings box, the charts and the tables of results
+    body = str(main)
+    start = body.index('class="jsna-appendix"')
+    for box in main.select(".jsna-summary, figure.jsna-figure"):
+        assert body.index(str(box)[:200]) < start
+    # the methods and sources that were about half of the two babies and the dashboard (44-55%) are
+    # folded away: the appendix holds at least a third of those pages' words
+    if topic != "health_equity_audit":
+        text_all = len(main.get_text(" ", strip=True))
+        assert len(app.get_text(" ", strip=True)) > text_all / 3
+
+
+def test_the_two_explanations_of_the_life_expectancy_gap_link_each_other(rutland_reports):
+    links = {t: [a["href"] for a in _main(rutland_reports, t).select("p.jsna-see-also a")]
+             for t in ("two_babies", "equity_dashboard")}
+    assert "equity_dashboard.html" in links["two_babies"]
+    assert "two_babies.html" in links["equity_dashboard"]
+    assert (rutland_reports / "rutland" / "equity_dashboard.html").exists()
+    texts = [" ".join(_main(rutland_reports, t).get_text(" ").split()) for t in ("two_babies", "equity_dashboard")]
+    phrase = "Two measures of the life-expectancy gap by deprivation appear in this series"
+    assert all(t.count(phrase) == 1 for t in texts)
+
+
+@pytest.mark.parametrize("topic", ["two_babies", "equity_dashboard"])
+def test_start_well_lists_the_indicators_not_in_the_data_held(rutland_reports, topic):
+    text = " ".join(_main(rutland_reports, topic).get_text(" ").split())
+    assert "Start well indicators not in the data held: low birth weight of term babies" in text
+    assert "Early years: at the expected level in literacy" in text
+    assert "England about 100" not in text
+
+
+def test_small_area_sizes_are_those_of_the_data_held():
+    """jsna.words.SMALL_AREAS (counts and mean residents of England's 2011 LSOAs and MSOAs)
+    recomputed from IoD2019 File 6 populations and the ONS lookup."""
+    from jsna.load.geography import lsoa_lookup
+    from jsna.load.imd import imd2019_lsoa
+
+    imd = imd2019_lsoa()
+    lk = lsoa_lookup()
+    lk = lk[lk["lsoa11cd"].str.startswith("E")]
+    m = imd.merge(lk[["lsoa11cd", "msoa11cd"]], on="lsoa11cd", validate="1:1")
+    by_msoa = m.groupby("msoa11cd")["pop_total"].sum()
+    assert SMALL_AREAS["LSOA"].england_count == imd["lsoa11cd"].nunique() == 32_844
+    assert SMALL_AREAS["MSOA"].england_count == len(by_msoa) == 6_791
+    assert SMALL_AREAS["LSOA"].mean_residents == round(imd["pop_total"].sum() / len(imd))
+    assert SMALL_AREAS["MSOA"].mean_residents == round(float(pd.Series(by_msoa).mean()))
