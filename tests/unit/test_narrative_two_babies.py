@@ -157,3 +157,32 @@ def test_obesity_deprivation_sentences_england_only():
                     "children living in the most deprived fifth of neighbourhoods, against 14.5% in the least "
                     "deprived fifth (higher, a gap of 14.4 percentage points; published without intervals).")
     assert "does not publish this breakdown for Rutland" in s[1]
+
+
+def test_crude_covid_rates_are_never_no_clear_difference():
+    """Leicester's crude Covid-19 death rates 127 vs 126 per 100,000 (issue 12) read as 'not clearly
+    different'; the fifths' age structures differ, so the sentence says the rates are crude and points
+    to the age-standardised comparison, in the same sentence."""
+    r = row(indicator_id="covid_mortality", name="Deaths involving COVID-19, Mar-Dec 2020", unit="per 100,000",
+            dp=0, period="Mar-Dec 2020", kind="covid_rate", a_value=127.0, a_lower=118.0, a_upper=137.0,
+            b_value=126.0, b_lower=115.0, b_upper=138.0, gap=1.0, ratio=127 / 126,
+            significance="no clear difference", stage="Die well")
+    s = nt.indicator_sentence(r, "Leicester's")
+    assert "no clear difference" not in s and "not clearly different" not in s
+    assert "crude death rates" in s and "not age-standardised" in s and "age structures differ" in s
+    assert s.count(".") == 1 or s.endswith("rates.")  # one sentence: the caveat is not a separate note
+    higher = nt.indicator_sentence({**r, "a_value": 160.0, "significance": "higher"}, "Leicester's")
+    assert "crude death rate is higher" in higher and "not age-standardised" in higher
+
+
+def test_group_mix_sentence_names_where_each_end_fifth_lives():
+    """LLR's pooled fifths: 187,720 of the 206,618 residents of fifth 1 live in Leicester (90.9%),
+    184,964 of 207,758 of fifth 5 in Leicestershire (89.0%) (hand-summed shares)."""
+    mix = pd.DataFrame({"local_quintile": [1, 1, 5, 5], "utla19nm": ["Leicester", "Leicestershire",
+                                                                    "Leicestershire", "Rutland"],
+                        "pop_total": [187720, 18898, 184964, 22794]})
+    mix["pct"] = 100 * mix["pop_total"] / mix.groupby("local_quintile")["pop_total"].transform("sum")
+    s = nt.group_mix_sentence(mix, "LLR")
+    assert s.startswith("In LLR as a whole, 91% of the residents of the most deprived fifth live in Leicester and "
+                        "89% of those of the least deprived fifth in Leicestershire")
+    assert nt.group_mix_sentence(mix[mix["local_quintile"] == 1], "LLR") is None

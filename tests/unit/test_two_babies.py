@@ -338,3 +338,16 @@ def test_gap_chart_lists_every_authority_and_england():
     assert desc[0] == ("People in income deprivation (%), gap most minus least deprived fifth: "
                        "A 20.0; B 20.0; England 20.0.")
     assert "A, B" in alt
+
+
+def test_chart_label_has_no_empty_period_slot():
+    """A whole-area row whose period is not held read '(, whole area)' on the life-course chart."""
+    import pandas as pd
+    from jsna.topics.two_babies import charts
+
+    row = pd.Series({"name": "School readiness", "period": None, "comparison": charts.WHOLE_AREA})
+    assert " ".join(charts._name(row).split()) == "School readiness (whole area)"  # wrapped to fit
+    row["period"] = "2022/23"
+    assert " ".join(charts._name(row).split()) == "School readiness (2022/23, whole area)"
+    row["comparison"], row["period"] = "Most vs least deprived fifth", ""
+    assert charts._name(row) == "School readiness"

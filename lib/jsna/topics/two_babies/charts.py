@@ -93,8 +93,10 @@ def _marker(row: pd.Series) -> dict:
 
 
 def _name(row: pd.Series) -> str:
-    area = ", whole area" if row["comparison"] == WHOLE_AREA else ""
-    return textwrap.fill(f"{row['name']} ({row['period']}{area})", NAME_CHARS)
+    """Row label: name (period, whole area); a row with no period held shows no empty slot."""
+    period = "" if is_missing(row["period"]) else str(row["period"]).strip()
+    parts = [p for p in (period, "whole area" if row["comparison"] == WHOLE_AREA else "") if p]
+    return textwrap.fill(f"{row['name']} ({', '.join(parts)})" if parts else str(row["name"]), NAME_CHARS)
 
 
 def _values(row: pd.Series) -> str:

@@ -192,6 +192,17 @@ def msoa_groups(lsoas: pd.DataFrame) -> pd.DataFrame:
     return areas.local_quintiles(areas.msoa_scores(lsoas))
 
 
+def fifth_mix(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """For a group Place: the share of each local fifth's residents (MSOA fifths, as the life
+    expectancy rows use) living in each upper-tier authority. Columns: local_quintile, utla19nm,
+    pop_total, pct (of the fifth's residents)."""
+    m = msoa_groups(lsoas).merge(lsoas[["msoa11cd", "utla19nm"]].drop_duplicates("msoa11cd"), on="msoa11cd")
+    m = m.dropna(subset=["local_quintile"])
+    g = m.groupby(["local_quintile", "utla19nm"], as_index=False)["pop_total"].sum()
+    g["pct"] = 100 * g["pop_total"] / g.groupby("local_quintile")["pop_total"].transform("sum")
+    return g.sort_values(["local_quintile", "pct"], ascending=[True, False]).reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- group values
 
 _VALUE_COLS = ["value", "lower", "upper", "numerator", "denominator", "note"]

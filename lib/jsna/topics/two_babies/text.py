@@ -14,6 +14,7 @@ import pandas as pd
 from jsna.indicators import not_held_sentence
 from jsna.words import (
     fmt_number,
+    fmt_pct,
     is_missing,
     join_names,
     le_gap_explanation,
@@ -125,6 +126,13 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
             judge = ", better than England"
         return f"{name}: {direction} in {place} than in England ({a} against {b}, {period}{tail}){judge}."
     where = f"the most deprived fifth of {possessive} neighbourhoods"
+    if row.get("kind") == "covid_rate":  # crude rates of fifths whose age structures differ
+        if sig == "no clear difference" or row["a_value"] == row["b_value"]:
+            return (f"{name}: the crude death rates of {where} ({a}) and of the least deprived fifth ({b}), "
+                    f"{period}, are close, but {CRUDE_CAVEAT}.")
+        direction = "higher" if row["a_value"] > row["b_value"] else "lower"
+        return (f"{name}: the crude death rate is {direction} in {where} ({a}) than in the least deprived "
+                f"fifth ({b}), {period}; {CRUDE_CAVEAT}.")
     if sig == "no clear difference":
         return (f"{name}: no clear difference between {where} ({a}) and the least deprived fifth "
                 f"({b}), {period}; the 95% intervals overlap.")
@@ -136,6 +144,12 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
     tail = "" if sig in ("higher", "lower") else "; no interval is available to test the difference"
     return (f"{name}: {direction} in {where} ({a}) than in the least deprived fifth ({b}): "
             f"{size} ({period}){tail}.")
+
+
+#: why a crude local Covid-19 death rate does not compare like with like (said in the same sentence)
+CRUDE_CAVEAT = ("these are crude rates, not age-standardised, and the fifths' age structures differ (Covid-19 "
+                "deaths rose steeply with age), so they do not show whether the risk was the same; the Covid-19 "
+                "impact report compares age-standardised rates")
 
 
 def _upper_first(text: str) -> str:
@@ -340,3 +354,17 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
         out.append(f"Fingertips does not publish this breakdown for {place_name} in the files held, "
                    "so only England's figures are shown.")
     return out
+
+
+def group_mix_sentence(mix: pd.DataFrame, place_name: str) -> str | None:
+    """For a group Place: where the residents of its most and least deprived fifths live, so the
+    reader sees that a gap between pooled fifths also reflects differences between its authorities."""
+    ends = {q: mix[mix["local_quintile"] == q] for q in (1, 5)}
+    if any(e.empty for e in ends.values()):
+        return None
+    most, least = ends[1].iloc[0], ends[5].iloc[0]
+    return (f"In {place_name} as a whole, {fmt_pct(most['pct'], 0)} of the residents of the most deprived fifth "
+            f"live in {most['utla19nm']} and {fmt_pct(least['pct'], 0)} of those of the least deprived fifth in "
+            f"{least['utla19nm']}, so a gap between {place_name}'s pooled fifths also reflects differences "
+            "between its authorities (such as their age structure and services); the side-by-side section "
+            "compares each authority's own fifths.")
