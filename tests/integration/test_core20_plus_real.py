@@ -66,3 +66,18 @@ def test_rutland_has_no_core20_residents():
     s = text.plus_sentences(plus, "Rutland")
     assert s[0].startswith("None of Rutland's 41,059 residents")
     assert_numbers_shown(s, core20.plus_display(plus))
+
+
+def test_audit_census_shares_match_the_raw_file_and_the_dashboard():
+    from jsna.topics.health_equity_audit.compute import place_census_shares
+
+    raw = _raw_leicester_sums()
+    c = place_census_shares("leicester")
+    # the audit's five groups are TS021's five (names without "Welsh"), in the same order
+    assert c["census_residents"].tolist() == [raw[g] for g in GROUPS]
+    assert c["census_residents"].sum() == 368_597
+    # 159,994 / 368,597 = 43.41%; 150,678 / 368,597 = 40.88%
+    assert c["census_share"].iloc[0] == pytest.approx(100 * 159_994 / 368_597)
+    assert c["census_share"].iloc[3] == pytest.approx(100 * 150_678 / 368_597)
+    plus, _ = core20.plus_from_sources(areas.lsoas("leicester"))
+    assert c["census_residents"].tolist() == plus["residents"].iloc[:-1].tolist()  # one Census population
