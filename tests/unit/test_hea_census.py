@@ -62,3 +62,10 @@ def test_sentences_and_labels(synthetic):
     assert "Census 2021 residents" in shown.columns and "Census 2021 residents (%)" in shown.columns
     assert shown.iloc[1, 1] == "suppressed"
     assert_numbers_shown(s, shown)
+
+
+def test_a_suppressed_table_is_refused():
+    eth = _eth().astype({"eligible": "float64"})
+    eth.loc[1, "eligible"] = float("nan")  # as suppress_small leaves a group of 3
+    with pytest.raises(ValueError, match="before suppress_small"):
+        eligible_beside_census(eth, census_ethnic_shares(_residents(), ["L1", "L2"]))

@@ -941,8 +941,12 @@ def census_ethnic_shares(residents: pd.DataFrame, lsoa21cds: Iterable[str]) -> p
 def eligible_beside_census(eth: pd.DataFrame, census: pd.DataFrame) -> pd.DataFrame:
     """The service's eligible people by recorded ethnic group (share of those with a recorded group)
     beside the Place's Census 2021 residents (:func:`census_ethnic_shares`). A group with 1-4 eligible
-    people is withheld (``suppressed``, as :func:`suppress_small`). Columns: ethnicity, eligible,
+    people is withheld (``suppressed``, as :func:`suppress_small`); ``eth`` is :func:`uptake_by_ethnicity`
+    before suppression. Columns: ethnicity, eligible,
     eligible_share, census_residents, census_share, suppressed."""
+    if eth["eligible"].isna().any():
+        raise ValueError("eligible_beside_census: pass uptake_by_ethnicity before suppress_small (a withheld count "
+                         "would read as zero and leave the shares' denominator short)")
     rec = eth[eth["ethnicity"].isin(ETHNIC_GROUPS)][["ethnicity", "eligible"]]
     out = census.merge(rec, on="ethnicity", how="left")
     out["eligible"] = out["eligible"].fillna(0)
