@@ -3,6 +3,12 @@ indicators say about the five clinical areas of NHS England's adult and children
 
 "Core20" = LSOAs in national IMD 2019 deciles 1 and 2. Populations are MHCLG's File 6
 denominators (ONS mid-2015, excluding prisoners), the ones the IMD itself uses.
+
+The "PLUS" context (:func:`plus_table`) counts Census 2021 residents by ethnic group (five groups,
+LSOA 2021) in the same Core20 neighbourhoods: each LSOA 2021 takes the status of its LSOA(s) 2011
+through the ONS lookup (:func:`lsoa21_core20_status`); one made from Core20 and non-Core20 LSOAs is
+"ambiguous" and counted in neither group. There is one Core20 definition (IMD 2019); only the
+population counted in it differs (mid-2015 for the headline, Census 2021 for ethnic groups).
 """
 
 from __future__ import annotations
