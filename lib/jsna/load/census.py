@@ -24,7 +24,7 @@ from jsna.load import (
     register_parquet,
 )
 
-__all__ = ["WHITE_BRITISH", "AGE_BANDS_5YR", "ethnic_group_ltla", "age_ltla", "usual_residents_lsoa", "age_lsoa",
+__all__ = ["WHITE_BRITISH", "AGE_BANDS_5YR", "ETHNIC_GROUP_NAMES", "ethnic_group_ltla", "age_ltla", "usual_residents_lsoa", "age_lsoa",
            "age_msoa11"]
 
 #: the 19-category label of the White British group (everyone else is an ethnic minority in the
@@ -127,13 +127,26 @@ _TS021_GROUPS = {
 }
 
 
+#: the five TS021 columns of :func:`usual_residents_lsoa` -> the group's name for readers
+ETHNIC_GROUP_NAMES = {v: k for k, v in _TS021_GROUPS.items()}
+
+
+@register_parquet("census2021_ethnic_group_lsoa21")
 def usual_residents_lsoa(data_dir: Path | None = None, england_only: bool = True) -> pd.DataFrame:
     """Census 2021 usual residents per LSOA 2021 (TS021): lsoa21cd, lsoa21nm, residents and the five
     high-level ethnic groups (asian, black, mixed, white, other), which sum to residents.
 
     33,755 English LSOAs (35,672 with Wales when ``england_only`` is False); Nomis's header block and
-    footer note are dropped.
+    footer note are dropped. Cached as parquet.
     """
+    out = cached_parquet("census2021_ethnic_group_lsoa21", lambda: _build_residents_lsoa(data_dir), data_dir,
+                         name="tidy", version="1")
+    if england_only:
+        out = out[out["lsoa21cd"].str.startswith("E")].reset_index(drop=True)
+    return out
+
+
+def _build_residents_lsoa(data_dir: Path | None) -> pd.DataFrame:
     sid = "census2021_ethnic_group_lsoa21"
     where = _where(sid, data_dir)
     raw = read_source(sid, data_dir)
@@ -150,8 +163,6 @@ def usual_residents_lsoa(data_dir: Path | None = None, england_only: bool = True
     if off.any():
         raise DataError(f"{where}: column 'Total: All usual residents': the five groups do not sum to the total "
                         f"for {out.loc[off, 'lsoa21cd'].iloc[0]!r}")
-    if england_only:
-        out = out[out["lsoa21cd"].str.startswith("E")]
     out = out.astype({c: "int64" for c in ["residents", *_TS021_GROUPS.values()]})
     return out.sort_values("lsoa21cd").reset_index(drop=True)
 

@@ -3,6 +3,12 @@ indicators say about the five clinical areas of NHS England's adult and children
 
 "Core20" = LSOAs in national IMD 2019 deciles 1 and 2. Populations are MHCLG's File 6
 denominators (ONS mid-2015, excluding prisoners), the ones the IMD itself uses.
+
+The "PLUS" context (:func:`plus_table`) counts Census 2021 residents by ethnic group (five groups,
+LSOA 2021) in the same Core20 neighbourhoods: each LSOA 2021 takes the status of its LSOA(s) 2011
+through the ONS lookup (:func:`lsoa21_core20_status`); one made from Core20 and non-Core20 LSOAs is
+"ambiguous" and counted in neither group. There is one Core20 definition (IMD 2019); only the
+population counted in it differs (mid-2015 for the headline, Census 2021 for ethnic groups).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ CANCER_STAGE_AMBITION = 75.0  # % of cancers diagnosed at stage 1 or 2 by 2028 (
 
 __all__ = [
     "CANCER_STAGE_AMBITION", "ClinicalArea", "CLINICAL_AREAS", "core20_population", "core20_by_district",
-    "clinical_area_table",
+    "clinical_area_table", "lsoa21_core20_status", "plus_table", "plus_display", "plus_from_sources",
 ]
 
 
@@ -184,3 +190,96 @@ def clinical_areas_without_indicator(table: pd.DataFrame) -> tuple[int, int]:
     """(clinical areas with no local indicator, clinical areas) in one area's clinical-area table."""
     return (int(table.loc[table["indicator"] == NO_LOCAL_INDICATOR, "clinical_area"].nunique()),
             int(table["clinical_area"].nunique()))
+
+
+# --------------------------------------------------------------------------- the PLUS context: Census 2021
+#: Core20 status of an LSOA 2021 (:func:`lsoa21_core20_status`)
+CORE20, NOT_CORE20, AMBIGUOUS = "Core20", "Not Core20", "Ambiguous"
+#: Census 2021 reference date and the label set beside every Census value
+CENSUS_PERIOD = "Census 2021 (21 March 2021)"
+#: Core20 counts below this are not shown (small-count suppression, :func:`jsna.stats.suppress.suppress`)
+PLUS_SUPPRESS_BELOW = 10
+PLUS_METHOD = ("Census 2021 counts are published for the 2021 neighbourhoods (LSOAs), while Core20 is defined on "
+               "the 2011 neighbourhoods of IMD 2019, so each 2021 neighbourhood takes the Core20 status of the "
+               "2011 neighbourhood(s) it was made from in the ONS 2011 to 2021 lookup: one left unchanged or "
+               "split from a 2011 neighbourhood takes that neighbourhood's status, and one merged from several "
+               "or changed irregularly is Core20 (or not) when all of them agree and is counted as ambiguous, "
+               "in neither group, when they do not.")
+
+
+def lsoa21_core20_status(bridge: pd.DataFrame, lsoas11: pd.DataFrame) -> pd.DataFrame:
+    """Core20 status of each LSOA 2021 made from the Place's LSOAs 2011.
+
+    ``bridge``: the ONS LSOA 2011 -> 2021 lookup (lsoa11_code, lsoa21_code, change_code U/S/M/X);
+    ``lsoas11``: the Place's LSOAs 2011 with ``core20`` (:func:`jsna.areas.lsoas`). An LSOA 2021 whose
+    2011 parents (U unchanged, S split: one parent) are all Core20 is "Core20", none "Not Core20", some
+    (M merged or X irregular with mixed parents) "Ambiguous". Parents outside the Place are ignored.
+    Columns: lsoa21cd, change, parents, parents_core20, status.
+    """
+    b = bridge[["lsoa11_code", "lsoa21_code", "change_code"]].merge(
+        lsoas11[["lsoa11cd", "core20"]], left_on="lsoa11_code", right_on="lsoa11cd", how="inner")
+    g = b.groupby("lsoa21_code").agg(change=("change_code", lambda s: "".join(sorted(set(s)))),
+                                     parents=("lsoa11_code", "nunique"),
+                                     parents_core20=("core20", "sum"))
+    g["status"] = np.select([g["parents_core20"] == g["parents"], g["parents_core20"] == 0],
+                            [CORE20, NOT_CORE20], AMBIGUOUS)
+    g["parents_core20"] = g["parents_core20"].astype("int64")
+    return g.reset_index().rename(columns={"lsoa21_code": "lsoa21cd"})
+
+
+def plus_table(residents: pd.DataFrame, status: pd.DataFrame,
+               groups: dict[str, str] | None = None) -> pd.DataFrame:
+    """Census 2021 residents by ethnic group inside and outside Core20 neighbourhoods.
+
+    ``residents``: :func:`jsna.load.census.usual_residents_lsoa` rows (lsoa21cd, residents and the
+    group columns); ``status``: :func:`lsoa21_core20_status`. One row per group and a last row "All
+    residents": group, residents, core20, not_core20, ambiguous, share_core20 (% of the group's
+    residents living in Core20 neighbourhoods, ambiguous ones in the denominator) and suppressed (True
+    where a Core20 count of 1-9 is withheld, with its share and the not-Core20 count).
+    """
+    from jsna.load.census import ETHNIC_GROUP_NAMES
+
+    groups = groups or ETHNIC_GROUP_NAMES
+    d = residents.merge(status[["lsoa21cd", "status"]], on="lsoa21cd", how="inner", validate="1:1")
+    recs = []
+    for col, name in [*groups.items(), ("residents", "All residents")]:
+        by = d.groupby("status")[col].sum()
+        tot = int(d[col].sum())
+        c20 = int(by.get(CORE20, 0))
+        recs.append({"group": name, "residents": tot, "core20": c20, "not_core20": int(by.get(NOT_CORE20, 0)),
+                     "ambiguous": int(by.get(AMBIGUOUS, 0)),
+                     "share_core20": 100 * c20 / tot if tot else np.nan})
+    out = pd.DataFrame.from_records(recs)
+    small = (out["core20"] > 0) & (out["core20"] < PLUS_SUPPRESS_BELOW)
+    out["suppressed"] = small
+    out = out.astype({"core20": "float64", "not_core20": "float64", "share_core20": "float64"})
+    out.loc[small, ["core20", "not_core20", "share_core20"]] = np.nan
+    return out
+
+
+PLUS_DISPLAY_COLUMNS = {
+    "group": "Ethnic group", "residents": "Residents (Census 2021)", "core20": "In Core20 neighbourhoods",
+    "not_core20": "Not in Core20 neighbourhoods", "ambiguous": "Core20 status ambiguous",
+    "share_core20": "Share in Core20 (%)",
+}
+PLUS_DISPLAY_FORMAT = {"Residents (Census 2021)": ",.0f", "In Core20 neighbourhoods": ",.0f",
+                       "Not in Core20 neighbourhoods": ",.0f", "Core20 status ambiguous": ",.0f",
+                       "Share in Core20 (%)": ".1f"}
+
+
+def plus_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing table of :func:`plus_table` (a withheld count reads "fewer than 10")."""
+    out = table[list(PLUS_DISPLAY_COLUMNS)].rename(columns=PLUS_DISPLAY_COLUMNS)
+    if table["suppressed"].any():
+        out = out.astype({"In Core20 neighbourhoods": object})
+        out.loc[table["suppressed"].to_numpy(), "In Core20 neighbourhoods"] = f"fewer than {PLUS_SUPPRESS_BELOW}"
+    return out
+
+
+def plus_from_sources(lsoas11: pd.DataFrame, data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(:func:`plus_table`, :func:`lsoa21_core20_status`) for a Place's LSOAs 2011, from the held files."""
+    from jsna.load import read_source
+    from jsna.load.census import usual_residents_lsoa
+
+    status = lsoa21_core20_status(read_source("ons_lsoa11_lsoa21_lad22", data_dir), lsoas11)
+    return plus_table(usual_residents_lsoa(data_dir), status), status

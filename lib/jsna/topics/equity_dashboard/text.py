@@ -310,3 +310,40 @@ def method_paragraphs() -> list[str]:
         "Inequality gap. OHID's slope index of inequality in life expectancy, in years, between the most and "
         "least deprived ends of the deprivation gradient of the area's neighbourhoods.",
     ]
+
+
+def plus_sentences(plus: pd.DataFrame, place_name: str) -> list[str]:
+    """Sentences from :func:`jsna.topics.equity_dashboard.core20.plus_table`: the share of each ethnic
+    group's Census 2021 residents living in Core20 neighbourhoods against the Place's overall share.
+    A group's share is stated only when it has at least the reliability rule's minimum of residents
+    (:data:`jsna.reliability.MIN_POPULATION_PER_GROUP`) and its Core20 count is not withheld."""
+    from jsna.reliability import MIN_POPULATION_PER_GROUP
+
+    when = "at Census 2021 (21 March 2021)"
+    tot = plus.iloc[-1]
+    groups = plus.iloc[:-1]
+    out = []
+    if not (tot["core20"] > 0):
+        out.append(f"None of {place_name}'s {fmt_number(tot['residents'])} residents {when} lived in a Core20 "
+                   "neighbourhood, so ethnic groups cannot be compared inside and outside them.")
+    else:
+        out.append(f"{fmt_pct(tot['share_core20'])} of {place_name}'s {fmt_number(tot['residents'])} residents "
+                   f"{when} lived in Core20 neighbourhoods ({fmt_number(tot['core20'])} people).")
+        ok = groups[(groups["residents"] >= MIN_POPULATION_PER_GROUP) & groups["share_core20"].notna()]
+        if len(ok):
+            ok = ok.sort_values("share_core20", ascending=False, kind="stable")
+            out.append("The share living in Core20 neighbourhoods was " + join_names(
+                [f"{fmt_pct(r['share_core20'])} of {r['group']} residents" for _, r in ok.iterrows()]) +
+                f", against {fmt_pct(tot['share_core20'])} of all residents (Census 2021).")
+        few = groups[~groups.index.isin(ok.index)]
+        if len(few):
+            out.append("No share is stated for " + join_names(list(few["group"])) + ": the group has fewer than "
+                       f"{fmt_number(MIN_POPULATION_PER_GROUP)} residents in {place_name} or a Core20 count too "
+                       "small to show.")
+    if tot["ambiguous"] > 0:
+        out.append(f"{fmt_number(tot['ambiguous'])} residents (Census 2021) live in 2021 neighbourhoods whose "
+                   "Core20 status is ambiguous (made from 2011 neighbourhoods of which some are Core20 and some "
+                   "are not); they are counted in neither group.")
+    else:
+        out.append("No resident lives in a 2021 neighbourhood whose Core20 status is ambiguous.")
+    return out

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -755,7 +756,7 @@ def practice_mix_reliability(table: pd.DataFrame) -> list[str]:
 
 # --------------------------------------------------------------------------- one-call setup
 SYNTHETIC_EXAMPLE = "data/examples/hea_synthetic_diabetes_tech.csv"
-SOURCES_USED = ("imd2019_lsoa", "lookup_lsoa11_ew")
+SOURCES_USED = ("imd2019_lsoa", "lookup_lsoa11_ew", "census2021_ethnic_group_lsoa21", "ons_lsoa11_lsoa21_lad22")
 
 
 def synthetic_example_path() -> Path:
@@ -910,3 +911,76 @@ def error_table(errors: pd.DataFrame, limit: int | None = MAX_ERRORS_SHOWN) -> p
     out["line"] = out["line"].map(lambda v: "whole file" if pd.isna(v) else str(int(v)))
     return out.rename(columns={"line": "Line", "column": "Column", "value": "Value",
                                "problem": "Problem"})
+
+
+# ------------------------------------------------------------ Census 2021: who the residents are
+#: the audit's five ethnic groups -> the Census 2021 TS021 columns of
+#: :func:`jsna.load.census.usual_residents_lsoa` (the same five high-level groups; the Census names
+#: add "Welsh" because they cover England and Wales)
+CENSUS_GROUP_COLUMNS = dict(zip(ETHNIC_GROUPS, ("asian", "black", "mixed", "white", "other"), strict=True))
+
+
+def census_ethnic_shares(residents: pd.DataFrame, lsoa21cds: Iterable[str]) -> pd.DataFrame:
+    """The Place's Census 2021 usual residents in each of the audit's five ethnic groups: ethnicity,
+    census_residents, census_share (% of all residents). ``residents``: TS021 rows per LSOA 2021;
+    ``lsoa21cds``: the Place's LSOAs 2021 (every one must be in ``residents``)."""
+    codes = pd.Index(pd.unique(pd.Series(list(lsoa21cds), dtype=object)))
+    d = residents.set_index("lsoa21cd")
+    missing = codes.difference(d.index)
+    if len(missing):
+        raise ValueError(f"census_ethnic_shares: {len(missing)} LSOA(s) 2021 have no Census count, "
+                         f"e.g. {list(missing[:3])}")
+    d = d.loc[codes]
+    total = int(d["residents"].sum())
+    rows = [{"ethnicity": g, "census_residents": int(d[c].sum()),
+             "census_share": 100 * int(d[c].sum()) / total if total else np.nan}
+            for g, c in CENSUS_GROUP_COLUMNS.items()]
+    return pd.DataFrame(rows)
+
+
+def eligible_beside_census(eth: pd.DataFrame, census: pd.DataFrame) -> pd.DataFrame:
+    """The service's eligible people by recorded ethnic group (share of those with a recorded group)
+    beside the Place's Census 2021 residents (:func:`census_ethnic_shares`). A group with 1-4 eligible
+    people is withheld (``suppressed``, as :func:`suppress_small`); ``eth`` is :func:`uptake_by_ethnicity`
+    before suppression. Columns: ethnicity, eligible,
+    eligible_share, census_residents, census_share, suppressed."""
+    if eth["eligible"].isna().any():
+        raise ValueError("eligible_beside_census: pass uptake_by_ethnicity before suppress_small (a withheld count "
+                         "would read as zero and leave the shares' denominator short)")
+    rec = eth[eth["ethnicity"].isin(ETHNIC_GROUPS)][["ethnicity", "eligible"]]
+    out = census.merge(rec, on="ethnicity", how="left")
+    out["eligible"] = out["eligible"].fillna(0)
+    n = out["eligible"].sum()
+    out["eligible_share"] = 100 * out["eligible"] / n if n else np.nan
+    out["suppressed"] = (out["eligible"] > 0) & (out["eligible"] < 5)
+    out.loc[out["suppressed"], ["eligible", "eligible_share"]] = np.nan
+    return out[["ethnicity", "eligible", "eligible_share", "census_residents", "census_share", "suppressed"]]
+
+
+def census_display(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """Reader-facing :func:`eligible_beside_census`: the service columns say "Synthetic example" when
+    the file is synthetic; the Census columns are labelled "Census 2021 residents"."""
+    tag = " (synthetic example)" if synthetic else ""
+    out = pd.DataFrame({
+        "Ethnic group": table["ethnicity"],
+        f"Eligible people{tag}": ["suppressed" if s else int(e)
+                                  for e, s in zip(table["eligible"], table["suppressed"], strict=True)],
+        f"Share of eligible with a recorded group (%){tag}": [
+            "suppressed" if s else round(float(v), 1)
+            for v, s in zip(table["eligible_share"], table["suppressed"], strict=True)],
+        "Census 2021 residents": table["census_residents"],
+        "Census 2021 residents (%)": table["census_share"].round(1),
+    })
+    return out
+
+
+def place_census_shares(place: Any, data_dir: Path | None = None) -> pd.DataFrame:
+    """:func:`census_ethnic_shares` for a Place: its LSOAs 2021 are those made from its LSOAs 2011
+    (the ONS LSOA 2011 -> 2021 lookup), as in the Core20PLUS5 view of the equity dashboard."""
+    from jsna.load import read_source
+    from jsna.load.census import usual_residents_lsoa
+
+    lsoas11 = area_table.lsoas(place, data_dir)
+    bridge = read_source("ons_lsoa11_lsoa21_lad22", data_dir)
+    codes = bridge.loc[bridge["lsoa11_code"].isin(lsoas11["lsoa11cd"]), "lsoa21_code"]
+    return census_ethnic_shares(usual_residents_lsoa(data_dir), codes)

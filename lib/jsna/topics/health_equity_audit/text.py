@@ -473,3 +473,18 @@ def overdispersion_sentence(od: pd.Series) -> str:
     if not is_missing(p) and float(p) < 0.001:
         note = re.sub(r"p = [0-9.e+-]+", "p < 0.001", note)
     return note
+
+
+def census_sentences(table: pd.DataFrame, place_name: str, synthetic: bool) -> list[str]:
+    """Who the eligible population is, from :func:`jsna.topics.health_equity_audit.compute.
+    eligible_beside_census`: the Place's Census 2021 residents by ethnic group (real figures) beside
+    the service's eligible people with a recorded group (labelled when the file is synthetic)."""
+    out = [f"Census 2021 residents of {place_name} (21 March 2021; real figures, not synthetic): " + join_names(
+        [f"{fmt_pct(r['census_share'])} {r['ethnicity']}" for _, r in table.iterrows()]) + "."]
+    shown = table[~table["suppressed"] & table["eligible_share"].notna()]
+    if len(shown):
+        out.append(label("of the eligible people whose ethnic group is recorded in the service file, " + join_names(
+            [f"{fmt_pct(r['eligible_share'])} are {r['ethnicity']}" for _, r in shown.iterrows()]) +
+            "; a group whose share of eligible people is well below its share of residents may be missing "
+            "from the list of people the service counts as eligible.", synthetic))
+    return [s[:1].upper() + s[1:] for s in out]
