@@ -528,3 +528,26 @@ def test_headline_text_is_deterministic(report):
     assert "Peak 7-day case rate: 700.0 per 100,000 (2021-01-07)" in text
     assert "Deaths 2020-03-01 to 2021-06-21: 16 (16.0 per 100,000)" in text
     assert "ONS deaths Mar-Dec 2020: 110" in text
+
+
+def test_covid_charts_attach_tidy_data_for_their_csv_download():
+    """Every covid_impact chart attaches its tidy data (jsna.report.attach_data), never the
+    artists' coordinates that jsna.report.figure_data reads back."""
+    import pandas as pd
+    from jsna.topics.covid_impact import charts
+
+    byq = pd.DataFrame({"quintile": [1, 2, 3, 4, 5], "value": [50.0, 40, 30, 20, 10],
+                        "lowercl": [40.0, 30, 20, 10, 5], "uppercl": [60.0, 50, 40, 30, 15]})
+    fig, _, _ = charts.quintile_chart(byq, "Deaths per 100,000", "Deaths", "deaths per 100,000")
+    data, meta = fig.jsna_data
+    assert list(data["local deprivation quintile"]) == [1, 2, 3, 4, 5]
+    assert list(data["deaths per 100,000"]) == [50.0, 40, 30, 20, 10] and "x" not in data.columns
+    up = pd.concat([byq.assign(dose=d, age_group=g) for d in (1, 2) for g in ("16-49", "65+")])
+    fig, _, _ = charts.uptake_chart(up, "Uptake")
+    data, _ = fig.jsna_data
+    assert len(data) == 20 and {"dose", "age_group", "lower 95% limit"} <= set(data.columns)
+    sc = pd.DataFrame({"lad19cd": ["E1", "E2", "E3"], "imd_score": [10.0, 20, 30], "death_rate": [100.0, 150, 210],
+                       "highlight": [False, True, False]})
+    fig, _, _ = charts.ltla_scatter(sc, {"E2": "Two"}, "Place")
+    data, _ = fig.jsna_data
+    assert list(data["district"]) == ["", "Two", ""] and list(data["IMD 2019 average score"]) == [10.0, 20, 30]
