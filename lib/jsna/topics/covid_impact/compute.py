@@ -851,6 +851,8 @@ class CovidReport:
     #: share aged 65+ of the Place and of England (Census 2021), for the whole-area comparison
     age_whole: dict | None = None
     n_msoas: int = 0
+    #: a group Place's end fifths (1 and 5) by upper-tier council: residents and share (:func:`fifth_split`)
+    fifth_split: pd.DataFrame | None = None
     #: the reliability rule (jsna.reliability) for each within-Place comparison: deaths, cases, uptake, age
     checks: dict[str, reliability.Verdict] = field(default_factory=dict)
     #: sentences about the Place's geography in the files: formed since 2019, published with a neighbour
@@ -1067,7 +1069,31 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
         uptake_notes=uptake_notes, ethnicity_table=_ethnicity_table(eth), ethnicity=eth, notes=notes,
         sources=sources, vaccination=vaccination, whole=whole, age_place=age_place, age_england=age_england,
         age_gap=age_gap, age_whole=age_whole, n_msoas=n_msoas, checks=checks, geography=geography,
-        vaccination_sentence=vaccination_sentence)
+        vaccination_sentence=vaccination_sentence,
+        fifth_split=fifth_split(ma) if getattr(place, "kind", "") == "group" else None)
+
+
+def fifth_split(msoa_areas: pd.DataFrame) -> pd.DataFrame | None:
+    """How much of the most and least deprived local fifths (1 and 5) of a group Place lies in each of
+    its upper-tier councils: one row per fifth and council with the residents (the population that
+    weights the fifths, ``pop_total``) and their share of the fifth (%). None when the fifths are not
+    formed or the MSOAs lie in one council (pooled fifths then mix no places)."""
+    ma = msoa_areas.dropna(subset=["local_quintile"])
+    if ma.empty or ma["utla19cd"].nunique() < 2:
+        return None
+    ends = ma[ma["local_quintile"].isin([1, 5])]
+    g = (ends.groupby(["local_quintile", "utla19nm"], as_index=False)["pop_total"].sum()
+         .rename(columns={"local_quintile": "fifth", "utla19nm": "council", "pop_total": "residents"}))
+    g["fifth"] = g["fifth"].astype(int)
+    g["share"] = 100 * g["residents"] / g.groupby("fifth")["residents"].transform("sum")
+    return g.sort_values(["fifth", "share"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
+
+
+def fifth_split_table(split: pd.DataFrame) -> pd.DataFrame:
+    """:func:`fifth_split` as the report shows it."""
+    return pd.DataFrame({"Local fifth": split["fifth"].map({1: "1 most deprived", 5: "5 least deprived"}),
+                         "Council": split["council"], "Residents (mid-2015)": split["residents"].round().astype(int),
+                         "% of the fifth": split["share"].round(1)})
 
 
 # --------------------------------------------------------------------------- ethnicity (Census 2021)
