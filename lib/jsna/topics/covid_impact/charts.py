@@ -222,7 +222,11 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
         f"{place_name} district": ok["highlight"].astype(bool).to_numpy(),
         "IMD 2019 average score": ok["imd_score"].to_numpy(),
         "cumulative deaths per 100,000 (to mid-February 2021)": ok["death_rate"].to_numpy(),
-        "straight-line fit, England": (intercept + slope * ok["imd_score"]).to_numpy()}))
+        "straight-line fit, England": (intercept + slope * ok["imd_score"]).to_numpy(),
+        "rank by death rate (1 = highest)": ok["death_rate"].rank(ascending=False, method="min").astype(int).to_numpy(),
+        "median district death rate": float(ok["death_rate"].median()),
+        "correlation of IMD score and death rate": r,
+        "fitted rise per point of IMD score": slope}))
     if not hi.empty:
         parts = [f"{names.get(x.lad19cd, x.lad19cd)} {fmt_number(x.death_rate, 1)} (IMD score {x.imd_score:.1f})"
                  for x in hi.sort_values("death_rate", ascending=False).itertuples()]

@@ -171,6 +171,13 @@ def domains_figure(frame: pd.DataFrame, outlines: list, domains: pd.DataFrame,
     desc = ["Share of residents in England's most deprived 20% of LSOAs on each domain, highest first: "
             + "; ".join(f"{r.label} {fmt_pct(r.pct_pop_core20)} ({plural(int(r.lsoas_decile1), 'LSOA')} in the "
                         "most deprived 10%)" for r in domains.itertuples()) + "."]
+    from jsna.report import attach_data
+
+    attach_data(fig, pd.DataFrame({"domain": domains["label"].to_numpy(),
+                                   "% of residents in England's most deprived 20% on the domain":
+                                       domains["pct_pop_core20"].to_numpy(),
+                                   "LSOAs in England's most deprived 10% on the domain":
+                                       domains["lsoas_decile1"].astype(int).to_numpy()}))
     return Chart(fig, alt, desc)
 
 def outlines(frame, place=None) -> list[maps.Outline]:
