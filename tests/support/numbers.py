@@ -215,7 +215,7 @@ def described_rows(sentence: str, *sources: object, not_labels: Iterable[str] = 
             for col in src.columns:
                 text = src[col].astype(str)
                 for v, n in text.value_counts().items():
-                    if n <= 2 and len(v) >= 4 and any(ch.isalpha() for ch in v):
+                    if n <= 2 and len(v) >= 4 and re.search(r"[^\W\d_]{3,}", v):  # "54.8 to 113.1" names no row
                         found.append((v.lower(), len(v) >= LABEL_MIN_CHARS, (text == v).to_numpy()))
             _LABELS[key] = (src, found)
         hit = np.zeros(len(src), dtype=bool)

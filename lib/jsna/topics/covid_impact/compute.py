@@ -742,9 +742,11 @@ def whole_table(whole: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, place_name: str) -> pd.DataFrame:
+def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, place_name: str,
+              age_whole: dict | None = None) -> pd.DataFrame:
     """The Census 2021 age structure of the deprivation fifths for display: the Place's local fifths
-    (when the reliability rule allows their comparison) beside England's fifths."""
+    (when the reliability rule allows their comparison) beside England's fifths; with ``age_whole``
+    (:func:`whole_area_age`), a last row of the whole area's and England's shares aged 65+."""
     labels = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
     out = pd.DataFrame({"Deprivation fifth": [labels[f] for f in range(1, 6)]})
     for frame, who in ((age_place, place_name), (age_england, "England")):
@@ -754,6 +756,11 @@ def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, 
         out[f"{who}: residents (2021)"] = f["residents"].round().astype("Int64").to_numpy()
         out[f"{who}: aged 65+ %"] = f["pct_65_plus"].round(1).to_numpy()
         out[f"{who}: aged 75+ %"] = f["pct_75_plus"].round(1).to_numpy()
+    if age_whole and not pd.isna(age_whole.get("place_65")):
+        row = {"Deprivation fifth": "All neighbourhoods"}
+        for who, key in ((place_name, "place_65"), ("England", "england_65")):
+            row[f"{who}: aged 65+ %"] = round(float(age_whole[key]), 1)
+        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
     return out
 
 
@@ -975,7 +982,7 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
         for who, label in (("place", place.name), ("england", "England")):
             t = totals[what].get(who)
             if t and "place" in totals[what]:
-                rows.append({"Measure": "Cases (specimen date)" if what == "cases" else "Deaths within 28 days",
+                rows.append({"Measure": "Cases (specimen date)" if what == "cases" else "Deaths within 28 days (date of death)",
                              "Area": label, "Count": round(t["total"]), "Per 100,000": round(t["rate"], 1)})
     totals_table = pd.DataFrame(rows)
     if not totals_table.empty:
