@@ -313,6 +313,11 @@ def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outline
         tidy["MSOA name"] = gdf[name_col].to_numpy()
     tidy[what] = gdf[column].to_numpy()
     tidy["band"] = [labels[int(b) - 1] if not pd.isna(b) else "no value" for b in band]
+    if column.startswith("rate_") and {"cases_known", "cases_upper", "weeks", "weeks_suppressed"} <= set(gdf.columns):
+        # the case range and the suppressed weeks behind it (the notes on suppression count these)
+        for c, head in (("cases_known", "cases in published weeks"), ("cases_upper", "cases, upper bound"),
+                        ("weeks", "MSOA-weeks"), ("weeks_suppressed", "MSOA-weeks suppressed (0-2 cases)")):
+            tidy[head] = gdf[c].to_numpy()
     attach_data(fig, tidy, {"chart": title})
     return Chart(fig, alt, desc)
 
