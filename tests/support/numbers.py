@@ -65,7 +65,8 @@ def _strip(sentence: str, labels: Iterable[str]) -> str:
     for lab in sorted({str(s) for s in labels if s and len(str(s)) >= 3}, key=len, reverse=True):
         # a name or label holding numbers ("Year 6 (age 10-11)"), never a number written as text
         if any(ch.isdigit() for ch in lab) and any(ch.isalpha() for ch in lab):
-            text = re.sub(re.escape(lab), " ", text, flags=re.IGNORECASE)
+            # a whole label only: "5 (least deprived)" is not the end of "33,755 (least deprived)"
+            text = re.sub(rf"(?<![\w,.]){re.escape(lab)}", " ", text, flags=re.IGNORECASE)
     text = NAMED.sub(" ", UNIT.sub(" ", LEVEL.sub(" ", text)))
     return PERIOD.sub(" ", text)
 
