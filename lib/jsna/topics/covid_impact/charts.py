@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 from jsna import palette  # noqa: E402
 from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.topics.covid_impact.compute import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
-from jsna.words import fmt_number, fmt_pct, join_names  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names  # noqa: E402
 
 QUINTILE_LABELS = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
 
@@ -145,8 +145,12 @@ def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) ->
     return Chart(fig, alt, desc)
 
 
-def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: int = 0) -> Chart:
-    """Bar chart of a value with 95% limits by local deprivation quintile (1 = most deprived, darkest)."""
+def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: int = 0, gap: dict | None = None,
+                   upper: pd.DataFrame | None = None) -> Chart:
+    """Bar chart of a value with 95% limits by local deprivation quintile (1 = most deprived, darkest).
+    Its data also carry, when given, the rate ratio and slope index of inequality of ``gap`` (the
+    sentences under the chart state them) and ``upper``'s values by quintile (a case rate's upper
+    bound, suppressed weeks counted as 2 cases)."""
     fig, ax = plt.subplots(figsize=(7, 4))
     q = by_q.sort_values("quintile")
     x = np.arange(len(q))
@@ -163,7 +167,15 @@ def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: i
     alt = f"Bar chart of {what} by local deprivation quintile with 95% confidence intervals."
     desc = [f"Quintile {QUINTILE_LABELS[int(r.quintile)]}: {fmt_number(r.value, dp)} "
             f"(95% CI {fmt_number(r.lowercl, dp)} to {fmt_number(r.uppercl, dp)})." for r in q.itertuples()]
-    attach_data(fig, _quintile_data(q, what), {"chart": title})
+    data = _quintile_data(q, what)
+    if upper is not None:
+        data[f"{what}, upper bound (suppressed weeks as 2 cases)"] = (
+            upper.set_index("quintile")["value"].reindex(q["quintile"]).to_numpy())
+    for key, head in (("ratio", "rate ratio (most / least deprived fifth)"), ("sii", "slope index of inequality"),
+                      ("sii_lower", "SII lower 95% limit"), ("sii_upper", "SII upper 95% limit")):
+        if gap and not is_missing(gap.get(key)):
+            data[head] = float(gap[key])
+    attach_data(fig, data, {"chart": title})
     return Chart(fig, alt, desc)
 
 
