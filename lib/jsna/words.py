@@ -108,22 +108,28 @@ class SmallArea(NamedTuple):
     population_period: str
 
 
-#: England's small areas in the series' one vintage (2011 boundaries, as IMD 2019 and the MSOA life
-#: expectancy tables use): how many there are and their mean residents, from IoD2019 File 6
-#: (ONS mid-2015 populations excluding prisoners; England 54,728,204). Every report that says how
-#: large an LSOA or MSOA is takes it from here (:func:`small_area_words`); an integration test
-#: recomputes these numbers from the data held. For reference, England has 7,264 MSOAs and 33,755
-#: LSOAs on 2021 boundaries, which no source used here is published on.
+#: England's small areas: how many there are and their mean residents. On 2011 boundaries (as IMD
+#: 2019 and the MSOA life expectancy and Covid-19 tables use), from IoD2019 File 6 (ONS mid-2015
+#: populations excluding prisoners; England 54,728,204); on 2021 boundaries (as IoD2025 uses), from
+#: Census 2021 usual residents (TS001 by LSOA 2021, England 56,490,108; MSOAs 2021 from the ONS
+#: LSOA 2021 lookup). Every report that says how large an LSOA or MSOA is takes it from here
+#: (:func:`small_area_words`); integration tests recompute these numbers from the data held.
+#: (7,264 MSOAs and 35,672 LSOAs on 2021 boundaries are England and Wales together.)
 SMALL_AREAS = {
     "LSOA": SmallArea("LSOA", "2011", 32_844, 1_666, "mid-2015"),
     "MSOA": SmallArea("MSOA", "2011", 6_791, 8_059, "mid-2015"),
+    "LSOA21": SmallArea("LSOA", "2021", 33_755, 1_674, "Census 2021"),
+    "MSOA21": SmallArea("MSOA", "2021", 6_856, 8_240, "Census 2021"),
 }
 
 
-def small_area_words(kind: str, count: bool = False) -> str:
+def small_area_words(kind: str, count: bool = False, boundaries: str | int = "2011") -> str:
     """'about 8,100 residents' (mean residents of England's 2011 MSOAs in mid-2015, to the nearest
-    hundred); with ``count``, 'about 8,100 residents each, 6,791 in England (2011 boundaries)'."""
-    a = SMALL_AREAS[kind.upper()]
+    hundred); with ``count``, 'about 8,100 residents each, 6,791 in England (2011 boundaries)'.
+    ``boundaries="2021"`` gives the 2021 areas (Census 2021 residents: 'about 1,700 residents' for
+    an LSOA 2021, 'about 8,200 residents' for an MSOA 2021)."""
+    key = kind.upper() + ("21" if str(boundaries) == "2021" else "")
+    a = SMALL_AREAS[key]
     size = f"about {round(a.mean_residents, -2):,} residents"
     if count:
         return f"{size} each, {a.england_count:,} in England ({a.boundaries} boundaries)"

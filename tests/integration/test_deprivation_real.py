@@ -199,3 +199,23 @@ def test_north_yorkshire_is_built_from_its_2019_districts_and_compared(tmp_path)
 def test_llr_report_under_3mb(tmp_path):
     html = _run("llr", tmp_path)
     assert len(html.encode("utf-8")) < 3_000_000
+
+
+def test_small_area_sizes_on_2021_boundaries_are_those_of_census_2021():
+    """jsna.words.SMALL_AREAS for 2021 LSOAs and MSOAs (IoD2025's geography) recomputed from Census
+    2021 usual residents by LSOA 2021 and the ONS LSOA 2021 lookup (England only)."""
+    from jsna.load.census import usual_residents_lsoa
+    from jsna.load.geography import lsoa21_lookup
+    from jsna.words import SMALL_AREAS, small_area_words
+
+    res = usual_residents_lsoa()
+    res = res[res["lsoa21cd"].str.startswith("E")]
+    lk = lsoa21_lookup()
+    lk = lk[lk["lsoa21cd"].str.startswith("E")]
+    by_msoa = res.merge(lk[["lsoa21cd", "msoa21cd"]], on="lsoa21cd", validate="1:1").groupby("msoa21cd")["residents"].sum()
+    assert SMALL_AREAS["LSOA21"].england_count == res["lsoa21cd"].nunique() == 33_755
+    assert SMALL_AREAS["MSOA21"].england_count == len(by_msoa) == 6_856
+    assert SMALL_AREAS["LSOA21"].mean_residents == round(res["residents"].sum() / len(res))
+    assert SMALL_AREAS["MSOA21"].mean_residents == round(float(by_msoa.mean()))
+    assert small_area_words("LSOA", boundaries=2021) == "about 1,700 residents"
+    assert small_area_words("MSOA", boundaries="2021") == "about 8,200 residents"

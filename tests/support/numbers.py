@@ -65,7 +65,8 @@ def _strip(sentence: str, labels: Iterable[str]) -> str:
     for lab in sorted({str(s) for s in labels if s and len(str(s)) >= 3}, key=len, reverse=True):
         # a name or label holding numbers ("Year 6 (age 10-11)"), never a number written as text
         if any(ch.isdigit() for ch in lab) and any(ch.isalpha() for ch in lab):
-            text = re.sub(re.escape(lab), " ", text, flags=re.IGNORECASE)
+            # a whole label only: "5 (least deprived)" is not the end of "33,755 (least deprived)"
+            text = re.sub(rf"(?<![\w,.]){re.escape(lab)}", " ", text, flags=re.IGNORECASE)
     text = NAMED.sub(" ", UNIT.sub(" ", LEVEL.sub(" ", text)))
     return PERIOD.sub(" ", text)
 
@@ -215,7 +216,7 @@ def described_rows(sentence: str, *sources: object, not_labels: Iterable[str] = 
             for col in src.columns:
                 text = src[col].astype(str)
                 for v, n in text.value_counts().items():
-                    if n <= 2 and len(v) >= 4 and any(ch.isalpha() for ch in v):
+                    if n <= 2 and len(v) >= 4 and re.search(r"[^\W\d_]{3,}", v):  # "54.8 to 113.1" names no row
                         found.append((v.lower(), len(v) >= LABEL_MIN_CHARS, (text == v).to_numpy()))
             _LABELS[key] = (src, found)
         hit = np.zeros(len(src), dtype=bool)

@@ -528,3 +528,65 @@ def test_headline_text_is_deterministic(report):
     assert "Peak 7-day case rate: 700.0 per 100,000 (2021-01-07)" in text
     assert "Deaths 2020-03-01 to 2021-06-21: 16 (16.0 per 100,000)" in text
     assert "ONS deaths Mar-Dec 2020: 110" in text
+
+
+def test_covid_charts_attach_tidy_data_for_their_csv_download():
+    """Every covid_impact chart attaches its tidy data (jsna.report.attach_data), never the
+    artists' coordinates that jsna.report.figure_data reads back."""
+    import pandas as pd
+    from jsna.topics.covid_impact import charts
+
+    byq = pd.DataFrame({"quintile": [1, 2, 3, 4, 5], "value": [50.0, 40, 30, 20, 10],
+                        "lowercl": [40.0, 30, 20, 10, 5], "uppercl": [60.0, 50, 40, 30, 15]})
+    fig, _, _ = charts.quintile_chart(byq, "Deaths per 100,000", "Deaths", "deaths per 100,000")
+    data, meta = fig.jsna_data
+    assert list(data["local deprivation quintile"]) == [1, 2, 3, 4, 5]
+    assert list(data["deaths per 100,000"]) == [50.0, 40, 30, 20, 10] and "x" not in data.columns
+    up = pd.concat([byq.assign(dose=d, age_group=g) for d in (1, 2) for g in ("16-49", "65+")])
+    fig, _, _ = charts.uptake_chart(up, "Uptake")
+    data, _ = fig.jsna_data
+    assert len(data) == 20 and {"dose", "age_group", "lower 95% limit"} <= set(data.columns)
+    sc = pd.DataFrame({"lad19cd": ["E1", "E2", "E3"], "imd_score": [10.0, 20, 30], "death_rate": [100.0, 150, 210],
+                       "highlight": [False, True, False]})
+    fig, _, _ = charts.ltla_scatter(sc, {"E2": "Two"}, "Place")
+    data, _ = fig.jsna_data
+    assert list(data["district"]) == ["", "Two", ""] and list(data["IMD 2019 average score"]) == [10.0, 20, 30]
+
+
+def test_a_group_place_says_how_much_of_each_end_fifth_lies_in_each_council():
+    """LLR's pooled local fifths mix place with deprivation: the split of fifths 1 and 5 by council is
+    computed from the area table, and the sentence states it and points to the councils' reports."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+    from jsna.topics.covid_impact import compute, text
+
+    ma = pd.DataFrame({"msoa11cd": list("abcdef"), "local_quintile": [1, 1, 5, 5, 3, 1],
+                       "utla19cd": ["L", "L", "S", "R", "S", "S"],
+                       "utla19nm": ["Leicester", "Leicester", "Leicestershire", "Rutland", "Leicestershire",
+                                    "Leicestershire"],
+                       "pop_total": [8000, 9000, 7000, 3000, 8000, 3000]})
+    split = compute.fifth_split(ma)
+    assert split[split["fifth"] == 1]["share"].round(1).tolist() == [85.0, 15.0]
+    assert split[split["fifth"] == 5]["council"].tolist() == ["Leicestershire", "Rutland"]
+    place = SimpleNamespace(name="LLR", kind="group")
+    s = text.fifth_mix_sentence(place, SimpleNamespace(fifth_split=split))
+    assert "the most deprived fifth's residents live 85.0% in Leicester and 15.0% in Leicestershire" in s
+    assert "least deprived fifth's 70.0% in Leicestershire and 30.0% in Rutland" in s
+    assert "reports for Leicester, Leicestershire and Rutland compare the fifths within each council" in s
+    from tests.support.numbers import assert_numbers_shown
+
+    assert_numbers_shown([s], compute.fifth_split_table(split))
+    # one council: no mixing, no sentence
+    assert compute.fifth_split(ma.assign(utla19cd="L")) is None
+    assert text.fifth_mix_sentence(place, SimpleNamespace(fifth_split=None)) is None
+
+
+def test_uptake_gap_is_that_of_the_percentages_shown():
+    from jsna.topics.covid_impact import text
+
+    # 80.04% and 90.15% are shown as 80.0% and 90.2%: the gap stated is 10.2 points (10.11 unrounded)
+    g = {"most": 80.04, "least": 90.15, "most_lower": 79.0, "most_upper": 81.0, "least_lower": 89.5,
+         "least_upper": 90.8}
+    s = text.uptake_gap_sentence("X", g)
+    assert "10.2 percentage points lower" in s

@@ -188,3 +188,20 @@ def test_decile_chart_and_map_descriptions(lsoas):
     assert "from District One (41.2) to District Two (4.8), against England's 21.7" in alt
     assert "More deprived than England on average: District One." in desc[1]
     plt.close(fig)
+
+
+def test_deprivation_charts_attach_tidy_data_for_their_csv_download(lsoas):
+    """The decile and district charts attach their tidy data (jsna.report.attach_data), not artist
+    coordinates: one row per decile / district, with the values the descriptions quote."""
+    import matplotlib.pyplot as plt
+    from jsna.topics.deprivation import charts
+
+    fig, _, _ = charts.decile_population_chart(dep.decile_population(lsoas), "Test")
+    data, _ = fig.jsna_data
+    assert len(data) == 10 and data["% of residents"].iloc[0] == 30.0 and data["LSOAs"].iloc[0] == 2
+    plt.close(fig)
+    fig, _, _ = charts.district_chart(dep.district_summary(lsoas), _england())
+    data, _ = fig.jsna_data
+    assert list(data["district"]) == ["District One", "District Two"] and "x" not in data.columns
+    assert data.filter(like="average score (").iloc[:, 0].round(1).tolist() == [41.2, 4.8]
+    plt.close(fig)

@@ -226,3 +226,55 @@ def test_hea_gap_is_that_of_the_values_shown():
                       "served": [157, 16], "eligible": [509, 137]})
     s = text.quintile_sentences(q, "national", "Leicester")[0]
     assert "19.1 percentage points higher" in s and "19.2" not in s
+
+
+# ------------------------------------------------------------------------------- covid_impact
+def test_covid_gap_and_uptake_sentences_state_only_numbers_of_their_charts():
+    from jsna.topics.covid_impact import charts, text
+
+    byq = pd.DataFrame({"quintile": [1, 2, 3, 4, 5], "value": [126.04, 118.2, 114.9, 111.3, 109.36],
+                        "lowercl": [110.2, 103.0, 99.5, 96.1, 94.7], "uppercl": [143.4, 134.7, 131.6, 128.0, 125.6]})
+    gap = {"most": 126.04, "least": 109.36, "most_lower": 110.2, "most_upper": 143.4, "least_lower": 94.7,
+           "least_upper": 125.6}
+    chart = charts.quintile_chart(byq, "Deaths per 100,000", "Deaths", "crude death rate per 100,000")
+    data, _ = chart.fig.jsna_data
+    assert_numbers_shown([text.gap_sentence("Leicester", gap, "death rates"), *chart.description], data,
+                         allow=CONSTANTS)
+    uv = np.array([66.44, 72.0, 78.1, 82.3, 85.81])
+    up = byq.assign(dose=1, age_group="16+", value=uv, lowercl=uv - 0.4, uppercl=uv + 0.4)
+    ugap = {"most": 66.44, "least": 85.81, "most_lower": 66.0, "most_upper": 66.9, "least_lower": 85.4,
+            "least_upper": 86.2}
+    uchart = charts.uptake_chart(up, "Uptake")
+    udata, _ = uchart.fig.jsna_data
+    s = text.uptake_gap_sentence("Leicester", ugap)
+    assert "19.4 percentage points lower" in s  # 85.8 - 66.4 as shown
+    assert_numbers_shown([s, *uchart.description], udata, allow=CONSTANTS)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_covid_group_place_split_sentence_matches_its_table():
+    from types import SimpleNamespace
+
+    from jsna.topics.covid_impact import compute, text
+
+    ma = pd.DataFrame({"msoa11cd": list("abcd"), "local_quintile": [1, 1, 5, 5],
+                       "utla19cd": ["L", "S", "S", "R"], "utla19nm": ["Leicester", "Leicestershire", "Leicestershire",
+                                                                     "Rutland"],
+                       "pop_total": [9090, 910, 8900, 1100]})
+    split = compute.fifth_split(ma)
+    s = text.fifth_mix_sentence(SimpleNamespace(name="LLR", kind="group"), SimpleNamespace(fifth_split=split))
+    assert_numbers_shown([s], compute.fifth_split_table(split), allow=CONSTANTS)
+
+
+# ------------------------------------------------------------------------------- deprivation
+def test_deprivation_key_findings_state_only_numbers_of_the_key_figures_table():
+    from jsna.topics.deprivation import compute, text
+
+    place = compute.Headline("Rutland", 26, 41059, 9.851, 0, 0.0, 0, 0.0, 0, 30.8, edition="iod2025",
+                             published_rank=276, n_districts=296)
+    england = compute.Headline("England", 33755, 56490108, 21.84, 3376, 10.0, 11298022, 20.0, 6751, 10.0,
+                               edition="iod2025")
+    assert_numbers_shown(text.headline_sentences(place, england, "Rutland's"), compute.headline_table(place, england),
+                         allow=CONSTANTS)

@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 from jsna import palette  # noqa: E402
 from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.topics.covid_impact.compute import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
-from jsna.words import fmt_number, fmt_pct, join_names  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names  # noqa: E402
 
 QUINTILE_LABELS = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
 
@@ -145,8 +145,12 @@ def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) ->
     return Chart(fig, alt, desc)
 
 
-def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: int = 0) -> Chart:
-    """Bar chart of a value with 95% limits by local deprivation quintile (1 = most deprived, darkest)."""
+def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: int = 0, gap: dict | None = None,
+                   upper: pd.DataFrame | None = None) -> Chart:
+    """Bar chart of a value with 95% limits by local deprivation quintile (1 = most deprived, darkest).
+    Its data also carry, when given, the rate ratio and slope index of inequality of ``gap`` (the
+    sentences under the chart state them) and ``upper``'s values by quintile (a case rate's upper
+    bound, suppressed weeks counted as 2 cases)."""
     fig, ax = plt.subplots(figsize=(7, 4))
     q = by_q.sort_values("quintile")
     x = np.arange(len(q))
@@ -163,7 +167,34 @@ def quintile_chart(by_q: pd.DataFrame, ylabel: str, title: str, what: str, dp: i
     alt = f"Bar chart of {what} by local deprivation quintile with 95% confidence intervals."
     desc = [f"Quintile {QUINTILE_LABELS[int(r.quintile)]}: {fmt_number(r.value, dp)} "
             f"(95% CI {fmt_number(r.lowercl, dp)} to {fmt_number(r.uppercl, dp)})." for r in q.itertuples()]
+    data = _quintile_data(q, what)
+    if upper is not None:
+        data[f"{what}, upper bound (suppressed weeks as 2 cases)"] = (
+            upper.set_index("quintile")["value"].reindex(q["quintile"]).to_numpy())
+    for key, head in (("ratio", "rate ratio (most / least deprived fifth)"), ("sii", "slope index of inequality"),
+                      ("sii_lower", "SII lower 95% limit"), ("sii_upper", "SII upper 95% limit")):
+        if gap and not is_missing(gap.get(key)):
+            data[head] = float(gap[key])
+    attach_data(fig, data, {"chart": title})
     return Chart(fig, alt, desc)
+
+
+def _quintile_data(q: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The tidy rows behind a chart by local quintile: quintile (number and label), the value and its
+    95% limits, and the counts the value is made from where the table carries them."""
+    out = pd.DataFrame({"local deprivation quintile": q["quintile"].astype(int).to_numpy(),
+                        "quintile label": [QUINTILE_LABELS[int(i)] for i in q["quintile"]]})
+    extra = [c for c in q.columns if c not in ("quintile", "value", "lowercl", "uppercl")
+             and (pd.api.types.is_numeric_dtype(q[c]) or pd.api.types.is_string_dtype(q[c]))]
+    for c in [c for c in ("age_group", "dose") if c in q.columns]:
+        out[c] = q[c].to_numpy()
+    out[what] = q["value"].to_numpy()
+    out["lower 95% limit"] = q["lowercl"].to_numpy()
+    out["upper 95% limit"] = q["uppercl"].to_numpy()
+    for c in extra:
+        if c not in out.columns:
+            out[c] = q[c].to_numpy()
+    return out
 
 
 def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Chart:
@@ -197,6 +228,17 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
             "and cumulative "
             f"death rate is {r:.2f}; the fitted line rises by {slope:.1f} deaths per 100,000 for each point of "
             "IMD score."]
+    attach_data(fig, pd.DataFrame({
+        "district code (April 2019)": ok["lad19cd"].to_numpy(),
+        "district": [names.get(c, "") for c in ok["lad19cd"]],
+        f"{place_name} district": ok["highlight"].astype(bool).to_numpy(),
+        "IMD 2019 average score": ok["imd_score"].to_numpy(),
+        "cumulative deaths per 100,000 (to mid-February 2021)": ok["death_rate"].to_numpy(),
+        "straight-line fit, England": (intercept + slope * ok["imd_score"]).to_numpy(),
+        "rank by death rate (1 = highest)": ok["death_rate"].rank(ascending=False, method="min").astype(int).to_numpy(),
+        "median district death rate": float(ok["death_rate"].median()),
+        "correlation of IMD score and death rate": r,
+        "fitted rise per point of IMD score": slope}))
     if not hi.empty:
         parts = [f"{names.get(x.lad19cd, x.lad19cd)} {fmt_number(x.death_rate, 1)} (IMD score {x.imd_score:.1f})"
                  for x in hi.sort_values("death_rate", ascending=False).itertuples()]
@@ -238,6 +280,8 @@ def uptake_chart(by_q: pd.DataFrame, title: str) -> Chart:
     fig.tight_layout()
     alt = ("Grouped bar chart of first and second dose Covid-19 vaccine uptake by age group and local "
            "deprivation quintile, with 95% confidence intervals.")
+    rows = by_q[by_q["age_group"].isin(groups)].sort_values(["dose", "age_group", "quintile"], kind="mergesort")
+    attach_data(fig, _quintile_data(rows, "% of NIMS population vaccinated"), {"chart": title})
     return Chart(fig, alt, desc)
 
 
@@ -276,6 +320,17 @@ def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outline
     alt = f"Map of {len(gdf)} neighbourhoods (MSOAs) shaded by {what}."
     desc = [f"Highest: {join_names([f'{r[name_col]} ({fmt_number(r[column], dp)})' for _, r in top.iterrows()])}.",
             f"Bands: {'; '.join(labels)}. " + no_data_sentence(int(gdf[column].isna().sum()))]
+    tidy = pd.DataFrame({"MSOA code (2011)": gdf["msoa11cd"].to_numpy()} if "msoa11cd" in gdf.columns else {})
+    if name_col != "msoa11cd":
+        tidy["MSOA name"] = gdf[name_col].to_numpy()
+    tidy[what] = gdf[column].to_numpy()
+    tidy["band"] = [labels[int(b) - 1] if not pd.isna(b) else "no value" for b in band]
+    if column.startswith("rate_") and {"cases_known", "cases_upper", "weeks", "weeks_suppressed"} <= set(gdf.columns):
+        # the case range and the suppressed weeks behind it (the notes on suppression count these)
+        for c, head in (("cases_known", "cases in published weeks"), ("cases_upper", "cases, upper bound"),
+                        ("weeks", "MSOA-weeks"), ("weeks_suppressed", "MSOA-weeks suppressed (0-2 cases)")):
+            tidy[head] = gdf[c].to_numpy()
+    attach_data(fig, tidy, {"chart": title})
     return Chart(fig, alt, desc)
 
 

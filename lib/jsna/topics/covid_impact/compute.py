@@ -742,9 +742,11 @@ def whole_table(whole: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, place_name: str) -> pd.DataFrame:
+def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, place_name: str,
+              age_whole: dict | None = None) -> pd.DataFrame:
     """The Census 2021 age structure of the deprivation fifths for display: the Place's local fifths
-    (when the reliability rule allows their comparison) beside England's fifths."""
+    (when the reliability rule allows their comparison) beside England's fifths; with ``age_whole``
+    (:func:`whole_area_age`), a last row of the whole area's and England's shares aged 65+."""
     labels = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
     out = pd.DataFrame({"Deprivation fifth": [labels[f] for f in range(1, 6)]})
     for frame, who in ((age_place, place_name), (age_england, "England")):
@@ -754,6 +756,11 @@ def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, 
         out[f"{who}: residents (2021)"] = f["residents"].round().astype("Int64").to_numpy()
         out[f"{who}: aged 65+ %"] = f["pct_65_plus"].round(1).to_numpy()
         out[f"{who}: aged 75+ %"] = f["pct_75_plus"].round(1).to_numpy()
+    if age_whole and not pd.isna(age_whole.get("place_65")):
+        row = {"Deprivation fifth": "All neighbourhoods"}
+        for who, key in ((place_name, "place_65"), ("England", "england_65")):
+            row[f"{who}: aged 65+ %"] = round(float(age_whole[key]), 1)
+        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
     return out
 
 
@@ -851,6 +858,8 @@ class CovidReport:
     #: share aged 65+ of the Place and of England (Census 2021), for the whole-area comparison
     age_whole: dict | None = None
     n_msoas: int = 0
+    #: a group Place's end fifths (1 and 5) by upper-tier council: residents and share (:func:`fifth_split`)
+    fifth_split: pd.DataFrame | None = None
     #: the reliability rule (jsna.reliability) for each within-Place comparison: deaths, cases, uptake, age
     checks: dict[str, reliability.Verdict] = field(default_factory=dict)
     #: sentences about the Place's geography in the files: formed since 2019, published with a neighbour
@@ -973,7 +982,7 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
         for who, label in (("place", place.name), ("england", "England")):
             t = totals[what].get(who)
             if t and "place" in totals[what]:
-                rows.append({"Measure": "Cases (specimen date)" if what == "cases" else "Deaths within 28 days",
+                rows.append({"Measure": "Cases (specimen date)" if what == "cases" else "Deaths within 28 days (date of death)",
                              "Area": label, "Count": round(t["total"]), "Per 100,000": round(t["rate"], 1)})
     totals_table = pd.DataFrame(rows)
     if not totals_table.empty:
@@ -1067,7 +1076,31 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
         uptake_notes=uptake_notes, ethnicity_table=_ethnicity_table(eth), ethnicity=eth, notes=notes,
         sources=sources, vaccination=vaccination, whole=whole, age_place=age_place, age_england=age_england,
         age_gap=age_gap, age_whole=age_whole, n_msoas=n_msoas, checks=checks, geography=geography,
-        vaccination_sentence=vaccination_sentence)
+        vaccination_sentence=vaccination_sentence,
+        fifth_split=fifth_split(ma) if getattr(place, "kind", "") == "group" else None)
+
+
+def fifth_split(msoa_areas: pd.DataFrame) -> pd.DataFrame | None:
+    """How much of the most and least deprived local fifths (1 and 5) of a group Place lies in each of
+    its upper-tier councils: one row per fifth and council with the residents (the population that
+    weights the fifths, ``pop_total``) and their share of the fifth (%). None when the fifths are not
+    formed or the MSOAs lie in one council (pooled fifths then mix no places)."""
+    ma = msoa_areas.dropna(subset=["local_quintile"])
+    if ma.empty or ma["utla19cd"].nunique() < 2:
+        return None
+    ends = ma[ma["local_quintile"].isin([1, 5])]
+    g = (ends.groupby(["local_quintile", "utla19nm"], as_index=False)["pop_total"].sum()
+         .rename(columns={"local_quintile": "fifth", "utla19nm": "council", "pop_total": "residents"}))
+    g["fifth"] = g["fifth"].astype(int)
+    g["share"] = 100 * g["residents"] / g.groupby("fifth")["residents"].transform("sum")
+    return g.sort_values(["fifth", "share"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
+
+
+def fifth_split_table(split: pd.DataFrame) -> pd.DataFrame:
+    """:func:`fifth_split` as the report shows it."""
+    return pd.DataFrame({"Local fifth": split["fifth"].map({1: "1 most deprived", 5: "5 least deprived"}),
+                         "Council": split["council"], "Residents (mid-2015)": split["residents"].round().astype(int),
+                         "% of the fifth": split["share"].round(1)})
 
 
 # --------------------------------------------------------------------------- ethnicity (Census 2021)

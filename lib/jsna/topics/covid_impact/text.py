@@ -6,7 +6,15 @@ import pandas as pd
 
 from jsna import reliability
 from jsna.places import ENGLAND_CODE
-from jsna.words import fmt_number, fmt_pct, intervals_overlap, is_missing, times_word
+from jsna.words import (
+    fmt_number,
+    fmt_pct,
+    intervals_overlap,
+    is_missing,
+    join_names,
+    shown_difference,
+    times_word,
+)
 
 
 def _date(d: pd.Timestamp | str) -> str:
@@ -94,7 +102,7 @@ def uptake_gap_sentence(place_name: str, gap: dict, dose: str = "first dose", ag
     """Uptake in the most vs least deprived quintile, in percentage points."""
     if any(is_missing(gap.get(k)) for k in ("most", "least")):
         return f"The deprivation gap in vaccine uptake could not be calculated for {place_name}."
-    diff = gap["least"] - gap["most"]
+    diff = shown_difference(gap["least"], gap["most"])  # the gap of the two percentages as shown
     overlap = intervals_overlap(gap["most_lower"], gap["most_upper"], gap["least_lower"], gap["least_upper"])
     base = (f"By July 2021, {fmt_pct(gap['most'])} of people aged {ages} in {place_name}'s most deprived fifth of "
             f"neighbourhoods had a {dose}, against {fmt_pct(gap['least'])} in the least deprived fifth")
@@ -112,10 +120,10 @@ def ltla_sentence(name: str, rate: float, rank: int, n: int, median: float) -> s
             f"districts; 1 = highest), {rel} the median district ({fmt_number(median, 1)}).")
 
 
-def summary(sentences: list[str | None]) -> list[str]:
+def summary(sentences: list[str | None], limit: int = 5) -> list[str]:
     """Keep the available sentences (3-5 in a full report); drop the ones that could not be written."""
     out = [s for s in sentences if s]
-    return out[:5]
+    return out[:limit]
 
 
 # --------------------------------------------------------------------------- report-level sentences
@@ -182,22 +190,28 @@ def summary_sentences(place, h) -> list[str]:
     s.append(totals_sentence(place.name, h.totals))
     s.extend(ons_sentences(h.ons)[:1])  # the age-standardised national contrast leads
     refused = []  # comparisons below the reliability minimum: said once, together
+    contrasts = 0
     if h.checks.get("deaths") is not None:
         if h.checks["deaths"].ok and h.deaths_gap:
             s.append(gap_sentence(place.name, h.deaths_gap, "death rates from Covid-19 in March to December 2020",
                                   age=h.age_gap))
+            contrasts += 1
         else:
             refused.append(("Covid-19 death rates", h.checks["deaths"]))
     if h.vaccination and h.checks.get("uptake") is not None:
         if h.checks["uptake"].ok and h.uptake_gap:
             s.append(uptake_gap_sentence(place.name, h.uptake_gap))
+            contrasts += 1
         else:
             refused.append(("vaccine uptake", h.checks["uptake"]))
+    mix = fifth_mix_sentence(place, h) if contrasts else None
+    if mix:  # a group Place's pooled fifths also compare its councils: said next to the contrasts
+        s.append(mix)
     if refused:
         merged = reliability.Verdict(False, tuple(dict.fromkeys(r for _, v in refused for r in v.reasons)))
         s.append(merged.sentence(place.name, " or ".join(w for w, _ in refused)))
     s.extend(whole_area_sentences(place, h))  # what the data support for the whole area (kept if room)
-    return summary(s)
+    return summary(s, 6 if mix else 5)
 
 
 def gap_paragraph(place_name: str, gap: dict | None, what: str, check=None, unit: str = "per 100,000",
@@ -287,6 +301,9 @@ def uptake_sentences(place, h) -> list[str]:
     if not h.checks["uptake"].ok:
         return [h.checks["uptake"].sentence(place.name, "vaccine uptake")]
     out = [uptake_gap_sentence(place.name, h.uptake_gap)]
+    mix = fifth_mix_sentence(place, h)
+    if mix:
+        out.append(mix)
     sel = h.uptake_by_q[(h.uptake_by_q["dose"] == 2) & (h.uptake_by_q["age_group"] == "16+")].set_index("quintile")
     if {1, 5} <= set(sel.index):
         out.append(f"For second doses the figures were {fmt_pct(sel.at[1, 'value'])} and {fmt_pct(sel.at[5, 'value'])}.")
@@ -358,3 +375,24 @@ def case_range_sentence(h) -> str:
     parts = [f"quintile {q}: {fmt_number(lo[q])} to {fmt_number(hi[q])}" for q in lo.index]
     return ("Because weeks with 0-2 cases were suppressed, each quintile's recorded case rate lies in a range "
             "(suppressed weeks counted as 0, then as 2 cases) per 100,000: " + "; ".join(parts) + ".")
+
+
+def fifth_mix_sentence(place, h) -> str | None:
+    """For a group Place, whose local fifths pool neighbourhoods of several councils: how much of the
+    most and least deprived fifths lies in each council (from :attr:`CovidReport.fifth_split`), why a
+    contrast of the pooled fifths also compares places, and the reports that compare fifths within
+    each council. None for a Place of one council."""
+    split = getattr(h, "fifth_split", None)
+    if split is None or split.empty:
+        return None
+
+    def parts(fifth: int) -> str:
+        rows = split[split["fifth"] == fifth]
+        return join_names([f"{fmt_pct(r.share)} in {r.council}" for r in rows.itertuples()])
+
+    councils = list(dict.fromkeys(split["council"]))
+    return (f"The local fifths here pool the neighbourhoods of {len(councils)} councils, so a contrast between "
+            f"them also compares places: the most deprived fifth's residents live {parts(1)}, and the least deprived "
+            f"fifth's {parts(5)}. Part of a gap between the two fifths may therefore reflect differences between "
+            "the councils (such as testing and age structure) rather than deprivation alone; the reports for "
+            f"{join_names(councils)} compare the fifths within each council.")

@@ -189,6 +189,11 @@ def shares_table(c: Change) -> pd.DataFrame:
             rows.append({"Measure": f"{what} in England's most deprived {n}%",
                          "IMD 2019": f"{int(old[f'{key}_{n}']):,} ({old[f'pct_{key}_{n}']:.1f}%)",
                          "IMD 2025": f"{int(new[f'{key}_{n}']):,} ({new[f'pct_{key}_{n}']:.1f}%)"})
+    if getattr(c, "changed_lsoas", 0):  # the redrawn neighbourhoods the sentence above the table counts
+        rows.append({"Measure": "Neighbourhoods of 2021 redrawn from 2011 (split, merged or redrawn)", "IMD 2019": "",
+                     "IMD 2025": f"{int(c.changed_lsoas):,}"})
+        rows.append({"Measure": "Residents of redrawn neighbourhoods", "IMD 2019": "",
+                     "IMD 2025": f"{int(c.changed_residents):,} ({c.pct_changed_residents:.1f}%)"})
     rows.append({"Measure": "Neighbourhoods are those of", "IMD 2019": "2011", "IMD 2025": "2021"})
     rows.append({"Measure": "Residents are", "IMD 2019": "mid-2015 population (MHCLG's, excluding prisoners)",
                  "IMD 2025": "Census 2021 usual residents"})

@@ -52,6 +52,14 @@ def decile_population_chart(table: pd.DataFrame, place_name: str, edition: Editi
         (f"Deciles above England's 10%: {join_names([str(d) for d in above])}." if above
          else "No decile holds more than England's 10%."),
     ]
+    from jsna.report import attach_data
+
+    attach_data(fig, pd.DataFrame({
+        f"national {ed.imd} decile (1 = most deprived)": x.to_numpy(),
+        f"residents ({ed.population_short})": table["population"].to_numpy(),
+        "% of residents": table["pct_population"].to_numpy(),
+        "LSOAs": table["lsoas"].astype(int).to_numpy(),
+        "England (% of residents in each decile)": 10.0}))
     return Chart(fig, alt, desc)
 
 
@@ -93,6 +101,17 @@ def district_chart(districts: pd.DataFrame, england: Headline) -> Chart:
                         for r in dd.itertuples()) + ".",
             (f"More deprived than England on average: {join_names(more)}." if more
              else "No district is more deprived than England on average.")]
+    from jsna.report import attach_data
+
+    tidy = pd.DataFrame({"district code": dd[ed.lad].to_numpy() if ed.lad in dd.columns else None,
+                         "district": dd[name].to_numpy(),
+                         f"{ed.imd} average score ({how})": dd["avg_score"].to_numpy(),
+                         "England average score": england.avg_score})
+    for col, head in (("core20_pct", "% of residents in England's most deprived 20%"),
+                      ("lsoas_decile1", "LSOAs in England's most deprived 10%")):
+        if col in dd.columns:
+            tidy[head] = dd[col].to_numpy()
+    attach_data(fig, tidy.dropna(axis=1, how="all"))
     return Chart(fig, alt, desc)
 
 
@@ -152,6 +171,13 @@ def domains_figure(frame: pd.DataFrame, outlines: list, domains: pd.DataFrame,
     desc = ["Share of residents in England's most deprived 20% of LSOAs on each domain, highest first: "
             + "; ".join(f"{r.label} {fmt_pct(r.pct_pop_core20)} ({plural(int(r.lsoas_decile1), 'LSOA')} in the "
                         "most deprived 10%)" for r in domains.itertuples()) + "."]
+    from jsna.report import attach_data
+
+    attach_data(fig, pd.DataFrame({"domain": domains["label"].to_numpy(),
+                                   "% of residents in England's most deprived 20% on the domain":
+                                       domains["pct_pop_core20"].to_numpy(),
+                                   "LSOAs in England's most deprived 10% on the domain":
+                                       domains["lsoas_decile1"].astype(int).to_numpy()}))
     return Chart(fig, alt, desc)
 
 def outlines(frame, place=None) -> list[maps.Outline]:

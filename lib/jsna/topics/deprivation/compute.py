@@ -592,3 +592,20 @@ def compute(place, inputs: Inputs) -> Results:
                    boundary_check=check_boundaries(inputs.lsoas, inputs.boundaries),
                    frame=map_frame(inputs.lsoas, inputs.boundaries), published=published,
                    unmatched=inputs.unmatched, edition=ed.key)
+
+
+def headline_table(place: Headline, england: Headline) -> pd.DataFrame:
+    """The key findings' figures as a table: the area beside England (the average score to the three
+    decimals MHCLG publishes a district's with, else to one)."""
+    dp = 3 if place.published_rank else 1
+    rank = f"{place.published_rank} of {place.n_districts}" if place.published_rank else "not published"
+    return pd.DataFrame({
+        "Measure": ["LSOAs", "Residents", f"Average {place.ed.imd} score", "Rank of average score (1 = most deprived)",
+                    "LSOAs in England's most deprived 10%", "% of LSOAs in England's most deprived 10%",
+                    "Residents of England's most deprived 20% of LSOAs (Core20)", "% of residents in Core20 LSOAs"],
+        place.name: [f"{place.n_lsoas:,}", f"{place.population:,}", f"{place.avg_score:.{dp}f}", rank,
+                     f"{place.n_lsoas_decile1:,}", f"{place.pct_lsoas_decile1:.1f}",
+                     f"{place.core20_population:,}", f"{place.core20_pct:.1f}"],
+        "England": [f"{england.n_lsoas:,}", f"{england.population:,}", f"{england.avg_score:.1f}", "",
+                    f"{england.n_lsoas_decile1:,}", f"{england.pct_lsoas_decile1:.1f}",
+                    f"{england.core20_population:,}", f"{england.core20_pct:.1f}"]})
