@@ -31,7 +31,7 @@ ENGINE = "jsna-warm-kernel"
 #: runs executed in one kernel before it is replaced by a new one (bounds memory growth)
 MAX_RUNS = 40
 START_TIMEOUT_S = 120
-START_ATTEMPTS = 2
+START_ATTEMPTS = 4  # a kernel that dies at start (a TCP port race) is started again, after a pause
 #: while a notebook runs, its partly executed copy is written at most this often (seconds)
 SAVE_EVERY_S = 10.0
 
@@ -168,9 +168,10 @@ class WarmKernel:
                     with contextlib.suppress(Exception):
                         run_sync(km.shutdown_kernel)(now=True)
                     # a kernel can die at start when another takes its TCP port first (kernels
-                    # started at once by parallel workers): try once more before failing the run
+                    # started at once by parallel workers): try again, after a pause, before failing the run
                     if attempt == START_ATTEMPTS or not isinstance(exc, Exception):
                         raise
+                    time.sleep(0.5 * attempt)  # let the other workers' kernels take their ports
             self.km, self._key, self.runs = km, key, 0
             self.started += 1
         self.runs += 1
