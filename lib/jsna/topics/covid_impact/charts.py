@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 from jsna import palette  # noqa: E402
 from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.topics.covid_impact.compute import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
-from jsna.words import fmt_number, fmt_pct, is_missing, join_names  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural  # noqa: E402
 
 QUINTILE_LABELS = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
 
@@ -205,7 +205,7 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
     ax.scatter(base["imd_score"], base["death_rate"], s=14, color="#bbbbbb", edgecolor="none",
                label="Other English districts")
     ax.scatter(hi["imd_score"], hi["death_rate"], s=40, color=palette.OKABE_ITO["vermillion"], marker="D",
-               edgecolor="black", lw=0.5, label=f"{place_name} district(s)")
+               edgecolor="black", lw=0.5, label=f"{place_name}: {plural(len(hi), 'district')}")
     for r in hi.itertuples():
         ax.annotate(names.get(r.lad19cd, r.lad19cd), (r.imd_score, r.death_rate), xytext=(4, 3),
                     textcoords="offset points", fontsize=8)
@@ -222,7 +222,7 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
                  "Covid-19 death rates and deprivation across English districts", loc="left", fontsize=11)
     fig.tight_layout()
     alt = (f"Scatter plot of {len(ok)} English districts' cumulative Covid-19 death rate against IMD 2019 score, "
-           f"with {place_name}'s district(s) highlighted.")
+           f"with {place_name}'s {plural(len(hi), 'district')} highlighted.")
     desc = [f"Across the {len(ok)} English districts of the dashboard's file (April 2019 districts, with the City "
             "of London counted with Hackney and the Isles of Scilly with Cornwall) the correlation between IMD score "
             "and cumulative "

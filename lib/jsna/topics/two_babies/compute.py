@@ -37,7 +37,7 @@ from jsna.stats.compare import (
     compare_with_benchmark,
     published_comparison,
 )
-from jsna.words import shown_difference, shown_ratio
+from jsna.words import plural, shown_difference, shown_ratio
 
 Z95 = 1.959963984540054
 MOST, LEAST = 1, 5
@@ -274,7 +274,8 @@ def msoa_le_values(values: pd.DataFrame, weights: pd.Series | None, group_col: s
     for key, part in d.groupby(keys, sort=True):
         ok = part[~blank.loc[part.index]]
         n_blank = int(blank.loc[part.index].sum())
-        note = (f"{n_blank} MSOA value(s) not published, left out" if n_blank else None)
+        note = (f"{plural(n_blank, 'MSOA value')} not in the data held (blank in the source), left out"
+                if n_blank else None)
         if ok.empty or ok["_w"].sum() <= 0:
             rows.append({"group": key, "value": np.nan, "lower": np.nan, "upper": np.nan,
                          "numerator": np.nan, "denominator": 0.0,

@@ -351,8 +351,8 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
                    f"{abs(shown_difference(r['most'], r['least'], 1)):.1f} percentage points; published "
                    "without intervals).")
     if not set(area_codes) & set(ob["area_code"]):
-        out.append(f"Fingertips does not publish this breakdown for {place_name} in the files held, "
-                   "so only England's figures are shown.")
+        out.append(f"This breakdown for {place_name} is not in the data held, so only England's figures "
+                   "are shown.")
     return out
 
 
