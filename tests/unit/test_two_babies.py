@@ -351,3 +351,5 @@ def test_chart_label_has_no_empty_period_slot():
     assert " ".join(charts._name(row).split()) == "School readiness (2022/23, whole area)"
     row["comparison"], row["period"] = "Most vs least deprived fifth", ""
     assert charts._name(row) == "School readiness"
+    named = pd.Series({"name": "Deaths, Mar-Dec 2020", "period": "Mar-Dec 2020", "comparison": charts.WHOLE_AREA})
+    assert " ".join(charts._name(named).split()) == "Deaths, Mar-Dec 2020 (whole area)"  # the period once

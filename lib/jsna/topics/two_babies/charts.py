@@ -95,6 +95,8 @@ def _marker(row: pd.Series) -> dict:
 def _name(row: pd.Series) -> str:
     """Row label: name (period, whole area); a row with no period held shows no empty slot."""
     period = "" if is_missing(row["period"]) else str(row["period"]).strip()
+    if period and period in str(row["name"]):  # e.g. "Deaths involving COVID-19, Mar-Dec 2020"
+        period = ""
     parts = [p for p in (period, "whole area" if row["comparison"] == WHOLE_AREA else "") if p]
     return textwrap.fill(f"{row['name']} ({', '.join(parts)})" if parts else str(row["name"]), NAME_CHARS)
 
