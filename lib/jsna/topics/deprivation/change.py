@@ -129,7 +129,7 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, bridge: pd.DataFrame) -> Chang
         d.loc[no_lookup, ["code", "name", "ward", "district", "residents"]].assign(
             reason="not in the ONS lookup from 2011 to 2021 neighbourhoods"),
         d.loc[outside, ["code", "name", "ward", "district", "residents"]].assign(
-            reason=[f"formed from 2011 neighbourhood(s) outside the 2019 area ({x})" for x in d.loc[outside, "outside"]]),
+            reason=[f"formed partly from 2011 neighbourhoods outside the 2019 area ({x})" for x in d.loc[outside, "outside"]]),
     ]).sort_index()
     m = d[~no_lookup & ~outside].copy()
     lo, hi, new_dec = m["lo"].astype(int), m["hi"].astype(int), m["decile_2025"]
@@ -211,7 +211,7 @@ def moves_table(moves: pd.DataFrame, n: int = 25, min_shift: int = 2) -> pd.Data
     return pd.DataFrame({
         "LSOA (2021)": m["code"].astype(str) + " " + m["name"].astype(str),
         "Ward (2024)": m["ward"].astype(str),
-        "From 2011 LSOA(s)": m["former_names"].astype(str),
+        "From 2011 LSOAs": m["former_names"].astype(str),
         "Boundary": m["change"].map(LSOA_CHANGES).fillna("unchanged"),
         "Decile IMD 2019": [int(a) if a == b else f"{int(a)} to {int(b)}"
                             for a, b in zip(m["decile_2019_worst"], m["decile_2019_best"], strict=True)],

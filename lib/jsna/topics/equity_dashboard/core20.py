@@ -201,7 +201,7 @@ CENSUS_PERIOD = "Census 2021 (21 March 2021)"
 PLUS_SUPPRESS_BELOW = 10
 PLUS_METHOD = ("Census 2021 counts are published for the 2021 neighbourhoods (LSOAs), while Core20 is defined on "
                "the 2011 neighbourhoods of IMD 2019, so each 2021 neighbourhood takes the Core20 status of the "
-               "2011 neighbourhood(s) it was made from in the ONS 2011 to 2021 lookup: one left unchanged or "
+               "2011 neighbourhood or neighbourhoods it was made from in the ONS 2011 to 2021 lookup: one left unchanged or "
                "split from a 2011 neighbourhood takes that neighbourhood's status, and one merged from several "
                "or changed irregularly is Core20 (or not) when all of them agree and is counted as ambiguous, "
                "in neither group, when they do not.")
