@@ -278,6 +278,8 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
             sig = {"higher": "clear difference", "lower": "clear difference",
                    "no clear difference": "no clear difference",
                    "not tested": "no interval to test"}[r["significance"]]
+            if r.get("kind") == "covid_rate":  # crude rates of fifths whose age structures differ
+                sig = "crude rates, not age-standardised (the fifths' ages differ)"
             ratio, _, _, why = ratio_row(r)
             shown_r = shown_row_ratio(r)
             times = (f", {shown_r:.2f} times as high" if ratio is not None and shown_r is not None

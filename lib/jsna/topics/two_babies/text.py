@@ -229,6 +229,8 @@ def stage_summary(table: pd.DataFrame, possessive: str) -> list[str]:
     out = []
     for stage, part in table.groupby("stage", sort=False):
         small = part[(part["comparison"] != "Whole area vs England") & part["available"].astype(bool)]
+        if "kind" in small:  # crude Covid-19 rates are not judged here (their sentence says why)
+            small = small[small["kind"] != "covid_rate"]
         if small.empty:
             out.append(f"{stage}: no small-area indicator is available for "
                        f"{possessive.removesuffix(chr(39) + 's').removesuffix(chr(39))}.")
