@@ -146,25 +146,34 @@ def usual_residents_lsoa(data_dir: Path | None = None, england_only: bool = True
     return out
 
 
-def _build_residents_lsoa(data_dir: Path | None) -> pd.DataFrame:
-    sid = "census2021_ethnic_group_lsoa21"
+def _nomis_lsoa_table(sid: str, data_dir: Path | None, total_label: str, total_col: str,
+                      bands: dict[str, str], what: str) -> pd.DataFrame:
+    """A Nomis Census 2021 table by LSOA 2021 (E/W01 rows): lsoa21cd, lsoa21nm, ``total_col`` and the
+    ``bands`` (column label -> name), checked complete, one row per LSOA, the bands summing to the total
+    (``what`` names the bands in the error), as int64, sorted by lsoa21cd."""
     where = _where(sid, data_dir)
     raw = read_source(sid, data_dir)
     raw = raw[raw["mnemonic"].str.match(r"^[EW]01\d{6}$", na=False)]
     out = raw.rename(columns={"mnemonic": "lsoa21cd", "2021 super output area - lower layer": "lsoa21nm",
-                              "Total: All usual residents": "residents", **_TS021_GROUPS})
-    out = out[["lsoa21cd", "lsoa21nm", "residents", *_TS021_GROUPS.values()]]
-    if out[["residents", *_TS021_GROUPS.values()]].isna().any().any():
+                              total_label: total_col, **bands})
+    cols = list(bands.values())
+    out = out[["lsoa21cd", "lsoa21nm", total_col, *cols]]
+    if out[[total_col, *cols]].isna().any().any():
         raise DataError(f"{where}: an LSOA row has a missing count")
     if out["lsoa21cd"].duplicated().any():
         raise DataError(f"{where}: column 'mnemonic': {out.loc[out['lsoa21cd'].duplicated(), 'lsoa21cd'].iloc[0]!r}"
                         " appears more than once")
-    off = out[list(_TS021_GROUPS.values())].sum(axis=1) != out["residents"]
+    off = out[cols].sum(axis=1) != out[total_col]
     if off.any():
-        raise DataError(f"{where}: column 'Total: All usual residents': the five groups do not sum to the total "
+        raise DataError(f"{where}: column {total_label!r}: {what} do not sum to the total "
                         f"for {out.loc[off, 'lsoa21cd'].iloc[0]!r}")
-    out = out.astype({c: "int64" for c in ["residents", *_TS021_GROUPS.values()]})
+    out = out.astype({c: "int64" for c in [total_col, *cols]})
     return out.sort_values("lsoa21cd").reset_index(drop=True)
+
+
+def _build_residents_lsoa(data_dir: Path | None) -> pd.DataFrame:
+    return _nomis_lsoa_table("census2021_ethnic_group_lsoa21", data_dir, "Total: All usual residents", "residents",
+                             _TS021_GROUPS, "the five groups")
 
 
 #: the 18 bands of TS007A (persons): column label -> key (``age_0_4`` ... ``age_85_plus``)
@@ -176,22 +185,8 @@ AGE_BANDS_5YR: dict[str, str] = {
 
 
 def _build_age_lsoa(data_dir: Path | None) -> pd.DataFrame:
-    sid = "census2021_ts007a_age_5yr_lsoa21"
-    where = _where(sid, data_dir)
-    raw = read_source(sid, data_dir)
-    raw = raw[raw["mnemonic"].str.match(r"^[EW]01\d{6}$", na=False)]
-    out = raw.rename(columns={"mnemonic": "lsoa21cd", "2021 super output area - lower layer": "lsoa21nm",
-                              "Total": "total", **AGE_BANDS_5YR})
-    bands = list(AGE_BANDS_5YR.values())
-    out = out[["lsoa21cd", "lsoa21nm", "total", *bands]]
-    if out["lsoa21cd"].duplicated().any():
-        raise DataError(f"{where}: column 'mnemonic': {out.loc[out['lsoa21cd'].duplicated(), 'lsoa21cd'].iloc[0]!r}"
-                        " appears more than once")
-    off = out[bands].sum(axis=1) != out["total"]
-    if off.any():
-        raise DataError(f"{where}: column 'Total': the 18 age bands do not sum to the total for "
-                        f"{out.loc[off, 'lsoa21cd'].iloc[0]!r}")
-    return out.astype({c: "int64" for c in ["total", *bands]}).sort_values("lsoa21cd").reset_index(drop=True)
+    return _nomis_lsoa_table("census2021_ts007a_age_5yr_lsoa21", data_dir, "Total", "total", AGE_BANDS_5YR,
+                             "the 18 age bands")
 
 
 @register_parquet("census2021_ts007a_age_5yr_lsoa21")
