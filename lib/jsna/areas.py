@@ -288,8 +288,8 @@ def unmatched_lsoas(place: Place | str | Iterable[str], data_dir: Path | None = 
                                      for r, p in zip(bad["imd_rank"], bad["pop_total"], strict=True)]})]
     if col == ed.lad:
         idx = ed.index_lsoa(data_dir)
-        extra = idx[idx[ed.lad].isin(codes) & ~idx[ed.lsoa].isin(set(_england_lsoas(ed, _key(data_dir, ed),
-                                                                                      data_dir)[ed.lsoa]))]
+        idx = idx[idx[ed.lad].isin(codes)]
+        extra = idx[~idx[ed.lsoa].isin(set(_england_lsoas(ed, _key(data_dir, ed), data_dir)[ed.lsoa]))]
         if len(extra):
             pop = ed.population(data_dir).set_index(ed.lsoa)["pop_total"]
             out.append(pd.DataFrame({"code": extra[ed.lsoa], "name": extra[ed.lsoa_name],

@@ -224,9 +224,17 @@ def not_held_sentence(stage: str) -> str | None:
     return f"{stage} indicators {NOT_HELD}: {join_names(list(names))}."
 
 
-def la_source_ids(inds: list[Indicator] | tuple[Indicator, ...] | None = None) -> list[str]:
-    """Catalogue ids of every LA source the given indicators (default: all) may read."""
-    return sorted({s.source for i in (inds or REGISTRY) if i.kind == "la" for s in i.sources})
+def la_source_ids(inds: list[Indicator] | tuple[Indicator, ...] | None = None,
+                  data_dir: Path | None = None) -> list[str]:
+    """Catalogue ids of every LA source the given indicators (default: all) may read. A live
+    Fingertips source (catalogue ``live:``) counts only once its file is held in ``data_dir``
+    (``make data REFRESH=1``): before that, the indicator reads its other sources."""
+    from jsna.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    ids = {s.source for i in (inds or REGISTRY) if i.kind == "la" for s in i.sources}
+    return sorted(sid for sid in ids
+                  if sid not in cat or not cat[sid].live or cat[sid].raw_path(data_dir).is_file())
 
 
 def source_label(source_id: str | None) -> str:

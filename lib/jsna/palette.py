@@ -18,12 +18,13 @@ def apply_style() -> None:
     matplotlib.rcParams["text.parse_math"] = False
 
 
-def literal_text(fig) -> None:
-    """Make every Text of an existing figure literal (no mathtext), whatever rcParams said when it
-    was made: the last line of defence, applied by jsna.report before a figure is rendered."""
+def literal_text(fig, texts=None) -> None:
+    """Make every Text of an existing figure (or the given ``texts`` of it) literal (no mathtext),
+    whatever rcParams said when it was made: the last line of defence, applied by jsna.report
+    before a figure is rendered."""
     from matplotlib.text import Text
 
-    for t in fig.findobj(Text):
+    for t in fig.findobj(Text) if texts is None else texts:
         t.set_parse_math(False)
 
 

@@ -7,6 +7,7 @@ Places lives in its params file; the notebooks are the same for every Place.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,6 +279,20 @@ def load_place(place_id: str, params_dir: Path | None = None) -> Place:
     except yaml.YAMLError as exc:
         raise PlaceError(f"{path}: not valid YAML: {exc}") from exc
     return place_from_dict(raw, path)
+
+
+def place_name(place_id: str, params_dir: Path | None = None) -> str:
+    """The name of a Place, read once per version of its params file (a report links to every
+    other Place's report, and a build of all 153 councils would otherwise re-read them all for each)."""
+    path = Path(params_dir or paths.PARAMS_DIR) / f"{place_id}.yaml"
+    st = path.stat() if path.exists() else None
+    return _place_name(place_id, str(Path(params_dir or paths.PARAMS_DIR)),
+                       (st.st_mtime_ns, st.st_size, st.st_ino) if st else None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_name(place_id: str, params_dir: str, _file_state: tuple | None) -> str:
+    return load_place(place_id, Path(params_dir)).name
 
 
 def load_places(place_ids: list[str] | None = None, params_dir: Path | None = None) -> list[Place]:

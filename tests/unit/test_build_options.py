@@ -68,3 +68,17 @@ def test_option_reaches_the_notebook_and_a_change_rebuilds(tmp_path):
     assert third.outcome() == {"rutland/dep": "up to date", "rutland/hello": "up to date"}
     fourth = build.build(["rutland"], None, **kw)  # back to each Place's own index
     assert fourth.outcome()["rutland/dep"] == "built" and "index: None" in _printed(reports, "dep")
+
+
+def test_the_first_fetch_of_a_live_source_is_a_dependency_of_every_report(tmp_path):
+    """An indicator reads its live Fingertips source only once the file is held, so the set of
+    held live sources is part of each report's dependency record: the first fetch rebuilds."""
+    from jsna.catalogue import get_source
+    from jsna.runner.build import _live_sources_record
+
+    before = _live_sources_record(tmp_path)
+    assert before[0]["sha256"] == "none"
+    f = get_source("fingertips_live_90366").raw_path(tmp_path)
+    f.parent.mkdir(parents=True)
+    f.write_text("Indicator ID\n", encoding="utf-8")
+    assert "fingertips_live_90366" in _live_sources_record(tmp_path)[0]["sha256"]

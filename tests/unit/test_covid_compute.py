@@ -590,3 +590,40 @@ def test_uptake_gap_is_that_of_the_percentages_shown():
          "least_upper": 90.8}
     s = text.uptake_gap_sentence("X", g)
     assert "10.2 percentage points lower" in s
+
+
+def _ages(rows: dict[str, tuple[int, int, int]]) -> pd.DataFrame:
+    """MSOA ages: code -> (residents, aged 65-74, aged 75+), the rest aged under 65."""
+    cols = [f"age_{a}_{a + 4}" for a in range(65, 85, 5)] + ["age_85_plus"]
+    out = []
+    for code, (total, a65_74, a75) in rows.items():
+        out.append({"msoa11cd": code, "total": total, **dict.fromkeys(cols, 0),
+                    "age_65_69": a65_74, "age_75_79": a75})
+    return pd.DataFrame(out)
+
+
+def test_whole_area_age_counts_residents_and_both_age_shares_by_hand():
+    age = _ages({"A": (1000, 100, 50), "B": (3000, 300, 250), "C": (6000, 300, 300)})
+    w = cv.whole_area_age(age, ["A", "B"])
+    # Place A+B: 4,000 residents, 65+ = 150 + 550 = 700 (17.5%), 75+ = 300 (7.5%);
+    # England A+B+C: 10,000, 65+ = 1,300 (13.0%), 75+ = 600 (6.0%)
+    assert w["place_residents"] == 4000 and w["place_65"] == pytest.approx(17.5) and w["place_75"] == pytest.approx(7.5)
+    assert w["england_residents"] == 10000 and w["england_65"] == pytest.approx(13.0)
+    assert w["england_75"] == pytest.approx(6.0)
+
+
+def test_age_table_without_local_fifths_has_no_empty_column_for_the_place():
+    """Too few neighbourhoods to compare fifths: England's fifths, then England and the Place as a
+    whole, each row complete (no 'not available' column for the Place, no 11,364,637.0)."""
+    england = pd.DataFrame({"fifth": [1, 2, 3, 4, 5], "residents": [11364637.0, 2, 3, 4, 11319816.0],
+                            "pct_65_plus": [13.44, 15.8, 19.4, 21.6, 21.9], "pct_75_plus": [5.9, 7.2, 9.0, 10.2, 10.6]})
+    whole = {"place_residents": 41058.0, "place_65": 25.31, "place_75": 12.3,
+             "england_residents": 56490091.0, "england_65": 18.4, "england_75": 8.6}
+    t = cv.age_table(None, england, "Rutland", whole)
+    assert t.columns.tolist() == ["Neighbourhoods", "Residents (2021)", "Aged 65+ %", "Aged 75+ %"]
+    assert t["Neighbourhoods"].tolist()[0] == "England: fifth 1 (most deprived)"
+    assert t.iloc[-1].tolist() == ["Rutland: all neighbourhoods", 41058, 25.3, 12.3]
+    assert t.notna().all().all() and str(t["Residents (2021)"].dtype) == "Int64"
+    from jsna import report
+    html = report.table_html(t, caption="t")
+    assert ">11,364,637<" in html and "11,364,637.0" not in html and "not available" not in html

@@ -454,3 +454,26 @@ def test_only_a_live_entry_may_omit_sha256(tmp_path):
 
 def test_content_error_is_a_fetch_error():
     assert issubclass(ContentError, fetch.FetchError) and not issubclass(ContentError, NetworkError)
+
+
+def test_an_indicator_reads_its_live_source_once_held_and_gets_the_county_value(live, server):
+    """An indicator naming a live source (as data/indicators.yaml does for life expectancy,
+    fingertips_live_90366) reads it only once `make data REFRESH=1` has put the file in data/raw;
+    then the county's value (Leicestershire, absent from the held extracts) comes from it, with
+    its latest period. Expected values: the example file read with the csv module."""
+    from jsna.indicators import Indicator, LaSource, la_latest, la_source_ids
+
+    base, _ = server
+    ind = Indicator(id="campy", name="Campylobacter", stage="Live well", kind="la", geography="LA",
+                    unit="per 100,000", polarity="low_is_good", period="calendar year", method="published",
+                    sources=(LaSource("live_93356", "93356", "Persons"),))
+    assert la_source_ids([ind], live["data"]) == []  # not held yet: the indicator reads nothing live
+    assert _refresh(live, base, "ok", "--source", "live_93356") == 0
+    assert la_source_ids([ind], live["data"]) == ["live_93356"]
+    la = la_indicators(sources=la_source_ids([ind], live["data"]), data_dir=live["data"], fill_leicestershire=False)
+    got = la_latest(ind, la, "E10000018")
+    rows = [r for r in _records(CAMPY) if r["Area Code"] == "E10000018" and r["Age"] == "All ages"
+            and not r["Category"]]
+    last = max(rows, key=lambda r: r["Time period Sortable"])
+    assert got["available"] and got["source_id"] == "live_93356" and got["period"] == last["Time period"]
+    assert got["value"] == pytest.approx(float(last["Value"]))

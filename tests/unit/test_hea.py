@@ -174,6 +174,19 @@ def test_empty_quintile_shown_as_not_available(good, dep):
     assert math.isnan(s["sii"]) and "1 of the 5 quintiles" in s["note"]
 
 
+def test_sii_needs_ten_people_served_in_every_quintile(good, dep):
+    """The series' reliability rule (jsna.reliability.MIN_EVENTS_PER_GROUP = 10): a quintile with 8
+    people served (of 100 eligible) gives no slope, and the note says so without revealing a
+    suppressed count (3 served reads 'fewer than 5')."""
+    q = hea.uptake_by_quintile(hea.attach_deprivation(good, dep))
+    q.loc[q["quintile"] == 2, "served"] = 8
+    s = hea.uptake_sii(q)
+    assert math.isnan(s["sii"]) and "not given" in s["note"] and "8 in quintile 2" in s["note"]
+    assert "at least 10 in every quintile" in s["note"]
+    q.loc[q["quintile"] == 2, "served"] = 3
+    assert "fewer than 5 in quintile 2" in hea.uptake_sii(q)["note"]
+
+
 def test_sii_linear_gradient(good, dep):
     """Uptake 20, 30, 40, 50, 60% in five equal quintiles: a straight line through the
     cumulative-rank mid-points 0.1 ... 0.9 with slope 10 / 0.2 = 50 points, so SII = 50 and

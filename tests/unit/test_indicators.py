@@ -229,3 +229,14 @@ def test_peer_rank_direction_follows_polarity():
     assert (low.rank, low.out_of, low.missing) == (2, 3, ("P3",))
     assert high.rank == 2
     assert peer_rank({"A": 7.0, "P1": 12.0, "P2": 8.0}, "A", ["P1", "P2"], ascending=True).rank == 1
+
+
+def test_recent_life_expectancy_tries_the_live_fingertips_source_once_it_is_held(tmp_path):
+    """Fingertips indicator 90366 (API, area type 502) lists every county, which no held extract
+    does: both sexes name it first; without its file (no `make data REFRESH=1`) it is not read."""
+    from jsna.indicators import get_indicator, la_source_ids
+
+    for iid in ("le_la_male", "le_la_female"):
+        ind = get_indicator(iid)
+        assert ind.sources[0].source == "fingertips_live_90366" and ind.sources[0].indicator == "90366"
+        assert la_source_ids([ind], tmp_path) == ["trafford_themes_life_expectancy"]

@@ -125,3 +125,19 @@ def test_a_kernel_that_dies_at_start_is_started_once_more(tmp_path, monkeypatch)
         RuntimeError("never starts"))))
     with pytest.raises(RuntimeError, match="never starts"):
         WarmKernel().manager(tmp_path)
+
+
+def test_only_a_kernel_death_before_the_first_cell_is_retried():
+    """The worker runs a report once more when its kernel died before any cell ran; a notebook
+    error, a death inside a cell or a timeout are reported as they are."""
+    from jsna.runner.worker import RunResult, kernel_died_at_start
+
+    died = RunResult("rutland", "t", ok=False, ename="RuntimeError",
+                     evalue="Kernel died before replying to kernel_info")
+    assert kernel_died_at_start(died)
+    assert not kernel_died_at_start(RunResult("rutland", "t", ok=True))
+    assert not kernel_died_at_start(RunResult("rutland", "t", ok=False, ename="RuntimeError",
+                                              evalue="Kernel died before replying to kernel_info", cell=3))
+    assert not kernel_died_at_start(RunResult("rutland", "t", ok=False, ename="DeadKernelError",
+                                              evalue="Kernel died"))
+    assert not kernel_died_at_start(RunResult("rutland", "t", ok=False, ename="ValueError", evalue="bad input"))

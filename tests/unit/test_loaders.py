@@ -336,3 +336,20 @@ def test_integer_spellings_round_trip(values, spelling):
     text = pd.Series(["" if v is None else spelling.format(v) for v in values], dtype="object")
     out = coerce_columns(pd.DataFrame({"n": text}), {"n": "int"}, "prop.csv")["n"]
     assert [None if pd.isna(x) else int(x) for x in out] == values
+
+
+def test_read_source_parses_once_per_release_and_hands_out_copies(tmp_path, monkeypatch):
+    """A warm build kernel reads the same file for many reports: one parse per bytes, schema and
+    options; every caller gets its own copy; new bytes (a new release) are parsed again."""
+    raw = make_catalogue(tmp_path, monkeypatch, {"m.csv": (b"a,b\n1,x\n2,y\n", {"a": "int", "b": "str"})})
+    parses = []
+    real = pd.read_csv
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: parses.append(1) or real(*a, **k))
+    first = read_source("m", raw)
+    first.loc[0, "a"] = 99  # a caller editing its frame changes nobody else's
+    second = read_source("m", raw)
+    assert second["a"].tolist() == [1, 2] and len(parses) == 1
+    assert read_source("m", raw, usecols=["a"]).columns.tolist() == ["a"] and len(parses) == 2  # other options
+    (raw / "m.csv").write_bytes(b"a,b\n5,z\n")
+    _reseal(tmp_path)
+    assert read_source("m", raw)["a"].tolist() == [5] and len(parses) == 3

@@ -119,9 +119,9 @@ def test_interactive_map_tooltip_legend_and_fills(grid, outline):
     i1, i10, imiss = doc.find("1 (most deprived 10%)"), doc.find("10 (least deprived 10%)"), doc.find("No data")
     assert -1 < i1 < i10 < imiss
     # decile 1 polygon filled with the darkest colour, NA with the missing colour
-    assert f'"_fill0": "{palette.DECILE_COLOURS[0]}"' in doc
-    assert f'"_fill0": "{maps.MISSING_COLOUR}"' in doc
-    assert f'"_fill1": "{palette.QUINTILE_COLOURS[4]}"' in doc
+    assert f'"_fill0":"{palette.DECILE_COLOURS[0]}"' in doc
+    assert f'"_fill0":"{maps.MISSING_COLOUR}"' in doc
+    assert f'"_fill1":"{palette.QUINTILE_COLOURS[4]}"' in doc
     # the quintile layer is a radio choice
     assert "Local quintile" in doc and "District X" in doc
 
@@ -226,3 +226,37 @@ def test_rounding_collapse_is_repaired_not_fatal():
     fixed = maps.polygonal(maps._make_valid(np.array([geom, box(0, 0, 1, 1)], dtype=object)))
     assert all(g.is_valid and g.geom_type in ("Polygon", "MultiPolygon") for g in fixed)
     assert fixed[0].area == pytest.approx(geom.area, rel=0.01)  # nothing but the sliver is lost
+
+
+def test_polygon_paths_keep_holes_parts_and_rows():
+    """One compound path per polygon (a multipolygon gives one per part), holes as further rings,
+    MOVETO/LINETO/CLOSEPOLY as matplotlib codes a closed ring; None, empty and non-polygon parts
+    are skipped and every path names the row it came from."""
+    from matplotlib.path import Path as MplPath
+    from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Polygon
+
+    holed = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 2), (2, 1)]])
+    geoms = [None, Polygon(), MultiPolygon([Polygon([(0, 0), (1, 0), (1, 1)]), holed]),
+             GeometryCollection([LineString([(0, 0), (1, 1)]), Polygon([(5, 5), (6, 5), (6, 6)])])]
+    paths, rows = maps._polygon_paths(geoms)
+    assert rows.tolist() == [2, 2, 3]
+    assert paths[0].codes.tolist() == [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY]
+    assert paths[1].vertices.tolist() == [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0], [1, 1], [2, 2], [2, 1], [1, 1]]  # the hole: a second ring
+    assert paths[1].codes.tolist() == [1, 2, 2, 2, 79, 1, 2, 2, 79]
+    assert maps._polygon_paths([])[0] == [] and maps._polygon_paths([None])[0] == []
+
+
+def test_area_outlines_are_the_same_for_a_coverage_and_for_overlapping_areas(grid):
+    """Small areas that tile the district are dissolved as a coverage; areas that overlap (not a
+    coverage) the general way; both give the district's outline."""
+    from shapely.geometry import box
+
+    frame = grid.assign(lsoa21cd=grid["code"], lad24cd=["D1", "D1", "D2", "D2"],
+                        lad24nm=["One", "One", "Two", "Two"])
+    out = maps.area_outlines(frame, edition="iod2025")[0].gdf
+    assert out["lad24nm"].tolist() == ["One", "Two"]
+    assert out.geometry.iloc[0].equals(box(458000, 304000, 460000, 305000))
+    overlapping = frame.copy()
+    overlapping.loc[1, "geometry"] = box(458500, 304000, 460000, 305000)  # overlaps the first square
+    again = maps.area_outlines(overlapping, edition="iod2025")[0].gdf
+    assert again.geometry.iloc[0].equals(box(458000, 304000, 460000, 305000))

@@ -186,3 +186,12 @@ def test_group_mix_sentence_names_where_each_end_fifth_lives():
     assert s.startswith("In LLR as a whole, 91% of the residents of the most deprived fifth live in Leicester and "
                         "89% of those of the least deprived fifth in Leicestershire")
     assert nt.group_mix_sentence(mix[mix["local_quintile"] == 1], "LLR") is None
+
+
+def test_gap_against_england_quotes_the_gap_of_the_values_shown():
+    """Leicester's income deprivation 31.24% against 6.26% is shown as 31.2 and 6.3 in its own
+    report, a gap of 24.9 points (the unrounded 24.98 would read 25.0)."""
+    r = {"name": "People in income deprivation", "unit": "%", "dp": 1, "Leicester gap": 31.24 - 6.26,
+         "Leicester a": 31.24, "Leicester b": 6.26, "Leicester significance": "clearly higher", "England gap": 23.8}
+    s = nt.gap_vs_england_sentence(r, "Leicester gap", "Leicester")
+    assert "(24.9 percentage points)" in s and "about the same as England's (23.8 percentage points)" in s  # within 5%

@@ -67,6 +67,14 @@ def test_table_numbers_have_thousands_separators_but_years_do_not():
     assert ">2,019<" not in out
 
 
+def test_table_cells_carry_a_sort_key_only_where_it_differs_from_their_text():
+    """The sort script falls back to a cell's text: a text cell needs no copy of it in data-sort;
+    numbers (shown with separators) and missing values (sorted last) keep theirs."""
+    out = report.table_html(pd.DataFrame({"Area": ["Alpha", "Beta"], "People": pd.array([1234, None], dtype="Int64")}), caption="t")
+    assert '<td data-label="Area">Alpha</td>' in out
+    assert 'data-sort="1234.0" data-num>1,234<' in out and 'data-sort="">not available<' in out
+
+
 def test_figure_requires_alt_and_shows_description():
     import matplotlib.pyplot as plt
 
@@ -85,6 +93,26 @@ def test_figure_requires_alt_and_shows_description():
     ax.bar(["a", "b"], [1, 2])
     png = report.figure_html(fig, alt="Bars", fmt="png")
     assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Bars"', png)
+
+
+def test_a_figure_of_many_vertices_goes_straight_to_png(monkeypatch):
+    """A map of thousands of small areas: its SVG would exceed SVG_MAX_BYTES, so it is drawn once,
+    as PNG, not first as an SVG to be thrown away."""
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+
+    n = report.SVG_MAX_BYTES // report.SVG_MIN_BYTES_PER_VERTEX // 4 + 10  # squares of 4 vertices
+    fig, ax = plt.subplots()
+    ax.add_collection(PolyCollection([[(i, 0), (i + 1, 0), (i + 1, 1), (i, 1)] for i in range(n)]))
+    ax.autoscale_view()
+    formats = []
+    real = type(fig).savefig
+    monkeypatch.setattr(type(fig), "savefig", lambda self, *a, **k: formats.append(k.get("format")) or real(self, *a, **k))
+    out = report.figure_html(fig, alt="Many squares")
+    assert formats == ["png"] and '<img src="data:image/png;base64,' in out
+    fig, ax = plt.subplots()  # a small chart is still tried as SVG first (text stays text)
+    ax.add_collection(PolyCollection([[(0, 0), (1, 0), (1, 1)]]))
+    assert "<svg" in report.figure_html(fig, alt="One triangle") and formats[-1] == "svg"
 
 
 def _csv_of(markup: str) -> pd.DataFrame:

@@ -353,3 +353,19 @@ def test_chart_label_has_no_empty_period_slot():
     assert charts._name(row) == "School readiness"
     named = pd.Series({"name": "Deaths, Mar-Dec 2020", "period": "Mar-Dec 2020", "comparison": charts.WHOLE_AREA})
     assert " ".join(charts._name(named).split()) == "Deaths, Mar-Dec 2020 (whole area)"  # the period once
+
+
+def test_side_by_side_gaps_are_those_each_authority_report_shows():
+    """Employment deprivation 5.64% against 3.68%: each authority's own report shows 5.6 and 3.7 and
+    a gap of 1.9, so the side-by-side table of a group Place shows 1.9 too (not 2.0 or 1.96)."""
+    import pandas as pd
+
+    row = {"indicator_id": "employment", "name": "Employment deprivation", "stage": "Live well", "unit": "%",
+           "dp": 1, "comparison": tb.FIFTHS, "kind": "imd_rate", "gap": 5.64 - 3.68, "a_value": 5.64,
+           "b_value": 3.68, "significance": "clearly higher"}
+    t = pd.DataFrame([row])
+    ov = tb.overview({"Rutland": t, "Leicester": t.assign(a_value=10.0, b_value=4.04, gap=5.96)},
+                     t[["indicator_id", "gap"]])
+    shown = tb.overview_display(ov, ["Rutland", "Leicester"]).iloc[0]
+    assert shown["Rutland: gap"] == 1.9 and shown["Leicester: gap"] == 6.0
+    assert shown["England: gap"] == 2.0  # England's 1.96 at the indicator's precision

@@ -429,6 +429,15 @@ def live_source_ids(data_dir: Path | None = None, held: bool = False) -> list[st
                   if s.live.get("type") == "fingertips_api" and (not held or s.raw_path(data_dir).is_file()))
 
 
+def registry_live_sources(data_dir: Path | None = None) -> tuple[str, ...]:
+    """The live sources that data/indicators.yaml names for an indicator and whose file is held
+    (e.g. life expectancy for every county once `make data REFRESH=1` has run): read by default."""
+    from jsna.indicators import la_source_ids
+
+    held = set(live_source_ids(data_dir, held=True))
+    return tuple(sid for sid in la_source_ids(data_dir=data_dir) if sid in held)
+
+
 def read_indicator_source(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:
     """One catalogued fingertips-family source as the tidy frame (layout chosen by id prefix; a
     live Fingertips API source is read as the API CSV)."""
@@ -529,12 +538,13 @@ def la_indicators(sources: list[str] | None = None, data_dir: Path | None = None
     lower_ci998, upper_ci998, count, denominator, unit, polarity, compared_to_england
     (published comparison, where given), note (e.g. where a Leicestershire row came from).
 
-    `sources` limits to some catalogue ids (default: every fingertips source; the live API
-    sources, :func:`live_source_ids`, only when named); `areas` to some area codes. With
+    `sources` limits to some catalogue ids (default: every fingertips source, and the live API
+    sources that the indicator registry names once they are held, :func:`registry_live_sources`;
+    other live sources only when named); `areas` to some area codes. With
     `fill_leicestershire`, files lacking the county get its rows from the ONS file of the same
     indicator (see ``LEICESTERSHIRE_FILL``).
     """
-    ids = tuple(sorted(sources)) if sources else tuple(fingertips_source_ids())
+    ids = tuple(sorted(sources)) if sources else tuple(fingertips_source_ids()) + registry_live_sources(data_dir)
     known = set(fingertips_source_ids()) | set(live_source_ids())
     unknown = [s for s in ids if s not in known]
     if unknown:

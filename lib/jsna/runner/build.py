@@ -182,6 +182,16 @@ def declares_parameter(topic: Topic, name: str) -> bool:
     return False
 
 
+def _live_sources_record(data_dir: Path | None) -> list[dict]:
+    """The dependency entry naming the live Fingertips sources whose file is held: an indicator
+    reads its live source only once `make data REFRESH=1` has fetched it, so the first fetch
+    rebuilds the reports (later refreshes change the file's checksum, recorded as an input)."""
+    from jsna.catalogue import load_catalogue
+
+    held = sorted(s.id for s in load_catalogue().values() if s.live and s.raw_path(data_dir).is_file())
+    return [{"id": "live sources held", "sha256": " ".join(held) or "none", "entry": "make data REFRESH=1"}]
+
+
 def _option_records(name: str, value: str | None) -> list[dict]:
     """The dependency entry of a build option passed to a notebook ([] when not given): a changed
     value rebuilds the reports it is passed to."""
@@ -370,7 +380,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     # per topic: build options passed to its notebook (parameters) and recorded as its dependencies
     options = {t.id: ({"deprivation_index": deprivation_index} if deprivation_index is not None
                       and declares_parameter(t, "deprivation_index") else {}) for t in topics}
-    extras = {t.id: [*(extra_inputs if t.id == HEA_TOPIC else []),
+    live_held = _live_sources_record(data_dir)
+    extras = {t.id: [*(extra_inputs if t.id == HEA_TOPIC else []), *live_held,
                      *(r for k, v in options[t.id].items() for r in _option_records(k, v))] for t in topics}
 
     # what is up to date (no worker, no pandas on this path)

@@ -126,7 +126,7 @@ def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: P
     keys of the reports that exist after the build), only those are linked."""
     if not place_id or not topic_id:
         return {"topics": [], "places": []}
-    from jsna.places import available_places, load_place
+    from jsna.places import available_places, place_name
     from jsna.runner.topics import discover_topics
 
     try:
@@ -135,7 +135,7 @@ def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: P
                   if t.id != topic_id and (not ok or f"{place_id}/{t.id}" in ok)]
         ids = sorted((p for p in available_places(params_dir) if p != place_id
                       and (not ok or f"{p}/{topic_id}" in ok)), key=lambda p: (p != "llr", p))
-        places = [{"href": f"../{p}/{topic_id}.html", "title": load_place(p, params_dir).name} for p in ids]
+        places = [{"href": f"../{p}/{topic_id}.html", "title": place_name(p, params_dir)} for p in ids]
     except Exception:  # noqa: BLE001 - links are a convenience; the index lists every report
         return {"topics": [], "places": []}
     return {"topics": topics, "places": places}
@@ -169,7 +169,6 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
 @functools.cache
 def _html_exporter():
     """The report exporter, built once per process (compiling its templates is most of an export)."""
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     c = Config()
@@ -182,4 +181,33 @@ def _html_exporter():
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output"}
-    return HTMLExporter(config=c)
+    return _report_exporter_class()(config=c)
+
+
+@functools.cache
+def _report_exporter_class():
+    """nbconvert's HTMLExporter without its closing BeautifulSoup pass.
+
+    That pass (nbconvert 7) re-parses the whole page to give images without alt text a placeholder
+    and to make ``.jp-Notebook`` cells focusable. Neither applies here: every figure gets its alt
+    text from :func:`jsna.report.figure_html` (which refuses a figure without one), the ``jsna``
+    template has no ``.jp-Notebook`` element, and focusable regions are written by the report
+    helpers. On a map-heavy page the pass took two thirds of the export (2.5 s of 3.6 s for Essex).
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter

@@ -205,6 +205,14 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+def kernel_died_at_start(result: RunResult) -> bool:
+    """True when a run failed because its kernel died before it ran a cell (a kernel can die at
+    start when the machine is loaded, e.g. by another process taking its port): the run is tried
+    once more; a notebook error, a timeout or a death during a cell is never retried."""
+    return (not result.ok and result.cell is None and result.ename == "RuntimeError"
+            and "Kernel died before replying to kernel_info" in result.evalue)
+
+
 def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
     """Entry point of a build worker process (``python -c 'from jsna.runner.worker import _worker_serve; ...'``).
 
@@ -218,7 +226,9 @@ def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
         with os.fdopen(reply_fd, "w", encoding="utf-8") as replies:
             for line in sys.stdin:
                 spec = RunSpec(**json.loads(Path(line.strip()).read_text(encoding="utf-8")))
-                run_one(spec, kernel)
+                result = run_one(spec, kernel)
+                if kernel_died_at_start(result):  # once more, in a new kernel (the failed one is discarded)
+                    run_one(spec, kernel)
                 replies.write("done\n")
                 replies.flush()
     finally:

@@ -744,9 +744,15 @@ def whole_table(whole: pd.DataFrame) -> pd.DataFrame:
 
 def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, place_name: str,
               age_whole: dict | None = None) -> pd.DataFrame:
-    """The Census 2021 age structure of the deprivation fifths for display: the Place's local fifths
-    (when the reliability rule allows their comparison) beside England's fifths; with ``age_whole``
-    (:func:`whole_area_age`), a last row of the whole area's and England's shares aged 65+."""
+    """The Census 2021 age structure of the deprivation fifths for display.
+
+    When the reliability rule allows a comparison of the Place's local fifths (``age_place``), one
+    row per fifth with the Place's and England's residents and shares aged 65+ and 75+, and with
+    ``age_whole`` (:func:`whole_area_age`) a last row for all neighbourhoods. Otherwise (no local
+    fifths) one row per England fifth, then England and the Place as a whole: no column of a table
+    is left empty for the Place."""
+    if age_place is None:
+        return _age_rows(age_england, place_name, age_whole)
     labels = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
     out = pd.DataFrame({"Deprivation fifth": [labels[f] for f in range(1, 6)]})
     for frame, who in ((age_place, place_name), (age_england, "England")):
@@ -757,11 +763,33 @@ def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, 
         out[f"{who}: aged 65+ %"] = f["pct_65_plus"].round(1).to_numpy()
         out[f"{who}: aged 75+ %"] = f["pct_75_plus"].round(1).to_numpy()
     if age_whole and not pd.isna(age_whole.get("place_65")):
-        row = {"Deprivation fifth": "All neighbourhoods"}
-        for who, key in ((place_name, "place_65"), ("England", "england_65")):
-            row[f"{who}: aged 65+ %"] = round(float(age_whole[key]), 1)
+        row: dict[str, object] = {"Deprivation fifth": "All neighbourhoods"}
+        for who, key in ((place_name, "place"), ("England", "england")):
+            if f"{who}: aged 65+ %" in out.columns:
+                row[f"{who}: residents (2021)"] = int(age_whole[f"{key}_residents"])
+                row[f"{who}: aged 65+ %"] = round(float(age_whole[f"{key}_65"]), 1)
+                row[f"{who}: aged 75+ %"] = round(float(age_whole[f"{key}_75"]), 1)
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
-    return out
+    return out.astype({c: "Int64" for c in out.columns if c.endswith("residents (2021)")})
+
+
+def _age_rows(age_england: pd.DataFrame | None, place_name: str, age_whole: dict | None) -> pd.DataFrame:
+    """England's fifths, then England and the Place as a whole, one row each (see :func:`age_table`)."""
+    names = {1: "fifth 1 (most deprived)", 5: "fifth 5 (least deprived)"}
+    rows = []
+    if age_england is not None:
+        for r in age_england.sort_values("fifth").itertuples():
+            rows.append({"Neighbourhoods": f"England: {names.get(int(r.fifth), f'fifth {int(r.fifth)}')}",
+                         "Residents (2021)": round(float(r.residents)), "Aged 65+ %": round(float(r.pct_65_plus), 1),
+                         "Aged 75+ %": round(float(r.pct_75_plus), 1)})
+    if age_whole and not pd.isna(age_whole.get("place_65")):
+        for who, key in (("England", "england"), (place_name, "place")):
+            rows.append({"Neighbourhoods": f"{who}: all neighbourhoods",
+                         "Residents (2021)": int(age_whole[f"{key}_residents"]),
+                         "Aged 65+ %": round(float(age_whole[f"{key}_65"]), 1),
+                         "Aged 75+ %": round(float(age_whole[f"{key}_75"]), 1)})
+    out = pd.DataFrame(rows, columns=["Neighbourhoods", "Residents (2021)", "Aged 65+ %", "Aged 75+ %"])
+    return out.astype({"Residents (2021)": "Int64"})
 
 
 def age_by_fifth(age: pd.DataFrame, groups: pd.DataFrame, group_col: str) -> pd.DataFrame:
@@ -798,13 +826,17 @@ def age_contrast(by_fifth: pd.DataFrame | None) -> dict | None:
 
 
 def whole_area_age(age: pd.DataFrame, msoas: list[str]) -> dict:
-    """Share of residents aged 65 and over (Census 2021) in the Place's MSOAs and in England."""
+    """Usual residents and the shares aged 65 and over and 75 and over (Census 2021) in the Place's
+    MSOAs and in England: keys place_residents, place_65, place_75 and england_... ."""
     over65 = [f"age_{a}_{a + 4}" for a in range(65, 85, 5)] + ["age_85_plus"]
-
-    def share(d: pd.DataFrame) -> float:
-        return float(100 * d[over65].to_numpy().sum() / d["total"].sum()) if len(d) else float("nan")
-
-    return {"place_65": share(age[age["msoa11cd"].isin(msoas)]), "england_65": share(age)}
+    over75 = [f"age_{a}_{a + 4}" for a in range(75, 85, 5)] + ["age_85_plus"]
+    out: dict[str, float] = {}
+    for key, d in (("place", age[age["msoa11cd"].isin(msoas)]), ("england", age)):
+        total = float(d["total"].sum())
+        out[f"{key}_residents"] = total
+        for label, cols in (("65", over65), ("75", over75)):
+            out[f"{key}_{label}"] = float(100 * d[cols].to_numpy().sum() / total) if total else float("nan")
+    return out
 
 
 # --------------------------------------------------------------------------- the whole report

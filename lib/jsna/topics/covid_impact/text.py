@@ -252,8 +252,13 @@ def age_sentences(place, h) -> list[str]:
     if h.age_gap:
         out.append(f"In {place.name}, {_age_clause(h.age_gap)}.")
     elif h.checks.get("age") is not None and not h.checks["age"].ok:
-        out.append(f"The table shows England's fifths only: {place.possessive} own neighbourhoods are too few "
-                   "to compare by fifth, for the reasons given below.")
+        whole = h.age_whole or {}
+        out.append(f"The table shows England's fifths and {place.name} as a whole: {place.possessive} own "
+                   "neighbourhoods are too few to compare by fifth, for the reasons given below."
+                   + (f" In {place.name} as a whole, {fmt_pct(whole['place_65'])} of residents were aged 65 or "
+                      f"over in 2021, against {fmt_pct(whole['england_65'])} in England: an older population has a higher "
+                      "crude rate at the same risk, a younger one a lower."
+                      if not is_missing(whole.get("place_65")) else ""))
     return out
 
 

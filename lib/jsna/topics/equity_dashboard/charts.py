@@ -116,8 +116,10 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
               fontsize=8, frameon=False)
     counts = rows["sig95"].value_counts()
     better, worse = int(counts.get("better", 0)), int(counts.get("worse", 0))
-    ax.set_title(f"{area_name}: {better} of {n} indicators better than England, {worse} worse (95% level)",
-                 fontsize=11, loc="left", x=-0.9)
+    # the same count as the summary sentence: of the indicators that can be compared with England
+    compared = int(rows["sig95"].isin(["better", "similar", "worse"]).sum())
+    ax.set_title(f"{area_name}: of {compared} indicators compared with England, {better} better, {worse} worse "
+                 "(95% level)", fontsize=11, loc="left", x=-0.9)
     alt = (f"Spine chart of {n} health indicators for {area_name} compared with England. "
            f"{better} are significantly better, {worse} significantly worse, "
            f"{int(counts.get('similar', 0))} similar and {int(counts.get('not compared', 0))} not compared "

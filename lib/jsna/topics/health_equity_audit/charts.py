@@ -35,7 +35,7 @@ def describe_uptake(table: pd.DataFrame, group_col: str, labels: Sequence[str],
         out.append(f"Overall {what} is {fmt_pct(overall)} (shown as a dashed line).")
     for label, (_, row) in zip(labels, table.iterrows(), strict=True):
         if bool(row.get("suppressed", False)):
-            out.append(f"{label}: suppressed (fewer than 5 people).")
+            out.append(f"{label}: suppressed (fewer than 5 people served or eligible).")
         elif is_missing(row.get("value")):
             out.append(f"{label}: not available (nobody eligible).")
         else:
@@ -115,7 +115,7 @@ def uptake_data(table: pd.DataFrame, labels: Sequence[str], group_title: str) ->
                      "uptake (%)": r["value"] if keep else None,
                      "lower 95% limit (%)": r.get("lowercl") if keep else None,
                      "upper 95% limit (%)": r.get("uppercl") if keep else None,
-                     "note": "suppressed (fewer than 5 people)" if sup else "nobody eligible" if empty else ""})
+                     "note": "suppressed (fewer than 5 people served or eligible)" if sup else "nobody eligible" if empty else ""})
     return pd.DataFrame(rows)
 
 

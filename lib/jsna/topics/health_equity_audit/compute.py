@@ -53,6 +53,8 @@ import numpy as np
 import pandas as pd
 
 from jsna import areas as area_table
+from jsna import reliability
+from jsna.words import join_names
 
 REQUIRED_COLUMNS = ("eligible", "served")
 GEOGRAPHY_COLUMNS = ("practice_code", "lsoa11cd", "msoa11cd")
@@ -520,6 +522,14 @@ def uptake_sii(by_quintile: pd.DataFrame, seed: int | None = 2019,
         return out
     if (q["served"] == 0).any() or (q["served"] == q["eligible"]).any():
         out["note"] = "SII not calculated: uptake is 0% or 100% in a quintile"
+        return out
+    few = q[q["served"] < reliability.MIN_EVENTS_PER_GROUP]
+    if len(few):  # the series' reliability rule: a slope rests on enough events in every group
+        counts = join_names([f"{'fewer than 5' if n < 5 else int(n)} in quintile {int(k)}"
+                             for k, n in zip(few["quintile"], few["served"], strict=True)])
+        out["note"] = (f"The slope index of inequality is not given: too few people were served for a stable "
+                       f"slope ({counts}; the series needs at least {reliability.MIN_EVENTS_PER_GROUP} in every "
+                       "quintile).")
         return out
     work = pd.DataFrame({
         "quantile": q["quintile"].astype(int).to_numpy(),

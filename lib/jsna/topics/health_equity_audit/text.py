@@ -37,6 +37,14 @@ def label(text: str, synthetic: bool) -> str:
     return f"{SYNTHETIC}: {text}" if synthetic else text
 
 
+def labelled(sentences: str | list[str], synthetic: bool) -> list[str]:
+    """Finding sentences (or a chart's text description) as shown: for the synthetic file each one
+    is :func:`label`-led, so that a sentence quoted on its own still says it is synthetic; a sentence
+    that already says whether it is synthetic (e.g. the real Census 2021 figures) is left alone."""
+    items = [sentences] if isinstance(sentences, str) else list(sentences)
+    return [label(t, synthetic) if "synthetic" not in t.lower() else t for t in items]
+
+
 def _ci(row: pd.Series) -> str:
     return f"95% CI {fmt_pct(row['lowercl'])} to {fmt_pct(row['uppercl'])}"
 

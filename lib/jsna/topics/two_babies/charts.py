@@ -34,7 +34,7 @@ from matplotlib.transforms import blended_transform_factory
 from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
 from jsna.report import Chart, attach_data
 from jsna.topics.two_babies.text import fmt_gap, fmt_value, shown_gap, shown_row_ratio
-from jsna.words import is_missing
+from jsna.words import is_missing, shown_difference
 
 A4_WIDTH_IN = 8.27
 WIDTH_IN = 4.6
@@ -294,6 +294,11 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
     """Overview: for each small-area indicator, each authority's gap (most minus least deprived
     fifth) as a dot, with England's gap as a grey bar, one row per indicator on its own scale."""
     d = ov[(ov["comparison"] != WHOLE_AREA)].reset_index(drop=True)
+    if "dp" in d.columns:  # each gap as the authority's own report states it: of its two values as shown
+        for nm in names:
+            if f"{nm} a" in d.columns:
+                shown = [shown_difference(a, b, int(dp)) for a, b, dp in zip(d[f"{nm} a"], d[f"{nm} b"], d["dp"], strict=True)]
+                d[f"{nm} gap"] = [np.nan if g is None else g for g in shown]
     markers = ["o", "s", "D", "^", "v", "P"]
     n = len(d)
     height = n * 0.62 + 1.6
@@ -346,6 +351,9 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
     alt = (f"Dot chart of the gap between most and least deprived fifths for {len(d)} indicators, "
            f"for {', '.join(names)}, with England's gap as a grey bar. Each row has its own scale; "
            "0 is marked.")
-    keep = ["name", "unit", *[f"{nm} gap" for nm in names], "England gap"]
-    attach_data(fig, d[[c for c in keep if c in d.columns]].rename(columns={"name": "indicator"}))
+    keep = ["name", "unit", *[f"{nm} {x}" for nm in names for x in ("a", "b", "gap")], "England gap"]
+    data = d[[c for c in keep if c in d.columns]].rename(
+        columns={"name": "indicator", **{f"{nm} a": f"{nm} most deprived fifth" for nm in names},
+                 **{f"{nm} b": f"{nm} least deprived fifth" for nm in names}})
+    attach_data(fig, data)
     return Chart(fig, alt, paras)

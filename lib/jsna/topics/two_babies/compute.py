@@ -123,7 +123,7 @@ def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None)
     if covid is not None:
         used += ["covid_ons_msoa_deaths_2020_england", "covid_msoa_cases_weekly_2020_england",
                  "covid_ltla_cases_daily_england"]
-    la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()])
+    la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()], data_dir)
     la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir, la_areas))
     if la is not None:
         used += la_ids
@@ -743,12 +743,12 @@ def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataF
         instead = t["comparison"] != FIFTHS  # an authority too small for fifths has no gap to show
         t.loc[instead, ["gap", "a_value", "b_value"]] = np.nan
         t.loc[instead & (t["kind"] != "la"), "significance"] = "too few areas"
-        part = t[["indicator_id", "name", "stage", "unit", "comparison", "gap", "a_value", "b_value",
+        part = t[["indicator_id", "name", "stage", "unit", "dp", "comparison", "gap", "a_value", "b_value",
                   "significance"]].rename(columns={"gap": f"{name} gap", "a_value": f"{name} a",
                                                    "b_value": f"{name} b",
                                                    "significance": f"{name} significance"})
         out = part if out is None else out.merge(
-            part.drop(columns=["name", "stage", "unit", "comparison"]), on="indicator_id")
+            part.drop(columns=["name", "stage", "unit", "dp", "comparison"]), on="indicator_id")
     e = england[["indicator_id", "gap"]].rename(columns={"gap": "England gap"})
     return out.merge(e, on="indicator_id", how="left")
 
@@ -892,9 +892,12 @@ def overview_display(ov: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     d = ov[ov["comparison"] != WHOLE_AREA]
     out = pd.DataFrame({"Stage": d["stage"], "Indicator": d["name"], "Unit": d["unit"]})
     for n in names:
-        out[f"{n}: gap"] = d[f"{n} gap"].round(2)
+        # the gap of the two values as each authority's own report shows them (jsna.words rule)
+        out[f"{n}: gap"] = [_nan(shown_difference(a, b, int(dp))) for a, b, dp
+                            in zip(d[f"{n} a"], d[f"{n} b"], d["dp"], strict=True)]
         out[f"{n}: difference"] = d[f"{n} significance"]
-    out["England: gap"] = d["England gap"].round(2)
+    out["England: gap"] = [np.nan if pd.isna(g) else round(float(g), int(dp))
+                           for g, dp in zip(d["England gap"], d["dp"], strict=True)]
     return out.reset_index(drop=True)
 
 
