@@ -358,7 +358,8 @@ def test_counts_and_rates_never_share_one_per_100000():
               "deaths": {"place": {"total": 220.0, "rate": 62.5}, "england": {"rate": 201.3}}}
     s = say.totals_sentence("X", totals)
     assert s == ("From 1 March 2020 to 21 June 2021, X recorded 11,287 cases (3,000 per 100,000; England 7,389) and "
-                 "220 deaths within 28 days of a positive test (62.5 per 100,000; England 201.3).")
+                 "220 deaths within 28 days of a positive test (62.5 per 100,000; England 201.3); these are crude rates, "
+                 "not adjusted for age.")
 
 
 # --------------------------------------------------------------------------- a whole synthetic Place
@@ -455,7 +456,7 @@ def test_summary_sentences_from_synthetic_numbers(report):
     # a count and a rate never share one "per 100,000": 5,100 cases in 100,000 people = 5,100 per 100,000
     assert s[1] == ("From 1 March 2020 to 21 June 2021, Testford recorded 5,100 cases (5,100 per 100,000; England "
                     f"{eng_cases:,.0f}) and 16 deaths within 28 days of a positive test (16.0 per 100,000; England "
-                    f"{eng_deaths:,.1f}).")
+                    f"{eng_deaths:,.1f}); these are crude rates, not adjusted for age.")
     # the age-standardised national contrast leads: 128.3 / 58.8 = 2.18
     assert s[2].startswith("1 March 2020 to 31 May 2020: 128.3 deaths per 100,000 in England's most deprived areas")
     assert "age-standardised" in s[2]

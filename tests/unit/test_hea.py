@@ -435,3 +435,21 @@ def test_uptake_by_practice_mix_wilson_and_reliability():
     # is stated
     why = hea.practice_mix_reliability(t)
     assert len(why) == 3 and "at least 3" in why[0] and "fewer than 100" in why[1]
+
+
+def test_no_difference_between_the_end_quintiles_is_stated_on_nine_people_served(good, dep):
+    """Rutland's synthetic audit compared 9 of 40 with 8 of 26: the ends are shown, and the
+    sentence says why no difference is stated (the series' minimum of 10 people served in each)."""
+    q = hea.uptake_by_quintile(hea.attach_deprivation(good, dep))
+    assert "statistically significant difference" in nar.quintile_sentences(q)[0]  # 20 vs 60 of 100
+    q.loc[q["quintile"] == 1, ["served", "value"]] = [9, 9.0]
+    s = nar.quintile_sentences(q)[0]
+    assert "With only 9 people served in that group, the report states no difference" in s
+    assert "significant" not in s and "at least 10 in each" in s
+
+
+def test_a_sentence_about_a_synthetic_practice_is_still_labelled():
+    """'Synthetic Rutland practice 40' names a synthetic practice; the sentence still gets the label."""
+    out = nar.labelled(["1 practice records ethnicity less often: Synthetic Rutland practice 40 (23.1%).",
+                        "Census 2021 residents of Rutland (real figures, not synthetic): ..."], True)
+    assert out[0].startswith("Synthetic example: ") and out[1].startswith("Census 2021")

@@ -367,5 +367,5 @@ def test_side_by_side_gaps_are_those_each_authority_report_shows():
     ov = tb.overview({"Rutland": t, "Leicester": t.assign(a_value=10.0, b_value=4.04, gap=5.96)},
                      t[["indicator_id", "gap"]])
     shown = tb.overview_display(ov, ["Rutland", "Leicester"]).iloc[0]
-    assert shown["Rutland: gap"] == 1.9 and shown["Leicester: gap"] == 6.0
-    assert shown["England: gap"] == 2.0  # England's 1.96 at the indicator's precision
+    assert shown["Rutland: gap"] == "1.9" and shown["Leicester: gap"] == "6.0"
+    assert shown["England: gap"] == "2.0"  # England's 1.96 at the indicator's precision

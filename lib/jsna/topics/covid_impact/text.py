@@ -116,7 +116,7 @@ def ltla_sentence(name: str, rate: float, rank: int, n: int, median: float) -> s
     """One district's place in the England ranking of cumulative death rates (n counted in the file)."""
     rel = _compare(rate, median)
     return (f"By mid-February 2021, {name} had {fmt_number(rate, 1)} deaths within 28 days of a positive test per "
-            f"100,000 residents, ranking {rank} of the {n} English districts in the dashboard's file (April 2019 "
+            f"100,000 residents (a crude rate, not adjusted for age), ranking {rank} of the {n} English districts in the dashboard's file (April 2019 "
             f"districts; 1 = highest), {rel} the median district ({fmt_number(median, 1)}).")
 
 
@@ -141,7 +141,8 @@ def totals_sentence(place_name: str, totals: dict) -> str | None:
         return f"From 1 March 2020 to 21 June 2021, {place_name} recorded {cases}."
     deaths = (f"{fmt_number(d['place']['total'])} deaths within 28 days of a positive test "
               f"({fmt_number(d['place']['rate'], 1)} per 100,000; England {fmt_number(d['england']['rate'], 1)})")
-    return f"From 1 March 2020 to 21 June 2021, {place_name} recorded {cases} and {deaths}."
+    return (f"From 1 March 2020 to 21 June 2021, {place_name} recorded {cases} and {deaths}; these are crude "
+            "rates, not adjusted for age.")
 
 
 def whole_area_sentences(place, h) -> list[str]:

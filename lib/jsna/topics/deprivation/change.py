@@ -241,8 +241,8 @@ def moves_data(moves: pd.DataFrame) -> pd.DataFrame:
         "LSOA 2021 code": moves["code"], "LSOA 2021 name": moves["name"], "Ward (2024)": moves["ward"],
         "District": moves["district"], "Residents (Census 2021)": moves["residents"].round().astype(int),
         "Boundary since 2011": moves["change"].map(LSOA_CHANGES).fillna("unchanged"),
-        "LSOA 2011 code(s)": moves["former"],
-        "IMD 2019 decile(s) of the 2011 LSOA(s)": [str(int(a)) if a == b else f"{int(a)} to {int(b)}" for a, b in
+        "Formed from 2011 LSOAs": moves["former"],
+        "IMD 2019 decile of those 2011 LSOAs": [str(int(a)) if a == b else f"{int(a)} to {int(b)}" for a, b in
                                                   zip(moves["decile_2019_worst"], moves["decile_2019_best"], strict=True)],
         "IMD 2019 rank of 32,844 (one 2011 LSOA)": moves["rank_2019"],
         "IMD 2025 decile": moves["decile_2025"], "IMD 2025 rank of 33,755": moves["rank_2025"],

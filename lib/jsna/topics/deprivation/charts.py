@@ -257,7 +257,7 @@ def change_map_description(frame: pd.DataFrame, place_name: str, counts: dict[st
 
     ed = edition_of(frame)
     lines = [f"The map shows {place_name}'s {ed.lsoa_year} LSOAs coloured by how their national decile in IMD 2025 "
-             "compares with the decile of the 2011 LSOA(s) they came from in IMD 2019: "
+             "compares with the IMD 2019 decile of the 2011 LSOAs they were formed from: "
              + "; ".join(f"{lab[0].lower() + lab[1:]}: {plural(counts[k], 'LSOA')}"
                          for k, lab in zip(DIRECTIONS, CHANGE_LABELS, strict=True)
                          if counts[k] or k != DIRECTIONS[2]) + "."]

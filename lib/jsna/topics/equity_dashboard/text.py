@@ -181,7 +181,7 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
                    f"{fmt_number(r['least'], 1)}% in the least deprived fifth "
                    f"({times_word(shown_ratio(r['most'], r['least'], 1))} as high).")
     if len(gaps) and (gaps["area_code"] == ENGLAND_CODE).all():
-        out.append(f"These deprivation breakdowns are published for England, not for {area_name}.")
+        out.append(f"These deprivation breakdowns are in the data held for England only, not for {area_name}.")
     return out
 
 

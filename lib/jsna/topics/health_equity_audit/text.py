@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from jsna import reliability
 from jsna.words import (
     fmt_number,
     fmt_pct,
@@ -42,7 +43,8 @@ def labelled(sentences: str | list[str], synthetic: bool) -> list[str]:
     is :func:`label`-led, so that a sentence quoted on its own still says it is synthetic; a sentence
     that already says whether it is synthetic (e.g. the real Census 2021 figures) is left alone."""
     items = [sentences] if isinstance(sentences, str) else list(sentences)
-    return [label(t, synthetic) if "synthetic" not in t.lower() else t for t in items]
+    return [t if SYNTHETIC.lower() in t.lower() or "not synthetic" in t.lower() else label(t, synthetic)
+            for t in items]
 
 
 def _ci(row: pd.Series) -> str:
@@ -103,7 +105,12 @@ def quintile_sentences(table: pd.DataFrame, basis: str = "national",
         head = (f"Uptake among residents of {_q_name(most['quintile'], basis)} is "
                 f"{fmt_pct(most['value'])} ({_ci(most)}), compared with "
                 f"{fmt_pct(least['value'])} ({_ci(least)}) in {_q_name(least['quintile'], basis)}")
-        if c["direction"] == "similar":
+        few = [q for q in (most, least) if float(q["served"]) < reliability.MIN_EVENTS_PER_GROUP]
+        if few:  # the series' reliability rule: no comparison resting on a handful of people served
+            out.append(head + f". With only {join_names([str(int(q['served'])) if q['served'] >= 5 else 'fewer than 5' for q in few])} people served "
+                       f"in {'that group' if len(few) == 1 else 'those groups'}, the report states no difference "
+                       f"between them (the series needs at least {reliability.MIN_EVENTS_PER_GROUP} in each).")
+        elif c["direction"] == "similar":
             out.append(head + ": the intervals overlap, so there is no clear difference.")
         else:
             out.append(head + f": {fmt_number(abs(c['gap']), 1)} percentage points "

@@ -290,6 +290,12 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
     return alt, paras
 
 
+def _dp(row) -> int:
+    """The decimals an indicator's values are shown with (1 where the row does not say)."""
+    dp = row.get("dp")
+    return 1 if dp is None or is_missing(dp) else int(dp)
+
+
 def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
     """Overview: for each small-area indicator, each authority's gap (most minus least deprived
     fifth) as a dot, with England's gap as a grey bar, one row per indicator on its own scale."""
@@ -337,8 +343,8 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
                 continue
             ax.plot([v], [0], marker=markers[i % len(markers)], color=SERIES[i % len(SERIES)],
                     markersize=6, linestyle="none", markeredgecolor="white", markeredgewidth=0.5)
-            bits.append(f"{nm} {v:,.{int(r.get('dp', 1) or 1)}f}")
-        eng = "England not available" if is_missing(r["England gap"]) else f"England {r['England gap']:,.1f}"
+            bits.append(f"{nm} {v:,.{_dp(r)}f}")
+        eng = "England not available" if is_missing(r["England gap"]) else f"England {r['England gap']:,.{_dp(r)}f}"
         paras.append(f"{r['name']} ({r['unit']}), gap most minus least deprived fifth: "
                      + "; ".join(bits) + f"; {eng}.")
     handles = [Line2D([], [], color=SERIES[i % len(SERIES)], marker=markers[i % len(markers)],

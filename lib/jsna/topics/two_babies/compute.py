@@ -793,6 +793,11 @@ def _r(x: float, dp: int) -> float:
     return float(round(x, dp)) if not pd.isna(x) else np.nan
 
 
+def _at_dp(x: float | None, dp: object) -> str | None:
+    """A gap as shown, at its indicator's decimals (a whole number never reads '28.0'); None if missing."""
+    return None if x is None or pd.isna(x) else f"{x:,.{int(dp)}f}"
+
+
 def _nan(x: float | None) -> float:
     return np.nan if x is None else x
 
@@ -893,11 +898,11 @@ def overview_display(ov: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     out = pd.DataFrame({"Stage": d["stage"], "Indicator": d["name"], "Unit": d["unit"]})
     for n in names:
         # the gap of the two values as each authority's own report shows them (jsna.words rule)
-        out[f"{n}: gap"] = [_nan(shown_difference(a, b, int(dp))) for a, b, dp
+        out[f"{n}: gap"] = [_at_dp(shown_difference(a, b, int(dp)), dp) for a, b, dp
                             in zip(d[f"{n} a"], d[f"{n} b"], d["dp"], strict=True)]
         out[f"{n}: difference"] = d[f"{n} significance"]
-    out["England: gap"] = [np.nan if pd.isna(g) else round(float(g), int(dp))
-                           for g, dp in zip(d["England gap"], d["dp"], strict=True)]
+    out["England: gap"] = [_at_dp(None if pd.isna(g) else float(g), dp) for g, dp in zip(d["England gap"], d["dp"],
+                                                                                          strict=True)]
     return out.reset_index(drop=True)
 
 
