@@ -191,7 +191,12 @@ def test_group_mix_sentence_names_where_each_end_fifth_lives():
 def test_gap_against_england_quotes_the_gap_of_the_values_shown():
     """Leicester's income deprivation 31.24% against 6.26% is shown as 31.2 and 6.3 in its own
     report, a gap of 24.9 points (the unrounded 24.98 would read 25.0)."""
-    r = {"name": "People in income deprivation", "unit": "%", "dp": 1, "Leicester gap": 31.24 - 6.26,
-         "Leicester a": 31.24, "Leicester b": 6.26, "Leicester significance": "clearly higher", "England gap": 23.8}
+    import pandas as pd
+    from jsna.topics.two_babies import compute as tb
+
+    t = pd.DataFrame([{"indicator_id": "income", "name": "People in income deprivation", "stage": "Live well",
+                       "unit": "%", "dp": 1, "comparison": tb.FIFTHS, "kind": "imd_rate", "gap": 31.24 - 6.26,
+                       "a_value": 31.24, "b_value": 6.26, "significance": "clearly higher"}])
+    r = tb.overview({"Leicester": t}, t[["indicator_id"]].assign(gap=23.8)).iloc[0].to_dict()
     s = nt.gap_vs_england_sentence(r, "Leicester gap", "Leicester")
     assert "(24.9 percentage points)" in s and "about the same as England's (23.8 percentage points)" in s  # within 5%

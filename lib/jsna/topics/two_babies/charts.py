@@ -34,7 +34,7 @@ from matplotlib.transforms import blended_transform_factory
 from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
 from jsna.report import Chart, attach_data
 from jsna.topics.two_babies.text import fmt_gap, fmt_value, shown_gap, shown_row_ratio
-from jsna.words import is_missing, shown_difference
+from jsna.words import is_missing
 
 A4_WIDTH_IN = 8.27
 WIDTH_IN = 4.6
@@ -300,11 +300,6 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
     """Overview: for each small-area indicator, each authority's gap (most minus least deprived
     fifth) as a dot, with England's gap as a grey bar, one row per indicator on its own scale."""
     d = ov[(ov["comparison"] != WHOLE_AREA)].reset_index(drop=True)
-    if "dp" in d.columns:  # each gap as the authority's own report states it: of its two values as shown
-        for nm in names:
-            if f"{nm} a" in d.columns:
-                shown = [shown_difference(a, b, int(dp)) for a, b, dp in zip(d[f"{nm} a"], d[f"{nm} b"], d["dp"], strict=True)]
-                d[f"{nm} gap"] = [np.nan if g is None else g for g in shown]
     markers = ["o", "s", "D", "^", "v", "P"]
     n = len(d)
     height = n * 0.62 + 1.6

@@ -735,13 +735,16 @@ def national_view(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
 
 
 def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataFrame:
-    """Side-by-side gaps: one row per indicator, a column per Place with its gap (a - b) and
-    England's gap between its most and least deprived fifths (``england``)."""
+    """Side-by-side gaps: one row per indicator, a column per Place with its gap (a - b, of the two
+    values as its own report shows them: jsna.words rounding rule) and England's gap between its
+    most and least deprived fifths (``england``)."""
     out = None
     for name, t in tables.items():
         t = t.copy()
         instead = t["comparison"] != FIFTHS  # an authority too small for fifths has no gap to show
         t.loc[instead, ["gap", "a_value", "b_value"]] = np.nan
+        t["gap"] = [_nan(shown_difference(a, b, int(dp)))
+                    for a, b, dp in zip(t["a_value"], t["b_value"], t["dp"], strict=True)]
         t.loc[instead & (t["kind"] != "la"), "significance"] = "too few areas"
         part = t[["indicator_id", "name", "stage", "unit", "dp", "comparison", "gap", "a_value", "b_value",
                   "significance"]].rename(columns={"gap": f"{name} gap", "a_value": f"{name} a",
@@ -897,12 +900,9 @@ def overview_display(ov: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     d = ov[ov["comparison"] != WHOLE_AREA]
     out = pd.DataFrame({"Stage": d["stage"], "Indicator": d["name"], "Unit": d["unit"]})
     for n in names:
-        # the gap of the two values as each authority's own report shows them (jsna.words rule)
-        out[f"{n}: gap"] = [_at_dp(shown_difference(a, b, int(dp)), dp) for a, b, dp
-                            in zip(d[f"{n} a"], d[f"{n} b"], d["dp"], strict=True)]
+        out[f"{n}: gap"] = [_at_dp(g, dp) for g, dp in zip(d[f"{n} gap"], d["dp"], strict=True)]
         out[f"{n}: difference"] = d[f"{n} significance"]
-    out["England: gap"] = [_at_dp(None if pd.isna(g) else float(g), dp) for g, dp in zip(d["England gap"], d["dp"],
-                                                                                          strict=True)]
+    out["England: gap"] = [_at_dp(g, dp) for g, dp in zip(d["England gap"], d["dp"], strict=True)]
     return out.reset_index(drop=True)
 
 

@@ -313,19 +313,11 @@ def core20_sentence(c: Mapping, place_name: str, possessive: str) -> str:
             "deprived 20% of neighbourhoods (Core20, IMD 2019).")
 
 
-def _none_nan(x: float | None) -> float:
-    return float("nan") if x is None else x
-
-
 def gap_vs_england_sentence(row: Mapping, place_gap_col: str, place_name: str) -> str:
     """Where a Place's gap sits against England's gap for one indicator (overview). Gaps are
     most minus least deprived fifth; a gap of the opposite sign is said to run the other way, and
     a gap without a clear difference inside the Place is flagged."""
     g, e = row.get(place_gap_col), row.get("England gap")
-    prefix = place_gap_col.removesuffix(" gap")
-    if not is_missing(row.get(f"{prefix} a")) and not is_missing(row.get("dp")):
-        # the gap as the authority's own report states it: of its two values as shown
-        g = _none_nan(shown_difference(row[f"{prefix} a"], row[f"{prefix} b"], int(row["dp"])))
     unit, name = row["unit"], _lower_first(row["name"])
     if is_missing(g) or is_missing(e):
         return f"{place_name}: the gap in {name} cannot be compared with England's."
