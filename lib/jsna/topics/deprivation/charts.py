@@ -129,13 +129,17 @@ def decile_map_description(frame: pd.DataFrame, place_name: str, col: str = "imd
         if sub.empty:
             lines.append(f"No LSOA of {place_name} is in England's {word} deprived 10%.")
             continue
-        wards = sub.groupby(ed.ward_name).size().sort_values(ascending=False, kind="mergesort")
-        top = [f"{w} ({n})" for w, n in wards.head(6).items()]
-        more = f" and {plural(len(wards) - 6, 'other ward')}" if len(wards) > 6 else ""
-        verb = "is" if len(sub) == 1 else "are"
-        lines.append(f"The {plural(len(sub), 'LSOA')} in England's {word} deprived 10% {verb} in "
-                     f"{plural(len(wards), 'ward')}: {', '.join(top)}{more}.")
+        lines.append(_wards_sentence(sub, ed, f"England's {word} deprived 10%"))
     return lines
+
+
+def _wards_sentence(sub, ed, where: str) -> str:
+    """'The N LSOAs in <where> are in W wards: A (3), B (2) ... and K other wards.' (six named)."""
+    wards = sub.groupby(ed.ward_name).size().sort_values(ascending=False, kind="mergesort")
+    top = [f"{w} ({n})" for w, n in wards.head(6).items()]
+    more = f" and {plural(len(wards) - 6, 'other ward')}" if len(wards) > 6 else ""
+    verb = "is" if len(sub) == 1 else "are"
+    return f"The {plural(len(sub), 'LSOA')} in {where} {verb} in {plural(len(wards), 'ward')}: {', '.join(top)}{more}."
 
 
 def quintile_map_description(frame: pd.DataFrame, summary: pd.DataFrame, place_name: str) -> list[str]:
@@ -268,12 +272,7 @@ def change_map_description(frame: pd.DataFrame, place_name: str, counts: dict[st
     for k, word in ((DIRECTIONS[0], "a more deprived"), (DIRECTIONS[3], "a less deprived")):
         sub = frame[frame["direction"] == k]
         if len(sub):
-            wards = sub.groupby(ed.ward_name).size().sort_values(ascending=False, kind="mergesort")
-            top = [f"{w} ({n})" for w, n in wards.head(6).items()]
-            more = f" and {plural(len(wards) - 6, 'other ward')}" if len(wards) > 6 else ""
-            verb = "is" if len(sub) == 1 else "are"
-            lines.append(f"The {plural(len(sub), 'LSOA')} in {word} decile {verb} in {plural(len(wards), 'ward')}: "
-                         f"{', '.join(top)}{more}.")
+            lines.append(_wards_sentence(sub, ed, f"{word} decile"))
     return lines
 
 

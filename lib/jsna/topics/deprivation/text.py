@@ -162,21 +162,25 @@ def edition_sentences(ed: Edition | str, place_name: str, formed_from: str = "",
     return out
 
 
+def _first_ten(items: list[str]) -> str:
+    """The first ten items joined by '; ', then '; and N more' when there are more."""
+    return "; ".join(items[:10]) + (f"; and {len(items) - 10} more" if len(items) > 10 else "")
+
+
 def unmatched_note(unmatched: pd.DataFrame, place_name: str, ed: Edition | str) -> str | None:
     """A note naming the Place's LSOAs that one of the edition's files lacks, and their residents
     (None when there are none): they are left out of every figure of that edition."""
     ed = get_edition(ed)
     if unmatched is None or unmatched.empty:
         return None
-    shown = "; ".join(f"{r.code} {r.name} ({r.problem}"
-                      + (f", {fmt_number(r.residents)} residents)" if pd.notna(r.residents) else ")")
-                      for r in unmatched.head(10).itertuples())
-    more = f"; and {len(unmatched) - 10} more" if len(unmatched) > 10 else ""
+    shown = _first_ten([f"{r.code} {r.name} ({r.problem}"
+                        + (f", {fmt_number(r.residents)} residents)" if pd.notna(r.residents) else ")")
+                        for r in unmatched.itertuples()])
     res = unmatched["residents"].dropna()
     held = (f" They hold {fmt_number(float(res.sum()))} residents ({ed.population_label})"
             + (" where known" if len(res) < len(unmatched) else "") + "." if len(res) else "")
     return (f"{plural(len(unmatched), 'neighbourhood')} of {place_name} could not be used for {ed.short} because one of "
-            f"its files does not cover {'it' if len(unmatched) == 1 else 'them'}: {shown}{more}.{held} They are left "
+            f"its files does not cover {'it' if len(unmatched) == 1 else 'them'}: {shown}.{held} They are left "
             "out of the figures, tables and maps of this report.")
 
 
@@ -238,17 +242,15 @@ def change_unmatched_note(c, place_name: str) -> str | None:
     """A note naming the neighbourhoods the 2019 -> 2025 comparison cannot use (None when all can)."""
     parts = []
     if len(c.unmatched_new):
-        shown = "; ".join(f"{r.code} {r.name} ({r.reason})" for r in c.unmatched_new.head(10).itertuples())
-        more = f"; and {len(c.unmatched_new) - 10} more" if len(c.unmatched_new) > 10 else ""
+        shown = _first_ten([f"{r.code} {r.name} ({r.reason})" for r in c.unmatched_new.itertuples()])
         parts.append(f"{plural(len(c.unmatched_new), 'neighbourhood')} of 2021 with "
                      f"{fmt_number(float(c.unmatched_new['residents'].sum()))} residents (Census 2021) cannot be "
-                     f"matched to the 2019 area: {shown}{more}")
+                     f"matched to the 2019 area: {shown}")
     if len(c.unmatched_old):
-        shown = "; ".join(f"{r.code} {r.name}" for r in c.unmatched_old.head(10).itertuples())
-        more = f"; and {len(c.unmatched_old) - 10} more" if len(c.unmatched_old) > 10 else ""
+        shown = _first_ten([f"{r.code} {r.name}" for r in c.unmatched_old.itertuples()])
         parts.append(f"{plural(len(c.unmatched_old), 'neighbourhood')} of 2011 with "
                      f"{fmt_number(float(c.unmatched_old['residents'].sum()))} residents (mid-2015) "
-                     f"{'has' if len(c.unmatched_old) == 1 else 'have'} no successor in the 2025 area: {shown}{more}")
+                     f"{'has' if len(c.unmatched_old) == 1 else 'have'} no successor in the 2025 area: {shown}")
     if not parts:
         return None
     return (f"Not every neighbourhood of {place_name} can be followed from 2019 to 2025: " + "; ".join(parts)
