@@ -432,10 +432,10 @@ def live_source_ids(data_dir: Path | None = None, held: bool = False) -> list[st
 def registry_live_sources(data_dir: Path | None = None) -> tuple[str, ...]:
     """The live sources that data/indicators.yaml names for an indicator and whose file is held
     (e.g. life expectancy for every county once `make data REFRESH=1` has run): read by default."""
-    from jsna.indicators import la_source_ids
+    from jsna.indicators import la_source_ids  # names a live source only once it is held
 
-    held = set(live_source_ids(data_dir, held=True))
-    return tuple(sid for sid in la_source_ids(data_dir=data_dir) if sid in held)
+    live = set(live_source_ids())
+    return tuple(sid for sid in la_source_ids(data_dir=data_dir) if sid in live)
 
 
 def read_indicator_source(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:

@@ -525,7 +525,7 @@ def uptake_sii(by_quintile: pd.DataFrame, seed: int | None = 2019,
         return out
     few = q[q["served"] < reliability.MIN_EVENTS_PER_GROUP]
     if len(few):  # the series' reliability rule: a slope rests on enough events in every group
-        counts = join_names([f"{'fewer than 5' if n < 5 else int(n)} in quintile {int(k)}"
+        counts = join_names([f"{count_words(n)} in quintile {int(k)}"
                              for k, n in zip(few["quintile"], few["served"], strict=True)])
         out["note"] = (f"The slope index of inequality is not given: too few people were served for a stable "
                        f"slope ({counts}; the series needs at least {reliability.MIN_EVENTS_PER_GROUP} in every "
@@ -843,7 +843,16 @@ def prepare(place, input_csv: str | Path | None = None, data_dir: Path | None = 
 
 
 # ------------------------------------------------------------------------------ display
-def suppress_small(table: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+#: groups with 1 to this many minus one people served or eligible are suppressed, as the publishers do
+SUPPRESS_BELOW = 5
+
+
+def count_words(n: float) -> str:
+    """A count of people in a sentence: 'fewer than 5' for a count that tables suppress."""
+    return f"fewer than {SUPPRESS_BELOW}" if n < SUPPRESS_BELOW else f"{int(n)}"
+
+
+def suppress_small(table: pd.DataFrame, threshold: int = SUPPRESS_BELOW) -> pd.DataFrame:
     """Suppress groups with 1-4 people served or eligible (``jsna.stats.suppress``); groups with
     nobody eligible stay as they are (shown as 'nobody eligible', not 'suppressed')."""
     from jsna import stats

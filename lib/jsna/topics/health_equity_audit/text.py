@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from jsna import reliability
+from jsna.topics.health_equity_audit.compute import count_words
 from jsna.words import (
     fmt_number,
     fmt_pct,
@@ -107,7 +108,8 @@ def quintile_sentences(table: pd.DataFrame, basis: str = "national",
                 f"{fmt_pct(least['value'])} ({_ci(least)}) in {_q_name(least['quintile'], basis)}")
         few = [q for q in (most, least) if float(q["served"]) < reliability.MIN_EVENTS_PER_GROUP]
         if few:  # the series' reliability rule: no comparison resting on a handful of people served
-            out.append(head + f". With only {join_names([str(int(q['served'])) if q['served'] >= 5 else 'fewer than 5' for q in few])} people served "
+            counts = join_names([count_words(q["served"]) for q in few])
+            out.append(head + f". With only {counts} people served "
                        f"in {'that group' if len(few) == 1 else 'those groups'}, the report states no difference "
                        f"between them (the series needs at least {reliability.MIN_EVENTS_PER_GROUP} in each).")
         elif c["direction"] == "similar":
