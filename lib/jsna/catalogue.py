@@ -149,16 +149,27 @@ def _parse_entry(entry: Any, family: str, file: Path) -> Source:
     return Source(family=family, **{"sha256": "", **entry})
 
 
+def _block_error(file: Path, sid: str, block: str):
+    """The error maker of one block of an entry: names the file, the source and the block."""
+    def bad(problem: str) -> CatalogueError:
+        return CatalogueError(f"{file}: source {sid!r} {block}: {problem}")
+
+    return bad
+
+
+def _check_block(value: Any, keys, bad) -> None:
+    """A block of an entry (``live:``, ``expect:``) is a mapping of known keys."""
+    if not isinstance(value, dict):
+        raise bad("must be a mapping")
+    unknown = set(value) - set(keys)
+    if unknown:
+        raise bad(f"unknown key(s) {sorted(unknown)}; use {keys}")
+
+
 def _check_live(live: Any, entry: dict[str, Any], sid: str, file: Path) -> dict[str, Any]:
     """Validate an entry's ``live:`` block (module docstring); returns it with defaults filled."""
-    def bad(problem: str) -> CatalogueError:
-        return CatalogueError(f"{file}: source {sid!r} live: {problem}")
-
-    if not isinstance(live, dict):
-        raise bad("must be a mapping")
-    unknown = set(live) - set(_LIVE_KEYS)
-    if unknown:
-        raise bad(f"unknown key(s) {sorted(unknown)}; use {_LIVE_KEYS}")
+    bad = _block_error(file, sid, "live")
+    _check_block(live, _LIVE_KEYS, bad)
     if live.get("type") not in LIVE_TYPES:
         raise bad(f"type must be one of {LIVE_TYPES}, got {live.get('type')!r}")
     if entry["format"] != "csv":
@@ -194,14 +205,8 @@ def _check_expect(expect: Any, sid: str, file: Path, cols: dict[str, str]) -> No
     if expect is None:
         return
 
-    def bad(problem: str) -> CatalogueError:
-        return CatalogueError(f"{file}: source {sid!r} expect: {problem}")
-
-    if not isinstance(expect, dict):
-        raise bad("must be a mapping")
-    unknown = set(expect) - set(EXPECT_KEYS)
-    if unknown:
-        raise bad(f"unknown key(s) {sorted(unknown)}; use {EXPECT_KEYS}")
+    bad = _block_error(file, sid, "expect")
+    _check_block(expect, EXPECT_KEYS, bad)
     rows = expect.get("rows")
     if rows is not None and not (isinstance(rows, int) and rows > 0) and not (
             isinstance(rows, dict) and set(rows) <= {"min", "max"} and rows
