@@ -1,19 +1,20 @@
 """The reader meets the findings first (issue 12, items 2, 6 and 8), on the built Rutland reports:
-methods and sources sit in one collapsible appendix at the end of the two babies, the dashboard and
-the Health Equity Audit; the two reports that explain the life-expectancy gap link each other; the
-Start well stage says which first-1,001-days indicators are not in the data held; and the sizes of
-small areas the reports quote are those of the data held."""
+methods, data notes and sources sit in one collapsible "Methods and sources" appendix at the end of
+every topic, after every key-findings box, chart and table of results; the two reports that explain
+the life-expectancy gap link each other; the Start well stage says which first-1,001-days
+indicators are not in the data held; and the sizes of small areas the reports quote are those of
+the data held (jsna.words.SMALL_AREAS) for the geography each report uses."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from jsna.words import SMALL_AREAS
+from jsna.words import SMALL_AREAS, small_area_words
 
 pytestmark = pytest.mark.integration
 
-TOPICS = ("two_babies", "equity_dashboard", "health_equity_audit")
+TOPICS = ("two_babies", "equity_dashboard", "health_equity_audit", "covid_impact", "deprivation")
 
 
 def _main(reports, topic):
@@ -33,11 +34,17 @@ def test_methods_and_sources_are_one_folded_appendix_after_the_findings(rutland_
     # every finding comes before it: the key findings box, the charts and the tables of results
     body = str(main)
     start = body.index('class="jsna-appendix"')
-    for box in main.select(".jsna-summary, figure.jsna-figure"):
-        assert body.index(str(box)[:200]) < start
+    # covid_impact and deprivation: every table outside the appendix too (their data notes' tables
+    # sit inside it)
+    tables = topic in ("covid_impact", "deprivation")
+    for box in main.select(".jsna-summary, figure.jsna-figure" + (", table" if tables else "")):
+        if not tables or box.find_parent("details", class_="jsna-appendix") is None:
+            assert body.index(str(box)[:200]) < start
+    if topic == "covid_impact":
+        assert "Data notes" in [h.get_text(strip=True) for h in app.select("h3")]
     # the methods and sources that were about half of the two babies and the dashboard (44-55%) are
     # folded away: the appendix holds at least a third of those pages' words
-    if topic != "health_equity_audit":
+    if topic in ("two_babies", "equity_dashboard"):
         text_all = len(main.get_text(" ", strip=True))
         assert len(app.get_text(" ", strip=True)) > text_all / 3
 
@@ -76,3 +83,11 @@ def test_small_area_sizes_are_those_of_the_data_held():
     assert SMALL_AREAS["MSOA"].england_count == len(by_msoa) == 6_791
     assert SMALL_AREAS["LSOA"].mean_residents == round(imd["pop_total"].sum() / len(imd))
     assert SMALL_AREAS["MSOA"].mean_residents == round(float(pd.Series(by_msoa).mean()))
+
+
+@pytest.mark.parametrize(("topic", "words"), [("covid_impact", small_area_words("MSOA")),
+                                              ("deprivation", small_area_words("LSOA", boundaries=2021))])
+def test_small_area_sizes_are_those_of_the_geography_used(rutland_reports, topic, words):
+    text = " ".join(_main(rutland_reports, topic).get_text(" ").split())
+    assert f"{words} each" in text
+    assert "about 7,000 people" not in text and "about 1,500 residents" not in text

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from jsna.indicators import Indicator, LaSource, add_limits
-from jsna.load.fingertips import TIDY_COLUMNS
 from jsna.stats.compare import compare_with_benchmark as compare_to_benchmark
 from jsna.topics.equity_dashboard.charts import spine_chart, spine_positions
 from jsna.topics.equity_dashboard.compute import (
@@ -16,6 +15,8 @@ from jsna.topics.equity_dashboard.compute import (
     fingertips_trend,
 )
 from jsna.topics.equity_dashboard.text import dashboard_display, dashboard_sentences
+
+from tests.support.frames import tidy_la
 
 Z95, Z998 = 1.959963984540054, 3.090232306167813
 
@@ -28,21 +29,13 @@ def _wilson(x: int, n: int, z: float) -> tuple[float, float]:
     return 100 * (centre - half), 100 * (centre + half)
 
 
-def _tidy(**cols) -> pd.DataFrame:
-    n = max(len(v) if isinstance(v, list) else 1 for v in cols.values())
-    base = {c: [np.nan] * n for c in TIDY_COLUMNS}
-    base.update({k: (v if isinstance(v, list) else [v] * n) for k, v in cols.items()})
-    df = pd.DataFrame(base)
-    for c in ("sex", "category", "age", "note", "compared_to_england", "unit", "polarity"):
-        df[c] = df[c].astype("string")
-    return df
 
 
 # --------------------------------------------------------------------------- limits via jsna.stats
 def test_wilson_limits_via_stats_give_better_at_95_similar_at_998():
     # 30 of 100 (30%) against England 20%: hand-computed Wilson limits 21.9-39.6% (95%) exclude 20,
     # 18.1-45.4% (99.8%) include it -> better at 95%, similar at 99.8%.
-    rows = add_limits(_tidy(value=30.0, count=30.0, denominator=100.0), "wilson")
+    rows = add_limits(tidy_la(value=30.0, count=30.0, denominator=100.0), "wilson")
     lo95, hi95 = _wilson(30, 100, Z95)
     lo998, hi998 = _wilson(30, 100, Z998)
     assert rows.loc[0, "lower95"] == pytest.approx(lo95, abs=1e-6)
@@ -60,7 +53,7 @@ def test_byars_limits_reproduce_published_fingertips_row():
     # Fingertips indicator 93356, Leicester 2015: 177 cases / 342,627 people = 51.66 per 100,000,
     # published 95% limits 44.3292799600907 to 59.8560756159834 (format_examples export).
     # (Fingertips rounds z to 1.96; the exact z moves the limits by under 0.001.)
-    rows = add_limits(_tidy(value=51.6596765578895, count=177.0, denominator=342627.0), "byars")
+    rows = add_limits(tidy_la(value=51.6596765578895, count=177.0, denominator=342627.0), "byars")
     assert rows.loc[0, "lower95"] == pytest.approx(44.3292799600907, abs=1e-3)
     assert rows.loc[0, "upper95"] == pytest.approx(59.8560756159834, abs=1e-3)
     # England 94.73 per 100,000 is above both intervals; lower is better -> better at both levels
@@ -70,7 +63,7 @@ def test_byars_limits_reproduce_published_fingertips_row():
 
 
 def test_published_95_scaled_to_998_by_hand():
-    rows = add_limits(_tidy(value=50.0, lower_ci95=45.0, upper_ci95=56.0))
+    rows = add_limits(tidy_la(value=50.0, lower_ci95=45.0, upper_ci95=56.0))
     k = Z998 / Z95  # 1.576679...
     assert rows.loc[0, "lower998"] == pytest.approx(50 - 5 * k)  # 42.1166
     assert rows.loc[0, "upper998"] == pytest.approx(50 + 6 * k)  # 59.4601
@@ -79,7 +72,7 @@ def test_published_95_scaled_to_998_by_hand():
 
 
 def test_published_998_used_as_given_and_no_limits_flagged():
-    rows = add_limits(_tidy(value=[50.0, 40.0], lower_ci95=[45.0, np.nan], upper_ci95=[56.0, np.nan],
+    rows = add_limits(tidy_la(value=[50.0, 40.0], lower_ci95=[45.0, np.nan], upper_ci95=[56.0, np.nan],
                             lower_ci998=[40.0, np.nan], upper_ci998=[61.0, np.nan]))
     assert (rows.loc[0, "lower998"], rows.loc[0, "upper998"]) == (40.0, 61.0)
     assert rows.loc[0, "ci_method"] == "published 95% and 99.8%"
@@ -88,9 +81,9 @@ def test_published_998_used_as_given_and_no_limits_flagged():
 
 def test_count_methods_need_counts():
     with pytest.raises(ValueError, match="count and denominator"):
-        add_limits(_tidy(value=1.0), "wilson")
+        add_limits(tidy_la(value=1.0), "wilson")
     with pytest.raises(ValueError, match="ci_method"):
-        add_limits(_tidy(value=1.0), "bootstrap")
+        add_limits(tidy_la(value=1.0), "bootstrap")
 
 
 # --------------------------------------------------------------------------- trend
@@ -127,17 +120,17 @@ def _indicators() -> pd.DataFrame:
     starts = [pd.Timestamp(int(p), 1, 1) for p in periods]
     ends = [pd.Timestamp(int(p), 12, 31) for p in periods]
     codes = ["E92000001", "E06000001", "E06000002", "E12000001", "E06000004"]
-    a = _tidy(source_id="src_a", indicator_id="x", indicator_name="X", area_code=sum(([c] * 5 for c in codes), []),
+    a = tidy_la(source_id="src_a", indicator_id="x", indicator_name="X", area_code=sum(([c] * 5 for c in codes), []),
               area_name="n", period=periods * 5, period_start=starts * 5, period_end=ends * 5, sex="Persons",
               value=[20.0] * 5 + [30, 31, 32, 33, 34] + [21.0] * 5 + [22.0] * 5 + [40.0] * 5,
               lower_ci95=[np.nan] * 5 + [29.5, 30.5, 31.5, 32.5, 33.5] + [15.0] * 5 + [np.nan] * 10,
               upper_ci95=[np.nan] * 5 + [30.5, 31.5, 32.5, 33.5, 34.5] + [26.0] * 5 + [np.nan] * 10,
               unit="Percentage")
-    b_new = _tidy(source_id="src_new", indicator_id="y", indicator_name="Y", area_code=["E92000001", "E06000001"],
+    b_new = tidy_la(source_id="src_new", indicator_id="y", indicator_name="Y", area_code=["E92000001", "E06000001"],
                   area_name="n", period="2023", period_start=pd.Timestamp(2023, 1, 1),
                   period_end=pd.Timestamp(2023, 12, 31), sex="Persons",
                   value=[10.0, 8.0], compared_to_england=["Not compared", "Better"])
-    b_old = _tidy(source_id="src_old", indicator_id="y", indicator_name="Y",
+    b_old = tidy_la(source_id="src_old", indicator_id="y", indicator_name="Y",
                   area_code=["E92000001", "E06000002"], area_name="n", period="2015",
                   period_start=pd.Timestamp(2015, 1, 1), period_end=pd.Timestamp(2015, 12, 31), sex="Persons",
                   value=[9.0, 12.0], compared_to_england=["Not compared", "Worse"])
@@ -183,7 +176,7 @@ def test_dashboard_rows_significance_trend_baseline_and_fallback():
 
 
 def test_dashboard_998_similar_when_scaled_limit_includes_england():
-    ind = _tidy(source_id="src_a", indicator_id="x", indicator_name="X", area_code=["E92000001", "E06000001"],
+    ind = tidy_la(source_id="src_a", indicator_id="x", indicator_name="X", area_code=["E92000001", "E06000001"],
                 area_name="n", period="2023", period_start=pd.Timestamp(2023, 1, 1),
                 period_end=pd.Timestamp(2023, 12, 31), sex="Persons", value=[20.0, 34.0],
                 lower_ci95=[np.nan, 25.0], upper_ci95=[np.nan, 35.0])
@@ -234,7 +227,7 @@ def test_quintile_gaps_fall_back_to_england_and_sentence():
     from jsna.topics.equity_dashboard.compute import quintile_gaps
     from jsna.topics.equity_dashboard.text import quintile_gap_sentences
 
-    ind = _tidy(source_id="src_q", indicator_name="Year 6 obesity, 5 years data combined",
+    ind = tidy_la(source_id="src_q", indicator_name="Year 6 obesity, 5 years data combined",
                 area_code=["E92000001"] * 3, period="2020/21-24/25", period_start=pd.Timestamp(2020, 4, 1),
                 category=["Most deprived quintile", "Average deprived quintile", "Least deprived quintile"],
                 value=[28.9, 21.4, 14.5])

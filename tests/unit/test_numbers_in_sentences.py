@@ -14,6 +14,7 @@ import pytest
 from jsna import reliability
 from jsna.words import SMALL_AREAS
 
+from tests.support.frames import tidy_la
 from tests.support.numbers import assert_numbers_shown, numbers_in, unmatched
 
 matplotlib.use("Agg")
@@ -123,16 +124,6 @@ def test_two_babies_published_obesity_and_sex_ratio_sentences_match_their_tables
 
 
 # ------------------------------------------------------------------------------- dashboard
-def _tidy(**cols) -> pd.DataFrame:
-    from jsna.load.fingertips import TIDY_COLUMNS
-
-    n = max(len(v) if isinstance(v, list) else 1 for v in cols.values())
-    base = {c: [np.nan] * n for c in TIDY_COLUMNS}
-    base.update({k: (v if isinstance(v, list) else [v] * n) for k, v in cols.items()})
-    df = pd.DataFrame(base)
-    for c in ("sex", "category", "age", "note", "compared_to_england", "unit", "polarity"):
-        df[c] = df[c].astype("string")
-    return df
 
 
 def test_dashboard_sentences_state_only_numbers_of_its_table_and_chart():
@@ -142,13 +133,13 @@ def test_dashboard_sentences_state_only_numbers_of_its_table_and_chart():
 
     periods = ["2019", "2020", "2021", "2022", "2023"]
     codes = ["E92000001", "E06000016"]
-    la = _tidy(source_id="src", indicator_id="le", indicator_name="LE", area_code=sum(([c] * 5 for c in codes), []),
+    la = tidy_la(source_id="src", indicator_id="le", indicator_name="LE", area_code=sum(([c] * 5 for c in codes), []),
                area_name="n", period=periods * 2, period_start=[pd.Timestamp(int(p), 1, 1) for p in periods] * 2,
                period_end=[pd.Timestamp(int(p), 12, 31) for p in periods] * 2, sex="Persons",
                value=[79.1, 79.3, 79.6, 79.7, 79.74] + [75.9, 76.2, 76.64, 77.0, 77.46],
                lower_ci95=[np.nan] * 5 + [75.4, 75.7, 76.1, 76.5, 77.0],
                upper_ci95=[np.nan] * 5 + [76.4, 76.7, 77.2, 77.5, 77.9])
-    sii = _tidy(source_id="src_sii", indicator_id="sii", indicator_name="SII", area_code=codes, area_name="n",
+    sii = tidy_la(source_id="src_sii", indicator_id="sii", indicator_name="SII", area_code=codes, area_name="n",
                 period="2022-24", period_start=pd.Timestamp(2022, 1, 1), period_end=pd.Timestamp(2024, 12, 31),
                 sex="Persons", value=[10.42, 8.61])
     inds = [Indicator("le_la_male", "Life expectancy at birth, males", "Die well", "la", "LA", "years",
@@ -158,7 +149,7 @@ def test_dashboard_sentences_state_only_numbers_of_its_table_and_chart():
                       "LA", "years", "low_is_good", "3 years pooled", "m", sources=(LaSource("src_sii", "sii"),))]
     d = dashboard(pd.concat([la, sii], ignore_index=True), inds, ["E06000016"], today=pd.Timestamp("2024-06-30"))
     spine = charts.spine_chart(d, "Leicester")
-    q = _tidy(source_id="src_q", indicator_name="Year 6 obesity, 5 years combined", area_code=["E92000001"] * 2,
+    q = tidy_la(source_id="src_q", indicator_name="Year 6 obesity, 5 years combined", area_code=["E92000001"] * 2,
               period="2020/21-24/25", period_start=pd.Timestamp(2020, 4, 1),
               category=["Most deprived quintile", "Least deprived quintile"], value=[28.94, 14.46])
     gaps = quintile_gaps(q, [Indicator("q", "Q", "Grow well", "la", "LA", "%", "low_is_good", "year", "m",
