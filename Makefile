@@ -28,9 +28,9 @@ venv: $(STAMP)  ## create .venv with the pinned dependencies
 data: $(STAMP)  ## fill data/raw from the mirror or the official URLs, verify checksums (REFRESH=1: live Fingertips values)
 	$(PY) -m jsna data $(if $(REFRESH),--refresh)
 
-reports: data  ## build the reports that are not up to date into reports/ (PLACES=, TOPICS=, JOBS=, FORCE=1)
-	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
-	@echo "Open reports/index.html in a browser."
+reports: data  ## build the reports that are not up to date into reports/ (PLACES=, TOPICS=, JOBS=, FORCE=1; DRY_RUN=1 lists what is out of date and why)
+	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(DRY_RUN),--dry-run)
+	@$(if $(DRY_RUN),true,echo "Open reports/index.html in a browser.")
 
 # A reviewer's check of one published report: its inputs' checksums against the notebook's
 # provenance, then every output re-computed and compared by nbval (tests/nbval_sanitize.cfg).

@@ -25,13 +25,13 @@ are cached in memory; callers get a copy.
 
 from __future__ import annotations
 
-import functools
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from jsna import reads
 from jsna.editions import IOD2019, Edition, edition_of, get_edition
 from jsna.places import Place, PlaceError, load_place
 from jsna.stats import StatsWarning, quantiles
@@ -48,7 +48,7 @@ MSOA_COLUMNS = ("msoa11cd", "msoa11nm", "msoa11hclnm", "lad19cd", "lad19nm", "ut
                 "n_lsoa", "pop_total", "imd_score", "national_quintile", "local_quintile",
                 "pop_core20", "core20_share")
 
-__all__ = ["CORE20_DECILES", "SOURCE_IDS", "LSOA_COLUMNS", "MSOA_COLUMNS", "is_core20", "national_quintile",
+__all__ = ["CORE20_DECILES", "LSOA_COLUMNS", "MSOA_COLUMNS", "is_core20", "national_quintile",
            "local_quintiles", "msoa_scores", "england_lsoas", "england_msoas", "lsoas", "msoas",
            "unmatched_lsoas", "lsoa_columns", "msoa_columns"]
 
@@ -108,11 +108,6 @@ def _file_keys(source_ids: Iterable[str], data_dir: Path | None) -> tuple:
     return tuple(keys)
 
 
-#: Catalogue ids of the sources the IoD2019 area table is built from (for "About the data");
-#: :attr:`jsna.editions.Edition.source_ids` gives them for any edition.
-SOURCE_IDS: tuple[str, ...] = IOD2019.source_ids
-
-
 def lsoa_columns(edition: Edition | str | None = None) -> tuple[str, ...]:
     """The first columns of :func:`lsoas` in an edition (:data:`LSOA_COLUMNS` for IoD2019)."""
     ed = get_edition(edition)
@@ -148,7 +143,7 @@ def england_lsoas(data_dir: Path | None = None, edition: Edition | str | None = 
     return _england_lsoas(ed, _key(data_dir, ed), data_dir).copy()
 
 
-@functools.lru_cache(maxsize=4)
+@reads.recorded_cache(maxsize=4)
 def _england_lsoas(ed: Edition, key: tuple, data_dir: Path | None) -> pd.DataFrame:
     from jsna.load import cached_parquet_of
 
@@ -187,7 +182,7 @@ def england_msoas(data_dir: Path | None = None, edition: Edition | str | None = 
 _MSOA_KEYS = _msoa_keys(IOD2019)
 
 
-@functools.lru_cache(maxsize=4)
+@reads.recorded_cache(maxsize=4)
 def _england_msoas(ed: Edition, key: tuple, data_dir: Path | None) -> pd.DataFrame:
     eng = _england_lsoas(ed, key, data_dir).dropna(subset=["imd_score", "pop_total"])
     m = msoa_scores(eng, _msoa_keys(ed))
@@ -231,7 +226,7 @@ def _incomplete(rows: pd.DataFrame) -> pd.Series:
     return rows[["imd_score", "imd_rank", "imd_decile", "pop_total"]].isna().any(axis=1)
 
 
-@functools.lru_cache(maxsize=16)
+@reads.recorded_cache(maxsize=16)
 def _place_lsoas(ed: Edition, col: str, codes: tuple[str, ...], where: str, missing: str, key: tuple,
                  data_dir: Path | None) -> pd.DataFrame:
     rows = _place_rows(ed, col, codes, where, key, data_dir)
@@ -310,7 +305,7 @@ def msoas(place: Place | str | Iterable[str], data_dir: Path | None = None,
     return _place_msoas(ed, col, codes, where, _key(data_dir, ed), data_dir).copy()
 
 
-@functools.lru_cache(maxsize=16)
+@reads.recorded_cache(maxsize=16)
 def _place_msoas(ed: Edition, col: str, codes: tuple[str, ...], where: str, key: tuple,
                  data_dir: Path | None) -> pd.DataFrame:
     ids = set(_place_lsoas(ed, col, codes, where, "raise", key, data_dir)[ed.msoa])

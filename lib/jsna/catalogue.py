@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -269,6 +270,14 @@ def default_catalogue_dir() -> Path:
 def load_catalogue(catalogue_dir: Path | None = None) -> dict[str, Source]:
     """All sources in the catalogue, keyed by id."""
     return _load(str(catalogue_dir or default_catalogue_dir()))
+
+
+def in_catalogue_order(source_ids: Iterable[str], catalogue_dir: Path | None = None) -> list[str]:
+    """The ids once each, in the catalogue's order (family file, then entry), unknown ids last: a
+    report lists its sources in the same order whatever order it read them in."""
+    position = {sid: i for i, sid in enumerate(load_catalogue(catalogue_dir))}
+    ids = list(dict.fromkeys(source_ids))
+    return sorted(ids, key=lambda s: (position.get(s, len(position)), ids.index(s)))
 
 
 def get_source(source_id: str, catalogue_dir: Path | None = None) -> Source:

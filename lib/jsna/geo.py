@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import re
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from jsna import paths
+from jsna import paths, reads
 from jsna.load.geography import lsoa_lookup, ltla_utla_lookup
 from jsna.places import (
     Area,
@@ -69,7 +68,7 @@ def _ltla_lookup(data_dir: Path | None) -> pd.DataFrame:
     return _ltla_cached(_file_key("ons_ltla19_utla19", data_dir), data_dir).copy()
 
 
-@functools.lru_cache(maxsize=4)
+@reads.recorded_cache(maxsize=4)
 def _ltla_cached(key: tuple, data_dir: Path | None) -> pd.DataFrame:
     return ltla_utla_lookup(data_dir)
 
@@ -86,7 +85,7 @@ def _lookup_2023(data_dir: Path | None) -> pd.DataFrame:
     return _cached_2023(_file_key("ons_ltla23_utla23", data_dir), data_dir).copy()
 
 
-@functools.lru_cache(maxsize=4)
+@reads.recorded_cache(maxsize=4)
 def _cached_2023(key: tuple, data_dir: Path | None) -> pd.DataFrame:
     from jsna.load.geography import ltla23_utla23_lookup
 
@@ -123,7 +122,7 @@ def district_bridge(data_dir: Path | None = None) -> pd.DataFrame:
     return _bridge_cached(keys, data_dir).copy()
 
 
-@functools.lru_cache(maxsize=4)
+@reads.recorded_cache(maxsize=4)
 def _bridge_cached(key: tuple, data_dir: Path | None) -> pd.DataFrame:
     from jsna.load import DataError, read_source
 
@@ -391,7 +390,7 @@ def utla_regions(data_dir: Path | None = None) -> dict[str, tuple[str, str]]:
     return dict(_utla_regions_cached(_file_key("ons_oa11_lookup_classifications", data_dir), data_dir))
 
 
-@functools.lru_cache(maxsize=4)
+@reads.recorded_cache(maxsize=4)
 def _utla_regions_cached(key: tuple, data_dir: Path | None) -> tuple[tuple[str, tuple[str, str]], ...]:
     from jsna.load import read_source
 

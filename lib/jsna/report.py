@@ -461,7 +461,7 @@ class appendix:  # noqa: N801 - used as ``with report.appendix():``, like a func
         with report.appendix():
             report.table(compute.methods_table(table), caption="How each indicator was computed")
             report.paragraphs(reliability.rule_text())
-            report.about_the_data(sources, level=3, data_dir=data_dir)
+            report.about_the_data(level=3, data_dir=data_dir)
 
     Every helper that displays markup (``table``, ``figure``, ``note``, ``paragraphs``,
     ``heading``, ``see_also``, ``about_the_data``...) is collected; :func:`headline` records are
@@ -498,7 +498,7 @@ def summary_box(sentences: str | Iterable[str], title: str = "Summary") -> None:
     _show(summary_box_html(sentences, title))
 
 
-def about_the_data_html(source_ids: Iterable[str], heading_text: str = "About the data",
+def about_the_data_html(source_ids: Iterable[str] | None = None, heading_text: str = "About the data",
                         level: int = 2, catalogue_dir=None, data_dir=None) -> str:
     """The closing "About the data" section, written from the catalogue entries used.
 
@@ -506,14 +506,19 @@ def about_the_data_html(source_ids: Iterable[str], heading_text: str = "About th
     official URL and its provenance: the sha256 of the file read from ``data_dir`` (default
     data/raw; shortened) and the date it was fetched or copied (data_dir/MANIFEST). The section
     carries ``data-jsna-sources`` so the runner can put the same attributions in the page footer
-    and the index. An unknown source id raises the catalogue's error (which lists the valid ids).
+    and the index. ``source_ids`` defaults to the report's record of reads (:mod:`jsna.reads`): every
+    catalogued source it has read so far, so call it last. An unknown source id raises the
+    catalogue's error (which lists the valid ids).
     """
-    from jsna.catalogue import get_source
+    from jsna.catalogue import get_source, in_catalogue_order
+    from jsna.reads import recorded
     from jsna.runner.provenance import describe_input, input_records
 
-    ids = list(dict.fromkeys(source_ids))
+    ids = list(dict.fromkeys(recorded() if source_ids is None else source_ids))
+    if source_ids is None:  # the same order whatever order the report read them in
+        ids = in_catalogue_order(ids, catalogue_dir)
     if not ids:
-        raise ValueError("about_the_data: give the catalogue ids of the sources the report used")
+        raise ValueError("about_the_data: the report has read no catalogued source (nothing to describe)")
     sources = [get_source(s, catalogue_dir) for s in ids]
     prov = {r["id"]: r for r in input_records(ids, data_dir, catalogue_dir=catalogue_dir)}
     items = []
@@ -535,10 +540,11 @@ def about_the_data_html(source_ids: Iterable[str], heading_text: str = "About th
             f"<h{level}>{esc(heading_text)}</h{level}><dl>{''.join(items)}</dl></section>")
 
 
-def about_the_data(source_ids: Iterable[str], heading_text: str = "About the data", level: int = 2,
-                   data_dir=None) -> None:
-    """Display the "About the data" section for the catalogue sources a report used (pass the
-    notebook's ``data_dir`` so that the checksums are those of the files it read)."""
+def about_the_data(source_ids: Iterable[str] | None = None, heading_text: str = "About the data",
+                   level: int = 2, data_dir=None) -> None:
+    """Display the "About the data" section for the catalogue sources the report read (its record
+    of reads unless ``source_ids`` are given; pass the notebook's ``data_dir`` so that the checksums
+    are those of the files it read)."""
     _show(about_the_data_html(source_ids, heading_text, level, data_dir=data_dir))
 
 

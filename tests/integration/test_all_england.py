@@ -289,7 +289,6 @@ def test_two_babies_compute_layer(world, code):
     assert int((na["Reason"] == NOT_HELD).sum()) >= not_held
     assert na["Reason"].map(lambda s: isinstance(s, str) and bool(s.strip())).all()
     assert len(tb.methods_table(table)) == len(table)
-    assert tb.sources_used(inputs)
 
 
 def test_params_text_is_valid_yaml_for_awkward_names(world):

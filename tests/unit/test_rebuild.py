@@ -48,10 +48,13 @@ def _nb(title: str, order: int, cells: list[str]) -> nbformat.NotebookNode:
 _READ = """import csv
 from jsna import report
 from jsna.catalogue import get_source
+from jsna.load import verify_input
 from jsna.places import load_place
 
 P = load_place(place, params_dir)
-with open(get_source({sid!r}).raw_path(data_dir), encoding="utf-8-sig", newline="") as fh:
+src = get_source({sid!r})
+verify_input(src, src.raw_path(data_dir))  # the one path of every catalogued read: it is recorded
+with open(src.raw_path(data_dir), encoding="utf-8-sig", newline="") as fh:
     rows = list(csv.DictReader(fh))
 """
 
@@ -61,7 +64,7 @@ LAD_SCORE = _nb("LAD score", 1, [
       'score = float(row["IMD - Average score"])\n'
       'report.paragraphs([f"{P.name}: IMD average score {score:.3f}."])',
     '# NBVAL_CHECK_OUTPUT\nprint(f"score {score:.3f}")',
-    'report.about_the_data(["imd2019_lad_summaries"], data_dir=data_dir)\n'
+    'report.about_the_data(data_dir=data_dir)\n'
     'report.headline("imd_avg_score", score, "score", "IoD2019", "IMD average score", decimals=3)\n'
     'report.headline("n_districts", len(rows), "districts", "IoD2019", "Districts in the file")',
 ])
@@ -69,7 +72,7 @@ UTLA_COUNT = _nb("UTLA count", 2, [
     _READ.format(sid="ons_ltla19_utla19")
     + 'n = sum(r["utla19_code"] in P.upper_tier_codes for r in rows)\n'
       'report.paragraphs([f"{P.name} has {n} lower-tier area(s)."])',
-    'report.about_the_data(["ons_ltla19_utla19"], data_dir=data_dir)\n'
+    'report.about_the_data(data_dir=data_dir)\n'
     'report.headline("n_ltlas", n, "areas", "April 2019", "Lower-tier areas")',
 ])
 

@@ -196,17 +196,35 @@ def test_about_the_data_unknown_source_lists_valid_ids(catalogue_dir):
         report.about_the_data_html([], catalogue_dir=catalogue_dir)
 
 
-def test_runner_finds_sources_named_in_about_section(catalogue_dir):
+def test_the_runner_takes_a_reports_sources_from_its_record_of_reads(catalogue_dir):
     import nbformat
+    from jsna.reads import READS_MIME
     from jsna.runner.export import notebook_sources
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata["jsna"] = {"title": "t", "sources": ["meta_src"]}
+    nb.metadata["jsna"] = {"title": "t", "sources": ["declared_by_hand"]}  # never read: hand declarations are gone
     cell = nbformat.v4.new_code_cell("x")
     cell.outputs = [nbformat.v4.new_output(
         "display_data", data={"text/html": report.about_the_data_html(["toy_two"], catalogue_dir=catalogue_dir)})]
     nb.cells = [cell]
-    assert notebook_sources(nb) == ["meta_src", "toy_two"]
+    assert notebook_sources(nb) == ["toy_two"]  # run outside the runner: the About section's list
+    record = nbformat.v4.new_code_cell("import jsna.reads")
+    record.outputs = [nbformat.v4.new_output("display_data", data={READS_MIME: {"sources": ["toy_two", "toy_source"]}})]
+    nb.cells.append(record)
+    assert notebook_sources(nb) == ["toy_two", "toy_source"]  # the runner's last cell: everything read
+
+
+def test_about_the_data_lists_the_record_of_reads_by_default(catalogue_dir):
+    from jsna import reads
+
+    reads.reset()
+    reads.note("toy_two")
+    reads.note("toy_source")
+    out = report.about_the_data_html(catalogue_dir=catalogue_dir)
+    assert 'data-jsna-sources="toy_two toy_source"' in out
+    reads.reset()
+    with pytest.raises(ValueError, match="read no catalogued source"):
+        report.about_the_data_html(catalogue_dir=catalogue_dir)
 
 
 def test_periods_in_words_never_show_iso_intervals():

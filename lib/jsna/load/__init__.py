@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jsna import paths
+from jsna import paths, reads
 from jsna.catalogue import Source, get_source
 from jsna.hashing import file_sha256  # noqa: F401 - re-exported: jsna.load.file_sha256
 from jsna.manifest import accepted_sha256, data_dir_of, manifest_path
@@ -447,6 +447,7 @@ def verify_input(src: Source, path: Path | None = None) -> str:
     catalogue (or MANIFEST): an edited, truncated or re-released file is never read.
     """
     path = Path(path) if path is not None else src.raw_path()
+    reads.note(src.id)  # the record of reads (jsna.reads): also a read that fails is one the report needs
     if not path.exists():
         raise _missing_file_error(src, path)
     if not path.is_file():

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 import jsna.load as _base
+from jsna import reads
 from jsna.catalogue import Source, get_source, load_catalogue
 from jsna.load import NA_VALUES, DataError, cached_parquet_of, read_source
 from jsna.stats.compare import HIGH_IS_GOOD, LOW_IS_GOOD
@@ -505,7 +506,7 @@ def fill_area_from_ons(target: pd.DataFrame, ons: pd.DataFrame, sex_map: dict[st
     return _finish(pd.concat([target, *added], ignore_index=True))
 
 
-@cache
+@reads.recorded_cache(maxsize=None)
 def _la_indicators_cached(data_dir: str | None, sources: tuple[str, ...], fill: bool) -> pd.DataFrame:
     # reading and normalising some 40 files takes seconds: cache the tidy table as parquet, keyed
     # by every file it is built from (the ONS files that fill Leicestershire included)

@@ -326,37 +326,48 @@ def _stale(key: str, entry: dict | None, status: dict, reports_dir: Path, nb_sha
     return what_changed(entry["deps"], report_deps(nb_sha, params_sha, code, [*inputs, *(extra or [])]))
 
 
-def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
-          jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
-          params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
-          cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
-          pdf: bool = True, force: bool = False, hea_input: Path | None = None,
-          deprivation_index: str | None = None) -> BuildSummary:
-    """Run the selected topic x Place reports that are not up to date and publish them atomically.
+@dataclass
+class Plan:
+    """What a build would do, decided without running anything (:func:`plan`): the selected topics
+    and Places, and for each report whether it is up to date, to be rebuilt (and why) or skipped."""
 
-    A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
-    same notebook, Place params, package code and input checksums as now
-    (:mod:`jsna.runner.provenance`); ``force`` rebuilds every selected report. An unreadable
-    record is reported in the summary and everything is rebuilt. With ``pdf`` a PDF is printed
-    beside each published report (:mod:`jsna.runner.pdf`).
+    reports_dir: Path
+    data_dir: Path | None
+    params_dir: Path | None
+    topics: list[Topic]
+    places: list[Place]
+    bad_params: dict[str, str]  # Place id -> why its params file is invalid
+    hea_input: Path | None
+    options: dict[str, dict[str, str]]  # topic id -> build options passed to its notebook
+    extras: dict[str, list[dict]]  # topic id -> dependency entries besides its record of reads
+    deps_data: dict
+    hashes: HashCache
+    code: str
+    version: str
+    nb_sha: dict[str, str]
+    params_sha: dict[str, str]
+    reasons: dict[str, str] = field(default_factory=dict)  # "<place>/<topic>" -> why it is rebuilt
+    up_to_date: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
-    ``jobs`` worker processes share the runs; each keeps one kernel warm across its runs (reset in
-    between, see :mod:`jsna.runner.kernel`) unless ``fresh_kernels``, which starts a kernel per run.
-    With ``pdf`` (the default) each published report is also printed to a PDF beside it
-    (:mod:`jsna.runner.pdf`; skipped with a warning when Chromium is missing).
+    def text(self) -> str:
+        """What would be rebuilt and why, one report a line (``--dry-run``)."""
+        lines = [f"  {k}: would be built ({why})" for k, why in sorted(self.reasons.items())]
+        lines += [f"  {k}: up to date" for k in sorted(self.up_to_date)]
+        lines += [f"  {k}: skipped: {note}" for k, note in sorted(self.skipped.items())]
+        lines.append(f"{len(self.reasons)} of {len(self.reasons) + len(self.up_to_date)} report(s) out of date "
+                     f"in {self.reports_dir}; nothing was built.")
+        return "\n".join(lines)
 
-    ``hea_input`` is a service's file for the Health Equity Audit (:data:`HEA_TOPIC`), passed to
-    it as ``input_csv`` and tracked as an input of its dependency record. Without one, the audit
-    uses the synthetic example, which covers only LLR: for other Places the topic is skipped,
-    with a note on the index (:func:`example_covers`).
 
-    ``deprivation_index`` ("iod2025" or "iod2019") overrides every Place's ``deprivation_index`` for
-    the topics whose notebook has that parameter (the deprivation report); it is part of their
-    dependency record, so changing it rebuilds them.
-
-    Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
-    Runs that fail are reported in the summary; the others are published.
-    """
+def plan(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
+         reports_dir: Path | None = None, data_dir: Path | None = None, params_dir: Path | None = None,
+         notebooks_dir: Path | None = None, force: bool = False, hea_input: Path | None = None,
+         deprivation_index: str | None = None) -> Plan:
+    """Decide what a build does (see :func:`build` for the arguments), reading only the build
+    records and the inputs' checksums: no worker, no pandas. Raises PlaceError / BuildError when a
+    Place or topic is unknown."""
     reports_dir = Path(reports_dir or paths.REPORTS_DIR).resolve()
     _check_reports_dir(reports_dir)
     params_dir = Path(params_dir).resolve() if params_dir else None
@@ -384,32 +395,72 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     extras = {t.id: [*(extra_inputs if t.id == HEA_TOPIC else []), *live_held,
                      *(r for k, v in options[t.id].items() for r in _option_records(k, v))] for t in topics}
 
-    # what is up to date (no worker, no pandas on this path)
     deps_data, problem = read_deps(reports_dir)
     _, history_problem = read_history(reports_dir)
     notices = [p for p in (problem, history_problem) if p]
-    for n in notices:
-        print(f"warning: {n}", file=sys.stderr)
     status = read_status(reports_dir)
-    hashes = HashCache(deps_data.get("hash_cache"))
-    code, version = code_hash(), code_version()
-    nb_sha = {t.id: file_sha(t.path) for t in topics}
-    params_sha = {p.id: file_sha(Path(params_dir or paths.PARAMS_DIR) / f"{p.id}.yaml") for p in places}
-    reasons: dict[str, str] = {}
-    up_to_date: list[str] = []
-    skipped = _skipped_audits(places, topics, bad_params, hea_input, data_dir)
+    p = Plan(reports_dir=reports_dir, data_dir=data_dir, params_dir=params_dir, topics=topics, places=places,
+             bad_params=bad_params, hea_input=hea_input, options=options, extras=extras, deps_data=deps_data,
+             hashes=HashCache(deps_data.get("hash_cache")), code=code_hash(), version=code_version(),
+             nb_sha={t.id: file_sha(t.path) for t in topics},
+             params_sha={pl.id: file_sha(Path(params_dir or paths.PARAMS_DIR) / f"{pl.id}.yaml") for pl in places},
+             notices=notices, skipped=_skipped_audits(places, topics, bad_params, hea_input, data_dir))
     for place in places:
         for topic in topics:
             key = f"{place.id}/{topic.id}"
-            if key in skipped:
+            if key in p.skipped:
                 continue
-            why = ("its params file is invalid" if place.id in bad_params else "--force" if force else "the build records were unreadable" if notices else
-                   _stale(key, deps_data["reports"].get(key), status, reports_dir, nb_sha[topic.id],
-                          params_sha[place.id], code, data_dir, hashes, extras[topic.id]))
+            why = ("its params file is invalid" if place.id in bad_params else "--force" if force
+                   else "the build records were unreadable" if notices else
+                   _stale(key, deps_data["reports"].get(key), status, reports_dir, p.nb_sha[topic.id],
+                          p.params_sha[place.id], p.code, data_dir, p.hashes, extras[topic.id]))
             if why:
-                reasons[key] = why
+                p.reasons[key] = why
             else:
-                up_to_date.append(key)
+                p.up_to_date.append(key)
+    return p
+
+
+def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
+          jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
+          params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
+          cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
+          pdf: bool = True, force: bool = False, hea_input: Path | None = None,
+          deprivation_index: str | None = None) -> BuildSummary:
+    """Run the selected topic x Place reports that are not up to date and publish them atomically.
+
+    A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
+    same notebook, Place params, package code and the same checksums of the inputs it read (its
+    record of reads, :mod:`jsna.reads`) as now (:mod:`jsna.runner.provenance`); ``force`` rebuilds
+    every selected report. An unreadable record is reported in the summary and everything is
+    rebuilt. :func:`plan` makes that decision without building.
+
+    ``jobs`` worker processes share the runs; each keeps one kernel warm across its runs (reset in
+    between, see :mod:`jsna.runner.kernel`) unless ``fresh_kernels``, which starts a kernel per run.
+    With ``pdf`` (the default) each published report is also printed to a PDF beside it
+    (:mod:`jsna.runner.pdf`; skipped with a warning when Chromium is missing).
+
+    ``hea_input`` is a service's file for the Health Equity Audit (:data:`HEA_TOPIC`), passed to
+    it as ``input_csv`` and tracked as an input of its dependency record. Without one, the audit
+    uses the synthetic example, which covers only LLR: for other Places the topic is skipped,
+    with a note on the index (:func:`example_covers`).
+
+    ``deprivation_index`` ("iod2025" or "iod2019") overrides every Place's ``deprivation_index`` for
+    the topics whose notebook has that parameter (the deprivation report); it is part of their
+    dependency record, so changing it rebuilds them.
+
+    Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
+    Runs that fail are reported in the summary; the others are published.
+    """
+    pl = plan(place_ids, topic_ids, reports_dir, data_dir, params_dir, notebooks_dir, force, hea_input,
+              deprivation_index)
+    for n in pl.notices:
+        print(f"warning: {n}", file=sys.stderr)
+    reports_dir, data_dir, params_dir = pl.reports_dir, pl.data_dir, pl.params_dir
+    topics, places, bad_params, hea_input = pl.topics, pl.places, pl.bad_params, pl.hea_input
+    options, extras, hashes, code, version = pl.options, pl.extras, pl.hashes, pl.code, pl.version
+    nb_sha, params_sha = pl.nb_sha, pl.params_sha
+    reasons, up_to_date, skipped, notices = pl.reasons, pl.up_to_date, pl.skipped, pl.notices
     building = {k.split("/", 1)[0] for k in reasons}
     failed_places = {p.id: f"Place check failed: {err}" for p in places if p.id in building
                      and p.id not in bad_params and (err := validate_place_data(p, data_dir))}

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jsna.places import DEPRIVATION_INDICES, PlaceError, available_places, load_place
-from jsna.runner.build import build
+from jsna.runner.build import build, plan
 from jsna.runner.topics import BuildError, discover_topics
 from jsna.runner.worker import DEFAULT_CELL_TIMEOUT
 
@@ -67,12 +67,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="edition of the English Indices of Deprivation for the deprivation report: iod2025 "
                          "(LSOA 2021) or iod2019 (LSOA 2011); default: each Place's params (deprivation_index, "
                          "itself iod2025 unless set)")
+    ap.add_argument("--dry-run", action="store_true",
+                    help="list the reports that are out of date and why, build nothing")
     ap.add_argument("--list", action="store_true", help="list the topics and Places, build nothing")
     args = ap.parse_args(argv)
     if args.list:
         return _list(args.notebooks_dir, args.params_dir)
     if args.jobs is not None and args.jobs < 1:
         ap.error("--jobs must be at least 1")
+    if args.dry_run:
+        try:
+            print(plan(args.place, args.topic, reports_dir=args.reports_dir, data_dir=args.data_dir,
+                       params_dir=args.params_dir, notebooks_dir=args.notebooks_dir, force=args.force,
+                       hea_input=args.hea_input, deprivation_index=args.deprivation_index).text())
+        except (PlaceError, BuildError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
     old = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
         summary = build(args.place, args.topic, jobs=args.jobs, reports_dir=args.reports_dir,

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from jsna import __version__
+from jsna.reads import READS_MIME
 from jsna.words import period_in_words
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -38,22 +39,28 @@ def _clean_for_export(nb) -> None:
             continue
         cell["outputs"] = [o for o in cell.get("outputs", [])
                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-                           and HEADLINE_MIME not in o.get("data", {})]
+                           and HEADLINE_MIME not in o.get("data", {}) and READS_MIME not in o.get("data", {})]
     nb.cells = [c for c in nb.cells if c.get("cell_type") != "code" or c.get("outputs")]
 
 
 def notebook_sources(nb) -> list[str]:
-    """Catalogue source ids a notebook used: metadata ``jsna.sources`` plus the
-    ``data-jsna-sources`` attributes written by :func:`jsna.report.about_the_data`."""
-    found = list(nb.metadata.get("jsna", {}).get("sources", []) or [])
+    """Catalogue source ids an executed notebook read: its record of reads (:mod:`jsna.reads`),
+    shown by the cell the runner appends (:func:`jsna.runner.worker.with_record_cell`). A notebook
+    without that record (run outside the runner) gives the ``data-jsna-sources`` attributes of its
+    "About the data" sections (:func:`jsna.report.about_the_data`), which list the same record."""
+    record: list[str] | None = None
+    found: list[str] = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            html_out = out.get("data", {}).get("text/html", "")
+            data = out.get("data", {})
+            if isinstance(data.get(READS_MIME), dict):
+                record = list(data[READS_MIME].get("sources") or [])
+            html_out = data.get("text/html", "")
             if isinstance(html_out, list):
                 html_out = "".join(html_out)
             for m in _SOURCES_ATTR.finditer(html_out):
                 found.extend(m.group(1).split())
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(record if record is not None else found))
 
 
 def footer_attribution(src) -> str:

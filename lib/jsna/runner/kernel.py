@@ -72,6 +72,8 @@ def restore_state() -> None:
     plt.close("all")
     if "jsna.report" in sys.modules:  # per-report figure ids start afresh, as in a new kernel
         sys.modules["jsna.report"].reset_ids()
+    if "jsna.reads" in sys.modules:  # a new record of reads for the next report (caches replay theirs)
+        sys.modules["jsna.reads"].reset()
     matplotlib.rcParams.update(_SNAPSHOT["rc"])
     warnings.filters[:] = _SNAPSHOT["filters"]
     warnings._filters_mutated()  # noqa: SLF001 - invalidates the per-module "already warned" caches

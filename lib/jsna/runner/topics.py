@@ -23,7 +23,6 @@ class Topic:
     order: int
     description: str
     path: Path
-    sources: tuple[str, ...] = ()
 
 
 def discover_topics(notebooks_dir: Path | None = None) -> list[Topic]:
@@ -48,12 +47,8 @@ def discover_topics(notebooks_dir: Path | None = None) -> list[Topic]:
         order = info.get("order", 999)
         if isinstance(order, bool) or not isinstance(order, int):
             raise BuildError(f"{nb_path}: notebook metadata 'jsna.order' must be an integer, got {order!r}")
-        sources = info.get("sources") or ()
-        if isinstance(sources, str) or not all(isinstance(s, str) for s in sources):
-            raise BuildError(f"{nb_path}: notebook metadata 'jsna.sources' must be a list of source ids")
         topics.append(Topic(id=nb_path.stem, title=info["title"].strip(), order=order,
-                            description=str(info.get("description", "")).strip(), path=nb_path,
-                            sources=tuple(sources)))
+                            description=str(info.get("description", "")).strip(), path=nb_path))
     return sorted(topics, key=lambda t: (t.order, t.id))
 
 

@@ -129,7 +129,7 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
         if kernel is not None:
             engine = {"engine_name": KERNEL_ENGINE, "km": kernel.manager(Path(spec.notebook).parent)}
             pm_log.info("kernel %d of this worker, run %d in it", kernel.started, kernel.runs)
-        pm.execute_notebook(spec.notebook, str(ipynb), parameters=params, progress_bar=False,
+        pm.execute_notebook(with_record_cell(spec.notebook), str(ipynb), parameters=params, progress_bar=False,
                             log_output=True, cwd=str(Path(spec.notebook).parent),
                             execution_timeout=spec.cell_timeout, **engine)
         nb_sources, result.inputs, result.headlines = _record_provenance(ipynb, spec)
@@ -174,6 +174,21 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
     return result
 
 
+#: the cell the runner appends to every notebook: it shows the run's record of reads (jsna.reads)
+RECORD_CELL = "import jsna.reads\njsna.reads.display_record()"
+
+
+def with_record_cell(notebook: str | Path):
+    """The notebook with one last cell that shows its record of reads (:mod:`jsna.reads`): the
+    sources the run read, whatever cell read them, are taken from there (:func:`notebook_sources`).
+    The cell is tagged ``remove_cell``, so the page never shows it."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(RECORD_CELL, metadata={"tags": ["remove_cell", "jsna-reads"]}))
+    return nb
+
+
 def _record_provenance(ipynb: Path, spec: RunSpec) -> tuple[list[str], list[dict], list[dict]]:
     """Write ``metadata.jsna.provenance`` (code version and hash, build date, notebook and params
     checksums, each input's checksum, period and fetch date) and ``metadata.jsna.headlines`` into
@@ -182,8 +197,10 @@ def _record_provenance(ipynb: Path, spec: RunSpec) -> tuple[list[str], list[dict
 
     import nbformat
 
+    from jsna.catalogue import in_catalogue_order
+
     nb = nbformat.read(str(ipynb), as_version=4)
-    sources = notebook_sources(nb)
+    sources = in_catalogue_order(notebook_sources(nb))
     headlines = notebook_headlines(nb)
     inputs = input_records(sources, Path(spec.data_dir) if spec.data_dir else None)
     meta = nb.metadata.setdefault("jsna", {})

@@ -878,7 +878,6 @@ class CovidReport:
     ethnicity_table: pd.DataFrame
     ethnicity: pd.DataFrame
     notes: list[str]
-    sources: list[str]
     #: True when the vaccination tables (held for Leicester, Leicestershire and Rutland) cover the Place
     vaccination: bool
     #: the Place against England from the neighbourhood files (:func:`whole_area`)
@@ -955,15 +954,6 @@ class Inputs:
     england_msoas: pd.DataFrame | None = None
     #: Census 2021 age bands on 2011 MSOAs (jsna.load.census.age_msoa11)
     age: pd.DataFrame | None = None
-
-
-#: Sources of every report, and those read only where the vaccination tables cover the Place
-SOURCE_IDS = ("covid_ltla_cases_daily_england", "covid_england_daily", "covid_utla_cases_deaths_daily_england",
-              "covid_msoa_cases_weekly_2020_england", "covid_ons_msoa_deaths_2020_england",
-              "covid_ltla_cumdeathrate_imd_england", "covid_ons_deprivation_headlines",
-              "census2021_ethnic_group_ltla21", "census2021_ts007a_age_5yr_lsoa21", "ons_lsoa11_lsoa21_lad22")
-VACCINATION_SOURCE_IDS = ("covid_vacc_msoa_2021_03", "covid_vacc_msoa_2021_07", "covid_vacc_ltla_2021_07",
-                          "covid_nims_msoa", "covid_nims_ltla")
 
 
 def load_inputs(place, data_dir=None) -> Inputs:
@@ -1097,7 +1087,6 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
     notes += scatter.notes
     pops = i.cases.groupby("area_code")["population"].first()
     eth = ethnicity_view(i.ethnicity, i.ltla_deaths, lu, place, pops)
-    sources = list(SOURCE_IDS) + (list(VACCINATION_SOURCE_IDS) if vaccination else [])
     return CovidReport(
         place_name=place.name, cases=cw, deaths=dw, totals=totals, totals_table=totals_table, msoa=msoa,
         msoa_case_notes=msoa_case_notes, deaths_by_q=deaths_by_q, cases_by_q=cases_by_q,
@@ -1106,7 +1095,7 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
         ons_table=_ons_table(i.ons), uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
         ltla_uptake=lu, ltla_uptake_table=lut, march_by_q=march_by_q, march_table=march_table,
         uptake_notes=uptake_notes, ethnicity_table=_ethnicity_table(eth), ethnicity=eth, notes=notes,
-        sources=sources, vaccination=vaccination, whole=whole, age_place=age_place, age_england=age_england,
+        vaccination=vaccination, whole=whole, age_place=age_place, age_england=age_england,
         age_gap=age_gap, age_whole=age_whole, n_msoas=n_msoas, checks=checks, geography=geography,
         vaccination_sentence=vaccination_sentence,
         fifth_split=fifth_split(ma) if getattr(place, "kind", "") == "group" else None)

@@ -269,12 +269,6 @@ def ranks_table(ranks: pd.DataFrame) -> pd.DataFrame:
 # The section's inputs for one Place
 # ---------------------------------------------------------------------------------------------
 
-#: catalogue ids the section reads (both editions' area tables, summaries, the bridge, 2021 boundaries)
-SOURCE_IDS = tuple(dict.fromkeys((*IOD2019.source_ids, IOD2019.summaries_source, *IOD2025.source_ids,
-                                  IOD2025.summaries_source, "ons_lsoa11_lsoa21_lad22",
-                                  IOD2025.lsoa_boundary_source)))
-
-
 @dataclass
 class ChangeReport:
     """Everything the 2019 -> 2025 section shows for one Place."""

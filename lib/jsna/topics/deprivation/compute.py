@@ -387,7 +387,6 @@ def map_frame(lsoas: pd.DataFrame, boundaries, code_col: str | None = None):
 # Report helpers: map outlines, tooltips, display tables
 # ---------------------------------------------------------------------------------------------
 
-SOURCE_IDS = ("imd2019_lsoa", "lookup_lsoa11_ew", "lsoa11_boundaries_england")
 TOOLTIP = {
     "lsoa11cd": "LSOA code",
     "lsoa11nm": "LSOA name",
@@ -397,13 +396,6 @@ TOOLTIP = {
     "imd_decile": "National decile (1 = most deprived)",
     "rank_text": "National rank (1 = most deprived)",
 }
-
-
-def source_ids(edition: Edition | str | None = None) -> tuple[str, ...]:
-    """Catalogue ids of what the report reads in an edition (:data:`SOURCE_IDS` for IoD2019 alone)."""
-    ed = get_edition(edition)
-    return tuple(dict.fromkeys((ed.index_source, ed.lookup_source, ed.population_source,
-                                ed.lsoa_boundary_source, ed.summaries_source)))
 
 
 def tooltip(edition: Edition | str | None = None) -> dict[str, str]:

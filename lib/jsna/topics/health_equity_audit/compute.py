@@ -766,7 +766,6 @@ def practice_mix_reliability(table: pd.DataFrame) -> list[str]:
 
 # --------------------------------------------------------------------------- one-call setup
 SYNTHETIC_EXAMPLE = "data/examples/hea_synthetic_diabetes_tech.csv"
-SOURCES_USED = ("imd2019_lsoa", "lookup_lsoa11_ew", "census2021_ethnic_group_lsoa21", "ons_lsoa11_lsoa21_lad22")
 
 
 def synthetic_example_path() -> Path:

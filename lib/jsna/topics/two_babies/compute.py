@@ -74,7 +74,6 @@ class Inputs:
     covid: pd.DataFrame | None = None
     la: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
-    sources_used: list[str] = field(default_factory=list)
     # Place-independent results memoised here (England benchmarks per indicator, per-sex MSOA
     # source slices): recomputing them for every Place dominated the all-England run
     _england_cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -91,13 +90,11 @@ def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None)
     from jsna.load import small_area as sa
 
     notes: list[str] = []
-    used = ["imd2019_lsoa", "lookup_lsoa11_ew"]
     lsoas = areas.england_lsoas(data_dir)
     try:
         ind = imd.imd2019_indicators(data_dir)
         keep = ["lsoa11cd"] + [c for c in ind.columns if c not in lsoas.columns]
         lsoas = lsoas.merge(ind[keep], on="lsoa11cd", how="left", validate="1:1")
-        used.append("imd2019_indicators_file8")
     except Exception as exc:  # noqa: BLE001 - any loader failure becomes a report note
         notes.append(f"IoD2019 underlying indicators (File 8) could not be loaded: {exc}")
 
@@ -109,26 +106,14 @@ def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None)
             return None
 
     le = attempt("MSOA life expectancy 2016-20", lambda: sa.le_birth_msoa(england=True, data_dir=data_dir))
-    if le is not None:
-        used.append("le_birth_msoa_2016_20_england")
     hle = attempt("MSOA HLE/DFLE 2009-13", lambda: pd.concat(
         [sa.hle_msoa(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
     bench = attempt("HLE/DFLE benchmarks 2009-13", lambda: pd.concat(
         [sa.hle_utla(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
-    if hle is not None:
-        used += ["ons_hle_msoa_2009_13_llr", "ons_dfle_msoa_2009_13_llr"]
-    if bench is not None:
-        used += ["ons_hle_utla_2009_13", "ons_dfle_utla_2009_13"]
     covid = attempt("MSOA Covid-19 deaths 2020", lambda: _covid(data_dir))
-    if covid is not None:
-        used += ["covid_ons_msoa_deaths_2020_england", "covid_msoa_cases_weekly_2020_england",
-                 "covid_ltla_cases_daily_england"]
     la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()], data_dir)
     la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir, la_areas))
-    if la is not None:
-        used += la_ids
-    return Inputs(lsoas=lsoas, le=le, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes,
-                  sources_used=used)
+    return Inputs(lsoas=lsoas, le=le, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes)
 
 
 def _covid(data_dir: Path | None) -> pd.DataFrame:
@@ -865,12 +850,6 @@ def england_table(inputs: Inputs) -> pd.DataFrame:
     inds = [i for i in REGISTRY if i.kind != "la"]
     codes = sorted(inputs.lsoas["lad19cd"].dropna().unique())
     return babies_table(inputs, codes, [], "England", inds)
-
-
-def sources_used(inputs: Inputs) -> list[str]:
-    """Catalogue ids of every source the report used (for 'About the data')."""
-    ids = list(dict.fromkeys(inputs.sources_used))
-    return [s for s in ids if s]
 
 
 def upper_tier_table(inputs: Inputs, utla_code: str, name: str) -> pd.DataFrame:
