@@ -290,9 +290,22 @@ def place_name(place_id: str, params_dir: Path | None = None) -> str:
                        (st.st_mtime_ns, st.st_size, st.st_ino) if st else None)
 
 
+def place_kind(place_id: str, params_dir: Path | None = None) -> str:
+    """The kind of a Place ("upper_tier" or "group"), read once per version of its params file."""
+    path = Path(params_dir or paths.PARAMS_DIR) / f"{place_id}.yaml"
+    st = path.stat() if path.exists() else None
+    return _place_facts(place_id, str(Path(params_dir or paths.PARAMS_DIR)),
+                        (st.st_mtime_ns, st.st_size, st.st_ino) if st else None)[1]
+
+
+def _place_name(place_id: str, params_dir: str, file_state: tuple | None) -> str:
+    return _place_facts(place_id, params_dir, file_state)[0]
+
+
 @functools.lru_cache(maxsize=4096)
-def _place_name(place_id: str, params_dir: str, _file_state: tuple | None) -> str:
-    return load_place(place_id, Path(params_dir)).name
+def _place_facts(place_id: str, params_dir: str, _file_state: tuple | None) -> tuple[str, str]:
+    place = load_place(place_id, Path(params_dir))
+    return place.name, place.kind
 
 
 def load_places(place_ids: list[str] | None = None, params_dir: Path | None = None) -> list[Place]:

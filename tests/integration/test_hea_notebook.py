@@ -85,7 +85,7 @@ def test_synthetic_example_reproducible(tmp_path):
     spec.loader.exec_module(mod)
     out = tmp_path / "x.csv"
     mod.main(["--seed", "2019", "--out", str(out)])
-    committed = paths.ROOT / hea.SYNTHETIC_EXAMPLE
+    committed = hea.synthetic_example_path()
     assert out.read_bytes() == committed.read_bytes()
     assert committed.stat().st_size < 500_000
     assert committed.read_text().startswith("# SYNTHETIC DATA")
@@ -188,7 +188,7 @@ def test_msoa_file_gets_msoa_quintiles(tmp_path):
     from jsna.load.geography import lsoa_lookup
 
     lk = lsoa_lookup()
-    src = hea.read_hea(paths.ROOT / hea.SYNTHETIC_EXAMPLE).data
+    src = hea.read_hea(hea.synthetic_example_path()).data
     m = src.merge(lk[["lsoa11cd", "msoa11cd"]], on="lsoa11cd")
     m = m.groupby(["msoa11cd", "ethnicity"], as_index=False)[["eligible", "served"]].sum()
     path = tmp_path / "msoa.csv"

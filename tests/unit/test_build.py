@@ -318,7 +318,7 @@ def test_audit_without_service_file_is_skipped_outside_the_example(tmp_path):
     summary = build.build(None, None, jobs=1, reports_dir=reports, notebooks_dir=nbdir, params_dir=params,
                           progress=False, pdf=False)
     assert summary.ok, summary.text()
-    note = "Health Equity Audit: no service file given for Derby; run with --hea-input FILE"
+    note = "Health Equity Audit: no service file has been given for Derby"  # no command line for readers
     assert f"derby/health_equity_audit: skipped: {note}" in summary.text()
     assert (reports / "rutland" / "health_equity_audit.html").exists()  # Rutland is in the LLR example
     assert (reports / "derby" / "hello.html").exists()
@@ -341,14 +341,14 @@ def test_hea_input_is_passed_and_tracked(tmp_path, capsys):
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'input_csv = "<input_dir>/cgm.csv"' in injected.source  # passed, without the machine's path
     deps = json.loads((reports / ".build" / "deps.json").read_text())["reports"]["rutland/health_equity_audit"]
-    assert "hea_input" in deps["deps"]["inputs"]
+    assert "health_equity_audit.input_csv" in deps["deps"]["inputs"]
     assert cli_main(args) == 0 and "up to date" in capsys.readouterr().out
     service.write_text("practice_code,eligible,served\nA81001,10,6\n")
     assert cli_main(args) == 0
-    assert "rutland/health_equity_audit: built (input hea_input changed)" in capsys.readouterr().out
+    assert "rutland/health_equity_audit: built (input health_equity_audit.input_csv changed)" in capsys.readouterr().out
     assert cli_main([*args[:-1], str(tmp_path / "nope.csv")]) == 2
     err = capsys.readouterr().err
-    assert "--hea-input" in err and "does not exist" in err
+    assert "--param health_equity_audit.input_csv" in err and "does not exist" in err
 
 
 def _published_files(reports: Path) -> list[Path]:

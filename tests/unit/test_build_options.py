@@ -1,6 +1,7 @@
-"""`python -m jsna build --deprivation-index`: the option reaches the notebooks that declare the
-parameter (and only those), and it is part of their dependency record, so changing it rebuilds
-them while the other reports stay up to date."""
+"""`python -m jsna build --param TOPIC.NAME=VALUE` (and its aliases --deprivation-index, --hea-input):
+a parameter is checked against the topic's spec (or, for a notebook without a topic package, its
+parameters cell), reaches that topic's notebook only, and is part of its dependency record, so
+changing it rebuilds it while the other reports stay up to date."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import nbformat
 import pytest
 from jsna.__main__ import main as cli_main
 from jsna.runner import build
-from jsna.runner.topics import BuildError, discover_topics
+from jsna.runner.topics import BuildError, discover_topics, notebook_parameters
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
 
@@ -30,23 +31,32 @@ def _notebooks(tmp: Path) -> Path:
     return d
 
 
-def test_declares_parameter_reads_the_parameters_cell(tmp_path):
+def test_a_topics_parameters_come_from_its_spec_or_its_parameters_cell(tmp_path):
     topics = {t.id: t for t in discover_topics(_notebooks(tmp_path))}
-    assert build.declares_parameter(topics["dep"], "deprivation_index")
-    assert not build.declares_parameter(topics["hello"], "deprivation_index")
-    assert build.declares_parameter(topics["hello"], "place")
+    assert [p.name for p in topics["dep"].params] == ["deprivation_index"]  # no package: its parameters cell
+    assert topics["hello"].params == ()  # place, data_dir and params_dir are the runner's
     real = {t.id: t for t in discover_topics()}
-    assert build.declares_parameter(real["deprivation"], "deprivation_index")
-    assert not build.declares_parameter(real["two_babies"], "deprivation_index")
+    for t in real.values():  # every spec parameter is one the notebook's parameters cell declares
+        assert {p.name for p in t.params} <= set(notebook_parameters(t.path)), t.id
+    assert real["deprivation"].params[0].choices == ("iod2025", "iod2019")
+    assert real["two_babies"].params == ()
 
 
-def test_bad_value_is_refused(tmp_path, capsys):
+def test_bad_parameters_are_refused_before_anything_runs(tmp_path, capsys):
+    kw = {"reports_dir": tmp_path / "r", "progress": False, "pdf": False}
     with pytest.raises(BuildError, match="iod2025, iod2019"):
-        build.build(["rutland"], None, reports_dir=tmp_path / "r", notebooks_dir=_notebooks(tmp_path),
-                    progress=False, pdf=False, deprivation_index="iod2015")
+        build.build(["rutland"], None, params={"deprivation": {"deprivation_index": "iod2015"}}, **kw)
+    with pytest.raises(BuildError, match=r"topic 'two_babies' has no parameter 'edition' \(its parameters: none\)"):
+        build.build(["rutland"], None, params={"two_babies": {"edition": "x"}}, **kw)
+    with pytest.raises(BuildError, match="no topic 'nope' in this build"):
+        build.build(["rutland"], None, params={"nope": {"x": "1"}}, **kw)
+    assert not (tmp_path / "r").exists()
     with pytest.raises(SystemExit) as exc:
         cli_main(["build", "--deprivation-index", "iod2015", "--reports-dir", str(tmp_path / "r2")])
     assert exc.value.code == 2 and "invalid choice: 'iod2015'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["build", "--param", "deprivation_index=iod2019", "--reports-dir", str(tmp_path / "r2")])
+    assert exc.value.code == 2 and "TOPIC.NAME=VALUE" in capsys.readouterr().err
 
 
 def _printed(reports: Path, topic: str) -> str:
@@ -60,11 +70,11 @@ def test_option_reaches_the_notebook_and_a_change_rebuilds(tmp_path):
     first = build.build(["rutland"], None, **kw)
     assert first.ok and sorted(first.outcome().values()) == ["built", "built"]
     assert "index: None" in _printed(reports, "dep")
-    second = build.build(["rutland"], None, deprivation_index="iod2019", **kw)
+    second = build.build(["rutland"], None, params={"dep": {"deprivation_index": "iod2019"}}, **kw)
     assert second.outcome() == {"rutland/dep": "built", "rutland/hello": "up to date"}
-    assert second.reasons["rutland/dep"] == "input deprivation_index changed"
+    assert second.reasons["rutland/dep"] == "input dep.deprivation_index changed"
     assert "index: iod2019" in _printed(reports, "dep")
-    third = build.build(["rutland"], None, deprivation_index="iod2019", **kw)
+    third = build.build(["rutland"], None, params={"dep": {"deprivation_index": "iod2019"}}, **kw)
     assert third.outcome() == {"rutland/dep": "up to date", "rutland/hello": "up to date"}
     fourth = build.build(["rutland"], None, **kw)  # back to each Place's own index
     assert fourth.outcome()["rutland/dep"] == "built" and "index: None" in _printed(reports, "dep")

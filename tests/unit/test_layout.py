@@ -32,12 +32,37 @@ def test_one_topic_package_per_notebook():
     assert packages == notebooks
 
 
-@pytest.mark.parametrize("topic", sorted(p.name for p in TOPICS.iterdir() if (p / "__init__.py").exists()))
+TOPIC_PACKAGES = sorted(p.name for p in TOPICS.iterdir() if (p / "__init__.py").exists())
+
+
+@pytest.mark.parametrize("topic", TOPIC_PACKAGES)
 def test_no_topic_imports_another(topic):
+    """A topic may import the spec types of jsna.topics, never another topic package."""
     for module in (TOPICS / topic).glob("*.py"):
         others = {m for m in _imports(module) if m.startswith("jsna.topics.")
-                  and m.split(".")[2] != topic}
+                  and m.split(".")[2] in TOPIC_PACKAGES and m.split(".")[2] != topic}
         assert not others, f"{module.relative_to(ROOT)} imports {sorted(others)}"
+
+
+@pytest.mark.parametrize("topic", TOPIC_PACKAGES)
+def test_every_topic_declares_its_spec(topic):
+    """The runner knows a topic only through its TOPIC spec: id, title, order, description, parameters."""
+    import importlib
+
+    from jsna.topics import TopicSpec, discover
+
+    spec = importlib.import_module(f"jsna.topics.{topic}").TOPIC
+    assert isinstance(spec, TopicSpec) and spec.id == topic and spec.title and spec.description
+    assert discover()[topic] is spec
+
+
+def test_the_runner_names_no_topic_and_no_place():
+    """Topics and Places reach the runner as data (specs, params files), never by name in its code."""
+    names = [*TOPIC_PACKAGES, *(p.stem for p in (ROOT / "params").glob("*.yaml"))]
+    for module in (LIB / "runner").glob("*.py"):
+        code = module.read_text(encoding="utf-8")
+        named = [n for n in names if re.search(rf"[\"']{n}[\"'.]", code)]
+        assert not named, f"{module.relative_to(ROOT)} names {named}"
 
 
 @pytest.mark.parametrize("module", sorted(TOPICS.glob("*/compute.py")), ids=lambda p: p.parent.name)

@@ -46,7 +46,7 @@ from jsna.runner.publish import (
     record_status,
     write_index,
 )
-from jsna.runner.topics import BuildError, Topic, discover_topics, select_topics
+from jsna.runner.topics import BuildError, Topic, discover_topics, select_topics, topic_params
 from jsna.runner.worker import DEFAULT_CELL_TIMEOUT, RunResult, RunSpec, _kill_group, _Worker
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -156,30 +156,16 @@ def _load_places(ids: Sequence[str], params_dir: Path | None) -> tuple[list[Plac
     return places, bad
 
 
-HEA_TOPIC = "health_equity_audit"
-HEA_EXAMPLE = paths.ROOT / "data" / "examples" / "hea_synthetic_diabetes_tech.csv"
-
-
-def _hea_input_record(hea_input: Path | None) -> list[dict]:
-    """The dependency entry of the --hea-input file ([] without one): a changed file rebuilds the audit."""
-    if hea_input is None:
-        return []
-    return [{"id": "hea_input", "sha256": file_sha(hea_input), "entry": hea_input.name}]
-
-
-def declares_parameter(topic: Topic, name: str) -> bool:
-    """True when the topic notebook's parameters cell assigns ``name`` (so it may be passed)."""
-    import re
-
-    try:
-        nb = json.loads(topic.path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    for cell in nb.get("cells", []):
-        if "parameters" in (cell.get("metadata", {}).get("tags") or []):
-            text = "".join(cell.get("source") or [])
-            return re.search(rf"^{re.escape(name)}\s*=", text, flags=re.M) is not None
-    return False
+def _param_records(topic: Topic, values: dict[str, str]) -> list[dict]:
+    """The dependency entries of the parameters passed to a topic (none when not given): a changed
+    value, or a changed file for a file parameter, rebuilds the reports it is passed to."""
+    out = []
+    for p in topic.params:
+        if p.name in values:
+            v = values[p.name]
+            out.append({"id": f"{topic.id}.{p.name}", "sha256": file_sha(Path(v)) if p.kind == "file" else v,
+                        "entry": Path(v).name if p.kind == "file" else f"build option {p.name}"})
+    return out
 
 
 def _live_sources_record(data_dir: Path | None) -> list[dict]:
@@ -192,56 +178,13 @@ def _live_sources_record(data_dir: Path | None) -> list[dict]:
     return [{"id": "live sources held", "sha256": " ".join(held) or "none", "entry": "make data REFRESH=1"}]
 
 
-def _option_records(name: str, value: str | None) -> list[dict]:
-    """The dependency entry of a build option passed to a notebook ([] when not given): a changed
-    value rebuilds the reports it is passed to."""
-    return [] if value is None else [{"id": name, "sha256": str(value), "entry": f"build option {name}"}]
-
-
-def check_hea_input(path: Path | str) -> Path:
-    """The resolved --hea-input file; BuildError unless it is a regular file."""
-    p = Path(path).expanduser().resolve()
-    if not p.is_file():
-        what = "is a directory" if p.is_dir() else "does not exist" if not p.exists() else "is not a regular file"
-        raise BuildError(f"--hea-input {path}: {what}. Give the service's CSV file (one row per breakdown, "
-                         "columns described in notebooks/health_equity_audit.ipynb).")
-    return p
-
-
-def _example_area_codes(example: Path) -> set[str]:
-    """The LSOA codes of the example file (its header and code column, read once)."""
-    import csv
-
-    with open(example, encoding="utf-8", newline="") as fh:
-        rows = csv.reader(line for line in fh if not line.startswith("#"))
-        header = [h.strip().lower() for h in next(rows, [])]
-        if "lsoa11cd" not in header:
-            return set()
-        i = header.index("lsoa11cd")
-        return {r[i].strip() for r in rows if len(r) > i}
-
-
-def example_covers(place: Place, data_dir: Path | None, example: Path | None = None) -> bool | None:
-    """Whether the synthetic audit example has rows for residents of ``place`` (None when the
-    lookup cannot be read: the run then reports the data problem)."""
-    codes = _example_area_codes(Path(example or HEA_EXAMPLE))
-    try:
-        from jsna.load.geography import lsoa_lookup
-
-        lookup = lsoa_lookup(data_dir)
-    except Exception:  # noqa: BLE001 - no data: the notebook says what is missing
-        return None
-    return bool(codes & set(lookup.loc[lookup["lad19cd"].isin(place.district_codes_2019), "lsoa11cd"]))
-
-
-def _skipped_audits(places: list[Place], topics: list[Topic], bad_params: dict[str, str],
-                    hea_input: Path | None, data_dir: Path | None) -> dict[str, str]:
-    """``{"<place>/health_equity_audit": note}`` for Places the example does not cover (no --hea-input)."""
-    if hea_input is not None or HEA_TOPIC not in {t.id for t in topics} or not _data_present(data_dir):
+def _skipped(places: list[Place], topics: list[Topic], bad_params: dict[str, str],
+             options: dict[str, dict[str, str]], data_dir: Path | None) -> dict[str, str]:
+    """``{"<place>/<topic>": note}`` for each topic that does not apply to a Place (its spec says why)."""
+    if not _data_present(data_dir):
         return {}
-    return {f"{p.id}/{HEA_TOPIC}": (f"Health Equity Audit: no service file given for {p.name}; "
-                                    "run with --hea-input FILE")
-            for p in places if p.id not in bad_params and example_covers(p, data_dir) is False}
+    return {f"{p.id}/{t.id}": note for p in places if p.id not in bad_params for t in topics
+            if (note := t.skip_reason(p, data_dir, options[t.id]))}
 
 
 def _check_reports_dir(reports_dir: Path) -> None:
@@ -337,8 +280,7 @@ class Plan:
     topics: list[Topic]
     places: list[Place]
     bad_params: dict[str, str]  # Place id -> why its params file is invalid
-    hea_input: Path | None
-    options: dict[str, dict[str, str]]  # topic id -> build options passed to its notebook
+    options: dict[str, dict[str, str]]  # topic id -> parameters passed to its notebook (--param)
     extras: dict[str, list[dict]]  # topic id -> dependency entries besides its record of reads
     deps_data: dict
     hashes: HashCache
@@ -363,8 +305,8 @@ class Plan:
 
 def plan(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
          reports_dir: Path | None = None, data_dir: Path | None = None, params_dir: Path | None = None,
-         notebooks_dir: Path | None = None, force: bool = False, hea_input: Path | None = None,
-         deprivation_index: str | None = None) -> Plan:
+         notebooks_dir: Path | None = None, force: bool = False,
+         params: dict[str, dict[str, str]] | None = None) -> Plan:
     """Decide what a build does (see :func:`build` for the arguments), reading only the build
     records and the inputs' checksums: no worker, no pandas. Raises PlaceError / BuildError when a
     Place or topic is unknown."""
@@ -381,30 +323,21 @@ def plan(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None
         raise PlaceError(f"No Places: no params/*.yaml in {params_dir or paths.PARAMS_DIR}. "
                          "Add one with: python -m jsna params new <upper-tier LA code>")
     places, bad_params = _load_places(ids, params_dir)
-    hea_input = check_hea_input(hea_input) if hea_input else None
-    extra_inputs = _hea_input_record(hea_input)
-    if deprivation_index is not None:
-        from jsna.places import DEPRIVATION_INDICES
-
-        if deprivation_index not in DEPRIVATION_INDICES:
-            raise BuildError(f"--deprivation-index {deprivation_index!r}: choose one of {', '.join(DEPRIVATION_INDICES)}")
-    # per topic: build options passed to its notebook (parameters) and recorded as its dependencies
-    options = {t.id: ({"deprivation_index": deprivation_index} if deprivation_index is not None
-                      and declares_parameter(t, "deprivation_index") else {}) for t in topics}
+    # per topic: the parameters passed to its notebook, each recorded as a dependency
+    options = topic_params(topics, params)
     live_held = _live_sources_record(data_dir)
-    extras = {t.id: [*(extra_inputs if t.id == HEA_TOPIC else []), *live_held,
-                     *(r for k, v in options[t.id].items() for r in _option_records(k, v))] for t in topics}
+    extras = {t.id: [*live_held, *_param_records(t, options[t.id])] for t in topics}
 
     deps_data, problem = read_deps(reports_dir)
     _, history_problem = read_history(reports_dir)
     notices = [p for p in (problem, history_problem) if p]
     status = read_status(reports_dir)
     p = Plan(reports_dir=reports_dir, data_dir=data_dir, params_dir=params_dir, topics=topics, places=places,
-             bad_params=bad_params, hea_input=hea_input, options=options, extras=extras, deps_data=deps_data,
+             bad_params=bad_params, options=options, extras=extras, deps_data=deps_data,
              hashes=HashCache(deps_data.get("hash_cache")), code=code_hash(), version=code_version(),
              nb_sha={t.id: file_sha(t.path) for t in topics},
              params_sha={pl.id: file_sha(Path(params_dir or paths.PARAMS_DIR) / f"{pl.id}.yaml") for pl in places},
-             notices=notices, skipped=_skipped_audits(places, topics, bad_params, hea_input, data_dir))
+             notices=notices, skipped=_skipped(places, topics, bad_params, options, data_dir))
     for place in places:
         for topic in topics:
             key = f"{place.id}/{topic.id}"
@@ -425,8 +358,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
           jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
           cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
-          pdf: bool = True, force: bool = False, hea_input: Path | None = None,
-          deprivation_index: str | None = None) -> BuildSummary:
+          pdf: bool = True, force: bool = False,
+          params: dict[str, dict[str, str]] | None = None) -> BuildSummary:
     """Run the selected topic x Place reports that are not up to date and publish them atomically.
 
     A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
@@ -440,24 +373,20 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     With ``pdf`` (the default) each published report is also printed to a PDF beside it
     (:mod:`jsna.runner.pdf`; skipped with a warning when Chromium is missing).
 
-    ``hea_input`` is a service's file for the Health Equity Audit (:data:`HEA_TOPIC`), passed to
-    it as ``input_csv`` and tracked as an input of its dependency record. Without one, the audit
-    uses the synthetic example, which covers only LLR: for other Places the topic is skipped,
-    with a note on the index (:func:`example_covers`).
-
-    ``deprivation_index`` ("iod2025" or "iod2019") overrides every Place's ``deprivation_index`` for
-    the topics whose notebook has that parameter (the deprivation report); it is part of their
-    dependency record, so changing it rebuilds them.
+    ``params`` (``{topic id: {name: value}}``, ``--param <topic>.<name>=<value>``) are passed to the
+    topics' notebooks, checked against each topic's parameters (:class:`jsna.topics.Param`), and are
+    part of their dependency record (a file parameter by its checksum), so changing one rebuilds the
+    reports it reaches. A topic that does not apply to a Place (:meth:`jsna.topics.TopicSpec.skip_reason`,
+    e.g. an audit with no service file for it) is skipped with a note on the index.
 
     Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
     Runs that fail are reported in the summary; the others are published.
     """
-    pl = plan(place_ids, topic_ids, reports_dir, data_dir, params_dir, notebooks_dir, force, hea_input,
-              deprivation_index)
+    pl = plan(place_ids, topic_ids, reports_dir, data_dir, params_dir, notebooks_dir, force, params)
     for n in pl.notices:
         print(f"warning: {n}", file=sys.stderr)
     reports_dir, data_dir, params_dir = pl.reports_dir, pl.data_dir, pl.params_dir
-    topics, places, bad_params, hea_input = pl.topics, pl.places, pl.bad_params, pl.hea_input
+    topics, places, bad_params = pl.topics, pl.places, pl.bad_params
     options, extras, hashes, code, version = pl.options, pl.extras, pl.hashes, pl.code, pl.version
     nb_sha, params_sha = pl.nb_sha, pl.params_sha
     reasons, up_to_date, skipped, notices = pl.reasons, pl.up_to_date, pl.skipped, pl.notices
@@ -475,8 +404,9 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     if skipped:
         with _lock(reports_dir):
             for key, note in skipped.items():
-                place = next(p for p in places if p.id == key.split("/", 1)[0])
-                record_skipped(reports_dir, place, next(t for t in topics if t.id == HEA_TOPIC), note)
+                pid, tid = key.split("/", 1)
+                record_skipped(reports_dir, next(p for p in places if p.id == pid),
+                               next(t for t in topics if t.id == tid), note)
     if not reasons:
         with _lock(reports_dir):
             clean_stale_staging(reports_dir)  # a killed build's leftovers go even when nothing is rebuilt
@@ -508,7 +438,6 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                 results.append(RunResult(place=place.id, topic=topic.id, ok=False,
                                          error=failed_places[place.id]))
                 continue
-            is_hea = topic.id == HEA_TOPIC
             specs.append((RunSpec(place=place.id, place_name=place.name, topic=topic.id,
                                   topic_title=topic.title, notebook=str(topic.path.resolve()),
                                   out_dir=str(stage_root / place.id), build_date=build_date,
@@ -517,9 +446,9 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   cell_timeout=cell_timeout, code_version=version, code_hash=code,
                                   notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id],
                                   reports_dir=str(reports_dir), linkable=tuple(sorted(linkable)),
-                                  extra_parameters={**({"input_csv": str(hea_input)} if hea_input and is_hea else {}),
-                                                    **options[topic.id]},
-                                  extra_inputs=[str(hea_input)] if hea_input and is_hea else []),
+                                  extra_parameters=dict(options[topic.id]),
+                                  extra_inputs=[options[topic.id][p.name] for p in topic.params
+                                                if p.kind == "file" and p.name in options[topic.id]]),
                           topic, place))
     # longest runs first (times of the last build in this reports dir; new runs first of all), so
     # that no worker is left with a long run at the end while the others idle

@@ -8,10 +8,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from jsna.places import DEPRIVATION_INDICES, PlaceError, available_places, load_place
+from jsna.places import PlaceError, available_places, load_place
 from jsna.runner.build import build, plan
 from jsna.runner.topics import BuildError, discover_topics
 from jsna.runner.worker import DEFAULT_CELL_TIMEOUT
+from jsna.topics import Param
 
 
 def _list(notebooks_dir: Path | None, params_dir: Path | None) -> int:
@@ -21,13 +22,37 @@ def _list(notebooks_dir: Path | None, params_dir: Path | None) -> int:
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print("Topics (--topic):")
+    print("Topics (--topic), with their parameters (--param TOPIC.NAME=VALUE):")
     for t in topics:
         print(f"  {t.id:24s} {t.title}")
+        for p in t.params:
+            print(f"    {t.id}.{p.name}: {p.help}" + (f" ({', '.join(p.choices)})" if p.choices else ""))
     print("Places (--place):")
     for p in places:
         print(f"  {p.id:24s} {p.name} ({', '.join(p.upper_tier_codes)})")
     return 0
+
+
+def _aliases() -> list[tuple[str, str, Param]]:
+    """(option, topic id, parameter) for every topic parameter with a documented alias (its spec's ``alias``)."""
+    from jsna.topics import discover
+
+    return [(p.alias, t.id, p) for t in discover().values() for p in t.params if p.alias]
+
+
+def _params(given: list[str], aliased: dict[tuple[str, str], str | None]) -> dict[str, dict[str, str]]:
+    """``--param topic.name=value`` (and the aliases) as ``{topic: {name: value}}``; ValueError on a bad form."""
+    out: dict[str, dict[str, str]] = {}
+    for item in given:
+        key, sep, value = item.partition("=")
+        topic, dot, name = key.partition(".")
+        if not (sep and dot and topic and name):
+            raise ValueError(f"--param {item!r}: write it as TOPIC.NAME=VALUE (`--list` shows each topic's parameters)")
+        out.setdefault(topic.strip(), {})[name.strip()] = value.strip()
+    for (topic, name), value in aliased.items():
+        if value is not None:
+            out.setdefault(topic, {})[name] = str(value)
+    return out
 
 
 def _sigterm_as_interrupt(*_: object) -> None:
@@ -41,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--place", nargs="+", action="extend", metavar="P",
                     help="Place id(s) from params/*.yaml (default: all)")
     ap.add_argument("--topic", nargs="+", action="extend", metavar="T",
-                    help="topic notebook name(s) without .ipynb (default: all with 'jsna' metadata)")
+                    help="topic id(s), as listed by --list (default: every topic)")
     ap.add_argument("--jobs", "-j", type=int, default=None,
                     help="parallel runs (default: number of CPU cores)")
     ap.add_argument("--reports-dir", type=Path, default=None, help="output directory (default: reports/)")
@@ -60,13 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     ap.add_argument("--no-pdf", action="store_true",
                     help="do not print a PDF beside each report (default: print with headless Chromium)")
-    ap.add_argument("--hea-input", type=Path, default=None, metavar="FILE",
-                    help="a service's CSV for the Health Equity Audit (passed as its input_csv; default: the "
-                         "synthetic LLR example, so the audit is skipped for Places outside LLR)")
-    ap.add_argument("--deprivation-index", choices=DEPRIVATION_INDICES, default=None,
-                    help="edition of the English Indices of Deprivation for the deprivation report: iod2025 "
-                         "(LSOA 2021) or iod2019 (LSOA 2011); default: each Place's params (deprivation_index, "
-                         "itself iod2025 unless set)")
+    ap.add_argument("--param", action="append", default=[], metavar="TOPIC.NAME=VALUE",
+                    help="a topic parameter, passed to that topic's notebook and recorded as a dependency "
+                         "(repeatable; `--list` shows each topic's parameters)")
+    aliases = _aliases()
+    for option, tid, p in aliases:
+        ap.add_argument(f"--{option}", dest=f"alias_{tid}_{p.name}", default=None, choices=p.choices or None,
+                        metavar=None if p.choices else p.kind.upper(),
+                        help=f"alias of --param {tid}.{p.name}=VALUE: {p.help}")
     ap.add_argument("--dry-run", action="store_true",
                     help="list the reports that are out of date and why, build nothing")
     ap.add_argument("--list", action="store_true", help="list the topics and Places, build nothing")
@@ -75,11 +101,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _list(args.notebooks_dir, args.params_dir)
     if args.jobs is not None and args.jobs < 1:
         ap.error("--jobs must be at least 1")
+    try:
+        params = _params(args.param, {(tid, p.name): getattr(args, f"alias_{tid}_{p.name}")
+                                      for _, tid, p in aliases})
+    except ValueError as exc:
+        ap.error(str(exc))
     if args.dry_run:
         try:
             print(plan(args.place, args.topic, reports_dir=args.reports_dir, data_dir=args.data_dir,
                        params_dir=args.params_dir, notebooks_dir=args.notebooks_dir, force=args.force,
-                       hea_input=args.hea_input, deprivation_index=args.deprivation_index).text())
+                       params=params).text())
         except (PlaceError, BuildError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -90,8 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         data_dir=args.data_dir, params_dir=args.params_dir,
                         notebooks_dir=args.notebooks_dir, progress=not args.no_progress,
                         cell_timeout=args.cell_timeout, fresh_kernels=args.fresh_kernels,
-                        pdf=not args.no_pdf, force=args.force,
-                        hea_input=args.hea_input, deprivation_index=args.deprivation_index)
+                        pdf=not args.no_pdf, force=args.force, params=params)
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -129,11 +129,11 @@ def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: P
                     params_dir: Path | None = None,
                     linkable: Sequence[str] = ()) -> dict[str, list[dict[str, str]]]:
     """Links from one report to the other topics of its Place and to the same topic for the
-    other Places (LLR first), relative to the report's folder. With ``linkable`` ("<place>/<topic>"
+    other Places (a group Place first), relative to the report's folder. With ``linkable`` ("<place>/<topic>"
     keys of the reports that exist after the build), only those are linked."""
     if not place_id or not topic_id:
         return {"topics": [], "places": []}
-    from jsna.places import available_places, place_name
+    from jsna.places import available_places, place_kind, place_name
     from jsna.runner.topics import discover_topics
 
     try:
@@ -141,7 +141,8 @@ def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: P
         topics = [{"href": f"{t.id}.html", "title": t.title} for t in discover_topics(notebooks_dir)
                   if t.id != topic_id and (not ok or f"{place_id}/{t.id}" in ok)]
         ids = sorted((p for p in available_places(params_dir) if p != place_id
-                      and (not ok or f"{p}/{topic_id}" in ok)), key=lambda p: (p != "llr", p))
+                      and (not ok or f"{p}/{topic_id}" in ok)),
+                     key=lambda p: (place_kind(p, params_dir) != "group", p))  # a group Place first
         places = [{"href": f"../{p}/{topic_id}.html", "title": place_name(p, params_dir)} for p in ids]
     except Exception:  # noqa: BLE001 - links are a convenience; the index lists every report
         return {"topics": [], "places": []}

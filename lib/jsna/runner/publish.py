@@ -127,7 +127,8 @@ def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, 
     key = f"{spec.place}/{spec.topic}"
     prev = status.get(key, {})
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    rec = {"place": spec.place, "place_name": place.name, "topic": spec.topic, "title": topic.title,
+    rec = {"place": spec.place, "place_name": place.name, "place_kind": place.kind, "topic": spec.topic,
+           "title": topic.title,
            "description": topic.description, "order": topic.order, "ok": res.ok,
            "last_run": now, "seconds": res.seconds,
            "error": "" if res.ok else relative_paths(res.describe_error(), spec.path_substitutions()
@@ -150,7 +151,8 @@ def record_skipped(reports_dir: Path, place: Place, topic: Topic, note: str) -> 
         with contextlib.suppress(FileNotFoundError):
             (reports_dir / place.id / f"{topic.id}{ext}").unlink()
     status = read_status(reports_dir)
-    status[f"{place.id}/{topic.id}"] = {"place": place.id, "place_name": place.name, "topic": topic.id,
+    status[f"{place.id}/{topic.id}"] = {"place": place.id, "place_name": place.name, "place_kind": place.kind,
+                                        "topic": topic.id,
                                         "title": topic.title, "order": topic.order, "ok": None,
                                         "skipped": note, "sources": []}
     _write_atomic(reports_dir / STATUS_FILE, json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
@@ -189,7 +191,7 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
             failed.append({**rec, "previous": html_file.exists()})
         if html_file.exists():
             p = places.setdefault(rec["place"], {"id": rec["place"], "name": rec.get("place_name", rec["place"]),
-                                                 "reports": []})
+                                                 "kind": rec.get("place_kind", ""), "reports": []})
             p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html",
                                  "pdf": (html_file.with_suffix(".pdf").exists()
                                          and f"{rec['place']}/{rec['topic']}.pdf")})
@@ -202,8 +204,8 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
             r["code_version"] = entry.get("code_version", r.get("code_version", ""))
             r["build_date"] = entry.get("build_date", "")
         p["reports"].sort(key=lambda r: (r.get("order", 999), r["topic"]))
-    # the LLR group first (the series serves the LLR framework), then each authority
-    ordered = sorted(places.values(), key=lambda p: (p["id"] != "llr", p["name"]))
+    # a group Place (an overview of several councils) first, then each council by name
+    ordered = sorted(places.values(), key=lambda p: (p["kind"] != "group", p["name"]))
     used = [s for rec in status.values() for s in rec.get("sources", [])]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["j2", "html"]))
     env.filters["when"] = _readable_time

@@ -765,14 +765,11 @@ def practice_mix_reliability(table: pd.DataFrame) -> list[str]:
 
 
 # --------------------------------------------------------------------------- one-call setup
-SYNTHETIC_EXAMPLE = "data/examples/hea_synthetic_diabetes_tech.csv"
-
-
 def synthetic_example_path() -> Path:
     """The committed SYNTHETIC example input (scripts/make_synthetic_hea.py)."""
-    from jsna import paths
+    from jsna.topics.health_equity_audit.applies import SYNTHETIC_EXAMPLE
 
-    return paths.ROOT / SYNTHETIC_EXAMPLE
+    return SYNTHETIC_EXAMPLE
 
 
 @dataclass
