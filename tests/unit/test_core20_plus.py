@@ -11,9 +11,9 @@ from jsna.topics.equity_dashboard.core20 import (
     CORE20,
     NOT_CORE20,
     lsoa21_core20_status,
-    plus_display,
     plus_table,
 )
+from jsna.topics.equity_dashboard.tables import plus_display
 from jsna.topics.equity_dashboard.text import plus_sentences
 
 from tests.support.numbers import assert_numbers_shown
@@ -27,7 +27,7 @@ def _bridge() -> pd.DataFrame:
     # z is outside the Place (ignored)
     rows = [("a", "A", "U"), ("b", "B1", "S"), ("b", "B2", "S"), ("c", "CE", "M"), ("e", "CE", "M"),
             ("d", "DF", "M"), ("f", "DF", "M"), ("g", "GH", "X"), ("h", "GH", "X"), ("z", "Z", "U")]
-    return pd.DataFrame(rows, columns=["lsoa11_code", "lsoa21_code", "change_code"])
+    return pd.DataFrame(rows, columns=["lsoa11cd", "lsoa21cd", "change"])
 
 
 def _lsoas11() -> pd.DataFrame:

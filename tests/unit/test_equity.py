@@ -14,7 +14,8 @@ from jsna.topics.equity_dashboard.compute import (
     dashboard,
     fingertips_trend,
 )
-from jsna.topics.equity_dashboard.text import dashboard_display, dashboard_sentences
+from jsna.topics.equity_dashboard.tables import dashboard_display
+from jsna.topics.equity_dashboard.text import dashboard_sentences
 
 from tests.support.frames import tidy_la
 

@@ -128,7 +128,7 @@ def test_two_babies_published_obesity_and_sex_ratio_sentences_match_their_tables
 
 def test_dashboard_sentences_state_only_numbers_of_its_table_and_chart():
     from jsna.indicators import Indicator, LaSource
-    from jsna.topics.equity_dashboard import charts, text
+    from jsna.topics.equity_dashboard import charts, tables, text
     from jsna.topics.equity_dashboard.compute import dashboard, quintile_gaps
 
     periods = ["2019", "2020", "2021", "2022", "2023"]
@@ -156,10 +156,10 @@ def test_dashboard_sentences_state_only_numbers_of_its_table_and_chart():
                                        sources=(LaSource("src_q"),))], "E06000016")
     sentences = (text.dashboard_sentences(d, "Leicester") + text.inequality_sentences(d, "Leicester")
                  + list(spine.description) + text.quintile_gap_sentences(gaps, "Leicester"))
-    assert_numbers_shown(sentences, text.dashboard_display(d), text.quintile_gap_display(gaps, "Leicester"),
+    assert_numbers_shown(sentences, tables.dashboard_display(d), tables.quintile_gap_display(gaps, "Leicester"),
                          getattr(spine.fig, "jsna_data", (pd.DataFrame(),))[0], allow=CONSTANTS)
     # the change since the baseline is that of the values shown: 2021 76.6 to 2023 77.5 is +0.9
-    change = text.dashboard_display(d).loc[0, "Change since baseline"]
+    change = tables.dashboard_display(d).loc[0, "Change since baseline"]
     assert change.startswith("+0.9"), change
     import matplotlib.pyplot as plt
 
@@ -167,14 +167,14 @@ def test_dashboard_sentences_state_only_numbers_of_its_table_and_chart():
 
 
 def test_core20_sentences_match_the_core20_table():
-    from jsna.topics.equity_dashboard import core20, text
+    from jsna.topics.equity_dashboard import core20, tables, text
 
     lsoas = pd.DataFrame({"lsoa11cd": [f"E0100000{i}" for i in range(4)], "lad19cd": "E06000016",
                           "lad19nm": "Leicester", "imd_decile": [1, 2, 5, 9], "pop_total": [1500, 1600, 1700, 1800],
                           "pop_0_15": [300, 320, 340, 360], "utla19cd": "E06000016", "utla19nm": "Leicester"})
     lsoas["core20"] = lsoas["imd_decile"] <= 2
     pop = core20.core20_population(lsoas, total_name="Leicester")
-    assert_numbers_shown(text.core20_sentences(pop, 19.94, "Leicester"), core20.core20_display(pop),
+    assert_numbers_shown(text.core20_sentences(pop, 19.94, "Leicester"), tables.core20_display(pop),
                          {"England share": 19.94})
 
 

@@ -20,6 +20,7 @@ source as every other report. For every indicator and area it gives:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ from jsna.indicators import (
 )
 from jsna.neighbours import peer_rank
 from jsna.places import ENGLAND_CODE as ENGLAND
+from jsna.places import Place
 from jsna.stats.compare import (
     LOW_IS_GOOD,
     compare_groups,
@@ -45,6 +47,7 @@ from jsna.stats.compare import (
     judge,
     published_comparison,
 )
+from jsna.topics.equity_dashboard.inputs import Inputs
 
 SIGNIFICANCE_WORDS = ("better", "similar", "worse", "higher", "lower", "not compared")
 TREND_ARROWS = {"Increasing": "↑", "Decreasing": "↓", "No significant change": "→",
@@ -67,28 +70,6 @@ def dashboard_indicators() -> list[Indicator]:
         if i.core20 and i.core20 not in known:
             raise ValueError(f"indicator {i.id!r}: core20={i.core20!r}; use one of {sorted(known)}")
     return out
-
-
-def benchmarks(area_codes: Sequence[str], data_dir=None, n_peers: int = 15
-               ) -> tuple[dict[str, tuple[str, str] | None], dict[str, list[str]], list[str]]:
-    """Region (jsna.geo.region_of) and statistical neighbours (jsna.neighbours) of each area, and
-    notes for areas that have none: (regions, peers, notes)."""
-    from jsna.geo import region_of
-    from jsna.neighbours import NeighbourError, statistical_neighbours, upper_tier_features
-
-    regions = {c: region_of(c, data_dir) for c in area_codes}
-    peers: dict[str, list[str]] = {}
-    notes: list[str] = []
-    try:
-        feats = upper_tier_features(data_dir)
-    except Exception as exc:  # noqa: BLE001 - a missing census file becomes a note, not a failed report
-        return regions, peers, [f"Statistical neighbours could not be computed: {exc}"]
-    for c in area_codes:
-        try:
-            peers[c] = statistical_neighbours(c, n_peers, features=feats)["code"].tolist()
-        except NeighbourError as exc:
-            notes.append(str(exc))
-    return regions, peers, notes
 
 
 # --------------------------------------------------------------------------- trend
@@ -266,3 +247,64 @@ def place_quintile_gaps(ind: pd.DataFrame, inds: Sequence[Indicator], area_codes
     gaps, shown for every area, appear once)."""
     parts = [quintile_gaps(ind, inds, c) for c in area_codes]
     return pd.concat(parts).drop_duplicates(["indicator_id", "indicator_name", "area_code"])
+
+
+# --------------------------------------------------------------------------- the topic's results
+@dataclass
+class AreaResults:
+    """One upper-tier area of the Place: its dashboard rows and Core20PLUS5 clinical-area table."""
+
+    code: str
+    name: str
+    rows: pd.DataFrame  # :func:`dashboard` rows of this area
+    clinical: pd.DataFrame  # jsna.topics.equity_dashboard.core20.clinical_area_table
+
+    def counts(self) -> dict[str, int]:
+        """Indicators with a value, and how many are better, similar, worse or not compared (95%)."""
+        rows = self.rows[self.rows["value"].notna()]
+        c = rows["sig95"].value_counts()
+        return {"indicators": len(rows), **{k: int(c.get(k, 0)) for k in ("better", "similar", "worse",
+                                                                            "not compared")}}
+
+
+@dataclass
+class Results:
+    """Everything the dashboard shows for one Place: numbers and tidy frames, no reader text."""
+
+    place: Place
+    areas: list[AreaResults]
+    peer_notes: list[str]
+    dash: pd.DataFrame  # :func:`dashboard` rows of every area
+    quintile_gaps: pd.DataFrame  # :func:`place_quintile_gaps`
+    core20: pd.DataFrame  # core20.core20_population: the Place's areas, then the whole Place
+    core20_by_district: pd.DataFrame
+    england_core20: dict[str, float]  # core20.england_core20
+    plus: pd.DataFrame  # core20.plus_table: Census 2021 residents by ethnic group, in and out of Core20
+    lsoas: pd.DataFrame  # the Place's LSOAs 2011 (jsna.areas.lsoas), for the Core20 map
+    boundaries: object  # their boundaries
+
+    @property
+    def whole(self) -> pd.Series:
+        """The whole Place's Core20 row (the last of :attr:`core20`)."""
+        return self.core20.iloc[-1]
+
+
+def compute(place: Place, inputs: Inputs) -> Results:
+    """The dashboard of ``place`` from its :class:`~jsna.topics.equity_dashboard.inputs.Inputs`."""
+    from jsna.load.census import ETHNIC_GROUP_NAMES
+    from jsna.topics.equity_dashboard import core20
+
+    names = {a.code: a.name for a in place.upper_tier}
+    inds = dashboard_indicators()
+    dash = dashboard(inputs.indicators, inds, list(names), names, inputs.regions, inputs.peers)
+    per_area = [AreaResults(c, n, dash[dash["area_code"] == c],
+                            core20.clinical_area_table(dash[dash["area_code"] == c])) for c, n in names.items()]
+    eng = inputs.england_lsoas
+    status = core20.lsoa21_core20_status(inputs.lsoa_bridge, inputs.lsoas)
+    return Results(place=place, areas=per_area, peer_notes=inputs.peer_notes, dash=dash,
+                   quintile_gaps=place_quintile_gaps(inputs.indicators, inds, list(names)),
+                   core20=core20.core20_population(inputs.lsoas, total_name=place.name),
+                   core20_by_district=core20.core20_by_district(inputs.lsoas),
+                   england_core20=core20.england_core20(eng[["lsoa11cd", "pop_total"]], eng[["lsoa11cd", "imd_decile"]]),
+                   plus=core20.plus_table(inputs.residents_2021, status, ETHNIC_GROUP_NAMES),
+                   lsoas=inputs.lsoas, boundaries=inputs.boundaries)

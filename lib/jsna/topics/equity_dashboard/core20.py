@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,7 +27,7 @@ CANCER_STAGE_AMBITION = 75.0  # % of cancers diagnosed at stage 1 or 2 by 2028 (
 
 __all__ = [
     "CANCER_STAGE_AMBITION", "ClinicalArea", "CLINICAL_AREAS", "core20_population", "core20_by_district",
-    "clinical_area_table", "lsoa21_core20_status", "plus_table", "plus_display", "plus_from_sources",
+    "clinical_area_table", "lsoa21_core20_status", "plus_table",
 ]
 
 
@@ -150,42 +149,6 @@ def clinical_area_table(dash: pd.DataFrame, areas: Sequence[ClinicalArea] = CLIN
     return pd.DataFrame.from_records(recs)
 
 
-def england_core20_from_sources(data_dir: Path | None = None) -> dict[str, float]:
-    """England's Core20 population and share (File 6 populations, IMD 2019 deciles)."""
-    from jsna.load.imd import imd2019_lsoa, imd2019_population
-
-    return england_core20(imd2019_population(data_dir), imd2019_lsoa(data_dir))
-
-
-CORE20_DISPLAY_COLUMNS = {
-    "area_name": "Area", "lsoas": "LSOAs", "lsoas_core20": "Core20 LSOAs",
-    "pop_total": "Population (mid-2015)", "pop_core20": "Core20 population",
-    "share_core20": "Core20 share (%)", "pop_0_15_core20": "Core20 children 0-15",
-    "share_0_15_core20": "Share of children (%)",
-}
-#: number formats of :func:`core20_display`'s columns (report.table's number_format)
-CORE20_DISPLAY_FORMAT = {"Population (mid-2015)": ",.0f", "Core20 population": ",.0f",
-                         "Core20 share (%)": ".1f", "Core20 children 0-15": ",.0f",
-                         "Share of children (%)": ".1f", "LSOAs": ",.0f", "Core20 LSOAs": ",.0f"}
-
-
-def core20_display(pop: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing table of :func:`core20_population`."""
-    return pop[list(CORE20_DISPLAY_COLUMNS)].rename(columns=CORE20_DISPLAY_COLUMNS)
-
-
-CLINICAL_AREA_DISPLAY_COLUMNS = {
-    "framework": "Framework", "clinical_area": "Clinical area", "focus": "Focus",
-    "indicator": "Local indicator", "period": "Period", "value": "Value", "england": "England",
-    "vs_england": "vs England (95%)", "ambition": "Ambition", "status": "Status",
-}
-
-
-def clinical_area_display(table: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing table of :func:`clinical_area_table`."""
-    return table.rename(columns=CLINICAL_AREA_DISPLAY_COLUMNS)
-
-
 def clinical_areas_without_indicator(table: pd.DataFrame) -> tuple[int, int]:
     """(clinical areas with no local indicator, clinical areas) in one area's clinical-area table."""
     return (int(table.loc[table["indicator"] == NO_LOCAL_INDICATOR, "clinical_area"].nunique()),
@@ -210,21 +173,21 @@ PLUS_METHOD = ("Census 2021 counts are published for the 2021 neighbourhoods (LS
 def lsoa21_core20_status(bridge: pd.DataFrame, lsoas11: pd.DataFrame) -> pd.DataFrame:
     """Core20 status of each LSOA 2021 made from the Place's LSOAs 2011.
 
-    ``bridge``: the ONS LSOA 2011 -> 2021 lookup (lsoa11_code, lsoa21_code, change_code U/S/M/X);
+    ``bridge``: the ONS LSOA 2011 -> 2021 lookup (jsna.load.geography.lsoa11_lsoa21_lookup: lsoa11cd,
+    lsoa21cd, change U/S/M/X);
     ``lsoas11``: the Place's LSOAs 2011 with ``core20`` (:func:`jsna.areas.lsoas`). An LSOA 2021 whose
     2011 parents (U unchanged, S split: one parent) are all Core20 is "Core20", none "Not Core20", some
     (M merged or X irregular with mixed parents) "Ambiguous". Parents outside the Place are ignored.
     Columns: lsoa21cd, change, parents, parents_core20, status.
     """
-    b = bridge[["lsoa11_code", "lsoa21_code", "change_code"]].merge(
-        lsoas11[["lsoa11cd", "core20"]], left_on="lsoa11_code", right_on="lsoa11cd", how="inner")
-    g = b.groupby("lsoa21_code").agg(change=("change_code", lambda s: "".join(sorted(set(s)))),
-                                     parents=("lsoa11_code", "nunique"),
-                                     parents_core20=("core20", "sum"))
+    b = bridge[["lsoa11cd", "lsoa21cd", "change"]].merge(lsoas11[["lsoa11cd", "core20"]], on="lsoa11cd",
+                                                          how="inner")
+    g = b.groupby("lsoa21cd").agg(change=("change", lambda s: "".join(sorted(set(s)))),
+                                  parents=("lsoa11cd", "nunique"), parents_core20=("core20", "sum"))
     g["status"] = np.select([g["parents_core20"] == g["parents"], g["parents_core20"] == 0],
                             [CORE20, NOT_CORE20], AMBIGUOUS)
     g["parents_core20"] = g["parents_core20"].astype("int64")
-    return g.reset_index().rename(columns={"lsoa21_code": "lsoa21cd"})
+    return g.reset_index()
 
 
 def plus_table(residents: pd.DataFrame, status: pd.DataFrame,
@@ -255,31 +218,3 @@ def plus_table(residents: pd.DataFrame, status: pd.DataFrame,
     out = out.astype({"core20": "float64", "not_core20": "float64", "share_core20": "float64"})
     out.loc[small, ["core20", "not_core20", "share_core20"]] = np.nan
     return out
-
-
-PLUS_DISPLAY_COLUMNS = {
-    "group": "Ethnic group", "residents": "Residents (Census 2021)", "core20": "In Core20 neighbourhoods",
-    "not_core20": "Not in Core20 neighbourhoods", "ambiguous": "Core20 status ambiguous",
-    "share_core20": "Share in Core20 (%)",
-}
-PLUS_DISPLAY_FORMAT = {"Residents (Census 2021)": ",.0f", "In Core20 neighbourhoods": ",.0f",
-                       "Not in Core20 neighbourhoods": ",.0f", "Core20 status ambiguous": ",.0f",
-                       "Share in Core20 (%)": ".1f"}
-
-
-def plus_display(table: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing table of :func:`plus_table` (a withheld count reads "fewer than 10")."""
-    out = table[list(PLUS_DISPLAY_COLUMNS)].rename(columns=PLUS_DISPLAY_COLUMNS)
-    if table["suppressed"].any():
-        out = out.astype({"In Core20 neighbourhoods": object})
-        out.loc[table["suppressed"].to_numpy(), "In Core20 neighbourhoods"] = f"fewer than {PLUS_SUPPRESS_BELOW}"
-    return out
-
-
-def plus_from_sources(lsoas11: pd.DataFrame, data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(:func:`plus_table`, :func:`lsoa21_core20_status`) for a Place's LSOAs 2011, from the held files."""
-    from jsna.load import read_source
-    from jsna.load.census import usual_residents_lsoa
-
-    status = lsoa21_core20_status(read_source("ons_lsoa11_lsoa21_lad22", data_dir), lsoas11)
-    return plus_table(usual_residents_lsoa(data_dir), status), status

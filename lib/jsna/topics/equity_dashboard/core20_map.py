@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -21,13 +19,12 @@ CORE20_LABEL = "Most deprived 20% in England (IMD 2019 deciles 1-2)"
 OTHER_LABEL = "Other neighbourhoods (deciles 3-10)"
 
 
-def core20_map(lsoas: pd.DataFrame, place, data_dir: Path | None = None,
-               tolerance_m: float = 20.0) -> Chart:
-    """Static choropleth of Core20 LSOAs (from jsna.areas.lsoas) with district outlines."""
-    from jsna.load.boundaries import lsoa_boundaries
+def core20_map(lsoas: pd.DataFrame, place, boundaries, tolerance_m: float = 20.0) -> Chart:
+    """Static choropleth of Core20 LSOAs (from jsna.areas.lsoas) with district outlines; ``boundaries``:
+    the LSOAs' boundaries (jsna.load.boundaries.lsoa_boundaries)."""
     from jsna.maps import CategoryScheme, Outline, static_map
 
-    gdf = lsoa_boundaries(lsoas["lsoa11cd"].tolist(), data_dir)
+    gdf = boundaries.copy()
     if len(gdf) != len(lsoas):
         raise ValueError(f"core20_map: {len(lsoas) - len(gdf)} LSOAs of {place.name} have no boundary")
     gdf = gdf.merge(lsoas[["lsoa11cd", "core20", "lad19nm", "pop_total"]], on="lsoa11cd", how="left")

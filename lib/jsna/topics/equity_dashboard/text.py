@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 
 from jsna.indicators import NOT_HELD
-from jsna.palette import SIGNIFICANCE
 from jsna.places import ENGLAND_CODE
-from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural, shown_difference
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
 
 
 def _names(rows: pd.DataFrame) -> str:
@@ -185,102 +184,6 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
     return out
 
 
-def quintile_gap_display(gaps: pd.DataFrame, area_name: str) -> pd.DataFrame:
-    """The published most and least deprived quintile values behind :func:`quintile_gap_sentences`
-    (ratio of the values as shown, jsna.words rounding rule)."""
-    from jsna.words import shown_ratio
-
-    return pd.DataFrame({
-        "Indicator": [str(n).split(", ")[0] for n in gaps["indicator_name"]],
-        "Area": ["England" if c == ENGLAND_CODE else area_name for c in gaps["area_code"]],
-        "Period": gaps["period"].to_numpy(),
-        "Most deprived fifth (%)": gaps["most"].round(1).to_numpy(),
-        "Least deprived fifth (%)": gaps["least"].round(1).to_numpy(),
-        "Times as high": [round(r, 2) if r is not None else None for r in
-                          (shown_ratio(a, b, 1) for a, b in zip(gaps["most"], gaps["least"], strict=True))],
-    })
-
-
-def _num(v: float, dp: int = 1) -> str | None:
-    return None if pd.isna(v) else f"{v:,.{dp}f}"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-_CHANGE_WORDS = {"better": "significantly better", "worse": "significantly worse",
-                 "higher": "significantly higher", "lower": "significantly lower",
-                 "no clear difference": "no significant change", "not tested": "not tested (no limits)"}
-
-
-def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing table of one area's dashboard rows (text cells; NA shown as blank).
-
-    Significance words carry the same symbols as the spine chart (▲ better, ● similar, ▼ worse);
-    a flag on data more than five years old says "old data"; the recent trend has its arrow.
-    """
-    def sig(word: str, old: bool = False) -> str:
-        text = f"{SIGNIFICANCE.get(word, SIGNIFICANCE['not compared'])['symbol']} {word}"
-        return text + (" (old data)" if old and word in ("better", "worse", "higher", "lower") else "")
-
-    def region(r: pd.Series) -> str | None:
-        if pd.isna(r["value"]):
-            return None
-        if pd.isna(r["region_value"]):
-            return NOT_HELD
-        return f"{_num(r['region_value'], int(r['dp']))}: {sig(r['sig_region'], r['old'])}"
-
-    def peers(r: pd.Series) -> str | None:
-        if pd.isna(r["value"]):
-            return None
-        if pd.isna(r["peer_rank"]):
-            return "not ranked"
-        extra = f"; {int(r['peer_missing'])} without a value" if r["peer_missing"] else ""
-        return f"{_ordinal(int(r['peer_rank']))} of {int(r['peer_n'])}{extra}"
-
-    def trend(r: pd.Series) -> str | None:
-        if pd.isna(r["value"]):
-            return None
-        why = f" ({r['trend_note']})" if r["trend"] == "Cannot be calculated" and r["trend_note"] else ""
-        return f"{r['trend_arrow']} {r['trend']}{why}"
-
-    def baseline(r: pd.Series) -> str | None:
-        if pd.isna(r["value"]):
-            return None
-        if pd.isna(r["baseline_period"]):
-            return f"{r['baseline_setting']}: {NOT_HELD}" if r["baseline_setting"] else NOT_HELD
-        return f"{r['baseline_period']}: {_num(r['baseline_value'], int(r['dp']))}"
-
-    out = pd.DataFrame({
-        "Life stage": dash["stage"],
-        "Indicator": dash["name"],
-        "Period": dash["period"],
-        "Value": [_num(v, int(d)) for v, d in zip(dash["value"], dash["dp"], strict=True)],
-        "95% CI": [None if pd.isna(lo) else f"{lo:,.1f} to {hi:,.1f}"
-                   for lo, hi in zip(dash["lower95"], dash["upper95"], strict=True)],
-        "England": [_num(v, int(d)) for v, d in zip(dash["england"], dash["dp"], strict=True)],
-        "vs England (95%)": [sig(w, o) for w, o in zip(dash["sig95"], dash["old"], strict=True)],
-        "vs England (99.8%)": [sig(w, o) for w, o in zip(dash["sig998"], dash["old"], strict=True)],
-        "Region (95%)": [region(r) for _, r in dash.iterrows()],
-        "Rank among peers (1 = best)": [peers(r) for _, r in dash.iterrows()],
-        "Recent trend": [trend(r) for _, r in dash.iterrows()],
-        "Baseline": [baseline(r) for _, r in dash.iterrows()],
-        # the change of the values as shown (jsna.words rounding rule): 2021/22: 86.2 to 87.1 is +0.9
-        "Change since baseline": [None if pd.isna(v) else
-                                  f"{shown_difference(now, base, int(d)):+,.{int(d)}f}, {_CHANGE_WORDS.get(c, c)}"
-                                  for v, now, base, d, c in zip(dash["change"], dash["value"], dash["baseline_value"],
-                                                                dash["dp"], dash["change_sig"], strict=True)],
-        "Inequality gap (SII, years)": [None if pd.isna(v) else f"{v:,.1f} ({p})" for v, p in
-                                        zip(dash["inequality_value"], dash["inequality_period"], strict=True)],
-        "Source": dash["source_label"].fillna(""),
-        "Note": dash["note"].fillna(""),
-    })
-    out.loc[dash["value"].isna(), ["vs England (95%)", "vs England (99.8%)"]] = None
-    return out.astype(object).where(out.notna(), None)
-
-
 def method_paragraphs() -> list[str]:
     """How the dashboard's comparisons are made, for its Methods and sources appendix (the page
     itself opens with a short reading key)."""
@@ -346,4 +249,103 @@ def plus_sentences(plus: pd.DataFrame, place_name: str) -> list[str]:
                    "are not); they are counted in neither group.")
     else:
         out.append("No resident lives in a 2021 neighbourhood whose Core20 status is ambiguous.")
+    return out
+
+
+# --------------------------------------------------------------------------- the notebook's prose
+def introduction(place) -> str:
+    """The paragraph under the title."""
+    return (f"This report compares {place.possessive} public-health indicators with England, its region and "
+            "similar authorities, shows the recent trend and the change since the agreed baseline, and the gap "
+            "between the most and least deprived where published. It then describes the Core20PLUS5 population: "
+            "the people living in England's most deprived 20% of neighbourhoods, and what local data say about "
+            "the five clinical areas of NHS England's adult and children's Core20PLUS5 frameworks.")
+
+
+def spine_caption(area_name: str) -> str:
+    """Caption of an area's spine chart."""
+    return (f"{area_name} compared with England. Sources: OHID Fingertips (via Trafford Data Lab extracts and the "
+            "Fingertips API) and ONS Explore local statistics; latest period per indicator as shown.")
+
+
+def not_held_notes(rows: pd.DataFrame) -> list[str]:
+    """For each life stage of the rows, the sentence naming its indicators not in the data held."""
+    from jsna.indicators import not_held_sentence
+
+    return [s for stage in dict.fromkeys(rows["stage"]) if (s := not_held_sentence(stage))]
+
+
+def two_babies_link(place) -> dict[str, str]:
+    """The words around the link to the same Place's "A tale of two babies" (report.see_also)."""
+    return {"before": f"The gap between the most and least deprived fifths of {place.possessive} neighbourhoods "
+                      "is in ", "after": ", with the same explanation."}
+
+
+QUINTILE_GAP_CAPTION = "Published values for the most and least deprived fifths of neighbourhoods"
+QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile are published in these extracts for "
+                           "England only, not for individual local authorities; the small-area reports in this "
+                           "series give local deprivation gradients.")
+
+
+def core20_caption(place_name: str, england_share: float) -> str:
+    """Caption of the Core20 population table."""
+    return (f"People living in England's most deprived 20% of LSOAs (IMD 2019), {place_name}; "
+            f"England share {england_share:.1f}%")
+
+
+def plus_caption(place_name: str) -> str:
+    """Caption of the PLUS groups table."""
+    from jsna.topics.equity_dashboard.core20 import CENSUS_PERIOD
+
+    return (f"Residents by ethnic group inside and outside Core20 neighbourhoods (IMD 2019 deciles 1 and 2), "
+            f"{place_name}, {CENSUS_PERIOD}")
+
+
+def plus_note() -> str:
+    """The method note under the PLUS groups table."""
+    from jsna.topics.equity_dashboard.core20 import PLUS_METHOD, PLUS_SUPPRESS_BELOW
+
+    return (PLUS_METHOD + " Counts in Core20 neighbourhoods below " + str(PLUS_SUPPRESS_BELOW)
+            + " are not shown. Census 2021 counts are lightly perturbed by ONS to protect confidentiality, so "
+            "totals can differ by a few people from other Census tables. The populations in the table above are "
+            "mid-2015 estimates for the same Core20 neighbourhoods. Source: Office for National Statistics, Census "
+            "2021 (ethnic group, usual residents by 2021 neighbourhood; real figures, not synthetic), and the ONS "
+            "2011 to 2021 neighbourhood lookup.")
+
+
+def clinical_gap_note(area_name: str, n_missing: int, n_areas: int) -> str:
+    """How many Core20PLUS5 clinical-area rows have no local indicator."""
+    return (f"{area_name}: {n_missing} of the {n_areas} rows (five clinical areas for adults, five for children "
+            "and young people, and smoking cessation) have no local indicator in the data held; the table names "
+            "the data that would fill each gap.")
+
+
+def check_lines(r) -> list[str]:
+    """The headline numbers a reviewer's nbval run compares (the notebook's NBVAL_CHECK_OUTPUT cell)."""
+    tot = r.whole
+    lines = [f"{r.place.name}: Core20 population {int(tot['pop_core20'])} of {int(tot['pop_total'])} "
+             f"({tot['share_core20']:.1f}%); England {r.england_core20['share_core20']:.1f}%"]
+    for a in r.areas:
+        c = a.counts()
+        lines.append(f"{a.name}: {c['indicators']} indicators; better {c['better']}, similar {c['similar']}, "
+                     f"worse {c['worse']}, not compared {c['not compared']}")
+    return lines
+
+
+_SIG_WORDS = {"better": "significantly better than England", "similar": "similar to England",
+              "worse": "significantly worse than England"}
+
+
+def headlines(r) -> list[dict]:
+    """The report's headline figures (keyword arguments of jsna.report.headline)."""
+    tot, period = r.whole, "IoD2019 (populations mid-2015)"
+    out = [dict(id="core20_population", value=int(tot["pop_core20"]), unit="people", period=period,
+                label=f"{r.place.name}: residents of Core20 LSOAs"),
+           dict(id="core20_share", value=float(tot["share_core20"]), unit="%", period=period,
+                label=f"{r.place.name}: share of residents in Core20 LSOAs")]
+    for a in r.areas:
+        c = a.counts()
+        out += [dict(id=f"{a.code}_indicators_{sig}", value=c[sig], unit="indicators",
+                     period="latest period of each indicator", label=f"{a.name}: indicators {words} (95%)")
+                for sig, words in _SIG_WORDS.items()]
     return out
