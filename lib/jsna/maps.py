@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 
 from jsna import palette
+from jsna.load.boundaries import polygonal
 from jsna.offline import external_resources
+from jsna.report import esc
 
 WEB_CRS = "EPSG:4326"
 METRIC_CRS = "EPSG:27700"  # British National Grid, metres (England)
@@ -44,13 +46,6 @@ DEFAULT_HEIGHT_PX = 520
 
 class MapError(ValueError):
     """Bad input to a map builder (the message names the column or parameter and the fix)."""
-
-
-def esc(value: Any) -> str:
-    """HTML-escape text for Leaflet/folium, which insert tooltips, popups, legends and layer names
-    with innerHTML: a ward called ``<img src=x onerror=alert(1)>`` must show as that text, never
-    run. Every data-derived string reaching folium goes through this (quotes included)."""
-    return html.escape(str(value), quote=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,21 +200,6 @@ def _make_valid(geoms):
             except shapely.errors.GEOSException:
                 out[i] = shapely.make_valid(g, method="structure", keep_collapsed=False)
         return out
-
-
-def polygonal(geoms):
-    """The polygons of each geometry: repairing a ring that simplification or rounding made touch
-    itself can leave a GeometryCollection with stray lines or points, which Leaflet draws without a
-    tooltip; keep its (Multi)Polygon part."""
-    import shapely
-
-    arr = np.asarray(geoms, dtype=object).copy()
-    for i, g in enumerate(arr):
-        if g is not None and g.geom_type == "GeometryCollection":
-            parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
-            polys = [q for p in parts for q in shapely.get_parts(p)]
-            arr[i] = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0] if polys else g
-    return arr
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 
 from jsna.editions import Edition, get_edition
 from jsna.load import DataError, cached_parquet, read_geojson, register_parquet
@@ -73,11 +74,25 @@ def _msoa21_cache(data_dir: Path | None) -> gpd.GeoDataFrame:
     return msoa_boundaries(data_dir=data_dir, edition="iod2025")
 
 
+def polygonal(geoms):
+    """The polygons of each geometry: repairing a ring that simplification or rounding made touch
+    itself can leave a GeometryCollection with stray lines or points, which Leaflet draws without a
+    tooltip; keep its (Multi)Polygon part."""
+    import shapely
+
+    arr = np.asarray(geoms, dtype=object).copy()
+    for i, g in enumerate(arr):
+        if g is not None and g.geom_type == "GeometryCollection":
+            parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+            polys = [q for p in parts for q in shapely.get_parts(p)]
+            arr[i] = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0] if polys else g
+    return arr
+
+
 def _valid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Repair the few polygons that are invalid as published (nested shells, self-touching rings)."""
     import shapely
 
-    from jsna.maps import polygonal
 
     bad = ~gdf.geometry.is_valid
     if bad.any():

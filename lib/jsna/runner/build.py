@@ -22,6 +22,7 @@ from pathlib import Path
 from jsna import __version__, paths
 from jsna.places import Place, PlaceError, available_places, check_place_id, load_place
 from jsna.runner.changes import append_snapshot, read_deps, read_history, save_hash_cache
+from jsna.runner.files import write_atomic
 from jsna.runner.provenance import (
     HashCache,
     code_hash,
@@ -39,7 +40,6 @@ from jsna.runner.publish import (
     _lock,
     _now_text,
     _publish,
-    _write_atomic,
     clean_stale_staging,
     read_status,
     record_skipped,
@@ -232,7 +232,7 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
              for spec, topic, place, res in unrecorded]
     if not interrupted:
         steps.append(("writing the build record",
-                      lambda: _write_atomic(reports_dir / BUILD_FILE, json.dumps(build_record, indent=1))))
+                      lambda: write_atomic(reports_dir / BUILD_FILE, json.dumps(build_record, indent=1))))
     if hashes.changed:
         steps.append(("saving file checksums", lambda: save_hash_cache(reports_dir, hashes.entries)))
     # the history holds what was published, also by an interrupted build
@@ -412,7 +412,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
             clean_stale_staging(reports_dir)  # a killed build's leftovers go even when nothing is rebuilt
             if hashes.changed:
                 save_hash_cache(reports_dir, hashes.entries)
-            _write_atomic(reports_dir / BUILD_FILE, json.dumps(
+            write_atomic(reports_dir / BUILD_FILE, json.dumps(
                 {"build_date": build_date, "jobs": 0, "version": __version__, "code_version": version,
                  "runs": [], "up_to_date": up_to_date}, indent=1))
         return BuildSummary(results=[], failed_places={}, reports_dir=reports_dir, up_to_date=up_to_date,

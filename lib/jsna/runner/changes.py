@@ -28,18 +28,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jsna.runner.files import write_atomic
+
 STATE_DIR = ".build"  # the build's machine state inside the reports dir (not published)
 DEPS_FILE = f"{STATE_DIR}/deps.json"
 HISTORY_DIR = f"{STATE_DIR}/history"
 HISTORY_FILE = f"{HISTORY_DIR}/headlines.json"
 FORMAT = 1
 KEEP_BUILDS = 30
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    from jsna.runner.publish import _write_atomic as write
-
-    write(path, text)
 
 
 def _move_aside(path: Path) -> Path:
@@ -109,7 +105,7 @@ def write_deps(reports_dir: Path, data: dict[str, Any]) -> None:
     """Write .build/deps.json atomically (caller holds the build lock)."""
     data = {"format": FORMAT, "reports": dict(sorted(data.get("reports", {}).items())),
             "hash_cache": data.get("hash_cache", {})}
-    _write_atomic(Path(reports_dir) / DEPS_FILE, json.dumps(data, indent=1))
+    write_atomic(Path(reports_dir) / DEPS_FILE, json.dumps(data, indent=1))
 
 
 def record_published(reports_dir: Path, key: str, entry: dict[str, Any]) -> None:
@@ -151,7 +147,7 @@ def append_snapshot(reports_dir: Path, build_date: str, code_version: str) -> bo
         return False  # nothing was published
     builds.append({"build_date": build_date, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                    "code_version": code_version, "reports": snap})
-    _write_atomic(reports_dir / HISTORY_FILE,
+    write_atomic(reports_dir / HISTORY_FILE,
                   json.dumps({"format": FORMAT, "builds": builds[-KEEP_BUILDS:]}, indent=1))
     return True
 

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import re
-import secrets
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +16,7 @@ from jsna import __version__
 from jsna.places import Place
 from jsna.runner.changes import STATE_DIR, latest_changes, read_deps, record_published
 from jsna.runner.export import TEMPLATES_DIR, page_assets
+from jsna.runner.files import write_atomic
 from jsna.runner.provenance import code_version, describe_input, path_substitutions, relative_paths
 from jsna.runner.topics import Topic
 from jsna.runner.worker import RunResult, RunSpec
@@ -35,20 +35,6 @@ def _lock(reports_dir: Path):
 
     (Path(reports_dir) / STATE_DIR).mkdir(parents=True, exist_ok=True)
     return FileLock(str(reports_dir / LOCK_FILE), timeout=600)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it; on any error (e.g. the disk
-    is full) the temporary file is removed and the error raised, and ``path`` is unchanged."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 class PublishError(OSError):
@@ -140,7 +126,7 @@ def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, 
            "html_bytes": res.html_bytes if res.ok else prev.get("html_bytes", 0),
            "code_version": spec.code_version if res.ok else prev.get("code_version", "")}
     status[key] = rec
-    _write_atomic(reports_dir / STATUS_FILE,
+    write_atomic(reports_dir / STATUS_FILE,
                   json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
 
 
@@ -155,7 +141,7 @@ def record_skipped(reports_dir: Path, place: Place, topic: Topic, note: str) -> 
                                         "topic": topic.id,
                                         "title": topic.title, "order": topic.order, "ok": None,
                                         "skipped": note, "sources": []}
-    _write_atomic(reports_dir / STATUS_FILE, json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
+    write_atomic(reports_dir / STATUS_FILE, json.dumps({"reports": dict(sorted(status.items()))}, indent=1))
 
 
 def _catalogue_rows(source_ids: Iterable[str]) -> list[dict[str, str]]:
@@ -220,7 +206,7 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
 def write_index(reports_dir: Path, build_date: str | None = None) -> Path:
     """Write reports/index.html atomically (caller holds the lock)."""
     out = Path(reports_dir) / "index.html"
-    _write_atomic(out, render_index(reports_dir, build_date))
+    write_atomic(out, render_index(reports_dir, build_date))
     return out
 
 
