@@ -145,7 +145,7 @@ class Source:
     columns: dict[str, str] = field(default_factory=dict)
     parquet: bool = False
     download_url: str = ""  # a direct URL serving exactly these bytes, when the official url does not
-    expect: dict[str, Any] = field(default_factory=dict)  # completeness checks, see _check_expect
+    expect: dict[str, Any] = field(default_factory=dict)  # completeness and plausibility, see _check_expect
     live: dict[str, Any] = field(default_factory=dict)  # a live source's API query (module docstring)
 
     @property

@@ -449,7 +449,7 @@ def _sex_order(higher: str) -> Callable[..., None]:
         sides = {who: frame[frame["s"] == label].groupby(keys, sort=False).agg(v=("v", "mean"),
                                                                                   row=("row", "first"))
                  for who, label in labels.items()}
-        both = sides["female"].join(sides["male"], lsuffix="_f", rsuffix="_m", how="inner")
+        both = sides["female"].merge(sides["male"], left_index=True, right_index=True, suffixes=("_f", "_m"))
         top, low = (labels["female"], labels["male"]) if higher == "female" else (labels["male"], labels["female"])
         if both.empty:
             raise _expect_error(
@@ -464,7 +464,8 @@ def _sex_order(higher: str) -> Callable[..., None]:
         area = {c: first[k] for k, c in zip(keys, by, strict=True)}
         pos_f, pos_m = int(first["row_f"]), int(first["row_m"])
         raise _expect_error(
-            src, path, f"column {val!r}: {top} is above {low} in only {int(above.sum()):,} of {len(both):,} "
+            src, path, f"column {val!r}: the {top!r} value is above the {low!r} value in only "
+            f"{int(above.sum()):,} of {len(both):,} "
             f"areas ({got:.0%}), expected at least {share:.0%}; e.g. {area}: {labels['female']} "
             f"{rows_of.cell(val, pos_f)!r} ({rows_of.name(pos_f)}), {labels['male']} "
             f"{rows_of.cell(val, pos_m)!r} ({rows_of.name(pos_m)}). The values of column {sex!r} look "
