@@ -32,6 +32,7 @@ entry is refresh-only). A downloaded copy is verified against the sha256 recorde
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import os
 import re
 from collections.abc import Iterable
@@ -46,8 +47,17 @@ import yaml
 from jsna import paths
 
 COLUMN_TYPES = ("str", "int", "count", "float", "date", "bool", "any")
-#: keys of an entry's optional ``expect:`` block (what a complete file looks like; see jsna.load)
-EXPECT_KEYS = ("rows", "distinct", "values", "complete", "dates")
+#: keys of an entry's optional ``expect:`` block (what a complete, plausible file looks like; see
+#: jsna.load)
+EXPECT_KEYS = ("rows", "distinct", "values", "complete", "dates", "range", "unique", "consistent")
+#: the named internal-consistency rules of ``expect: consistent:`` and the keys of each (see jsna.load)
+CONSISTENCY_RULES: dict[str, tuple[str, ...]] = {
+    "decile_of_rank": ("rank", "decile", "n"),
+    "female_above_male": ("value", "sex", "female", "male", "by", "share"),
+    "male_above_female": ("value", "sex", "female", "male", "by", "share"),
+    "ordered": (),
+}
+_NUMERIC_TYPES = ("int", "count", "float")
 _REQUIRED = ("id", "title", "publisher", "licence", "url", "path", "sha256", "format")
 FORMATS = ("csv", "geojson", "xlsx", "json")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~8x faster, same results
@@ -64,6 +74,54 @@ ENGLAND_AREA_TYPE_ID = 15  # Fingertips area type of England (the parent of a na
 
 class CatalogueError(ValueError):
     """The catalogue itself is invalid (names the catalogue file and entry)."""
+
+
+def is_pattern(name: str) -> bool:
+    """An ``expect:`` column key with a shell wildcard (``*``, ``?``, ``[``) names several columns."""
+    return any(ch in name for ch in "*?[")
+
+
+def expect_columns(name: str, columns) -> list[str]:
+    """The columns an ``expect:`` key names: itself if it is a column, else (a pattern such as
+    ``"* Rank (where 1 is most deprived)"``) every column it matches, in order."""
+    columns = list(columns)
+    if name in columns or not is_pattern(name):
+        return [name] if name in columns else []
+    return [c for c in columns if fnmatch.fnmatchcase(c, name)]
+
+
+def expect_column_names(expect: dict[str, Any]) -> list[str]:
+    """Every plain column name an ``expect:`` block uses (not its patterns), in order."""
+    names: list[str] = [*(expect.get("distinct") or {}), *(expect.get("values") or {})]
+    if isinstance(expect.get("complete"), list):
+        names += expect["complete"]
+    if dates := expect.get("dates"):
+        names += [dates["column"], *([dates["by"]] if "by" in dates else [])]
+    names += list(expect.get("range") or {})
+    unique = expect.get("unique") or []
+    names += unique if all(isinstance(c, str) for c in unique) else [c for key in unique for c in key]
+    for rule, value in (expect.get("consistent") or {}).items():
+        if rule == "ordered":
+            names += value if all(isinstance(c, str) for c in value) else [c for key in value for c in key]
+            continue
+        for spec in value if isinstance(value, list) else [value]:
+            by = spec.get("by", [])
+            names += [spec[k] for k in ("value", "sex", "rank", "decile") if k in spec]
+            names += [by] if isinstance(by, str) else by
+    return [n for n in dict.fromkeys(names) if not is_pattern(n)]
+
+
+def paired_columns(first: str, second: str, columns) -> list[tuple[str, str]]:
+    """Column pairs of two keys with one ``*`` each (the same text in both, e.g. the rank and the
+    decile of each domain); plain names give one pair."""
+    if "*" not in first:
+        return [(first, second)]
+    head, tail = first.split("*", 1)
+    out = []
+    for col in expect_columns(first, columns):
+        stem = col[len(head):len(col) - len(tail)]
+        out.append((col, second.replace("*", stem, 1)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,7 +145,7 @@ class Source:
     columns: dict[str, str] = field(default_factory=dict)
     parquet: bool = False
     download_url: str = ""  # a direct URL serving exactly these bytes, when the official url does not
-    expect: dict[str, Any] = field(default_factory=dict)  # completeness checks, see _check_expect
+    expect: dict[str, Any] = field(default_factory=dict)  # completeness and plausibility, see _check_expect
     live: dict[str, Any] = field(default_factory=dict)  # a live source's API query (module docstring)
 
     @property
@@ -241,6 +299,130 @@ def _check_expect(expect: Any, sid: str, file: Path, cols: dict[str, str]) -> No
     missing = [c for c in named if cols and c not in cols]
     if missing:
         raise bad(f"column(s) {missing} are not in the entry's columns")
+    _check_range(expect.get("range"), cols, bad)
+    unique = expect.get("unique")
+    if unique is not None:
+        for key in _column_lists(unique, "unique", bad):
+            _known(key, cols, "unique", bad)
+    _check_consistent(expect.get("consistent"), cols, bad)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _known(names: list[str], cols: dict[str, str], where: str, bad, numeric: bool = False) -> None:
+    """Every name (a column or a pattern) of ``where`` names a catalogued column (numeric ones if
+    ``numeric``); an entry without columns (a Fingertips API export) takes any name."""
+    if not cols:
+        return
+    for name in names:
+        found = expect_columns(name, cols)
+        if not found:
+            raise bad(f"{where}: {name!r} " + ("matches none of" if is_pattern(name) else "is not in")
+                      + " the entry's columns")
+        if numeric and (other := [c for c in found if cols[c] not in _NUMERIC_TYPES]):
+            raise bad(f"{where}: {other[0]!r} is a {cols[other[0]]} column, not a number "
+                      f"({'/'.join(_NUMERIC_TYPES)})")
+
+
+def _column_lists(value: Any, where: str, bad) -> list[list[str]]:
+    """``[a, b]`` (one list of columns) or ``[[a, b], [c, d]]`` (several)."""
+    if isinstance(value, list) and value and all(isinstance(c, str) for c in value):
+        return [value]
+    if isinstance(value, list) and value and all(
+            isinstance(k, list) and k and all(isinstance(c, str) for c in k) for k in value):
+        return value
+    raise bad(f"{where} must be a list of column names, or a list of such lists")
+
+
+def _check_range(ranges: Any, cols: dict[str, str], bad) -> None:
+    """``range: {column or pattern: [min, max]}``; ``null`` leaves one side open."""
+    if ranges is None:
+        return
+    if not isinstance(ranges, dict) or not ranges:
+        raise bad("range must map column (or pattern) -> [min, max]")
+    for name, bounds in ranges.items():
+        if not (isinstance(bounds, list) and len(bounds) == 2
+                and all(b is None or _is_number(b) for b in bounds) and bounds != [None, None]):
+            raise bad(f"range.{name}: must be [min, max] (numbers; null for an open side), got {bounds!r}")
+        if None not in bounds and bounds[0] > bounds[1]:
+            raise bad(f"range.{name}: min {bounds[0]} is above max {bounds[1]}")
+        _known([name], cols, "range", bad, numeric=True)
+
+
+def _rule_specs(rule: str, value: Any, bad) -> list[Any]:
+    """A rule's value: one spec or a list of specs (``ordered``: a list of columns, or a list of
+    such lists)."""
+    if rule == "ordered":
+        return _column_lists(value, "consistent.ordered", bad)
+    specs = value if isinstance(value, list) else [value]
+    if not specs or not all(isinstance(s, dict) for s in specs):
+        raise bad(f"consistent.{rule} must be a mapping of {list(CONSISTENCY_RULES[rule])} "
+                  "(or a list of such mappings)")
+    return specs
+
+
+def _check_consistent(consistent: Any, cols: dict[str, str], bad) -> None:
+    """``consistent: {rule: spec}`` with the rules of CONSISTENCY_RULES (schema in jsna.load)."""
+    if consistent is None:
+        return
+    if not isinstance(consistent, dict) or not consistent:
+        raise bad(f"consistent must map rule -> its columns; rules: {list(CONSISTENCY_RULES)}")
+    unknown = set(consistent) - set(CONSISTENCY_RULES)
+    if unknown:
+        raise bad(f"consistent: unknown rule(s) {sorted(unknown)}; use {list(CONSISTENCY_RULES)}")
+    for rule, value in consistent.items():
+        where = f"consistent.{rule}"
+        for spec in _rule_specs(rule, value, bad):
+            if rule == "ordered":
+                if len(spec) < 2:
+                    raise bad(f"{where} needs at least two columns, got {spec!r}")
+                _known(spec, cols, where, bad, numeric=True)
+                continue
+            keys = CONSISTENCY_RULES[rule]
+            if extra := set(spec) - set(keys):
+                raise bad(f"{where}: unknown key(s) {sorted(extra)}; use {list(keys)}")
+            required = [k for k in keys if k != "share"]
+            if absent := [k for k in required if spec.get(k) in (None, "")]:
+                raise bad(f"{where} lacks {absent}")
+            if rule == "decile_of_rank":
+                _check_decile_of_rank(spec, cols, where, bad)
+            else:
+                _check_sex_order(spec, cols, where, bad)
+
+
+def _check_decile_of_rank(spec: dict[str, Any], cols: dict[str, str], where: str, bad) -> None:
+    n = spec["n"]
+    if not (isinstance(n, int) and not isinstance(n, bool) and n >= 10):
+        raise bad(f"{where}: n (the number of ranked areas) must be a whole number >= 10, got {n!r}")
+    rank, decile = str(spec["rank"]), str(spec["decile"])
+    stars = (rank.count("*"), decile.count("*"))
+    if stars not in ((0, 0), (1, 1)) or any(ch in rank + decile for ch in "?["):
+        raise bad(f"{where}: rank and decile are two column names, or two patterns with one '*' each "
+                  f"(the same text in both), got {rank!r} and {decile!r}")
+    _known([rank], cols, where, bad, numeric=True)
+    if cols:
+        for _, dcol in paired_columns(rank, decile, cols):
+            if dcol not in cols:
+                raise bad(f"{where}: decile column {dcol!r} (paired with rank {rank!r}) is not in the "
+                          "entry's columns")
+            if cols[dcol] not in _NUMERIC_TYPES:
+                raise bad(f"{where}: {dcol!r} is a {cols[dcol]} column, not a number")
+
+
+def _check_sex_order(spec: dict[str, Any], cols: dict[str, str], where: str, bad) -> None:
+    share = spec.get("share", 0.8)
+    if not (_is_number(share) and 0 < share <= 1):
+        raise bad(f"{where}: share must be a fraction in (0, 1], got {share!r}")
+    by = spec.get("by", [])
+    by = [by] if isinstance(by, str) else by
+    if not (isinstance(by, list) and all(isinstance(c, str) for c in by)):
+        raise bad(f"{where}: by must be a column name or a list of column names, got {by!r}")
+    if spec["female"] == spec["male"]:
+        raise bad(f"{where}: female and male must be two different values of {spec['sex']!r}")
+    _known([spec["value"]], cols, where, bad, numeric=True)
+    _known([spec["sex"], *by], cols, where, bad)
 
 
 @cache

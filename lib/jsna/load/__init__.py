@@ -24,6 +24,31 @@ looks like):
     latest date in the file; with ``by`` every group must reach ``last`` (a file cut at a line
     boundary loses the last dates of its last areas)
 
+Plausibility, so that a new release taken in with a new sha256 must still make sense:
+
+``range``
+    ``{column: [min, max]}``: every value lies in [min, max] (``null`` leaves a side open), e.g.
+    life expectancy ``[40, 100]``, a percentage ``[0, 100]``, a count ``[0, null]``, an IMD rank
+    ``[1, 33755]``, a decile ``[1, 10]``. A key may be a shell pattern naming several columns
+    (``"* Rank (where 1 is most deprived)"``); every key that names a column applies to it.
+``unique``
+    list of columns that together identify a row (e.g. ``[area, period, sex]``), or a list of such lists
+``consistent``
+    named rules of internal consistency, each a mapping (or a list of mappings):
+
+    * ``decile_of_rank: {rank, decile, n}``: decile = ceil(rank / (n / 10)), n the number of ranked
+      areas (MHCLG's IoD deciles); ``rank`` and ``decile`` may be patterns with one ``*`` each,
+      pairing the columns with the same text (every domain's rank with its decile)
+    * ``female_above_male: {value, sex, female, male, by, share}``: in at least ``share`` (default
+      0.8) of the ``by`` groups (areas, periods) having both, the ``female`` row's value is above
+      the ``male`` one's (life expectancy; a file with the sexes swapped fails).
+      ``male_above_female`` is the same the other way (under-75 mortality)
+    * ``ordered: [lower, value, upper]`` (or a list of such lists): the values do not decrease
+      along each row (a confidence interval holds its estimate)
+
+Every failure is a DataError naming the file, the column, the line (or feature) and the value,
+and what to do.
+
 Column type ``count`` is a whole number >= 0; a blank cell is missing (shown as "not
 available"); any other text ("n/a", "-") or a negative number is an error naming the file,
 column, line and value.
@@ -35,6 +60,7 @@ import collections
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -47,7 +73,7 @@ import numpy as np
 import pandas as pd
 
 from jsna import paths, reads
-from jsna.catalogue import Source, get_source
+from jsna.catalogue import Source, expect_columns, get_source, paired_columns
 from jsna.hashing import file_sha256  # noqa: F401 - re-exported: jsna.load.file_sha256
 from jsna.manifest import accepted_sha256, data_dir_of, manifest_path
 
@@ -206,16 +232,66 @@ def _raw_reader(src: Source, path: Path, opts: dict[str, Any]) -> RawColumn:
     return raw
 
 
-def _expect_error(src: Source, path: Path, problem: str, **fields: Any) -> DataError:
+_REFRESH_FIX = ("The file looks truncated, edited or a different release: run `make data` to re-copy it from "
+                "the mirror; if the release really changed, check it and update expect: in the catalogue.")
+_IMPLAUSIBLE_FIX = ("The file is damaged, edited or a faulty release: run `make data` to re-copy the catalogued "
+                    "file from the mirror. For a new release, check the value against the publisher's own "
+                    "tables before using it, and change expect: in the catalogue only if the publisher "
+                    "confirms it.")
+
+
+def _expect_error(src: Source, path: Path, problem: str, fix: str = _REFRESH_FIX, **fields: Any) -> DataError:
     return DataError(
-        f"{path}: {problem} (catalogue expect: of source {src.id!r}, data/catalogue/{src.family}.yaml). "
-        "The file looks truncated, edited or a different release: run `make data` to re-copy it from "
-        "the mirror; if the release really changed, check it and update expect: in the catalogue.",
+        f"{path}: {problem} (catalogue expect: of source {src.id!r}, data/catalogue/{src.family}.yaml). {fix}",
         source_id=src.id, path=path, **fields)
 
 
 def _iso(v: Any) -> str:
     return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
+class _Rows:
+    """How check_expect names a row of the file and quotes a cell: "line N" of a table (header =
+    line 1; a GeoJSON's "feature N"), and the cell's raw text when the raw reader is at hand."""
+
+    def __init__(self, df: pd.DataFrame, src: Source, raw: RawColumn | None, first_line: int) -> None:
+        self.df, self.raw, self.first_line = df, raw, first_line
+        self.geo = src.format == "geojson"
+
+    def line(self, pos: int) -> int:
+        return pos + (1 if self.geo else self.first_line)
+
+    def name(self, pos: int) -> str:
+        return f"{'feature' if self.geo else 'line'} {self.line(pos):,}"
+
+    def cell(self, col: str, pos: int) -> str:
+        if self.raw is not None:
+            with contextlib.suppress(Exception):
+                return str(self.raw(col).iloc[pos]).strip()
+        return _num_text(self.df[col].iloc[pos])
+
+
+def _num_text(v: Any) -> str:
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _numbers(df: pd.DataFrame, col: str) -> np.ndarray:
+    return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _columns_of(src: Source, df: pd.DataFrame, name: str) -> list[str]:
+    """The frame's columns an expect: key (a column or a pattern) names."""
+    return [c for c in expect_columns(name, src.columns or list(df.columns)) if c in df.columns]
+
+
+def _bounds_text(lo: float | None, hi: float | None) -> str:
+    if lo is None:
+        return f"at most {_num_text(hi)}"
+    if hi is None:
+        return f"at least {_num_text(lo)}"
+    return f"{_num_text(lo)} to {_num_text(hi)}"
 
 
 def check_expect(df: pd.DataFrame, src: Source, path: Path, raw: RawColumn | None = None,
@@ -225,32 +301,47 @@ def check_expect(df: pd.DataFrame, src: Source, path: Path, raw: RawColumn | Non
     exp = src.expect
     if not exp:
         return
-    n = len(df)
-    rows = exp.get("rows")
-    if isinstance(rows, int) and n != rows:
-        raise _expect_error(src, path, f"{n:,} data rows, expected {rows:,}", expected=rows, actual=n)
-    if isinstance(rows, dict) and not (rows.get("min", 0) <= n <= rows.get("max", n)):
-        raise _expect_error(src, path, f"{n:,} data rows, expected {rows}", expected=rows, actual=n)
+    rows_of = _Rows(df, src, raw, first_line)
+    _check_coverage(df, src, path, exp, rows_of)
+    _check_range(df, src, path, exp.get("range") or {}, rows_of)
+    _check_unique(df, src, path, exp.get("unique"), rows_of)
+    for rule, value in (exp.get("consistent") or {}).items():
+        specs = ([value] if value and all(isinstance(c, str) for c in value) else value) \
+            if rule == "ordered" else (value if isinstance(value, list) else [value])
+        for spec in specs:
+            _RULES[rule](df, src, path, spec, rows_of)
+
+
+def _check_coverage(df: pd.DataFrame, src: Source, path: Path, exp: dict[str, Any], rows_of: _Rows) -> None:
+    """``distinct``, ``values``, ``rows``, ``complete`` and ``dates``: is the file whole?"""
     for col, want in (exp.get("distinct") or {}).items():
         if col in df.columns and (got := int(df[col].nunique(dropna=True))) != want:
             raise _expect_error(src, path, f"column {col!r} has {got:,} distinct values, expected {want:,}",
                                 column=col, expected=want, actual=got)
     for col, want in (exp.get("values") or {}).items():
         if col in df.columns:
-            have = set(df[col].dropna().map(_iso))
+            have = set(df[col].dropna().drop_duplicates().map(_iso))
             absent = [v for v in want if _iso(v) not in have]
             if absent:
                 raise _expect_error(src, path, f"column {col!r} lacks {absent[:5]}"
                                     + (f" and {len(absent) - 5} more" if len(absent) > 5 else ""),
                                     column=col, expected=want, actual=absent)
+    n = len(df)
+    rows = exp.get("rows")
+    if isinstance(rows, int) and n != rows:
+        raise _expect_error(src, path, f"{n:,} data rows, expected {rows:,}", expected=rows, actual=n)
+    if isinstance(rows, dict) and not (rows.get("min", 0) <= n <= rows.get("max", n)):
+        want = ("between {min:,} and {max:,}" if {"min", "max"} <= set(rows) else
+                "at least {min:,}" if "min" in rows else "at most {max:,}").format(**rows)
+        raise _expect_error(src, path, f"{n:,} data rows, expected {want}", expected=rows, actual=n)
     complete = exp.get("complete")
     for col in (list(src.columns) if complete == "*" else complete or []):
         if col in df.columns and (miss := df[col].isna().to_numpy()).any():
             pos = int(np.flatnonzero(miss)[0])
-            value = raw(col).iloc[pos] if raw is not None else ""
-            raise _expect_error(src, path, f"column {col!r} line {pos + first_line}: missing value "
+            value = rows_of.raw(col).iloc[pos] if rows_of.raw is not None else ""
+            raise _expect_error(src, path, f"column {col!r} {rows_of.name(pos)}: missing value "
                                 f"{value!r} ({int(miss.sum())} missing cell(s)); this column has a value "
-                                "on every row of the catalogued file", column=col, line=pos + first_line,
+                                "on every row of the catalogued file", column=col, line=rows_of.line(pos),
                                 value=value)
     dates = exp.get("dates")
     if dates and dates["column"] in df.columns:
@@ -274,6 +365,140 @@ def check_expect(df: pd.DataFrame, src: Source, path: Path, raw: RawColumn | Non
             elif (got := _iso(d.max().date())) != want:
                 raise _expect_error(src, path, f"column {col!r} ends on {got}, expected {want}",
                                     column=col, expected=want, actual=got)
+
+
+def _check_range(df: pd.DataFrame, src: Source, path: Path, ranges: dict[str, list], rows_of: _Rows) -> None:
+    """``range: {column or pattern: [min, max]}``: every value of the column lies in [min, max]."""
+    for name, (lo, hi) in ranges.items():
+        for col in _columns_of(src, df, name):
+            num = _numbers(df, col)
+            with np.errstate(invalid="ignore"):
+                out = ((num < lo) if lo is not None else False) | ((num > hi) if hi is not None else False)
+            if not np.any(out):
+                continue
+            pos = int(np.flatnonzero(out)[0])
+            value = rows_of.cell(col, pos)
+            raise _expect_error(
+                src, path, f"column {col!r} {rows_of.name(pos)}: value {value!r} is outside the plausible "
+                f"range {_bounds_text(lo, hi)} ({int(np.sum(out)):,} value(s) outside, from "
+                f"{_num_text(np.nanmin(num[out]))} to {_num_text(np.nanmax(num[out]))})", fix=_IMPLAUSIBLE_FIX,
+                column=col, line=rows_of.line(pos), value=value, expected=[lo, hi], actual=num[pos])
+
+
+def _check_unique(df: pd.DataFrame, src: Source, path: Path, unique: Any, rows_of: _Rows) -> None:
+    """``unique: [columns]`` (or a list of such lists): no two rows share the key."""
+    if not unique:
+        return
+    for key in ([unique] if all(isinstance(c, str) for c in unique) else unique):
+        if any(c not in df.columns for c in key):
+            continue
+        dup = df.duplicated(subset=key, keep="first").to_numpy()
+        if not dup.any():
+            continue
+        pos = int(np.flatnonzero(dup)[0])
+        group = df.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+        first = int(np.flatnonzero(group == group[pos])[0])
+        values = {c: _num_text(df[c].iloc[pos]) for c in key}
+        raise _expect_error(
+            src, path, f"{rows_of.name(first)} and {rows_of.name(pos)} have the same {' + '.join(key)} "
+            f"{values} ({int(dup.sum()):,} repeated row(s)); each {' + '.join(key)} should appear once",
+            fix=_IMPLAUSIBLE_FIX, column=", ".join(key), line=rows_of.line(pos), value=values)
+
+
+def _decile_of_rank(df: pd.DataFrame, src: Source, path: Path, spec: dict[str, Any], rows_of: _Rows) -> None:
+    """Each decile agrees with its rank: decile = ceil(rank / (n / 10)), n the number of ranked areas
+    (MHCLG's deciles: rank 1 = most deprived, decile 1 = the most deprived tenth)."""
+    n = spec["n"]
+    for rcol, dcol in paired_columns(spec["rank"], spec["decile"], src.columns or list(df.columns)):
+        if rcol not in df.columns or dcol not in df.columns:
+            continue
+        rank, decile = _numbers(df, rcol), _numbers(df, dcol)
+        expected = np.ceil(rank * 10 / n)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(rank) & ~np.isnan(decile) & (decile != expected)
+        if not bad.any():
+            continue
+        pos = int(np.flatnonzero(bad)[0])
+        value = rows_of.cell(dcol, pos)
+        raise _expect_error(
+            src, path, f"column {dcol!r} {rows_of.name(pos)}: decile {value!r} contradicts {rcol!r} "
+            f"{rows_of.cell(rcol, pos)!r}: of {n:,} ranked areas, rank {_num_text(rank[pos])} is in decile "
+            f"{_num_text(expected[pos])} (decile = ceil(rank / {n / 10:g})); {int(bad.sum()):,} row(s) disagree",
+            fix=_IMPLAUSIBLE_FIX, column=dcol, line=rows_of.line(pos), value=value,
+            expected=int(expected[pos]) if np.isfinite(expected[pos]) else None, actual=decile[pos])
+
+
+def _sex_order(higher: str) -> Callable[..., None]:
+    """``female_above_male`` / ``male_above_female``: in at least ``share`` (default 0.8) of the areas
+    (``by``) having both values, the ``higher`` sex's value is above the other's (female life
+    expectancy, male mortality): a file with the sexes swapped fails."""
+
+    def check(df: pd.DataFrame, src: Source, path: Path, spec: dict[str, Any], rows_of: _Rows) -> None:
+        val, sex = spec["value"], spec["sex"]
+        by = [spec["by"]] if isinstance(spec["by"], str) else list(spec["by"])
+        if any(c not in df.columns for c in (val, sex, *by)):
+            return
+        share = spec.get("share", 0.8)
+        labels = {"female": str(spec["female"]), "male": str(spec["male"])}
+        keys = [f"_k{i}" for i in range(len(by))]
+        frame = pd.DataFrame({"v": _numbers(df, val), "s": df[sex].astype("string").str.strip().to_numpy(),
+                              "row": np.arange(len(df)),
+                              **{k: df[c].astype("string").fillna("").to_numpy()
+                                 for k, c in zip(keys, by, strict=True)}})
+        frame = frame[frame["v"].notna()]
+        sides = {who: frame[frame["s"] == label].groupby(keys, sort=False).agg(v=("v", "mean"),
+                                                                                  row=("row", "first"))
+                 for who, label in labels.items()}
+        both = sides["female"].merge(sides["male"], left_index=True, right_index=True, suffixes=("_f", "_m"))
+        top, low = (labels["female"], labels["male"]) if higher == "female" else (labels["male"], labels["female"])
+        if both.empty:
+            raise _expect_error(
+                src, path, f"column {sex!r}: no {' + '.join(by)} has both a {labels['female']!r} and a "
+                f"{labels['male']!r} value of {val!r}; the sex labels changed or the file lost a sex",
+                fix=_IMPLAUSIBLE_FIX, column=sex)
+        above = (both["v_f"] > both["v_m"]) if higher == "female" else (both["v_m"] > both["v_f"])
+        got = float(above.mean())
+        if got >= share:
+            return
+        first = both[~above].reset_index().sort_values("row_f").iloc[0]
+        area = {c: first[k] for k, c in zip(keys, by, strict=True)}
+        pos_f, pos_m = int(first["row_f"]), int(first["row_m"])
+        raise _expect_error(
+            src, path, f"column {val!r}: the {top!r} value is above the {low!r} value in only "
+            f"{int(above.sum()):,} of {len(both):,} "
+            f"areas ({got:.0%}), expected at least {share:.0%}; e.g. {area}: {labels['female']} "
+            f"{rows_of.cell(val, pos_f)!r} ({rows_of.name(pos_f)}), {labels['male']} "
+            f"{rows_of.cell(val, pos_m)!r} ({rows_of.name(pos_m)}). The values of column {sex!r} look "
+            "swapped", fix=_IMPLAUSIBLE_FIX, column=val, line=rows_of.line(pos_f),
+            value=rows_of.cell(val, pos_f), expected=share, actual=got)
+
+    return check
+
+
+def _ordered(df: pd.DataFrame, src: Source, path: Path, cols: list[str], rows_of: _Rows) -> None:
+    """``ordered: [lower, value, upper]``: on every row the values do not decrease from column to
+    column (a confidence interval holds its estimate); missing cells are skipped."""
+    if any(c not in df.columns for c in cols):
+        return
+    for a, b in itertools.pairwise(cols):
+        va, vb = _numbers(df, a), _numbers(df, b)
+        with np.errstate(invalid="ignore"):
+            bad = va > vb
+        if not bad.any():
+            continue
+        pos = int(np.flatnonzero(bad)[0])
+        raise _expect_error(
+            src, path, f"{rows_of.name(pos)}: column {a!r} {rows_of.cell(a, pos)!r} is above column {b!r} "
+            f"{rows_of.cell(b, pos)!r} ({int(bad.sum()):,} such row(s)); expected {' <= '.join(map(repr, cols))} "
+            "on every row", fix=_IMPLAUSIBLE_FIX, column=b, line=rows_of.line(pos), value=rows_of.cell(b, pos))
+
+
+_RULES: dict[str, Callable[..., None]] = {
+    "decile_of_rank": _decile_of_rank,
+    "female_above_male": _sex_order("female"),
+    "male_above_female": _sex_order("male"),
+    "ordered": _ordered,
+}
 
 
 def read_source(source_id: str, data_dir: Path | None = None, **read_kw: Any) -> pd.DataFrame:

@@ -29,7 +29,7 @@ import pandas as pd
 
 import jsna.load as _base
 from jsna import reads
-from jsna.catalogue import Source, get_source, load_catalogue
+from jsna.catalogue import Source, expect_column_names, get_source, load_catalogue
 from jsna.load import NA_VALUES, DataError, cached_parquet_of, read_source
 from jsna.stats.compare import HIGH_IS_GOOD, LOW_IS_GOOD
 
@@ -268,6 +268,8 @@ def fingertips_api_csv(path_or_source_id: str | Path, data_dir: Path | None = No
             if bad.any():
                 raise DataError(f"{where}: column {col!r} has non-numeric value {df[col][bad].iloc[0]!r}")
             df[col] = num
+    if source_id:
+        _check_api_expect(df, {c: _API_RENAME.get(n, n) for c, n in norm.items()}, src, path)
     df = df.join(normalise_periods(df.pop("period_raw"), where))
     df["indicator_name"] = df["indicator_name"].str.replace(r"\s+", " ", regex=True).str.strip()
     df["indicator_id"] = df["indicator_id"].str.strip()
@@ -277,6 +279,19 @@ def fingertips_api_csv(path_or_source_id: str | Path, data_dir: Path | None = No
     df["unit"] = pd.NA
     df["note"] = df["value_note"] if "value_note" in df.columns else pd.NA
     return _finish(df)
+
+
+def _check_api_expect(df: pd.DataFrame, renamed: dict[str, str], src: Source, path: Path) -> None:
+    """The entry's ``expect:`` block (jsna.load.check_expect) on the export, its columns under the
+    names the catalogue gives them (the API's or R's dotted spelling alike); an entry without
+    ``columns`` names them in its expect: block."""
+    if not src.expect:
+        return
+    names = list(src.columns) or expect_column_names(src.expect)
+    by_key = {api_column_key(n): n for n in names}
+    view = pd.DataFrame({by_key[api_column_key(c)]: df[i].to_numpy() for c, i in renamed.items()
+                         if api_column_key(c) in by_key and i in df.columns})
+    _base.check_expect(view, src, path)
 
 
 def check_api_download(path: Path, columns: dict[str, str] | list[str] | None = None,
