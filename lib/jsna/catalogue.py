@@ -147,6 +147,8 @@ class Source:
     download_url: str = ""  # a direct URL serving exactly these bytes, when the official url does not
     expect: dict[str, Any] = field(default_factory=dict)  # completeness and plausibility, see _check_expect
     live: dict[str, Any] = field(default_factory=dict)  # a live source's API query (module docstring)
+    #: areas the file lacks, taken from another source of the same indicator (see :func:`_check_fill`)
+    fill: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fetch_url(self) -> str:
@@ -201,11 +203,29 @@ def _parse_entry(entry: Any, family: str, file: Path) -> Source:
     if bad:
         raise CatalogueError(f"{file}: source {sid!r} has unknown column types {bad}; use {COLUMN_TYPES}")
     _check_expect(entry.get("expect"), sid, file, cols)
+    if "fill" in entry:
+        _check_fill(entry["fill"], sid, file)
     known = {f for f in Source.__dataclass_fields__} - {"family"}
     unknown = set(entry) - known
     if unknown:
         raise CatalogueError(f"{file}: source {sid!r} has unknown field(s) {sorted(unknown)}")
     return Source(family=family, **{"sha256": "", **entry})
+
+
+def _check_fill(fill: Any, sid: str, file: Path) -> None:
+    """``fill: {from: <source id>, areas: [codes], indicators: {sex: indicator name in the other source}}``:
+    rows of ``areas`` that the file lacks are copied from the other source (same indicator, checked equal
+    where both have it), for the periods and sexes the file publishes for other areas."""
+    bad = _block_error(file, sid, "fill")
+    if not isinstance(fill, dict) or set(fill) != {"from", "areas", "indicators"}:
+        raise bad("give exactly from (a source id), areas (a list of area codes) and indicators ({sex: name})")
+    if not isinstance(fill["from"], str) or not fill["from"]:
+        raise bad("from must be the id of another catalogue source")
+    if not isinstance(fill["areas"], list) or not all(isinstance(a, str) and a for a in fill["areas"]):
+        raise bad("areas must be a list of area codes, e.g. [E10000018]")
+    ind = fill["indicators"]
+    if not isinstance(ind, dict) or not ind or not all(isinstance(v, str) and v for v in ind.values()):
+        raise bad("indicators must map each sex (Male, Female, Persons) to the indicator name in the other source")
 
 
 def _block_error(file: Path, sid: str, block: str):

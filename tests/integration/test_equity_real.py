@@ -50,9 +50,12 @@ def test_every_period_normalised(ind):
 
 
 def test_leicestershire_filled_only_where_missing_and_values_agree(ind):
-    from jsna.load.fingertips import LEICESTERSHIRE_FILL
+    from jsna.load.fingertips import fills, fingertips_source_ids
 
-    for target, (ons_id, sex_map) in LEICESTERSHIRE_FILL.items():
+    filled = fills(fingertips_source_ids())
+    assert len(filled) == 4 and all(f["areas"] == [LEICS] for f in filled.values())
+    for target, f in filled.items():
+        ons_id, sex_map = f["from"], f["indicators"]
         county = ind[(ind["source_id"] == target) & (ind["area_code"] == LEICS)]
         assert len(county) > 0, target
         assert county["note"].str.contains(ons_id).all()

@@ -83,6 +83,9 @@ GOOD = {"id": "x", "title": "X", "publisher": "P", "licence": "OGL", "url": "htt
     ({"columns": {"a": "integer"}}, "unknown column types"),
     ({"colour": "red"}, r"unknown field\(s\) \['colour'\]"),
     ({"url": ""}, r"lacks field\(s\) url"),
+    ({"fill": {"from": "y", "areas": ["E10000018"]}}, "fill: give exactly from"),
+    ({"fill": {"from": "y", "areas": "E10000018", "indicators": {"Persons": "P"}}}, "fill: areas must be a list"),
+    ({"fill": {"from": "y", "areas": ["E10000018"], "indicators": {}}}, "fill: indicators must map each sex"),
 ])
 def test_bad_entries_are_refused(tmp_path, change, message):
     (tmp_path / "fam.yaml").write_text(yaml.safe_dump([{**GOOD, **change}]), encoding="utf-8")

@@ -47,7 +47,7 @@ __all__ = [
     "live_source_ids",
     "api_column_key",
     "check_api_download",
-    "LEICESTERSHIRE_FILL",
+    "fills",
 ]
 
 TIDY_COLUMNS = [
@@ -60,7 +60,6 @@ _FLOAT_COLS = ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998"
 _STR_COLS = ["indicator_id", "indicator_name", "source_id", "area_code", "area_name", "period", "sex",
              "age", "category", "unit", "polarity", "compared_to_england", "note"]
 
-LEICESTERSHIRE = "E10000018"
 
 
 # --------------------------------------------------------------------------- periods
@@ -467,26 +466,15 @@ def read_indicator_source(source_id: str, data_dir: Path | None = None) -> pd.Da
                     f"(known: {', '.join(fingertips_source_ids() + live_source_ids())})")
 
 
-# target Trafford source -> (ONS source, {sex: ONS indicator name}); same underlying indicator,
-# checked equal for Leicester in every shared period (tests/integration/test_equity_real.py).
-# Not the 2026 themes smoking file: OHID re-weighted APS smoking from 2020, ONS did not.
-LEICESTERSHIRE_FILL: dict[str, tuple[str, dict[str, str]]] = {
-    "trafford_themes_healthy_life_expectancy": (
-        "ons_healthy_life_expectancy",
-        {"Male": "Male healthy life expectancy", "Female": "Female healthy life expectancy"}),
-    "trafford_dashboard_smoking_adults": (
-        "ons_cigarette_smokers_annual_2012_2023", {"Persons": "Adults that currently smoke cigarettes"}),
-    "trafford_dashboard_excess_weight_reception": (
-        "ons_overweight_children_at_reception_age_aged_four_to_five_years",
-        {"Persons": "Overweight children at reception age (aged four to five years)"}),
-    "trafford_dashboard_excess_weight_year6": (
-        "ons_overweight_children_at_year_6_age_aged_10_to_11_years",
-        {"Persons": "Overweight children at Year 6 age (aged 10 to 11 years)"}),
-}
+def fills(source_ids: tuple[str, ...] | list[str]) -> dict[str, dict]:
+    """``{source id: its catalogue fill: block}`` of the given sources that have one: the areas the
+    file lacks and the source that gives them (data, not code: data/catalogue/fingertips.yaml)."""
+    cat = load_catalogue()
+    return {sid: cat[sid].fill for sid in source_ids if sid in cat and cat[sid].fill}
 
 
 def fill_area_from_ons(target: pd.DataFrame, ons: pd.DataFrame, sex_map: dict[str, str],
-                       area_code: str = LEICESTERSHIRE) -> pd.DataFrame:
+                       area_code: str) -> pd.DataFrame:
     """Rows for `area_code` copied from an ONS frame into `target`'s indicator, where missing.
 
     Only periods (and sexes) that `target` publishes for other areas are filled; the copied rows
@@ -526,7 +514,7 @@ def _la_indicators_cached(data_dir: str | None, sources: tuple[str, ...], fill: 
     # reading and normalising some 40 files takes seconds: cache the tidy table as parquet, keyed
     # by every file it is built from (the ONS files that fill Leicestershire included)
     ddir = Path(data_dir) if data_dir else None
-    used = sorted({*sources, *(ons for t, (ons, _) in LEICESTERSHIRE_FILL.items() if fill and t in sources)})
+    used = sorted({*sources, *(f["from"] for f in fills(sources).values() if fill)})
     label = "la_indicators-" + hashlib.sha256(f"{used}{fill}".encode()).hexdigest()[:8]
     return cached_parquet_of(used, lambda: _build_la_indicators(ddir, sources, fill), label, ddir)
 
@@ -536,12 +524,12 @@ def _build_la_indicators(ddir: Path | None, sources: tuple[str, ...], fill: bool
     for sid in sources:
         frames[sid] = read_indicator_source(sid, ddir)
     if fill:
-        for target, (ons_id, sex_map) in LEICESTERSHIRE_FILL.items():
-            if target in frames:
-                ons = frames.get(ons_id)
-                if ons is None:
-                    ons = read_indicator_source(ons_id, ddir)
-                frames[target] = fill_area_from_ons(frames[target], ons, sex_map)
+        for target, f in fills(sources).items():
+            ons = frames.get(f["from"])
+            if ons is None:
+                ons = read_indicator_source(f["from"], ddir)
+            for area in f["areas"]:
+                frames[target] = fill_area_from_ons(frames[target], ons, f["indicators"], area)
     return pd.concat(frames.values(), ignore_index=True)
 
 
@@ -557,8 +545,8 @@ def la_indicators(sources: list[str] | None = None, data_dir: Path | None = None
     `sources` limits to some catalogue ids (default: every fingertips source, and the live API
     sources that the indicator registry names once they are held, :func:`registry_live_sources`;
     other live sources only when named); `areas` to some area codes. With
-    `fill_leicestershire`, files lacking the county get its rows from the ONS file of the same
-    indicator (see ``LEICESTERSHIRE_FILL``).
+    `fill_leicestershire`, a file whose catalogue entry has a ``fill:`` block gets the areas it lacks
+    from the other source of the same indicator (:func:`fills`; today Leicestershire from ONS).
     """
     ids = tuple(sorted(sources)) if sources else tuple(fingertips_source_ids()) + registry_live_sources(data_dir)
     known = set(fingertips_source_ids()) | set(live_source_ids())
