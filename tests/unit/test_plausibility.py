@@ -1,6 +1,6 @@
 """Plausibility for every source (issue 23, item 6).
 
-A faulty release taken in the way the README tells a user to (the file dropped into data/raw, its
+A faulty release taken in the way docs/data.md tells a user to (the file dropped into data/raw, its
 new sha256 written into data/catalogue) must still be refused on read, by a DataError naming the
 file, the column and the value. Each faulty file below is built from the real one in data/raw
 (integration: skipped without `make data`) or from a small fixture in the real Fingertips API
@@ -64,7 +64,7 @@ def real_text(sid: str) -> str:
 def recatalogue(tmp_path, monkeypatch):
     """recatalogue(sid, text) -> data dir holding ``text`` as the file of ``sid`` (gzipped again if
     the catalogued file is), with a copy of data/catalogue whose sha256 of ``sid`` is the new file's:
-    what a user taking in a new release writes (README, "Re-running with new data")."""
+    what a user taking in a new release writes (docs/data.md, "Re-running with new data")."""
     raw, cat = tmp_path / "raw", tmp_path / "catalogue"
 
     def make(sid: str, text: str) -> Path:
