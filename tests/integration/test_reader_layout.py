@@ -10,11 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from jsna.runner.topics import discover_topics
 from jsna.words import SMALL_AREAS, small_area_words
 
 pytestmark = pytest.mark.integration
 
-TOPICS = ("two_babies", "equity_dashboard", "health_equity_audit", "covid_impact", "deprivation")
+TOPICS = [t.id for t in discover_topics()]
 
 
 def _main(reports, topic):
