@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from jsna.words import fmt_number, join_names
@@ -149,3 +150,49 @@ def sex_ratio_note(flagged: pd.DataFrame, what: str = "person-years") -> str | N
             "(a prison, barracks, boarding school or care homes) lives there, whose residents' health says "
             "little about the neighbourhood's deprivation. Figures for "
             f"{'this area' if len(parts) == 1 else 'these areas'} should be read with that in mind.")
+
+
+#: the most that a Place's population-weighted small-area life expectancy may differ from the published value
+#: for the Place, in years, before its small-area levels are not stated (issue 23: a table running 2-4 years high)
+LE_LEVEL_TOLERANCE = 1.0
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """Whether small-area life expectancy levels may be stated for an area (:func:`check_small_area_levels`)."""
+
+    ok: bool
+    weighted_mean: float | None
+    published: float | None
+    reason: str  # "" when ok; else why no level is stated, in plain words
+
+
+def check_small_area_levels(values: pd.Series, weights: pd.Series, published: float | None, area_name: str,
+                            tolerance: float = LE_LEVEL_TOLERANCE) -> LevelCheck:
+    """Plausibility of small-area life expectancy before any level is quoted: the population-weighted mean of
+    the area's small-area values must be within ``tolerance`` years of the published value for the area
+    (nearest period). Areas with no value are left out of the mean (their weight too).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_small_area_levels(pd.Series([76.0, 80.0]), pd.Series([1000, 3000]), 79.3, "Somewhere").ok
+    True
+    >>> check_small_area_levels(pd.Series([81.0, 83.0]), pd.Series([1000, 1000]), 79.3, "Somewhere").reason[:60]
+    "Somewhere's neighbourhood life expectancies average 82.0 yea"
+    """
+    v = pd.to_numeric(values, errors="coerce").to_numpy(float)
+    w = pd.to_numeric(weights, errors="coerce").to_numpy(float)
+    keep = ~(np.isnan(v) | np.isnan(w))
+    if not keep.any() or w[keep].sum() <= 0:
+        return LevelCheck(False, None, published, f"no neighbourhood life expectancy is held for {area_name}")
+    mean = float((v[keep] * w[keep]).sum() / w[keep].sum())
+    if published is None or not np.isfinite(published):
+        return LevelCheck(False, mean, None, f"no published life expectancy for {area_name} as a whole is held to "
+                                             "check the neighbourhood values against")
+    if abs(mean - published) > tolerance:
+        return LevelCheck(False, mean, float(published),
+                          f"{area_name}'s neighbourhood life expectancies average {mean:.1f} years, against "
+                          f"{published:.1f} published for {area_name} as a whole: more than {tolerance:g} year "
+                          "apart, so the neighbourhood levels are not stated")
+    return LevelCheck(True, mean, float(published), "")

@@ -68,3 +68,13 @@ def test_unequal_sex_ratio_names_the_area():
 def test_a_suppressed_count_fails_the_events_minimum():
     v = rel.assess(_groups([3] * 5, [6000] * 5, [float("nan"), 10, 10, 10, 12]), "q", "n", "pop", "ev")
     assert not v.ok and "a suppressed count in the most deprived fifth" in v.reasons[0]
+
+
+def test_the_small_area_level_check_examples_hold():
+    """jsna.reliability.check_small_area_levels: its docstring examples (a hand calculation: (76 x 1,000 +
+    80 x 3,000) / 4,000 = 79.0, within a year of 79.3; (81 + 83) / 2 = 82.0, 2.7 years above) run as written."""
+    import doctest
+
+    import jsna.reliability
+
+    assert doctest.testmod(jsna.reliability).failed == 0

@@ -121,3 +121,34 @@ def hle_utla(measure: str = "hle", data_dir: Path | None = None) -> pd.DataFrame
     out["measure"] = m
     out["period"] = HLE_PERIOD
     return out.reset_index(drop=True)
+
+
+LOCAL_HEALTH_PERIOD = "2015-19"
+_LH_COLUMNS = {"Male": "Life expectancy at birth for males", "Female": "Life expectancy at birth for females"}
+
+
+def _local_health_long(raw: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
+    parts = [pd.DataFrame({**{k: raw[c] for k, c in keys.items()}, "sex": sex, "value": raw[col]})
+             for sex, col in _LH_COLUMNS.items()]
+    out = pd.concat(parts, ignore_index=True)
+    out["sex"] = out["sex"].astype("string")
+    out["period"] = LOCAL_HEALTH_PERIOD
+    return out
+
+
+def le_localhealth_msoa(data_dir: Path | None = None) -> pd.DataFrame:
+    """OHID Local Health life expectancy at birth by MSOA (2011) and sex, 2015-19, every English MSOA.
+
+    Columns: msoa11cd, msoa11nm, sex ("Male", "Female"), value (years; NA where suppressed), period. The
+    publisher gives no confidence intervals, deaths or populations: a level, never a tested difference.
+    """
+    raw = read_source("ohid_localhealth_le_msoa_2015_19", data_dir)
+    return _local_health_long(raw, {"msoa11cd": "Code", "msoa11nm": "Label"})
+
+
+def le_localhealth_la(data_dir: Path | None = None) -> pd.DataFrame:
+    """OHID Local Health life expectancy at birth by council (2021 geography) and sex, 2015-19: the published
+    values a Place's MSOAs are checked against. Columns: area_code, area_name, area_type ("UTLA (2021)",
+    "LTLA (2021)"), sex, value, period."""
+    raw = read_source("ohid_localhealth_le_la_2015_19", data_dir)
+    return _local_health_long(raw, {"area_code": "Code", "area_name": "Label", "area_type": "area_type"})
