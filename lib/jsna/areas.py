@@ -50,7 +50,7 @@ MSOA_COLUMNS = ("msoa11cd", "msoa11nm", "msoa11hclnm", "lad19cd", "lad19nm", "ut
 
 __all__ = ["CORE20_DECILES", "LSOA_COLUMNS", "MSOA_COLUMNS", "is_core20", "national_quintile",
            "local_quintiles", "msoa_scores", "england_lsoas", "england_msoas", "lsoas", "msoas",
-           "unmatched_lsoas", "lsoa_columns", "msoa_columns"]
+           "unmatched_lsoas", "lsoa_columns", "msoa_columns", "core20_summary", "core20_basis"]
 
 
 def is_core20(decile: pd.Series) -> pd.Series:
@@ -66,6 +66,63 @@ def is_core20(decile: pd.Series) -> pd.Series:
 def national_quintile(decile: pd.Series) -> pd.Series:
     """National IMD quintile from the national decile: 1-2 -> 1 (Core20) ... 9-10 -> 5."""
     return ((pd.to_numeric(decile, errors="coerce") + 1) // 2).astype("Int64")
+
+
+def core20_summary(lsoas: pd.DataFrame, by: tuple[str, str] | None = None, total_name: str | None = None,
+                   edition: Edition | str | None = None) -> pd.DataFrame:
+    """THE Core20 summary: LSOAs and residents in England's most deprived 20% (IMD deciles 1-2), from the
+    area table of one IoD edition (:func:`lsoas` or :func:`england_lsoas` with ``edition``). One row per
+    ``by`` group (code and name columns, e.g. ``("utla19cd", "utla19nm")``), or one row for the whole
+    frame, plus a last row ``total_name`` for the whole frame when groups are given.
+
+    Columns: area_code, area_name, lsoas, lsoas_core20, pop_total, pop_core20, share_core20 (% of residents),
+    lsoas_least20 and pop_least20 (England's least deprived 20%, deciles 9-10), and where the frame has
+    ``pop_0_15`` (IoD2019) pop_0_15, pop_0_15_core20, share_0_15_core20. The populations are the edition's
+    (:attr:`jsna.editions.Edition.population_label`; say which beside the figure: :func:`core20_basis`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"u": ["A", "A", "A"], "n": ["Area"] * 3, "pop_total": [100, 300, 600],
+    ...                   "core20": [True, False, False], "national_quintile": [1, 3, 5]})
+    >>> core20_summary(t, by=("u", "n"))[["area_code", "pop_core20", "share_core20", "pop_least20"]]
+      area_code  pop_core20  share_core20  pop_least20
+    0         A         100          10.0          600
+    """
+    need = ["pop_total", "core20", "national_quintile", *(by or ())]
+    missing = [c for c in need if c not in lsoas.columns]
+    if missing:
+        raise ValueError(f"core20_summary: missing column(s) {missing}; build the frame with jsna.areas.lsoas")
+    core = lsoas["core20"].astype(bool)
+    least = lsoas["national_quintile"] == 5
+    extra = {"pop_0_15": lsoas["pop_0_15"], "pop_0_15_core20": lsoas["pop_0_15"].where(core, 0)} \
+        if "pop_0_15" in lsoas.columns else {}
+    d = pd.DataFrame({"lsoas": 1, "lsoas_core20": core.astype(int), "pop_total": lsoas["pop_total"],
+                      "pop_core20": lsoas["pop_total"].where(core, 0),
+                      "lsoas_least20": least.astype(int), "pop_least20": lsoas["pop_total"].where(least, 0),
+                      **extra})
+    keys = list(by) if by else None
+    if keys:
+        d[["area_code", "area_name"]] = lsoas[keys].to_numpy()
+        out = d.groupby(["area_code", "area_name"], sort=False).sum().reset_index()
+        if total_name and len(out) > 1:
+            out = pd.concat([out, d.drop(columns=["area_code", "area_name"]).sum().to_frame().T.assign(
+                area_code="total", area_name=total_name)], ignore_index=True)
+    else:
+        out = d.sum().to_frame().T.assign(area_code="total", area_name=total_name or "")
+    out = out.astype({c: "int64" for c in ("lsoas", "lsoas_core20", "lsoas_least20")})
+    out["share_core20"] = 100 * out["pop_core20"] / out["pop_total"]
+    if extra:
+        out["share_0_15_core20"] = 100 * out["pop_0_15_core20"] / out["pop_0_15"]
+    cols = ["area_code", "area_name", "lsoas", "lsoas_core20", "pop_total", "pop_core20", "share_core20",
+            "lsoas_least20", "pop_least20", *(["pop_0_15", "pop_0_15_core20", "share_0_15_core20"] if extra else [])]
+    return out[cols]
+
+
+def core20_basis(edition: Edition | str | None = None) -> str:
+    """The edition and population behind a Core20 figure, to state beside it: "IMD 2019, mid-2015 populations"."""
+    ed = get_edition(edition)
+    return f"{ed.imd}, {ed.population_short} populations"
 
 
 def local_quintiles(areas: pd.DataFrame, score_col: str = "imd_score", weight_col: str = "pop_total",

@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from jsna.areas import is_core20
+from jsna.areas import core20_summary, is_core20, national_quintile
 from jsna.topics.equity_dashboard.core20 import (
     CLINICAL_AREAS,
     clinical_area_table,
     core20_by_district,
-    core20_population,
-    england_core20,
 )
 from jsna.topics.equity_dashboard.text import core20_sentences
 
@@ -27,7 +25,12 @@ def _lsoas() -> pd.DataFrame:
         "pop_0_15": [10, 20, 30, 40, 50],
     })
     df["core20"] = is_core20(df["imd_decile"])
+    df["national_quintile"] = national_quintile(df["imd_decile"])
     return df
+
+
+def core20_population(lsoas: pd.DataFrame, total_name: str | None = None) -> pd.DataFrame:
+    return core20_summary(lsoas, by=("utla19cd", "utla19nm"), total_name=total_name)
 
 
 def test_core20_shares_by_hand():
@@ -40,6 +43,8 @@ def test_core20_shares_by_hand():
     assert tot["share_core20"] == pytest.approx(100 * 800 / 1500)  # 53.33%
     assert (tot["lsoas"], tot["lsoas_core20"]) == (5, 3)
     assert tot["pop_0_15_core20"] == 80 and tot["share_0_15_core20"] == pytest.approx(100 * 80 / 150)
+    # England's least deprived 20% (decile 10): one LSOA of 400 residents
+    assert (tot["lsoas_least20"], tot["pop_least20"]) == (1, 400)
 
 
 def test_single_area_has_no_total_row_and_district_order():
@@ -59,20 +64,22 @@ def test_is_core20_rejects_missing_or_out_of_range():
 
 
 def test_missing_columns_named():
-    with pytest.raises(ValueError, match="pop_0_15"):
-        core20_population(_lsoas().drop(columns="pop_0_15"))
+    with pytest.raises(ValueError, match="pop_total"):
+        core20_population(_lsoas().drop(columns="pop_total"))
+    assert "pop_0_15" not in core20_population(_lsoas().drop(columns="pop_0_15")).columns  # IoD2025: none
 
 
 def test_england_core20_by_hand():
-    pop = pd.DataFrame({"lsoa11cd": ["a", "b", "c"], "pop_total": [10, 30, 60]})
-    dec = pd.DataFrame({"lsoa11cd": ["c", "a", "b"], "imd_decile": [2, 5, 9]})
-    e = england_core20(pop, dec)
-    assert (e["pop_total"], e["pop_core20"], e["share_core20"]) == (100.0, 60.0, 60.0)
+    # a: decile 5, 10 residents; b: decile 9, 30; c: decile 2 (Core20), 60 -> 60 of 100 = 60%
+    e = pd.DataFrame({"pop_total": [10, 30, 60], "imd_decile": [5, 9, 2]})
+    e = e.assign(core20=is_core20(e["imd_decile"]), national_quintile=national_quintile(e["imd_decile"]))
+    row = core20_summary(e).iloc[0]
+    assert (row["pop_total"], row["pop_core20"], row["share_core20"], row["pop_least20"]) == (100, 60, 60.0, 30)
 
 
 def test_zero_core20_sentence():
     df = _lsoas().assign(core20=False)
-    text = " ".join(core20_sentences(core20_population(df), 19.9, "Quietshire"))
+    text = " ".join(core20_sentences(core20_summary(df, total_name="Quietshire"), 19.9, "Quietshire"))
     assert "No neighbourhood (LSOA) in Quietshire" in text and "19.9%" in text
 
 

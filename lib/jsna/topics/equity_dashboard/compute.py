@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jsna import stats
+from jsna import areas, stats
 from jsna.indicators import (
     UPPER_TIER_PREFIXES,
     Indicator,
@@ -276,9 +276,10 @@ class Results:
     peer_notes: list[str]
     dash: pd.DataFrame  # :func:`dashboard` rows of every area
     quintile_gaps: pd.DataFrame  # :func:`place_quintile_gaps`
-    core20: pd.DataFrame  # core20.core20_population: the Place's areas, then the whole Place
+    core20: pd.DataFrame  # jsna.areas.core20_summary: the Place's areas, then the whole Place
     core20_by_district: pd.DataFrame
-    england_core20: dict[str, float]  # core20.england_core20
+    england_core20: dict[str, float]  # England's row of jsna.areas.core20_summary
+    core20_basis: str  # the edition and populations of every Core20 figure (jsna.areas.core20_basis)
     plus: pd.DataFrame  # core20.plus_table: Census 2021 residents by ethnic group, in and out of Core20
     lsoas: pd.DataFrame  # the Place's LSOAs 2011 (jsna.areas.lsoas), for the Core20 map
     boundaries: object  # their boundaries
@@ -303,8 +304,8 @@ def compute(place: Place, inputs: Inputs) -> Results:
     status = core20.lsoa21_core20_status(inputs.lsoa_bridge, inputs.lsoas)
     return Results(place=place, areas=per_area, peer_notes=inputs.peer_notes, dash=dash,
                    quintile_gaps=place_quintile_gaps(inputs.indicators, inds, list(names)),
-                   core20=core20.core20_population(inputs.lsoas, total_name=place.name),
+                   core20=areas.core20_summary(inputs.lsoas, by=("utla19cd", "utla19nm"), total_name=place.name),
                    core20_by_district=core20.core20_by_district(inputs.lsoas),
-                   england_core20=core20.england_core20(eng[["lsoa11cd", "pop_total"]], eng[["lsoa11cd", "imd_decile"]]),
+                   england_core20=areas.core20_summary(eng).iloc[0].to_dict(), core20_basis=areas.core20_basis(),
                    plus=core20.plus_table(inputs.residents_2021, status, ETHNIC_GROUP_NAMES),
                    lsoas=inputs.lsoas, boundaries=inputs.boundaries)

@@ -19,66 +19,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jsna.areas import is_core20
+from jsna.areas import core20_summary
 from jsna.words import shown_difference
 
 NO_LOCAL_INDICATOR = "No local indicator in the data"
 CANCER_STAGE_AMBITION = 75.0  # % of cancers diagnosed at stage 1 or 2 by 2028 (NHS Long Term Plan)
 
 __all__ = [
-    "CANCER_STAGE_AMBITION", "ClinicalArea", "CLINICAL_AREAS", "core20_population", "core20_by_district",
+    "CANCER_STAGE_AMBITION", "ClinicalArea", "CLINICAL_AREAS", "core20_by_district",
     "clinical_area_table", "lsoa21_core20_status", "plus_table",
 ]
 
 
-def _summarise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    g = df.assign(
-        pop_core20=df["pop_total"].where(df["core20"], 0),
-        pop_0_15_core20=df["pop_0_15"].where(df["core20"], 0),
-        lsoas_core20=df["core20"].astype(int),
-        lsoas=1,
-    ).groupby(keys, sort=False)[["lsoas", "lsoas_core20", "pop_total", "pop_core20", "pop_0_15",
-                                 "pop_0_15_core20"]].sum()
-    g["share_core20"] = 100 * g["pop_core20"] / g["pop_total"]
-    g["share_0_15_core20"] = 100 * g["pop_0_15_core20"] / g["pop_0_15"]
-    return g.reset_index()
-
-
-def core20_population(lsoas: pd.DataFrame, group_col: str = "utla19cd", name_col: str = "utla19nm",
-                      total_name: str | None = None) -> pd.DataFrame:
-    """Population and share living in Core20 LSOAs, per area (and a total row if total_name).
-
-    `lsoas` needs group/name columns, pop_total, pop_0_15 and core20 (see jsna.areas.lsoas).
-    Output: area_code, area_name, lsoas, lsoas_core20, pop_total, pop_core20, share_core20 (%),
-    pop_0_15, pop_0_15_core20, share_0_15_core20 (%).
-    """
-    need = [group_col, name_col, "pop_total", "pop_0_15", "core20"]
-    missing = [c for c in need if c not in lsoas.columns]
-    if missing:
-        raise ValueError(f"core20_population: missing column(s) {missing}; build the frame with jsna.areas.lsoas")
-    out = _summarise(lsoas, [group_col, name_col]).rename(columns={group_col: "area_code",
-                                                                    name_col: "area_name"})
-    if total_name and len(out) > 1:
-        tot = _summarise(lsoas.assign(_all="total", _nm=total_name), ["_all", "_nm"])
-        tot = tot.rename(columns={"_all": "area_code", "_nm": "area_name"})
-        out = pd.concat([out, tot], ignore_index=True)
-    return out
-
-
 def core20_by_district(lsoas: pd.DataFrame) -> pd.DataFrame:
-    """Core20 population per district (lower-tier LA), largest Core20 population first."""
-    out = core20_population(lsoas, "lad19cd", "lad19nm")
+    """Core20 population per district (lower-tier LA), largest Core20 population first
+    (:func:`jsna.areas.core20_summary`)."""
+    out = core20_summary(lsoas, by=("lad19cd", "lad19nm"))
     return out.sort_values("pop_core20", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def england_core20(population: pd.DataFrame, deciles: pd.DataFrame) -> dict[str, float]:
-    """England's Core20 population and share from File 6 rows and IMD deciles (lsoa11cd join)."""
-    df = population[["lsoa11cd", "pop_total"]].merge(deciles[["lsoa11cd", "imd_decile"]], on="lsoa11cd",
-                                                      validate="1:1")
-    core = is_core20(df["imd_decile"])
-    pop_core = float(df.loc[core, "pop_total"].sum())
-    return {"pop_total": float(df["pop_total"].sum()), "pop_core20": pop_core,
-            "share_core20": 100 * pop_core / float(df["pop_total"].sum())}
 
 
 # --------------------------------------------------------------------------- the five clinical areas

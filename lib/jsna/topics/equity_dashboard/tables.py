@@ -23,7 +23,7 @@ CORE20_DISPLAY_FORMAT = {"Population (mid-2015)": ",.0f", "Core20 population": "
 
 
 def core20_display(pop: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing table of :func:`core20_population`."""
+    """Reader-facing table of a Core20 summary (:func:`jsna.areas.core20_summary`)."""
     return pop[list(CORE20_DISPLAY_COLUMNS)].rename(columns=CORE20_DISPLAY_COLUMNS)
 
 

@@ -287,9 +287,9 @@ QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile ar
                            "series give local deprivation gradients.")
 
 
-def core20_caption(place_name: str, england_share: float) -> str:
-    """Caption of the Core20 population table."""
-    return (f"People living in England's most deprived 20% of LSOAs (IMD 2019), {place_name}; "
+def core20_caption(place_name: str, england_share: float, basis: str) -> str:
+    """Caption of the Core20 population table; ``basis``: the edition and populations (jsna.areas.core20_basis)."""
+    return (f"People living in England's most deprived 20% of LSOAs ({basis}), {place_name}; "
             f"England share {england_share:.1f}%")
 
 
@@ -338,7 +338,7 @@ _SIG_WORDS = {"better": "significantly better than England", "similar": "similar
 
 def headlines(r) -> list[dict]:
     """The report's headline figures (keyword arguments of jsna.report.headline)."""
-    tot, period = r.whole, "IoD2019 (populations mid-2015)"
+    tot, period = r.whole, r.core20_basis
     out = [dict(id="core20_population", value=int(tot["pop_core20"]), unit="people", period=period,
                 label=f"{r.place.name}: residents of Core20 LSOAs"),
            dict(id="core20_share", value=float(tot["share_core20"]), unit="%", period=period,
