@@ -50,6 +50,25 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Framework:
+    """A local health-inequalities framework the reports serve (params ``framework:``; LLR's "Better health for
+    all"). A Place without one gets neutral wording: no report names another council's framework."""
+
+    name: str  # "Better health for all"
+    description: str  # "the Leicester, Leicestershire and Rutland health inequalities framework"
+    audience: str  # who agrees priorities under it, in a sentence
+    dashboard_action: int | None = None  # the framework's action that asks for a benchmarked dashboard
+    adopted: int | None = None  # the year it was adopted (the dashboard's agreed baseline is nearest it)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "description": self.description, "audience": self.audience,
+                "dashboard_action": self.dashboard_action, "adopted": self.adopted}
+
+
+_FRAMEWORK_KEYS = {"name": str, "description": str, "audience": str, "dashboard_action": int, "adopted": int}
+
+
+@dataclass(frozen=True)
 class Place:
     """A validated Place as read from params/<id>.yaml."""
 
@@ -66,6 +85,7 @@ class Place:
     #: the April 2019 (upper_tier, districts) the Place was formed from, when its codes changed after
     #: April 2019 (e.g. North Yorkshire, a unitary council since 2023); None: the same codes
     areas_2019: tuple[tuple[Area, ...], tuple[Area, ...]] | None = None
+    framework: Framework | None = None  # the local framework the reports serve (None: neutral wording)
 
     @property
     def upper_tier_codes(self) -> list[str]:
@@ -165,7 +185,7 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
     path = Path(path)
     if not isinstance(raw, dict):
         raise _err(path, "<root>", f"expected a YAML mapping, got {type(raw).__name__}")
-    known = set(_REQUIRED) | {"parent", "labels", "geography", "deprivation_index", "areas_2019"}
+    known = set(_REQUIRED) | {"parent", "labels", "geography", "deprivation_index", "areas_2019", "framework"}
     if "comparator" in raw:
         raise _err(path, "comparator", "is no longer used", "Remove it: every report compares the Place "
                    "with England, and with its region ('parent')")
@@ -236,7 +256,25 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
         )
     return Place(id=pid, name=name.strip(), kind=kind, upper_tier=upper, districts=districts,
                  parent=parent, labels=dict(labels), source_file=path, geography=geography,
-                 deprivation_index=index, areas_2019=areas_2019)
+                 deprivation_index=index, areas_2019=areas_2019, framework=_framework(path, raw.get("framework")))
+
+
+def _framework(path: Path, block: Any) -> Framework | None:
+    """The ``framework:`` block of a params file (see :class:`Framework`), or None."""
+    if block is None:
+        return None
+    if not isinstance(block, dict):
+        raise _err(path, "framework", "must be a mapping", f"Keys: {', '.join(_FRAMEWORK_KEYS)}")
+    unknown = sorted(set(block) - set(_FRAMEWORK_KEYS))
+    if unknown:
+        raise _err(path, f"framework.{unknown[0]}", "unknown key", f"Valid keys: {', '.join(_FRAMEWORK_KEYS)}")
+    for key in ("name", "description", "audience"):
+        if not isinstance(block.get(key), str) or not block[key].strip():
+            raise _err(path, f"framework.{key}", "must be a non-empty string")
+    for key in ("dashboard_action", "adopted"):
+        if block.get(key) is not None and (isinstance(block[key], bool) or not isinstance(block[key], int)):
+            raise _err(path, f"framework.{key}", f"{block[key]!r} must be a whole number")
+    return Framework(**{k: (v.strip() if isinstance(v, str) else v) for k, v in block.items()})
 
 
 def check_place_id(place_id: object, params_dir: Path | None = None) -> str:

@@ -113,7 +113,8 @@ def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, 
     key = f"{spec.place}/{spec.topic}"
     prev = status.get(key, {})
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    rec = {"place": spec.place, "place_name": place.name, "place_kind": place.kind, "topic": spec.topic,
+    rec = {"place": spec.place, "place_name": place.name, "place_kind": place.kind,
+           "framework": place.framework.as_dict() if place.framework else None, "topic": spec.topic,
            "title": topic.title,
            "description": topic.description, "order": topic.order, "ok": res.ok,
            "last_run": now, "seconds": res.seconds,
@@ -160,6 +161,34 @@ def _catalogue_rows(source_ids: Iterable[str]) -> list[dict[str, str]]:
     return rows
 
 
+def series_purpose(places: list[dict[str, Any]]) -> dict[str, Any]:
+    """The index's title and purpose, written from the Places built: a shared local framework (params
+    ``framework:``) is named only when every Place built has it; otherwise the wording is neutral."""
+    from jsna.words import join_names
+
+    names = [p["name"] for p in places]
+    groups = [p for p in places if p.get("kind") == "group"]
+    frameworks = {str(p.get("framework")) for p in places}
+    fw = places[0].get("framework") if places and len(frameworks) == 1 else None
+    where = (groups[0]["name"] if groups else join_names(names) if 0 < len(names) <= 4
+             else f"{len(names)} councils in England")
+    title = f"Joint Strategic Needs Assessment: {where}" if names else "Joint Strategic Needs Assessment"
+    if fw:
+        why = (f"so that {fw['audience']} can agree priorities under {fw['name']}, {fw['description']}, and so "
+               "that residents can see the evidence too.")
+    else:
+        why = ("so that health and wellbeing boards, the NHS, councils and the voluntary sector can agree "
+               "priorities, and so that residents can see the evidence too.")
+    first = (f"This is the Joint Strategic Needs Assessment (JSNA) report series for {where}. It describes the "
+             "health of the people who live there and the gaps in health between the most and least deprived "
+             f"neighbourhoods, {why}")
+    if groups:
+        n = len([p for p in places if p.get("kind") != "group"])
+        first += (f" Each topic is reported for {groups[0]['name']} as a whole"
+                  + (f" and for each of its {n} upper-tier councils." if n > 1 else "."))
+    return {"title": title, "paragraphs": [first]}
+
+
 def render_index(reports_dir: Path, build_date: str | None = None) -> str:
     """The index page: every published report grouped by Place, failed runs, data sources."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -177,7 +206,8 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
             failed.append({**rec, "previous": html_file.exists()})
         if html_file.exists():
             p = places.setdefault(rec["place"], {"id": rec["place"], "name": rec.get("place_name", rec["place"]),
-                                                 "kind": rec.get("place_kind", ""), "reports": []})
+                                                 "kind": rec.get("place_kind", ""),
+                                                 "framework": rec.get("framework"), "reports": []})
             p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html",
                                  "pdf": (html_file.with_suffix(".pdf").exists()
                                          and f"{rec['place']}/{rec['topic']}.pdf")})
@@ -197,7 +227,7 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
     env.filters["when"] = _readable_time
     env.filters["period"] = period_in_words
     tpl = env.get_template("index_page.html.j2")
-    return tpl.render(places=ordered, notes=notes, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
+    return tpl.render(places=ordered, purpose=series_purpose(ordered), notes=notes, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
                       sources=_catalogue_rows(used), build_date=build_date or _now_text(),
                       version=__version__, changes=latest_changes(reports_dir),
                       code_version=code_version(), **page_assets())

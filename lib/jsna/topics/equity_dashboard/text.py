@@ -184,7 +184,7 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
     return out
 
 
-def method_paragraphs() -> list[str]:
+def method_paragraphs(place) -> list[str]:
     """How the dashboard's comparisons are made, for its Methods and sources appendix (the page
     itself opens with a short reading key)."""
     return [
@@ -205,11 +205,9 @@ def method_paragraphs() -> list[str]:
         "Recent trend. Calculated as Fingertips does: a weighted straight line through the five most recent "
         "yearly values, shown with an arrow and words (increasing, decreasing, no significant change), and "
         "only where the data held give confidence limits.",
-        "Baseline. The agreed period nearest the adoption of Better health for all, the Leicester, "
-        "Leicestershire and Rutland health inequalities framework, whose action 7 asks for this dashboard "
-        "with a benchmarked baseline: 2021, or 2021/22 for school and financial years, 2020-22 for three "
-        "pooled years. The change since then is called significant when the two confidence intervals do "
-        "not overlap.",
+        f"Baseline. {baseline_sentence(place)[:-1]}: 2021, or 2021/22 for school and financial years, 2020-22 "
+        "for three pooled years. The change since then is called significant when the two confidence "
+        "intervals do not overlap.",
         "Inequality gap. OHID's slope index of inequality in life expectancy, in years, between the most and "
         "least deprived ends of the deprivation gradient of the area's neighbourhoods.",
     ]
@@ -349,3 +347,24 @@ def headlines(r) -> list[dict]:
                      period="latest period of each indicator", label=f"{a.name}: indicators {words} (95%)")
                 for sig, words in _SIG_WORDS.items()]
     return out
+
+
+def baseline_sentence(place) -> str:
+    """What the baseline is: the Place's framework's agreed period where its params name one (LLR's "Better
+    health for all", whose action 7 asks for this dashboard), else the series' fixed point, in neutral words."""
+    fw = place.framework
+    if fw and fw.adopted:
+        action = f", whose action {fw.dashboard_action} asks for this dashboard with a benchmarked baseline" \
+            if fw.dashboard_action else ""
+        return f"The agreed period nearest the adoption of {fw.name}, {fw.description}{action}."
+    return "The period nearest 2021, the series' fixed point for measuring change."
+
+
+def how_to_read(place) -> list[str]:
+    """The "How to read the dashboard" paragraphs."""
+    return ["Each indicator is compared with England: ▲ better, ● similar, ▼ worse or ■ not compared (marker "
+            "shape, symbol and word carry the comparison, not colour alone; on the spine chart better values are "
+            "always to the right). A flag on data more than five years old is marked old data.",
+            f"The baseline: {baseline_sentence(place)[0].lower()}{baseline_sentence(place)[1:]} How each "
+            "comparison, the region, the peers, the trend and the baseline are worked out is under Methods and "
+            "sources at the end."]
