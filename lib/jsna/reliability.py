@@ -35,8 +35,8 @@ MIN_AREAS_PER_GROUP = 3
 MIN_POPULATION_PER_GROUP = 5_000
 MIN_EVENTS_PER_GROUP = 10
 
-#: Male to female ratio of person-years (or residents) beyond which an area's population is
-#: probably shaped by an institution (prison, barracks, boarding school, care homes).
+#: Male to female ratio of person-years (or residents) beyond which an area's balance of men and women is
+#: unusual enough to say so beside its figures (it is reported as what it is: no cause is guessed).
 SEX_RATIO_LIMITS = (0.75, 1.3)
 
 GROUP_NAMES = {1: "the most deprived fifth", 5: "the least deprived fifth"}
@@ -131,7 +131,7 @@ def assess(groups: pd.DataFrame, group_col: str, n_areas_col: str, population_co
 def unequal_sex_ratios(areas: pd.DataFrame, code_col: str, male_col: str, female_col: str,
                        name_col: str | None = None) -> pd.DataFrame:
     """Areas whose male to female ratio lies outside :data:`SEX_RATIO_LIMITS`: columns code, name,
-    male, female, ratio. Such areas very likely hold an institutional population."""
+    male, female, ratio."""
     d = areas[[code_col, male_col, female_col] + ([name_col] if name_col else [])].copy()
     d["ratio"] = d[male_col].astype(float) / d[female_col].astype(float)
     lo, hi = SEX_RATIO_LIMITS
@@ -146,10 +146,12 @@ def sex_ratio_note(flagged: pd.DataFrame, what: str = "person-years") -> str | N
         return None
     parts = [f"{r.get('name', r['code'])} ({fmt_number(r['male'])} male against {fmt_number(r['female'])} "
              f"female {what})" for _, r in flagged.iterrows()]
-    return (f"{join_names(parts)}: such an unequal balance of men and women usually means an institution "
-            "(a prison, barracks, boarding school or care homes) lives there, whose residents' health says "
-            "little about the neighbourhood's deprivation. Figures for "
-            f"{'this area' if len(parts) == 1 else 'these areas'} should be read with that in mind.")
+    ratios = [r["ratio"] for _, r in flagged.iterrows()]
+    unusual = ("many more men than women" if all(x > 1 for x in ratios) else
+               "many more women than men" if all(x < 1 for x in ratios) else "a very unequal balance of men and women")
+    return (f"{join_names(parts)}: {'this area has' if len(parts) == 1 else 'these areas have'} {unusual}, far "
+            "from the usual balance, so a group of residents unlike their neighbours may shape "
+            f"{'its' if len(parts) == 1 else 'their'} figures. Read them with that in mind.")
 
 
 #: the most that a Place's population-weighted small-area life expectancy may differ from the published value

@@ -61,7 +61,8 @@ def test_unequal_sex_ratio_names_the_area():
     assert flagged.loc[0, "ratio"] == 23281 / 16115
     note = rel.sex_ratio_note(flagged)
     assert note.startswith("Rutland 001 (23,281 male against 16,115 female person-years)")
-    assert "institution" in note
+    assert "many more men than women" in note
+    assert not any(w in note for w in ("institution", "prison", "barracks"))  # never guessed (issue 24)
     assert rel.sex_ratio_note(flagged.iloc[0:0]) is None
 
 
