@@ -32,6 +32,27 @@ def quantiles(
     1/q of the group's weight (tied values share a quantile). Rows with a missing value get NA;
     a group with fewer non-missing values than quantiles (or zero total weight) gets NA for all
     its rows, a StatsWarning, and an explanation in ``quantile_note``.
+
+    References
+    ----------
+    - Public Health England (2017; now OHID). Technical Guide: Assigning Deprivation
+      Categories. Fingertips Public Health Data technical guidance.
+    - R: ``PHEindicatormethods::phe_quantile``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"lsoa": list("ABCDEF"), "imd_score": [45.1, 8.2, 30.5, 12.0, 30.5, 5.9]})
+    >>> out = stats.quantiles(df, "imd_score", nquantiles=3)  # tertile 1 = highest scores
+    >>> print(out[["lsoa", "imd_score", "quantile"]].to_string(index=False))
+    lsoa  imd_score  quantile
+       A       45.1         1
+       B        8.2         3
+       C       30.5         1
+       D       12.0         2
+       E       30.5         1
+       F        5.9         3
     """
     groups = as_list(group_cols)
     if isinstance(nquantiles, bool) or not isinstance(nquantiles, int | np.integer) or nquantiles < 1:
