@@ -150,7 +150,26 @@ def add_metadata(out: pd.DataFrame, levels: list[float], statistic, method) -> p
 
 # ---------------------------------------------------------------- interval formulas
 def wilson_limits(x: np.ndarray, n: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for the proportion x/n (Wilson 1927; Newcombe 1998)."""
+    """Wilson score interval for the proportion x/n (Wilson 1927; Newcombe 1998).
+
+    References
+    ----------
+    - Wilson EB (1927). Probable inference, the law of succession, and statistical
+      inference. J Am Stat Assoc 22:209-212.
+    - Newcombe RG, Altman DG (2000). Proportions and their differences. In: Altman DG et al.
+      (eds). Statistics with confidence, 2nd edn. London: BMJ Books.
+    - Public Health England (2018). Technical Guide: Confidence Intervals,
+      Appendix 3 (Wilson Score method).
+    - R: ``PHEindicatormethods`` internal ``wilson_lower`` / ``wilson_upper``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jsna import stats
+    >>> lo, hi = stats.wilson_limits(np.array([65.0]), np.array([100.0]), 0.95)
+    >>> print(np.round(lo, 4), np.round(hi, 4))
+    [0.5525] [0.7364]
+    """
     z = z_value(c)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = x / n
@@ -169,6 +188,22 @@ def byars_limits(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
     """Byars' approximation to the Poisson limits of a count x (Breslow & Day 1987).
 
     A negative lower limit (only possible for very small x) is returned as NaN.
+
+    References
+    ----------
+    - Breslow NE, Day NE (1987). Statistical methods in cancer research, volume II: the
+      design and analysis of cohort studies. Lyon: IARC.
+    - Public Health England (2018). Technical Guide: Confidence Intervals,
+      Appendix 1 (Byar's method).
+    - R: ``PHEindicatormethods`` internal ``byars_lower`` / ``byars_upper``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jsna import stats
+    >>> lo, hi = stats.byars_limits(np.array([10.0, 100.0]), 0.95)
+    >>> print(np.round(lo, 3), np.round(hi, 3))
+    [ 4.787 81.362] [ 18.391 121.628]
     """
     z = z_value(c)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -181,7 +216,24 @@ def byars_limits(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def exact_limits(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (chi-squared) Poisson limits of a count x; lower limit 0 when x = 0."""
+    """Exact (chi-squared) Poisson limits of a count x; lower limit 0 when x = 0.
+
+    References
+    ----------
+    - Public Health England (2018). Technical Guide: Confidence Intervals,
+      Appendix 2 (chi-squared exact method).
+    - Ulm K (1990). A simple method to calculate the confidence interval of a standardized
+      mortality ratio. Am J Epidemiol 131:373-375.
+    - R: the exact limits (fewer than 10 events) of ``PHEindicatormethods::phe_rate``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jsna import stats
+    >>> lo, hi = stats.exact_limits(np.array([0.0, 3.0]), 0.95)
+    >>> print(np.round(lo, 3), np.round(hi, 3))
+    [0.    0.619] [3.689 8.767]
+    """
     with np.errstate(invalid="ignore"):
         lo = sps.chi2.ppf((1 - c) / 2, 2 * x) / 2
         hi = sps.chi2.ppf(c + (1 - c) / 2, 2 * x + 2) / 2

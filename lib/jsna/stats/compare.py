@@ -58,6 +58,18 @@ def compare_with_benchmark(lower: object, upper: object, benchmark: object, pola
 
     Scalars or aligned arrays/Series (the result has the same shape; a Series keeps its index).
     A limit equal to the benchmark counts as including it ("similar").
+
+    References
+    ----------
+    - Public Health England (2017). Technical Guide: RAG Rating Indicator Values. Fingertips
+      Public Health Data technical guidance.
+    - R: no PHEindicatormethods equivalent (Fingertips' benchmark comparison).
+
+    Examples
+    --------
+    >>> from jsna import stats
+    >>> stats.compare_with_benchmark(12.1, 15.3, 16.0, "low_is_good")  # below the benchmark
+    'better'
     """
     lo = np.asarray(lower, dtype=float)
     hi = np.asarray(upper, dtype=float)
@@ -75,7 +87,22 @@ def compare_with_benchmark(lower: object, upper: object, benchmark: object, pola
 def compare_groups(a_lower: float, a_upper: float, b_lower: float, b_upper: float) -> str:
     """Group a against group b by their 95% intervals: 'higher' / 'lower' when they do not overlap
     (a above / below b), 'no clear difference' when they overlap (touching counts as overlap),
-    'not tested' when a limit is missing."""
+    'not tested' when a limit is missing.
+
+    References
+    ----------
+    - Schenker N, Gentleman JF (2001). On judging the significance of differences by
+      examining the overlap between confidence intervals. Am Stat 55:182-186.
+    - APHO (2008). Technical Briefing 3: Commonly used public health statistics and their
+      confidence intervals (use and presentation).
+    - R: no PHEindicatormethods equivalent.
+
+    Examples
+    --------
+    >>> from jsna import stats
+    >>> stats.compare_groups(20.0, 24.0, 12.5, 16.0)  # most deprived fifth against least deprived
+    'higher'
+    """
     vals = (a_lower, a_upper, b_lower, b_upper)
     if any(v is None or pd.isna(v) for v in vals):
         return "not tested"
@@ -88,7 +115,20 @@ def compare_groups(a_lower: float, a_upper: float, b_lower: float, b_upper: floa
 
 def judge(direction: str, polarity: str) -> str:
     """'higher'/'lower' as 'better'/'worse' for a polarity (unchanged for no judgement and for
-    any other word, e.g. 'no clear difference')."""
+    any other word, e.g. 'no clear difference').
+
+    References
+    ----------
+    - Public Health England (2017). Technical Guide: RAG Rating Indicator Values. Fingertips
+      Public Health Data technical guidance (polarity).
+    - R: no PHEindicatormethods equivalent.
+
+    Examples
+    --------
+    >>> from jsna import stats
+    >>> stats.judge("higher", "low_is_good")
+    'worse'
+    """
     check_polarity(polarity)
     if direction not in ("higher", "lower") or polarity == NO_JUDGEMENT:
         return direction
@@ -102,6 +142,19 @@ def published_comparison(word: object, value: float | None = None, benchmark: fl
 
     Files that print 'Higher' / 'Lower' (or 'Significantly ...') need ``value``, ``benchmark`` and
     ``polarity`` to say which way is better; without them the result is 'not compared'.
+
+    References
+    ----------
+    - Public Health England (2017). Technical Guide: RAG Rating Indicator Values. Fingertips
+      Public Health Data technical guidance.
+    - R: no PHEindicatormethods equivalent.
+
+    Examples
+    --------
+    >>> from jsna import stats
+    >>> stats.published_comparison("Significantly higher", value=31.2, benchmark=25.0,
+    ...                            polarity="low_is_good")
+    'worse'
     """
     if word is None or (isinstance(word, float) and np.isnan(word)) or word is pd.NA:
         return "not compared"

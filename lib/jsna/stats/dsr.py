@@ -64,6 +64,24 @@ def dsr(
     frequency k (``eventfreq_col``) and ``num_col`` holds the number of *persons* with exactly k
     events; events are sum k * persons and the variance is sum_k k^2 var_k (PHEindicatormethods
     2.1, "Dobson, with confidence adjusted for non-independent events").
+
+    References
+    ----------
+    - Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991). Confidence intervals for weighted
+      sums of Poisson parameters. Stat Med 10:457-462.
+    - Public Health England (2018). Technical Guide: Confidence Intervals,
+      Appendix 4 (Dobson's method); Eurostat (2013). Revision of the European Standard
+      Population.
+    - R: ``PHEindicatormethods::calculate_dsr`` (formerly ``phe_dsr``).
+
+    Examples
+    --------
+    >>> from jsna import stats
+    >>> df = stats.ESP2013[["ageband"]].assign(deaths=range(1, 20), pop=5000)  # 19 bands, one area
+    >>> out = stats.dsr(df, "deaths", "pop")
+    >>> print(out[["total_count", "value", "lowercl", "uppercl"]].round(1).to_string(index=False))
+     total_count  value  lowercl  uppercl
+           190.0  178.5    151.6    208.4
     """
     levels = parse_confidence(confidence)
     groups = as_list(group_cols)

@@ -151,6 +151,28 @@ def funnel_limits(
     ``lower_2s_limit``, ``upper_2s_limit``, ``lower_3s_limit``, ``upper_3s_limit``,
     ``baseline`` (proportion, rate), ``statistic``, ``method``; with ``overdispersion`` also
     ``overdispersion``, ``phi`` and ``tau2``.
+
+    References
+    ----------
+    - Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Stat
+      Med 24:1185-1202.
+    - Public Health England (2017). Technical Guide: Funnel Plots. Fingertips Public Health
+      Data technical guidance.
+    - R: ``PHEindicatormethods::calculate_funnel_limits`` (overdispersion as
+      ``FunnelPlotR::funnel_plot``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"x": [30, 45, 80, 100], "n": [200, 400, 500, 1000]})
+    >>> out = stats.funnel_limits(df, "x", "proportion", multiplier=100, denom_col="n")
+    >>> cols = ["Population", "lower_2s_limit", "upper_2s_limit", "baseline"]
+    >>> print(out.iloc[[0, 50, 99]][cols].round(2).to_string(index=False))
+     Population  lower_2s_limit  upper_2s_limit  baseline
+            1.0            0.00           76.16     12.14
+           90.0            5.39           18.89     12.14
+         1100.0           10.21           14.07     12.14
     """
     check_method(overdispersion, trim)
     if statistic == "rate" and years_of_data is None:
@@ -271,6 +293,28 @@ def funnel_significance(
     raised, and the row is left out of the funnel's average. ``overdispersion`` ("multiplicative"
     / "additive", see :func:`funnel_limits`) judges each row by its z-score on the
     variance-stabilised scale against the widened limits.
+
+    References
+    ----------
+    - Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Stat
+      Med 24:1185-1202.
+    - Public Health England (2017). Technical Guide: Funnel Plots. Fingertips Public Health
+      Data technical guidance.
+    - R: ``PHEindicatormethods::assign_funnel_significance``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"area": list("ABCD"), "x": [30, 45, 80, 100],
+    ...                    "n": [200, 400, 500, 1000]})
+    >>> out = stats.funnel_significance(df, "x", "proportion", denom_col="n")
+    >>> print(out[["area", "x", "n", "significance"]].to_string(index=False))
+    area   x    n    significance
+       A  30  200 Not significant
+       B  45  400 Not significant
+       C  80  500    High (0.025)
+       D 100 1000     Low (0.025)
     """
     check_method(overdispersion, trim)
     inp = prepare(df, num_col, statistic, denom_col, rate_col, rate_type, multiplier,

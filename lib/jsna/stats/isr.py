@@ -155,6 +155,26 @@ def isr(
     A group with deaths in an age band whose population is missing, or with no observed total,
     is NA with a ``note`` and a StatsWarning (R counts those deaths but not their band).
     Output: ``observed``, ``expected``, ``ref_rate``, ``value``, limits, metadata, ``note``.
+
+    References
+    ----------
+    - Breslow NE, Day NE (1987). Statistical methods in cancer research, volume II: the
+      design and analysis of cohort studies. Lyon: IARC (Byar's method).
+    - APHO (2008). Technical Briefing 3: Commonly used public health statistics and their
+      confidence intervals (indirectly standardised rates and ratios).
+    - R: ``PHEindicatormethods::calculate_ISRate``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"area": "A", "deaths": [4, 30, 90], "pop": [30000, 15000, 4000]})
+    >>> out = stats.isr(df, "deaths", "pop", ref_num=[200, 2500, 9000],
+    ...                 ref_denom=[1.5e6, 6e5, 2e5], group_cols="area")
+    >>> cols = ["observed", "expected", "value", "lowercl", "uppercl"]
+    >>> print(out[cols].round(1).to_string(index=False))
+     observed  expected  value  lowercl  uppercl
+        124.0     246.5  255.9    212.8    305.1
     """
     if not np.isfinite(multiplier) or multiplier <= 0:
         raise ValueError(f"multiplier={multiplier!r} must be a positive number")
@@ -182,6 +202,26 @@ def isratio(
     """Indirectly standardised ratio per group (``calculate_ISRatio``; SMR with refvalue=100).
 
     Arguments as :func:`isr`; ``ref_rate`` is NA in the output.
+
+    References
+    ----------
+    - Breslow NE, Day NE (1987). Statistical methods in cancer research, volume II: the
+      design and analysis of cohort studies. Lyon: IARC (Byar's method).
+    - APHO (2008). Technical Briefing 3: Commonly used public health statistics and their
+      confidence intervals (indirectly standardised rates and ratios).
+    - R: ``PHEindicatormethods::calculate_ISRatio``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"area": "A", "deaths": [4, 30, 90], "pop": [30000, 15000, 4000]})
+    >>> out = stats.isratio(df, "deaths", "pop", ref_num=[200, 2500, 9000],
+    ...                     ref_denom=[1.5e6, 6e5, 2e5], group_cols="area", refvalue=100)
+    >>> cols = ["observed", "expected", "value", "lowercl", "uppercl"]
+    >>> print(out[cols].round(1).to_string(index=False))
+     observed  expected  value  lowercl  uppercl
+        124.0     246.5   50.3     41.8     60.0
     """
     if not np.isfinite(refvalue) or refvalue <= 0:
         raise ValueError(f"refvalue={refvalue!r} must be a positive number (1 or 100)")

@@ -75,6 +75,28 @@ def life_expectancy(
     the rule: deaths < 0, population <= 0 in any band, deaths > population in a band, missing age
     bands (or missing deaths/population), total population <= 5,000. When the 95% half-width
     exceeds 10 years the value is NA but the limits are kept. Duplicated age bands raise ValueError.
+
+    References
+    ----------
+    - Chiang CL (1968). Introduction to Stochastic Processes in Biostatistics. New York: Wiley.
+    - Silcocks PBS, Jenner DA, Reza R (2001). Life expectancy as a summary of mortality in a
+      population: statistical considerations and suitability for use by health authorities.
+      J Epidemiol Community Health 55:38-43.
+    - Public Health England. Life expectancy calculator. Fingertips Public Health Data
+      technical guidance.
+    - R: ``PHEindicatormethods::phe_life_expectancy``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"startage": [0, 1, *range(5, 95, 5)], "pop": 5000,
+    ...                    "deaths": [20, 3, 1, 1, 2, 3, 4, 5, 7, 10, 15, 22, 33, 50, 75, 110, 170,
+    ...                               260, 400, 600]})
+    >>> out = stats.life_expectancy(df, "deaths", "pop", "startage")  # at birth
+    >>> print(out[["startage", "value", "lowercl", "uppercl"]].round(2).to_string(index=False))
+     startage  value  lowercl  uppercl
+            0  80.95    79.97    81.92
     """
     levels = parse_confidence(confidence)
     groups = as_list(group_cols)

@@ -29,6 +29,27 @@ def mean(
     Outputs ``value_sum``, ``value_count``, ``stdev`` (n - 1), ``value`` and limits
     mean -/+ t(1 - (1 - c)/2, n - 1) * sd / sqrt(n). Missing values are ignored (counted out);
     a group with fewer than two values gets NA limits and a ``note``.
+
+    References
+    ----------
+    - APHO (2008). Technical Briefing 3: Commonly used public health statistics and their
+      confidence intervals (means).
+    - Public Health England (2018). Technical Guide: Confidence Intervals
+      (Student's t-distribution).
+    - R: ``PHEindicatormethods::phe_mean``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"area": list("AAAABBB"),
+    ...                    "bmi": [22.0, 25.5, 27.1, 30.2, 24.0, 26.4, 23.3]})
+    >>> out = stats.mean(df, "bmi", "area")
+    >>> cols = ["area", "value_count", "value", "lowercl", "uppercl"]
+    >>> print(out[cols].round(2).to_string(index=False))
+    area  value_count  value  lowercl  uppercl
+       A            4  26.20    20.77    31.63
+       B            3  24.57    20.53    28.61
     """
     levels = parse_confidence(confidence)
     groups = as_list(group_cols)

@@ -110,6 +110,26 @@ def funnel_overdispersion(
     ``overdispersed`` (p_value < ``alpha``), ``recommended`` ("additive" when overdispersed,
     following Spiegelhalter's preference for the random-effects form, else None), ``trim``,
     ``statistic``, ``method`` and ``note`` (the sentence to state beside the funnel).
+
+    References
+    ----------
+    - Spiegelhalter DJ (2005). Handling over-dispersion of performance indicators. Qual Saf
+      Health Care 14:347-351.
+    - DerSimonian R, Laird N (1986). Meta-analysis in clinical trials. Control Clin Trials
+      7:177-188.
+    - R: no PHEindicatormethods equivalent; phi and tau² as ``FunnelPlotR::funnel_plot``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"x": [12, 30, 25, 60, 41, 90, 18, 75, 33, 120],
+    ...                    "n": [100, 180, 260, 300, 310, 500, 220, 400, 350, 600]})
+    >>> out = stats.funnel_overdispersion(df, "x", "proportion", denom_col="n")
+    >>> cols = ["n_units", "phi", "tau2", "overdispersed", "recommended"]
+    >>> print(out[cols].round(3).to_string(index=False))
+     n_units   phi  tau2  overdispersed recommended
+          10 4.822 0.003           True    additive
     """
     check_method(None, trim)
     if not 0 < alpha < 1:

@@ -29,6 +29,26 @@ def proportion(
     Numerators and denominators are summed within each group (a missing value makes the group NA).
     Numerator > denominator raises ValueError; a zero denominator gives NA with a ``note``.
     ``multiplier`` 100 gives percentages.
+
+    References
+    ----------
+    - Wilson EB (1927). Probable inference, the law of succession, and statistical
+      inference. J Am Stat Assoc 22:209-212.
+    - Public Health England (2018). Technical Guide: Confidence Intervals,
+      Appendix 3 (Wilson Score method). Fingertips Public Health Data technical guidance.
+    - R: ``PHEindicatormethods::phe_proportion``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"area": ["A", "B", "C"], "smokers": [65, 82, 100], "adults": 100})
+    >>> out = stats.proportion(df, "smokers", "adults", "area", multiplier=100)
+    >>> print(out[["area", "value", "lowercl", "uppercl"]].round(2).to_string(index=False))
+    area  value  lowercl  uppercl
+       A   65.0    55.25    73.64
+       B   82.0    73.33    88.30
+       C  100.0    96.30   100.00
     """
     levels = parse_confidence(confidence)
     if not np.isfinite(multiplier) or multiplier <= 0:

@@ -29,6 +29,26 @@ def rate(
 
     Limits: exact Poisson (chi-squared) when the count is below 10, Byars otherwise. Numerator
     may exceed the denominator. A zero denominator gives NA with a ``note``.
+
+    References
+    ----------
+    - Breslow NE, Day NE (1987). Statistical methods in cancer research, volume II: the
+      design and analysis of cohort studies. Lyon: IARC (Byar's method).
+    - Public Health England (2018). Technical Guide: Confidence Intervals,
+      Appendices 1-2 (Byar's method; exact chi-squared method).
+    - R: ``PHEindicatormethods::phe_rate``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"area": ["A", "B"], "deaths": [5, 65], "pop": [10000, 100000]})
+    >>> out = stats.rate(df, "deaths", "pop", "area")
+    >>> cols = ["area", "value", "lowercl", "uppercl", "method"]
+    >>> print(out[cols].round(2).to_string(index=False))
+    area  value  lowercl  uppercl method
+       A   50.0    16.23   116.68  Exact
+       B   65.0    50.16    82.85  Byars
     """
     levels = parse_confidence(confidence)
     if not np.isfinite(multiplier) or multiplier <= 0:

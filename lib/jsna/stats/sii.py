@@ -74,6 +74,25 @@ def sii(
     ``sii_lower95_0cl`` ... for two), ``rii`` and limits when ``rii``, ``intercept`` when asked,
     ``confidence``, ``statistic``, ``method``, ``note``. A group with a quantile whose
     population is 0 or missing, or whose value/se is missing, gets NA and a note.
+
+    References
+    ----------
+    - Low A, Low A (2004). Measuring the gap: quantifying and comparing local health
+      inequalities. J Public Health 26:388-395.
+    - Public Health England. Slope index of inequality tool (simulated confidence intervals).
+      Fingertips Public Health Data technical guidance.
+    - R: ``PHEindicatormethods::phe_sii``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"quintile": [1, 2, 3, 4, 5], "pop": [11000, 10500, 9800, 10200, 9500],
+    ...                    "le": [76.1, 77.9, 79.4, 80.6, 82.3], "se": [0.4, 0.4, 0.35, 0.35, 0.3]})
+    >>> out = stats.sii(df, "quintile", "pop", "le", se_col="se", repetitions=10000, seed=1)
+    >>> print(out[["sii", "sii_lowercl", "sii_uppercl"]].round(2).to_string(index=False))
+     sii  sii_lowercl  sii_uppercl
+    7.58         6.47          8.7
     """
     levels = parse_confidence(confidence)
     groups = as_list(group_cols)

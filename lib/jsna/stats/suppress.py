@@ -25,6 +25,22 @@ def suppress(
     are set to NA (or ``marker`` when given, which makes them object columns). ``flag_col`` (None
     to omit) is a boolean column saying which rows were suppressed, so reports can print
     "suppressed" rather than a blank or zero. Missing counts are left as they are.
+
+    References
+    ----------
+    - Office for National Statistics (2006). Review of the Dissemination of Health Statistics:
+      Confidentiality Guidance.
+    - R: no PHEindicatormethods equivalent.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"area": ["A", "B"], "count": [3, 40], "value": [1.2, 16.0]})
+    >>> print(stats.suppress(df, "count").to_string(index=False))
+    area  count  value  suppressed
+       A   <NA>    NaN        True
+       B     40   16.0       False
     """
     counts = as_list(count_cols)
     if not counts:

@@ -118,6 +118,22 @@ def trend(
     ``significant``, ``points_used``, ``first_period``, ``last_period``, ``statistic``,
     ``method``, ``note`` (why it cannot be calculated, or why a large slope is not significant).
     Malformed input (lower limit above upper, duplicated periods in a group) raises ValueError.
+
+    References
+    ----------
+    - Fingertips Public Health Data technical guidance: Fingertips trend markers (recent trend).
+    - R: no PHEindicatormethods equivalent (Fingertips' trend-marker calculator).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna import stats
+    >>> df = pd.DataFrame({"year": range(2018, 2023), "value": [20.1, 21.0, 22.4, 23.1, 24.5]})
+    >>> df["lower"], df["upper"] = df["value"] - 0.8, df["value"] + 0.8
+    >>> out = stats.trend(df, "value", "lower", "upper", "year", polarity="low is good")
+    >>> print(out[["trend", "slope", "chi_squared", "points_used"]].round(2).to_string(index=False))
+                           trend  slope  chi_squared  points_used
+    Increasing and getting worse   1.09        71.32            5
     """
     groups = as_list(group_cols)
     cols = [value_col, lower_cl_col, upper_cl_col, period_col, *groups]
