@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from jsna import paths
-from jsna.topics.health_equity_audit.compute import ETHNIC_GROUPS, MINORITY_GROUPS
+from jsna.topics.health_equity_audit.compute import MINORITY_GROUPS
+from jsna.topics.health_equity_audit.service_file import ETHNIC_GROUPS
 
 LLR_UTLAS = ("E06000016", "E10000018", "E06000017")
 DEFAULT_OUT = paths.ROOT / "data" / "examples" / "hea_synthetic_diabetes_tech.csv"
@@ -41,7 +42,7 @@ ASSUMPTIONS = {
     # Share of patients registered with their catchment practice (the rest with another
     # practice in the same district).
     "catchment_share": 0.85,
-    # District ethnic mix: rounded Census 2021 shares, in jsna.topics.health_equity_audit.compute.ETHNIC_GROUPS order
+    # District ethnic mix: rounded Census 2021 shares, in jsna.topics.health_equity_audit.service_file.ETHNIC_GROUPS order
     # (Asian, Black, Mixed, White, Other).
     "ethnic_mix": {
         "E06000016": (0.43, 0.08, 0.04, 0.41, 0.04),  # Leicester

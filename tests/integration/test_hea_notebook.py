@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from jsna import paths
 from jsna.places import load_place
+from jsna.topics import results
 from jsna.topics.health_equity_audit import compute as hea
+from jsna.topics.health_equity_audit import inputs, service_file
 
 pytestmark = pytest.mark.integration
 
@@ -85,7 +87,7 @@ def test_synthetic_example_reproducible(tmp_path):
     spec.loader.exec_module(mod)
     out = tmp_path / "x.csv"
     mod.main(["--seed", "2019", "--out", str(out)])
-    committed = hea.synthetic_example_path()
+    committed = inputs.service_file_path(None)
     assert out.read_bytes() == committed.read_bytes()
     assert committed.stat().st_size < 500_000
     assert committed.read_text().startswith("# SYNTHETIC DATA")
@@ -115,7 +117,7 @@ def _within_sampling_error(observed: float, published: float, n: int, miss: floa
 
 
 def test_synthetic_example_is_calibrated_to_the_published_audit():
-    run = hea.prepare(load_place("llr"))
+    run = results("health_equity_audit", load_place("llr"))
     assert run.ok and run.synthetic and run.dropped["rows"] == 0
     # every practice code is synthetic, never a real ODS code
     assert run.rows["practice_code"].str.fullmatch(r"SYN\d{3}").all()
@@ -149,7 +151,7 @@ def test_every_place_of_the_example_shows_the_published_deprivation_gap(place_id
     holds most of the practices with the most minority ethnic patients, is lower throughout), so
     each Place is held to the published *ratio*, within three standard errors of its log ratio
     (delta method), for its own fifths and, where both ends hold people, for England's fifths."""
-    run = hea.prepare(load_place(place_id))
+    run = results("health_equity_audit", load_place(place_id))
     published = math.log(PUBLISHED["most_deprived"] / PUBLISHED["least_deprived"])
     checked = 0
     for basis in ("local_quintile", "national_quintile"):
@@ -169,8 +171,8 @@ def test_every_place_of_the_example_shows_the_published_deprivation_gap(place_id
 
 
 @pytest.mark.parametrize("place_id", ["leicester", "leicestershire", "rutland", "llr"])
-def test_prepare_every_place(place_id):
-    run = hea.prepare(load_place(place_id))
+def test_results_every_place(place_id):
+    run = results("health_equity_audit", load_place(place_id))
     assert run.ok and len(run.rows) > 0
     assert run.rows["national_quintile"].notna().all()
     assert set(run.deprivation["local_quintile"].dropna()) == {1, 2, 3, 4, 5}
@@ -188,18 +190,18 @@ def test_msoa_file_gets_msoa_quintiles(tmp_path):
     from jsna.load.geography import lsoa_lookup
 
     lk = lsoa_lookup()
-    src = hea.read_hea(hea.synthetic_example_path()).data
+    src = service_file.read_hea(inputs.service_file_path(None)).data
     m = src.merge(lk[["lsoa11cd", "msoa11cd"]], on="lsoa11cd")
     m = m.groupby(["msoa11cd", "ethnicity"], as_index=False)[["eligible", "served"]].sum()
     path = tmp_path / "msoa.csv"
     m.to_csv(path, index=False)
     place = load_place("leicester")
-    run = hea.prepare(place, path)
+    run = results("health_equity_audit", place, input_csv=path)
     assert run.ok and run.hea.geography == "msoa" and not run.hea.has_practice
     # Leicester has 37 MSOAs (geography SOURCES.md); every one is in the deprivation table
     assert len(run.deprivation) == 37
     assert set(run.deprivation["local_quintile"]) == {1, 2, 3, 4, 5}
-    lsoa_run = hea.prepare(place)
+    lsoa_run = results("health_equity_audit", place)
     assert int(run.rows["eligible"].sum()) == int(lsoa_run.rows["eligible"].sum())
     # MSOA national quintiles are population-weighted across England's MSOAs: Leicester's
     # most deprived MSOAs are in national quintile 1, as its LSOAs are

@@ -42,9 +42,9 @@ def test_every_number_in_an_audit_sentence_is_in_its_data_or_the_input_file(rutl
     """The audit also describes its input file (rows left out as outside the Place): those counts
     come from the file itself, recomputed here."""
     from jsna.places import load_place
-    from jsna.topics.health_equity_audit import compute as hea
+    from jsna.topics.health_equity_audit import inputs
 
-    run = hea.prepare(load_place("rutland"))
+    run = inputs.load(load_place("rutland"))
     assert_report_numbers_shown(_page(rutland_reports, "health_equity_audit"),
                                 allow=[*CONSTANTS, run.dropped["rows"], run.dropped["eligible"]])
 

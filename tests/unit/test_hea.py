@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from jsna.topics.health_equity_audit import compute as hea
+from jsna.topics.health_equity_audit import service_file as sf
+from jsna.topics.health_equity_audit import tables
 from jsna.topics.health_equity_audit import text as nar
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "hea"
@@ -50,8 +52,8 @@ def frame(rows: list[dict]) -> pd.DataFrame:
 
 
 @pytest.fixture
-def good() -> hea.HEAData:
-    return hea.read_hea(FIX / "good_lsoa.csv", lsoa_codes=FIX_LSOAS)
+def good() -> sf.HEAData:
+    return sf.read_hea(FIX / "good_lsoa.csv", lsoa_codes=FIX_LSOAS)
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def dep() -> pd.DataFrame:
 
 # ------------------------------------------------------------------------ validation
 def test_bad_rows_each_reported_with_line_and_reason():
-    data, errors = hea.check_hea(FIX / "bad_rows.csv", lsoa_codes=BAD_LSOAS)
+    data, errors = sf.check_hea(FIX / "bad_rows.csv", lsoa_codes=BAD_LSOAS)
     assert data is None
     got = list(zip(errors["line"], errors["column"], errors["problem"], strict=True))
     assert len(got) == len(BAD_ROWS_EXPECTED)
@@ -72,8 +74,8 @@ def test_bad_rows_each_reported_with_line_and_reason():
 
 
 def test_read_hea_raises_with_table_and_message():
-    with pytest.raises(hea.HEAValidationError) as exc:
-        hea.read_hea(FIX / "bad_rows.csv", lsoa_codes=BAD_LSOAS)
+    with pytest.raises(sf.HEAValidationError) as exc:
+        sf.read_hea(FIX / "bad_rows.csv", lsoa_codes=BAD_LSOAS)
     assert len(exc.value.errors) == len(BAD_ROWS_EXPECTED)
     msg = str(exc.value)
     assert "9 problems" in msg and "line 4, column 'served'" in msg
@@ -104,41 +106,41 @@ def test_valid_file_reads(good):
      "age_band", "not an age band"),
 ])
 def test_each_bad_input_is_named(rows, column, words):
-    data, errors = hea.check_hea(frame(rows), lsoa_codes=FIX_LSOAS, msoa_codes={"E02000001"})
+    data, errors = sf.check_hea(frame(rows), lsoa_codes=FIX_LSOAS, msoa_codes={"E02000001"})
     assert data is None
     assert (errors["column"] == column).any(), errors
     assert errors.loc[errors["column"] == column, "problem"].str.contains(words).any()
 
 
 def test_missing_file_and_empty_file(tmp_path):
-    data, errors = hea.check_hea(tmp_path / "nope.csv")
+    data, errors = sf.check_hea(tmp_path / "nope.csv")
     assert data is None and "file not found" in errors["problem"].iloc[0]
     assert "input_csv" in errors["problem"].iloc[0]
-    with pytest.raises(hea.HEAValidationError, match="file not found"):
-        hea.read_hea(tmp_path / "nope.csv")
+    with pytest.raises(sf.HEAValidationError, match="file not found"):
+        sf.read_hea(tmp_path / "nope.csv")
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("lsoa11cd,eligible,served,ethnicity\nE01000001,3,1,Caf\xe9\n".encode("latin-1"))
-    data, errors = hea.check_hea(latin)
+    data, errors = sf.check_hea(latin)
     assert data is None and "not UTF-8" in errors["problem"].iloc[0]
     p = tmp_path / "empty.csv"
     p.write_text("lsoa11cd,eligible,served\n\n")
-    data, errors = hea.check_hea(p)
+    data, errors = sf.check_hea(p)
     assert data is None and "no data rows" in errors["problem"].iloc[0]
 
 
 def test_extra_columns_warned_not_fatal():
     df = frame([{"practice_code": "C82001", "eligible": "3", "served": "1", "notes": "x"}])
-    data = hea.read_hea(df)
+    data = sf.read_hea(df)
     assert data.geography is None and "notes" in data.warnings[0]
 
 
 def test_codes_checked_for_format_only_without_lookup():
-    data = hea.read_hea(frame([{"lsoa11cd": "E01999999", "eligible": "3", "served": "1"}]))
+    data = sf.read_hea(frame([{"lsoa11cd": "E01999999", "eligible": "3", "served": "1"}]))
     assert data.data["lsoa11cd"].iloc[0] == "E01999999"
 
 
 def test_filter_to_place(good):
-    kept, dropped = hea.filter_to_place(good, {"E01000001", "E01000002"})
+    kept, dropped = sf.filter_to_place(good, {"E01000001", "E01000002"})
     assert len(kept.data) == 2 and dropped == {"rows": 8, "eligible": 400, "served": 180}
 
 
@@ -376,15 +378,15 @@ def test_small_groups_suppressed_and_empty_groups_named():
                       "uppercl": [None, 60.3, 70.1]})
     s = hea.suppress_small(t)
     assert list(s["suppressed"]) == [False, True, False]
-    shown = hea.display_table(s, "g", "Group")
+    shown = tables.display_table(s, "g", "Group")
     assert list(shown.iloc[0]) == ["a", 0, 0, "nobody eligible", ""]
     assert list(shown.iloc[1]) == ["b"] + ["suppressed"] * 4
     assert list(shown.iloc[2]) == ["c", 10, 20, 50.0, "29.9 to 70.1"]
 
 
 def test_error_table_for_readers():
-    _, errors = hea.check_hea(FIX / "bad_rows.csv", lsoa_codes=BAD_LSOAS)
-    t = hea.error_table(errors)
+    _, errors = sf.check_hea(FIX / "bad_rows.csv", lsoa_codes=BAD_LSOAS)
+    t = tables.error_table(errors)
     assert list(t.columns) == ["Line", "Column", "Value", "Problem"]
     assert t["Line"].iloc[0] == "4"
 
@@ -394,7 +396,7 @@ def test_practice_names_made_consistent():
                  "eligible": "3", "served": "1"},
                 {"practice_code": "C82001", "practice_name": "Oak Surgery", "ethnicity": "Asian",
                  "eligible": "3", "served": "1"}])
-    data = hea.read_hea(df)
+    data = sf.read_hea(df)
     assert set(data.data["practice_name"]) == {"Oak"}
     assert "more than one practice_name" in data.warnings[0]
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from jsna.topics.health_equity_audit.compute import (
-    ETHNIC_GROUPS,
-    census_display,
-    census_ethnic_shares,
-    eligible_beside_census,
-)
+from jsna.topics.health_equity_audit.compute import census_ethnic_shares, eligible_beside_census
+from jsna.topics.health_equity_audit.service_file import ETHNIC_GROUPS
+from jsna.topics.health_equity_audit.tables import census_display
 from jsna.topics.health_equity_audit.text import census_sentences
 
 from tests.support.numbers import assert_numbers_shown

@@ -190,7 +190,7 @@ def _hea_rows() -> pd.DataFrame:
 
 
 def test_hea_sentences_state_only_numbers_of_their_tables_and_charts():
-    from jsna.topics.health_equity_audit import charts, text
+    from jsna.topics.health_equity_audit import charts, tables, text
     from jsna.topics.health_equity_audit import compute as hea
 
     df = _hea_rows()
@@ -200,7 +200,7 @@ def test_hea_sentences_state_only_numbers_of_their_tables_and_charts():
     data, meta = chart.fig.jsna_data
     sentences = (text.quintile_sentences(q, "national", "Leicester") + [chart.description]
                  + [text.published_deprivation(q)])
-    assert_numbers_shown(sentences, hea.display_table(q, "quintile", "Quintile", charts.QUINTILE_LABELS), data, meta,
+    assert_numbers_shown(sentences, tables.display_table(q, "quintile", "Quintile", charts.QUINTILE_LABELS), data, meta,
                          text.PUBLISHED_AUDIT, allow=CONSTANTS)
     eth = hea.suppress_small(hea.uptake_by_ethnicity(df))
     echart = charts.ethnicity_chart(eth, "Uptake by ethnic group", overall)

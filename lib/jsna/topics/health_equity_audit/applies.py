@@ -28,12 +28,12 @@ def example_covers(place: Any, data_dir: Path | None, example: Path | None = Non
     be read: the run then reports the data problem)."""
     codes = _example_area_codes(Path(example or SYNTHETIC_EXAMPLE))
     try:
-        from jsna.load.geography import lsoa_lookup
+        from jsna.topics.health_equity_audit.inputs import place_lsoa11cds
 
-        lookup = lsoa_lookup(data_dir)
+        in_place = place_lsoa11cds(place, data_dir)
     except Exception:  # noqa: BLE001 - no data: the notebook says what is missing
         return None
-    return bool(codes & set(lookup.loc[lookup["lad19cd"].isin(place.district_codes_2019), "lsoa11cd"]))
+    return bool(codes & in_place)
 
 
 def applies_to(place: Any, data_dir: Path | None, params: dict[str, str]) -> str | None:

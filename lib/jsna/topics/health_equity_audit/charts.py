@@ -16,9 +16,10 @@ import pandas as pd  # noqa: E402
 
 from jsna.palette import COMPARATOR, PLACE, QUINTILE_COLOURS  # noqa: E402
 from jsna.report import Chart, attach_data  # noqa: E402
+from jsna.topics.health_equity_audit import text  # noqa: E402
+from jsna.topics.health_equity_audit.funnel_chart import funnel_plot  # noqa: E402
+from jsna.topics.health_equity_audit.tables import QUINTILE_LABELS  # noqa: E402
 from jsna.words import fmt_number, fmt_pct, is_missing  # noqa: E402
-
-QUINTILE_LABELS = {1: "1 (most deprived)", 2: "2", 3: "3", 4: "4", 5: "5 (least deprived)"}
 
 
 def _interval(row: pd.Series) -> str:
@@ -159,3 +160,29 @@ def mix_chart(table: pd.DataFrame, title: str, overall: float | None = None) -> 
               for lab, lo, hi in zip(table["label"], table["share_min"], table["share_max"], strict=True)]
     return uptake_chart(table, "label", title, labels=labels, overall=overall,
                         group_title="Practices by share of minority ethnic patients")
+
+
+# --------------------------------------------------------------------------- the report's figures
+def deprivation_chart(r, basis: str = "national") -> Chart:
+    """Uptake by IMD 2019 quintile of England (``basis`` "national") or within the Place ("local")
+    of the results ``r``, titled with the finding (labelled for the synthetic file)."""
+    table = r.by_national_quintile if basis == "national" else r.by_local_quintile
+    return quintile_chart(table, text.label(text.quintile_title(table), r.synthetic), r.overall, basis)
+
+
+def ethnic_group_chart(r) -> Chart:
+    """Uptake by ethnic group of the results ``r``, titled with the finding."""
+    title = text.label(text.ethnicity_title(r.by_ethnicity, r.overall), r.synthetic)
+    return ethnicity_chart(r.by_ethnicity, title, r.overall)
+
+
+def practice_mix_chart(r) -> Chart:
+    """Uptake by the ethnic mix of the practices' patients of the results ``r``, titled with the finding."""
+    title = text.label(text.mix_title(r.by_practice_mix, r.mix_reasons), r.synthetic)
+    return mix_chart(r.by_practice_mix, title, r.overall)
+
+
+def practice_funnel(r) -> Chart:
+    """Funnel plot of the practices shown (not suppressed) of the results ``r``, titled with the finding."""
+    shown = r.practices_shown
+    return funnel_plot(shown, r.funnel_limits, text.label(text.practice_title(shown), r.synthetic), r.overall)
