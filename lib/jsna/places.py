@@ -58,14 +58,16 @@ class Framework:
     description: str  # "the Leicester, Leicestershire and Rutland health inequalities framework"
     audience: str  # who agrees priorities under it, in a sentence
     dashboard_action: int | None = None  # the framework's action that asks for a benchmarked dashboard
+    recording_action: int | None = None  # ... that asks for complete ethnicity recording
+    audit_action: int | None = None  # ... that asks every service for a Health Equity Audit
     adopted: int | None = None  # the year it was adopted (the dashboard's agreed baseline is nearest it)
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "description": self.description, "audience": self.audience,
-                "dashboard_action": self.dashboard_action, "adopted": self.adopted}
+        return {k: getattr(self, k) for k in _FRAMEWORK_KEYS}
 
 
-_FRAMEWORK_KEYS = {"name": str, "description": str, "audience": str, "dashboard_action": int, "adopted": int}
+_FRAMEWORK_KEYS = {"name": str, "description": str, "audience": str, "dashboard_action": int,
+                   "recording_action": int, "audit_action": int, "adopted": int}
 
 
 @dataclass(frozen=True)
@@ -271,7 +273,7 @@ def _framework(path: Path, block: Any) -> Framework | None:
     for key in ("name", "description", "audience"):
         if not isinstance(block.get(key), str) or not block[key].strip():
             raise _err(path, f"framework.{key}", "must be a non-empty string")
-    for key in ("dashboard_action", "adopted"):
+    for key in ("dashboard_action", "recording_action", "audit_action", "adopted"):
         if block.get(key) is not None and (isinstance(block[key], bool) or not isinstance(block[key], int)):
             raise _err(path, f"framework.{key}", f"{block[key]!r} must be a whole number")
     return Framework(**{k: (v.strip() if isinstance(v, str) else v) for k, v in block.items()})

@@ -314,11 +314,16 @@ def test_recommended_actions_from_results():
     comp = pd.Series({"value": 28.0})
     prac = pd.DataFrame({"label": ["Practice A", "Practice B"], "value": [25.0, 50.0],
                          "significance": ["Low (0.001)", "High (0.001)"]})
-    acts = nar.recommended_actions(q, None, eth, 40.0, comp, prac, service="CGM")
+    from jsna.places import load_place
+
+    acts = nar.recommended_actions(q, None, eth, 40.0, comp, prac, service="CGM",
+                                   framework=load_place("leicester").framework)
     assert acts[0].startswith("Uptake in the most deprived fifth of England is 20.0% vs 60.0%")
     assert "target outreach for CGM" in acts[0]
     assert "Black, Black British, Caribbean or African (25.0%)" in acts[1]
-    assert "28.0%" in acts[2] and "action 6" in acts[2]
+    assert "28.0%" in acts[2] and "action 6 of Better health for all" in acts[2]
+    neutral = nar.recommended_actions(q, None, eth, 40.0, comp, prac, service="CGM")  # a Place without one
+    assert "improve recording so that" in neutral[2] and "action" not in neutral[2]
     assert "Practice A (25.0%)" in acts[3]
     flat = qtable([45, 50, 50, 50, 55], [35, 40, 40, 40, 45], [55, 60, 60, 60, 65])
     acts = nar.recommended_actions(flat, None, None, 50.0, pd.Series({"value": 5.0}), None)

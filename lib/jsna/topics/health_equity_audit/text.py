@@ -266,7 +266,7 @@ def recommended_actions(quintiles: pd.DataFrame | None, sii: dict[str, Any] | No
                         ethnicity: pd.DataFrame | None, overall: float,
                         completeness: pd.Series | None, practices: pd.DataFrame | None,
                         service: str = "the service", basis: str = "national",
-                        target: float = COMPLETENESS_TARGET) -> list[str]:
+                        target: float = COMPLETENESS_TARGET, framework=None) -> list[str]:
     """Actions phrased from the results; each names the numbers behind it."""
     acts = []
     c = compare_ends(quintiles) if quintiles is not None else None
@@ -298,8 +298,10 @@ def recommended_actions(quintiles: pd.DataFrame | None, sii: dict[str, Any] | No
                         "information is offered in accessible formats and languages.")
     if completeness is not None and completeness["value"] > target:
         acts.append(f"Ethnicity is not recorded for {fmt_pct(completeness['value'])} of eligible "
-                    f"people (above {fmt_pct(target, 0)}): improve recording (action 6 of {FRAMEWORK}) "
-                    "so that gaps between ethnic groups can be measured reliably.")
+                    f"people (above {fmt_pct(target, 0)}): improve recording"
+                    + (f" (action {framework.recording_action} of {framework.name}, {framework.description})"
+                       if framework is not None and framework.recording_action else "")
+                    + " so that gaps between ethnic groups can be measured reliably.")
     if practices is not None and not practices.empty:
         low = practices[practices["significance"] == "Low (0.001)"].sort_values("value")
         if not low.empty:
@@ -636,7 +638,7 @@ def actions(r, service: str) -> list[str]:
     """The recommended actions (:func:`recommended_actions`, with :func:`mix_action` second),
     labelled for the synthetic file."""
     acts = recommended_actions(r.by_national_quintile, r.sii, r.by_ethnicity, r.overall, r.completeness,
-                               r.practices_shown, service=service)
+                               r.practices_shown, service=service, framework=r.place.framework)
     extra = mix_action(r.by_practice_mix, r.mix_reasons, service) if r.by_practice_mix is not None else None
     if extra:
         acts.insert(1, extra)
@@ -676,3 +678,15 @@ def headlines(r) -> list[dict]:
         out.append(dict(id="ethnicity_not_recorded", value=float(r.completeness["value"]), unit="%",
                         period=period, label="Ethnicity not recorded"))
     return out
+
+
+def introduction(place) -> str:
+    """The paragraph under the title: what an audit asks, and who asks it of every service where the Place's
+    framework does (params ``framework:``)."""
+    fw = place.framework
+    asks = (f", as {fw.name}, {fw.description}, asks of every service"
+            + (f" (action {fw.audit_action})" if fw.audit_action else "") if fw else "")
+    return (f"A Health Equity Audit asks whether a service reaches everyone who could benefit from it equally{asks}. "
+            "This report shows uptake by deprivation, by ethnic group, by the ethnic mix of each GP practice's "
+            "patients and by practice, how completely ethnicity is recorded, and the actions the results point "
+            "to. The key findings come first; how the input file must be laid out is in the appendix.")
