@@ -62,7 +62,7 @@ def _pid(executed) -> int:
     return int(text.split("pid")[1].split()[0])
 
 
-@pytest.mark.slow
+@pytest.mark.kernel
 def test_runs_share_a_kernel_but_not_its_state(tmp_path):
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
@@ -91,7 +91,7 @@ def test_runs_share_a_kernel_but_not_its_state(tmp_path):
         kernel.discard()
 
 
-@pytest.mark.slow
+@pytest.mark.kernel
 def test_kernel_is_recycled_after_max_runs(tmp_path):
     nb = _notebook(tmp_path / "pid.ipynb", "import os\nprint('pid', os.getpid())")
     kernel = WarmKernel(max_runs=2)
@@ -103,7 +103,7 @@ def test_kernel_is_recycled_after_max_runs(tmp_path):
     assert kernel.started == 2
 
 
-@pytest.mark.slow
+@pytest.mark.kernel
 def test_a_kernel_that_dies_at_start_is_started_once_more(tmp_path, monkeypatch):
     real = WarmKernel._run
     calls = []
