@@ -199,7 +199,10 @@ class WarmKernel:
     def _run(km, code: str) -> None:
         from jupyter_client.blocking import BlockingKernelClient
 
-        kc = BlockingKernelClient()
+        # parent=km: the client asks the manager whether the kernel process is alive. A client of its
+        # own judges by heartbeats, whose 1 s deadline a loaded machine misses while the kernel is
+        # starting: that read as "Kernel died before replying to kernel_info" of a living kernel.
+        kc = BlockingKernelClient(parent=km)
         kc.load_connection_info(km.get_connection_info())
         kc.start_channels()
         try:

@@ -222,12 +222,26 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+#: tries of one run whose kernel keeps dying at start (:func:`kernel_died_at_start`); no other failure is retried
+RUN_ATTEMPTS = 2
+
+
 def kernel_died_at_start(result: RunResult) -> bool:
     """True when a run failed because its kernel died before it ran a cell (a kernel can die at
     start when the machine is loaded, e.g. by another process taking its port): the run is tried
-    once more; a notebook error, a timeout or a death during a cell is never retried."""
+    again (:func:`run_retrying`); a notebook error, a timeout or a death during a cell is never retried."""
     return (not result.ok and result.cell is None and result.ename == "RuntimeError"
             and "Kernel died before replying to kernel_info" in result.evalue)
+
+
+def run_retrying(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
+    """:func:`run_one`, tried again in a new kernel (the failed one is discarded) while its kernel
+    died at start, at most :data:`RUN_ATTEMPTS` times in all; the last try's result."""
+    for _ in range(RUN_ATTEMPTS):
+        result = run_one(spec, kernel)
+        if not kernel_died_at_start(result):
+            break
+    return result
 
 
 def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
@@ -243,9 +257,7 @@ def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
         with os.fdopen(reply_fd, "w", encoding="utf-8") as replies:
             for line in sys.stdin:
                 spec = RunSpec(**json.loads(Path(line.strip()).read_text(encoding="utf-8")))
-                result = run_one(spec, kernel)
-                if kernel_died_at_start(result):  # once more, in a new kernel (the failed one is discarded)
-                    run_one(spec, kernel)
+                run_retrying(spec, kernel)
                 replies.write("done\n")
                 replies.flush()
     finally:
