@@ -109,6 +109,24 @@ def test_kernel_is_recycled_after_max_runs(tmp_path):
     assert kernel.started == 2
 
 
+@pytest.mark.kernel
+def test_a_kernel_starts_without_a_warning(tmp_path, capfd):
+    """The runner's kernels print nothing at start: no "Kernel is running over TCP without
+    encryption" (their channels are encrypted), so a build or the benchmark prints only its own
+    progress and findings. The kernel writes to this process's stderr, which capfd holds."""
+    kernel = WarmKernel()
+    try:
+        km = kernel.manager(tmp_path)
+        assert km.get_connection_info().get("curve_publickey")  # encrypted channels
+        kernel.reset()  # the kernel serves: set-up and reset code ran through them
+        assert kernel.km is km
+    finally:
+        kernel.discard()
+    out, err = capfd.readouterr()
+    assert "without encryption" not in out + err
+    assert "WARNING" not in err, err
+
+
 # A kernel that dies at start, and a run whose kernel does: these tests assert what happens (the
 # run succeeds after a death at start, tries are bounded, a notebook error is never retried), not
 # an exact number of kernel starts, which a loaded machine can change (a real start may die too).
@@ -135,7 +153,7 @@ def test_a_kernel_that_dies_at_start_is_started_again(tmp_path, monkeypatch):
 
 
 class _NoKernelManager:
-    """Stands in for jupyter_client's AsyncKernelManager: starts nothing."""
+    """Stands in for the runner's kernel manager (kernel.kernel_manager_class): starts nothing."""
 
     def __init__(self, **_kw) -> None:
         self.has_kernel = False
@@ -151,15 +169,13 @@ class _NoKernelManager:
 def test_a_kernel_that_never_starts_is_tried_a_bounded_number_of_times(monkeypatch, tmp_path, error):
     """No kernel is started: the manager is a stand-in and its set-up code always fails. An error
     is tried again at most START_ATTEMPTS times, then raised; an interrupt is never tried again."""
-    import jupyter_client.manager
-
     tries = []
 
     def fails(km, code):
         tries.append(code)
         raise error
 
-    monkeypatch.setattr(jupyter_client.manager, "AsyncKernelManager", _NoKernelManager)
+    monkeypatch.setattr(kernel_module, "kernel_manager_class", lambda: _NoKernelManager)
     monkeypatch.setattr(WarmKernel, "_run", staticmethod(fails))
     monkeypatch.setattr(kernel_module.time, "sleep", lambda _s: None)
     kernel = WarmKernel()

@@ -19,7 +19,7 @@ from jsna import __version__, paths
 from jsna.offline import external_resources
 from jsna.runner.export import export_html, notebook_headlines, notebook_sources
 from jsna.runner.kernel import ENGINE as KERNEL_ENGINE
-from jsna.runner.kernel import WarmKernel
+from jsna.runner.kernel import WarmKernel, kernel_manager_class
 from jsna.runner.provenance import input_records, path_substitutions, relative_paths
 
 HTML_LIMIT_BYTES = 3 * 2**20
@@ -125,7 +125,7 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
     pm_log.info("jsna %s: running %s for Place %s with parameters %s", __version__, spec.notebook,
                 spec.place, params)
     try:
-        engine: dict[str, Any] = {}
+        engine: dict[str, Any] = {"kernel_manager_class": kernel_manager_class()}  # nbclient's kernel
         if kernel is not None:
             engine = {"engine_name": KERNEL_ENGINE, "km": kernel.manager(Path(spec.notebook).parent)}
             pm_log.info("kernel %d of this worker, run %d in it", kernel.started, kernel.runs)
