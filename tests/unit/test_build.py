@@ -382,6 +382,25 @@ def test_no_machine_path_in_published_files_of_a_fixture_build(first_build):
     assert "deliberate failure for rutland" in index
 
 
+def test_an_invalid_params_file_is_named_without_the_machines_path(tmp_path):
+    """A Place whose --params-dir file is not valid YAML fails, and the index names the file as
+    <params_dir>/bad.yaml, not by its absolute path. Nothing runs: a failed Place starts no worker."""
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "bad.yaml").write_text("id: bad\nname: [unclosed\n", encoding="utf-8")
+    nbdir = _notebooks(tmp_path, {"hello": "hello"})
+    reports = tmp_path / "reports"
+    summary = build.build(["bad"], None, reports_dir=reports, notebooks_dir=nbdir, params_dir=params,
+                          progress=False, pdf=False)
+    assert not summary.ok and set(summary.failed_places) == {"bad"}
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "&lt;params_dir&gt;/bad.yaml: not valid YAML" in index
+    needles = {str(tmp_path), str(tmp_path.resolve())}
+    hits = [(p, n) for p in _published_files(reports) for n in needles
+            if n in p.read_text(encoding="utf-8", errors="replace")]
+    assert not hits, hits
+
+
 def test_related_reports_link_only_reports_that_exist():
     """A page links only to reports the build writes, keeps or has published: Rutland's audit is
     skipped for a Place the example does not cover, and a Place not built has no link."""
