@@ -1,4 +1,4 @@
-# JSNA report series. The two commands: `make reports` and `make test`.
+# JSNA report series. The two commands: `make reports` and `make test` (`make test-fast` while editing).
 # Everything installs itself into .venv from pinned requirements; only python3 is needed.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +11,7 @@ TOPICS ?=
 TEST_REPORTS ?= build/test-rutland
 TEST_WORKERS ?= 2
 
-.PHONY: help venv data reports validate test lint bench clean distclean
+.PHONY: help venv data reports validate test test-fast lint bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,13 @@ test: data  ## lint, unit + integration tests, nbval over the notebooks, browser
 	$(PY) -m jsna build --place rutland --reports-dir $(TEST_REPORTS) --no-progress \
 	  || echo "make test: some Rutland runs failed; the integration test reports them"
 	JSNA_TEST_REPORTS_DIR=$(abspath $(TEST_REPORTS)) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
+# The quick tier, for while editing: no data/raw, no kernel, no build, no browser, no nbval. A test
+# that starts a kernel or a build worker must be marked `kernel` (JSNA_TEST_NO_KERNELS=1 fails it if not).
+FAST_MARKERS := not kernel and not slow and not integration and not browser
+test-fast: $(STAMP)  ## lint, unit and fixture tests only: no build, kernel, browser or nbval (under 3 minutes)
+	$(BIN)/ruff check lib tests bench scripts conftest.py
+	JSNA_TEST_NO_KERNELS=1 $(BIN)/pytest tests/unit -q -m "$(FAST_MARKERS)"
 
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check lib tests bench scripts conftest.py

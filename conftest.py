@@ -5,6 +5,9 @@
 * ``rutland_reports``: the Rutland reports, built once per test session from data/raw and shared
   by the integration tests (and by xdist workers, through a file lock). ``make test`` builds them
   before pytest and points JSNA_TEST_REPORTS_DIR at them, so the browser tests use the same build.
+* ``make test-fast`` sets JSNA_TEST_NO_KERNELS=1: a test that starts a Jupyter kernel or a build
+  worker in the pytest process then fails, naming the ``kernel`` marker it lacks (so the fast tier
+  stays fast as tests are added).
 """
 
 from __future__ import annotations
@@ -30,6 +33,40 @@ def build_rutland(out: Path, *extra: str) -> subprocess.CompletedProcess:
          "--no-progress", *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )
+
+
+class _NoKernels:
+    """The JSNA_TEST_NO_KERNELS=1 guard (see the module docstring)."""
+
+    def __init__(self) -> None:
+        from jsna.runner import worker
+        from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+        self.started: list[str] = []
+
+        def refuse(what: str):
+            self.started.append(what)
+            raise RuntimeError(f"make test-fast starts no {what}: mark the test @pytest.mark.kernel")
+
+        async def launch_kernel(*_a, **_k):
+            refuse("Jupyter kernel")
+
+        LocalProvisioner.launch_kernel = launch_kernel
+        worker._Worker.__init__ = lambda *_a, **_k: refuse("build worker")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = (yield).get_result()
+        if self.started:  # failed even where the code under test caught the error
+            report.outcome = "failed"
+            report.longrepr = (f"{item.nodeid} started a {self.started[0]} under JSNA_TEST_NO_KERNELS=1 "
+                               "(make test-fast): mark it @pytest.mark.kernel")
+            self.started.clear()
+
+
+def pytest_configure(config) -> None:
+    if os.environ.get("JSNA_TEST_NO_KERNELS") == "1":
+        config.pluginmanager.register(_NoKernels(), "jsna-no-kernels")
 
 
 @pytest.fixture(scope="session")

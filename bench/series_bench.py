@@ -49,11 +49,14 @@ def _build(args: list[str], env: dict[str, str] | None = None) -> tuple[float, i
 def _empty_run(args: tuple[str, str]) -> float:
     """One Papermill execution + nbconvert export of an empty notebook (the floor's unit)."""
     import papermill as pm
+    from jsna.runner.kernel import kernel_manager_class
     from nbconvert import HTMLExporter
 
     src, out = args
     t0 = time.perf_counter()
-    pm.execute_notebook(src, out, parameters={"place": "rutland"}, progress_bar=False, log_output=False)
+    # the kernel manager of the runner's --fresh-kernels runs (encrypted channels, no start-up warning)
+    pm.execute_notebook(src, out, parameters={"place": "rutland"}, progress_bar=False, log_output=False,
+                        kernel_manager_class=kernel_manager_class())
     body, _ = HTMLExporter(exclude_input=True).from_filename(out)
     Path(out).with_suffix(".html").write_text(body, encoding="utf-8")
     return time.perf_counter() - t0

@@ -97,6 +97,7 @@ def first_build(tmp_path_factory):
     return tmp, nbdir, reports, summary
 
 
+@pytest.mark.kernel
 def test_failing_notebook_does_not_stop_the_others(first_build):
     _, _, reports, summary = first_build
     ok = sorted((r.place, r.topic) for r in summary.results if r.ok)
@@ -113,6 +114,7 @@ def test_failing_notebook_does_not_stop_the_others(first_build):
     assert not (reports / STAGING).exists()
 
 
+@pytest.mark.kernel
 def test_summary_names_failed_run_and_cell_error(first_build):
     _, _, _, summary = first_build
     text = summary.text()
@@ -123,12 +125,14 @@ def test_summary_names_failed_run_and_cell_error(first_build):
     assert res.ename == "ValueError" and res.evalue == "deliberate failure for rutland"
 
 
+@pytest.mark.kernel
 def test_failure_is_in_the_log(first_build):
     _, _, reports, _ = first_build
     log = (reports / LOGS / "rutland" / "failing.log").read_text()
     assert "ValueError" in log and "deliberate failure for rutland" in log
 
 
+@pytest.mark.kernel
 def test_exported_html_is_offline_and_hides_code(first_build):
     _, _, reports, _ = first_build
     page = (reports / "rutland" / "hello.html").read_text()
@@ -145,6 +149,7 @@ def test_exported_html_is_offline_and_hides_code(first_build):
     assert "Built " in page and "Open Government Licence" in page  # footer
 
 
+@pytest.mark.kernel
 def test_index_lists_reports_and_failures(first_build):
     _, _, reports, _ = first_build
     index = (reports / "index.html").read_text()
@@ -155,6 +160,7 @@ def test_index_lists_reports_and_failures(first_build):
     assert _no_network_tags(index) == []
 
 
+@pytest.mark.kernel
 def test_build_record_has_timings(first_build):
     _, _, reports, _ = first_build
     rec = json.loads((reports / BUILD_FILE).read_text())
@@ -163,6 +169,7 @@ def test_build_record_has_timings(first_build):
     assert all(r["seconds"] > 0 for r in runs.values())
 
 
+@pytest.mark.kernel
 def test_failed_rebuild_leaves_old_report_intact(first_build):
     tmp, _, reports, _ = first_build
     before = (reports / "rutland" / "hello.html").read_bytes()
@@ -181,6 +188,7 @@ def test_failed_rebuild_leaves_old_report_intact(first_build):
 # ------------------------------------------------------------------------------------------
 # data strings are escaped
 # ------------------------------------------------------------------------------------------
+@pytest.mark.kernel
 def test_place_name_with_markup_is_escaped(tmp_path):
     params = tmp_path / "params"
     params.mkdir()
@@ -226,6 +234,7 @@ def test_index_dates_are_readable():
     assert publish._readable_time(None) == "date unknown"
 
 
+@pytest.mark.kernel
 def test_machine_state_is_kept_out_of_the_published_tree(first_build):
     """Issue 13 item 7: logs, status, records, the lock and staging live in reports/.build/, which
     the index never links; the rest of reports/ is what a reader sees."""
@@ -255,6 +264,7 @@ def test_reports_dir_that_is_a_file_is_a_clear_error(tmp_path, capsys):
     assert target.read_text() == "not a directory"
 
 
+@pytest.mark.kernel
 def test_disk_full_while_publishing_leaves_a_consistent_tree(tmp_path, monkeypatch):
     """Issue 17: the disk fills up after the first report is published (simulated: every write of
     a record fails with ENOSPC while the staging area holds the staged runs; removing it frees the
@@ -305,6 +315,7 @@ def _derby_params(tmp: Path) -> Path:
     return params
 
 
+@pytest.mark.kernel
 def test_audit_without_service_file_is_skipped_outside_the_example(tmp_path):
     pytest.importorskip("jsna.load.geography")
     if not build._data_present(None):
@@ -328,6 +339,7 @@ def test_audit_without_service_file_is_skipped_outside_the_example(tmp_path):
     assert "Runs that failed" not in index
 
 
+@pytest.mark.kernel
 def test_hea_input_is_passed_and_tracked(tmp_path, capsys):
     nbdir = _notebooks(tmp_path, {"health_equity_audit": "hello"})
     reports = tmp_path / "reports"
@@ -355,6 +367,7 @@ def _published_files(reports: Path) -> list[Path]:
     return [p for p in reports.rglob("*") if p.is_file() and ".build" not in p.relative_to(reports).parts]
 
 
+@pytest.mark.kernel
 def test_no_machine_path_in_published_files_of_a_fixture_build(first_build):
     """Issue 17 / 13: index errors and executed notebooks (papermill's paths, tracebacks) hold no
     absolute path of the build machine."""
@@ -367,6 +380,25 @@ def test_no_machine_path_in_published_files_of_a_fixture_build(first_build):
     assert not hits, hits
     index = (reports / "index.html").read_text()
     assert "deliberate failure for rutland" in index
+
+
+def test_an_invalid_params_file_is_named_without_the_machines_path(tmp_path):
+    """A Place whose --params-dir file is not valid YAML fails, and the index names the file as
+    <params_dir>/bad.yaml, not by its absolute path. Nothing runs: a failed Place starts no worker."""
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "bad.yaml").write_text("id: bad\nname: [unclosed\n", encoding="utf-8")
+    nbdir = _notebooks(tmp_path, {"hello": "hello"})
+    reports = tmp_path / "reports"
+    summary = build.build(["bad"], None, reports_dir=reports, notebooks_dir=nbdir, params_dir=params,
+                          progress=False, pdf=False)
+    assert not summary.ok and set(summary.failed_places) == {"bad"}
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "&lt;params_dir&gt;/bad.yaml: not valid YAML" in index
+    needles = {str(tmp_path), str(tmp_path.resolve())}
+    hits = [(p, n) for p in _published_files(reports) for n in needles
+            if n in p.read_text(encoding="utf-8", errors="replace")]
+    assert not hits, hits
 
 
 def test_related_reports_link_only_reports_that_exist():

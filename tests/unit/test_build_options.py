@@ -64,6 +64,7 @@ def _printed(reports: Path, topic: str) -> str:
     return "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
 
 
+@pytest.mark.kernel
 def test_option_reaches_the_notebook_and_a_change_rebuilds(tmp_path):
     nbdir, reports = _notebooks(tmp_path), tmp_path / "reports"
     kw = {"reports_dir": reports, "notebooks_dir": nbdir, "progress": False, "pdf": False, "jobs": 1}

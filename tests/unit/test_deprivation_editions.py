@@ -247,6 +247,7 @@ def test_ordinal():
 
 # --- the report on the fixtures: bad input is named, never a crash --------------------------------
 
+@pytest.mark.kernel
 def test_report_names_lsoas_missing_from_one_vintage(fixture_data, tmp_path):
     """The deprivation notebook for Rutland on the fixtures (IoD2025, the default): the LSOA missing
     from the 2021 lookup is named with its residents, the one without a polygon too, and the

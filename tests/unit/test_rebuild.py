@@ -163,6 +163,7 @@ def sequence(tmp_path_factory):
 ALL = {f"{p}/{t}" for p in PLACES for t in ("lad_score", "utla_count")}
 
 
+@pytest.mark.kernel
 def test_first_build_builds_all_and_says_no_earlier_build(sequence):
     s = sequence["first"]
     assert s.ok, s.text()
@@ -170,6 +171,7 @@ def test_first_build_builds_all_and_says_no_earlier_build(sequence):
     assert "There is no earlier build to compare with" in _changed_section(sequence["first_index"])
 
 
+@pytest.mark.kernel
 def test_noop_rebuild_runs_nothing(sequence):
     s = sequence["noop"]
     assert s.results == [] and set(s.up_to_date) == ALL
@@ -178,6 +180,7 @@ def test_noop_rebuild_runs_nothing(sequence):
     assert sequence["noop_s"] < 2.0
 
 
+@pytest.mark.kernel
 def test_noop_rebuild_imports_no_heavy_library(sequence):
     code = ("import sys; from jsna.runner.cli import main; "
             f"rc = main(['--place', *{PLACES!r}, '--reports-dir', {str(sequence['reports'])!r}, "
@@ -190,6 +193,7 @@ def test_noop_rebuild_imports_no_heavy_library(sequence):
     assert "up to date 4" in proc.stdout and "HEAVY []" in proc.stdout
 
 
+@pytest.mark.kernel
 def test_one_changed_input_rebuilds_only_its_readers(sequence):
     s = sequence["swapped"]
     assert s.ok, s.text()
@@ -198,6 +202,7 @@ def test_one_changed_input_rebuilds_only_its_readers(sequence):
     assert s.reasons["rutland/lad_score"] == "input imd2019_lad_summaries changed"
 
 
+@pytest.mark.kernel
 def test_changed_since_names_exactly_the_figure_that_moved(sequence):
     sec = _changed_section(sequence["swapped_index"])
     assert re.findall(r'data-jsna-figure="([^"]+)"', sec) == ["imd_avg_score"]
@@ -210,6 +215,7 @@ def test_changed_since_names_exactly_the_figure_that_moved(sequence):
     assert "Rebuilt, with no headline figure or input changed" not in sec
 
 
+@pytest.mark.kernel
 def test_force_rebuilds_all_and_nothing_moves(sequence):
     s = sequence["forced"]
     assert set(s.outcome().values()) == {"built"}
@@ -220,6 +226,7 @@ def test_force_rebuilds_all_and_nothing_moves(sequence):
     assert "<h3>" not in sec and "LAD score" not in sec  # nothing listed
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("which,what", [("corrupt_deps", "dependency record"),
                                         ("corrupt_history", "headline history")])
 def test_corrupt_record_says_so_and_rebuilds_all(sequence, which, what):
@@ -233,6 +240,7 @@ def test_corrupt_record_says_so_and_rebuilds_all(sequence, which, what):
     assert problem == "" and set(data["reports"]) == ALL  # written again as each report was published
 
 
+@pytest.mark.kernel
 def test_provenance_in_page_notebook_and_index(sequence):
     reports = sequence["reports"]
     page = (reports / "rutland" / "lad_score.html").read_text(encoding="utf-8")
@@ -252,6 +260,7 @@ def test_provenance_in_page_notebook_and_index(sequence):
     assert f"File sha256 {sha[:12]}" in index and re.search(r"(copied|downloaded)[^.]* 2 November 2026", index)
 
 
+@pytest.mark.kernel
 def test_validate_passes_unchanged_and_names_the_swapped_input(sequence):
     rc, text = sequence["valid"]
     assert rc == 0, text
@@ -271,6 +280,7 @@ def test_validate_missing_notebook_says_how_to_build(tmp_path):
 # ------------------------------------------------------------------------------------------
 # interrupted build: only published reports are recorded
 # ------------------------------------------------------------------------------------------
+@pytest.mark.kernel
 def test_interrupted_build_records_only_published_reports(tmp_path):
     fixtures = ROOT / "tests" / "fixtures" / "notebooks"
     nbdir = tmp_path / "notebooks"

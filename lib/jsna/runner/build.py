@@ -209,11 +209,14 @@ def _os_error_text(exc: OSError, reports_dir: Path) -> str:
 def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: list[Topic],
             results: list[RunResult], failed_places: dict[str, str],
             unrecorded: list[tuple[RunSpec, Topic, Place, RunResult]], errors: list[str], interrupted: bool,
-            build_date: str, version: str, hashes: HashCache, build_record: dict) -> None:
+            build_date: str, version: str, hashes: HashCache, build_record: dict,
+            data_dir: Path | None = None, params_dir: Path | None = None) -> None:
     """The end of a build (caller holds the lock): failed Places and runs recorded, the staging
     area removed first (it frees the space of any unpublished run), then the build record, the
     history and the index. A write that fails (e.g. a full disk) is added to ``errors``; an
-    index that cannot be rewritten is removed rather than left listing what is no longer so."""
+    index that cannot be rewritten is removed rather than left listing what is no longer so.
+    A failed Place's message reaches the index with the build's paths made relative or
+    placeholders (``<params_dir>/x.yaml``: :meth:`RunSpec.path_substitutions`)."""
     if not interrupted:
         for place in places:
             if place.id not in failed_places:
@@ -222,7 +225,9 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
                 res = next((r for r in results if r.place == place.id and r.topic == topic.id), None)
                 if res is not None:  # None: up to date
                     spec = RunSpec(place.id, place.name, topic.id, topic.title, str(topic.path),
-                                   str(stage_root / place.id), build_date, reports_dir=str(reports_dir))
+                                   str(stage_root / place.id), build_date, reports_dir=str(reports_dir),
+                                   data_dir=str(data_dir) if data_dir else None,
+                                   params_dir=str(params_dir) if params_dir else None)
                     unrecorded.append((spec, topic, place, res))
     shutil.rmtree(stage_root, ignore_errors=True)
     with contextlib.suppress(OSError):
@@ -555,7 +560,8 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                     {"build_date": build_date, "jobs": n_jobs, "version": __version__, "code_version": version,
                      "pdf_seconds": round(pdf_out.seconds, 2) if pdf_out else None,
                      "pdfs": len(pdf_out.written) if pdf_out else 0,
-                     "runs": [asdict(r) for r in results], "up_to_date": up_to_date})
+                     "runs": [asdict(r) for r in results], "up_to_date": up_to_date},
+                    data_dir=data_dir, params_dir=params_dir)
     return BuildSummary(results=results, failed_places=failed_places, reports_dir=reports_dir,
                         interrupted=interrupted, pdf_warnings=pdf_out.warnings() if pdf_out else [],
                         up_to_date=up_to_date, reasons=reasons, notices=notices, errors=errors,

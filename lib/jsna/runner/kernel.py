@@ -11,12 +11,16 @@ next. ``python -m jsna build --fresh-kernels`` gives every run a new kernel inst
 
 Papermill is extended the documented way, with an engine registered under :data:`ENGINE`, that
 executes in the kernel it is given and leaves it running.
+
+Every kernel the runner starts (warm, or one per run with ``--fresh-kernels``) comes from
+:func:`kernel_manager_class`, which encrypts the kernel's channels when the kernel supports it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import os
 import sys
 import time
@@ -85,6 +89,26 @@ def restore_state() -> None:
 
 
 # ----------------------------------------------------------------------------- in the worker
+@functools.cache
+def kernel_manager_class() -> type:
+    """jupyter_client's AsyncKernelManager, with CurveZMQ encryption of the kernel's channels
+    whenever the kernel declares support (``transport_encryption="auto"``: ipykernel 7.4's
+    kernelspec does): the manager writes the keys into the connection file. Without them ipykernel
+    logs at every start that it "is running over TCP without encryption", a warning that is true
+    (any local process could read the traffic) and that readers of a build's or the benchmark's
+    output took for a fault. A kernel or a pyzmq without Curve support is started as before."""
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _encrypt_when_supported(self) -> str:
+            return "auto" if zmq.has("curve") else "disabled"
+
+    return EncryptedKernelManager
+
+
 def _register_engine() -> None:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
@@ -156,12 +180,10 @@ class WarmKernel:
                                     or not run_sync(self.km.is_alive)()):
             self.discard()
         if self.km is None:
-            # nbclient drives the kernel from its event loop: it needs the asynchronous manager
-            from jupyter_client.manager import AsyncKernelManager
-
             _register_engine()
             for attempt in range(1, START_ATTEMPTS + 1):
-                km = AsyncKernelManager(kernel_name="python3")
+                # nbclient drives the kernel from its event loop: it needs an asynchronous manager
+                km = kernel_manager_class()(kernel_name="python3")
                 try:
                     run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGS)
                     self._run(km, SNAPSHOT_CODE)
@@ -199,7 +221,10 @@ class WarmKernel:
     def _run(km, code: str) -> None:
         from jupyter_client.blocking import BlockingKernelClient
 
-        kc = BlockingKernelClient()
+        # parent=km: the client asks the manager whether the kernel process is alive. A client of its
+        # own judges by heartbeats, whose 1 s deadline a loaded machine misses while the kernel is
+        # starting: that read as "Kernel died before replying to kernel_info" of a living kernel.
+        kc = BlockingKernelClient(parent=km)
         kc.load_connection_info(km.get_connection_info())
         kc.start_channels()
         try:

@@ -19,7 +19,7 @@ from jsna import __version__, paths
 from jsna.offline import external_resources
 from jsna.runner.export import export_html, notebook_headlines, notebook_sources
 from jsna.runner.kernel import ENGINE as KERNEL_ENGINE
-from jsna.runner.kernel import WarmKernel
+from jsna.runner.kernel import WarmKernel, kernel_manager_class
 from jsna.runner.provenance import input_records, path_substitutions, relative_paths
 
 HTML_LIMIT_BYTES = 3 * 2**20
@@ -125,7 +125,7 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
     pm_log.info("jsna %s: running %s for Place %s with parameters %s", __version__, spec.notebook,
                 spec.place, params)
     try:
-        engine: dict[str, Any] = {}
+        engine: dict[str, Any] = {"kernel_manager_class": kernel_manager_class()}  # nbclient's kernel
         if kernel is not None:
             engine = {"engine_name": KERNEL_ENGINE, "km": kernel.manager(Path(spec.notebook).parent)}
             pm_log.info("kernel %d of this worker, run %d in it", kernel.started, kernel.runs)
@@ -222,12 +222,26 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+#: tries of one run whose kernel keeps dying at start (:func:`kernel_died_at_start`); no other failure is retried
+RUN_ATTEMPTS = 2
+
+
 def kernel_died_at_start(result: RunResult) -> bool:
     """True when a run failed because its kernel died before it ran a cell (a kernel can die at
     start when the machine is loaded, e.g. by another process taking its port): the run is tried
-    once more; a notebook error, a timeout or a death during a cell is never retried."""
+    again (:func:`run_retrying`); a notebook error, a timeout or a death during a cell is never retried."""
     return (not result.ok and result.cell is None and result.ename == "RuntimeError"
             and "Kernel died before replying to kernel_info" in result.evalue)
+
+
+def run_retrying(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
+    """:func:`run_one`, tried again in a new kernel (the failed one is discarded) while its kernel
+    died at start, at most :data:`RUN_ATTEMPTS` times in all; the last try's result."""
+    for _ in range(RUN_ATTEMPTS):
+        result = run_one(spec, kernel)
+        if not kernel_died_at_start(result):
+            break
+    return result
 
 
 def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
@@ -243,9 +257,7 @@ def _worker_serve(reply_fd: int, reuse_kernel: bool) -> int:
         with os.fdopen(reply_fd, "w", encoding="utf-8") as replies:
             for line in sys.stdin:
                 spec = RunSpec(**json.loads(Path(line.strip()).read_text(encoding="utf-8")))
-                result = run_one(spec, kernel)
-                if kernel_died_at_start(result):  # once more, in a new kernel (the failed one is discarded)
-                    run_one(spec, kernel)
+                run_retrying(spec, kernel)
                 replies.write("done\n")
                 replies.flush()
     finally:
