@@ -104,6 +104,7 @@ def test_deprivation_compute_layer(world, code):
     from jsna.areas import lsoas as place_lsoas
     from jsna.topics.deprivation import charts as dchart
     from jsna.topics.deprivation import compute as dep
+    from jsna.topics.deprivation import tables as dtables
     from jsna.topics.deprivation import text as dtext
 
     P = _place(world, code)
@@ -124,7 +125,7 @@ def test_deprivation_compute_layer(world, code):
     assert head.population == int(lsoas["pop_total"].sum()) > 0
     assert 0 <= head.core20_pct <= 100 and 0 <= head.pct_lsoas_decile1 <= 100
 
-    text = dep.headline_text(head)
+    text = dtext.headline_text(head)
     assert f"LSOAs: {n_lookup}" in text
     sentences = dtext.headline_sentences(head, world["england"], P.possessive)
     assert sentences and all(isinstance(s, str) and s for s in sentences)
@@ -143,7 +144,7 @@ def test_deprivation_compute_layer(world, code):
         assert lsoas["local_quintile"].isna().all()
         assert lsoas["local_quintile_note"].notna().all()
     assert dchart.quintile_map_description(lsoas, qsum, P.name)
-    dep.quintile_table(qsum)
+    dtables.quintile_table(qsum)
 
     # population by national decile
     dec = dep.decile_population(lsoas)
@@ -160,10 +161,10 @@ def test_deprivation_compute_layer(world, code):
     assert wards["population"].sum() == msoas["population"].sum() == head.population
     assert len(most) == len(least) == min(5, n_lookup)
     assert dtext.extremes_sentences(wards, msoas, most, least)
-    dep.area_table(wards, "wd19nm", "Ward").head(10)
-    dep.area_table(msoas, "msoa11hclnm", "Neighbourhood (MSOA)").head(10)
-    dep.lsoa_table(most)
-    dep.lsoa_table(least)
+    dtables.area_table(wards, "wd19nm", "Ward").head(10)
+    dtables.area_table(msoas, "msoa11hclnm", "Neighbourhood (MSOA)").head(10)
+    dtables.lsoa_table(most)
+    dtables.lsoa_table(least)
 
     # districts (counties)
     if len(P.district_codes_2019) > 1:
@@ -171,7 +172,7 @@ def test_deprivation_compute_layer(world, code):
         assert list(dist["lad19cd"]) == P.district_codes_2019
         assert dist["lsoas"].sum() == n_lookup
         assert dtext.district_sentences(dist, world["england"])
-        dep.district_table(dist)
+        dtables.district_table(dist)
         f10 = world["file10"]
         for r in dist.itertuples():
             assert r.avg_score == pytest.approx(f10.loc[r.lad19cd, "imd_avg_score"], abs=0.0006), r.lad19nm

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.integration
 from jsna.offline import external_resources  # noqa: E402
 from jsna.paths import NOTEBOOKS_DIR  # noqa: E402
 from jsna.topics.deprivation import compute as dep  # noqa: E402
+from jsna.topics.deprivation import inputs as dep_inputs  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +130,8 @@ def test_leicester_change_from_2019_to_2025():
     from jsna.topics.deprivation import change
 
     P = load_place("leicester")
-    R = dep.compute(P, dep.load_inputs(P, None, "iod2025"))
-    ch = change.for_place(P, None, R)
+    R = dep.compute(P, dep_inputs.load(P, None, "iod2025"))
+    ch = R.change
     sh = ch.change.shares.set_index("edition")
     assert (sh.loc["IoD2019", "lsoas"], sh.loc["IoD2019", "lsoas_10"]) == (192, 39)
     assert (sh.loc["IoD2025", "lsoas"], sh.loc["IoD2025", "lsoas_10"]) == (200, 40)
@@ -157,7 +158,7 @@ def test_local_fifths_follow_the_reliability_rule(tmp_path, code, ok):
 
     P = _generated(code, tmp_path)
     for ed in ("iod2025", "iod2019"):
-        R = dep.compute(P, dep.load_inputs(P, None, ed))
+        R = dep.compute(P, dep_inputs.load(P, None, ed))
         check = dep.quintile_check(dep.quintile_summary(R.lsoas))
         assert check.ok is ok, (code, ed, check.reasons)
         if not ok:
@@ -182,14 +183,13 @@ def test_city_of_london_report_shows_no_local_fifths(tmp_path):
 def test_north_yorkshire_is_built_from_its_2019_districts_and_compared(tmp_path):
     """A council formed in 2023: IoD2025 on its own code, IoD2019 on the seven districts it was formed
     from, and MHCLG's ranks of both."""
-    from jsna.topics.deprivation import change
-
     P = _generated("E06000065", tmp_path)
-    R = dep.compute(P, dep.load_inputs(P, None, "iod2025"))
+    read = dep_inputs.load(P, None, "iod2025")
+    R = dep.compute(P, read)
     assert R.head.published_rank is not None and R.head.n_districts == 296
-    old = dep.load_inputs(P, None, "iod2019").lsoas
+    old = read.other_lsoas  # the IoD2019 table, read for the comparison
     assert old["lad19cd"].nunique() == 7
-    ch = change.for_place(P, None, R)
+    ch = R.change
     assert ch.change.unmatched_new.empty and ch.change.unmatched_old.empty
     assert ch.ranks["code"].tolist()[0] == "E06000065" and len(ch.ranks) == 8
     assert ch.counts["compared"] == len(R.lsoas)

@@ -159,11 +159,11 @@ def test_iod2025_decile1_share_of_every_district_reproduces_file10(england25, pu
 
 def test_iod2025_leicester_and_rutland_headlines_are_file10s(published25):
     from jsna.places import load_place
-    from jsna.topics.deprivation import compute
+    from jsna.topics.deprivation import compute, inputs
 
     for pid, score, rank, n_lsoas, prop10 in (("leicester", 34.449, 16, 200, 0.20), ("rutland", 9.851, 276, 26, 0.0)):
         P = load_place(pid)
-        R = compute.compute(P, compute.load_inputs(P, None, "iod2025"))
+        R = compute.compute(P, inputs.load(P, None, "iod2025"))
         assert (R.head.avg_score, R.head.published_rank, R.head.n_districts) == (score, rank, 296)
         assert R.head.n_lsoas == n_lsoas and R.head.pct_lsoas_decile1 == pytest.approx(100 * prop10)
         # ours, weighted by Census 2021 residents (MHCLG's mid-2022 populations are not held), is close
@@ -173,10 +173,10 @@ def test_iod2025_leicester_and_rutland_headlines_are_file10s(published25):
 
 def test_iod2025_district_table_quotes_file10(published25):
     from jsna.places import load_place
-    from jsna.topics.deprivation import compute
+    from jsna.topics.deprivation import compute, inputs
 
     P = load_place("leicestershire")
-    R = compute.compute(P, compute.load_inputs(P, None, "iod2025"))
+    R = compute.compute(P, inputs.load(P, None, "iod2025"))
     d = compute.district_summary(R.lsoas, order=P.district_codes, published=R.published).set_index("lad24cd")
     assert d["avg_score"].to_dict() == published25.loc[P.district_codes, "imd_avg_score"].to_dict()
     assert d.loc["E07000130", "published_rank"] == 228  # Charnwood 13.272, rank 228 (SOURCES.md)

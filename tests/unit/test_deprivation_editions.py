@@ -16,7 +16,7 @@ import pytest
 from jsna import areas, maps
 from jsna.editions import IOD2019, IOD2025, edition_of, get_edition
 from jsna.places import load_place
-from jsna.topics.deprivation import change, compute, text
+from jsna.topics.deprivation import change, charts, compute, inputs, tables, text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 RUTLAND = "E06000017"
@@ -132,16 +132,16 @@ def test_boundaries_of_both_vintages_through_one_loader(fixture_data):
 
 def test_compute_layer_in_iod2025(fixture_data):
     P = load_place("rutland")
-    R = compute.compute(P, compute.load_inputs(P, None, "iod2025"))
+    R = compute.compute(P, inputs.load(P, None, "iod2025"))
     assert R.edition == "iod2025" and R.head.ed is IOD2025
     f10 = pd.read_csv(FIXTURES / "raw" / "imd2025" / "iod2025_lad24_summaries_file10.csv").set_index("ltla24_code")
     # one district: MHCLG's published average score and rank are the headline
     assert R.head.avg_score == f10.loc[RUTLAND, "imd_average_score"]
     assert (R.head.published_rank, R.head.n_districts) == (f10.loc[RUTLAND, "imd_rank_of_average_score"], len(f10))
-    out = compute.headline_text(R.head)
+    out = text.headline_text(R.head)
     assert "Index: IoD2025 on LSOAs 2021" in out and "published by MHCLG" in out and "Population (Census 2021)" in out
     assert R.frame["rank_text"].str.endswith("of 33,755").all()
-    tip = compute.tooltip(R.ed)
+    tip = charts.tooltip(R.ed)
     assert set(tip) <= set(R.frame.columns) and tip["wd24nm"] == "Ward (2024)"
     outl = maps.area_outlines(R.frame)
     assert [o.name for o in outl] == ["Local authority boundaries"] and outl[0].label_col == "utla23nm"
@@ -151,7 +151,7 @@ def test_compute_layer_in_iod2025(fixture_data):
 def test_edition_for_prefers_the_build_option():
     P = load_place("rutland")
     assert P.deprivation_index == "iod2025"
-    assert compute.edition_for(P) is IOD2025 and compute.edition_for(P, "iod2019") is IOD2019
+    assert inputs.edition_for(P) is IOD2025 and inputs.edition_for(P, "iod2019") is IOD2019
 
 
 # --- the 2019 -> 2025 comparison on hand-made LSOAs ---------------------------------------------
@@ -222,7 +222,7 @@ def test_change_words_state_the_caveat_and_the_numbers():
     note = text.change_unmatched_note(c, "Town")
     assert "e e 21" in note and "z z 21" in note and "F F 11" in note and "1,700 residents" in note
     assert "24.4%" in text.change_key_finding(c, "Town's")
-    t = change.moves_table(c.moves, min_shift=2)
+    t = tables.moves_table(c.moves, min_shift=2)
     assert t["LSOA (2021)"].tolist() == ["b1 b1 21", "a a 21"]  # largest moves, more deprived first
 
 
@@ -233,7 +233,7 @@ def test_district_ranks_for_a_council_formed_since_2019():
                         "n_districts": [296]})
     r = change.district_ranks(old, new)
     assert r["code"].tolist() == ["N", "D1", "D2"]
-    t = change.ranks_table(r)
+    t = tables.ranks_table(r)
     assert t.iloc[0, 1] == "not a district in 2019" and t.iloc[1, 2] == "not a district in 2025"
     s = text.district_rank_sentences(r)
     assert "New ranks 150th of 296 districts in IoD2025; it was not a district in 2019" in s[0]

@@ -263,11 +263,11 @@ def test_covid_group_place_split_sentence_matches_its_table():
 
 # ------------------------------------------------------------------------------- deprivation
 def test_deprivation_key_findings_state_only_numbers_of_the_key_figures_table():
-    from jsna.topics.deprivation import compute, text
+    from jsna.topics.deprivation import compute, tables, text
 
     place = compute.Headline("Rutland", 26, 41059, 9.851, 0, 0.0, 0, 0.0, 0, 30.8, edition="iod2025",
                              published_rank=276, n_districts=296)
     england = compute.Headline("England", 33755, 56490108, 21.84, 3376, 10.0, 11298022, 20.0, 6751, 10.0,
                                edition="iod2025")
-    assert_numbers_shown(text.headline_sentences(place, england, "Rutland's"), compute.headline_table(place, england),
+    assert_numbers_shown(text.headline_sentences(place, england, "Rutland's"), tables.headline_table(place, england),
                          allow=CONSTANTS)

@@ -30,7 +30,8 @@ import pandas as pd
 from jsna.areas import CORE20_DECILES
 from jsna.editions import IOD2019, IOD2025
 
-__all__ = ["Change", "edition_shares", "compare", "decile_shares", "district_ranks", "DIRECTIONS"]
+__all__ = ["Change", "ChangeReport", "edition_shares", "compare", "decile_shares", "district_ranks", "for_place",
+           "DIRECTIONS"]
 
 #: direction of a 2021 LSOA's move, in the order of the legend (most deprived first)
 DIRECTIONS = ("more deprived decile", "same decile", "within its former LSOAs' deciles",
@@ -187,86 +188,7 @@ def district_ranks(old_published: pd.DataFrame, new_published: pd.DataFrame) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# Display tables
-# ---------------------------------------------------------------------------------------------
-
-def shares_table(c: Change) -> pd.DataFrame:
-    """Neighbourhoods and residents in England's most deprived 10% and 20%, one column per edition."""
-    old, new = c.shares.iloc[0], c.shares.iloc[1]
-    rows = []
-    for what, key in (("Neighbourhoods (LSOAs)", "lsoas"), ("Residents", "residents")):
-        rows.append({"Measure": f"{what}: all", "IMD 2019": f"{int(old[key]):,}", "IMD 2025": f"{int(new[key]):,}"})
-        for n in (10, 20):
-            rows.append({"Measure": f"{what} in England's most deprived {n}%",
-                         "IMD 2019": f"{int(old[f'{key}_{n}']):,} ({old[f'pct_{key}_{n}']:.1f}%)",
-                         "IMD 2025": f"{int(new[f'{key}_{n}']):,} ({new[f'pct_{key}_{n}']:.1f}%)"})
-    if getattr(c, "changed_lsoas", 0):  # the redrawn neighbourhoods the sentence above the table counts
-        rows.append({"Measure": "Neighbourhoods of 2021 redrawn from 2011 (split, merged or redrawn)", "IMD 2019": "",
-                     "IMD 2025": f"{int(c.changed_lsoas):,}"})
-        rows.append({"Measure": "Residents of redrawn neighbourhoods", "IMD 2019": "",
-                     "IMD 2025": f"{int(c.changed_residents):,} ({c.pct_changed_residents:.1f}%)"})
-    rows.append({"Measure": "Neighbourhoods are those of", "IMD 2019": "2011", "IMD 2025": "2021"})
-    rows.append({"Measure": "Residents are", "IMD 2019": "mid-2015 population (MHCLG's, excluding prisoners)",
-                 "IMD 2025": "Census 2021 usual residents"})
-    return pd.DataFrame(rows)
-
-
-def moves_table(moves: pd.DataFrame, n: int = 25, min_shift: int = 2) -> pd.DataFrame:
-    """The 2021 neighbourhoods that moved ``min_shift`` deciles or more (largest moves first, at most
-    ``n``), for display: the 2011 neighbourhood(s), deciles and ranks of both editions."""
-    m = moves[moves["shift"].abs() >= min_shift]
-    m = m.assign(_a=m["shift"].abs()).sort_values(["_a", "shift", "code"], ascending=[False, True, True],
-                                                    kind="mergesort").head(n)
-    from jsna.load.geography import LSOA_CHANGES
-
-    return pd.DataFrame({
-        "LSOA (2021)": m["code"].astype(str) + " " + m["name"].astype(str),
-        "Ward (2024)": m["ward"].astype(str),
-        "From 2011 LSOAs": m["former_names"].astype(str),
-        "Boundary": m["change"].map(LSOA_CHANGES).fillna("unchanged"),
-        "Decile IMD 2019": [int(a) if a == b else f"{int(a)} to {int(b)}"
-                            for a, b in zip(m["decile_2019_worst"], m["decile_2019_best"], strict=True)],
-        "Decile IMD 2025": m["decile_2025"].astype(int),
-        "Rank IMD 2019 (of 32,844)": ["several 2011 LSOAs" if pd.isna(v) else f"{int(v):,}" for v in m["rank_2019"]],
-        "Rank IMD 2025 (of 33,755)": [f"{int(v):,}" for v in m["rank_2025"]],
-        "Residents (Census 2021)": m["residents"].round().astype(int),
-    }).reset_index(drop=True)
-
-
-def moves_data(moves: pd.DataFrame) -> pd.DataFrame:
-    """Every compared 2021 neighbourhood (the CSV behind the moves table)."""
-    from jsna.load.geography import LSOA_CHANGES
-
-    return pd.DataFrame({
-        "LSOA 2021 code": moves["code"], "LSOA 2021 name": moves["name"], "Ward (2024)": moves["ward"],
-        "District": moves["district"], "Residents (Census 2021)": moves["residents"].round().astype(int),
-        "Boundary since 2011": moves["change"].map(LSOA_CHANGES).fillna("unchanged"),
-        "Formed from 2011 LSOAs": moves["former"],
-        "IMD 2019 decile of those 2011 LSOAs": [str(int(a)) if a == b else f"{int(a)} to {int(b)}" for a, b in
-                                                  zip(moves["decile_2019_worst"], moves["decile_2019_best"], strict=True)],
-        "IMD 2019 rank of 32,844 (one 2011 LSOA)": moves["rank_2019"],
-        "IMD 2025 decile": moves["decile_2025"], "IMD 2025 rank of 33,755": moves["rank_2025"],
-        "Decile 2019 to 2025": moves["direction"], "Deciles moved (negative = more deprived)": moves["shift"]})
-
-
-def ranks_table(ranks: pd.DataFrame) -> pd.DataFrame:
-    """MHCLG's published district ranks of average score, 2019 and 2025, for display."""
-    def rank(v, n, year: int) -> str:
-        return f"not a district in {year}" if pd.isna(v) else f"{int(v)} of {int(n)}"
-
-    return pd.DataFrame({
-        "District": ranks["name"].astype(str),
-        "Rank of average score, IoD2019 (1 = most deprived)": [
-            rank(v, n, 2019) for v, n in zip(ranks["rank_of_avg_score_2019"], ranks["n_districts_2019"], strict=True)],
-        "Rank of average score, IoD2025 (1 = most deprived)": [
-            rank(v, n, 2025) for v, n in zip(ranks["rank_of_avg_score_2025"], ranks["n_districts_2025"], strict=True)],
-        "% of LSOAs in most deprived 10%, IoD2019": (100 * ranks["prop_decile1_2019"]).round(1),
-        "% of LSOAs in most deprived 10%, IoD2025": (100 * ranks["prop_decile1_2025"]).round(1),
-    })
-
-
-# ---------------------------------------------------------------------------------------------
-# The section's inputs for one Place
+# The section's figures for one Place
 # ---------------------------------------------------------------------------------------------
 
 @dataclass
@@ -282,43 +204,15 @@ class ChangeReport:
         return self.change.counts()
 
 
-def for_place(place, data_dir=None, results=None) -> ChangeReport:
-    """Compare the Place's two editions (reusing ``results``, the report's own
-    :class:`jsna.topics.deprivation.compute.Results`, for the edition it already loaded)."""
-    from jsna import areas
-    from jsna.load.boundaries import lsoa_boundaries
-    from jsna.load.geography import lsoa11_lsoa21_lookup
-    from jsna.topics.deprivation.compute import map_frame, published_districts
-
-    have = results.edition if results is not None else None
-    old = results.lsoas if have == IOD2019.key else areas.lsoas(place, data_dir, edition=IOD2019, missing="drop")
-    new = results.lsoas if have == IOD2025.key else areas.lsoas(place, data_dir, edition=IOD2025, missing="drop")
-    c = compare(old, new, lsoa11_lsoa21_lookup(data_dir))
-    pub = {}
-    for ed in (IOD2019, IOD2025):
-        if results is not None and have == ed.key and results.published is not None:
-            pub[ed.key] = results.published
-        else:
-            pub[ed.key] = published_districts([(a.code, a.name) for a in place.districts_in(ed.codes_year)],
-                                              ed.lad_summaries(data_dir), ed)
-    if have == IOD2025.key:
-        frame = results.frame
-    else:
-        frame = map_frame(new, lsoa_boundaries(new[IOD2025.lsoa], data_dir, edition=IOD2025))
+def for_place(old: pd.DataFrame, new: pd.DataFrame, bridge: pd.DataFrame, published_2019: pd.DataFrame,
+              published_2025: pd.DataFrame, frame) -> ChangeReport:
+    """The 2019 -> 2025 section of one Place: :func:`compare` of its IoD2019 table (``old``) and its
+    IoD2025 table (``new``) through the ONS lookup (``bridge``), :func:`district_ranks` of MHCLG's
+    published district figures of each edition (jsna.topics.deprivation.compute.published_districts)
+    and ``frame``, the map frame of its 2021 LSOAs (compute.map_frame), with each one's direction."""
+    c = compare(old, new, bridge)
     keep = [IOD2025.lsoa, IOD2025.lsoa_name, IOD2025.ward_name, IOD2025.lad, IOD2025.lad_name, IOD2025.utla,
             IOD2025.utla_name, frame.geometry.name]
     frame = frame[keep].merge(c.moves[["code", "direction"]].rename(columns={"code": IOD2025.lsoa}),
                               on=IOD2025.lsoa, how="left")
-    return ChangeReport(change=c, ranks=district_ranks(pub[IOD2019.key], pub[IOD2025.key]), frame=frame)
-
-
-def map_data(frame, moves: pd.DataFrame) -> pd.DataFrame:
-    """The CSV behind the map of the direction of change: every 2021 LSOA drawn, with its 2011
-    LSOA(s), deciles and ranks of both editions (:func:`moves_data`; blank where not compared)."""
-    ed = IOD2025
-    drawn = pd.DataFrame({"LSOA 2021 code": frame[ed.lsoa].to_numpy(), "LSOA 2021 name": frame[ed.lsoa_name].to_numpy(),
-                          "Ward (2024)": frame[ed.ward_name].to_numpy()})
-    full = moves_data(moves).drop(columns=["LSOA 2021 name", "Ward (2024)"])
-    out = drawn.merge(full, on="LSOA 2021 code", how="left")
-    out["Decile 2019 to 2025"] = out["Decile 2019 to 2025"].fillna("not compared")
-    return out
+    return ChangeReport(change=c, ranks=district_ranks(published_2019, published_2025), frame=frame)

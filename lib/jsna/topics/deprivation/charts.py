@@ -184,6 +184,82 @@ def domains_figure(frame: pd.DataFrame, outlines: list, domains: pd.DataFrame,
                                        domains["lsoas_decile1"].astype(int).to_numpy()}))
     return Chart(fig, alt, desc)
 
+
+# ---------------------------------------------------------------------------------------------
+# Maps of the report's edition
+# ---------------------------------------------------------------------------------------------
+
+TOOLTIP = {
+    "lsoa11cd": "LSOA code",
+    "lsoa11nm": "LSOA name",
+    "msoa11hclnm": "Neighbourhood (MSOA)",
+    "wd19nm": "Ward (2019)",
+    "lad19nm": "District",
+    "imd_decile": "National decile (1 = most deprived)",
+    "rank_text": "National rank (1 = most deprived)",
+}
+
+
+def tooltip(edition: Edition | str | None = None) -> dict[str, str]:
+    """Map tooltip columns -> labels in an edition's names (:data:`TOOLTIP` for IoD2019)."""
+    ed = get_edition(edition)
+    return {ed.lsoa: "LSOA code", ed.lsoa_name: "LSOA name", ed.msoa_hcl: "Neighbourhood (MSOA)",
+            ed.ward_name: f"Ward ({ed.ward_year})", ed.lad_name: "District",
+            "imd_decile": f"{ed.imd} national decile (1 = most deprived)",
+            "rank_text": "National rank (1 = most deprived)"}
+
+
+def map_tolerance_m(frame, base_m: float = 20.0, max_m: float = 150.0) -> float:
+    """Simplification tolerance (metres) for the interactive map: 20 m for a city, more for a large
+    rural authority whose detailed 2021 boundaries would otherwise make the report too heavy
+    (about 3 m per km of the area's width, at most 150 m: at the zoom that shows a whole county a
+    screen pixel covers well over 100 m, so the map looks the same)."""
+    import math
+
+    if len(frame) == 0:
+        return base_m
+    area_km2 = float(frame.to_crs(27700).geometry.area.sum()) / 1e6
+    return float(min(max_m, max(base_m, 3.0 * math.sqrt(area_km2))))
+
+
+def map_detail(frame) -> dict[str, float | int]:
+    """``simplify_m`` and ``precision`` (decimal places of longitude and latitude) for the
+    interactive map of this frame: :func:`map_tolerance_m`, and 4 decimal places (about 10 m)
+    once the tolerance is 50 m or more, else 5 (about 1 m)."""
+    tol = map_tolerance_m(frame)
+    return {"simplify_m": tol, "precision": 4 if tol >= 50 else 5}
+
+
+def interactive_decile_map(r, outlines: list, tiles: bool = False):
+    """The interactive map of national deciles (``r``: jsna.topics.deprivation.compute.Results), with
+    a layer of local quintiles when the reliability rule allows them."""
+    ed, place = r.ed, r.place
+    layers = [maps.ChoroplethLayer("imd_decile", maps.decile_scheme(edition=ed), f"National {ed.imd} decile")]
+    if r.quintile_check.ok:
+        layers.append(maps.ChoroplethLayer("local_quintile", maps.quintile_scheme(f"Local quintile ({place.short_name})"),
+                                           "Local quintile"))
+    return maps.interactive_map(r.frame, layers, tooltip=tooltip(ed), outlines=outlines, tiles=tiles,
+                                **map_detail(r.frame))
+
+
+def decile_map(r, outlines: list) -> Chart:
+    """Static map of national deciles, for print."""
+    ed, place = r.ed, r.place
+    fig = maps.static_map(r.print_frame, "imd_decile", maps.decile_scheme(edition=ed), outlines=outlines,
+                          title=f"{place.name}: LSOAs by national {ed.imd} decile")
+    return Chart(fig, f"Static map of {place.name} LSOAs by national {ed.imd} decile, for print.",
+                 decile_map_description(r.frame, place.name))
+
+
+def quintile_map(r, outlines: list) -> Chart:
+    """Static map of the local fifths."""
+    ed, place = r.ed, r.place
+    fig = maps.static_map(r.print_frame, "local_quintile", maps.quintile_scheme(f"Local quintile ({place.short_name})"),
+                          outlines=outlines, title=f"{place.name}: LSOAs by local deprivation quintile")
+    return Chart(fig, f"Map of {place.name} LSOAs by local {ed.imd} quintile.",
+                 quintile_map_description(r.lsoas, r.quintiles, place.name))
+
+
 def outlines(frame, place=None) -> list[maps.Outline]:
     """District outlines (and upper-tier outlines for a group Place) dissolved from the LSOA polygons,
     so they line up exactly with the neighbourhoods drawn (:func:`jsna.maps.area_outlines`)."""
@@ -253,6 +329,16 @@ def change_decile_chart(deciles: pd.DataFrame, place_name: str) -> Chart:
         "pct_residents_2025": "% of residents, IMD 2025", "lsoas_2025": "LSOAs, IMD 2025",
         "pct_lsoas_2025": "% of LSOAs, IMD 2025"}))
     return Chart(fig, alt, desc)
+
+
+def change_map(ch, place_name: str) -> Chart:
+    """Map of the Place's 2021 LSOAs by the direction of change of their decile (``ch``:
+    jsna.topics.deprivation.change.ChangeReport)."""
+    fig = maps.static_map(ch.frame, "direction", change_scheme(ch.counts), outlines=outlines(ch.frame),
+                          title=f"{place_name}: national decile, IMD 2025 against IMD 2019", figsize=(7, 7))
+    alt = (f"Map of {place_name}'s 2021 LSOAs coloured by whether their IMD 2025 decile is more deprived, "
+           "the same or less deprived than the IMD 2019 decile of the 2011 LSOAs they were formed from.")
+    return Chart(fig, alt, change_map_description(ch.frame, place_name, ch.counts))
 
 
 def change_map_description(frame: pd.DataFrame, place_name: str, counts: dict[str, int]) -> list[str]:

@@ -23,7 +23,11 @@ import numpy as np
 import pandas as pd
 
 from jsna.areas import CORE20_DECILES
-from jsna.editions import IOD2019, Edition, edition_of, get_edition
+from jsna.editions import IOD2019, IOD2025, Edition, edition_of, get_edition
+from jsna.places import Place
+from jsna.topics.deprivation import change
+from jsna.topics.deprivation.change import ChangeReport
+from jsna.topics.deprivation.inputs import Inputs
 
 SEVEN_DOMAINS: dict[str, str] = {
     "income": "Income",
@@ -384,119 +388,8 @@ def map_frame(lsoas: pd.DataFrame, boundaries, code_col: str | None = None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Report helpers: map outlines, tooltips, display tables
+# The topic's results
 # ---------------------------------------------------------------------------------------------
-
-TOOLTIP = {
-    "lsoa11cd": "LSOA code",
-    "lsoa11nm": "LSOA name",
-    "msoa11hclnm": "Neighbourhood (MSOA)",
-    "wd19nm": "Ward (2019)",
-    "lad19nm": "District",
-    "imd_decile": "National decile (1 = most deprived)",
-    "rank_text": "National rank (1 = most deprived)",
-}
-
-
-def tooltip(edition: Edition | str | None = None) -> dict[str, str]:
-    """Map tooltip columns -> labels in an edition's names (:data:`TOOLTIP` for IoD2019)."""
-    ed = get_edition(edition)
-    return {ed.lsoa: "LSOA code", ed.lsoa_name: "LSOA name", ed.msoa_hcl: "Neighbourhood (MSOA)",
-            ed.ward_name: f"Ward ({ed.ward_year})", ed.lad_name: "District",
-            "imd_decile": f"{ed.imd} national decile (1 = most deprived)",
-            "rank_text": "National rank (1 = most deprived)"}
-
-
-def headline_text(h: Headline) -> str:
-    """Plain-text headline numbers (for the notebook's NBVAL_CHECK_OUTPUT cell)."""
-    ed = h.ed
-    lines = [
-        f"Place: {h.name}",
-        f"Index: {ed.short} on LSOAs {ed.lsoa_year}",
-        f"LSOAs: {h.n_lsoas}",
-        f"Population ({ed.population_short}): {h.population}",
-        f"IMD average score ({'published by MHCLG' if h.published_rank else 'population-weighted'}): "
-        f"{h.avg_score:.3f}",
-    ]
-    if h.published_rank:
-        lines.append(f"Rank of average score: {h.published_rank} of {h.n_districts}")
-    lines += [f"LSOAs in England's most deprived 10%: {h.n_lsoas_decile1} ({h.pct_lsoas_decile1:.1f}%)",
-              f"Core20 population: {h.core20_population} ({h.core20_pct:.1f}%)"]
-    return "\n".join(lines)
-
-
-def area_table(summary: pd.DataFrame, name_col: str, label: str,
-               edition: Edition | str | None = None) -> pd.DataFrame:
-    """Ward or MSOA summary for display."""
-    ed = get_edition(edition)
-    return pd.DataFrame({
-        label: summary[name_col].astype(str),
-        "LSOAs": summary["lsoas"].astype(int),
-        f"Population ({ed.population_short})": summary["population"].astype(int),
-        f"Average {ed.imd} score (higher = more deprived)": summary["avg_score"].round(1),
-        "LSOAs in most deprived 10%": summary["lsoas_decile1"].astype(int),
-        "% in most deprived 20% (Core20)": summary["core20_pct"].round(1),
-    })
-
-
-def district_table(summary: pd.DataFrame, edition: Edition | str | None = None) -> pd.DataFrame:
-    """District summary for display (with MHCLG's rank among England's districts when known)."""
-    ed = get_edition(edition)
-    out = area_table(summary, ed.lad_name, "District", ed)
-    if "published_rank" in summary.columns:
-        out.insert(4, f"Rank of {ed.n_districts} districts (1 = most deprived)",
-                   summary["published_rank"].astype("Int64").to_numpy())
-    return out
-
-
-def lsoa_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Most/least deprived LSOAs for display."""
-    ed = _edition(rows)
-    return pd.DataFrame({
-        "LSOA": rows[ed.lsoa].astype(str) + " " + rows[ed.lsoa_name].astype(str),
-        "Neighbourhood (MSOA)": rows[ed.msoa_hcl].astype(str),
-        "Ward": rows[ed.ward_name].astype(str),
-        "District": rows[ed.lad_name].astype(str),
-        f"National rank (of {ed.n_lsoas:,})": rows["imd_rank"].astype(int),
-        "National decile": rows["imd_decile"].astype(int),
-        f"{ed.imd} score": rows["imd_score"].round(1),
-    })
-
-
-def quintile_table(summary: pd.DataFrame, edition: Edition | str | None = None) -> pd.DataFrame:
-    """Local quintile summary for display."""
-    ed = get_edition(edition)
-    return pd.DataFrame({
-        "Local quintile": [f"{q}{' (most deprived)' if q == 1 else ' (least deprived)' if q == 5 else ''}"
-                           for q in summary["quintile"].astype(int)],
-        "LSOAs": summary["lsoas"].astype(int),
-        f"Population ({ed.population_short})": summary["population"].astype(int),
-        "% of population": summary["pct_population"].round(1),
-        f"{ed.imd} score from": summary["min_score"].round(1),
-        f"{ed.imd} score to": summary["max_score"].round(1),
-    })
-
-
-def map_tolerance_m(frame, base_m: float = 20.0, max_m: float = 150.0) -> float:
-    """Simplification tolerance (metres) for the interactive map: 20 m for a city, more for a large
-    rural authority whose detailed 2021 boundaries would otherwise make the report too heavy
-    (about 3 m per km of the area's width, at most 150 m: at the zoom that shows a whole county a
-    screen pixel covers well over 100 m, so the map looks the same)."""
-    import math
-
-    if len(frame) == 0:
-        return base_m
-    area_km2 = float(frame.to_crs(27700).geometry.area.sum()) / 1e6
-    return float(min(max_m, max(base_m, 3.0 * math.sqrt(area_km2))))
-
-
-def map_detail(frame) -> dict[str, float | int]:
-    """``simplify_m`` and ``precision`` (decimal places of longitude and latitude) for the
-    interactive map of this frame: :func:`map_tolerance_m`, and 4 decimal places (about 10 m)
-    once the tolerance is 50 m or more, else 5 (about 1 m)."""
-    tol = map_tolerance_m(frame)
-    return {"simplify_m": tol, "precision": 4 if tol >= 50 else 5}
-
 
 def print_frame(frame):
     """The map frame with only what the static maps draw and their CSVs need: the LSOA's code and
@@ -519,27 +412,27 @@ def quintile_check(summary: pd.DataFrame):
 
 
 @dataclass
-class Inputs:
-    """What the deprivation report reads: the Place's LSOAs (jsna.areas), England's, boundaries,
-    MHCLG's district summaries and the LSOAs a file lacks."""
-
-    lsoas: pd.DataFrame
-    england_lsoas: pd.DataFrame
-    boundaries: object  # GeoDataFrame of the Place's LSOA polygons (the edition's geography)
-    summaries: pd.DataFrame | None = None  # File 10 of the edition
-    unmatched: pd.DataFrame | None = None  # jsna.areas.unmatched_lsoas
-    edition: str = "iod2019"
-
-
-@dataclass
 class Results:
-    """The headline figures and the map frame every section of the report starts from."""
+    """Every figure the report shows for one Place in one edition (numbers, tidy frames and map
+    frames, no reader text): the headline figures of the Place and England, the boundary check, the
+    map frames, the local fifths and their reliability check, the national deciles, wards, MSOAs,
+    districts and domains, and the 2019 -> 2025 comparison."""
 
+    place: Place
     lsoas: pd.DataFrame
     head: Headline
     england: Headline
     boundary_check: BoundaryCheck
-    frame: object  # GeoDataFrame: LSOAs joined with their polygons
+    frame: object  # GeoDataFrame: LSOAs joined with their polygons (map_frame)
+    print_frame: object  # what the static maps draw and their CSVs carry (print_frame)
+    quintiles: pd.DataFrame  # quintile_summary: the local fifths
+    quintile_check: object  # quintile_check: the series' reliability rule for the local fifths
+    deciles: pd.DataFrame  # decile_population
+    wards: pd.DataFrame  # ward_summary
+    msoas: pd.DataFrame  # msoa_summary
+    districts: pd.DataFrame | None  # district_summary in the Place's order, when it has more than one district
+    domains: pd.DataFrame  # domain_deciles
+    change: ChangeReport  # IoD2019 against IoD2025 (jsna.topics.deprivation.change)
     published: pd.DataFrame | None = None  # published_districts of the Place's districts
     unmatched: pd.DataFrame | None = None
     edition: str = "iod2019"
@@ -548,56 +441,43 @@ class Results:
     def ed(self) -> Edition:
         return get_edition(self.edition)
 
-
-def edition_for(place, deprivation_index: str | None = None) -> Edition:
-    """The edition a report uses: the build's ``deprivation_index`` if given, else the Place's
-    (params ``deprivation_index``, default IoD2025)."""
-    return get_edition(deprivation_index or getattr(place, "deprivation_index", None) or "iod2025")
-
-
-def load_inputs(place, data_dir=None, edition: Edition | str | None = None) -> Inputs:
-    """Load every source of the topic in an edition (default IoD2019): the area table for the Place
-    and England, boundaries, MHCLG's district summaries and the LSOAs a file lacks."""
-    from jsna import areas
-    from jsna.load.boundaries import lsoa_boundaries
-
-    ed = get_edition(edition)
-    lsoas = areas.lsoas(place, data_dir, edition=ed, missing="drop")
-    england = areas.england_lsoas(data_dir, edition=ed).dropna(subset=list(MEASURE_COLUMNS))
-    return Inputs(lsoas=lsoas, england_lsoas=england,
-                  boundaries=lsoa_boundaries(lsoas[ed.lsoa], data_dir, edition=ed),
-                  summaries=ed.lad_summaries(data_dir),
-                  unmatched=areas.unmatched_lsoas(place, data_dir, edition=ed), edition=ed.key)
+    def named(self, n: int) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+        """(how many, the most deprived, the least deprived LSOAs) to name: ``n``, but at most half the
+        LSOAs (at least one), so that the most and least deprived lists never share an LSOA (:func:`extremes`)."""
+        k = min(n, max(1, len(self.lsoas) // 2))
+        return (k, *extremes(self.lsoas, k))
 
 
-def compute(place, inputs: Inputs) -> Results:
-    """Headline figures for the Place and England (with MHCLG's published figures when the Place is
-    one district), the boundary check and the map frame."""
-    ed = get_edition(inputs.edition)
+def _published(place: Place, summaries: pd.DataFrame, ed: Edition) -> pd.DataFrame:
+    return published_districts([(a.code, a.name) for a in place.districts_in(ed.codes_year)], summaries, ed)
+
+
+def compute(place: Place, inputs: Inputs) -> Results:
+    """Every figure of the report for ``place`` from its :class:`~jsna.topics.deprivation.inputs.Inputs`:
+    headline figures for the Place and England (with MHCLG's published figures when the Place is one
+    district), the boundary check and map frame, the summaries of each section, and the 2019 -> 2025
+    comparison (reusing the report's own edition's tables, map frame and published figures)."""
+    ed = inputs.ed
+    lsoas = inputs.lsoas
     published = None
-    head = headline(inputs.lsoas, place.name)
+    head = headline(lsoas, place.name)
     if inputs.summaries is not None:
-        districts = [(a.code, a.name) for a in place.districts_in(ed.codes_year)]
-        published = published_districts(districts, inputs.summaries, ed)
+        published = _published(place, inputs.summaries, ed)
         head = with_published(head, published)
-    return Results(lsoas=inputs.lsoas, head=head, england=headline(inputs.england_lsoas, "England"),
-                   boundary_check=check_boundaries(inputs.lsoas, inputs.boundaries),
-                   frame=map_frame(inputs.lsoas, inputs.boundaries), published=published,
-                   unmatched=inputs.unmatched, edition=ed.key)
-
-
-def headline_table(place: Headline, england: Headline) -> pd.DataFrame:
-    """The key findings' figures as a table: the area beside England (the average score to the three
-    decimals MHCLG publishes a district's with, else to one)."""
-    dp = 3 if place.published_rank else 1
-    rank = f"{place.published_rank} of {place.n_districts}" if place.published_rank else "not in the data held"
-    return pd.DataFrame({
-        "Measure": ["LSOAs", "Residents", f"Average {place.ed.imd} score", "Rank of average score (1 = most deprived)",
-                    "LSOAs in England's most deprived 10%", "% of LSOAs in England's most deprived 10%",
-                    "Residents of England's most deprived 20% of LSOAs (Core20)", "% of residents in Core20 LSOAs"],
-        place.name: [f"{place.n_lsoas:,}", f"{place.population:,}", f"{place.avg_score:.{dp}f}", rank,
-                     f"{place.n_lsoas_decile1:,}", f"{place.pct_lsoas_decile1:.1f}",
-                     f"{place.core20_population:,}", f"{place.core20_pct:.1f}"],
-        "England": [f"{england.n_lsoas:,}", f"{england.population:,}", f"{england.avg_score:.1f}", "",
-                    f"{england.n_lsoas_decile1:,}", f"{england.pct_lsoas_decile1:.1f}",
-                    f"{england.core20_population:,}", f"{england.core20_pct:.1f}"]})
+    frame = map_frame(lsoas, inputs.boundaries)
+    quintiles = quintile_summary(lsoas)
+    district_codes = [a.code for a in place.districts_in(ed.codes_year)]
+    districts = district_summary(lsoas, order=district_codes, published=published) if len(district_codes) > 1 else None
+    # the 2019 -> 2025 comparison: the report's own edition's table, published figures and (IoD2025) map frame
+    other = IOD2019 if ed.key == IOD2025.key else IOD2025
+    pub = {ed.key: published, other.key: _published(place, inputs.other_summaries, other)}
+    frame_2021 = frame if ed.key == IOD2025.key else map_frame(inputs.other_lsoas, inputs.boundaries_2021)
+    return Results(
+        place=place, lsoas=lsoas, head=head,
+        england=headline(inputs.england_lsoas.dropna(subset=list(MEASURE_COLUMNS)), "England"),
+        boundary_check=check_boundaries(lsoas, inputs.boundaries), frame=frame, print_frame=print_frame(frame),
+        quintiles=quintiles, quintile_check=quintile_check(quintiles), deciles=decile_population(lsoas),
+        wards=ward_summary(lsoas), msoas=msoa_summary(lsoas), districts=districts, domains=domain_deciles(lsoas),
+        change=change.for_place(inputs.lsoas_of(IOD2019), inputs.lsoas_of(IOD2025), inputs.lsoa_bridge,
+                                pub[IOD2019.key], pub[IOD2025.key], frame_2021),
+        published=published, unmatched=inputs.unmatched, edition=ed.key)

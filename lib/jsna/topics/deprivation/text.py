@@ -6,7 +6,18 @@ import pandas as pd
 
 from jsna.editions import CHANGE_CAVEAT, Edition, edition_of, get_edition
 from jsna.topics.deprivation.compute import BoundaryCheck, Headline
-from jsna.words import fmt_number, fmt_pct, join_names, plural, times_word
+from jsna.words import fmt_number, fmt_pct, join_names, plural, small_area_words, times_word
+
+
+def introduction(ed: Edition | str) -> str:
+    """The paragraph that says what the report shows and what an LSOA, a decile and the IMD are."""
+    ed = get_edition(ed)
+    return ("This report shows where the area's neighbourhoods sit in the English Indices of Deprivation, published by "
+            "the Ministry of Housing, Communities and Local Government (MHCLG). Neighbourhoods are Lower-layer Super "
+            f"Output Areas (LSOAs, {small_area_words('LSOA', boundaries=ed.lsoa_year)} each). Every LSOA in England "
+            "is ranked from 1 (most deprived) to the least deprived and put into ten national deciles: decile 1 holds "
+            "England's most deprived 10% of LSOAs. Deprivation is about a lack of resources of many kinds, not only "
+            "income: the Index of Multiple Deprivation (IMD) combines seven domains.")
 
 
 def ordinal(n: int) -> str:
@@ -307,3 +318,117 @@ def quintile_refusal(qcheck, summary: pd.DataFrame, n_lsoas: int, place_name: st
     else:
         why = qcheck.sentence(place_name, "deprivation")
     return why + " " + reliability.rule_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Key findings, captions, the nbval check lines and the headline figures
+# ---------------------------------------------------------------------------------------------
+
+def key_findings(r) -> list[str]:
+    """The summary box (``r``: jsna.topics.deprivation.compute.Results): the headline sentences,
+    then the 2019 -> 2025 key finding."""
+    return (headline_sentences(r.head, r.england, r.place.possessive)
+            + [change_key_finding(r.change.change, r.place.possessive)])
+
+
+def key_figures_caption(place_name: str, ed: Edition | str) -> str:
+    ed = get_edition(ed)
+    return f"{place_name} and England: the key figures ({ed.short}, {ed.population_label})"
+
+
+def interactive_map_caption(ed: Edition | str, quintiles_shown: bool) -> str:
+    ed = get_edition(ed)
+    return ("Interactive map: hover or tap an area for its names, decile and rank"
+            + ("; the layer button switches to local quintiles" if quintiles_shown else "")
+            + f". Source: MHCLG {ed.title}; {ed.boundary_label}.")
+
+
+def print_map_caption(ed: Edition | str) -> str:
+    ed = get_edition(ed)
+    return (f"Map for print. Source: MHCLG {ed.title}; {ed.boundary_label}. "
+            "Contains OS data © Crown copyright and database right.")
+
+
+def quintile_map_caption(ed: Edition | str) -> str:
+    ed = get_edition(ed)
+    return f"Local quintiles of {ed.imd} score, weighted by {ed.population_label}. Source: MHCLG {ed.short}."
+
+
+def decile_chart_caption(ed: Edition | str) -> str:
+    ed = get_edition(ed)
+    return (f"Share of residents ({ed.population_label}) in each national {ed.imd} decile. "
+            f"Each decile holds 10% of England's LSOAs. Source: MHCLG {ed.short}.")
+
+
+def district_chart_caption(ed: Edition | str) -> str:
+    ed = get_edition(ed)
+    return (f"Average {ed.imd} score by district as published in MHCLG's local authority summaries "
+            f"(higher = more deprived). Source: MHCLG {ed.short}.")
+
+
+def domains_caption(ed: Edition | str) -> str:
+    ed = get_edition(ed)
+    return (f"National deciles of the seven {ed.imd} domains (1 = most deprived 10% of England's LSOAs). "
+            f"Source: MHCLG {ed.short}.")
+
+
+def shares_caption(place_name: str) -> str:
+    return f"{place_name}: neighbourhoods and residents in England's most deprived 10% and 20%, IMD 2019 and IMD 2025"
+
+
+CHANGE_DECILE_CAPTION = ("Share of residents in each national decile of each edition: IMD 2019 on 2011 neighbourhoods "
+                         "(mid-2015 population), IMD 2025 on 2021 neighbourhoods (Census 2021 residents). "
+                         "Source: MHCLG IoD2019 and IoD2025.")
+CHANGE_MAP_CAPTION = ("Decile in IMD 2025 against the IMD 2019 decile of the 2011 neighbourhoods each 2021 "
+                      "neighbourhood came from (ranks and deciles compared, never scores). Source: MHCLG IoD2019 and "
+                      "IoD2025; ONS LSOA 2011 to 2021 lookup; ONS LSOA 2021 boundaries.")
+
+
+def moves_caption(place_name: str, n_moved: int, n_shown: int = 25) -> str:
+    """Caption of the folded table of neighbourhoods that moved two deciles or more (at most ``n_shown``)."""
+    return (f"{place_name}: neighbourhoods that moved two national deciles or more between IMD 2019 and IMD 2025 "
+            f"({'the ' + str(n_shown) + ' largest moves of ' + str(n_moved) if n_moved > n_shown else 'all of them'}; "
+            "the map's data file lists every neighbourhood compared)")
+
+
+def no_big_moves(place_name: str) -> str:
+    return f"No neighbourhood of {place_name} moved by two national deciles or more."
+
+
+def ranks_caption(place_name: str) -> str:
+    return f"{place_name}: MHCLG's ranks of districts by average IMD score, IoD2019 and IoD2025"
+
+
+def headline_text(h: Headline) -> str:
+    """Plain-text headline numbers (for the notebook's NBVAL_CHECK_OUTPUT cell)."""
+    ed = h.ed
+    lines = [
+        f"Place: {h.name}",
+        f"Index: {ed.short} on LSOAs {ed.lsoa_year}",
+        f"LSOAs: {h.n_lsoas}",
+        f"Population ({ed.population_short}): {h.population}",
+        f"IMD average score ({'published by MHCLG' if h.published_rank else 'population-weighted'}): "
+        f"{h.avg_score:.3f}",
+    ]
+    if h.published_rank:
+        lines.append(f"Rank of average score: {h.published_rank} of {h.n_districts}")
+    lines += [f"LSOAs in England's most deprived 10%: {h.n_lsoas_decile1} ({h.pct_lsoas_decile1:.1f}%)",
+              f"Core20 population: {h.core20_population} ({h.core20_pct:.1f}%)"]
+    return "\n".join(lines)
+
+
+def headlines(r) -> list[dict]:
+    """The report's headline figures (keyword arguments of jsna.report.headline)."""
+    h, ed = r.head, r.ed
+    period = f"{ed.short} ({ed.population_label})"
+    how = " (published by MHCLG)" if h.published_rank else " (population-weighted)"
+    return [dict(id="imd_avg_score", value=h.avg_score, unit="score", period=period,
+                 label=f"{ed.imd} average score" + how, decimals=3),
+            dict(id="lsoas_decile1", value=h.n_lsoas_decile1, unit="LSOAs", period=period,
+                 label="LSOAs in England's most deprived 10%"),
+            dict(id="lsoas_decile1_pct", value=h.pct_lsoas_decile1, unit="%", period=period,
+                 label="Share of LSOAs in England's most deprived 10%"),
+            dict(id="core20_population", value=h.core20_population, unit="people", period=period,
+                 label="Residents of Core20 LSOAs"),
+            dict(id="core20_pct", value=h.core20_pct, unit="%", period=period,
+                 label="Share of residents in Core20 LSOAs")]
