@@ -69,7 +69,8 @@ __all__ = [
     "BASELINE_TARGET", "CI_METHODS", "KINDS", "NOT_HELD", "NOT_HELD_COUNTY", "OLD_AFTER_YEARS", "POLARITIES",
     "REGISTRY", "REPORTS", "STAGES", "Indicator", "IndicatorError", "LaSource", "add_limits", "baseline_row",
     "NOT_HELD_BY_STAGE", "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids",
-    "load_registry", "not_held_sentence", "source_label", "source_rows",
+    "SMALL_AREA_PUBLISHERS", "load_registry", "not_held_sentence", "small_area_source_label", "source_label",
+    "source_rows",
 ]
 
 
@@ -247,6 +248,20 @@ def source_label(source_id: str | None) -> str:
     if s.startswith(("trafford_", "fingertips_")):
         return "OHID Fingertips"
     return s
+
+
+#: Who publishes each small-area indicator's source (``Indicator.source``), in words for readers.
+SMALL_AREA_PUBLISHERS = {
+    "imd2019_lsoa": "MHCLG, IoD2019", "imd2019_indicators_file8": "MHCLG, IoD2019",
+    "ons_hle_msoa_2009_13_llr": "ONS", "ons_dfle_msoa_2009_13_llr": "ONS",
+    "le_birth_msoa_2016_20_llr": "ONS", "covid_ons_msoa_deaths_2020_england": "ONS",
+}
+
+
+def small_area_source_label(source_id: str | None) -> str:
+    """Who publishes a small-area indicator's source, in words for readers ("see About the data" for a
+    source :data:`SMALL_AREA_PUBLISHERS` does not name)."""
+    return SMALL_AREA_PUBLISHERS.get(str(source_id), "see About the data")
 
 
 # --------------------------------------------------------------------------- LA values

@@ -57,7 +57,7 @@ def world(tmp_path_factory):
     from jsna.load.geography import lsoa_lookup
     from jsna.load.imd import imd2019_lad_summaries, imd2019_lsoa
     from jsna.topics.deprivation import compute as dep
-    from jsna.topics.two_babies import compute as tb
+    from jsna.topics.two_babies import inputs as tb_inputs
 
     areas = councils(2023)
     params_dir = tmp_path_factory.mktemp("params")
@@ -72,7 +72,7 @@ def world(tmp_path_factory):
         "lookup": lsoa_lookup(),
         "england": dep.headline(imd, "England"),
         "boundaries": lsoa_boundaries(),
-        "inputs": tb.load_inputs(None),
+        "inputs": tb_inputs.load_england(None),
         "file10": imd2019_lad_summaries().set_index("lad19cd"),
     }
 
@@ -217,7 +217,7 @@ def _check_babies_table(table: pd.DataFrame, n_lsoas: int) -> None:
 def test_two_babies_compute_layer(world, code):
     """notebooks/two_babies.ipynb, cell by cell, without figures (SII with few repetitions)."""
     from jsna.topics.two_babies import compute as tb
-    from jsna.topics.two_babies import text
+    from jsna.topics.two_babies import tables, text
 
     P = _place(world, code)
     inputs = world["inputs"]
@@ -256,7 +256,7 @@ def test_two_babies_compute_layer(world, code):
     assert c20["n_lsoas"] == n_lsoas
     assert text.headline_sentences(table, P.possessive) is not None
     assert text.core20_sentence(c20, P.name, P.possessive)
-    display = tb.display_table(table)
+    display = tables.display_table(table)
     assert len(display) == len(table)
     for stage, part in table.groupby("stage", sort=False):
         assert all(text.indicator_sentence(r, P.possessive) for _, r in part.iterrows()), stage
@@ -279,17 +279,17 @@ def test_two_babies_compute_layer(world, code):
 
     nv = tb.national_view(area, inputs)
     if c20["n_core20"] and c20["n_least20"]:
-        assert len(tb.national_view_display(nv)) == len(nv)
+        assert len(tables.national_view_display(nv)) == len(nv)
     ob = tb.obesity_by_deprivation(inputs, P.upper_tier_codes)
     assert text.obesity_deprivation_sentences(ob, P.name, P.upper_tier_codes)
-    na = tb.not_available(table)
+    na = tables.not_available(table)
     from jsna.indicators import NOT_HELD, NOT_HELD_BY_STAGE
 
     not_held = sum(len(NOT_HELD_BY_STAGE.get(st, ())) for st in dict.fromkeys(table["stage"]))
     assert len(na) == int((~table["available"].astype(bool)).sum()) + not_held  # + "not in the data held"
     assert int((na["Reason"] == NOT_HELD).sum()) >= not_held
     assert na["Reason"].map(lambda s: isinstance(s, str) and bool(s.strip())).all()
-    assert len(tb.methods_table(table)) == len(table)
+    assert len(tables.methods_table(table)) == len(table)
 
 
 def test_params_text_is_valid_yaml_for_awkward_names(world):

@@ -140,10 +140,11 @@ def test_same_indicator_same_value_and_period_in_two_babies_and_dashboard(ind):
     from jsna.topics.equity_dashboard.tables import dashboard_display
     from jsna.topics.equity_dashboard.text import dashboard_sentences
     from jsna.topics.two_babies import compute as tb
+    from jsna.topics.two_babies.inputs import Inputs as BabiesInputs
 
     shared = [i for i in indicators(report="two_babies", kind="la") if "equity_dashboard" in i.reports]
     assert {"smoking", "obesity_reception", "active_adults", "hle_la_male"} <= {i.id for i in shared}
-    inputs = tb.Inputs(lsoas=areas.england_lsoas(), la=ind)
+    inputs = BabiesInputs(lsoas=areas.england_lsoas(), la=ind)
     dash = dashboard(ind, dashboard_indicators(), [LEICESTER, LEICS])
     for code, districts in ((LEICESTER, ["E06000016"]), (LEICS, sorted(
             inputs.lsoas.loc[inputs.lsoas["utla19cd"] == LEICS, "lad19cd"].unique()))):

@@ -96,9 +96,9 @@ def babies_table() -> pd.DataFrame:
 
 
 def test_two_babies_sentences_state_only_numbers_of_their_table_and_chart(babies_table):
-    from jsna.topics.two_babies import charts, compute, text
+    from jsna.topics.two_babies import charts, tables, text
 
-    shown = compute.display_table(babies_table)
+    shown = tables.display_table(babies_table)
     chart = charts.life_course_figure(babies_table, "Leicester")
     sentences = ([text.indicator_sentence(r, "Leicester's") for _, r in babies_table.iterrows()]
                  + text.headline_sentences(babies_table, "Leicester's") + list(chart.description)
@@ -111,16 +111,16 @@ def test_two_babies_sentences_state_only_numbers_of_their_table_and_chart(babies
 
 
 def test_two_babies_published_obesity_and_sex_ratio_sentences_match_their_tables():
-    from jsna.topics.two_babies import compute, text
+    from jsna.topics.two_babies import tables, text
 
     ob = pd.DataFrame({"indicator": ["Obesity at Year 6 (age 10-11)"], "area_code": ["E92000001"],
                        "area_name": ["England"], "period": ["2020/21-24/25"], "most": [28.94], "least": [14.46],
                        "gap": [14.48]})
     assert_numbers_shown(text.obesity_deprivation_sentences(ob, "Rutland", ["E06000017"]),
-                         compute.obesity_display(ob))
+                         tables.obesity_display(ob))
     flagged = pd.DataFrame({"code": ["E02005389"], "name": ["Market Overton"], "male": [23281.0],
                             "female": [16115.0], "ratio": [23281 / 16115]})
-    assert_numbers_shown([reliability.sex_ratio_note(flagged)], compute.sex_ratio_display(flagged))
+    assert_numbers_shown([reliability.sex_ratio_note(flagged)], tables.sex_ratio_display(flagged))
 
 
 # ------------------------------------------------------------------------------- dashboard

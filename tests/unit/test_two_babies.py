@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from jsna.indicators import REGISTRY, STAGES, get_indicator, indicators
 from jsna.topics.two_babies import compute as tb
+from jsna.topics.two_babies import tables
+from jsna.topics.two_babies.inputs import Inputs
 
 DIST = "E06000099"  # a made-up district: 10 LSOAs, 5 MSOAs
 Z = 1.959963984540054
@@ -86,10 +88,10 @@ def la_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def inputs(**kw) -> tb.Inputs:
+def inputs(**kw) -> Inputs:
     args = {"lsoas": lsoa_frame(), "le": le_frame(), "la": la_frame()}
     args.update(kw)
-    return tb.Inputs(**args)
+    return Inputs(**args)
 
 
 # ----------------------------------------------------------------------------- registry
@@ -280,7 +282,7 @@ def test_small_covid_counts_are_never_compared():
 def test_not_available_lists_every_missing_row():
     t = tb.babies_table(inputs(), [DIST], [DIST], "Testshire",
                         [get_indicator(i) for i in ("income", "hle_male", "smoking")])
-    na = tb.not_available(t)
+    na = tables.not_available(t)
     assert list(na["Indicator"]) == [get_indicator("hle_male").name, get_indicator("smoking").name]
     assert na["Reason"].notna().all()
 
@@ -366,6 +368,6 @@ def test_side_by_side_gaps_are_those_each_authority_report_shows():
     t = pd.DataFrame([row])
     ov = tb.overview({"Rutland": t, "Leicester": t.assign(a_value=10.0, b_value=4.04, gap=5.96)},
                      t[["indicator_id", "gap"]])
-    shown = tb.overview_display(ov, ["Rutland", "Leicester"]).iloc[0]
+    shown = tables.overview_display(ov, ["Rutland", "Leicester"]).iloc[0]
     assert shown["Rutland: gap"] == "1.9" and shown["Leicester: gap"] == "6.0"
     assert shown["England: gap"] == "2.0"  # England's 1.96 at the indicator's precision

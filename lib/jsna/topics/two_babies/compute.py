@@ -5,30 +5,27 @@ Groups are local quintiles of the Place's small areas by IMD 2019 score, populat
 indicators use MSOA quintiles of the population-weighted MSOA IMD score. Indicators published
 only for whole local authorities are shown as the Place against England.
 
-Everything here is DataFrame in, DataFrame out; loading is in :func:`load_inputs`, and the
-notebook only calls :func:`babies_table`, the chart builder and the sentence builders.
+Everything here is DataFrame in, DataFrame out: the inputs are read by
+:func:`jsna.topics.two_babies.inputs.load`, and :func:`compute` gives the notebook every number it
+shows (:class:`Results`); the reader's tables are in ``tables``, the figures in ``charts`` and the
+sentences in ``text``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from jsna import areas, reliability, stats
 from jsna.indicators import (
-    NOT_HELD,
-    NOT_HELD_BY_STAGE,
     REGISTRY,
     Indicator,
     get_indicator,
     indicators,
     is_old,
     la_latest,
-    la_source_ids,
-    source_label,
 )
 from jsna.places import ENGLAND_CODE, Place
 from jsna.stats.compare import (
@@ -37,7 +34,8 @@ from jsna.stats.compare import (
     compare_with_benchmark,
     published_comparison,
 )
-from jsna.words import plural, shown_difference, shown_ratio
+from jsna.topics.two_babies.inputs import SII_INDICATORS, Inputs
+from jsna.words import plural, shown_difference
 
 Z95 = 1.959963984540054
 MOST, LEAST = 1, 5
@@ -54,84 +52,6 @@ TABLE_COLUMNS = [
     "england_value", "england_lower", "england_upper", "available", "note", "method", "dp",
     "period_end", "old",
 ]
-
-
-@dataclass
-class Inputs:
-    """Everything the topic needs, already loaded and tidy.
-
-    lsoas: England LSOAs (lsoa11cd, lad19cd, msoa11cd, imd_score, imd_decile, pop_* , domain
-    scores and File 8 indicator columns). le: MSOA LE 2016-20 (all England). hle/dfle: MSOA
-    HLE/DFLE 2009-13 (where held). hle_bench: published HLE/DFLE benchmarks (area_code, sex,
-    measure, value, lowercl, uppercl). covid: msoa11cd, deaths, population. la: tidy LA indicators
-    (jsna.load.fingertips.la_indicators). notes: problems met while loading (shown in the report).
-    """
-
-    lsoas: pd.DataFrame
-    le: pd.DataFrame | None = None
-    hle: pd.DataFrame | None = None
-    hle_bench: pd.DataFrame | None = None
-    covid: pd.DataFrame | None = None
-    la: pd.DataFrame | None = None
-    notes: list[str] = field(default_factory=list)
-    # Place-independent results memoised here (England benchmarks per indicator, per-sex MSOA
-    # source slices): recomputing them for every Place dominated the all-England run
-    _england_cache: dict = field(default_factory=dict, repr=False, compare=False)
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_inputs(data_dir: Path | None = None, la_areas: list[str] | None = None) -> Inputs:
-    """Load every source of the topic through the jsna loaders (IMD, lookups, small area, covid,
-    fingertips). A source that cannot be loaded is recorded in ``notes`` and its indicators
-    become "not available" rather than stopping the report."""
-    from jsna.load import imd
-    from jsna.load import small_area as sa
-
-    notes: list[str] = []
-    lsoas = areas.england_lsoas(data_dir)
-    try:
-        ind = imd.imd2019_indicators(data_dir)
-        keep = ["lsoa11cd"] + [c for c in ind.columns if c not in lsoas.columns]
-        lsoas = lsoas.merge(ind[keep], on="lsoa11cd", how="left", validate="1:1")
-    except Exception as exc:  # noqa: BLE001 - any loader failure becomes a report note
-        notes.append(f"IoD2019 underlying indicators (File 8) could not be loaded: {exc}")
-
-    def attempt(label: str, fn):
-        try:
-            return fn()
-        except Exception as exc:  # noqa: BLE001
-            notes.append(f"{label} could not be loaded: {exc}")
-            return None
-
-    le = attempt("MSOA life expectancy 2016-20", lambda: sa.le_birth_msoa(england=True, data_dir=data_dir))
-    hle = attempt("MSOA HLE/DFLE 2009-13", lambda: pd.concat(
-        [sa.hle_msoa(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
-    bench = attempt("HLE/DFLE benchmarks 2009-13", lambda: pd.concat(
-        [sa.hle_utla(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
-    covid = attempt("MSOA Covid-19 deaths 2020", lambda: _covid(data_dir))
-    la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()], data_dir)
-    la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir, la_areas))
-    return Inputs(lsoas=lsoas, le=le, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes)
-
-
-def _covid(data_dir: Path | None) -> pd.DataFrame:
-    """ONS deaths involving COVID-19 by MSOA (every English MSOA) with the mid-2019 populations they were
-    divided by (jsna.load.covid.msoa_population_2019); an MSOA with no population held is left out."""
-    from jsna.load import covid
-
-    deaths = covid.msoa_deaths_2020(data_dir)
-    pop = covid.msoa_population_2019(data_dir)
-    out = deaths[["msoa11cd", "deaths"]].merge(pop[["msoa11cd", "population"]], on="msoa11cd",
-                                               how="left", validate="1:1")
-    return out.dropna(subset=["population"]).astype({"population": "int64"}).reset_index(drop=True)
-
-
-def _la(source_ids: list[str], data_dir: Path | None, areas: list[str] | None) -> pd.DataFrame:
-    from jsna.load.fingertips import la_indicators
-
-    return la_indicators(source_ids, data_dir=data_dir, areas=areas)
 
 
 # --------------------------------------------------------------------------- groups
@@ -679,30 +599,6 @@ def core20(area_lsoas: pd.DataFrame) -> dict:
     }
 
 
-def core20_display(c: dict, place_name: str) -> pd.DataFrame:
-    """The numbers of :func:`core20` for readers (the data behind the Core20 sentence)."""
-    return pd.DataFrame([{
-        "Area": place_name, "Neighbourhoods (LSOAs)": c["n_lsoas"], "In England's most deprived 20%": c["n_core20"],
-        "Residents (mid-2015)": int(round(c["pop_total"])), "Residents in the most deprived 20%": int(round(c["pop_core20"])),
-        "Share of residents (%)": round(float(c["share"]), 1) if not pd.isna(c["share"]) else np.nan,
-        "In England's least deprived 20%": c["n_least20"]}])
-
-
-def sii_display(ours: dict[str, pd.Series], published: dict[str, dict | None]) -> pd.DataFrame:
-    """The slope index of inequality in life expectancy, by sex: this report's (MSOA fifths,
-    2016-20) beside OHID's published one (LSOA deciles), the data behind the SII sentences."""
-    rows = []
-    for sex, r in ours.items():
-        pub = published.get(sex) or {}
-        rows.append({"Sex": {"Male": "Boys", "Female": "Girls"}.get(sex, sex),
-                     "SII, MSOA fifths 2016-20 (years)": _r(r.get("value"), 1),
-                     "95% CI": _ci(r.get("lowercl"), r.get("uppercl"), 1),
-                     "OHID's SII, LSOA deciles (years)": _r(pub.get("value", np.nan), 1),
-                     "OHID period": pub.get("period") or "not in the data held",
-                     "Note": "" if pd.isna(r.get("note")) or r.get("note") is None else str(r.get("note"))})
-    return pd.DataFrame(rows)
-
-
 def national_view(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
     """IMD-based proportion indicators for the area's LSOAs in England's most deprived 20%
     (Core20) against those in England's least deprived 20% (empty groups -> NA)."""
@@ -741,21 +637,7 @@ def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataF
     return out.merge(e, on="indicator_id", how="left")
 
 
-def not_available(table: pd.DataFrame) -> pd.DataFrame:
-    """Indicators that could not be shown, with the reason, then each stage's indicators that no
-    held source contains (jsna.indicators.NOT_HELD_BY_STAGE: "not in the data held")."""
-    na = table[~table["available"].astype(bool)]
-    out = na[["stage", "name", "note"]].rename(columns={"stage": "Stage", "name": "Indicator",
-                                                        "note": "Reason"})
-    held = [{"Stage": stage, "Indicator": name[:1].upper() + name[1:], "Reason": NOT_HELD}
-            for stage in dict.fromkeys(table["stage"]) for name in NOT_HELD_BY_STAGE.get(stage, ())]
-    return pd.concat([out, pd.DataFrame(held, columns=out.columns)], ignore_index=True)
-
-
-# --------------------------------------------------------------------------- published SII, display
-
-SII_INDICATORS = {"Male": get_indicator("sii_le_male"), "Female": get_indicator("sii_le_female")}
-
+# --------------------------------------------------------------------------- published values, group Places
 
 def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
     """Latest OHID-published SII in life expectancy at birth (years) for an area and sex, as the
@@ -770,78 +652,8 @@ def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
             "source_id": r["source_id"], "old": is_old(r["period_end"])}
 
 
-_SMALL_SOURCE = {
-    "imd2019_lsoa": "MHCLG, IoD2019", "imd2019_indicators_file8": "MHCLG, IoD2019",
-    "ons_hle_msoa_2009_13_llr": "ONS", "ons_dfle_msoa_2009_13_llr": "ONS",
-    "le_birth_msoa_2016_20_llr": "ONS", "covid_ons_msoa_deaths_2020_england": "ONS",
-}
-
-
-def _r(x: float, dp: int) -> float:
-    return float(round(x, dp)) if not pd.isna(x) else np.nan
-
-
-def _at_dp(x: float | None, dp: object) -> str | None:
-    """A gap as shown, at its indicator's decimals (a whole number never reads '28.0'); None if missing."""
-    return None if x is None or pd.isna(x) else f"{x:,.{int(dp)}f}"
-
-
 def _nan(x: float | None) -> float:
     return np.nan if x is None else x
-
-
-def _ci(lo: float, hi: float, dp: int) -> str:
-    if pd.isna(lo) or pd.isna(hi):
-        return ""
-    return f"{lo:,.{dp}f} to {hi:,.{dp}f}"
-
-
-_DIFF_WORDS = {"higher": "clearly higher (a)", "lower": "clearly lower (a)",
-               "no clear difference": "no clear difference", "not tested": "no interval to test"}
-
-
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The babies table for readers: one row per indicator, rounded values, intervals as text,
-    words for significance, 'not available' reasons and the source and period."""
-    rows = []
-    for _, r in table.iterrows():
-        dp = int(r["dp"])
-        rows.append({
-            "Stage": r["stage"],
-            "Indicator": r["name"],
-            "Unit": r["unit"],
-            "Compares": ("Most vs least deprived fifth" if r["comparison"].startswith("Most")
-                         else f"{r['a_label']} vs England"),
-            "Most deprived / area": _r(r["a_value"], dp),
-            "95% CI (a)": _ci(r["a_lower"], r["a_upper"], dp),
-            "Least deprived / England": _r(r["b_value"], dp),
-            "95% CI (b)": _ci(r["b_lower"], r["b_upper"], dp),
-            # gap and ratio of the values as shown (jsna.words rounding rule): 76.4 - 81.2 = -4.8
-            "Gap (a - b)": _nan(shown_difference(r["a_value"], r["b_value"], dp)),
-            "Ratio (a / b)": _r(shown_ratio(r["a_value"], r["b_value"], dp), 2)
-            if r["unit"] in ("%",) or str(r["unit"]).startswith("per ") else np.nan,
-            "Difference": (_DIFF_WORDS.get(r["significance"], r["significance"])
-                           + (" (old data)" if r["old"] is True else "")) if r["available"]
-            else "not available",
-            "Area value": _r(r["place_value"], dp),
-            "England value": _r(r["england_value"], dp),
-            "Period": r["period"],
-            "Geography": r["geography"],
-            "Source": source_label(r["source_id"]) if r["kind"] == "la" else _SMALL_SOURCE.get(
-                str(r["source_id"]), "see About the data"),
-            "Note": r["note"] if isinstance(r["note"], str) else "",
-        })
-    return pd.DataFrame(rows)
-
-
-def methods_table(table: pd.DataFrame) -> pd.DataFrame:
-    """How each indicator was computed (for the data notes)."""
-    out = table[["stage", "name", "geography", "source_id", "method"]].rename(columns={
-        "stage": "Stage", "name": "Indicator", "geography": "Geography", "source_id": "Source",
-        "method": "How computed"})
-    out["Source"] = [source_label(s) if k == "la" else _SMALL_SOURCE.get(str(s), "see About the data")
-                     for s, k in zip(table["source_id"], table["kind"], strict=True)]
-    return out
 
 
 def england_table(inputs: Inputs) -> pd.DataFrame:
@@ -862,47 +674,12 @@ def upper_tier_table(inputs: Inputs, utla_code: str, name: str) -> pd.DataFrame:
     return babies_table(inputs, districts, [utla_code], name)
 
 
-def national_view_display(nv: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing version of :func:`national_view`."""
-    return pd.DataFrame({
-        "Stage": nv["stage"], "Indicator": nv["name"], "Unit": nv["unit"],
-        "Core20 (England's most deprived 20%)": nv["core20_value"].round(1),
-        "95% CI (Core20)": [_ci(a, b, 1) for a, b in zip(nv["core20_lower"], nv["core20_upper"], strict=True)],
-        "England's least deprived 20%": nv["least20_value"].round(1),
-        "95% CI (least deprived 20%)": [_ci(a, b, 1) for a, b in
-                                        zip(nv["least20_lower"], nv["least20_upper"], strict=True)],
-    })
-
-
-def overview_display(ov: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Reader-facing side-by-side gaps (small-area indicators only)."""
-    d = ov[ov["comparison"] != WHOLE_AREA]
-    out = pd.DataFrame({"Stage": d["stage"], "Indicator": d["name"], "Unit": d["unit"]})
-    for n in names:
-        out[f"{n}: gap"] = [_at_dp(g, dp) for g, dp in zip(d[f"{n} gap"], d["dp"], strict=True)]
-        out[f"{n}: difference"] = d[f"{n} significance"]
-    out["England: gap"] = [_at_dp(g, dp) for g, dp in zip(d["England gap"], d["dp"], strict=True)]
-    return out.reset_index(drop=True)
-
-
-def la_side_by_side(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """LA-level indicators for several authorities: value, England, period, difference."""
-    rows = []
-    for name, t in tables.items():
-        for _, r in t[(t["comparison"] == WHOLE_AREA) & (t["kind"] == "la")].iterrows():
-            dp = int(r["dp"])
-            rows.append({"Indicator": r["name"], "Authority": name, "Unit": r["unit"],
-                         "Authority value": _r(r["a_value"], dp), "England": _r(r["b_value"], dp),
-                         "Period": r["period"] if r["available"] else "",
-                         "Difference": r["significance"] if r["available"] else "not available",
-                         "Note": r["note"] if isinstance(r["note"], str) else ""})
-    return pd.DataFrame(rows)
-
-
+#: (label, source, indicator in it) of the published child obesity by deprivation quintile: the files of
+#: the registry's obesity indicators, whose five-year rows carry the quintile breakdown
 OBESITY_BY_DEPRIVATION = (
-    ("Obesity at Reception (age 4-5)", "trafford_themes_obese_reception",
+    ("Obesity at Reception (age 4-5)", get_indicator("obesity_reception").source_id,
      "reception_prevalence_of_obesity_including_severe_obesity_5_years_data_combined"),
-    ("Obesity at Year 6 (age 10-11)", "trafford_themes_obese_year6",
+    ("Obesity at Year 6 (age 10-11)", get_indicator("obesity_year6").source_id,
      "year_6_prevalence_of_obesity_including_severe_obesity_5_years_data_combined"),
 )
 
@@ -951,28 +728,53 @@ def unequal_sex_ratio_msoas(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.Data
     return reliability.unequal_sex_ratios(wide, "msoa11cd", "Male", "Female", "name" if name_col else None)
 
 
-def population_notes(area_lsoas: pd.DataFrame, inputs: Inputs) -> list[str]:
-    """Data notes on the neighbourhoods of :func:`unequal_sex_ratio_msoas`."""
-    note = reliability.sex_ratio_note(unequal_sex_ratio_msoas(area_lsoas, inputs))
-    return [note] if note else []
+# --------------------------------------------------------------------------- the topic's results
+@dataclass
+class SideBySide:
+    """A group Place's upper-tier authorities side by side, each with its own local fifths."""
+
+    tables: dict[str, pd.DataFrame]  # :func:`upper_tier_table` of each authority, by name
+    england: pd.DataFrame  # :func:`england_table`
+    overview: pd.DataFrame  # :func:`overview` of the authorities' tables and England's
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.tables)
 
 
-def sex_ratio_display(flagged: pd.DataFrame) -> pd.DataFrame:
-    """The neighbourhoods of :func:`unequal_sex_ratio_msoas` for readers (the data behind the note)."""
-    return pd.DataFrame({
-        "Neighbourhood (MSOA)": flagged["name"] if "name" in flagged else flagged["code"],
-        "Male person-years, 2016-20": flagged["male"].astype(int).to_numpy(),
-        "Female person-years, 2016-20": flagged["female"].astype(int).to_numpy(),
-        "Men per woman": flagged["ratio"].astype(float).round(2).to_numpy(),
-    })
+@dataclass
+class Results:
+    """Everything the tale of two babies shows for one Place: numbers and tidy frames, no reader text."""
+
+    place: Place
+    table: pd.DataFrame  # :func:`place_table`: one row per indicator
+    area: pd.DataFrame  # :func:`place_lsoas`: the Place's LSOAs with local and national quintiles
+    core20: dict  # :func:`core20`
+    sii: dict[str, pd.Series]  # :func:`le_sii` by sex ("Male", "Female")
+    published_sii: dict[str, dict | None]  # :func:`published_sii` by sex (None for a group Place)
+    national_view: pd.DataFrame  # :func:`national_view`
+    obesity: pd.DataFrame  # :func:`obesity_by_deprivation` of the Place's authorities and England
+    sex_ratio_msoas: pd.DataFrame  # :func:`unequal_sex_ratio_msoas`
+    notes: list[str]  # problems met while loading the inputs
+    fifth_mix: pd.DataFrame | None = None  # :func:`fifth_mix`, for a group Place
+    side_by_side: SideBySide | None = None  # for a group Place
 
 
-def obesity_display(ob: pd.DataFrame) -> pd.DataFrame:
-    """Published child obesity by deprivation fifth (:func:`obesity_by_deprivation`) for readers;
-    the gap is that of the values as shown (jsna.words rounding rule)."""
-    return pd.DataFrame({
-        "Indicator": ob["indicator"], "Area": ob["area_name"], "Period (five years combined)": ob["period"],
-        "Most deprived fifth (%)": ob["most"].round(1), "Least deprived fifth (%)": ob["least"].round(1),
-        "Gap (percentage points)": [_nan(shown_difference(a, b, 1)) for a, b in
-                                    zip(ob["most"], ob["least"], strict=True)],
-    })
+def compute(place: Place, inputs: Inputs) -> Results:
+    """The tale of two babies of ``place`` from its :class:`~jsna.topics.two_babies.inputs.Inputs`."""
+    table = place_table(place, inputs)
+    area = place_lsoas(inputs.lsoas, place.district_codes_2019)
+    sii, published = {}, {}
+    for sex in ("Male", "Female"):
+        sii[sex] = le_sii(area, inputs, sex, seed=inputs.seed, repetitions=inputs.sii_repetitions)
+        published[sex] = published_sii(inputs, place.upper_tier_codes[0], sex) if not place.is_group else None
+    side = None
+    if place.is_group:
+        tables = {a.name: upper_tier_table(inputs, a.code, a.name) for a in place.upper_tier}
+        eng = england_table(inputs)
+        side = SideBySide(tables=tables, england=eng, overview=overview(tables, eng))
+    return Results(place=place, table=table, area=area, core20=core20(area), sii=sii, published_sii=published,
+                   national_view=national_view(area, inputs),
+                   obesity=obesity_by_deprivation(inputs, place.upper_tier_codes),
+                   sex_ratio_msoas=unequal_sex_ratio_msoas(area, inputs), notes=list(inputs.notes),
+                   fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side)

@@ -370,3 +370,158 @@ def group_mix_sentence(mix: pd.DataFrame, place_name: str) -> str | None:
             f"{least['utla19nm']}, so a gap between {place_name}'s pooled fifths also reflects differences "
             "between its authorities (such as their age structure and services); the side-by-side section "
             "compares each authority's own fifths.")
+
+
+# --------------------------------------------------------------------------- the notebook's prose
+def summary_sentences(r) -> list[str]:
+    """The summary box at the top: life expectancy, Core20, how a changed Place was formed and, for a
+    group Place, where the residents of its pooled fifths live."""
+    p = r.place
+    out = headline_sentences(r.table, p.possessive) + [core20_sentence(r.core20, p.name, p.possessive)]
+    if p.changed_since_2019:
+        out.append(p.formed_from_sentence())
+    if p.is_group and (s := group_mix_sentence(r.fifth_mix, p.short_name)):
+        out.append(s)
+    return out
+
+
+def life_course_caption(place_name: str) -> str:
+    """Caption of the life-course chart."""
+    return (f"{place_name}: how many times as high each indicator is for the baby from the most deprived fifth of "
+            "neighbourhoods as for the baby from the least deprived fifth (whole-area rows: the area over "
+            "England), on one log scale with 95% intervals (life expectancies: the gap in years); raw values in "
+            "each row. Sources and periods: see the table below and Methods and sources.")
+
+
+def babies_table_caption(place_name: str) -> str:
+    """Caption of the indicator-by-indicator table."""
+    return (f"{place_name}: the two babies, indicator by indicator (sortable; a = most deprived fifth or the "
+            "whole area, b = least deprived fifth or England)")
+
+
+def sii_sentences(r) -> list[str]:
+    """The slope index of inequality in life expectancy for boys and girls, with OHID's where held."""
+    return [sii_sentence(sex, r.sii[sex], r.published_sii[sex], r.place.name) for sex in ("Male", "Female")]
+
+
+def sii_caption(place_name: str) -> str:
+    """Caption of the slope index table."""
+    return f"{place_name}: slope index of inequality in life expectancy, this report's and OHID's"
+
+
+def dashboard_link(place) -> dict[str, str]:
+    """The words around the link to the same Place's health equity dashboard (report.see_also)."""
+    return {"before": f"The same explanation is in {place.possessive} ",
+            "after": ", with OHID's slope index where the data held include it."}
+
+
+def core20_caption(place_name: str) -> str:
+    """Caption of the Core20 table."""
+    return f"{place_name}: neighbourhoods and residents in England's most and least deprived 20% (IMD 2019)"
+
+
+def national_view_caption(place_name: str) -> str:
+    """Caption of the national view table."""
+    return (f"{place_name}: income-based indicators in England's most deprived 20% of neighbourhoods "
+            "(Core20) and least deprived 20%")
+
+
+def no_national_view_note(place_name: str, c: Mapping) -> str:
+    """Why the national view table is not shown (no neighbourhood in England's most or least deprived 20%)."""
+    return (f"{place_name} has no neighbourhoods in " + ("England's most deprived 20%" if not c["n_core20"]
+            else "England's least deprived 20%") + ", so the national comparison table is not shown.")
+
+
+OBESITY_CAPTION = ("Child obesity in the most and least deprived fifths of neighbourhoods, as published (no "
+                   "intervals)")
+
+
+def side_by_side_heading(place) -> str:
+    """Heading of a group Place's side-by-side section."""
+    return f"{join_names([a.name for a in place.upper_tier])} side by side"
+
+
+SIDE_BY_SIDE_INTRO = (
+    "Each upper-tier authority has its own local fifths, so each gap compares an authority's own most and least "
+    "deprived neighbourhoods. England's gap compares the most and least deprived fifths of all England's "
+    "neighbourhoods (national quintiles) with the same method.")
+
+
+def fifth_mix_caption(place_name: str) -> str:
+    """Caption of the table of where each pooled fifth's residents live."""
+    return f"{place_name}: where the residents of each pooled local fifth live (MSOA fifths)"
+
+
+GAP_CHART_CAPTION = ("Gap between the most and least deprived fifths (most minus least) for each authority and "
+                     "for England, small-area indicators. Sources: see Methods and sources.")
+OVERVIEW_CAPTION = "Gap between the most and least deprived fifth, by authority, with England's gap"
+LA_SIDE_BY_SIDE_CAPTION = "Indicators published only for whole authorities: each authority against England"
+
+
+def gap_sentences(ov: pd.DataFrame, names: list[str]) -> list[str]:
+    """Each authority's gap against England's, for life expectancy and income deprivation."""
+    out = []
+    for iid in ("le_male", "le_female", "income", "idaci"):
+        row = ov[ov["indicator_id"] == iid]
+        if not row.empty:
+            out += [gap_vs_england_sentence(row.iloc[0], f"{n} gap", n) for n in names]
+    return out
+
+
+ALL_AVAILABLE = "Every indicator is available for this area."
+
+
+def not_available_caption(place_name: str) -> str:
+    """Caption of the table of indicators not available."""
+    return f"{place_name}: indicators not available, and why"
+
+
+def data_notes(r) -> list[str]:
+    """Problems met while loading, then the note on neighbourhoods with very unequal numbers of men and women."""
+    from jsna.reliability import sex_ratio_note
+
+    note = sex_ratio_note(r.sex_ratio_msoas)
+    return list(r.notes) + ([note] if note else [])
+
+
+SEX_RATIO_CAPTION = "Neighbourhoods with very unequal numbers of men and women (person-years, 2016-20)"
+METHODS_CAPTION = "Method, source and geography of each indicator"
+
+
+def method_paragraphs() -> str:
+    """The reliability rule, for the Methods and sources appendix."""
+    from jsna.reliability import rule_text
+
+    return rule_text()
+
+
+#: the rows of the nbval check and of the headline figures
+CHECK_IDS = ("idaci", "income", "idaopi", "le_male", "le_female", "hle_female")
+HEADLINE_IDS = ("idaci", "income", "idaopi", "le_male", "le_female", "hle_male", "hle_female")
+
+
+def check_lines(r) -> list[str]:
+    """The numbers a reviewer's nbval run compares (the notebook's NBVAL_CHECK_OUTPUT cell)."""
+    idx = r.table.set_index("indicator_id")
+    out = []
+    for iid in CHECK_IDS:
+        row = idx.loc[iid]
+        out.append(f"{iid} [{row.comparison}]: {row.a_label} {row.a_value:.2f}, {row.b_label} {row.b_value:.2f}, "
+                   f"gap {row.gap:.2f}, {row.significance}")
+    out.append(f"indicators available: {int(r.table.available.sum())} of {len(r.table)}")
+    return out
+
+
+def headlines(r) -> list[dict]:
+    """The report's headline figures (keyword arguments of jsna.report.headline)."""
+    out = []
+    t = r.table
+    for _, row in t[t["indicator_id"].isin(list(HEADLINE_IDS))].iterrows():
+        for side, v, who in (("a", row.a_value, "most deprived fifth"), ("b", row.b_value, "least deprived fifth")):
+            out.append(dict(id=f"{row.indicator_id}_{side}", value=None if v is None else float(v),
+                            unit=str(row.unit), period=str(row.period), label=f"{row['name']}: {who}"))
+        out.append(dict(id=f"{row.indicator_id}_gap", value=None if row.gap is None else float(row.gap),
+                        unit=str(row.unit), period=str(row.period), label=f"{row['name']}: gap"))
+    out.append(dict(id="core20_share", value=r.core20["share"], unit="%", period="IoD2019 (populations mid-2015)",
+                    label="Share of residents in Core20 LSOAs"))
+    return out
