@@ -89,12 +89,15 @@ def core20_summary(lsoas: pd.DataFrame, by: tuple[str, str] | None = None, total
       area_code  pop_core20  share_core20  pop_least20
     0         A         100          10.0          600
     """
-    need = ["pop_total", "core20", "national_quintile", *(by or ())]
+    need = ["pop_total", *(by or ())] + ([] if "imd_decile" in lsoas.columns else ["core20", "national_quintile"])
     missing = [c for c in need if c not in lsoas.columns]
     if missing:
         raise ValueError(f"core20_summary: missing column(s) {missing}; build the frame with jsna.areas.lsoas")
-    core = lsoas["core20"].astype(bool)
-    least = lsoas["national_quintile"] == 5
+    # from the area table's flags, else from the national decile itself (an LSOA without one is in neither)
+    core = (lsoas["core20"].astype(bool) if "core20" in lsoas.columns
+            else lsoas["imd_decile"].isin(CORE20_DECILES))
+    least = (lsoas["national_quintile"] == 5 if "national_quintile" in lsoas.columns
+             else national_quintile(lsoas["imd_decile"]) == 5).fillna(False).astype(bool)
     extra = {"pop_0_15": lsoas["pop_0_15"], "pop_0_15_core20": lsoas["pop_0_15"].where(core, 0)} \
         if "pop_0_15" in lsoas.columns else {}
     d = pd.DataFrame({"lsoas": 1, "lsoas_core20": core.astype(int), "pop_total": lsoas["pop_total"],

@@ -20,6 +20,8 @@ NOTEBOOK = ROOT / "notebooks" / "deprivation.ipynb"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 #: methods of jsna.editions.Edition that read a file
 EDITION_READERS = {"index_lsoa", "lookup", "population", "lad_summaries"}
+#: functions of jsna.areas that summarise a frame they are given and read nothing (the one Core20 summary)
+AREA_SUMMARIES = {"core20_summary", "core20_basis", "is_core20", "national_quintile"}
 
 
 def _is_loader_module(name: str) -> bool:
@@ -41,7 +43,7 @@ def _readers(path: Path) -> list[str]:
                     out.append(f"jsna.{a.name}")
                 elif _is_loader_module(node.module):
                     obj = getattr(importlib.import_module(node.module), a.name)
-                    if callable(obj) or type(obj).__name__ == "module":
+                    if (callable(obj) or type(obj).__name__ == "module") and a.name not in AREA_SUMMARIES:
                         out.append(f"{node.module}.{a.name}")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in EDITION_READERS:
             out.append(f"Edition.{node.func.attr}()")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jsna.areas import CORE20_DECILES
+from jsna.areas import CORE20_DECILES, core20_summary
 from jsna.editions import IOD2019, IOD2025
 
 __all__ = ["Change", "ChangeReport", "edition_shares", "compare", "decile_shares", "district_ranks", "for_place",
@@ -44,14 +44,16 @@ def edition_shares(lsoas: pd.DataFrame, label: str, population: str) -> dict:
     d = lsoas["imd_decile"].astype(int)
     pop = lsoas["pop_total"].astype(float)
     total = float(pop.sum())
-    d1, d12 = d == 1, d.isin(CORE20_DECILES)
+    d1 = d == 1
+    c20 = core20_summary(lsoas).iloc[0]  # the most deprived 20%: the one Core20 summary (jsna.areas)
     return {
         "edition": label, "population": population, "lsoas": len(lsoas),
         "lsoas_10": int(d1.sum()), "pct_lsoas_10": 100.0 * d1.mean(),
-        "lsoas_20": int(d12.sum()), "pct_lsoas_20": 100.0 * d12.mean(),
+        "lsoas_20": int(c20["lsoas_core20"]), "pct_lsoas_20": 100.0 * int(c20["lsoas_core20"]) / len(lsoas),
         "residents": int(round(total)),
         "residents_10": int(round(pop[d1].sum())), "pct_residents_10": 100.0 * pop[d1].sum() / total if total else np.nan,
-        "residents_20": int(round(pop[d12].sum())), "pct_residents_20": 100.0 * pop[d12].sum() / total if total else np.nan,
+        "residents_20": int(round(float(c20["pop_core20"]))),
+        "pct_residents_20": float(c20["share_core20"]) if total else np.nan,
     }
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jsna.areas import CORE20_DECILES
+from jsna.areas import CORE20_DECILES, core20_summary
 from jsna.editions import IOD2019, IOD2025, Edition, edition_of, get_edition
 from jsna.places import Place
 from jsna.topics.deprivation import change
@@ -139,10 +139,9 @@ def headline(lsoas: pd.DataFrame, name: str) -> Headline:
     check_lsoas(lsoas)
     ed = _edition(lsoas)
     pop = lsoas["pop_total"].astype(float)
-    in_core20 = lsoas["imd_decile"].isin(CORE20_DECILES)
     d1 = lsoas["imd_decile"] == 1
     total = float(pop.sum())
-    core_pop = float(pop[in_core20].sum())
+    c20 = core20_summary(lsoas).iloc[0]  # the one Core20 summary (jsna.areas)
     return Headline(
         name=name,
         n_lsoas=len(lsoas),
@@ -150,9 +149,9 @@ def headline(lsoas: pd.DataFrame, name: str) -> Headline:
         avg_score=weighted_score(lsoas["imd_score"], pop),
         n_lsoas_decile1=int(d1.sum()),
         pct_lsoas_decile1=100.0 * d1.mean(),
-        core20_population=int(round(core_pop)),
-        core20_pct=100.0 * core_pop / total if total > 0 else float("nan"),
-        n_lsoas_core20=int(in_core20.sum()),
+        core20_population=int(round(float(c20["pop_core20"]))),
+        core20_pct=float(c20["share_core20"]) if total > 0 else float("nan"),
+        n_lsoas_core20=int(c20["lsoas_core20"]),
         pct_lsoas_decile10=100.0 * (lsoas["imd_decile"] == 10).mean(),
         edition=ed.key,
     )
@@ -239,12 +238,12 @@ def _group_summary(lsoas: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
         code: lsoas[code], name: lsoas[name], "_pop": pop,
         "_wscore": lsoas["imd_score"].astype(float) * pop,
         "_d1": d1.astype(int),
-        "_core_pop": pop.where(lsoas["imd_decile"].isin(CORE20_DECILES), 0.0),
         "_rank": lsoas["imd_rank"],
     })
     g = d.groupby([code, name], sort=False).agg(
         lsoas=("_pop", "size"), _pop=("_pop", "sum"), _wscore=("_wscore", "sum"), _d1=("_d1", "sum"),
-        _core_pop=("_core_pop", "sum"), best_rank=("_rank", "min"))
+        best_rank=("_rank", "min"))
+    c20 = core20_summary(lsoas, by=(code, name)).set_index(["area_code", "area_name"])  # the one Core20 summary
     has_pop = g["_pop"] > 0
     out = pd.DataFrame({
         code: g.index.get_level_values(0), name: g.index.get_level_values(1),
@@ -253,7 +252,7 @@ def _group_summary(lsoas: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
         "avg_score": (g["_wscore"] / g["_pop"]).where(has_pop).to_numpy(dtype=float),
         "lsoas_decile1": g["_d1"].astype(int).to_numpy(),
         "pct_lsoas_decile1": (100.0 * g["_d1"] / g["lsoas"]).to_numpy(dtype=float),
-        "core20_pct": (100.0 * g["_core_pop"] / g["_pop"]).where(has_pop).to_numpy(dtype=float),
+        "core20_pct": c20["share_core20"].reindex(g.index).astype(float).where(has_pop.to_numpy()).to_numpy(dtype=float),
         "best_rank": g["best_rank"].astype(int).to_numpy(),
     })
     return out.sort_values(["avg_score", "best_rank"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
