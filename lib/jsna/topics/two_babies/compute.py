@@ -579,24 +579,14 @@ def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
 
 
 def core20(area_lsoas: pd.DataFrame) -> dict:
-    """National view: LSOAs and residents of the area in England's most deprived 20% (Core20).
-
-    Returns n_lsoas, n_core20, pop_total, pop_core20, share (0-100), and n_least20/pop_least20 for
-    England's least deprived 20%.
-    """
-    q = area_lsoas["national_quintile"]
-    core = area_lsoas["core20"].astype(bool)
-    pop = area_lsoas["pop_total"].astype(float)
-    total = float(pop.sum())
-    return {
-        "n_lsoas": int(len(area_lsoas)),
-        "n_core20": int(core.sum()),
-        "pop_total": total,
-        "pop_core20": float(pop[core].sum()),
-        "share": 100 * float(pop[core].sum()) / total if total else np.nan,
-        "n_least20": int((q == 5).sum()),
-        "pop_least20": float(pop[q == 5].sum()),
-    }
+    """National view: LSOAs and residents of the area in England's most deprived 20% (Core20) and least
+    deprived 20%, from the one Core20 summary (jsna.areas.core20_summary): n_lsoas, n_core20, pop_total,
+    pop_core20, share (0-100), n_least20, pop_least20."""
+    c = areas.core20_summary(area_lsoas).iloc[0]
+    total = float(c["pop_total"])
+    return {"n_lsoas": int(c["lsoas"]), "n_core20": int(c["lsoas_core20"]), "pop_total": total,
+            "pop_core20": float(c["pop_core20"]), "share": float(c["share_core20"]) if total else np.nan,
+            "n_least20": int(c["lsoas_least20"]), "pop_least20": float(c["pop_least20"])}
 
 
 def national_view(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
