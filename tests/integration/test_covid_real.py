@@ -18,6 +18,8 @@ from jsna import areas, paths
 from jsna.load import covid as load
 from jsna.places import load_place
 from jsna.topics.covid_impact import compute as cv
+from jsna.topics.covid_impact import inputs as covid_inputs
+from jsna.topics.covid_impact import tables
 from jsna.topics.covid_impact import text as say
 
 pytestmark = pytest.mark.integration
@@ -74,7 +76,7 @@ def params_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def inputs(frames):
-    return cv.load_inputs(load_place("rutland"))
+    return covid_inputs.load(load_place("rutland"))
 
 
 def _report(pid: str, params_dir: Path, inputs):
@@ -242,10 +244,11 @@ def test_north_yorkshire_is_built_from_its_2019_parts(params_dir, inputs):
     assert h.totals["deaths"]["place"]["total"] == deaths
     pop = sum({r["code"]: int(r["population"]) for r in rows}.values())
     assert h.totals["deaths"]["place"]["population"] == pop
-    assert h.geography == [place.formed_from_sentence()] and "7 former districts" in h.geography[0]
+    geography = say.geography_notes(place)
+    assert geography == [place.formed_from_sentence()] and "7 former districts" in geography[0]
     assert h.n_msoas == 76 and h.checks["deaths"].ok  # 76 MSOAs of 2011 in the 7 districts
-    assert not h.vaccination and h.vaccination_sentence.endswith("(the all-England tables are not held).")
-    assert len(h.ethnicity_table) == 1  # the 7 districts of the 2021 Census added up
+    assert not h.vaccination and say.vaccination_unavailable(place).endswith("(the all-England tables are not held).")
+    assert len(tables.ethnicity_table(h.ethnicity)) == 1  # the 7 districts of the 2021 Census added up
 
 
 def test_derbyshire_a_county_of_eight_districts(params_dir, inputs):
@@ -256,7 +259,7 @@ def test_derbyshire_a_county_of_eight_districts(params_dir, inputs):
         "ukhsa_utla_cases_deaths28d_daily_england_to_2021-06-21.csv.gz") if r["areaCode"] == "E10000007"
         and r["date"] >= "2020-03-01")
     assert h.totals["deaths"]["place"]["total"] == deaths
-    assert len(h.ethnicity_table) == 8
+    assert len(tables.ethnicity_table(h.ethnicity)) == 8
     s = say.summary_sentences(place, h)
     assert 3 <= len(s) <= 5 and "age-standardised" in s[2]
 
@@ -267,10 +270,10 @@ def test_buckinghamshire_and_north_northamptonshire(params_dir, inputs):
     former county of Northamptonshire."""
     place, h = _report("buckinghamshire", params_dir, inputs)
     assert h.cases.available and h.deaths.available and h.cases.vintage == h.deaths.vintage == "2019"
-    assert "4 former districts" in h.geography[0]
+    assert "4 former districts" in say.geography_notes(place)[0]
     place, h = _report("north-northamptonshire", params_dir, inputs)
     assert h.cases.available and not h.deaths.available
-    assert h.deaths.unavailable.endswith("when North Northamptonshire's area was part of Northamptonshire.")
+    assert say.deaths_unavailable(place, h.deaths).endswith("when North Northamptonshire's area was part of Northamptonshire.")
     assert "place" not in h.totals["deaths"]
 
 
@@ -283,7 +286,7 @@ def test_smallest_authorities_state_no_within_area_finding(pid, params_dir, inpu
     assert h.n_msoas == 1
     assert not any(v.ok for v in h.checks.values())
     assert all("only 1 neighbourhood, too few to divide into fifths" in v.reasons[0] for v in h.checks.values())
-    assert not h.cases.available and not h.deaths.available and "together with" in h.cases.unavailable
+    assert not h.cases.available and not h.deaths.available and "together with" in say.cases_unavailable(place, h.cases)
     s = say.summary_sentences(place, h)
     text = " ".join(s)
     assert "fifth of neighbourhoods were" not in text and "times as high" not in text
@@ -302,7 +305,7 @@ def test_smallest_authorities_state_no_within_area_finding(pid, params_dir, inpu
 
 def test_hackney_says_its_figures_include_the_city(params_dir, inputs):
     place, h = _report("hackney", params_dir, inputs)
-    assert h.cases.available and "include City of London's residents" in h.geography[0]
+    assert h.cases.available and "include City of London's residents" in say.geography_notes(place)[0]
 
 
 def test_leicester_crude_contrast_carries_its_age_caveat(inputs):
@@ -376,7 +379,7 @@ def test_an_msoa_is_in_the_same_local_quintile_in_every_topic():
     from jsna.topics.two_babies import compute as tb
 
     place = load_place("leicestershire")
-    h = cv.compute(place, cv.load_inputs(place))
+    h = cv.compute(place, covid_inputs.load(place))
     covid_q = dict(zip(h.msoa["msoa11cd"], h.msoa["quintile"], strict=True))
     babies = tb.msoa_groups(tb.place_lsoas(areas.england_lsoas(), place.district_codes))
     babies_q = dict(zip(babies["msoa11cd"], babies["local_quintile"], strict=True))
@@ -396,8 +399,8 @@ def test_ethnicity_uses_census_2021():
     assert eth.loc["E06000016", "minority_prop"] * 100 == pytest.approx(59.0, abs=0.3)
     assert eth.loc["E06000016", "south_asian_prop"] * 100 == pytest.approx(1.9 + 34.3 + 3.4, abs=0.2)
     assert len(eth) == 309  # English districts of 2021 (331 in England and Wales less 22 Welsh)
-    h = cv.compute(load_place("leicester"), cv.load_inputs(load_place("leicester")))
-    assert list(h.ethnicity_table.columns)[1] == "Minority ethnic groups % (2021)"
+    h = cv.compute(load_place("leicester"), covid_inputs.load(load_place("leicester")))
+    assert list(tables.ethnicity_table(h.ethnicity).columns)[1] == "Minority ethnic groups % (2021)"
 
 
 @pytest.mark.slow

@@ -12,7 +12,9 @@ from jsna.load import DataError
 from jsna.load import covid as load
 from jsna.places import Area, Place
 from jsna.topics.covid_impact import compute as cv
+from jsna.topics.covid_impact import tables
 from jsna.topics.covid_impact import text as say
+from jsna.topics.covid_impact.inputs import Inputs
 
 # fixture files are not the catalogued bytes: see tests/unit/conftest.py
 pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
@@ -222,7 +224,7 @@ def test_deaths_for_a_council_formed_from_part_of_a_2019_county():
     areas_2019 = pd.DataFrame({"msoa11cd": ["E02900001"], "utla19nm": ["Big County"]})
     w = cv.death_waves(SPLITSHIRE, utla, cases, _england(), areas_2019)
     assert not w.available
-    assert w.unavailable == ("Deaths within 28 days of a positive test are not in the data held for Splitshire: "
+    assert say.deaths_unavailable(SPLITSHIRE, w) == ("Deaths within 28 days of a positive test are not in the data held for Splitshire: "
                              "the series ends in June 2021 and was published for the upper-tier councils of the "
                              "time, when Splitshire's area was part of Big County.")
     # its cases are the sum of its two former districts
@@ -244,18 +246,18 @@ def test_an_authority_published_inside_its_neighbour():
                  districts=(Area("E09000001", "City of London"),))
     cases = _cases_file({"E09000001": ("2020-10-01", "2020-10-31"), "E09000012": ("2020-03-01", "2020-06-30")})
     w = cv.case_waves(city, cases, _england())
-    assert not w.available and "together with Hackney's" in w.unavailable
+    assert not w.available and "together with Hackney's" in say.cases_unavailable(city, w)
     hackney = Place(id="hackney", name="Hackney", kind="upper_tier", upper_tier=(Area("E09000012", "Hackney"),),
                     districts=(Area("E09000012", "Hackney"),))
     assert cv.case_waves(hackney, cases, _england()).available
-    assert "include City of London's residents" in cv.host_sentence(hackney)
-    assert cv.host_sentence(city) == "" and cv.guest_sentence(hackney) == ""
+    assert "include City of London's residents" in say.host_sentence(hackney)
+    assert say.host_sentence(city) == "" and say.guest_sentence(hackney) == ""
 
 
 def test_a_district_whose_rows_stop_early_gets_no_series():
     cases = _cases_file({"E06000901": ("2020-03-01", "2020-04-01"), "E06000902": ("2020-03-01", "2020-06-30")})
     w = cv.case_waves(TESTFORD, cases, _england())
-    assert not w.available and "only to 1 April 2020" in w.unavailable
+    assert not w.available and "only to 1 April 2020" in say.cases_unavailable(TESTFORD, w)
 
 
 # --------------------------------------------------------------------------- MSOA harm, whole area, age
@@ -285,7 +287,7 @@ def test_whole_area_against_england_by_hand():
     assert not w.at[("deaths", "Place"), "stable"]
     assert w.at[("deaths", "England"), "rate"] == pytest.approx(125.0) and w.at[("deaths", "England"), "stable"]
     assert (w.at[("cases", "Place"), "count"], w.at[("cases", "Place"), "count_upper"]) == (19, 23)
-    table = cv.whole_table(w.reset_index())
+    table = tables.whole_table(w.reset_index())
     assert table.loc[0, "Per 100,000 (crude)"] == "not shown (fewer than 10)"
     assert table.loc[1, "Count"] == "19 to 23"
 
@@ -301,7 +303,7 @@ def test_whole_area_sentences_a_zero_is_a_zero_and_few_deaths_give_no_rate():
                       (5, "ONS registered 5 deaths involving Covid-19 of Isle's residents from March to December "
                           "2020: too few for a stable rate (the series needs at least 10)")):
         deaths = pd.DataFrame({"msoa11cd": ["A", "C"], "deaths": [n, 20]})
-        h = cv.CovidReport.__new__(cv.CovidReport)
+        h = cv.Results.__new__(cv.Results)
         h.whole, h.age_whole = cv.whole_area("Isle", deaths, pop, weekly, ["A"]), None
         s = say.whole_area_sentences(place, h)[0]
         assert s.startswith(expect), s
@@ -368,7 +370,7 @@ def test_counts_and_rates_never_share_one_per_100000():
 CODES = [f"E029000{i:02d}" for i in range(1, 11)]
 
 
-def _synthetic_inputs() -> cv.Inputs:
+def _synthetic_inputs() -> Inputs:
     days = pd.date_range("2020-03-01", "2021-06-30")
     counts = np.where((days >= "2021-01-01") & (days <= "2021-01-07"), 100, 10)
     keep = ~((days >= "2020-05-01") & (days <= "2020-05-31"))  # May 2020 absent = zero cases
@@ -421,7 +423,7 @@ def _synthetic_inputs() -> cv.Inputs:
                            "ethnic_group": ["White: English", "Asian, Asian British or Asian Welsh: Indian",
                                             "Mixed or Multiple: Other", "White: English", "Black: African"],
                            "persons": [800, 100, 100, 970, 30]})
-    return cv.Inputs(cases=cases, england=england, utla=utla, msoa_pop=msoa_pop, msoa_weekly=weekly,
+    return Inputs(cases=cases, england=england, utla=utla, msoa_pop=msoa_pop, msoa_weekly=weekly,
                      msoa_deaths=msoa_deaths, ltla_deaths=ltla, vacc07=vacc07, vacc03=vacc03, vacc_ltla=vacc_ltla,
                      nims_m=nims_m, nims_l=nims_l, ons=ons, ethnicity=census, msoa_areas=msoa_areas)
 
@@ -471,7 +473,7 @@ def test_summary_sentences_from_synthetic_numbers(report):
     assert s[4].startswith("ONS registered 110 deaths involving Covid-19 of Testford's residents from March to "
                            "December 2020: 110.0 per 100,000")
     assert not any("times as high" in x or "percentage points" in x for x in s)
-    assert "not compared (below the reliability minimum)" in cv.headline_text(report)
+    assert "not compared (below the reliability minimum)" in "\n".join(say.check_lines(report))
 
 
 def test_gap_sentence_says_no_clear_difference_when_intervals_overlap():
@@ -497,7 +499,7 @@ def test_place_outside_the_vaccination_tables():
     h = cv.compute(other, i, seed=1)
     assert h.cases.available and h.deaths.available and not h.vaccination
     assert h.uptake_by_q is None and "uptake" not in h.checks
-    assert h.vaccination_sentence == ("Vaccination by neighbourhood is not in the data held for Elsewhere: the NHS "
+    assert say.vaccination_unavailable(other) == ("Vaccination by neighbourhood is not in the data held for Elsewhere: the NHS "
                                       "England vaccination tables held cover Leicester, Leicestershire and Rutland "
                                       "only (the all-England tables are not held).")
     s = say.summary_sentences(other, h)
@@ -523,8 +525,8 @@ def test_ethnicity_of_a_council_formed_from_two_districts():
     assert one["england_minority_rank"] == 1 and one["n_ltla"] == 2
 
 
-def test_headline_text_is_deterministic(report):
-    text = cv.headline_text(report)
+def test_check_lines_are_deterministic(report):
+    text = "\n".join(say.check_lines(report))
     assert "Peak 7-day case rate: 700.0 per 100,000 (2021-01-07)" in text
     assert "Deaths 2020-03-01 to 2021-06-21: 16 (16.0 per 100,000)" in text
     assert "ONS deaths Mar-Dec 2020: 110" in text
@@ -576,7 +578,7 @@ def test_a_group_place_says_how_much_of_each_end_fifth_lies_in_each_council():
     assert "reports for Leicester, Leicestershire and Rutland compare the fifths within each council" in s
     from tests.support.numbers import assert_numbers_shown
 
-    assert_numbers_shown([s], compute.fifth_split_table(split))
+    assert_numbers_shown([s], tables.fifth_split_table(split))
     # one council: no mixing, no sentence
     assert compute.fifth_split(ma.assign(utla19cd="L")) is None
     assert text.fifth_mix_sentence(place, SimpleNamespace(fifth_split=None)) is None
@@ -619,7 +621,7 @@ def test_age_table_without_local_fifths_has_no_empty_column_for_the_place():
                             "pct_65_plus": [13.44, 15.8, 19.4, 21.6, 21.9], "pct_75_plus": [5.9, 7.2, 9.0, 10.2, 10.6]})
     whole = {"place_residents": 41058.0, "place_65": 25.31, "place_75": 12.3,
              "england_residents": 56490091.0, "england_65": 18.4, "england_75": 8.6}
-    t = cv.age_table(None, england, "Rutland", whole)
+    t = tables.age_table(None, england, "Rutland", whole)
     assert t.columns.tolist() == ["Neighbourhoods", "Residents (2021)", "Aged 65+ %", "Aged 75+ %"]
     assert t["Neighbourhoods"].tolist()[0] == "England: fifth 1 (most deprived)"
     assert t.iloc[-1].tolist() == ["Rutland: all neighbourhoods", 41058, 25.3, 12.3]

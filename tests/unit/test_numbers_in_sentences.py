@@ -250,7 +250,7 @@ def test_covid_gap_and_uptake_sentences_state_only_numbers_of_their_charts():
 def test_covid_group_place_split_sentence_matches_its_table():
     from types import SimpleNamespace
 
-    from jsna.topics.covid_impact import compute, text
+    from jsna.topics.covid_impact import compute, tables, text
 
     ma = pd.DataFrame({"msoa11cd": list("abcd"), "local_quintile": [1, 1, 5, 5],
                        "utla19cd": ["L", "S", "S", "R"], "utla19nm": ["Leicester", "Leicestershire", "Leicestershire",
@@ -258,7 +258,7 @@ def test_covid_group_place_split_sentence_matches_its_table():
                        "pop_total": [9090, 910, 8900, 1100]})
     split = compute.fifth_split(ma)
     s = text.fifth_mix_sentence(SimpleNamespace(name="LLR", kind="group"), SimpleNamespace(fifth_split=split))
-    assert_numbers_shown([s], compute.fifth_split_table(split), allow=CONSTANTS)
+    assert_numbers_shown([s], tables.fifth_split_table(split), allow=CONSTANTS)
 
 
 # ------------------------------------------------------------------------------- deprivation

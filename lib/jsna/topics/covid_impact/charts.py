@@ -334,16 +334,15 @@ def msoa_map(gdf, column: str, title: str, legend_title: str, what: str, outline
     return Chart(fig, alt, desc)
 
 
-def msoa_map_layers(msoa: pd.DataFrame, data_dir=None):
-    """MSOA boundaries joined with the report's MSOA table (which carries ``lad19cd``), and the district
+def msoa_map_layers(msoa: pd.DataFrame, boundaries):
+    """MSOA boundaries (``boundaries``: jsna.load.boundaries.msoa_boundaries of the Place's MSOAs, from the
+    topic's inputs) joined with the report's MSOA table (which carries ``lad19cd``), and the district
     outlines dissolved from those polygons so they line up exactly: ``(GeoDataFrame, [Outline])`` for
     :func:`msoa_map`. Works for any English Place (the England MSOA file; LLR's more detailed one where it
     covers every MSOA)."""
-    from jsna.load.boundaries import msoa_boundaries
     from jsna.maps import Outline
 
-    geo = msoa_boundaries(msoa["msoa11cd"], data_dir)[["msoa11cd", "geometry"]].merge(
-        msoa, on="msoa11cd", how="left")
+    geo = boundaries[["msoa11cd", "geometry"]].merge(msoa, on="msoa11cd", how="left")
     if "lad19cd" not in geo.columns or geo.empty:
         return geo, []
     outl = geo.dissolve(by="lad19cd", as_index=False)[["lad19cd", "geometry"]]
@@ -353,3 +352,63 @@ def msoa_map_layers(msoa: pd.DataFrame, data_dir=None):
 def with_values(geo, values: pd.DataFrame):
     """The MSOA shapes (code, name, geometry) of ``geo`` with another table's values joined on."""
     return geo[["msoa11cd", "msoa11nm", "geometry"]].merge(values, on="msoa11cd", how="left")
+
+
+# --------------------------------------------------------------------------- the report's figures
+
+
+def waves(r) -> Chart:
+    """The 7-day case rates of a :class:`~jsna.topics.covid_impact.compute.Results` (Leicester's local
+    lockdown marked where the Place holds Leicester)."""
+    return waves_chart(r.cases.place, r.cases.districts, r.cases.england, r.place.name,
+                       show_lockdown=r.leicester_lockdown)
+
+
+def deaths(r) -> Chart:
+    """The 7-day rates of deaths within 28 days of a positive test, the Place against England."""
+    return deaths_chart(r.deaths.place, r.deaths.england, r.place.name)
+
+
+def harm_maps(r) -> list[Chart]:
+    """The three neighbourhood maps: recorded cases (its description carries the notes on suppressed
+    weeks), deaths involving Covid-19 and IMD 2019 score."""
+    geo, outlines = msoa_map_layers(r.msoa, r.boundaries)
+    cases = msoa_map(geo, "rate_known", "Recorded Covid-19 cases per 100,000, March-November 2020",
+                     "Cases per 100,000 (published weeks)", "cumulative 2020 case rate", outlines)
+    return [cases._replace(description=cases.description + r.msoa_case_notes),
+            msoa_map(geo, "death_rate", "Deaths involving Covid-19 per 100,000, March-December 2020",
+                     "Deaths per 100,000 (crude)", "crude death rate", outlines),
+            msoa_map(geo, "imd_score", "National deprivation of each neighbourhood (IMD 2019)",
+                     "IMD 2019 average score", "IMD 2019 average score (higher = more deprived)", outlines, dp=1)]
+
+
+def deaths_by_quintile(r) -> Chart:
+    """Deaths involving Covid-19 by local deprivation quintile, with the gap's ratio and SII in its data."""
+    return quintile_chart(r.deaths_by_q, "Deaths per 100,000 (crude)",
+                          "Deaths involving Covid-19 by local deprivation, March-December 2020",
+                          "crude death rate per 100,000", gap=r.deaths_gap)
+
+
+def cases_by_quintile(r) -> Chart:
+    """Recorded cases by local deprivation quintile (published weeks), with the upper bound in its data."""
+    return quintile_chart(r.cases_by_q, "Cases per 100,000 (published weeks)",
+                          "Recorded cases by local deprivation, March-November 2020",
+                          "crude case rate per 100,000 (published weeks only)", gap=r.cases_gap,
+                          upper=r.cases_upper_by_q)
+
+
+def scatter(r) -> Chart:
+    """Every English district's death rate against its IMD 2019 score, the Place's districts marked."""
+    return ltla_scatter(r.scatter.table, r.district_names, r.place.name)
+
+
+def uptake(r) -> Chart:
+    """Vaccine uptake by age group and local quintile, July 2021."""
+    return uptake_chart(r.uptake_by_q, f"{r.place.name}: Covid-19 vaccine uptake by deprivation, July 2021")
+
+
+def uptake_map(r) -> Chart:
+    """First-dose uptake (16+) by neighbourhood, July 2021."""
+    geo, outlines = msoa_map_layers(r.msoa, r.boundaries)
+    return msoa_map(with_values(geo, r.uptake_msoa), "uptake_pct", "First-dose uptake, people aged 16+, July 2021",
+                    "% of NIMS 16+ with a first dose", "first-dose uptake (%)", outlines, dp=1)

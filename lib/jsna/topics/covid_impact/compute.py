@@ -8,6 +8,10 @@ each, its own codes where a file has them, else the April 2019 areas it was form
 :mod:`jsna.stats` (crude rates, Wilson proportions, quantiles, SII). Problems in the input
 are never hidden: every function that can meet one returns it as a flag column or as a
 plain-English note in a ``notes`` list, which the notebook prints in its data notes.
+
+:func:`compute` is the topic's one entry point (jsna.topics.results): ``compute(place, inputs) ->``
+:class:`Results`, numbers and tidy frames from the :class:`~jsna.topics.covid_impact.inputs.Inputs`;
+the display tables are in :mod:`.tables`, the sentences in :mod:`.text`, the figures in :mod:`.charts`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ import pandas as pd
 
 from jsna import areas, reliability
 from jsna.load import DataError
-from jsna.places import ENGLAND_CODE
+from jsna.places import Place
+from jsna.topics.covid_impact.inputs import Inputs, vaccination_covers
 from jsna.words import join_names, plural
 
 PER = 100_000
@@ -48,11 +53,6 @@ class Result:
 
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
-
-
-def _date(d: pd.Timestamp | str) -> str:
-    d = pd.Timestamp(d)
-    return f"{d.day} {d:%B %Y}"
 
 
 # --------------------------------------------------------------------------- coverage
@@ -497,42 +497,37 @@ def hosts_of(place) -> list[tuple[str, str, str]]:
     return [v for k, v in PUBLISHED_WITH.items() if v[1] in codes and k not in codes]
 
 
-def guest_sentence(place) -> str:
-    """Why a Place published inside a neighbour has no series of its own ('' when it has)."""
-    g = guests_of(place)
-    if not g:
-        return ""
-    guest, _, host = g[0]
-    return (f"The coronavirus dashboard published {guest}'s daily cases and deaths together with {host}'s, so "
-            f"they cannot be shown for {place.name} alone; the neighbourhood figures below are {place.possessive} "
-            "own.")
-
-
-def host_sentence(place) -> str:
-    """The note for a Place whose published series include a neighbour ('' when none)."""
-    h = hosts_of(place)
-    if not h:
-        return ""
-    guests = join_names([guest for guest, _, _ in h])
-    return (f"The coronavirus dashboard published {place.possessive} daily cases and deaths together with "
-            f"{guests}'s, so those figures include {guests}'s residents; their rates divide by "
-            f"{place.possessive} own population, so they are very slightly high.")
-
-
 # --------------------------------------------------------------------------- Place-level series
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a Place has no series (:mod:`.text` says it in one sentence): ``reason`` is
+
+    * "guest": published together with a neighbour outside the Place (``host``: its name);
+    * "missing": ``areas`` (names) are not in the file;
+    * "short": ``areas`` were published only to ``until``;
+    * "part_of_2019_council": deaths of a council formed since 2019 from part of an older council
+      (``areas``: the names of the upper-tier councils of the time its MSOAs lay in, maybe none);
+    * "no_population": no population is held for all of its districts."""
+
+    reason: str
+    areas: tuple[str, ...] = ()
+    host: str = ""
+    until: pd.Timestamp | None = None
 
 
 @dataclass
 class Waves:
     """7-day case (or death) rates for a Place, its districts and England, with notes.
 
-    ``unavailable`` is the one sentence the report prints when the Place has no series."""
+    ``unavailable`` says why the Place has no series (None when it has one)."""
 
     place: pd.DataFrame
     districts: pd.DataFrame
     england: pd.DataFrame
     notes: list[str] = field(default_factory=list)
-    unavailable: str = ""
+    unavailable: Unavailable | None = None
     vintage: str = "current"
 
     @property
@@ -561,12 +556,13 @@ def case_waves(place, cases: pd.DataFrame, england: pd.DataFrame, start: str = "
     eng = _england_series(england, "cases", start, end)
     notes = list(eng.notes)
     if guests_of(place):
-        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes, guest_sentence(place))
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes,
+                     Unavailable("guest", host=guests_of(place)[0][2]))
     f = codes_in_file(place.district_codes, place.district_codes_2019, cases["area_code"].unique())
     if not f.complete:
         names = _area_names(place)
         return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes,
-                     f"Daily cases for {join_names([names.get(c, c) for c in f.missing])} are not in the data held.")
+                     Unavailable("missing", tuple(names.get(c, c) for c in f.missing)))
     sub = cases[cases["area_code"].isin(f.codes)]
     if f.vintage == "both":
         _no_double_count(sub, place.district_codes, "cases by district")
@@ -575,8 +571,7 @@ def case_waves(place, cases: pd.DataFrame, england: pd.DataFrame, start: str = "
         names = _area_names(place)
         short = last[last < end - pd.Timedelta(days=28)]
         return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, notes,
-                     f"Daily cases for {join_names([names.get(c, c) for c in short.index])} were published only "
-                     f"to {_date(short.min())}, so no series is shown.")
+                     Unavailable("short", tuple(names.get(c, c) for c in short.index), until=short.min()))
     pops = sub.groupby("area_code")["population"].first()
     population = int(pops.reindex(list(f.population_codes)).sum())
     done = complete_daily(sub, ["cases"], start=start, end=end)
@@ -602,26 +597,20 @@ def death_waves(place, utla: pd.DataFrame, cases: pd.DataFrame, england: pd.Data
     ``msoa_areas`` (the Place's MSOAs, with ``utla19nm``) names the larger council a Place was part of."""
     eng_end = utla["date"].max()
     eng = _england_series(england, "deaths", "2020-03-01", eng_end)
-    what = "Deaths within 28 days of a positive test"
     if guests_of(place):
-        _, _, host = guests_of(place)[0]
-        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [],
-                     f"{what} were published together with {host}'s too, so they are not shown for {place.name} alone.")
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [], Unavailable("guest", host=guests_of(place)[0][2]))
     f = codes_in_file(place.upper_tier_codes, place.upper_tier_codes_2019, utla["area_code"].unique())
     if not f.complete:
         if place.changed_since_2019 and not place.upper_tier_codes_2019:
             was = sorted(set(msoa_areas["utla19nm"])) if msoa_areas is not None and len(msoa_areas) else []
-            part = f"part of {join_names(was)}" if was else "part of a larger council"
-            text = (f"{what} are not in the data held for {place.name}: the series ends in June 2021 and was "
-                    f"published for the upper-tier councils of the time, when {place.possessive} area was {part}.")
+            why = Unavailable("part_of_2019_council", tuple(was))
         else:
             names = _area_names(place)
-            text = f"{what} are not in the data held for {join_names([names.get(c, c) for c in f.missing])}."
-        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [text], text)
+            why = Unavailable("missing", tuple(names.get(c, c) for c in f.missing))
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [], why)
     d = codes_in_file(place.district_codes, place.district_codes_2019, cases["area_code"].unique())
     if not d.complete:
-        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [],
-                     f"{what} are not shown for {place.name}: no population is held for all of its districts.")
+        return Waves(pd.DataFrame(), pd.DataFrame(), eng.table, [], Unavailable("no_population"))
     pops = cases[cases["area_code"].isin(d.population_codes)].groupby("area_code")["population"].first()
     pop = int(pops.sum())
     sub = utla[utla["area_code"].isin(f.codes)].copy()
@@ -720,78 +709,6 @@ def whole_area(place_name: str, deaths: pd.DataFrame, population: pd.DataFrame, 
     return out
 
 
-def whole_table(whole: pd.DataFrame) -> pd.DataFrame:
-    """:func:`whole_area` for display: counts and rates in separate columns, a case count as the range the
-    suppressed weeks allow, and no rate below the reliability minimum of events."""
-    from jsna.words import fmt_number
-
-    rows = []
-    for r in whole.itertuples():
-        deaths = r.measure == "deaths"
-        count = fmt_number(r.count) if deaths else f"{fmt_number(r.count)} to {fmt_number(r.count_upper)}"
-        if pd.isna(r.rate):
-            rate = ci = "not available (no population held)"
-        elif not r.stable:
-            rate = ci = f"not shown (fewer than {reliability.MIN_EVENTS_PER_GROUP})"
-        else:
-            rate = fmt_number(r.rate, 1) if deaths else f"{fmt_number(r.rate, 1)} to {fmt_number(r.rate_upper, 1)}"
-            ci = f"{fmt_number(r.lowercl, 1)} to {fmt_number(r.uppercl, 1)}" if deaths else "not computed for a range"
-        rows.append({"Measure": "Deaths involving Covid-19 (ONS), March-December 2020" if deaths else
-                     "Recorded cases (published weeks), March-November 2020", "Area": r.area, "Count": count,
-                     "Per 100,000 (crude)": rate, "95% CI": ci})
-    return pd.DataFrame(rows)
-
-
-def age_table(age_place: pd.DataFrame | None, age_england: pd.DataFrame | None, place_name: str,
-              age_whole: dict | None = None) -> pd.DataFrame:
-    """The Census 2021 age structure of the deprivation fifths for display.
-
-    When the reliability rule allows a comparison of the Place's local fifths (``age_place``), one
-    row per fifth with the Place's and England's residents and shares aged 65+ and 75+, and with
-    ``age_whole`` (:func:`whole_area_age`) a last row for all neighbourhoods. Otherwise (no local
-    fifths) one row per England fifth, then England and the Place as a whole: no column of a table
-    is left empty for the Place."""
-    if age_place is None:
-        return _age_rows(age_england, place_name, age_whole)
-    labels = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
-    out = pd.DataFrame({"Deprivation fifth": [labels[f] for f in range(1, 6)]})
-    for frame, who in ((age_place, place_name), (age_england, "England")):
-        if frame is None:
-            continue
-        f = frame.set_index("fifth").reindex(range(1, 6))
-        out[f"{who}: residents (2021)"] = f["residents"].round().astype("Int64").to_numpy()
-        out[f"{who}: aged 65+ %"] = f["pct_65_plus"].round(1).to_numpy()
-        out[f"{who}: aged 75+ %"] = f["pct_75_plus"].round(1).to_numpy()
-    if age_whole and not pd.isna(age_whole.get("place_65")):
-        row: dict[str, object] = {"Deprivation fifth": "All neighbourhoods"}
-        for who, key in ((place_name, "place"), ("England", "england")):
-            if f"{who}: aged 65+ %" in out.columns:
-                row[f"{who}: residents (2021)"] = int(age_whole[f"{key}_residents"])
-                row[f"{who}: aged 65+ %"] = round(float(age_whole[f"{key}_65"]), 1)
-                row[f"{who}: aged 75+ %"] = round(float(age_whole[f"{key}_75"]), 1)
-        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
-    return out.astype({c: "Int64" for c in out.columns if c.endswith("residents (2021)")})
-
-
-def _age_rows(age_england: pd.DataFrame | None, place_name: str, age_whole: dict | None) -> pd.DataFrame:
-    """England's fifths, then England and the Place as a whole, one row each (see :func:`age_table`)."""
-    names = {1: "fifth 1 (most deprived)", 5: "fifth 5 (least deprived)"}
-    rows = []
-    if age_england is not None:
-        for r in age_england.sort_values("fifth").itertuples():
-            rows.append({"Neighbourhoods": f"England: {names.get(int(r.fifth), f'fifth {int(r.fifth)}')}",
-                         "Residents (2021)": round(float(r.residents)), "Aged 65+ %": round(float(r.pct_65_plus), 1),
-                         "Aged 75+ %": round(float(r.pct_75_plus), 1)})
-    if age_whole and not pd.isna(age_whole.get("place_65")):
-        for who, key in (("England", "england"), (place_name, "place")):
-            rows.append({"Neighbourhoods": f"{who}: all neighbourhoods",
-                         "Residents (2021)": int(age_whole[f"{key}_residents"]),
-                         "Aged 65+ %": round(float(age_whole[f"{key}_65"]), 1),
-                         "Aged 75+ %": round(float(age_whole[f"{key}_75"]), 1)})
-    out = pd.DataFrame(rows, columns=["Neighbourhoods", "Residents (2021)", "Aged 65+ %", "Aged 75+ %"])
-    return out.astype({"Residents (2021)": "Int64"})
-
-
 def age_by_fifth(age: pd.DataFrame, groups: pd.DataFrame, group_col: str) -> pd.DataFrame:
     """Census 2021 age structure of deprivation fifths of 2011 MSOAs: fifth, residents, pct_65_plus,
     pct_75_plus (per cent of usual residents). ``age``: :func:`jsna.load.census.age_msoa11`;
@@ -847,14 +764,19 @@ TOTALS_START = pd.Timestamp("2020-03-01")
 
 
 @dataclass
-class CovidReport:
-    """Everything the Covid-19 notebook shows for one Place (tables, gaps, notes)."""
+class Results:
+    """Everything the Covid-19 report shows for one Place: numbers, tidy frames and the notes on data
+    problems met on the way (no sentences, captions or display tables: see :mod:`.text` and
+    :mod:`.tables`)."""
 
-    place_name: str
+    place: Place
     cases: Waves
     deaths: Waves
-    totals: dict[str, dict[str, float]]
-    totals_table: pd.DataFrame
+    #: cases and deaths from TOTALS_START to TOTALS_END: {"cases"|"deaths": {"place"|"england": total, rate,
+    #: population}}
+    totals: dict[str, dict[str, dict[str, float]]]
+    #: the Place's MSOAs: names, district, ONS deaths and crude rate, IMD score, local quintile, mid-2019
+    #: population and the cases range (:func:`msoa_case_totals`)
     msoa: pd.DataFrame | None
     msoa_case_notes: list[str]
     deaths_by_q: pd.DataFrame | None
@@ -866,16 +788,12 @@ class CovidReport:
     district_names: dict[str, str]
     ltla: pd.DataFrame
     ons: pd.DataFrame
-    ons_table: pd.DataFrame
     uptake_by_q: pd.DataFrame | None
     uptake_gap: dict | None
     uptake_msoa: pd.DataFrame | None
     ltla_uptake: pd.DataFrame | None
-    ltla_uptake_table: pd.DataFrame | None
     march_by_q: pd.DataFrame | None
-    march_table: pd.DataFrame | None
     uptake_notes: list[str]
-    ethnicity_table: pd.DataFrame
     ethnicity: pd.DataFrame
     notes: list[str]
     #: True when the vaccination tables (held for Leicester, Leicestershire and Rutland) cover the Place
@@ -893,14 +811,15 @@ class CovidReport:
     fifth_split: pd.DataFrame | None = None
     #: the reliability rule (jsna.reliability) for each within-Place comparison: deaths, cases, uptake, age
     checks: dict[str, reliability.Verdict] = field(default_factory=dict)
-    #: sentences about the Place's geography in the files: formed since 2019, published with a neighbour
-    geography: list[str] = field(default_factory=list)
-    #: the one sentence said where vaccination would be, when the Place is not covered
-    vaccination_sentence: str = ""
+    #: True when the Place holds the district of Leicester's local lockdown (marked on the waves chart)
+    leicester_lockdown: bool = False
+    #: the Place's MSOA boundaries (from the inputs), for the maps
+    boundaries: object = field(repr=False, default=None)
 
     @property
-    def llr_data(self) -> bool:  # the vaccination tables are the only LLR-only inputs left
-        return self.vaccination
+    def data_notes(self) -> list[str]:
+        """Every data note of the report, once each, in order (the appendix's Data notes)."""
+        return list(dict.fromkeys(self.notes + self.msoa_case_notes + self.uptake_notes))
 
 
 def _totals(waves: Waves, col: str, start=TOTALS_START, end=TOTALS_END) -> dict[str, dict[str, float]]:
@@ -913,102 +832,21 @@ def _totals(waves: Waves, col: str, start=TOTALS_START, end=TOTALS_END) -> dict[
     return out
 
 
-def _ons_table(ons: pd.DataFrame) -> pd.DataFrame:
-    e = ons[(ons["area_code"] == ENGLAND_CODE) & ons["group"].isin(["most deprived areas", "least deprived areas"])]
-    wide = e.pivot_table(index=["period_start", "period_end"], columns="group", values="value").reset_index()
-    src = e.groupby(["period_start", "period_end"])["source_type"].first().reset_index()
-    wide = wide.merge(src, on=["period_start", "period_end"])
-    wide["ratio"] = (wide["most deprived areas"] / wide["least deprived areas"]).round(2)
-    return pd.DataFrame({
-        "Period": [f"{a.day} {a:%b %Y} to {b.day} {b:%b %Y}" for a, b in zip(wide["period_start"], wide["period_end"],
-                                                                          strict=True)],
-        "Most deprived (per 100,000)": wide["most deprived areas"],
-        "Least deprived (per 100,000)": wide["least deprived areas"],
-        "Ratio": wide["ratio"],
-        "Source": wide["source_type"],
-    })
-
-
-@dataclass
-class Inputs:
-    """Every frame the Covid-19 report reads, loaded through jsna.load.covid, jsna.load.census and jsna.areas."""
-
-    cases: pd.DataFrame
-    england: pd.DataFrame
-    utla: pd.DataFrame
-    msoa_pop: pd.DataFrame
-    msoa_weekly: pd.DataFrame
-    msoa_deaths: pd.DataFrame
-    ltla_deaths: pd.DataFrame
-    vacc07: pd.DataFrame
-    vacc03: pd.DataFrame
-    vacc_ltla: pd.DataFrame
-    nims_m: pd.DataFrame
-    nims_l: pd.DataFrame
-    ons: pd.DataFrame
-    #: Census 2021 ethnic group by district, long (jsna.load.census.ethnic_group_ltla)
-    ethnicity: pd.DataFrame
-    #: the Place's MSOAs (jsna.areas.msoas): names, district, local quintile
-    msoa_areas: pd.DataFrame
-    #: England's MSOAs (jsna.areas.england_msoas): national quintile
-    england_msoas: pd.DataFrame | None = None
-    #: Census 2021 age bands on 2011 MSOAs (jsna.load.census.age_msoa11)
-    age: pd.DataFrame | None = None
-
-
-def load_inputs(place, data_dir=None) -> Inputs:
-    """Load every source of the topic (one call per source) and the Place's MSOA area table. The large
-    all-England files come from their parquet caches (jsna.load.cached_parquet), so a run over every
-    English authority parses each CSV once."""
-    from jsna.load import census
-    from jsna.load import covid as load
-
-    return Inputs(
-        cases=load.ltla_cases_daily(data_dir), england=load.england_daily(data_dir),
-        utla=load.utla_cases_deaths_daily(data_dir),
-        msoa_pop=load.msoa_population_2019(data_dir), msoa_weekly=load.msoa_cases_weekly_2020(data_dir),
-        msoa_deaths=load.msoa_deaths_2020(data_dir), ltla_deaths=load.ltla_deathrate_imd(data_dir),
-        vacc07=load.vaccinations_msoa_2021_07(data_dir), vacc03=load.vaccinations_msoa_2021_03(data_dir),
-        vacc_ltla=load.vaccinations_ltla_2021_07(data_dir), nims_m=load.nims_msoa(data_dir),
-        nims_l=load.nims_ltla(data_dir), ons=load.ons_deprivation_headlines(data_dir),
-        ethnicity=census.ethnic_group_ltla(data_dir), msoa_areas=areas.msoas(place, data_dir),
-        england_msoas=areas.england_msoas(data_dir), age=census.age_msoa11(data_dir))
-
-
-def _quintile_table(by_q: pd.DataFrame, count_label: str, pop_label: str, value_label: str) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Local quintile": by_q["quintile"].map({1: "1 most deprived", 5: "5 least deprived"}).fillna(
-            by_q["quintile"].astype(str)),
-        count_label: by_q["numerator"].astype("int64"),
-        pop_label: by_q["denominator"].astype("int64"),
-        value_label: by_q["value"].round(1),
-        "95% CI": [f"{a:.1f} to {b:.1f}" for a, b in zip(by_q["lowercl"], by_q["uppercl"], strict=True)],
-    })
-
-
-def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
-    """Compute every table and gap in the Covid-19 report for one Place from the loaded frames.
+def compute(place: Place, inputs: Inputs, seed: int | None = None) -> Results:
+    """Compute every number and tidy frame of the Covid-19 report for one Place from its
+    :class:`~jsna.topics.covid_impact.inputs.Inputs` (``seed``: the SII's random seed, default the
+    inputs' own).
 
     Cases, deaths within 28 days and neighbourhood harm come from the all-England files for any English
     Place; the vaccination tables cover Leicester, Leicestershire and Rutland only (elsewhere the report
     says so in one sentence). Every within-Place comparison passes the reliability rule first."""
     i = inputs
+    seed = i.seed if seed is None else seed
     notes: list[str] = []
-    geography = [s for s in (place.formed_from_sentence(), host_sentence(place)) if s]
     cw = case_waves(place, i.cases, i.england)
     dw = death_waves(place, i.utla, i.cases, i.england, i.msoa_areas)
-    notes += cw.notes + [n for n in dw.notes if n not in cw.notes and n != dw.unavailable]
+    notes += cw.notes + [n for n in dw.notes if n not in cw.notes]
     totals = {"cases": _totals(cw, "cases"), "deaths": _totals(dw, "deaths")}
-    rows = []
-    for what in ("cases", "deaths"):
-        for who, label in (("place", place.name), ("england", "England")):
-            t = totals[what].get(who)
-            if t and "place" in totals[what]:
-                rows.append({"Measure": "Cases (specimen date)" if what == "cases" else "Deaths within 28 days (date of death)",
-                             "Area": label, "Count": round(t["total"]), "Per 100,000": round(t["rate"], 1)})
-    totals_table = pd.DataFrame(rows)
-    if not totals_table.empty:
-        totals_table["Period"] = f"1 March 2020 to {TOTALS_END.day} June 2021"
 
     ma = i.msoa_areas
     msoas = ma["msoa11cd"].tolist()
@@ -1053,10 +891,9 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
         age_whole = whole_area_age(i.age, msoas)
 
     # vaccination: the tables held cover Leicester, Leicestershire and Rutland only
-    vaccination = bool(msoas) and set(msoas) <= set(i.vacc07["msoa11cd"])
-    uptake_by_q = uptake_gap = uptake_msoa = march_by_q = march_table = lu = lut = None
+    vaccination = vaccination_covers(msoas, i.vacc07)
+    uptake_by_q = uptake_gap = uptake_msoa = march_by_q = lu = None
     uptake_notes: list[str] = []
-    vaccination_sentence = ""
     if vaccination:
         up = uptake_by_msoa(i.vacc07, i.nims_m, msoas)
         uptake_notes += up.notes
@@ -1070,35 +907,26 @@ def compute(place, inputs: Inputs, seed: int = 2019) -> CovidReport:
         m03 = uptake_march_70plus(i.vacc03, msoas)
         uptake_notes += [f"March 2021 release: {n}" for n in m03.notes]
         march_by_q = uptake_by_quintile(m03.table, qq)
-        march_table = _quintile_table(march_by_q, "People 70+ vaccinated", "Population 70+ (release denominator)",
-                                      "Uptake %")
         lu = ltla_uptake(i.vacc_ltla, i.nims_l)
         lu = lu[lu["lad19cd"].isin(place.district_codes_2019)]
-        lut = lu.pivot_table(index="lad19nm", columns="dose", values="uptake_pct").reset_index()
-        lut.columns = ["District", "First dose %", "Second dose %"]
-        lut[["First dose %", "Second dose %"]] = lut[["First dose %", "Second dose %"]].round(1)
-    else:
-        vaccination_sentence = (f"Vaccination by neighbourhood is not in the data held for {place.name}: the "
-                                "NHS England vaccination tables held cover Leicester, Leicestershire and Rutland "
-                                "only (the all-England tables are not held).")
 
     district_names = {a.code: a.name for a in place.districts_in(2019)}
     scatter = ltla_scatter_data(i.ltla_deaths, place.district_codes_2019, place)
     notes += scatter.notes
     pops = i.cases.groupby("area_code")["population"].first()
     eth = ethnicity_view(i.ethnicity, i.ltla_deaths, lu, place, pops)
-    return CovidReport(
-        place_name=place.name, cases=cw, deaths=dw, totals=totals, totals_table=totals_table, msoa=msoa,
+    return Results(
+        place=place, cases=cw, deaths=dw, totals=totals, msoa=msoa,
         msoa_case_notes=msoa_case_notes, deaths_by_q=deaths_by_q, cases_by_q=cases_by_q,
         cases_upper_by_q=cases_upper_by_q, deaths_gap=deaths_gap,
         cases_gap=cases_gap, scatter=scatter, district_names=district_names, ltla=i.ltla_deaths, ons=i.ons,
-        ons_table=_ons_table(i.ons), uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
-        ltla_uptake=lu, ltla_uptake_table=lut, march_by_q=march_by_q, march_table=march_table,
-        uptake_notes=uptake_notes, ethnicity_table=_ethnicity_table(eth), ethnicity=eth, notes=notes,
+        uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
+        ltla_uptake=lu, march_by_q=march_by_q,
+        uptake_notes=uptake_notes, ethnicity=eth, notes=notes,
         vaccination=vaccination, whole=whole, age_place=age_place, age_england=age_england,
-        age_gap=age_gap, age_whole=age_whole, n_msoas=n_msoas, checks=checks, geography=geography,
-        vaccination_sentence=vaccination_sentence,
-        fifth_split=fifth_split(ma) if getattr(place, "kind", "") == "group" else None)
+        age_gap=age_gap, age_whole=age_whole, n_msoas=n_msoas, checks=checks,
+        fifth_split=fifth_split(ma) if getattr(place, "kind", "") == "group" else None,
+        leicester_lockdown=LEICESTER_LOCKDOWN_AREA in place.district_codes_2019, boundaries=i.boundaries)
 
 
 def fifth_split(msoa_areas: pd.DataFrame) -> pd.DataFrame | None:
@@ -1115,13 +943,6 @@ def fifth_split(msoa_areas: pd.DataFrame) -> pd.DataFrame | None:
     g["fifth"] = g["fifth"].astype(int)
     g["share"] = 100 * g["residents"] / g.groupby("fifth")["residents"].transform("sum")
     return g.sort_values(["fifth", "share"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
-
-
-def fifth_split_table(split: pd.DataFrame) -> pd.DataFrame:
-    """:func:`fifth_split` as the report shows it."""
-    return pd.DataFrame({"Local fifth": split["fifth"].map({1: "1 most deprived", 5: "5 least deprived"}),
-                         "Council": split["council"], "Residents (mid-2015)": split["residents"].round().astype(int),
-                         "% of the fifth": split["share"].round(1)})
 
 
 # --------------------------------------------------------------------------- ethnicity (Census 2021)
@@ -1204,42 +1025,3 @@ def ethnicity_view(census: pd.DataFrame, ltla_deaths: pd.DataFrame, uptake: pd.D
                                   for v, s in zip(d["minority_prop"], single, strict=True)]
     d["n_ltla"] = int(shares["minority"].notna().sum())
     return d
-
-
-def _ethnicity_table(eth: pd.DataFrame) -> pd.DataFrame:
-    if eth.empty:
-        return eth
-    out = pd.DataFrame({
-        "District": eth["district"],
-        "Minority ethnic groups % (2021)": (eth["minority_prop"] * 100).round(1),
-        "South Asian % (2021)": (eth["south_asian_prop"] * 100).round(1),
-        "Black % (2021)": (eth["black_prop"] * 100).round(1),
-        "First dose % of NIMS 16+ (July 2021)": eth["first_dose_pct"].round(1),
-        "Deaths within 28 days per 100,000 (to Feb 2021)": eth["death_rate"].round(1),
-    })
-    return out.dropna(axis=1, how="all")
-
-
-def headline_text(h: CovidReport) -> str:
-    """Deterministic plain-text headline numbers (for the notebook's nbval-checked cell)."""
-    lines = [f"Place: {h.place_name}"]
-    if h.cases.available:
-        pk = h.cases.place.loc[h.cases.place["rate_7d"].idxmax()]
-        lines.append(f"Peak 7-day case rate: {pk['rate_7d']:.1f} per 100,000 ({pk['date']:%Y-%m-%d})")
-    for what in ("cases", "deaths"):
-        t = h.totals[what].get("place")
-        if t:
-            lines.append(f"{what.capitalize()} 2020-03-01 to 2021-06-21: {t['total']:.0f} ({t['rate']:.1f} per 100,000)")
-    if h.whole is not None:
-        w = h.whole[(h.whole["measure"] == "deaths") & (h.whole["area"] != "England")].iloc[0]
-        lines.append(f"ONS deaths Mar-Dec 2020: {int(w['count'])}")
-    below = "not compared (below the reliability minimum)"
-    if "deaths" in h.checks:
-        lines.append("ONS deaths Mar-Dec 2020 per 100,000, most vs least deprived quintile: " + (
-            f"{h.deaths_gap['most']:.1f} vs {h.deaths_gap['least']:.1f}" if h.checks["deaths"].ok and h.deaths_gap
-            else below))
-    if "uptake" in h.checks:
-        lines.append("First-dose uptake 16+ July 2021, most vs least deprived quintile: " + (
-            f"{h.uptake_gap['most']:.1f}% vs {h.uptake_gap['least']:.1f}%" if h.checks["uptake"].ok and h.uptake_gap
-            else below))
-    return "\n".join(lines)

@@ -1,4 +1,6 @@
-"""Sentences for the Covid-19 impact report, written from the numbers they describe."""
+"""Sentences for the Covid-19 impact report, written from the numbers they describe: the notebook's
+prose, captions and notes, the nbval check lines and the headline figures, from
+:class:`~jsna.topics.covid_impact.compute.Results`."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import pandas as pd
 
 from jsna import reliability
 from jsna.places import ENGLAND_CODE
+from jsna.topics.covid_impact.compute import TOTALS_END, TOTALS_START, guests_of, hosts_of
 from jsna.words import (
     fmt_number,
     fmt_pct,
@@ -175,7 +178,7 @@ def whole_area_sentences(place, h) -> list[str]:
 
 
 def summary_sentences(place, h) -> list[str]:
-    """Three to five summary sentences from a :class:`jsna.topics.covid_impact.compute.CovidReport`: the
+    """Three to five summary sentences from a :class:`jsna.topics.covid_impact.compute.Results`: the
     waves, the totals, the age-standardised national contrast first, then the local contrast (crude, with
     its caveat in the same sentence) or, below the reliability minimum, the reason and the whole area
     against England."""
@@ -187,7 +190,7 @@ def summary_sentences(place, h) -> list[str]:
         s.append(peak_sentence(place.name, p.at[pi, "rate_7d"], p.at[pi, "date"], e.at[ei, "rate_7d"],
                                e.at[ei, "date"]))
     else:
-        s.append(h.cases.unavailable)
+        s.append(cases_unavailable(place, h.cases))
     s.append(totals_sentence(place.name, h.totals))
     s.extend(ons_sentences(h.ons)[:1])  # the age-standardised national contrast leads
     refused = []  # comparisons below the reliability minimum: said once, together
@@ -385,7 +388,7 @@ def case_range_sentence(h) -> str:
 
 def fifth_mix_sentence(place, h) -> str | None:
     """For a group Place, whose local fifths pool neighbourhoods of several councils: how much of the
-    most and least deprived fifths lies in each council (from :attr:`CovidReport.fifth_split`), why a
+    most and least deprived fifths lies in each council (from :attr:`Results.fifth_split <jsna.topics.covid_impact.compute.Results.fifth_split>`), why a
     contrast of the pooled fifths also compares places, and the reports that compare fifths within
     each council. None for a Place of one council."""
     split = getattr(h, "fifth_split", None)
@@ -402,3 +405,215 @@ def fifth_mix_sentence(place, h) -> str | None:
             f"fifth's {parts(5)}. Part of a gap between the two fifths may therefore reflect differences between "
             "the councils (such as testing and age structure) rather than deprivation alone; the reports for "
             f"{join_names(councils)} compare the fifths within each council.")
+
+
+# --------------------------------------------------------------------------- the Place in the files
+
+
+def guest_sentence(place) -> str:
+    """Why a Place published inside a neighbour has no series of its own ('' when it has)."""
+    g = guests_of(place)
+    if not g:
+        return ""
+    guest, _, host = g[0]
+    return (f"The coronavirus dashboard published {guest}'s daily cases and deaths together with {host}'s, so "
+            f"they cannot be shown for {place.name} alone; the neighbourhood figures below are {place.possessive} "
+            "own.")
+
+
+def host_sentence(place) -> str:
+    """The note for a Place whose published series include a neighbour ('' when none)."""
+    h = hosts_of(place)
+    if not h:
+        return ""
+    guests = join_names([guest for guest, _, _ in h])
+    return (f"The coronavirus dashboard published {place.possessive} daily cases and deaths together with "
+            f"{guests}'s, so those figures include {guests}'s residents; their rates divide by "
+            f"{place.possessive} own population, so they are very slightly high.")
+
+
+def geography_notes(place) -> list[str]:
+    """The notes under the summary: a council formed since 2019, or one published with a neighbour."""
+    return [s for s in (place.formed_from_sentence(), host_sentence(place)) if s]
+
+
+def cases_unavailable(place, waves) -> str:
+    """The one sentence said where the daily cases chart would be (``waves``: compute.Waves without a
+    series, its ``unavailable`` reason)."""
+    why = waves.unavailable
+    if why.reason == "guest":
+        return guest_sentence(place)
+    if why.reason == "short":
+        return (f"Daily cases for {join_names(list(why.areas))} were published only to {_date(why.until)}, so no "
+                "series is shown.")
+    return f"Daily cases for {join_names(list(why.areas))} are not in the data held."
+
+
+def deaths_unavailable(place, waves) -> str:
+    """The one sentence said where the deaths within 28 days chart would be."""
+    why, what = waves.unavailable, "Deaths within 28 days of a positive test"
+    if why.reason == "guest":
+        return f"{what} were published together with {why.host}'s too, so they are not shown for {place.name} alone."
+    if why.reason == "part_of_2019_council":
+        part = f"part of {join_names(list(why.areas))}" if why.areas else "part of a larger council"
+        return (f"{what} are not in the data held for {place.name}: the series ends in June 2021 and was "
+                f"published for the upper-tier councils of the time, when {place.possessive} area was {part}.")
+    if why.reason == "no_population":
+        return f"{what} are not shown for {place.name}: no population is held for all of its districts."
+    return f"{what} are not in the data held for {join_names(list(why.areas))}."
+
+
+def vaccination_unavailable(place) -> str:
+    """The one sentence said where vaccination would be, when the tables held do not cover the Place."""
+    return (f"Vaccination by neighbourhood is not in the data held for {place.name}: the NHS England vaccination "
+            "tables held cover Leicester, Leicestershire and Rutland only (the all-England tables are not held).")
+
+
+def single_neighbourhood_note(place) -> str:
+    """Said instead of the neighbourhood maps of a Place of one MSOA."""
+    return (f"{place.name} is a single neighbourhood (MSOA), so its neighbourhood figures are the whole-area "
+            "figures above and no map is drawn.")
+
+
+# --------------------------------------------------------------------------- the notebook's prose and captions
+
+WAVES_CAPTION = ("Source: UKHSA coronavirus dashboard (final archive), cases by specimen date. ONS mid-2019 "
+                 "populations.")
+DEATHS_CAPTION = ("Source: PHE/UKHSA coronavirus dashboard, snapshot of 22 June 2021 (the last ~5 days are "
+                  "incomplete). Denominator: ONS mid-2019 population.")
+#: captions of the three neighbourhood maps (jsna.topics.covid_impact.charts.harm_maps), in order
+HARM_MAP_CAPTIONS = (
+    "Source: PHE coronavirus dashboard, MSOA weekly cases (weeks ending 21 March to 28 November 2020). Weeks with "
+    "0-2 cases are suppressed; mapped values count published weeks only.",
+    "Source: ONS deaths involving COVID-19 by MSOA (10-month total), ONS mid-2019 populations.",
+    "Source: MHCLG English Indices of Deprivation 2019, aggregated to MSOA.",
+)
+DEATHS_QUINTILE_CAPTION = ("Crude rates with 95% confidence intervals (Byars; exact below 10 deaths). Source: "
+                           "ONS.")
+CASES_QUINTILE_CAPTION = ("Crude rates with 95% confidence intervals, counting published MSOA weeks only "
+                          "(suppressed weeks of 0-2 cases excluded, so rates are lower bounds).")
+SCATTER_CAPTION = ("Source: PHE coronavirus dashboard (cumDeathsByPublishDateRate, about 18 February 2021, "
+                   "crude); MHCLG IMD 2019 local authority summaries.")
+ONS_CAPTION = ("ONS: deaths involving Covid-19 per 100,000 (age-standardised), most vs least deprived areas of "
+               "England")
+UPTAKE_CAPTION = ("Wilson 95% confidence intervals. Source: NHS England COVID-19 vaccinations (MSOA, 15 July "
+                  "2021); NIMS populations.")
+UPTAKE_MAP_CAPTION = "Source: NHS England, NIMS. Values above 100% are capped and flagged."
+LTLA_UPTAKE_CAPTION = "First and second dose uptake, % of NIMS population aged 16+, by district, July 2021"
+MARCH_CAPTION = ("First-dose uptake among people aged 70+ by local deprivation quintile, 28 February 2021 (NHS "
+                 "England release of 4 March 2021)")
+
+
+def totals_caption(place_name: str) -> str:
+    """Caption of the table of cumulative cases and deaths within 28 days."""
+    return (f"Cumulative cases and deaths within 28 days, {place_name} and England. Cases are from the final "
+            "(episode-based) archive, so slightly higher than totals published in June 2021.")
+
+
+def neighbourhoods_introduction() -> str:
+    """The paragraph opening 'Where it hit hardest'."""
+    from jsna.words import small_area_words
+
+    return ("Neighbourhoods are middle-layer super output areas (MSOAs of 2011, {size} each). First the "
+            "whole area against England, then, where the reliability rule allows, the Place's neighbourhoods by "
+            "deprivation: local deprivation quintiles rank the Place's MSOAs by their IMD 2019 average score into "
+            "five groups of about equal population (1 = most deprived fifth). Rates here are crude (not "
+            "age-standardised): the Covid-19 files have no age detail, so the Census 2021 age structure of the "
+            "fifths is shown beside them.").format(size=small_area_words("MSOA"))
+
+
+def whole_caption(place_name: str) -> str:
+    """Caption of the whole-area table (jsna.topics.covid_impact.tables.whole_table)."""
+    return (f"{place_name} and England: deaths involving Covid-19 and recorded cases from the neighbourhood files "
+            "(crude rates; a case count is a range because weeks with 0-2 cases were suppressed)")
+
+
+def age_caption(place_name: str, local_fifths: bool) -> str:
+    """Caption of the age table: the Place's local fifths beside England's when they are compared
+    (``local_fifths``), else England's fifths and the Place as a whole."""
+    return ("Share of usual residents aged 65 and over and 75 and over by deprivation fifth of "
+            f"neighbourhoods (IMD 2019), {place_name + ' (local fifths) and ' if local_fifths else ''}England "
+            f"(national fifths){'' if local_fifths else ', and ' + place_name + ' as a whole'}. Source: ONS Census "
+            "2021 (TS007A) on LSOAs of 2021, added up to the 2011 neighbourhoods.")
+
+
+def fifth_split_caption(place_name: str) -> str:
+    """Caption of a group Place's table of end fifths by council."""
+    return (f"{place_name}: residents of the most and least deprived local fifths by council (mid-2015 populations "
+            "that weight the fifths)")
+
+
+def ethnicity_caption(place_name: str, vaccination: bool) -> str:
+    """Caption of the ethnicity table (uptake named where the vaccination tables cover the Place)."""
+    return (f"Ethnic composition (Census 2021){', vaccine uptake' if vaccination else ''} and Covid-19 death rate, "
+            f"{place_name} districts")
+
+
+def death_gap_paragraphs(place, h) -> list[str]:
+    """Deaths involving Covid-19 by local fifth: the gap, ratio and SII, or why no gap is stated."""
+    return gap_paragraph(place.name, h.deaths_gap, "death rates from Covid-19", h.checks["deaths"], age=h.age_gap)
+
+
+def case_gap_paragraphs(place, h) -> list[str]:
+    """Recorded cases by local fifth: the gap, ratio and SII and the range the suppressed weeks allow, or
+    why no gap is stated."""
+    out = gap_paragraph(place.name, h.cases_gap, "recorded case rates", h.checks["cases"])
+    return out + [case_range_sentence(h)] if h.checks["cases"].ok else out
+
+
+def data_note_paragraphs(place, h) -> list[str]:
+    """The appendix's Data notes: what the data held cover, and the reliability rule."""
+    return coverage_notes(place, h) + [reliability.rule_text()]
+
+
+# --------------------------------------------------------------------------- checks and headline figures
+
+
+def check_lines(h) -> list[str]:
+    """Deterministic plain-text headline numbers (the notebook's NBVAL_CHECK_OUTPUT cell)."""
+    lines = [f"Place: {h.place.name}"]
+    if h.cases.available:
+        pk = h.cases.place.loc[h.cases.place["rate_7d"].idxmax()]
+        lines.append(f"Peak 7-day case rate: {pk['rate_7d']:.1f} per 100,000 ({pk['date']:%Y-%m-%d})")
+    for what in ("cases", "deaths"):
+        t = h.totals[what].get("place")
+        if t:
+            lines.append(f"{what.capitalize()} 2020-03-01 to 2021-06-21: {t['total']:.0f} ({t['rate']:.1f} per 100,000)")
+    if h.whole is not None:
+        w = h.whole[(h.whole["measure"] == "deaths") & (h.whole["area"] != "England")].iloc[0]
+        lines.append(f"ONS deaths Mar-Dec 2020: {int(w['count'])}")
+    below = "not compared (below the reliability minimum)"
+    if "deaths" in h.checks:
+        lines.append("ONS deaths Mar-Dec 2020 per 100,000, most vs least deprived quintile: " + (
+            f"{h.deaths_gap['most']:.1f} vs {h.deaths_gap['least']:.1f}" if h.checks["deaths"].ok and h.deaths_gap
+            else below))
+    if "uptake" in h.checks:
+        lines.append("First-dose uptake 16+ July 2021, most vs least deprived quintile: " + (
+            f"{h.uptake_gap['most']:.1f}% vs {h.uptake_gap['least']:.1f}%" if h.checks["uptake"].ok and h.uptake_gap
+            else below))
+    return lines
+
+
+def headlines(h) -> list[dict]:
+    """The report's headline figures (keyword arguments of jsna.report.headline)."""
+    period = f"{TOTALS_START:%Y-%m-%d} to {TOTALS_END:%Y-%m-%d}"
+    out = []
+    if h.cases.available:
+        pk = h.cases.place.loc[h.cases.place["rate_7d"].idxmax()]
+        out.append(dict(id="peak_case_rate_7d", value=float(pk["rate_7d"]), unit="per 100,000",
+                        period=f"7 days to {pk['date']:%Y-%m-%d}", label="Peak 7-day case rate"))
+    for what in ("cases", "deaths"):
+        t = h.totals[what].get("place")
+        if t:
+            out.append(dict(id=f"{what}_total", value=float(t["total"]), unit=what, period=period,
+                            label=f"{what.capitalize()} (total)", decimals=0))
+            out.append(dict(id=f"{what}_rate", value=float(t["rate"]), unit="per 100,000", period=period,
+                            label=f"{what.capitalize()} per 100,000"))
+    if h.deaths_gap and h.checks["deaths"].ok:
+        out += [dict(id=f"deaths_{q}_deprived", value=float(h.deaths_gap[q]), unit="per 100,000",
+                     period="March to December 2020", label=f"ONS Covid-19 deaths, {q} deprived quintile")
+                for q in ("most", "least")]
+    if h.uptake_gap and h.checks.get("uptake") and h.checks["uptake"].ok:
+        out += [dict(id=f"uptake_{q}_deprived", value=float(h.uptake_gap[q]), unit="%", period="to July 2021",
+                     label=f"First-dose uptake aged 16+, {q} deprived quintile") for q in ("most", "least")]
+    return out
