@@ -96,3 +96,73 @@ def test_every_figure_builder_returns_a_chart():
                 if makes_fig and (node.returns is None or ast.unparse(node.returns) != "Chart"):
                     bad.append(f"{module.relative_to(ROOT)}:{node.name}")
     assert not bad, f"figure builders not returning jsna.report.Chart: {bad}"
+
+
+#: wording helpers three computes still import, to word their data notes (rows "not available because ...",
+#: zero-filled days, rejected practices): a debt of the contract, listed exactly so that it can only shrink
+WORDING_IN_COMPUTE = {
+    "covid_impact": {"jsna.words", "jsna.words.join_names", "jsna.words.plural"},
+    "health_equity_audit": {"jsna.words", "jsna.words.fmt_number", "jsna.words.join_names", "jsna.words.plural"},
+    "two_babies": {"jsna.words", "jsna.words.plural", "jsna.words.shown_difference"},
+}
+
+
+def _code_lines(nb_path: Path) -> int:
+    import json
+
+    cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for c in cells if c["cell_type"] == "code" for line in "".join(c["source"]).splitlines()
+               if line.strip() and not line.strip().startswith("#"))
+
+
+def _loader_imports(path: Path) -> set[str]:
+    """What a module takes from jsna.load other than constants and classes (DataError): its reading functions."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("jsna.load")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("jsna.load"):
+            out |= {f"{node.module}.{a.name}" for a in node.names if not a.name[0].isupper()}
+        elif isinstance(node, ast.ImportFrom) and node.module == "jsna" and any(a.name == "load" for a in node.names):
+            out.add("jsna.load")
+    return out
+
+
+def _catalogue_ids() -> set[str]:
+    from jsna.catalogue import load_catalogue
+
+    return set(load_catalogue())
+
+
+@pytest.mark.parametrize("topic", TOPIC_PACKAGES)
+def test_every_topic_has_the_same_contract(topic):
+    """inputs.load -> compute -> Results, then tables, charts and text; the notebook is parameters, one results
+    call and presentation: at most 90 code lines, no catalogue id written anywhere in the topic."""
+    import importlib
+    import inspect
+
+    pkg = TOPICS / topic
+    inputs = importlib.import_module(f"jsna.topics.{topic}.inputs")
+    compute = importlib.import_module(f"jsna.topics.{topic}.compute")
+    assert callable(getattr(inputs, "load", None)), f"{topic}: inputs.load missing"
+    assert list(inspect.signature(inputs.load).parameters)[:2] == ["place", "data_dir"]
+    assert callable(getattr(compute, "compute", None)) and inspect.isclass(getattr(compute, "Results", None))
+    for part in ("tables", "charts", "text"):
+        assert (pkg / f"{part}.py").is_file(), f"{topic}: {part}.py missing"
+    # compute formats no reader text: it imports none of the presentation or wording modules
+    banned = ("jsna.words", f"jsna.topics.{topic}.text", f"jsna.topics.{topic}.tables",
+              f"jsna.topics.{topic}.charts", *PRESENTATION)
+    bad = {m for m in _imports(pkg / "compute.py") if m.startswith(banned)}
+    assert bad == WORDING_IN_COMPUTE.get(topic, set()), f"{topic}/compute.py imports {sorted(bad)}"
+    # only inputs.py reads: elsewhere in the package nothing but constants comes from the loaders
+    for module in pkg.glob("*.py"):
+        if module.name != "inputs.py":
+            loads = _loader_imports(module)
+            assert not loads, f"{module.relative_to(ROOT)} imports loaders {sorted(loads)}: reads belong in inputs.py"
+    nb = ROOT / "notebooks" / f"{topic}.ipynb"
+    assert _code_lines(nb) <= 90, f"{nb.name}: {_code_lines(nb)} code lines (at most 90)"
+    ids = _catalogue_ids()
+    for path in [*pkg.glob("*.py"), nb]:
+        literals = set(re.findall(r"""["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+        named = sorted(literals & ids)
+        assert not named, f"{path.relative_to(ROOT)} names catalogue source(s) {named}: a loader names its source"
