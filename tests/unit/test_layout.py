@@ -166,3 +166,12 @@ def test_every_topic_has_the_same_contract(topic):
         literals = set(re.findall(r"""["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
         named = sorted(literals & ids)
         assert not named, f"{path.relative_to(ROOT)} names catalogue source(s) {named}: a loader names its source"
+
+
+@pytest.mark.parametrize("topic", TOPIC_PACKAGES)
+def test_each_topic_has_its_unit_tests_and_readme(topic):
+    """tests/unit mirrors lib: a topic's unit tests live in tests/unit/topics/<id>/; its README says its
+    method, outputs and limits."""
+    assert list((ROOT / "tests" / "unit" / "topics" / topic).glob("test_*.py")), f"no tests/unit/topics/{topic}/"
+    readme = TOPICS / topic / "README.md"
+    assert readme.is_file() and len(readme.read_text(encoding="utf-8").split()) > 80, f"{topic}: README.md"

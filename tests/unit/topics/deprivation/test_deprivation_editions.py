@@ -18,7 +18,7 @@ from jsna.editions import IOD2019, IOD2025, edition_of, get_edition
 from jsna.places import load_place
 from jsna.topics.deprivation import change, charts, compute, inputs, tables, text
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "data"
 RUTLAND = "E06000017"
 
 

@@ -15,7 +15,7 @@ import pytest
 from jsna.topics.covid_impact import compute, inputs
 from test_covid_compute import TESTFORD, _synthetic_inputs
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 PACKAGE = ROOT / "lib" / "jsna" / "topics" / "covid_impact"
 NOTEBOOK = ROOT / "notebooks" / "covid_impact.ipynb"
 #: the readers of jsna.areas (the LSOA and MSOA area tables); its other functions compute
@@ -74,7 +74,7 @@ def test_compute_returns_results_of_numbers_and_frames():
     names = {f.name for f in dataclasses.fields(compute.Results)}
     assert not {n for n in names if n.endswith(("_table", "_sentence", "_text", "caption"))}, names
     assert isinstance(r.msoa, pd.DataFrame) and isinstance(r.whole, pd.DataFrame)
-    assert r.totals["cases"]["place"]["total"] == 5_100  # tests/unit/test_covid_compute.py, by hand
+    assert r.totals["cases"]["place"]["total"] == 5_100  # tests/unit/topics/covid_impact/test_covid_compute.py, by hand
 
 
 def test_results_passes_the_seed_through_inputs(monkeypatch):

@@ -25,7 +25,7 @@ def own_cache(tmp_path: Path, monkeypatch):
     """Parquet caches of fixture files go to this test's own directory, never to data/processed."""
     monkeypatch.setenv("JSNA_PROCESSED_DIR", str(tmp_path / "processed"))
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "covid" / "data"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "covid" / "data"
 ENG_POP = 56_286_961
 TESTFORD = Place(id="testford", name="Testford", kind="upper_tier", upper_tier=(Area("E06000901", "Testford"),),
                  districts=(Area("E06000901", "Testford"),))

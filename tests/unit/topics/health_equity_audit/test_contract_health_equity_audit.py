@@ -19,7 +19,7 @@ from jsna.topics.health_equity_audit.inputs import Inputs
 
 PACKAGE = paths.ROOT / "lib" / "jsna" / "topics" / "health_equity_audit"
 NOTEBOOK = paths.NOTEBOOKS_DIR / "health_equity_audit.ipynb"
-FIX = Path(__file__).resolve().parents[1] / "fixtures" / "hea"
+FIX = Path(__file__).resolve().parents[3] / "fixtures" / "hea"
 FIX_LSOAS = {f"E01{i:06d}" for i in range(1, 11)}
 #: jsna.areas functions that read (the rest of jsna.areas computes on frames it is given)
 AREA_LOADERS = {"lsoas", "england_lsoas", "msoas", "unmatched_lsoas"}

@@ -15,7 +15,7 @@ from jsna.topics.health_equity_audit import service_file as sf
 from jsna.topics.health_equity_audit import tables
 from jsna.topics.health_equity_audit import text as nar
 
-FIX = Path(__file__).resolve().parents[1] / "fixtures" / "hea"
+FIX = Path(__file__).resolve().parents[3] / "fixtures" / "hea"
 FIX_LSOAS = {f"E01{i:06d}" for i in range(1, 11)}
 BAD_LSOAS = {"E01013649", "E01013650", "E01013651", "E01013652", "E01013653"}
 

@@ -14,7 +14,7 @@ from jsna.topics.health_equity_audit import service_file as sf
 from jsna.topics.health_equity_audit import tables
 
 SECRET = "db_password=hunter2"
-GOOD = Path(__file__).resolve().parents[1] / "fixtures" / "hea" / "good_lsoa.csv"
+GOOD = Path(__file__).resolve().parents[3] / "fixtures" / "hea" / "good_lsoa.csv"
 
 
 def _all_text(errors: pd.DataFrame) -> str:

@@ -19,7 +19,7 @@ from jsna.areas import local_quintiles
 from jsna.topics.deprivation import compute as dep
 from shapely.geometry import box
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "deprivation" / "lsoas.csv"
+FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "deprivation" / "lsoas.csv"
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from jsna.catalogue import load_catalogue
 from jsna.places import load_place
 from jsna.topics.deprivation import change, compute, inputs, text
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 PACKAGE = ROOT / "lib" / "jsna" / "topics" / "deprivation"
 NOTEBOOK = ROOT / "notebooks" / "deprivation.ipynb"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "data"
 #: methods of jsna.editions.Edition that read a file
 EDITION_READERS = {"index_lsoa", "lookup", "population", "lad_summaries"}
 #: functions of jsna.areas that summarise a frame they are given and read nothing (the one Core20 summary)
