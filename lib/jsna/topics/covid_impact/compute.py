@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from jsna import areas, reliability
+from jsna import reliability
 from jsna.load import DataError
 from jsna.places import Place
 from jsna.topics.covid_impact.inputs import Inputs, vaccination_covers
@@ -242,17 +242,6 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
 
 
 # --------------------------------------------------------------------------- deprivation
-
-
-def local_quintiles(df: pd.DataFrame, score_col: str = "imd_score",
-                    weight_col: str = "population") -> pd.DataFrame:
-    """Add ``quintile`` (1 = most deprived fifth of the Place's MSOAs by IMD score; population-weighted,
-    :func:`jsna.areas.local_quintiles`). Used only where no area table is given."""
-    d = df.dropna(subset=[score_col]).copy()
-    if len(d) < 5:
-        raise DataError(f"local_quintiles: need at least 5 areas with a {score_col!r}, got {len(d)}")
-    out = areas.local_quintiles(d, score_col, weight_col, out_col="quintile")
-    return out.drop(columns=["quintile_note"])
 
 
 def rates_by_quintile(df: pd.DataFrame, count_col: str, pop_col: str = "population",
@@ -629,18 +618,16 @@ def death_waves(place, utla: pd.DataFrame, cases: pd.DataFrame, england: pd.Data
 
 
 def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoas: list[str],
-                            msoa_areas: pd.DataFrame | None = None) -> Result:
+                            msoa_areas: pd.DataFrame) -> Result:
     """ONS deaths involving COVID-19 (Mar-Dec 2020) by MSOA with population and local quintile.
 
     ``msoa_areas`` is the Place's area table (:func:`jsna.areas.msoas`): its population-weighted
-    IMD score and local quintile are used, so every topic groups the same MSOA the same way.
-    Without it, quintiles are formed from the deaths file's own MSOA scores."""
+    IMD score and local quintile are used (the one local-quintile function, jsna.areas.local_quintiles),
+    so every topic groups the same MSOA the same way."""
     d = deaths[deaths["msoa11cd"].isin(msoas)].merge(population[["msoa11cd", "population"]], on="msoa11cd",
                                                      how="left")
-    if msoa_areas is not None:
-        groups = msoa_areas[["msoa11cd", "imd_score", "local_quintile"]].rename(
-            columns={"local_quintile": "quintile"})
-        d = d.drop(columns=["imd_score"]).merge(groups, on="msoa11cd", how="left")
+    groups = msoa_areas[["msoa11cd", "imd_score", "local_quintile"]].rename(columns={"local_quintile": "quintile"})
+    d = d.drop(columns=["imd_score"]).merge(groups, on="msoa11cd", how="left")
     notes = []
     _, missing = coverage(msoas, d["msoa11cd"])
     if missing:
@@ -652,9 +639,7 @@ def msoa_deaths_by_quintile(deaths: pd.DataFrame, population: pd.DataFrame, msoa
                      "and every week of cases suppressed), so it is left out of the rates.")
         d = d[~bad]
     d = d.assign(population=d["population"].astype("int64"))
-    if msoa_areas is not None:
-        return Result(d.dropna(subset=["quintile"]).reset_index(drop=True), notes)
-    return Result(local_quintiles(d), notes)
+    return Result(d.dropna(subset=["quintile"]).reset_index(drop=True), notes)
 
 
 def quintile_check(by_q: pd.DataFrame | None, msoas: pd.DataFrame, events: bool,
