@@ -2,7 +2,7 @@
 
 For each council code of April 2023 we generate a params file into a temporary directory (as
 `python -m jsna params new CODE --out DIR` does), load and validate the Place, and run the compute
-layer of notebooks/deprivation.ipynb and notebooks/two_babies.ipynb in the order of their cells:
+layer of notebooks/deprivation.ipynb, notebooks/two_babies.ipynb and notebooks/population.ipynb in the order of their cells:
 the same lib functions, without executing notebooks or drawing figures. Data are loaded once per
 module; the slope index of inequality uses few Monte Carlo repetitions (its point value does not
 depend on them).
@@ -290,6 +290,35 @@ def test_two_babies_compute_layer(world, code):
     assert int((na["Reason"] == NOT_HELD).sum()) >= not_held
     assert na["Reason"].map(lambda s: isinstance(s, str) and bool(s.strip())).all()
     assert len(tables.methods_table(table)) == len(table)
+
+
+#: the councils formed in April 2023, which the mid-2021 estimates and the Census hold as their former districts
+FORMED_2023 = {"E06000063", "E06000064", "E06000065", "E06000066"}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_population_compute_layer(world, code):
+    """notebooks/population.ipynb's results, tables and sentences (no figures) for every council: every year
+    of the estimates held (a council formed in 2023 as its former districts in mid-2021 and the Census), the
+    pyramid's shares making 100%, and the reliability rule refusing the councils too small to divide."""
+    from jsna.topics import results
+    from jsna.topics.population import tables, text
+
+    P = _place(world, code)
+    R = results("population", P)
+    assert R.years == [2021, 2022, 2023, 2024] and R.pyramid_year == 2023
+    assert R.base_set.former == R.census_areas.former == (code in FORMED_2023)
+    assert R.pyramid[["male_pct", "female_pct"]].to_numpy().sum() == pytest.approx(100)
+    assert R.headline.total > 0 and R.minority.definition == "other than White British"
+    assert R.quintiles["residents"].sum() == R.fifths.groups["population"].sum() or not R.fifths.verdict.ok
+    for build in (tables.pyramid_display, tables.differences_display, tables.ages_display, tables.change_display,
+                  tables.minority_display, tables.quintile_display, tables.fifths_display):
+        build(R)
+    sentences = [*text.key_points(R), *text.pyramid_sentences(R), *text.change_sentences(R), text.boundary_note(R),
+                 *text.ethnic_sentences(R), text.census_note(R), *text.quintile_sentences(R),
+                 *text.fifths_sentences(R)]
+    assert all(s and "nan" not in s and "None of" not in s[1:] for s in sentences)
+    assert len(text.headlines(R)) == 12 and len(text.check_lines(R)) == 5
 
 
 def test_params_text_is_valid_yaml_for_awkward_names(world):
