@@ -27,7 +27,7 @@ from jsna.topics.population.inputs import Inputs
 
 from tests.support.numbers import assert_numbers_shown
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 PACKAGE = ROOT / "lib" / "jsna" / "topics" / "population"
 NOTEBOOK = ROOT / "notebooks" / "population.ipynb"
 ENGLAND, PLACE, OTHER, NEW = "E92000001", "E06000901", "E06000950", "E06000902"
