@@ -21,6 +21,8 @@ def main() -> int:
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--places", nargs="+", default=None, help="Places of the series and rebuild figures (default LLR)")
     ap.add_argument("--scale-limit", type=int, default=None, help="build only the first N upper-tier LAs")
+    ap.add_argument("--scale-topics", nargs="+", default=None,
+                    help="topics of the all-England run (default: the three generic ones, then population separately)")
     ap.add_argument("--quick", action="store_true", help="smaller stats inputs")
     args = ap.parse_args()
     results: dict = {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": platform.platform(),
@@ -43,8 +45,11 @@ def main() -> int:
     if not args.skip_scale:
         from bench import series_bench
 
-        results["scale"] = series_bench.scale(args.jobs, args.scale_limit)
-        series_bench.print_scale(results["scale"])
+        runs = [args.scale_topics] if args.scale_topics else [series_bench.GENERIC_TOPICS, series_bench.SEPARATE_TOPICS]
+        for i, topics in enumerate(runs):
+            key = "scale" if i == 0 else f"scale_{'_'.join(topics)}"
+            results[key] = series_bench.scale(args.jobs, args.scale_limit, topics)
+            series_bench.print_scale(results[key])
     out = paths.BUILD_DIR / "benchmark.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))

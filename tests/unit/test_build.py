@@ -412,3 +412,18 @@ def test_related_reports_link_only_reports_that_exist():
                                                                "leicester/two_babies"])
     assert [r["href"] for r in only["topics"]] == ["deprivation.html"]
     assert [r["href"] for r in only["places"]] == ["../leicester/two_babies.html"]
+
+
+@pytest.mark.kernel
+def test_a_page_links_a_pdf_only_where_one_is_printed_and_a_rebuild_drops_the_old_one(tmp_path):
+    """Issue 25: a --no-pdf rebuild removes the previous build's PDF and its link, so a changed page never
+    sits beside an old PDF."""
+    nbdir, reports = _notebooks(tmp_path, {"hello": "hello"}), tmp_path / "reports"
+    kw = {"reports_dir": reports, "notebooks_dir": nbdir, "progress": False, "jobs": 1}
+    assert build.build(["rutland"], None, pdf=False, **kw).ok
+    page = reports / "rutland" / "hello.html"
+    assert "PDF version" not in page.read_text(encoding="utf-8")
+    (reports / "rutland" / "hello.pdf").write_bytes(b"%PDF-1.4 an old print")  # as an earlier build left it
+    assert build.build(["rutland"], None, pdf=False, force=True, **kw).ok
+    assert not (reports / "rutland" / "hello.pdf").exists()
+    assert "PDF version" not in page.read_text(encoding="utf-8")

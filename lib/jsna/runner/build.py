@@ -430,6 +430,9 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
 
     results: list[RunResult] = []
     specs: list[tuple[RunSpec, Topic, Place]] = []
+    from jsna.runner.pdf import chromium_executable
+
+    pdf_possible = chromium_executable() is not None  # without Chromium no page links a PDF
     # the reports a page may link to ("Related reports"): those this build writes, those up to date
     # and those already published; never a skipped audit or a Place whose params failed
     linkable = {k for k in reasons if k.split("/", 1)[0] not in failed_places} | set(up_to_date)
@@ -451,6 +454,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   cell_timeout=cell_timeout, code_version=version, code_hash=code,
                                   notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id],
                                   reports_dir=str(reports_dir), linkable=tuple(sorted(linkable)),
+                                  pdf=pdf and pdf_possible,
                                   extra_parameters=dict(options[topic.id]),
                                   extra_inputs=[options[topic.id][p.name] for p in topic.params
                                                 if p.kind == "file" and p.name in options[topic.id]]),

@@ -152,12 +152,13 @@ def related_reports(place_id: str | None, topic_id: str | None, notebooks_dir: P
 def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: str,
                 sources: Sequence[str] | None = None, place_id: str | None = None,
                 topic_id: str | None = None, notebooks_dir: Path | None = None,
-                params_dir: Path | None = None, code_version: str = "", linkable: Sequence[str] = ()) -> str:
+                params_dir: Path | None = None, code_version: str = "", linkable: Sequence[str] = (),
+                pdf: bool = True) -> str:
     """Export an executed notebook to one self-contained HTML page (input cells hidden).
 
     With ``place_id`` and ``topic_id`` the page links its PDF and executed notebook (beside it)
     and the related reports (other topics of the Place, the same topic for other Places);
-    ``code_version`` goes in the footer."""
+    ``code_version`` goes in the footer. Without ``pdf`` (no PDF will be printed) the page links none."""
     import nbformat
 
     nb = nbformat.read(str(nb_path), as_version=4)
@@ -168,7 +169,7 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
                           "build_date": build_date, "version": __version__, "code_version": code_version,
                           "attributions": source_attributions(used), "index_href": "../index.html",
                           "add_h1": not _has_h1(nb), "vintages": source_vintages(used),
-                          "pdf_href": f"{topic_id}.pdf", "ipynb_href": f"{topic_id}.ipynb",
+                          "pdf_href": f"{topic_id}.pdf" if pdf else "", "ipynb_href": f"{topic_id}.ipynb",
                           "related": related_reports(place_id, topic_id, notebooks_dir, params_dir, linkable)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
     return body

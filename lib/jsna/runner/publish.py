@@ -79,6 +79,10 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
     aside.mkdir(exist_ok=True)
     moved: list[tuple[Path, Path | None]] = []  # (published file, previous version kept aside)
     try:
+        old_pdf = dest / f"{spec.topic}.pdf"
+        if old_pdf.exists():  # the previous page's PDF: never left beside a changed page (the PDF step prints anew)
+            os.replace(old_pdf, aside / old_pdf.name)
+            moved.append((old_pdf, aside / old_pdf.name))
         for src, name in ((staged_nb, f"{spec.topic}.ipynb"), (stage / f"{spec.topic}.html.part", f"{spec.topic}.html")):
             target = dest / name
             prev = None

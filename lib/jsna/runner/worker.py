@@ -48,6 +48,7 @@ class RunSpec:
     extra_parameters: dict[str, Any] = field(default_factory=dict)  # e.g. input_csv (--hea-input)
     extra_inputs: list[str] = field(default_factory=list)  # files outside the catalogue the run reads
     linkable: tuple[str, ...] = ()  # "<place>/<topic>" reports a page may link to (empty: no filter)
+    pdf: bool = True  # a PDF will be printed beside the page (so the page links it)
 
     def path_substitutions(self) -> list[tuple[str, str]]:
         """What this run's absolute paths become in published files."""
@@ -136,7 +137,7 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
         body = export_html(ipynb, spec.place_name, spec.topic_title, spec.build_date, nb_sources,
                            place_id=spec.place, topic_id=spec.topic, notebooks_dir=Path(spec.notebook).parent,
                            params_dir=Path(spec.params_dir) if spec.params_dir else None,
-                           code_version=spec.code_version, linkable=spec.linkable)
+                           code_version=spec.code_version, linkable=spec.linkable, pdf=spec.pdf)
         ext = external_resources(body)
         if ext:
             result.warnings.append(f"{len(ext)} reference(s) to the network in the HTML, e.g. {ext[0][:120]}")
