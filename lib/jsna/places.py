@@ -324,22 +324,20 @@ def load_place(place_id: str, params_dir: Path | None = None) -> Place:
 def place_name(place_id: str, params_dir: Path | None = None) -> str:
     """The name of a Place, read once per version of its params file (a report links to every
     other Place's report, and a build of all 153 councils would otherwise re-read them all for each)."""
-    path = Path(params_dir or paths.PARAMS_DIR) / f"{place_id}.yaml"
-    st = path.stat() if path.exists() else None
-    return _place_name(place_id, str(Path(params_dir or paths.PARAMS_DIR)),
-                       (st.st_mtime_ns, st.st_size, st.st_ino) if st else None)
+    return _place_facts_now(place_id, params_dir)[0]
 
 
 def place_kind(place_id: str, params_dir: Path | None = None) -> str:
     """The kind of a Place ("upper_tier" or "group"), read once per version of its params file."""
-    path = Path(params_dir or paths.PARAMS_DIR) / f"{place_id}.yaml"
+    return _place_facts_now(place_id, params_dir)[1]
+
+
+def _place_facts_now(place_id: str, params_dir: Path | None) -> tuple[str, str]:
+    """(name, kind) of a Place, cached by the state of its params file (mtime, size, inode)."""
+    d = Path(params_dir or paths.PARAMS_DIR)
+    path = d / f"{place_id}.yaml"
     st = path.stat() if path.exists() else None
-    return _place_facts(place_id, str(Path(params_dir or paths.PARAMS_DIR)),
-                        (st.st_mtime_ns, st.st_size, st.st_ino) if st else None)[1]
-
-
-def _place_name(place_id: str, params_dir: str, file_state: tuple | None) -> str:
-    return _place_facts(place_id, params_dir, file_state)[0]
+    return _place_facts(place_id, str(d), (st.st_mtime_ns, st.st_size, st.st_ino) if st else None)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.code import imported_names
+
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "lib" / "jsna"
 TOPICS = LIB / "topics"
 PRESENTATION = ("jsna.maps", "jsna.palette", "jsna.report", "matplotlib", "folium", "seaborn")
 
 
-def _imports(path: Path) -> set[str]:
-    out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            out.add(node.module)
-            out |= {f"{node.module}.{a.name}" for a in node.names}
-    return out
 
 
 def test_one_topic_package_per_notebook():
@@ -39,7 +32,7 @@ TOPIC_PACKAGES = sorted(p.name for p in TOPICS.iterdir() if (p / "__init__.py").
 def test_no_topic_imports_another(topic):
     """A topic may import the spec types of jsna.topics, never another topic package."""
     for module in (TOPICS / topic).glob("*.py"):
-        others = {m for m in _imports(module) if m.startswith("jsna.topics.")
+        others = {m for m in imported_names(module) if m.startswith("jsna.topics.")
                   and m.split(".")[2] in TOPIC_PACKAGES and m.split(".")[2] != topic}
         assert not others, f"{module.relative_to(ROOT)} imports {sorted(others)}"
 
@@ -67,7 +60,7 @@ def test_the_runner_names_no_topic_and_no_place():
 
 @pytest.mark.parametrize("module", sorted(TOPICS.glob("*/compute.py")), ids=lambda p: p.parent.name)
 def test_computation_does_not_import_presentation(module):
-    bad = {m for m in _imports(module) if m.startswith(PRESENTATION)}
+    bad = {m for m in imported_names(module) if m.startswith(PRESENTATION)}
     assert not bad, f"{module.relative_to(ROOT)} imports presentation modules {sorted(bad)}"
 
 
@@ -152,7 +145,7 @@ def test_every_topic_has_the_same_contract(topic):
     # compute formats no reader text: it imports none of the presentation or wording modules
     banned = ("jsna.words", f"jsna.topics.{topic}.text", f"jsna.topics.{topic}.tables",
               f"jsna.topics.{topic}.charts", *PRESENTATION)
-    bad = {m for m in _imports(pkg / "compute.py") if m.startswith(banned)}
+    bad = {m for m in imported_names(pkg / "compute.py") if m.startswith(banned)}
     assert bad == WORDING_IN_COMPUTE.get(topic, set()), f"{topic}/compute.py imports {sorted(bad)}"
     # only inputs.py reads: elsewhere in the package nothing but constants comes from the loaders
     for module in pkg.glob("*.py"):

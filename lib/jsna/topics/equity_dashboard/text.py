@@ -362,9 +362,10 @@ def baseline_sentence(place) -> str:
 
 def how_to_read(place) -> list[str]:
     """The "How to read the dashboard" paragraphs."""
+    baseline = baseline_sentence(place)
     return ["Each indicator is compared with England: ▲ better, ● similar, ▼ worse or ■ not compared (marker "
             "shape, symbol and word carry the comparison, not colour alone; on the spine chart better values are "
             "always to the right). A flag on data more than five years old is marked old data.",
-            f"The baseline: {baseline_sentence(place)[0].lower()}{baseline_sentence(place)[1:]} How each "
+            f"The baseline: {baseline[0].lower()}{baseline[1:]} How each "
             "comparison, the region, the peers, the trend and the baseline are worked out is under Methods and "
             "sources at the end."]

@@ -4,7 +4,6 @@ followed by tables, figures and sentences."""
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -15,6 +14,8 @@ import pytest
 from jsna.indicators import indicators
 from jsna.places import Area, Place
 from jsna.topics.two_babies import compute, inputs, tables, text
+
+from tests.support.code import imported_names
 
 PKG = Path(compute.__file__).resolve().parent
 NOTEBOOK = PKG.parents[3] / "notebooks" / "two_babies.ipynb"
@@ -98,21 +99,13 @@ def test_load_passes_the_notebook_settings_through(monkeypatch):
     assert (got.seed, got.sii_repetitions, seen["data_dir"]) == (7, 1000, Path("/x"))
 
 
-def _imports(path: Path) -> set[str]:
-    out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            out |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
-    return out
 
 
 def test_inputs_is_the_only_module_that_reads():
     readers = []
     for module in sorted(PKG.glob("*.py")):
         code = module.read_text(encoding="utf-8")
-        if any(m == "jsna.load" or m.startswith("jsna.load.") for m in _imports(module)) or LOADER_CALL.search(code):
+        if any(m == "jsna.load" or m.startswith("jsna.load.") for m in imported_names(module)) or LOADER_CALL.search(code):
             readers.append(module.name)
     assert readers == ["inputs.py"]
 
