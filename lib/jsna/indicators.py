@@ -12,8 +12,9 @@ catalogued source, at what geography, in what unit, which direction is better (o
 * ``imd_rate``   LSOA IoD2019 rate score x its denominator population = numerator; the group's
   value is a proportion (Wilson limits via jsna.stats.proportion).
 * ``lsoa_mean``  LSOA score or indicator without counts: population-weighted mean, no interval.
-* ``msoa_le``    MSOA life expectancy (LE 2016-20, HLE or DFLE 2009-13): person-weighted mean of
-  the MSOA values, limits from the published MSOA limits (independent errors assumed).
+* ``msoa_le``    MSOA life expectancy (LE 2015-19 from OHID Local Health, HLE or DFLE 2009-13): mean of the
+  MSOA values weighted by IoD2019 mid-2015 populations; HLE/DFLE limits from the published MSOA limits
+  (independent errors assumed), LE without limits (OHID publishes none).
 * ``covid_rate`` MSOA Covid-19 deaths / mid-2019 population, crude rate (jsna.stats.rate).
 
 Adding an indicator is one entry in data/indicators.yaml (its header lists the fields).
@@ -254,7 +255,7 @@ def source_label(source_id: str | None) -> str:
 SMALL_AREA_PUBLISHERS = {
     "imd2019_lsoa": "MHCLG, IoD2019", "imd2019_indicators_file8": "MHCLG, IoD2019",
     "ons_hle_msoa_2009_13_llr": "ONS", "ons_dfle_msoa_2009_13_llr": "ONS",
-    "le_birth_msoa_2016_20_llr": "ONS", "covid_ons_msoa_deaths_2020_england": "ONS",
+    "ohid_localhealth_le_msoa_2015_19": "OHID, Local Health", "covid_ons_msoa_deaths_2020_england": "ONS",
 }
 
 

@@ -29,8 +29,8 @@ TOPICS = paths.ROOT / "lib" / "jsna" / "topics"
 
 def _row(**kw) -> dict:
     base = {"indicator_id": "le_male", "name": "Life expectancy at birth, males", "stage": "Die well",
-            "unit": "years", "dp": 1, "period": "2016-20", "comparison": "Most vs least deprived fifth",
-            "kind": "msoa_le", "geography": "MSOA", "source_id": "le_birth_msoa_2016_20_england",
+            "unit": "years", "dp": 1, "period": "2015-19", "comparison": "Most vs least deprived fifth",
+            "kind": "msoa_le", "geography": "MSOA", "source_id": "ohid_localhealth_le_msoa_2015_19",
             "a_label": "Most deprived fifth", "b_label": "Least deprived fifth", "a_value": 76.36, "a_lower": 75.6,
             "a_upper": 77.1, "b_value": 81.22, "b_lower": 80.6, "b_upper": 81.8, "significance": "lower",
             "worse_group": "a", "available": True, "note": None, "old": False, "place_value": 79.9,

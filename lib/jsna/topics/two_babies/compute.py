@@ -26,6 +26,7 @@ from jsna.indicators import (
     indicators,
     is_old,
     la_latest,
+    la_series,
 )
 from jsna.places import ENGLAND_CODE, Place
 from jsna.stats.compare import (
@@ -165,15 +166,19 @@ def msoa_le_values(values: pd.DataFrame, weights: pd.Series | None, group_col: s
                    ) -> pd.DataFrame:
     """Weighted mean of MSOA life expectancies per group, limits from the MSOA limits.
 
-    ``values`` has msoa11cd, value, lowercl, uppercl (and group_col); ``weights`` (indexed like
-    values) are person-years or populations. MSOAs with a blank published value are left out
+    ``values`` has msoa11cd, value (and lowercl, uppercl where published; group_col); ``weights``
+    (indexed like values) are populations. MSOAs with a blank published value are left out
     and counted in ``note``. se_i = (upper_i - lower_i) / (2 x 1.96); se = sqrt(sum w_i^2 se_i^2)
-    / sum w_i; limits = value +/- 1.96 se.
+    / sum w_i; limits = value +/- 1.96 se. A group with any MSOA published without limits (OHID Local
+    Health publishes none) has no limits: none is invented.
     """
     d = values.copy()
     d["_w"] = weights.astype(float) if weights is not None else 1.0
     blank = d["value"].isna() | d["_w"].isna()
-    d["_se"] = (d["uppercl"] - d["lowercl"]) / (2 * Z95)
+    if "lowercl" in d.columns and "uppercl" in d.columns:
+        d["_se"] = (d["uppercl"] - d["lowercl"]) / (2 * Z95)
+    else:
+        d["_se"] = np.nan
     keys = d[group_col] if group_col else pd.Series("all", index=d.index)
     rows = []
     for key, part in d.groupby(keys, sort=True):
@@ -188,7 +193,8 @@ def msoa_le_values(values: pd.DataFrame, weights: pd.Series | None, group_col: s
             continue
         w = ok["_w"].to_numpy()
         v = float(np.sum(w * ok["value"].to_numpy()) / w.sum())
-        se = float(np.sqrt(np.nansum((w * ok["_se"].to_numpy()) ** 2)) / w.sum())
+        se_i = ok["_se"].to_numpy(dtype=float)
+        se = np.nan if np.isnan(se_i).any() else float(np.sqrt(np.sum((w * se_i) ** 2)) / w.sum())
         rows.append({"group": key, "value": v, "lower": v - Z95 * se, "upper": v + Z95 * se,
                      "numerator": np.nan, "denominator": float(w.sum()), "note": note})
     return pd.DataFrame(rows, columns=["group", *_VALUE_COLS])
@@ -198,7 +204,7 @@ def _msoa_le_frame(ind: Indicator, inputs: Inputs, msoas: pd.DataFrame) -> tuple
     """MSOA values of one LE/HLE/DFLE indicator joined to the group's MSOAs; '' or a reason."""
     if ind.measure == "le":
         src = inputs.le
-        label = "MSOA life expectancy 2016-20"
+        label = "MSOA life expectancy 2015-19 (OHID Local Health)"
     else:
         src = None if inputs.hle is None else inputs.hle[inputs.hle["measure"] == ind.measure]
         label = f"MSOA {ind.measure.upper()} 2009-13"
@@ -207,14 +213,14 @@ def _msoa_le_frame(ind: Indicator, inputs: Inputs, msoas: pd.DataFrame) -> tuple
     key = ("msoa_source", ind.measure, ind.sex)  # the per-sex slice is the same for every Place
     if key not in inputs._england_cache:
         part = src[src["sex"] == ind.sex]
-        cols = ["msoa11cd", "value", "lowercl", "uppercl", *(["person_years"] if "person_years" in part.columns
-                                                            else [])]
+        cols = ["msoa11cd", "value", *[c for c in ("lowercl", "uppercl") if c in part.columns]]
         inputs._england_cache[key] = (part[cols], frozenset(part["msoa11cd"].tolist()))
     src, codes = inputs._england_cache[key]
     absent = sum(c not in codes for c in msoas["msoa11cd"].tolist())  # (Series.isin was the cost here)
     if absent == len(msoas):
         return pd.DataFrame(), (f"{label} is held for Leicester, Leicestershire and Rutland MSOAs "
-                                "only; not available for this area")
+                                "only; not available for this area") if ind.measure != "le" else (
+            f"{label}: none of the area's MSOAs is in the file")
     if absent:
         return pd.DataFrame(), f"{label}: {absent} of the area's {len(msoas)} MSOAs are missing from the file"
     return msoas.merge(src, on="msoa11cd", how="left"), ""
@@ -237,8 +243,7 @@ def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, input
         d, why = _msoa_le_frame(ind, inputs, msoas)
         if why:
             return pd.DataFrame(), why
-        w = d["person_years"] if "person_years" in d.columns else d["pop_total"]
-        return msoa_le_values(d, w, group_col), ""
+        return msoa_le_values(d, d["pop_total"], group_col), ""
     if ind.kind == "covid_rate":
         if inputs.covid is None:
             return pd.DataFrame(), "Covid-19 MSOA deaths could not be loaded"
@@ -260,6 +265,68 @@ def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, input
             out.loc[res["suppressed"].to_numpy(bool), "note"] = "suppressed (fewer than 5 deaths)"
         return out, ""
     raise ValueError(f"group_values: indicator {ind.id!r} of kind {ind.kind!r} has no small-area values")
+
+
+# --------------------------------------------------------------------------- plausibility of MSOA life expectancy
+
+#: the middle year of OHID Local Health's MSOA life expectancy (2015-19): where the release's own council value
+#: is not held, the published three-year value centred nearest it (2016-18) is the check's benchmark
+LE_PERIOD_CENTRE = 2017
+
+
+def _nearest_published(inputs: Inputs, area_code: str, sex: str) -> tuple[float | None, str]:
+    """The published life expectancy (le_la_male / le_la_female, as every report reads it) of the period
+    centred nearest :data:`LE_PERIOD_CENTRE`, with its period; (None, "") when none is held."""
+    if inputs.la is None:
+        return None, ""
+    series, _, _ = la_series(get_indicator(f"le_la_{sex.lower()}"), inputs.la, area_code)
+    if series.empty:
+        return None, ""
+    centre = (series["period_start"].dt.year + series["period_end"].dt.year) / 2
+    r = series.loc[(centre - LE_PERIOD_CENTRE).abs().idxmin()]
+    return float(r["value"]), str(r["period"])
+
+
+def published_le(inputs: Inputs, area_code: str, sex: str) -> tuple[float | None, str]:
+    """A council's published life expectancy at birth to check its MSOA values against: OHID Local Health's own
+    council value (2015-19, the MSOA table's release), else the nearest period of the published series."""
+    pub = inputs.le_published
+    if pub is not None:
+        hit = pub[(pub["area_code"] == area_code) & (pub["sex"] == sex)]["value"].dropna()
+        if len(hit):
+            return float(hit.iloc[0]), "2015-19"
+    return _nearest_published(inputs, area_code, sex)
+
+
+def england_le_check(inputs: Inputs, values: pd.Series, weights: pd.Series, sex: str) -> reliability.LevelCheck:
+    """England's MSOA life expectancy (population-weighted) against England's published value of the period
+    nearest 2015-19 (the Local Health council table has no England row)."""
+    published, _ = _nearest_published(inputs, ENGLAND_CODE, sex)
+    return reliability.check_small_area_levels(values, weights, published, "England")
+
+
+def le_level_check(ind: Indicator, area_lsoas: pd.DataFrame, d: pd.DataFrame, inputs: Inputs,
+                   la_codes: list[str] | None) -> reliability.LevelCheck:
+    """The plausibility check before any MSOA life expectancy level of an area is stated
+    (jsna.reliability.check_small_area_levels): the population-weighted mean of each upper-tier authority's
+    MSOAs against its published value (:func:`published_le`); for England (``la_codes`` None) against England's
+    published value of the nearest period. ``d``: the area's MSOAs with value and pop_total. Every authority
+    must pass; the reasons of those that fail are joined."""
+    if la_codes is None:
+        return england_le_check(inputs, d["value"], d["pop_total"], ind.sex)
+    utla = area_lsoas.drop_duplicates("msoa11cd").set_index("msoa11cd")
+    names = utla["utla19nm"] if "utla19nm" in utla.columns else utla["utla19cd"]
+    checks = []
+    for code, part in d.groupby(d["msoa11cd"].map(utla["utla19cd"]), sort=True):
+        published, _ = published_le(inputs, str(code), ind.sex)
+        if published is None and len(la_codes) == 1:  # a council formed since 2019: its current code
+            published, _ = published_le(inputs, la_codes[0], ind.sex)
+        name = str(names.get(part["msoa11cd"].iloc[0], code))
+        checks.append(reliability.check_small_area_levels(part["value"], part["pop_total"], published, name))
+    if len(checks) == 1:
+        return checks[0]
+    failed = [c.reason for c in checks if not c.ok]
+    return reliability.LevelCheck(not failed, None, None, "; ".join(failed))
 
 
 # --------------------------------------------------------------------------- comparison
@@ -371,10 +438,12 @@ def fifths_check(ind: Indicator, units: pd.DataFrame, vals: pd.DataFrame,
 
 def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
                    england_lsoas: pd.DataFrame | None = None, msoas: pd.DataFrame | None = None,
-                   place_name: str = "The area") -> dict:
+                   place_name: str = "The area", la_codes: list[str] | None = None) -> dict:
     """One table row for a small-area indicator: Q1 vs Q5 of the area, area and England values.
     Below the reliability minimum the row compares the whole area with England instead
-    (comparison :data:`WHOLE_AREA`, the reason in ``note``).
+    (comparison :data:`WHOLE_AREA`, the reason in ``note``). MSOA life expectancy whose levels fail the
+    plausibility check (:func:`le_level_check`; ``la_codes``: the area's upper-tier codes, None for England)
+    states no value, and the reason is the note.
     ``msoas``: :func:`msoa_groups` of ``area_lsoas`` if already computed (else computed here)."""
     row = _row(ind, FIFTHS, MOST_LABEL, LEAST_LABEL)
     if ind.geography != "MSOA":
@@ -385,6 +454,11 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
     if why:
         row["note"] = why
         return row
+    if ind.kind == "msoa_le" and ind.measure == "le":
+        level = le_level_check(ind, area_lsoas, _msoa_le_frame(ind, inputs, msoas)[0], inputs, la_codes)
+        if not level.ok:
+            row["note"] = level.reason
+            return row
     notes = []
     units = msoas if ind.geography == "MSOA" else area_lsoas
     if len(units) and "local_quintile" in units.columns and units["local_quintile"].isna().all():
@@ -448,10 +522,14 @@ def _england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame |
             return None
         vals, _ = group_values(ind, england_lsoas, pd.DataFrame(), inputs, None)
         return None if vals.empty else vals.iloc[0]
-    if ind.kind == "msoa_le" and ind.measure == "le" and inputs.le is not None:
+    if ind.kind == "msoa_le" and ind.measure == "le" and inputs.le is not None and england_lsoas is not None:
+        pop = england_lsoas.groupby("msoa11cd")["pop_total"].sum()
         src = inputs.le[inputs.le["sex"] == ind.sex]
-        res = msoa_le_values(src, src["person_years"], None)
-        return res.iloc[0]
+        src = src[src["msoa11cd"].isin(pop.index)]
+        check = england_le_check(inputs, src["value"], src["msoa11cd"].map(pop), ind.sex)
+        if not check.ok:
+            return None  # England's level is not stated either (the row's note says why)
+        return msoa_le_values(src, src["msoa11cd"].map(pop), None).iloc[0]
     if ind.kind == "msoa_le" and inputs.hle_bench is not None:
         b = inputs.hle_bench
         hit = b[(b["area_code"] == ENGLAND_CODE) & (b["sex"] == ind.sex) & (b["measure"] == ind.measure)]
@@ -515,12 +593,13 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
 
 
 def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str], place_name: str,
-                 indicator_list: list[Indicator] | None = None) -> pd.DataFrame:
+                 indicator_list: list[Indicator] | None = None, is_place: bool = True) -> pd.DataFrame:
     """The two babies table: one row per indicator (life-course order), columns TABLE_COLUMNS.
 
     Small-area indicators compare local quintile 1 (a) with quintile 5 (b); LA-level indicators
     compare the Place (a) with England (b). Rows that cannot be computed have available=False
-    and a ``note`` with the reason.
+    and a ``note`` with the reason. ``is_place`` False: England's own table (its MSOA life expectancy is
+    checked against England's published value).
     """
     inds = list(indicator_list or indicators(report="two_babies"))
     area = place_lsoas(inputs.lsoas, district_codes)
@@ -531,7 +610,8 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
         if ind.kind == "la":
             rows.append(la_row(ind, la_codes, inputs, place_name))
         else:
-            rows.append(small_area_row(ind, area, inputs, england, msoas, place_name))
+            rows.append(small_area_row(ind, area, inputs, england, msoas, place_name,
+                                       la_codes=list(la_codes) if is_place else None))
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for c in out.columns:
         if c.endswith(("_value", "_lower", "_upper", "_numerator", "_denominator")) or c in (
@@ -549,14 +629,22 @@ def place_table(place: Place, inputs: Inputs) -> pd.DataFrame:
 
 
 def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
-           repetitions: int = 10000) -> pd.Series:
+           repetitions: int = 10000, la_codes: list[str] | None = None) -> pd.Series:
     """Slope index of inequality in life expectancy at birth (years) across the area's MSOA
-    quintiles (jsna.stats.sii, value_type 0). Index: value, lowercl, uppercl, note."""
+    quintiles (jsna.stats.sii, value_type 0). Index: value, lowercl, uppercl, note.
+
+    OHID's MSOA life expectancy has no intervals, so the slope is the point estimate only (the regression of
+    jsna.stats.sii; its limits, from zero standard errors, are discarded): a description, not a test. No slope
+    when the levels fail the plausibility check (:func:`le_level_check`; ``la_codes`` as in
+    :func:`small_area_row`)."""
     ind = next(i for i in REGISTRY if i.measure == "le" and i.sex == sex)
     msoas = msoa_groups(area_lsoas)
     vals, why = group_values(ind, area_lsoas, msoas, inputs, "local_quintile")
     if why:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": why})
+    level = le_level_check(ind, area_lsoas, _msoa_le_frame(ind, inputs, msoas)[0], inputs, la_codes)
+    if not level.ok:
+        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": level.reason})
     check = fifths_check(ind, msoas, vals, compared=reliability.ALL_FIFTHS)  # a slope uses all five
     if not check.ok:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
@@ -567,13 +655,18 @@ def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
     if q["value"].isna().any() or len(q) < 5:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
                           "note": "a quintile has no life expectancy value"})
+    no_limits = q["lower"].isna().any() or q["upper"].isna().any()
+    limits = {"se_col": "se"} if no_limits else {"lower_cl_col": "lower", "upper_cl_col": "upper"}
     try:
-        res = stats.sii(q, "quantile", "population", "value", "lower", "upper", value_type=0,
-                        repetitions=repetitions, confidence=0.95, seed=seed)
+        res = stats.sii(q.assign(se=0.0), "quantile", "population", "value", value_type=0,
+                        repetitions=1000 if no_limits else repetitions, confidence=0.95, seed=seed, **limits)
     except NotImplementedError as exc:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
                           "note": f"SII not computed: {exc}"})
     r = res.iloc[0]
+    if no_limits:
+        return pd.Series({"value": float(r["sii"]), "lowercl": np.nan, "uppercl": np.nan, "note": r.get("note"),
+                          "descriptive": True})
     return pd.Series({"value": float(r["sii"]), "lowercl": float(r["sii_lowercl"]),
                       "uppercl": float(r["sii_uppercl"]), "note": r.get("note")})
 
@@ -651,7 +744,7 @@ def england_table(inputs: Inputs) -> pd.DataFrame:
     indicators, used for 'each Place's gap against England's'."""
     inds = [i for i in REGISTRY if i.kind != "la"]
     codes = sorted(inputs.lsoas["lad19cd"].dropna().unique())
-    return babies_table(inputs, codes, [], "England", inds)
+    return babies_table(inputs, codes, [], "England", inds, is_place=False)
 
 
 def upper_tier_table(inputs: Inputs, utla_code: str, name: str) -> pd.DataFrame:
@@ -700,24 +793,6 @@ def obesity_by_deprivation(inputs: Inputs, area_codes: list[str]) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
-def unequal_sex_ratio_msoas(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
-    """The area's neighbourhoods whose male and female person-years (MSOA life expectancy 2016-20)
-    are so unequal that an institution very likely lives there (jsna.reliability): columns code,
-    name, male, female, ratio (empty when there are none or the data lack person-years)."""
-    empty = pd.DataFrame(columns=["code", "name", "male", "female", "ratio"])
-    if inputs.le is None or "person_years" not in inputs.le.columns:
-        return empty
-    le = inputs.le[inputs.le["msoa11cd"].isin(set(area_lsoas["msoa11cd"]))]
-    wide = le.pivot_table(index="msoa11cd", columns="sex", values="person_years", aggfunc="sum").reset_index()
-    if not {"Male", "Female"} <= set(wide.columns):
-        return empty
-    names = area_lsoas.drop_duplicates("msoa11cd").set_index("msoa11cd")
-    name_col = "msoa11hclnm" if "msoa11hclnm" in names.columns else None
-    if name_col:
-        wide["name"] = wide["msoa11cd"].map(names[name_col])
-    return reliability.unequal_sex_ratios(wide, "msoa11cd", "Male", "Female", "name" if name_col else None)
-
-
 # --------------------------------------------------------------------------- the topic's results
 @dataclass
 class SideBySide:
@@ -744,7 +819,6 @@ class Results:
     published_sii: dict[str, dict | None]  # :func:`published_sii` by sex (None for a group Place)
     national_view: pd.DataFrame  # :func:`national_view`
     obesity: pd.DataFrame  # :func:`obesity_by_deprivation` of the Place's authorities and England
-    sex_ratio_msoas: pd.DataFrame  # :func:`unequal_sex_ratio_msoas`
     notes: list[str]  # problems met while loading the inputs
     fifth_mix: pd.DataFrame | None = None  # :func:`fifth_mix`, for a group Place
     side_by_side: SideBySide | None = None  # for a group Place
@@ -756,7 +830,8 @@ def compute(place: Place, inputs: Inputs) -> Results:
     area = place_lsoas(inputs.lsoas, place.district_codes_2019)
     sii, published = {}, {}
     for sex in ("Male", "Female"):
-        sii[sex] = le_sii(area, inputs, sex, seed=inputs.seed, repetitions=inputs.sii_repetitions)
+        sii[sex] = le_sii(area, inputs, sex, seed=inputs.seed, repetitions=inputs.sii_repetitions,
+                          la_codes=list(place.upper_tier_codes))
         published[sex] = published_sii(inputs, place.upper_tier_codes[0], sex) if not place.is_group else None
     side = None
     if place.is_group:
@@ -766,5 +841,5 @@ def compute(place: Place, inputs: Inputs) -> Results:
     return Results(place=place, table=table, area=area, core20=core20(area), sii=sii, published_sii=published,
                    national_view=national_view(area, inputs),
                    obesity=obesity_by_deprivation(inputs, place.upper_tier_codes),
-                   sex_ratio_msoas=unequal_sex_ratio_msoas(area, inputs), notes=list(inputs.notes),
+                   notes=list(inputs.notes),
                    fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side)

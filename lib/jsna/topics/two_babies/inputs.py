@@ -26,7 +26,9 @@ class Inputs:
     """Everything the topic needs, already loaded and tidy.
 
     lsoas: England LSOAs (lsoa11cd, lad19cd, msoa11cd, imd_score, imd_decile, pop_* , domain
-    scores and File 8 indicator columns). le: MSOA LE 2016-20 (all England). hle/dfle: MSOA
+    scores and File 8 indicator columns). le: OHID Local Health MSOA LE 2015-19 (all England, no
+    intervals). le_published: the same release's values for councils (2021), which a Place's MSOAs
+    must average to before any level is stated (jsna.reliability.check_small_area_levels). hle/dfle: MSOA
     HLE/DFLE 2009-13 (where held). hle_bench: published HLE/DFLE benchmarks (area_code, sex,
     measure, value, lowercl, uppercl). covid: msoa11cd, deaths, population. la: tidy LA indicators
     (jsna.load.fingertips.la_indicators). notes: problems met while loading (shown in the report).
@@ -36,6 +38,7 @@ class Inputs:
 
     lsoas: pd.DataFrame
     le: pd.DataFrame | None = None
+    le_published: pd.DataFrame | None = None
     hle: pd.DataFrame | None = None
     hle_bench: pd.DataFrame | None = None
     covid: pd.DataFrame | None = None
@@ -82,7 +85,8 @@ def load_england(data_dir: Path | None = None) -> Inputs:
             notes.append(f"{label} could not be loaded: {exc}")
             return None
 
-    le = attempt("MSOA life expectancy 2016-20", lambda: sa.le_birth_msoa(england=True, data_dir=data_dir))
+    le = attempt("MSOA life expectancy 2015-19 (OHID Local Health)", lambda: sa.le_localhealth_msoa(data_dir))
+    le_published = attempt("Council life expectancy 2015-19 (OHID Local Health)", lambda: sa.le_localhealth_la(data_dir))
     hle = attempt("MSOA HLE/DFLE 2009-13", lambda: pd.concat(
         [sa.hle_msoa(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
     bench = attempt("HLE/DFLE benchmarks 2009-13", lambda: pd.concat(
@@ -90,7 +94,7 @@ def load_england(data_dir: Path | None = None) -> Inputs:
     covid = attempt("MSOA Covid-19 deaths 2020", lambda: _covid(data_dir))
     la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()], data_dir)
     la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir))
-    return Inputs(lsoas=lsoas, le=le, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes)
+    return Inputs(lsoas=lsoas, le=le, le_published=le_published, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes)
 
 
 def _covid(data_dir: Path | None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from jsna.indicators import not_held_sentence
+from jsna.indicators import get_indicator, not_held_sentence
 from jsna.words import (
     fmt_number,
     fmt_pct,
@@ -24,6 +24,9 @@ from jsna.words import (
 )
 
 SEX_WORDS = {"Male": ("boy", "boys"), "Female": ("girl", "girls")}
+
+#: the period of the MSOA life expectancy (OHID Local Health) behind the fifths and the slope
+LE_PERIOD = get_indicator("le_male").period
 
 
 def fmt_value(x: float | None, unit: str, dp: int = 1) -> str:
@@ -190,8 +193,12 @@ def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
                 f"deprived fifth can expect to {measure} ({nums}); the 95% "
                 "intervals overlap.")
     more = "fewer" if a < b else "more"
-    return (f"A {one} born in {where} can expect to {measure} {gap:.1f} years {more} than one born "
-            f"in the least deprived fifth ({nums}).")
+    out = (f"A {one} born in {where} can expect to {measure} {gap:.1f} years {more} than one born "
+           f"in the least deprived fifth ({nums}).")
+    if row["significance"] == "not tested" and row["indicator_id"].startswith("le_"):
+        out += (" OHID publishes these neighbourhood figures without intervals, so the gap describes the two "
+                "fifths and is not tested.")
+    return out
 
 
 def headline_sentences(table: pd.DataFrame, possessive: str) -> list[str]:
@@ -270,8 +277,10 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
         lo, hi = ours.get("lowercl"), ours.get("uppercl")
         ci = fmt_interval(lo, hi, "years", 1)
         s = (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (MSOA fifths, "
-             f"2016-20), the slope index of inequality in life expectancy for {many} is {v:.1f} years"
+             f"{LE_PERIOD}), the slope index of inequality in life expectancy for {many} is {v:.1f} years"
              + (f" ({ci})" if ci else "") + ". ")
+        if ours.get("descriptive"):
+            s += "OHID publishes the neighbourhood figures without intervals, so this slope is descriptive. "
         spans_zero = not (is_missing(lo) or is_missing(hi)) and lo <= 0 <= hi
         if spans_zero:
             s += "The interval includes zero: there is no clear gradient."
@@ -477,14 +486,10 @@ def not_available_caption(place_name: str) -> str:
 
 
 def data_notes(r) -> list[str]:
-    """Problems met while loading, then the note on neighbourhoods with very unequal numbers of men and women."""
-    from jsna.reliability import sex_ratio_note
-
-    note = sex_ratio_note(r.sex_ratio_msoas)
-    return list(r.notes) + ([note] if note else [])
+    """Problems met while loading the inputs."""
+    return list(r.notes)
 
 
-SEX_RATIO_CAPTION = "Neighbourhoods with very unequal numbers of men and women (person-years, 2016-20)"
 METHODS_CAPTION = "Method, source and geography of each indicator"
 
 
