@@ -24,7 +24,8 @@ import pandas as pd
 
 from jsna import reliability
 from jsna.load import DataError
-from jsna.places import Place
+from jsna.places import ENGLAND_CODE, Place
+from jsna.stats.compare import compare_groups
 from jsna.topics.covid_impact.inputs import Inputs, vaccination_covers
 from jsna.words import join_names, plural
 
@@ -748,6 +749,65 @@ TOTALS_END = pd.Timestamp("2021-06-21")
 TOTALS_START = pd.Timestamp("2020-03-01")
 
 
+#: ONS's age-standardised tables (covid_ons_asmr_*_2020): the rows the report shows
+ASMR_CAUSE = "Due to COVID-19"
+ASMR_PERIOD = "Mar-Dec 2020 (10-month total)"
+ASMR_SEX = "People"
+
+
+@dataclass
+class AsmrBenchmark:
+    """ONS's age-standardised Covid-19 death rates, deaths registered March-December 2020 (COVID-19 the underlying
+    cause, people): England by IMD 2019 decile, and the Place's councils beside England."""
+
+    #: decile (1 = most deprived), deaths, rate, lowercl, uppercl, flag
+    deciles: pd.DataFrame
+    #: area_code, area_name, deaths, rate, lowercl, uppercl, flag, is_england, compared ("higher", "lower",
+    #: "no clear difference" against England by the 95% intervals; "" for England, "not compared" where ONS
+    #: marks the rate unreliable or published none); the Place's councils first, England last
+    areas: pd.DataFrame
+    #: True when the councils shown are the ones the Place was formed from (ONS's areas of April 2020)
+    predecessors: bool = False
+    #: True when ONS's table has no row for the Place or the areas it was formed from (England alone is shown)
+    not_found: bool = False
+
+
+def _asmr_rows(df: pd.DataFrame) -> pd.DataFrame:
+    return df[(df["cause"] == ASMR_CAUSE) & (df["sex"] == ASMR_SEX) & (df["period"] == ASMR_PERIOD)]
+
+
+def asmr_benchmark(place: Place, deciles: pd.DataFrame, areas: pd.DataFrame) -> AsmrBenchmark:
+    """The ten-month age-standardised rates of :class:`AsmrBenchmark` for ``place``: its upper-tier councils, or
+    (a council formed since April 2020) its councils of April 2019 where ONS published those, else its districts.
+    Raises DataError naming the file when England or a decile is missing."""
+    d = _asmr_rows(deciles).sort_values("decile")
+    if sorted(d["decile"].tolist()) != list(range(1, 11)):
+        raise DataError("covid/ons_covid_deaths_imd_decile_england_mar-dec2020.csv: the ten-month Covid-19 rows "
+                        f"(cause {ASMR_CAUSE!r}, sex {ASMR_SEX!r}) lack deciles; expected 1 to 10. Check the file is "
+                        "the catalogued release.")
+    a = _asmr_rows(areas).set_index("area_code")
+    if ENGLAND_CODE not in a.index:
+        raise DataError("covid/ons_covid_deaths_asmr_la_england_mar-dec2020.csv.gz: no ten-month Covid-19 row for "
+                        f"England ({ENGLAND_CODE}) in column 'area_code'.")
+    predecessors = False
+    codes = [c for c in place.upper_tier_codes if c in a.index]
+    if len(codes) < len(place.upper_tier_codes):
+        predecessors = True
+        codes = [c for c in place.upper_tier_codes_2019 if c in a.index]
+        if len(codes) < len(place.upper_tier_codes_2019):
+            codes = [c for c in place.district_codes_2019 if c in a.index]
+    cols = ["area_name", "deaths", "rate", "lowercl", "uppercl", "flag"]
+    out = a.loc[[*codes, ENGLAND_CODE], cols].reset_index()
+    out["area_name"] = out["area_name"].where(out["area_code"] != ENGLAND_CODE, "England")
+    out["is_england"] = out["area_code"] == ENGLAND_CODE
+    e = out[out["is_england"]].iloc[0]
+    out["compared"] = [
+        "" if r.is_england else "not compared" if (pd.notna(r.flag) or pd.isna(r.rate)) else
+        compare_groups(r.lowercl, r.uppercl, e["lowercl"], e["uppercl"]) for r in out.itertuples()]
+    return AsmrBenchmark(deciles=d[["decile", "deaths", "rate", "lowercl", "uppercl", "flag"]].reset_index(drop=True),
+                         areas=out, predecessors=predecessors and bool(codes), not_found=not codes)
+
+
 @dataclass
 class Results:
     """Everything the Covid-19 report shows for one Place: numbers, tidy frames and the notes on data
@@ -772,7 +832,7 @@ class Results:
     scatter: Result
     district_names: dict[str, str]
     ltla: pd.DataFrame
-    ons: pd.DataFrame
+    asmr: AsmrBenchmark
     uptake_by_q: pd.DataFrame | None
     uptake_gap: dict | None
     uptake_msoa: pd.DataFrame | None
@@ -904,7 +964,8 @@ def compute(place: Place, inputs: Inputs, seed: int | None = None) -> Results:
         place=place, cases=cw, deaths=dw, totals=totals, msoa=msoa,
         msoa_case_notes=msoa_case_notes, deaths_by_q=deaths_by_q, cases_by_q=cases_by_q,
         cases_upper_by_q=cases_upper_by_q, deaths_gap=deaths_gap,
-        cases_gap=cases_gap, scatter=scatter, district_names=district_names, ltla=i.ltla_deaths, ons=i.ons,
+        cases_gap=cases_gap, scatter=scatter, district_names=district_names, ltla=i.ltla_deaths,
+        asmr=asmr_benchmark(place, i.asmr_deciles, i.asmr_areas),
         uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
         ltla_uptake=lu, march_by_q=march_by_q,
         uptake_notes=uptake_notes, ethnicity=eth, notes=notes,

@@ -642,13 +642,13 @@ def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
     vals, why = group_values(ind, area_lsoas, msoas, inputs, "local_quintile")
     if why:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": why})
-    level = le_level_check(ind, area_lsoas, _msoa_le_frame(ind, inputs, msoas)[0], inputs, la_codes)
-    if not level.ok:
-        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": level.reason})
     check = fifths_check(ind, msoas, vals, compared=reliability.ALL_FIFTHS)  # a slope uses all five
     if not check.ok:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
                           "note": "; ".join(check.reasons), "below_minimum": True})
+    level = le_level_check(ind, area_lsoas, _msoa_le_frame(ind, inputs, msoas)[0], inputs, la_codes)
+    if not level.ok:
+        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": level.reason})
     pop = msoas.groupby("local_quintile")["pop_total"].sum()
     q = vals.assign(quantile=vals["group"].astype(int),
                     population=vals["group"].map(pop).astype(float))
