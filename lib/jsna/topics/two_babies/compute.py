@@ -793,6 +793,28 @@ def obesity_by_deprivation(inputs: Inputs, area_codes: list[str]) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
+def le_map_values(place: Place, area_lsoas: pd.DataFrame, inputs: Inputs) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Each of the Place's MSOAs with OHID's life expectancy for boys (``male``) and girls (``female``), for the
+    map: a sex whose levels fail the plausibility check (:func:`le_level_check`) gets no column, its reason in the
+    second value ({sex: reason}). Columns: msoa11cd, msoa11nm, lad19cd, local_quintile, male, female."""
+    msoas = msoa_groups(area_lsoas)
+    names = area_lsoas.drop_duplicates("msoa11cd").set_index("msoa11cd")
+    name_col = "msoa11hclnm" if "msoa11hclnm" in names.columns else "msoa11cd"
+    out = msoas[["msoa11cd", "local_quintile"]].assign(
+        msoa11nm=msoas["msoa11cd"].map(names[name_col]) if name_col != "msoa11cd" else msoas["msoa11cd"],
+        lad19cd=msoas["msoa11cd"].map(names["lad19cd"]))
+    refused = {}
+    for sex in ("Male", "Female"):
+        ind = get_indicator(f"le_{sex.lower()}")
+        d, why = _msoa_le_frame(ind, inputs, msoas)
+        check = None if why else le_level_check(ind, area_lsoas, d, inputs, list(place.upper_tier_codes))
+        if why or not check.ok:
+            refused[sex] = why or check.reason
+            continue
+        out = out.merge(d[["msoa11cd", "value"]].rename(columns={"value": sex.lower()}), on="msoa11cd", how="left")
+    return out.reset_index(drop=True), refused
+
+
 # --------------------------------------------------------------------------- the topic's results
 @dataclass
 class SideBySide:
@@ -822,6 +844,9 @@ class Results:
     notes: list[str]  # problems met while loading the inputs
     fifth_mix: pd.DataFrame | None = None  # :func:`fifth_mix`, for a group Place
     side_by_side: SideBySide | None = None  # for a group Place
+    le_map: pd.DataFrame | None = None  # :func:`le_map_values`: the Place's MSOAs and their life expectancy
+    le_map_refused: dict[str, str] | None = None  # sexes whose levels are not mapped, and why
+    boundaries: object = None  # the Place's MSOA boundaries (from the inputs), for the map
 
 
 def compute(place: Place, inputs: Inputs) -> Results:
@@ -838,7 +863,9 @@ def compute(place: Place, inputs: Inputs) -> Results:
         tables = {a.name: upper_tier_table(inputs, a.code, a.name) for a in place.upper_tier}
         eng = england_table(inputs)
         side = SideBySide(tables=tables, england=eng, overview=overview(tables, eng))
+    le_map, le_map_refused = le_map_values(place, area, inputs)
     return Results(place=place, table=table, area=area, core20=core20(area), sii=sii, published_sii=published,
+                   le_map=le_map, le_map_refused=le_map_refused, boundaries=inputs.boundaries,
                    national_view=national_view(area, inputs),
                    obesity=obesity_by_deprivation(inputs, place.upper_tier_codes),
                    notes=list(inputs.notes),

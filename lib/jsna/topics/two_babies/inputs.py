@@ -46,6 +46,8 @@ class Inputs:
     notes: list[str] = field(default_factory=list)
     seed: int = 2019
     sii_repetitions: int = 10000
+    #: the Place's MSOA boundaries (jsna.load.boundaries.msoa_boundaries), for the life expectancy map
+    boundaries: object = field(repr=False, default=None)
     # Place-independent results memoised here (England benchmarks per indicator, per-sex MSOA
     # source slices): recomputing them for every Place dominated the all-England run
     _england_cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -53,12 +55,17 @@ class Inputs:
 
 def load(place: Place, data_dir: Path | None = None, seed: int = 2019, sii_repetitions: int = 10000) -> Inputs:
     """Read every input of the topic for ``place``: the England-wide inputs of :func:`load_england`, with
-    the notebook's SII settings. The LA indicators are every area's, not only the Place's: which age band
+    the notebook's SII settings and the Place's MSOA boundaries (the life expectancy map). The LA indicators are every area's, not only the Place's: which age band
     of a file is used and how many counties an extract holds are judged over all its rows (a county's
     "not in the data held" reason names them), as in every report."""
-    del place  # the inputs are England-wide: compute() selects the Place's districts and authorities
+    from jsna.load.boundaries import msoa_boundaries
+
     out = load_england(data_dir)
     out.seed, out.sii_repetitions = seed, sii_repetitions
+    if "msoa11cd" in out.lsoas.columns:  # the map of the Place's neighbourhoods
+        codes = sorted(out.lsoas.loc[out.lsoas["lad19cd"].isin(place.district_codes_2019), "msoa11cd"].unique())
+        if codes:
+            out.boundaries = msoa_boundaries(codes, data_dir)
     return out
 
 

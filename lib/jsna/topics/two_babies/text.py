@@ -530,3 +530,15 @@ def headlines(r) -> list[dict]:
     out.append(dict(id="core20_share", value=r.core20["share"], unit="%", period="IoD2019 (populations mid-2015)",
                     label="Share of residents in Core20 LSOAs"))
     return out
+
+
+def le_map_caption(place_name: str) -> str:
+    """Caption of the map of life expectancy by neighbourhood."""
+    return (f"{place_name}: life expectancy at birth by neighbourhood (MSOA), boys and girls, 2015-19. Source: OHID "
+            "Local Health (no intervals published). Boundaries: ONS.")
+
+
+def le_map_refused_sentences(r) -> list[str]:
+    """Why life expectancy for boys or girls is not mapped (the plausibility check, or no data)."""
+    return [f"Life expectancy by neighbourhood for {SEX_WORDS[sex][1]} is not mapped: {reason}."
+            for sex, reason in (r.le_map_refused or {}).items()]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 from jsna.indicators import REGISTRY, STAGES, get_indicator, indicators
+from jsna.places import Area, Place
 from jsna.topics.two_babies import compute as tb
 from jsna.topics.two_babies import tables
 from jsna.topics.two_babies.inputs import Inputs
@@ -433,3 +435,47 @@ def test_side_by_side_gaps_are_those_each_authority_report_shows():
     shown = tables.overview_display(ov, ["Rutland", "Leicester"]).iloc[0]
     assert shown["Rutland: gap"] == "1.9" and shown["Leicester: gap"] == "6.0"
     assert shown["England: gap"] == "2.0"  # England's 1.96 at the indicator's precision
+
+
+# ----------------------------------------------------------------------------- map of life expectancy
+
+
+def test_le_bands_are_two_years_wide_and_shortest_first():
+    from jsna.topics.two_babies.charts import le_band, le_band_labels
+
+    b = le_band(pd.Series([70.0, 76.0, 77.9, 85.99, 86.0, np.nan]))
+    assert b.iloc[:5].tolist() == [1.0, 2.0, 2.0, 6.0, 7.0] and np.isnan(b.iloc[5])
+    assert le_band_labels()[0] == "under 76" and le_band_labels()[-1] == "86 and over" and len(le_band_labels()) == 7
+
+
+def test_le_map_values_drop_a_sex_whose_levels_fail_the_check():
+    """Boys average 77.8 (published 79.0: 1.2 years apart, refused); girls 82.0 (published 82.0, mapped)."""
+    place = Place(id="testshire", name="Testshire", kind="upper_tier", upper_tier=(Area(DIST, "Testshire"),),
+                  districts=(Area(DIST, "Testshire"),))
+    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    vals, refused = tb.le_map_values(place, area, inputs(le_published=published_le(male=79.0)))
+    assert "male" not in vals.columns and set(refused) == {"Male"} and "not stated" in refused["Male"]
+    assert len(vals) == 15 and vals.set_index("msoa11cd").at["M0_0", "female"] == 80.0
+
+
+def test_le_map_describes_the_extremes_of_each_sex():
+    import geopandas as gpd
+    import matplotlib.pyplot as plt
+    from jsna.topics.two_babies.charts import le_map
+    from shapely.geometry import box
+
+    place = Place(id="testshire", name="Testshire", kind="upper_tier", upper_tier=(Area(DIST, "Testshire"),),
+                  districts=(Area(DIST, "Testshire"),))
+    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    vals, refused = tb.le_map_values(place, area, inputs())
+    geo = gpd.GeoDataFrame({"msoa11cd": vals["msoa11cd"]},
+                           geometry=[box(i * 1000, 0, i * 1000 + 900, 900) for i in range(len(vals))], crs=27700)
+    r = SimpleNamespace(le_map=vals, le_map_refused=refused, boundaries=geo, place=place)
+    chart = le_map(r)
+    plt.close(chart.fig)
+    from jsna.topics.two_babies.charts import has_le_map
+
+    assert has_le_map(r) and not has_le_map(SimpleNamespace(**{**vars(r), "boundaries": None}))
+    # boys 75 (M0) to 80 (M4), girls 80 to 84: the first of each in file order is named
+    assert chart.description[0] == "Boys: from 75.0 years in M0_0 to 80.0 in M4_0."
+    assert chart.description[1] == "Girls: from 80.0 years in M0_0 to 84.0 in M4_0."
