@@ -424,7 +424,10 @@ def le_map(r) -> Chart:
     desc.append("Bands (years): " + "; ".join(labels) + ". OHID publishes these values without intervals; a "
                 "neighbourhood's figure is uncertain by several years either way, so neighbouring bands do not show "
                 "a real difference.")
-    tidy = pd.DataFrame({"MSOA code (2011)": geo["msoa11cd"], "MSOA name": geo["msoa11nm"],
-                         **{f"Life expectancy, {w.lower()} (years)": geo[c] for c, w in sexes}})
+    tidy = pd.DataFrame({"MSOA code (2011)": geo["msoa11cd"], "MSOA name": geo["msoa11nm"]})
+    for c, w in sexes:
+        tidy[f"Life expectancy, {w.lower()} (years)"] = geo[c].to_numpy()
+        tidy[f"Band, {w.lower()} (years)"] = [labels[int(b) - 1] if pd.notna(b) else "not published"
+                                              for b in geo[f"{c}_band"]]
     attach_data(fig, tidy, {"chart": "life expectancy by neighbourhood, 2015-19"})
     return Chart(fig, alt, desc)
