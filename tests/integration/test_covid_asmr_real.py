@@ -78,6 +78,12 @@ def test_each_council_beside_england(place_id, expected, deciles, areas):
     assert s[1] == ("In Leicester, deaths due to Covid-19 from March to December 2020 were 234.7 per 100,000 "
                     "(age-standardised; 95% CI 213.2 to 256.2), higher than England's 149.8 (95% CI 148.7 to 150.9): "
                     "the intervals do not overlap.")
+    summary = say.asmr_summary_sentence(place, b)
+    if place_id == "llr":
+        assert summary.endswith("; against England's 149.8, the rate was 234.7 in Leicester (higher), 131.3 in "
+                                "Leicestershire (lower) and 72.0 in Rutland (lower) (ONS, age-standardised).")
+    else:
+        assert summary.endswith("; Leicester's rate was 234.7, higher than England's 149.8 (ONS, age-standardised).")
 
 
 def test_a_council_formed_since_2020_is_shown_as_the_areas_it_was_formed_from(deciles, areas, tmp_path):

@@ -191,10 +191,7 @@ def summary_sentences(place, h) -> list[str]:
     else:
         s.append(cases_unavailable(place, h.cases))
     s.append(totals_sentence(place.name, h.totals))
-    asmr = asmr_sentences(place, h.asmr)
-    s.append(asmr[0])  # the age-standardised national contrast leads
-    if len(h.asmr.areas) == 2 and not h.asmr.predecessors:  # one council: its own rate beside England's
-        s.append(asmr[1])
+    s.append(asmr_summary_sentence(place, h.asmr))  # the age-standardised contrasts lead
     refused = []  # comparisons below the reliability minimum: said once, together
     contrasts = 0
     if h.checks.get("deaths") is not None:
@@ -302,6 +299,31 @@ def asmr_area_sentence(r, e) -> str:
     if r.compared in ("higher", "lower"):
         return f"{head}; {_ci(r.lowercl, r.uppercl)}), {r.compared} than {eng}: the intervals do not overlap."
     return f"{head}; {_ci(r.lowercl, r.uppercl)}), not clearly different from {eng}: the intervals overlap."
+
+
+_BESIDE = {"higher": "higher than", "lower": "lower than", "no clear difference": "not clearly different from",
+           "not compared": "(unreliable: few deaths) beside"}
+
+
+def asmr_summary_sentence(place, b) -> str:
+    """The summary's one sentence of ONS's age-standardised rates: England's most against least deprived tenth,
+    then the Place's councils against England (higher or lower by the 95% intervals)."""
+    d = b.deciles.set_index("decile")
+    most, least = float(d.at[1, "rate"]), float(d.at[10, "rate"])
+    s = (f"From March to December 2020, deaths due to Covid-19 in England's most deprived tenth of neighbourhoods "
+         f"were {fmt_number(most, 1)} per 100,000 against {fmt_number(least, 1)} in the least deprived tenth, "
+         f"{times_word(most / least)} the rate after allowing for age")
+    e = b.areas[b.areas["is_england"]].iloc[0]
+    own = b.areas[~b.areas["is_england"] & b.areas["rate"].notna()]
+    if len(own) == 1 and not b.predecessors:
+        r = own.iloc[0]
+        s += (f"; {r['area_name']}'s rate was {fmt_number(r['rate'], 1)}, {_BESIDE[r['compared']]} England's "
+              f"{fmt_number(e['rate'], 1)}")
+    elif len(own):
+        parts = [f"{fmt_number(r['rate'], 1)} in {r['area_name']} ({r['compared'].replace('not compared', 'unreliable')})"
+                 for _, r in own.iterrows()]
+        s += f"; against England's {fmt_number(e['rate'], 1)}, the rate was {join_names(parts)}"
+    return s + " (ONS, age-standardised)."
 
 
 def asmr_sentences(place, b) -> list[str]:
