@@ -317,7 +317,7 @@ def asmr_summary_sentence(place, b) -> str:
     own = b.areas[~b.areas["is_england"] & b.areas["rate"].notna()]
     if len(own) == 1 and not b.predecessors:
         r = own.iloc[0]
-        s += (f"; {r['area_name']}'s rate was {fmt_number(r['rate'], 1)}, {_BESIDE[r['compared']]} England's "
+        s += (f"; {place.possessive} rate was {fmt_number(r['rate'], 1)}, {_BESIDE[r['compared']]} England's "
               f"{fmt_number(e['rate'], 1)}")
     elif len(own):
         parts = [f"{fmt_number(r['rate'], 1)} in {r['area_name']} ({r['compared'].replace('not compared', 'unreliable')})"

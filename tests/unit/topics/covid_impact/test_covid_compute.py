@@ -491,6 +491,14 @@ def test_summary_sentences_from_synthetic_numbers(report):
     assert "not compared (below the reliability minimum)" in "\n".join(say.check_lines(report))
 
 
+def test_asmr_summary_uses_the_place_possessive():
+    i = _synthetic_inputs()
+    hamlets = Place(id="hamlets", name="Hamlets", kind="upper_tier", upper_tier=(Area("E06000901", "Hamlets"),),
+                    districts=(Area("E06000901", "Hamlets"),))
+    b = cv.asmr_benchmark(hamlets, i.asmr_deciles, i.asmr_areas)
+    assert "; Hamlets' rate was 180.0, higher than England's 150.0" in say.asmr_summary_sentence(hamlets, b)
+
+
 def test_asmr_tables_and_comparisons_by_hand(report):
     b = report.asmr
     assert list(b.deciles["decile"]) == list(range(1, 11)) and b.deciles["rate"].iloc[0] == 250.0
