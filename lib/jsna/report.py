@@ -551,12 +551,33 @@ def about_the_data(source_ids: Iterable[str] | None = None, heading_text: str = 
 HEADLINE_MIME = "application/vnd.jsna.headline+json"
 
 
+#: what a front-door headline shows: a gap within the Place, a size, a trend, a comparison
+HEADLINE_KINDS = ("gap", "size", "trend", "comparator")
+#: the direction words a front-door headline may carry, each with its symbol (symbol AND word, never colour
+#: alone): against England (jsna.palette.SIGNIFICANCE), higher/lower where no side is better, a trend's way
+HEADLINE_DIRECTIONS = {"better": "▲", "similar": "●", "worse": "▼", "not compared": "■", "higher": "△",
+                       "lower": "▽", "getting better": "↗", "getting worse": "↘", "no clear change": "→"}
+
+
 def headline_record(id: str, value: object, unit: str, period: str, label: str,  # noqa: A002
-                    decimals: int = 1) -> dict:
+                    decimals: int = 1, kind: str | None = None, direction: str | None = None,
+                    compared_with: str | None = None, section: str | None = None, rank: int | None = None) -> dict:
     """The JSON record of one headline figure (see :func:`headline`). ``text`` is the value as
-    published (rounded to ``decimals``); a missing or non-finite value reads "not available"."""
+    published (rounded to ``decimals``); a missing or non-finite value reads "not available".
+
+    A figure for the Place's front door also gives ``kind`` (one of :data:`HEADLINE_KINDS`), its
+    ``direction`` (a word of :data:`HEADLINE_DIRECTIONS`: the verdict the report itself shows, never a
+    second test), ``compared_with`` (e.g. "England", "the least deprived fifth"), optionally the
+    ``section`` (an id in the report) that explains it, and ``rank`` (lower comes first on the front door)."""
     import math
     import numbers
+
+    if kind is not None and kind not in HEADLINE_KINDS:
+        raise ValueError(f"headline {id!r}: kind must be one of {HEADLINE_KINDS}, got {kind!r}")
+    if direction is not None and direction not in HEADLINE_DIRECTIONS:
+        raise ValueError(f"headline {id!r}: direction must be one of {sorted(HEADLINE_DIRECTIONS)}, got {direction!r}")
+    if kind is not None and direction is None:
+        raise ValueError(f"headline {id!r}: a front-door figure (kind {kind!r}) needs its direction word")
 
     if not isinstance(id, str) or not id.strip() or any(c.isspace() for c in id):
         raise ValueError(f"headline: id must be a non-empty word such as 'core20_pct', got {id!r}")
@@ -573,19 +594,26 @@ def headline_record(id: str, value: object, unit: str, period: str, label: str, 
         num, text = int(value), f"{int(value):,}"
     else:
         num, text = float(value), f"{float(value):,.{decimals}f}"
-    return {"id": id, "label": str(label), "value": num, "text": text, "unit": str(unit or ""),
-            "period": str(period)}
+    rec = {"id": id, "label": str(label), "value": num, "text": text, "unit": str(unit or ""),
+           "period": str(period)}
+    if kind is not None:
+        rec.update(kind=kind, direction=direction, symbol=HEADLINE_DIRECTIONS[direction],
+                   compared_with=str(compared_with or ""), section=str(section or ""),
+                   rank=999 if rank is None else int(rank))
+    return rec
 
 
 def headline(id: str, value: object, unit: str, period: str, label: str,  # noqa: A002
-             decimals: int = 1) -> None:
+             decimals: int = 1, **front_door) -> None:
     """Declare one headline figure of the report (a number in its summary box or key findings).
 
     Shows nothing: the record (:func:`headline_record`) goes into the cell's output as
     ``application/vnd.jsna.headline+json``; the runner stores it with the published report and
     lists it in the index's "Changed since" section when it moves. ``id`` must be stable across
     builds (the figure is compared by id); ``unit`` e.g. '%', 'per 100,000', 'people', 'score'.
+    ``front_door``: kind, direction, compared_with, section, rank (:func:`headline_record`): the
+    figure is then a candidate for the Place's front door (jsna.runner.frontdoor).
     """
     from IPython.display import display
 
-    display({HEADLINE_MIME: headline_record(id, value, unit, period, label, decimals)}, raw=True)
+    display({HEADLINE_MIME: headline_record(id, value, unit, period, label, decimals, **front_door)}, raw=True)

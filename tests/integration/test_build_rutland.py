@@ -59,7 +59,8 @@ def test_index_lists_every_rutland_report(rutland_reports):
     index = (rutland_reports / "index.html").read_text(encoding="utf-8")
     for topic in TOPICS:
         assert f'href="rutland/{topic}.html"' in index
-    assert "Data sources" in index and "Open Government Licence" in index
+    sources = (rutland_reports / "sources.html").read_text(encoding="utf-8")
+    assert "Data sources" in sources and "Open Government Licence" in sources and 'href="sources.html"' in index
     assert external_resources(index) == []
 
 

@@ -95,7 +95,7 @@ def test_footer_and_index_list_every_source_the_notebook_read(rutland_reports, t
     ids = {s for a in about for s in a.split()}
     cat = load_catalogue()
     footer = _footer(page)
-    index = html.unescape((rutland_reports / "index.html").read_text(encoding="utf-8"))
+    index = html.unescape((rutland_reports / "sources.html").read_text(encoding="utf-8"))  # the sources page
     for sid in sorted(ids):
         src = cat[sid]
         assert footer_attribution(src) in footer, f"{topic}: footer lacks the attribution of {sid}"

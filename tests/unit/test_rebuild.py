@@ -140,6 +140,7 @@ def sequence(tmp_path_factory):
         out[f"{name}_s"] = time.perf_counter() - t0
         out[name] = s
         out[f"{name}_index"] = (reports / "index.html").read_text(encoding="utf-8")
+        out[f"{name}_sources"] = (reports / "sources.html").read_text(encoding="utf-8")
         return s
 
     try:
@@ -256,7 +257,7 @@ def test_provenance_in_page_notebook_and_index(sequence):
     assert inp["id"] == "ons_ltla19_utla19" and inp["sha256"] == _sha(sequence["data"] / UTLA_FILE)
     assert inp["fetched"] == "2026-11-02T10:00:00Z" and inp["period"]
     assert nb["metadata"]["jsna"]["headlines"][0]["id"] == "n_ltlas"
-    index = sequence["corrupt_history_index"]
+    index = sequence["corrupt_history_sources"]  # the sources page, linked from every footer
     assert f"File sha256 {sha[:12]}" in index and re.search(r"(copied|downloaded)[^.]* 2 November 2026", index)
 
 

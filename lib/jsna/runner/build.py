@@ -436,7 +436,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     # the reports a page may link to ("Related reports"): those this build writes, those up to date
     # and those already published; never a skipped audit or a Place whose params failed
     linkable = {k for k in reasons if k.split("/", 1)[0] not in failed_places} | set(up_to_date)
-    linkable |= {f"{p.parent.name}/{p.stem}" for p in reports_dir.glob("*/*.html")}
+    linkable |= {f"{p.parent.name}/{p.stem}" for p in reports_dir.glob("*/*.html") if p.name != "index.html"}
     linkable -= set(skipped)
     for place in places:
         for topic in topics:

@@ -156,7 +156,8 @@ def _catalogue_rows(source_ids: Iterable[str]) -> list[dict[str, str]]:
         cat = load_catalogue()
     except Exception:  # noqa: BLE001 - index still lists reports without a catalogue
         return []
-    ids = [s for s in dict.fromkeys(source_ids) if s in cat] or sorted(cat)
+    # only the sources the published reports read: the whole catalogue would name other Places' files
+    ids = [s for s in dict.fromkeys(source_ids) if s in cat]
     rows = []
     for sid in ids:
         s = cat[sid]
@@ -193,9 +194,10 @@ def series_purpose(places: list[dict[str, Any]]) -> dict[str, Any]:
     return {"title": title, "paragraphs": [first]}
 
 
-def render_index(reports_dir: Path, build_date: str | None = None) -> str:
-    """The index page: every published report grouped by Place, failed runs, data sources."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+def _index_context(reports_dir: Path, build_date: str | None = None) -> dict[str, Any]:
+    """What the index, the Places' front doors and the sources page are drawn from: every published
+    report grouped by Place (with its headline records), failed runs, notes, sources used."""
+    from jsna.runner.frontdoor import place_front_door, report_lead
 
     reports_dir = Path(reports_dir)
     status = read_status(reports_dir)
@@ -212,9 +214,8 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
             p = places.setdefault(rec["place"], {"id": rec["place"], "name": rec.get("place_name", rec["place"]),
                                                  "kind": rec.get("place_kind", ""),
                                                  "framework": rec.get("framework"), "reports": []})
-            p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html",
-                                 "pdf": (html_file.with_suffix(".pdf").exists()
-                                         and f"{rec['place']}/{rec['topic']}.pdf")})
+            p["reports"].append({**rec, "href": f"{rec['topic']}.html",
+                                 "pdf": (html_file.with_suffix(".pdf").exists() and f"{rec['topic']}.pdf")})
     deps, _ = read_deps(reports_dir)
     for p in places.values():
         for r in p["reports"]:
@@ -223,24 +224,66 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
                            for i in entry.get("inputs", [])]
             r["code_version"] = entry.get("code_version", r.get("code_version", ""))
             r["build_date"] = entry.get("build_date", "")
+            r["headlines"] = entry.get("headlines", [])
+            r["lead"] = report_lead(r)
         p["reports"].sort(key=lambda r: (r.get("order", 999), r["topic"]))
+        p["front_door"] = place_front_door(p)
     # a group Place (an overview of several councils) first, then each council by name
     ordered = sorted(places.values(), key=lambda p: (p["kind"] != "group", p["name"]))
+    topics: dict[str, dict[str, Any]] = {}
+    for p in ordered:
+        for r in p["reports"]:
+            topics.setdefault(r["topic"], {"id": r["topic"], "title": r["title"], "order": r.get("order", 999)})
+        p["by_topic"] = {r["topic"]: r for r in p["reports"]}
     used = [s for rec in status.values() for s in rec.get("sources", [])]
+    return {"places": ordered, "topics": sorted(topics.values(), key=lambda t: (t["order"], t["id"])),
+            "purpose": series_purpose(ordered), "notes": notes,
+            "failed": sorted(failed, key=lambda r: (r["place"], r["topic"])), "sources": _catalogue_rows(used),
+            "build_date": build_date or _now_text(), "version": __version__,
+            "changes": latest_changes(reports_dir), "code_version": code_version(), **page_assets()}
+
+
+def _render(template: str, **context: Any) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["j2", "html"]))
     env.filters["when"] = _readable_time
     env.filters["period"] = period_in_words
-    tpl = env.get_template("index_page.html.j2")
-    return tpl.render(places=ordered, purpose=series_purpose(ordered), notes=notes, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
-                      sources=_catalogue_rows(used), build_date=build_date or _now_text(),
-                      version=__version__, changes=latest_changes(reports_dir),
-                      code_version=code_version(), **page_assets())
+    return env.get_template(template).render(**context)
+
+
+def render_index(reports_dir: Path, build_date: str | None = None) -> str:
+    """The series index: a Place x topic grid, each cell the report's lead figure with its verdict."""
+    return _render("index_page.html.j2", **_index_context(reports_dir, build_date))
+
+
+def render_place_page(reports_dir: Path, place_id: str, build_date: str | None = None) -> str:
+    """A Place's front door (``<place>/index.html``): its 8-10 headline figures, each with its direction
+    word and symbol, period and the report that explains it; "What this means"; its reports."""
+    ctx = _index_context(reports_dir, build_date)
+    place = next(p for p in ctx["places"] if p["id"] == place_id)
+    return _render("place_page.html.j2", **ctx, place=place)
+
+
+def render_sources_page(reports_dir: Path, build_date: str | None = None) -> str:
+    """The sources and licences page (``sources.html``), linked from every page's footer."""
+    return _render("sources_page.html.j2", **_index_context(reports_dir, build_date))
+
+
+#: the sources and licences page, beside the index
+SOURCES_PAGE = "sources.html"
 
 
 def write_index(reports_dir: Path, build_date: str | None = None) -> Path:
-    """Write reports/index.html atomically (caller holds the lock)."""
-    out = Path(reports_dir) / "index.html"
-    write_atomic(out, render_index(reports_dir, build_date))
+    """Write reports/index.html, each Place's front door (<place>/index.html) and the sources page
+    atomically (caller holds the lock)."""
+    reports_dir = Path(reports_dir)
+    ctx = _index_context(reports_dir, build_date)
+    for place in ctx["places"]:
+        write_atomic(reports_dir / place["id"] / "index.html", _render("place_page.html.j2", **ctx, place=place))
+    write_atomic(reports_dir / SOURCES_PAGE, _render("sources_page.html.j2", **ctx))
+    out = reports_dir / "index.html"
+    write_atomic(out, _render("index_page.html.j2", **ctx))
     return out
 
 

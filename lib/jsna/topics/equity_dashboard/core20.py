@@ -45,7 +45,8 @@ class ClinicalArea:
     area: str
     focus: str
     ambition: float | None = None
-    needed: str = ""  # the indicator that would fill the gap
+    needed: str = ""  # the indicator that would fill the gap (the local indicator held is then a proxy)
+    fills: str = ""  # where the area has its own indicator: the published source that fills an empty row
 
 
 CLINICAL_AREAS: tuple[ClinicalArea, ...] = (
@@ -57,11 +58,14 @@ CLINICAL_AREAS: tuple[ClinicalArea, ...] = (
     ClinicalArea("Adults", "Chronic respiratory disease", "COPD; flu, Covid and pneumonia vaccination",
                  needed="COPD prevalence and emergency admissions (Fingertips), vaccination uptake"),
     ClinicalArea("Adults", "Early cancer diagnosis", "75% of cancers diagnosed at stage 1 or 2 by 2028",
-                 ambition=CANCER_STAGE_AMBITION),
+                 ambition=CANCER_STAGE_AMBITION, fills="cancers diagnosed at stage 1 or 2 for the council "
+                 "(ONS Explore local statistics, from the National Disease Registration Service)"),
     ClinicalArea("Adults", "Hypertension case-finding", "optimal management and lipid control to cut "
                  "heart attacks and strokes",
                  needed="hypertension diagnosed vs expected prevalence, treated to target (CVDPREVENT)"),
-    ClinicalArea("Adults", "Smoking cessation (enabler)", "smoking cessation across all five areas"),
+    ClinicalArea("Adults", "Smoking cessation (enabler)", "smoking cessation across all five areas",
+                 fills="smoking prevalence in adults for the council (OHID Fingertips, from the Annual Population "
+                 "Survey)"),
     ClinicalArea("Children and young people", "Asthma", "over-reliance on reliever medication, "
                  "emergency admissions", needed="asthma emergency admissions under 19 (Fingertips)"),
     ClinicalArea("Children and young people", "Diabetes", "glucose monitoring and HbA1c in deprived "
@@ -89,7 +93,7 @@ def clinical_area_table(dash: pd.DataFrame, areas: Sequence[ClinicalArea] = CLIN
             recs.append({"framework": ca.framework, "clinical_area": ca.area, "focus": ca.focus,
                          "indicator": NO_LOCAL_INDICATOR, "period": None, "value": np.nan,
                          "england": np.nan, "vs_england": "not available", "ambition": "",
-                         "status": f"Missing: {ca.needed}" if ca.needed else "Missing"})
+                         "status": f"Missing: {ca.needed or ca.fills}"})
             continue
         for _, r in rows.iterrows():
             amb = ""

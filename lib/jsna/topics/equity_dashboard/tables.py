@@ -7,6 +7,7 @@ import pandas as pd
 from jsna.indicators import NOT_HELD
 from jsna.palette import SIGNIFICANCE
 from jsna.places import ENGLAND_CODE
+from jsna.topics.equity_dashboard.core20 import NO_LOCAL_INDICATOR as _NO_LOCAL
 from jsna.topics.equity_dashboard.core20 import PLUS_SUPPRESS_BELOW
 from jsna.words import shown_difference
 
@@ -151,4 +152,65 @@ def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
         "Note": dash["note"].fillna(""),
     })
     out.loc[dash["value"].isna(), ["vs England (95%)", "vs England (99.8%)"]] = None
+    return out.astype(object).where(out.notna(), None)
+
+
+def _verdict(word: str, old: bool) -> str:
+    """A verdict as symbol and word, the same as :func:`dashboard_display` shows ('▼ worse')."""
+    text = f"{SIGNIFICANCE.get(word, SIGNIFICANCE['not compared'])['symbol']} {word}"
+    return text + (" (old data)" if old and word in ("better", "worse", "higher", "lower") else "")
+
+
+def comparison_display(dash: pd.DataFrame, area_names: list[str]) -> pd.DataFrame:
+    """One table for a group of councils: an indicator per row, each council's latest value with its
+    verdict against England (symbol and word, the dashboard's own ``sig95``) and period, then England's.
+
+    A council whose latest period differs from the row's first one shows its own period in its cell."""
+    rows = []
+    for _, part in dash.groupby("indicator_id", sort=False):
+        first = part.iloc[0]
+        dp = int(first["dp"])
+        have = part[part["value"].notna()]
+        period = str(have.iloc[0]["period"]) if len(have) else None
+        rec = {"Life stage": first["stage"], "Indicator": first["name"], "Period": period}
+        for name in area_names:
+            r = part[part["area_name"] == name]
+            if r.empty or pd.isna(r.iloc[0]["value"]):
+                rec[name] = None
+                continue
+            r = r.iloc[0]
+            # a council whose latest period is not the row's: its own period and England's value in it
+            own = "" if str(r["period"]) == period else (
+                f" ({r['period']}" + ("" if pd.isna(r["england"]) else f", England {_num(r['england'], dp)}") + ")")
+            rec[name] = f"{_num(r['value'], dp)}{own}: {_verdict(str(r['sig95']), bool(r['old']))}"
+        eng = have[have["england"].notna() & (have["period"].astype(str) == period)]
+        rec["England"] = None if eng.empty else _num(eng.iloc[0]["england"], dp)
+        rows.append(rec)
+    out = pd.DataFrame(rows, columns=["Life stage", "Indicator", "Period", *area_names, "England"])
+    return out.astype(object).where(out.notna(), None)
+
+
+#: a clinical-area row's status (core20.clinical_area_table) as its "What would fill it" cell
+_FILL_WORDS = {"Indicator available": "", "Missing": "not known"}
+
+
+def clinical_area_comparison(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The Core20PLUS5 clinical-area tables of a group's councils as one table: a row per clinical area
+    and local indicator, each council's value and verdict against England in its own column, and what
+    would fill an empty or proxy row said once (``tables``: council name -> its clinical-area table)."""
+    keys = ["framework", "clinical_area", "indicator"]
+    rows = pd.concat(list(tables.values()), ignore_index=True).drop_duplicates(keys)[[*keys, "status"]]
+    # a clinical area one council has an indicator for needs no 'no local indicator' row
+    has = set(rows.loc[rows["indicator"] != _NO_LOCAL, "clinical_area"])
+    rows = rows[(rows["indicator"] != _NO_LOCAL) | ~rows["clinical_area"].isin(has)].reset_index(drop=True)
+    for name, t in tables.items():
+        cells = {tuple(k): None if pd.isna(v) else f"{v:,.1f} ({per}): {_verdict(str(sig), False)}"
+                 for *k, v, per, sig in t[[*keys, "value", "period", "vs_england"]].itertuples(index=False)}
+        # an empty row's councils are left blank: the row says once what would fill it
+        rows[name] = [cells.get(tuple(k)) or "" for k in rows[keys].itertuples(index=False)]
+    fill = [_FILL_WORDS.get(st, st.removeprefix("Missing: ")) for st in rows["status"]]
+    rows["status"] = [f[:1].upper() + f[1:] for f in fill]
+    out = rows.rename(columns={"framework": "Framework", "clinical_area": "Clinical area",
+                               "indicator": "Local indicator", "status": "What would fill it"})
+    out = out[["Framework", "Clinical area", "Local indicator", *tables, "What would fill it"]]
     return out.astype(object).where(out.notna(), None)

@@ -334,18 +334,52 @@ _SIG_WORDS = {"better": "significantly better than England", "similar": "similar
               "worse": "significantly worse than England"}
 
 
+#: the recent trend's words (jsna.stats.trend) as a front-door direction; a trend with no better or
+#: worse side ("Increasing") and one that cannot be calculated are not front-door figures
+_TREND_DIRECTIONS = {"getting better": "getting better", "getting worse": "getting worse",
+                     "No significant change": "no clear change"}
+#: front-door order: a worse verdict first (what a board acts on), then better, then the rest
+_VERDICT_RANK = {"worse": 300, "better": 400, "higher": 500, "lower": 500, "similar": 600}
+
+
+def _trend_direction(trend: str) -> str | None:
+    return next((d for k, d in _TREND_DIRECTIONS.items() if str(trend).endswith(k)), None)
+
+
 def headlines(r) -> list[dict]:
-    """The report's headline figures (keyword arguments of jsna.report.headline)."""
+    """The report's headline figures (keyword arguments of jsna.report.headline). The front-door
+    figures carry the verdict the dashboard's own table shows (``sig95``) and the recent trend's words,
+    for current indicators only (a period more than five years old is not a headline)."""
     tot, period = r.whole, r.core20_basis
+    eng_share = float(r.england_core20["share_core20"])
+    share = float(tot["share_core20"])
     out = [dict(id="core20_population", value=int(tot["pop_core20"]), unit="people", period=period,
                 label=f"{r.place.name}: residents of Core20 LSOAs"),
-           dict(id="core20_share", value=float(tot["share_core20"]), unit="%", period=period,
-                label=f"{r.place.name}: share of residents in Core20 LSOAs")]
+           dict(id="core20_share", value=share, unit="%", period=period,
+                label=f"{r.place.name}: share of residents in England's most deprived 20% of neighbourhoods",
+                kind="size", direction="higher" if share > eng_share else "lower" if share < eng_share else "similar",
+                compared_with=f"England ({eng_share:.1f}%)", rank=200)]
     for a in r.areas:
         c = a.counts()
         out += [dict(id=f"{a.code}_indicators_{sig}", value=c[sig], unit="indicators",
                      period="latest period of each indicator", label=f"{a.name}: indicators {words} (95%)")
                 for sig, words in _SIG_WORDS.items()]
+    for order, (_, row) in enumerate(r.dash.iterrows()):
+        if pd.isna(row["value"]) or bool(row["old"]):
+            continue
+        who = f"{row['area_name']}: {row['name']}"
+        common = dict(value=float(row["value"]), unit=str(row["unit"]), period=str(row["period"]),
+                      decimals=int(row["dp"]))
+        if row["sig95"] in _VERDICT_RANK:
+            out.append(dict(id=f"{row['area_code']}_{row['indicator_id']}_vs_england", label=who, kind="comparator",
+                            direction=str(row["sig95"]), compared_with=f"England ({row['england']:,.{int(row['dp'])}f})"
+                            if pd.notna(row["england"]) else "England", rank=_VERDICT_RANK[row["sig95"]] + order,
+                            **common))
+        trend = _trend_direction(row["trend"])
+        if trend:
+            out.append(dict(id=f"{row['area_code']}_{row['indicator_id']}_trend", label=f"{who}, recent trend",
+                            kind="trend", direction=trend, compared_with="its own recent years",
+                            rank=(700 if trend == "no clear change" else 100) + order, **common))
     return out
 
 
@@ -363,9 +397,48 @@ def baseline_sentence(place) -> str:
 def how_to_read(place) -> list[str]:
     """The "How to read the dashboard" paragraphs."""
     baseline = baseline_sentence(place)
+    if place.is_group:
+        return ["Each council's indicators are compared with England: ▲ better, ● similar, ▼ worse or ■ not "
+                "compared (symbol and word carry the comparison, not colour alone). A flag on data more than "
+                "five years old is marked old data.",
+                f"The baseline: {baseline[0].lower()}{baseline[1:]} How each comparison is worked out is under "
+                "Methods and sources at the end."]
     return ["Each indicator is compared with England: ▲ better, ● similar, ▼ worse or ■ not compared (marker "
             "shape, symbol and word carry the comparison, not colour alone; on the spine chart better values are "
             "always to the right). A flag on data more than five years old is marked old data.",
             f"The baseline: {baseline[0].lower()}{baseline[1:]} How each "
             "comparison, the region, the peers, the trend and the baseline are worked out is under Methods and "
             "sources at the end."]
+
+
+def comparison_caption(place_name: str) -> str:
+    """Caption of a group Place's one comparative table."""
+    return (f"{place_name}: each council's latest value and its comparison with England (95%), indicator by "
+            "indicator, with England's value")
+
+
+def comparison_detail(place) -> str:
+    """Where a group Place's reader finds each council's region, peers, trend and baseline."""
+    return (f"Each council of {place.name} has its own dashboard, linked at the end of this page, with its "
+            "region, its similar authorities, the recent trend, the change since the baseline and a chart of "
+            "every indicator against the range across England.")
+
+
+def group_key_points(areas) -> list[str]:
+    """A group Place's key points: for each council, how its indicators compare with England and which
+    are worse (the first two sentences of :func:`dashboard_sentences`)."""
+    return [s for a in areas for s in dashboard_sentences(a.rows, a.name)[:2]]
+
+
+def clinical_comparison_caption(place_name: str) -> str:
+    """Caption of a group Place's one Core20PLUS5 clinical-area table."""
+    return f"Core20PLUS5 clinical areas: local indicators for each council of {place_name}"
+
+
+def clinical_gap_note_group(counts: dict[str, tuple[int, int]]) -> str:
+    """How many clinical areas have no local indicator, council by council (``counts``: name ->
+    (:func:`core20.clinical_areas_without_indicator`))."""
+    n_areas = max(n for _, n in counts.values())
+    return (f"Clinical areas with no local indicator, of the {n_areas}: "
+            + join_names([f"{name} {missing}" for name, (missing, _) in counts.items()])
+            + ". The last column says, once for each row, what would fill it.")

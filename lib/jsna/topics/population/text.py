@@ -460,6 +460,17 @@ def headlines(r: Results) -> list[dict]:
     ]
     out = []
     for fid, value, england, unit, period, label in figures:
-        out.append(dict(id=fid, value=value, unit=unit, period=period, label=f"{n}: {label}"))
+        front = {}
+        if fid in _FRONT_DOOR_RANK and value is not None and england is not None:
+            # a size against England's: higher or lower as shown (one decimal), no side is better
+            a, b = round(float(value), 1), round(float(england), 1)
+            front = dict(kind="size", direction="higher" if a > b else "lower" if a < b else "similar",
+                         compared_with=f"England ({b:,.1f}{unit})", rank=_FRONT_DOOR_RANK[fid])
+        out.append(dict(id=fid, value=value, unit=unit, period=period, label=f"{n}: {label}", **front))
         out.append(dict(id=f"{fid}_england", value=england, unit=unit, period=period, label=f"England: {label}"))
     return out
+
+
+#: the population figures a front door may show (jsna.report.headline ``kind``), in its order
+_FRONT_DOOR_RANK = {"most_deprived_fifth_pct": 210, "population_65_plus_pct": 220, "population_change_pct": 230,
+                    "ethnic_minority_pct": 240}

@@ -502,6 +502,8 @@ def method_paragraphs() -> str:
 
 #: the rows of the nbval check and of the headline figures
 CHECK_IDS = ("idaci", "income", "idaopi", "le_male", "le_female", "hle_female")
+#: the gap's significance (compute.SIGNIFICANCE_WORDS) as a front-door direction for the most deprived fifth
+_GAP_DIRECTION = {"higher": None, "lower": None, "no clear difference": "similar"}
 HEADLINE_IDS = ("idaci", "income", "idaopi", "le_male", "le_female", "hle_male", "hle_female")
 
 
@@ -525,8 +527,17 @@ def headlines(r) -> list[dict]:
         for side, v, who in (("a", row.a_value, "most deprived fifth"), ("b", row.b_value, "least deprived fifth")):
             out.append(dict(id=f"{row.indicator_id}_{side}", value=None if v is None else float(v),
                             unit=str(row.unit), period=str(row.period), label=f"{row['name']}: {who}"))
+        front = {}
+        if not bool(row.old) and row.gap is not None and row.gap == row.gap and row.significance in _GAP_DIRECTION:
+            # the table's own verdict on the gap: which fifth fares worse, or no clear difference
+            direction = _GAP_DIRECTION[row.significance] if row.significance == "no clear difference" else (
+                "worse" if row.worse_group == "a" else "better" if row.worse_group == "b" else None)
+            if direction:
+                front = dict(kind="gap", direction=direction, compared_with="the least deprived fifth",
+                             rank=10 + HEADLINE_IDS.index(row.indicator_id))
         out.append(dict(id=f"{row.indicator_id}_gap", value=None if row.gap is None else float(row.gap),
-                        unit=str(row.unit), period=str(row.period), label=f"{row['name']}: gap"))
+                        unit=str(row.unit), period=str(row.period),
+                        label=f"{row['name']}: gap between the most and least deprived fifths", **front))
     out.append(dict(id="core20_share", value=r.core20["share"], unit="%", period="IoD2019 (populations mid-2015)",
                     label="Share of residents in Core20 LSOAs"))
     return out
