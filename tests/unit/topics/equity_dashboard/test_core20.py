@@ -109,3 +109,26 @@ def test_clinical_area_table_ambition_and_missing():
     assert all(s.startswith("Missing") for s in missing["status"])
     met = clinical_area_table(_dash(76.0, 74.0))
     assert met.loc[met["clinical_area"] == "Early cancer diagnosis", "ambition"].iloc[0] == "75% ambition: met"
+
+
+def test_every_empty_clinical_row_says_what_would_fill_it():
+    """Issue 24 item 6: no row reads only 'Missing'; each names the data that would fill it."""
+    assert all(ca.needed or ca.fills for ca in CLINICAL_AREAS)
+    t = clinical_area_table(_dash(55.9, 54.0).iloc[1:])  # no cancer value: that row is empty too
+    missing = t[t["indicator"] == "No local indicator in the data"]
+    assert len(missing) == len(CLINICAL_AREAS) and all(len(s) > len("Missing: ") + 10 for s in missing["status"])
+
+
+def test_a_group_has_one_clinical_table_saying_once_what_would_fill_each_row():
+    from jsna.topics.equity_dashboard.tables import clinical_area_comparison
+
+    one, two = clinical_area_table(_dash(55.9, 54.0)), clinical_area_table(_dash(60.0, 58.5, "better"))
+    t = clinical_area_comparison({"One": one, "Two": two})
+    assert list(t.columns) == ["Framework", "Clinical area", "Local indicator", "One", "Two", "What would fill it"]
+    assert len(t) == len(CLINICAL_AREAS)  # each clinical area once, not once per council
+    cancer = t[t["Clinical area"] == "Early cancer diagnosis"].iloc[0]
+    assert (cancer["One"], cancer["Two"], cancer["What would fill it"]) == (
+        "55.9 (2022): ● similar", "60.0 (2022): ▲ better", "")
+    maternity = t[t["Clinical area"] == "Maternity"].iloc[0]
+    assert (maternity["One"], maternity["Two"]) == ("", "")  # said once, in the last column
+    assert maternity["What would fill it"].startswith("Maternity Services Data Set continuity-of-carer")
