@@ -45,8 +45,10 @@ def test_choose_takes_one_of_each_kind_per_round_best_ranked_first():
              _fig("g1", "gap", "worse", 10), _fig("s1", "size", "higher", 200)]
     reports = [{"href": "dash.html", "title": "Dashboard", "headlines": recs}]
     chosen = frontdoor.choose(frontdoor.front_door_records(reports))
-    # round 1: gap, comparator, trend, size; round 2: comparator, trend; then the comparators left
-    assert [r["id"] for r in chosen] == ["g1", "c0", "t1", "s1", "c1", "t2", "c2", "c3", "c4", "c5"]
+    # round 1: gap, comparator, trend, size; then the comparators left: findings first, so the trend with
+    # no clear change (t2) comes only after every finding
+    assert [r["id"] for r in chosen] == ["g1", "c0", "t1", "s1", "c1", "c2", "c3", "c4", "c5", "c6"]
+    assert [r["id"] for r in frontdoor.choose(frontdoor.front_door_records(reports), limit=12)][-2:] == ["c7", "t2"]
     assert all(r["href"] == "dash.html" and r["report"] == "Dashboard" for r in chosen)
     assert len(frontdoor.choose(frontdoor.front_door_records(reports), limit=8)) == 8
 
@@ -127,3 +129,12 @@ def test_index_is_a_grid_and_each_place_has_a_front_door(tmp_path):
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
         assert not [w for w in LLR_WORDS if w in text]
         assert not [c for c in COMMAND_LINES if c in re.sub(r"<[^>]+>", " ", text)]
+
+
+def test_a_groups_councils_take_turns():
+    recs = [_fig(f"a{i}", "comparator", "worse", 300 + i, f"Ay: indicator {i}") for i in range(4)]
+    recs += [_fig("b0", "comparator", "worse", 310, "Bee: indicator 0"), _fig("c0", "comparator", "better", 400,
+                                                                          "Cee: indicator 0")]
+    chosen = frontdoor.choose(frontdoor.front_door_records([{"href": "d.html", "title": "D", "headlines": recs}]),
+                              limit=4)
+    assert [r["id"] for r in chosen] == ["a0", "b0", "c0", "a1"]

@@ -30,25 +30,39 @@ def front_door_records(reports: Iterable[Mapping[str, Any]]) -> list[dict[str, A
     return out
 
 
+#: directions that are no finding (no clear difference, no clear change): shown only when too few findings
+QUIET_DIRECTIONS = ("similar", "no clear change", "not compared")
+
+
 def choose(records: Sequence[Mapping[str, Any]], limit: int = FRONT_DOOR_FIGURES) -> list[dict[str, Any]]:
     """Up to ``limit`` figures: one of each kind in :data:`KIND_ORDER` per round (the best ranked first), so
-    a front door shows gap, comparison, trend and size before a second of any; ties keep the reports' order."""
-    by_kind = {k: sorted((dict(r) for r in records if r.get("kind") == k), key=lambda r: r.get("rank", 999))
-               for k in KIND_ORDER}
+    a front door shows gap, comparison, trend and size before a second of any; findings (a direction other
+    than :data:`QUIET_DIRECTIONS`) before the rest; ties keep the reports' order."""
     chosen: list[dict[str, Any]] = []
     seen: set[str] = set()
-    while len(chosen) < limit and any(by_kind.values()):
-        for k in KIND_ORDER:
-            while by_kind[k]:
-                r = by_kind[k].pop(0)
-                key = f"{r['href']}|{r['id']}"
-                if key not in seen:
-                    seen.add(key)
-                    chosen.append(r)
+    for quiet in (False, True):
+        by_kind = {k: sorted((dict(r) for r in records if r.get("kind") == k
+                              and (r["direction"] in QUIET_DIRECTIONS) == quiet), key=lambda r: r.get("rank", 999))
+                   for k in KIND_ORDER}
+        while len(chosen) < limit and any(by_kind.values()):
+            for k in KIND_ORDER:
+                while by_kind[k]:
+                    # the best-ranked figure of an area shown least so far (a group's councils take turns)
+                    r = min(by_kind[k], key=lambda c: sum(_area(x) == _area(c) for x in chosen))
+                    by_kind[k].remove(r)
+                    key = f"{r['href']}|{r['id']}"
+                    if key not in seen:
+                        seen.add(key)
+                        chosen.append(r)
+                        break
+                if len(chosen) >= limit:
                     break
-            if len(chosen) >= limit:
-                break
     return chosen
+
+
+def _area(rec: Mapping[str, Any]) -> str:
+    """The area a figure's label names before its colon ('Leicester: Adults who smoke' -> 'Leicester')."""
+    return str(rec["label"]).split(": ", 1)[0] if ": " in str(rec["label"]) else ""
 
 
 def direction_phrase(rec: Mapping[str, Any]) -> str:
