@@ -21,7 +21,10 @@ import pandas as pd
 from jsna import areas, reliability, stats
 from jsna.indicators import (
     REGISTRY,
+    VERDICT_BY_PUBLISHER,
+    EnglandVerdict,
     Indicator,
+    england_verdict,
     get_indicator,
     indicators,
     is_old,
@@ -31,8 +34,6 @@ from jsna.places import ENGLAND_CODE, Place
 from jsna.stats.compare import (
     NO_JUDGEMENT,
     compare_groups,
-    compare_with_benchmark,
-    published_comparison,
 )
 from jsna.topics.two_babies.inputs import SII_INDICATORS, Inputs
 from jsna.words import plural, shown_difference
@@ -50,7 +51,7 @@ TABLE_COLUMNS = [
     "a_denominator", "b_label", "b_value", "b_lower", "b_upper", "b_numerator", "b_denominator",
     "gap", "ratio", "significance", "worse_group", "place_value", "place_lower", "place_upper",
     "england_value", "england_lower", "england_upper", "available", "note", "method", "dp",
-    "period_end", "old",
+    "period_end", "old", "vs_england",
 ]
 
 
@@ -289,15 +290,20 @@ def _present(x: object) -> bool:
         and str(x).strip() not in ("", "nan", "<NA>")
 
 
-def published_significance(ind: Indicator, published: str, a_val: float, b_val: float) -> str | None:
-    """A published comparison with England (jsna.stats.compare.published_comparison) in the words
-    of :func:`compare`: direction from the values; None if it is not a comparison."""
-    word = published_comparison(published, a_val, b_val, ind.polarity)
-    if word == "similar":
-        return "no clear difference"
-    if word == "not compared" or pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
-        return None
-    return "higher" if a_val > b_val else "lower"
+def apply_verdict(row: dict, ind: Indicator, verdict: EnglandVerdict) -> None:
+    """Set a whole-area row's ``vs_england`` (the verdict's word), ``significance`` (in this report's words:
+    similar -> "no clear difference", better or worse -> "higher" or "lower" by the values, not compared ->
+    "not tested") and ``worse_group`` from the one verdict against England."""
+    row["vs_england"] = verdict.word
+    if verdict.word == "similar":
+        sig = "no clear difference"
+    elif verdict.compared and not (pd.isna(row["a_value"]) or pd.isna(row["b_value"])) \
+            and row["a_value"] != row["b_value"]:
+        sig = "higher" if row["a_value"] > row["b_value"] else "lower"
+    else:
+        sig = "not tested"
+    row["significance"] = sig
+    row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
 
 
 def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
@@ -306,7 +312,7 @@ def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
                geography=ind.geography, unit=ind.unit, polarity=ind.polarity,
                period=ind.period if ind.kind != "la" else "", old=False,
                source_id=ind.source_id, comparison=comparison, a_label=a_label, b_label=b_label,
-               significance="not tested", worse_group=None, available=False, note=None,
+               significance="not tested", worse_group=None, available=False, note=None, vs_england=None,
                method=ind.method, dp=ind.dp)
     return row
 
@@ -427,7 +433,11 @@ def _whole_area_instead(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, mso
     for part in ("value", "lower", "upper", "numerator", "denominator"):
         row[f"a_{part}"] = row.get(f"place_{part}", np.nan)
         row[f"b_{part}"] = row.get(f"england_{part}", np.nan)
-    return _finish_row(row, ind)
+    _finish_row(row, ind)
+    if row["available"]:  # the series' one verdict against England, as for published whole-area values
+        apply_verdict(row, ind, england_verdict(row["a_value"], row["a_lower"], row["a_upper"], row["b_value"],
+                                                ind.polarity))
+    return row
 
 
 def england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame | None
@@ -492,22 +502,12 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
         return row
     _finish_row(row, ind)
     notes = [r["note"]] if r["note"] else []
-    if row["significance"] == "not tested" and not (pd.isna(row["a_lower"]) or pd.isna(row["a_upper"])):
-        # England without limits: the Place's interval against England's value, as Fingertips and the
-        # dashboard compare (jsna.stats.compare.compare_with_benchmark)
-        word = str(compare_with_benchmark(row["a_lower"], row["a_upper"], row["b_value"], ind.polarity))
-        if word != "not compared":
-            sig = "no clear difference" if word == "similar" else (
-                "higher" if row["a_value"] > row["b_value"] else "lower")
-            row["significance"] = sig
-            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
-    pub = r.get("compared_to_england")
-    if row["significance"] == "not tested" and _present(pub):
-        sig = published_significance(ind, str(pub), row["a_value"], row["b_value"])
-        if sig:
-            row["significance"] = sig
-            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
-            notes.append("comparison with England as published")
+    # the series' one verdict against England (jsna.indicators.england_verdict), as in every report
+    verdict = england_verdict(r["value"], r["lower95"], r["upper95"], r["england"], ind.polarity,
+                              r.get("compared_to_england"))
+    apply_verdict(row, ind, verdict)
+    if verdict.method == VERDICT_BY_PUBLISHER:
+        notes.append("comparison with England as published")
     if row["old"]:
         notes.append(f"old data: the latest period held ({r['period']}) ended more than five years ago")
     row["note"] = "; ".join(notes) or None
@@ -632,12 +632,13 @@ def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataF
 def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
     """Latest OHID-published SII in life expectancy at birth (years) for an area and sex, as the
     dashboard shows it (jsna.indicators.la_latest of sii_le_male / sii_le_female): value, lower,
-    upper, period, source_id, old."""
+    upper, period, source_id, old; without a value, ``note`` says why in the dashboard's words
+    (jsna.indicators.missing_reason), so the two reports give one reason."""
     if inputs.la is None:
         return None
     r = la_latest(SII_INDICATORS[sex], inputs.la, area_code)
     if not r["available"]:
-        return None
+        return {"value": np.nan, "note": r["note"]}
     return {"value": r["value"], "lower": r["lower95"], "upper": r["upper95"], "period": r["period"],
             "source_id": r["source_id"], "old": is_old(r["period_end"])}
 

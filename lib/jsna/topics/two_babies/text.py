@@ -180,10 +180,15 @@ def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
     nums = f"{a:.1f} vs {b:.1f} years, {row['period']}"
     gap = abs(shown_difference(a, b, 1))  # the difference of the values shown
     if row["comparison"].startswith("Whole area"):  # fifths below the reliability minimum
+        why = (" " + _upper_first(str(row["note"])) + ".") if not is_missing(row["note"]) else ""
+        if row["significance"] == "no clear difference" or a == b:  # the table's verdict, in the same words
+            return (f"{_upper_first(many)} born in {row['a_label']} can expect to {measure} {a:.1f} years, "
+                    f"no clear difference from England ({b:.1f}; {row['period']}).{why}")
         more = "longer" if a > b else "shorter"
+        verdict = {"a": ", worse than England", "b": ", better than England"}.get(row["worse_group"], "") \
+            if row["significance"] in ("higher", "lower") else "; the difference is not tested"
         return (f"{_upper_first(many)} born in {row['a_label']} can expect to {measure} {a:.1f} years, "
-                f"{gap:.1f} years {more} than in England ({b:.1f}; {row['period']}). "
-                + _upper_first(str(row["note"])) + ".")
+                f"{gap:.1f} years {more} than in England ({b:.1f}; {row['period']}){verdict}.{why}")
     where = f"the most deprived fifth of {possessive} neighbourhoods"
     if row["significance"] == "no clear difference":
         return (f"There is no clear difference in how long {many} born in {where} and in the least "
@@ -262,7 +267,7 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
     if ours.get("below_minimum"):
         s = (f"The slope index of inequality in life expectancy for {many} is not calculated for {place_name}: "
              f"{ours.get('note')}. With so few neighbourhoods a slope would describe particular places, not a "
-             "gradient; OHID likewise publishes no such slope for England's smallest authorities.")
+             "gradient.")
     elif is_missing(v):
         s = (f"The slope index of inequality in life expectancy for {many} in {place_name} could not "
              f"be computed ({ours.get('note') or 'no data'}).")
@@ -286,6 +291,8 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
               "(deciles of LSOAs, a different method and period)"
               + ("; these are old data, from a period that ended more than five years ago." if published.get("old")
                  else "."))
+    elif published is not None and published.get("note"):  # the dashboard's reason, in the same words
+        s += f" OHID's slope index of inequality for {place_name} is {published['note']}."
     elif published is None:
         s += " No OHID-published value is in the data held for this area."
     return s
