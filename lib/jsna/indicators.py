@@ -68,6 +68,9 @@ NOT_HELD_BY_STAGE: dict[str, tuple[str, ...]] = {
 Z95 = float(sps.norm.ppf(0.975))
 Z998 = float(sps.norm.ppf(0.999))
 
+#: Sources of the Index of Multiple Deprivation 2019 that defines every deprivation fifth of the series: an
+#: indicator read from them is part of the grouping (:attr:`Indicator.part_of_grouping`)
+GROUPING_SOURCES = ("imd2019_lsoa", "imd2019_indicators_file8")
 #: The Covid-19 pandemic's years in England's health data: the first lockdown (23 March 2020) to the end of
 #: 2021, after which restrictions ended (February 2022). A period overlapping them carries :data:`COVID_WORDS`.
 COVID_START, COVID_END = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-12-31")
@@ -93,7 +96,7 @@ __all__ = [
     "NOT_HELD_BY_STAGE", "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids",
     "SMALL_AREA_PUBLISHERS", "load_registry", "not_held_sentence", "small_area_source_label", "source_label",
     "source_rows", "EnglandVerdict", "england_verdict", "VERDICT_BY_PUBLISHER", "VERDICT_BY_INTERVAL",
-    "NOT_PUBLISHED", "COVID_WORDS", "covid_affected", "pre_pandemic_row",
+    "NOT_PUBLISHED", "GROUPING_SOURCES", "COVID_WORDS", "covid_affected", "pre_pandemic_row",
 ]
 
 
@@ -168,6 +171,26 @@ class Indicator:
     def is_small_area(self) -> bool:
         """True when the two babies (most vs least deprived fifth) can be compared."""
         return self.kind != "la"
+
+    @property
+    def fixed_period_end(self) -> pd.Timestamp | None:
+        """The end of a small-area indicator's fixed period ("2016-20" ends 31 December 2020); None for an LA
+        indicator (its period is each row's) and for a label without dates ("IoD2019", "Mar-Dec 2020")."""
+        from jsna.load.fingertips import PeriodError, normalise_period
+
+        if self.kind == "la":
+            return None
+        try:
+            return normalise_period(self.period).end
+        except PeriodError:
+            return None
+
+    @property
+    def part_of_grouping(self) -> bool:
+        """True for a small-area indicator taken from the IoD2019, whose IMD defines the deprivation fifths:
+        part of its gap between fifths follows from how the fifths are made (an IMD domain or one of its
+        inputs), so it never leads a summary and its sentence says so."""
+        return self.kind != "la" and self.source in GROUPING_SOURCES
 
     @property
     def source_id(self) -> str:

@@ -51,7 +51,7 @@ TABLE_COLUMNS = [
     "a_denominator", "b_label", "b_value", "b_lower", "b_upper", "b_numerator", "b_denominator",
     "gap", "ratio", "significance", "worse_group", "place_value", "place_lower", "place_upper",
     "england_value", "england_lower", "england_upper", "available", "note", "method", "dp",
-    "period_end", "old", "vs_england",
+    "period_end", "old", "vs_england", "part_of_grouping",
 ]
 
 
@@ -313,8 +313,17 @@ def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
                period=ind.period if ind.kind != "la" else "", old=False,
                source_id=ind.source_id, comparison=comparison, a_label=a_label, b_label=b_label,
                significance="not tested", worse_group=None, available=False, note=None, vs_england=None,
-               method=ind.method, dp=ind.dp)
+               method=ind.method, dp=ind.dp, part_of_grouping=ind.part_of_grouping)
+    _mark_old(row, ind)
     return row
+
+
+def _mark_old(row: dict, ind: Indicator) -> None:
+    """A small-area indicator's fixed period (e.g. MSOA life expectancy 2016-20) as ``period_end`` and ``old``
+    (jsna.indicators.is_old), where the period is a dated one; IoD2019 labels carry no date and are not marked."""
+    end = ind.fixed_period_end
+    if end is not None:
+        row.update(period_end=end, old=is_old(end))
 
 
 def _fill(row: dict, side: str, g: pd.Series | None) -> None:
@@ -533,6 +542,11 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
         else:
             rows.append(small_area_row(ind, area, inputs, england, msoas, place_name))
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    # within each life stage, indicators measured independently of the IMD come first: an IMD domain's gap
+    # between IMD fifths is partly true by construction, so it never leads (issue 24)
+    block = (out["stage"] != out["stage"].shift()).cumsum()
+    out = out.assign(_block=block).sort_values(["_block", "part_of_grouping"], kind="stable")
+    out = out.drop(columns="_block").reset_index(drop=True)
     for c in out.columns:
         if c.endswith(("_value", "_lower", "_upper", "_numerator", "_denominator")) or c in (
                 "gap", "ratio"):
@@ -640,7 +654,7 @@ def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
     if not r["available"]:
         return {"value": np.nan, "note": r["note"]}
     return {"value": r["value"], "lower": r["lower95"], "upper": r["upper95"], "period": r["period"],
-            "source_id": r["source_id"], "old": is_old(r["period_end"])}
+            "source_id": r["source_id"], "old": is_old(r["period_end"]), "england": r["england"]}
 
 
 def _nan(x: float | None) -> float:

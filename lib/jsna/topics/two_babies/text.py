@@ -133,17 +133,24 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
         direction = "higher" if row["a_value"] > row["b_value"] else "lower"
         return (f"{name}: the crude death rate is {direction} in {where} ({a}) than in the least deprived "
                 f"fifth ({b}), {period}; {CRUDE_CAVEAT}.")
+    circular = f"; {GROUPING_CAVEAT}" if _flag(row.get("part_of_grouping")) else ""
     if sig == "no clear difference":
         return (f"{name}: no clear difference between {where} ({a}) and the least deprived fifth "
-                f"({b}), {period}; the 95% intervals overlap.")
+                f"({b}), {period}; the 95% intervals overlap{circular}.")
     if row["a_value"] == row["b_value"]:
-        return f"{name}: the same in {where} and the least deprived fifth ({a}), {period}."
+        return f"{name}: the same in {where} and the least deprived fifth ({a}), {period}{circular}."
     direction = "higher" if row["a_value"] > row["b_value"] else "lower"
     ratio = _ratio_words(shown_row_ratio(row)) if unit in ("%",) or unit.startswith("per ") else ""
     size = f"a gap of {gap}" + (f", {ratio}" if ratio and direction == "higher" else "")
     tail = "" if sig in ("higher", "lower") else "; no interval is available to test the difference"
     return (f"{name}: {direction} in {where} ({a}) than in the least deprived fifth ({b}): "
-            f"{size} ({period}){tail}.")
+            f"{size} ({period}){tail}{circular}.")
+
+
+#: why a gap between IMD fifths in one of the IMD's own measures is partly true by construction (said in the
+#: sentence that states the gap, not only in the methods)
+GROUPING_CAVEAT = ("the fifths are defined by the IMD, which includes this measure, so part of this gap follows "
+                   "from how the fifths are made")
 
 
 #: why a crude local Covid-19 death rate does not compare like with like (said in the same sentence)
@@ -199,26 +206,69 @@ def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
             f"in the least deprived fifth ({nums}).")
 
 
+def _flag(x: object) -> bool:
+    """A table's True/False cell (Python or numpy bool; missing is False)."""
+    return False if is_missing(x) else bool(x)
+
+
+def _old(row: Mapping) -> bool:
+    """The row's data are old (jsna.indicators.is_old, set by the computation)."""
+    return _flag(row.get("old"))
+
+
 def headline_sentences(table: pd.DataFrame, possessive: str) -> list[str]:
-    """Life expectancy (and healthy life expectancy) sentences for the top of the report."""
+    """Life expectancy and healthy life expectancy sentences for the summary box, on current data only
+    (jsna.indicators.is_old): the gap between the fifths where it is current, else the Place's published
+    figure against England (the table's verdict, in its words); a measure with neither is left out."""
     out = []
     for iid in ("le_male", "le_female", "hle_male", "hle_female"):
         hit = table[table["indicator_id"] == iid]
         if hit.empty:
             continue
         row = hit.iloc[0]
-        if not row["available"] and row["comparison"].startswith("Whole area"):
-            # the fifths cannot be compared: the published whole-area figure speaks instead
-            la = table[(table["indicator_id"] == iid.replace("_", "_la_", 1)) & table["available"].astype(bool)]
-            if la.empty:
-                out.append(life_expectancy_sentence(row, possessive))
-                continue
-            row = la.iloc[0].copy()
-            row["indicator_id"] = iid  # for the sex and measure words
-            row["note"] = str(hit.iloc[0]["note"]).split("; the whole area's published")[0]
-        if row["available"] or iid.startswith("le_"):
+        if row["available"] and not _old(row):
             out.append(life_expectancy_sentence(row, possessive))
+            continue
+        la = table[(table["indicator_id"] == iid.replace("_", "_la_", 1)) & table["available"].astype(bool)]
+        if la.empty or _old(la.iloc[0]):
+            continue
+        whole = la.iloc[0].copy()
+        whole["indicator_id"] = iid  # for the sex and measure words
+        fifths_note = str(row["note"]).split("; the whole area's published")[0]
+        whole["note"] = fifths_note if row["comparison"].startswith("Whole area") and not row["available"] else None
+        out.append(life_expectancy_sentence(whole, possessive))
     return out
+
+
+def old_fifths_sentence(table: pd.DataFrame) -> str | None:
+    """Which life-expectancy gaps between fifths are left out of the summary because their data are old."""
+    ids = ("le_male", "le_female", "hle_male", "hle_female")
+    rows = table[table["indicator_id"].isin(ids) & table["available"].astype(bool)
+                 & table.apply(_old, axis=1)]
+    if rows.empty:
+        return None
+    periods = join_names(list(dict.fromkeys(str(p) for p in rows["period"])))
+    return (f"The gaps in life expectancy between the most and least deprived fifths of neighbourhoods rest on "
+            f"data from {periods}, more than five years old, so they are given below, not here.")
+
+
+def published_sii_summary(published: Mapping[str, Mapping | None], place_name: str) -> str | None:
+    """OHID's slope index of inequality for men and women against England's, when current (not old)."""
+    parts, period = [], None
+    for sex, who in (("Male", "men"), ("Female", "women")):
+        pub = published.get(sex)
+        if not pub or is_missing(pub.get("value")) or pub.get("old"):
+            continue
+        eng = pub.get("england")
+        vs = f" (England {fmt_number(eng, 1)})" if not is_missing(eng) else ""
+        tail = " than at the least deprived end" if not parts else ""
+        parts.append(f"{who} at the most deprived end can expect to live {fmt_number(pub['value'], 1)} years "
+                     f"fewer{tail}{vs}" if not parts else f"{who} {fmt_number(pub['value'], 1)} years fewer{vs}")
+        period = pub.get("period")
+    if not parts:
+        return None
+    return (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (OHID's slope index of "
+            f"inequality, {period}), {', '.join(parts)}.")
 
 
 def stage_sentences(part: pd.DataFrame, stage: str, possessive: str) -> list[str]:
@@ -384,7 +434,13 @@ def summary_sentences(r) -> list[str]:
     """The summary box at the top: life expectancy, Core20, how a changed Place was formed and, for a
     group Place, where the residents of its pooled fifths live."""
     p = r.place
-    out = headline_sentences(r.table, p.possessive) + [core20_sentence(r.core20, p.name, p.possessive)]
+    out = headline_sentences(r.table, p.possessive)
+    sii = None if p.is_group else published_sii_summary(r.published_sii, p.short_name)
+    if sii:
+        out.append(sii)
+    if (old := old_fifths_sentence(r.table)) is not None:
+        out.append(old)
+    out.append(core20_sentence(r.core20, p.name, p.possessive))
     if p.changed_since_2019:
         out.append(p.formed_from_sentence())
     if p.is_group and (s := group_mix_sentence(r.fifth_mix, p.short_name)):
