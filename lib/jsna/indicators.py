@@ -96,7 +96,7 @@ __all__ = [
     "NOT_HELD_BY_STAGE", "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids",
     "SMALL_AREA_PUBLISHERS", "load_registry", "not_held_sentence", "small_area_source_label", "source_label",
     "source_rows", "EnglandVerdict", "england_verdict", "VERDICT_BY_PUBLISHER", "VERDICT_BY_INTERVAL",
-    "NOT_PUBLISHED", "GROUPING_SOURCES", "COVID_WORDS", "covid_affected", "pre_pandemic_row",
+    "NOT_PUBLISHED", "GROUPING_SOURCES", "COVID_WORDS", "covid_affected", "pre_pandemic_row", "la_history",
 ]
 
 
@@ -439,6 +439,27 @@ def la_series(ind: Indicator, la: pd.DataFrame, area_code: str) -> tuple[pd.Data
                        england_lower95=area["period"].map(eng["lower_ci95"]).astype(float),
                        england_upper95=area["period"].map(eng["upper_ci95"]).astype(float))
     return area.sort_values("period_start").reset_index(drop=True), src, rows
+
+
+def la_history(ind: Indicator, la: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """Every period held of one LA indicator for one area, across ALL its sources (a long series, e.g. ONS life
+    expectancy from 2001-03 and OHID's from 2015-17): one row per period, the first-listed source holding it
+    winning, with ``england`` (England's value in the same source and period) and ``source_id``; oldest first.
+    :func:`la_series` stays the one source every report quotes for the latest value."""
+    parts = []
+    for rank, src in enumerate(ind.sources):
+        rows = source_rows(la, src)
+        area = rows[(rows["area_code"] == area_code) & rows["value"].notna()]
+        if area.empty:
+            continue
+        eng = rows[rows["area_code"] == ENGLAND_CODE].drop_duplicates("period").set_index("period")["value"]
+        parts.append(area.drop_duplicates("period").assign(
+            england=area["period"].drop_duplicates().map(eng).astype(float), _rank=rank))
+    cols = ["period", "period_start", "period_end", "value", "england", "source_id"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts).sort_values(["period_start", "period_end", "_rank"])
+    return out.drop_duplicates("period")[cols].reset_index(drop=True)
 
 
 def la_latest(ind: Indicator, la: pd.DataFrame, area_code: str) -> dict:

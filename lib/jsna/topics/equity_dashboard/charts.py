@@ -16,6 +16,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from jsna.gap_chart import CAPTION as GAP_OVER_TIME_CAPTION  # noqa: E402,F401 - for the notebook
+from jsna.gap_chart import gap_over_time_chart as gap_over_time  # noqa: E402,F401 - the shared gap chart
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
 from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.stats.compare import LOW_IS_GOOD  # noqa: E402

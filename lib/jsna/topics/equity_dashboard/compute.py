@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from jsna import areas, stats
+from jsna.gaps import gap_history
 from jsna.indicators import (
     UPPER_TIER_PREFIXES,
     VERDICT_BY_PUBLISHER,
@@ -312,6 +313,7 @@ class Results:
     plus: pd.DataFrame  # core20.plus_table: Census 2021 residents by ethnic group, in and out of Core20
     lsoas: pd.DataFrame  # the Place's LSOAs 2011 (jsna.areas.lsoas), for the Core20 map
     boundaries: object  # their boundaries
+    gaps: list | None = None  # jsna.gaps.GapHistory of each upper-tier area: life expectancy and the SII over time
 
     @property
     def whole(self) -> pd.Series:
@@ -337,4 +339,5 @@ def compute(place: Place, inputs: Inputs) -> Results:
                    core20_by_district=core20.core20_by_district(inputs.lsoas),
                    england_core20=areas.core20_summary(eng).iloc[0].to_dict(), core20_basis=areas.core20_basis(),
                    plus=core20.plus_table(inputs.residents_2021, status, ETHNIC_GROUP_NAMES),
-                   lsoas=inputs.lsoas, boundaries=inputs.boundaries)
+                   lsoas=inputs.lsoas, boundaries=inputs.boundaries,
+                   gaps=[gap_history(inputs.indicators, c, n) for c, n in names.items()])

@@ -427,3 +427,25 @@ def how_to_read(place) -> list[str]:
             f"The baseline: {baseline[0].lower()}{baseline[1:]} How each "
             "comparison, the region, the peers, the trend and the baseline are worked out is under Methods and "
             "sources at the end."]
+
+
+GAP_OVER_TIME_INTRO = ("Is the gap closing? Each area's life expectancy against England's, and the gap between its most "
+                       "and least deprived neighbourhoods (OHID's slope index of inequality), over every period "
+                       "available.")
+
+
+def framework_gap_sentences(r) -> list[str]:
+    """The Place's framework's words for the life-expectancy gap, set against OHID's slope index of each area
+    (params ``framework:``; none for a council without such words)."""
+    from jsna.words import framework_gap_sentence
+
+    out = []
+    for a in r.areas:
+        sii = a.rows.set_index("indicator_id")
+        male = sii["value"].get("sii_le_male")
+        female = sii["value"].get("sii_le_female")
+        period = sii["period"].get("sii_le_male")
+        s = framework_gap_sentence(r.place.framework, a.name, male, female, None if pd.isna(period) else period)
+        if s:
+            out.append(s)
+    return out

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from jsna import areas, reliability, stats
+from jsna.gaps import gap_history
 from jsna.indicators import (
     REGISTRY,
     VERDICT_BY_PUBLISHER,
@@ -763,6 +764,7 @@ class Results:
     notes: list[str]  # problems met while loading the inputs
     fifth_mix: pd.DataFrame | None = None  # :func:`fifth_mix`, for a group Place
     side_by_side: SideBySide | None = None  # for a group Place
+    gaps: list | None = None  # jsna.gaps.GapHistory of each upper-tier area: life expectancy and the SII over time
 
 
 def compute(place: Place, inputs: Inputs) -> Results:
@@ -782,4 +784,5 @@ def compute(place: Place, inputs: Inputs) -> Results:
                    national_view=national_view(area, inputs),
                    obesity=obesity_by_deprivation(inputs, place.upper_tier_codes),
                    sex_ratio_msoas=unequal_sex_ratio_msoas(area, inputs), notes=list(inputs.notes),
-                   fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side)
+                   fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side,
+                   gaps=[] if inputs.la is None else [gap_history(inputs.la, a.code, a.name) for a in place.upper_tier])

@@ -588,3 +588,33 @@ def headlines(r) -> list[dict]:
     out.append(dict(id="core20_share", value=r.core20["share"], unit="%", period="IoD2019 (populations mid-2015)",
                     label="Share of residents in Core20 LSOAs"))
     return out
+
+
+GAP_OVER_TIME_INTRO = ("Is the gap closing? Life expectancy against England's, and the gap between the most and least "
+                       "deprived neighbourhoods (OHID's slope index of inequality), over every period available. "
+                       "The health equity dashboard shows the same.")
+
+
+def framework_gap_sentences(r) -> list[str]:
+    """The Place's framework's words for the life-expectancy gap set against OHID's slope index (and, for boys,
+    the gap between this report's fifths); none for a council whose params give no such words."""
+    from jsna.words import framework_gap_sentence
+
+    p = r.place
+    if p.is_group:  # each authority's own slope index
+        return [s for g in (r.gaps or []) if (s := framework_gap_sentence(
+            p.framework, g.area_name, *_latest_sii(g), None)) is not None]
+    male, female = r.published_sii.get("Male") or {}, r.published_sii.get("Female") or {}
+    fifths = r.table[(r.table["indicator_id"] == "le_male") & r.table["available"].astype(bool)
+                     & r.table["comparison"].str.startswith("Most")]
+    gap = shown_gap(fifths.iloc[0]) if len(fifths) else None
+    s = framework_gap_sentence(p.framework, p.short_name, male.get("value"), female.get("value"),
+                               male.get("period"), gap, str(fifths.iloc[0]["period"]) if len(fifths) else None)
+    return [s] if s else []
+
+
+def _latest_sii(g) -> tuple[float | None, float | None, str | None]:
+    m, f = g.sii.get("Male"), g.sii.get("Female")
+    male = None if m is None or m.empty else float(m.iloc[-1]["value"])
+    female = None if f is None or f.empty else float(f.iloc[-1]["value"])
+    return male, female, None if m is None or m.empty else str(m.iloc[-1]["period"])
