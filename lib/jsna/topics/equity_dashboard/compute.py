@@ -290,11 +290,15 @@ class AreaResults:
     clinical: pd.DataFrame  # jsna.topics.equity_dashboard.core20.clinical_area_table
 
     def counts(self) -> dict[str, int]:
-        """Indicators with a value, and how many are better, similar, worse or not compared (95%)."""
+        """Indicators with a value, and how many are better, similar, worse or not compared (95%) on current
+        data; a better or worse flag on data more than five years old is counted as ``old``, not as a finding
+        (the key points list it apart)."""
         rows = self.rows[self.rows["value"].notna()]
-        c = rows["sig95"].value_counts()
+        old = rows["old"].astype(bool) & rows["sig95"].isin(["better", "worse"])
+        c = rows.loc[~old, "sig95"].value_counts()
         return {"indicators": len(rows), **{k: int(c.get(k, 0)) for k in ("better", "similar", "worse",
-                                                                            "not compared")}}
+                                                                            "not compared")},
+                "old": int(old.sum())}
 
 
 @dataclass

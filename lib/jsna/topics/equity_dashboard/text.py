@@ -56,7 +56,7 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
     else:
         better = compared[compared["sig95"] == "better"]
         worse = compared[compared["sig95"] == "worse"]
-        out.append(f"Of {plural(len(compared), 'indicator')} that can be compared with England, {area_name} "
+        out.append(f"Of {plural(len(compared), 'indicator')} with current data that can be compared with England, {area_name} "
                    f"is significantly better on {len(better)} and significantly worse on {len(worse)} "
                    "at the 95% level.")
         if len(worse):
