@@ -12,8 +12,10 @@ source as every other report. For every indicator and area it gives:
 * the region's value in the same period where the file has region rows, and the comparison;
 * the Place's rank among its statistical neighbours (jsna.neighbours) in the same period;
 * the recent trend as Fingertips computes it (jsna.stats.trend: five most recent yearly points);
-* the agreed baseline (the registry's ``baseline``), the change since, and whether the change is
-  significant (jsna.stats.compare.compare_groups on the two intervals);
+* the agreed baseline (the registry's ``baseline``, flagged when it overlaps the pandemic), the change
+  since, and whether the change is significant (jsna.stats.compare.compare_groups on the two intervals;
+  without limits, its direction "not tested"); for mortality and life expectancy the same against the
+  last pre-pandemic period (the registry's ``pre_pandemic``);
 * the inequality gap where the indicator has one (the SII in life expectancy).
 """
 
