@@ -246,12 +246,12 @@ def method_paragraphs(place) -> list[str]:
     """How the dashboard's comparisons are made, for its Methods and sources appendix (the page
     itself opens with a short reading key)."""
     return [
-        "Comparison with England. Where the source publishes confidence limits, a value is better or "
-        "worse than England when its confidence interval does not include the England value, and similar "
-        "when it does. The 95% level is the usual test; the stricter 99.8% level flags only larger "
-        "differences (fewer chance findings when many indicators are looked at together). Where a source "
-        "publishes no limits, the publisher's own comparison with England (95% level) is shown. A better or "
-        "worse flag on data whose period ended more than five years ago is marked old data.",
+        "Comparison with England. Each indicator has one verdict in every report of the series: the "
+        "publisher's own comparison with England where it prints one; otherwise a value is better or worse "
+        "than England when its 95% confidence interval does not include the England value, and similar when "
+        "it does (the Fingertips method). The stricter 99.8% level flags only larger differences (fewer "
+        "chance findings when many indicators are looked at together). A better or worse flag on data whose "
+        "period ended more than five years ago is marked old data and is not counted among the findings.",
         "Spine chart. Each local value is placed against England (the centre line) and the range of English "
         "upper-tier local authorities, with better values always to the right.",
         "One value per indicator. Every value is the latest period held, and the same value, period and "
@@ -261,11 +261,16 @@ def method_paragraphs(place) -> list[str]:
         "statistical neighbours (authorities most like it in population size, age, ethnicity, deprivation "
         "and rurality), 1 being the best.",
         "Recent trend. Calculated as Fingertips does: a weighted straight line through the five most recent "
-        "yearly values, shown with an arrow and words (increasing, decreasing, no significant change), and "
-        "only where the data held give confidence limits.",
+        "yearly values, shown with an arrow and words (increasing, decreasing, no significant change), where "
+        "the source gives confidence limits or the counts to compute them.",
         f"Baseline. {baseline_sentence(place)[:-1]}: 2021, or 2021/22 for school and financial years, 2020-22 "
         "for three pooled years. The change since then is called significant when the two confidence "
-        "intervals do not overlap.",
+        "intervals do not overlap; without limits its direction is given, not tested. A baseline in 2020-21 "
+        f"is {COVID_WORDS}, so for mortality and life expectancy the change since the last period before the "
+        "pandemic (2019, or 2017-19) is shown beside it.",
+        "The gap over time. Life expectancy and OHID's slope index of inequality against England's over every "
+        "period available; whether a gap is narrowing is tested by the slope of a straight line through "
+        "non-overlapping three-year periods, with its 95% confidence interval, and only with at least five.",
         "Inequality gap. OHID's slope index of inequality in life expectancy, in years, between the most and "
         "least deprived ends of the deprivation gradient of the area's neighbourhoods.",
     ]
