@@ -258,14 +258,15 @@ def gap_over_time_sentences(g, place_name: str) -> list[str]:
 
 def framework_gap_sentence(framework, place_name: str, sii_male: float | None, sii_female: float | None,
                            period: str | None, fifths_gap: float | None = None,
-                           fifths_period: str | None = None) -> str | None:
+                           fifths_period: str | None = None, lead: bool = True) -> str | None:
     """The Place's framework's words for the life-expectancy gap ("nearly nine years", params ``framework:``)
-    set against OHID's slope index for the Place; None without such words (no other council gets them)."""
+    set against OHID's slope index for the Place; None without such words (no other council gets them).
+    ``lead=False`` leaves out the framework's words (for the second and later authorities of a group Place)."""
     if framework is None or not getattr(framework, "le_gap_claim", None):
         return None
     claim, years = framework.le_gap_claim, float(framework.le_gap_claim_years)
     s = (f"{framework.name} puts the gap in life expectancy between boys born in the most and the least deprived "
-         f"areas at {claim}. ")
+         f"areas at {claim}. ") if lead else ""
     if is_missing(sii_male):
         return s + (f"OHID publishes no slope index of inequality for {place_name}, so the figure cannot be "
                     "checked against it here.")

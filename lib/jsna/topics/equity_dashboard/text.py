@@ -450,7 +450,8 @@ def framework_gap_sentences(r) -> list[str]:
         male = sii["value"].get("sii_le_male")
         female = sii["value"].get("sii_le_female")
         period = sii["period"].get("sii_le_male")
-        s = framework_gap_sentence(r.place.framework, a.name, male, female, None if pd.isna(period) else period)
+        s = framework_gap_sentence(r.place.framework, a.name, male, female, None if pd.isna(period) else period,
+                                   lead=not out)
         if s:
             out.append(s)
     return out

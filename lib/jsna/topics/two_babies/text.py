@@ -601,9 +601,13 @@ def framework_gap_sentences(r) -> list[str]:
     from jsna.words import framework_gap_sentence
 
     p = r.place
-    if p.is_group:  # each authority's own slope index
-        return [s for g in (r.gaps or []) if (s := framework_gap_sentence(
-            p.framework, g.area_name, *_latest_sii(g), None)) is not None]
+    if p.is_group:  # each authority's own slope index, the framework's words once
+        out: list[str] = []
+        for g in r.gaps or []:
+            s = framework_gap_sentence(p.framework, g.area_name, *_latest_sii(g), None, lead=not out)
+            if s:
+                out.append(s)
+        return out
     male, female = r.published_sii.get("Male") or {}, r.published_sii.get("Female") or {}
     fifths = r.table[(r.table["indicator_id"] == "le_male") & r.table["available"].astype(bool)
                      & r.table["comparison"].str.startswith("Most")]
