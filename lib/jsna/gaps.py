@@ -126,16 +126,25 @@ class GapHistory:
     missing: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def data(self) -> pd.DataFrame:
-        """Tidy rows behind the chart: measure, sex, period, area value, England value, used in the test."""
+        """Tidy rows behind the chart: measure, sex, period, area value, England value, used in the test, and the
+        test's result for the measure and sex (the gap's change per decade and its 95% interval, the periods
+        tested and the minimum)."""
+        cols = ["measure", "sex", "period", "area", "area_value", "england_value", "in_trend_test", "gap_trend",
+                "gap_change_per_decade", "lower95_per_decade", "upper95_per_decade", "periods_tested",
+                "minimum_periods"]
         rows = []
-        for measure, by_sex in (("Life expectancy at birth", self.le), ("Slope index of inequality", self.sii)):
+        for measure, by_sex, trends in (("Life expectancy at birth", self.le, self.to_england),
+                                        ("Slope index of inequality", self.sii, self.within)):
             for sex, h in by_sex.items():
+                t = trends[sex]
                 for _, r in h.iterrows():
                     rows.append({"measure": measure, "sex": sex, "period": r["period"], "area": self.area_name,
                                  "area_value": r["value"], "england_value": r["england"],
-                                 "in_trend_test": bool(r["kept"])})
-        return pd.DataFrame(rows, columns=["measure", "sex", "period", "area", "area_value", "england_value",
-                                           "in_trend_test"])
+                                 "in_trend_test": bool(r["kept"]), "gap_trend": t.verdict,
+                                 "gap_change_per_decade": 10 * t.slope, "lower95_per_decade": 10 * t.lower,
+                                 "upper95_per_decade": 10 * t.upper, "periods_tested": t.n,
+                                 "minimum_periods": MIN_POINTS})
+        return pd.DataFrame(rows, columns=cols)
 
 
 def _history(iid: str, la: pd.DataFrame, code: str) -> pd.DataFrame:
