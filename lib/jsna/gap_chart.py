@@ -46,7 +46,7 @@ def _panel(ax, by_sex, place_name: str, ylabel: str, title: str) -> None:
         ax.spines[side].set_visible(False)
     ax.spines["left"].set_color(COMPARATOR)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7.5, frameon=False, loc="best")
+        ax.legend(fontsize=8, frameon=False, loc="best")
 
 
 def gap_over_time_chart(g, place_name: str) -> Chart:
