@@ -105,3 +105,12 @@ def test_the_frameworks_nearly_nine_years_against_ohids_sii():
     assert framework_gap_sentence(load_place("rutland").framework, "Rutland", None, None, None).endswith(
         "OHID publishes no slope index of inequality for Rutland, so the figure cannot be checked against it here.")
     assert framework_gap_sentence(None, "Tower Hamlets", 10.0, 8.0, "2022-24") is None  # no framework, no words
+
+
+def test_every_number_of_the_gap_sentences_is_in_the_charts_data():
+    from tests.support.numbers import assert_numbers_shown
+
+    for la, code, name in ((_la(), LEICESTER, "Leicester"),
+                           (_la(RUTLAND, sii_area={p: (np.nan, v[1]) for p, v in NEW.items()}), RUTLAND, "Rutland")):
+        g = gap_history(la, code, name)
+        assert_numbers_shown(gap_over_time_sentences(g, name), g.data(), by_row=False)
