@@ -61,13 +61,18 @@ class Framework:
     recording_action: int | None = None  # ... that asks for complete ethnicity recording
     audit_action: int | None = None  # ... that asks every service for a Health Equity Audit
     adopted: int | None = None  # the year it was adopted (the dashboard's agreed baseline is nearest it)
+    #: the framework's own words for the life-expectancy gap between boys born in the most and least deprived
+    #: areas ("nearly nine years") and the years they stand for, reconciled with OHID's SII in the reports
+    le_gap_claim: str | None = None
+    le_gap_claim_years: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in _FRAMEWORK_KEYS}
 
 
 _FRAMEWORK_KEYS = {"name": str, "description": str, "audience": str, "dashboard_action": int,
-                   "recording_action": int, "audit_action": int, "adopted": int}
+                   "recording_action": int, "audit_action": int, "adopted": int, "le_gap_claim": str,
+                   "le_gap_claim_years": float}
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,12 @@ def _framework(path: Path, block: Any) -> Framework | None:
     for key in ("dashboard_action", "recording_action", "audit_action", "adopted"):
         if block.get(key) is not None and (isinstance(block[key], bool) or not isinstance(block[key], int)):
             raise _err(path, f"framework.{key}", f"{block[key]!r} must be a whole number")
+    claim, years = block.get("le_gap_claim"), block.get("le_gap_claim_years")
+    if (claim is None) != (years is None) or (claim is not None and not (
+            isinstance(claim, str) and claim.strip() and isinstance(years, int | float)
+            and not isinstance(years, bool) and 0 < years < 30)):
+        raise _err(path, "framework.le_gap_claim", "needs both le_gap_claim (the framework's words) and "
+                   "le_gap_claim_years (a number of years between 0 and 30)")
     return Framework(**{k: (v.strip() if isinstance(v, str) else v) for k, v in block.items()})
 
 

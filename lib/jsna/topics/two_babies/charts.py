@@ -31,6 +31,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from jsna.gap_chart import CAPTION as GAP_OVER_TIME_CAPTION  # noqa: F401 - for the notebook
+from jsna.gap_chart import gap_over_time_chart as gap_over_time  # noqa: F401 - the shared gap chart
 from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
 from jsna.report import Chart, attach_data
 from jsna.topics.two_babies.text import fmt_gap, fmt_value, shown_gap, shown_row_ratio

@@ -19,9 +19,13 @@ import numpy as np
 import pandas as pd
 
 from jsna import areas, reliability, stats
+from jsna.gaps import gap_history
 from jsna.indicators import (
     REGISTRY,
+    VERDICT_BY_PUBLISHER,
+    EnglandVerdict,
     Indicator,
+    england_verdict,
     get_indicator,
     indicators,
     is_old,
@@ -32,8 +36,6 @@ from jsna.places import ENGLAND_CODE, Place
 from jsna.stats.compare import (
     NO_JUDGEMENT,
     compare_groups,
-    compare_with_benchmark,
-    published_comparison,
 )
 from jsna.topics.two_babies.inputs import SII_INDICATORS, Inputs
 from jsna.words import plural, shown_difference
@@ -51,7 +53,7 @@ TABLE_COLUMNS = [
     "a_denominator", "b_label", "b_value", "b_lower", "b_upper", "b_numerator", "b_denominator",
     "gap", "ratio", "significance", "worse_group", "place_value", "place_lower", "place_upper",
     "england_value", "england_lower", "england_upper", "available", "note", "method", "dp",
-    "period_end", "old",
+    "period_end", "old", "vs_england", "part_of_grouping",
 ]
 
 
@@ -356,15 +358,20 @@ def _present(x: object) -> bool:
         and str(x).strip() not in ("", "nan", "<NA>")
 
 
-def published_significance(ind: Indicator, published: str, a_val: float, b_val: float) -> str | None:
-    """A published comparison with England (jsna.stats.compare.published_comparison) in the words
-    of :func:`compare`: direction from the values; None if it is not a comparison."""
-    word = published_comparison(published, a_val, b_val, ind.polarity)
-    if word == "similar":
-        return "no clear difference"
-    if word == "not compared" or pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
-        return None
-    return "higher" if a_val > b_val else "lower"
+def apply_verdict(row: dict, ind: Indicator, verdict: EnglandVerdict) -> None:
+    """Set a whole-area row's ``vs_england`` (the verdict's word), ``significance`` (in this report's words:
+    similar -> "no clear difference", better or worse -> "higher" or "lower" by the values, not compared ->
+    "not tested") and ``worse_group`` from the one verdict against England."""
+    row["vs_england"] = verdict.word
+    if verdict.word == "similar":
+        sig = "no clear difference"
+    elif verdict.compared and not (pd.isna(row["a_value"]) or pd.isna(row["b_value"])) \
+            and row["a_value"] != row["b_value"]:
+        sig = "higher" if row["a_value"] > row["b_value"] else "lower"
+    else:
+        sig = "not tested"
+    row["significance"] = sig
+    row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
 
 
 def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
@@ -373,9 +380,18 @@ def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
                geography=ind.geography, unit=ind.unit, polarity=ind.polarity,
                period=ind.period if ind.kind != "la" else "", old=False,
                source_id=ind.source_id, comparison=comparison, a_label=a_label, b_label=b_label,
-               significance="not tested", worse_group=None, available=False, note=None,
-               method=ind.method, dp=ind.dp)
+               significance="not tested", worse_group=None, available=False, note=None, vs_england=None,
+               method=ind.method, dp=ind.dp, part_of_grouping=ind.part_of_grouping)
+    _mark_old(row, ind)
     return row
+
+
+def _mark_old(row: dict, ind: Indicator) -> None:
+    """A small-area indicator's fixed period (e.g. MSOA life expectancy 2016-20) as ``period_end`` and ``old``
+    (jsna.indicators.is_old), where the period is a dated one; IoD2019 labels carry no date and are not marked."""
+    end = ind.fixed_period_end
+    if end is not None:
+        row.update(period_end=end, old=is_old(end))
 
 
 def _fill(row: dict, side: str, g: pd.Series | None) -> None:
@@ -501,7 +517,11 @@ def _whole_area_instead(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, mso
     for part in ("value", "lower", "upper", "numerator", "denominator"):
         row[f"a_{part}"] = row.get(f"place_{part}", np.nan)
         row[f"b_{part}"] = row.get(f"england_{part}", np.nan)
-    return _finish_row(row, ind)
+    _finish_row(row, ind)
+    if row["available"]:  # the series' one verdict against England, as for published whole-area values
+        apply_verdict(row, ind, england_verdict(row["a_value"], row["a_lower"], row["a_upper"], row["b_value"],
+                                                ind.polarity))
+    return row
 
 
 def england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame | None
@@ -570,22 +590,12 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
         return row
     _finish_row(row, ind)
     notes = [r["note"]] if r["note"] else []
-    if row["significance"] == "not tested" and not (pd.isna(row["a_lower"]) or pd.isna(row["a_upper"])):
-        # England without limits: the Place's interval against England's value, as Fingertips and the
-        # dashboard compare (jsna.stats.compare.compare_with_benchmark)
-        word = str(compare_with_benchmark(row["a_lower"], row["a_upper"], row["b_value"], ind.polarity))
-        if word != "not compared":
-            sig = "no clear difference" if word == "similar" else (
-                "higher" if row["a_value"] > row["b_value"] else "lower")
-            row["significance"] = sig
-            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
-    pub = r.get("compared_to_england")
-    if row["significance"] == "not tested" and _present(pub):
-        sig = published_significance(ind, str(pub), row["a_value"], row["b_value"])
-        if sig:
-            row["significance"] = sig
-            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
-            notes.append("comparison with England as published")
+    # the series' one verdict against England (jsna.indicators.england_verdict), as in every report
+    verdict = england_verdict(r["value"], r["lower95"], r["upper95"], r["england"], ind.polarity,
+                              r.get("compared_to_england"))
+    apply_verdict(row, ind, verdict)
+    if verdict.method == VERDICT_BY_PUBLISHER:
+        notes.append("comparison with England as published")
     if row["old"]:
         notes.append(f"old data: the latest period held ({r['period']}) ended more than five years ago")
     row["note"] = "; ".join(notes) or None
@@ -613,6 +623,11 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
             rows.append(small_area_row(ind, area, inputs, england, msoas, place_name,
                                        la_codes=list(la_codes) if is_place else None))
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    # within each life stage, indicators measured independently of the IMD come first: an IMD domain's gap
+    # between IMD fifths is partly true by construction, so it never leads (issue 24)
+    block = (out["stage"] != out["stage"].shift()).cumsum()
+    out = out.assign(_block=block).sort_values(["_block", "part_of_grouping"], kind="stable")
+    out = out.drop(columns="_block").reset_index(drop=True)
     for c in out.columns:
         if c.endswith(("_value", "_lower", "_upper", "_numerator", "_denominator")) or c in (
                 "gap", "ratio"):
@@ -725,14 +740,15 @@ def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataF
 def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
     """Latest OHID-published SII in life expectancy at birth (years) for an area and sex, as the
     dashboard shows it (jsna.indicators.la_latest of sii_le_male / sii_le_female): value, lower,
-    upper, period, source_id, old."""
+    upper, period, source_id, old; without a value, ``note`` says why in the dashboard's words
+    (jsna.indicators.missing_reason), so the two reports give one reason."""
     if inputs.la is None:
         return None
     r = la_latest(SII_INDICATORS[sex], inputs.la, area_code)
     if not r["available"]:
-        return None
+        return {"value": np.nan, "note": r["note"]}
     return {"value": r["value"], "lower": r["lower95"], "upper": r["upper95"], "period": r["period"],
-            "source_id": r["source_id"], "old": is_old(r["period_end"])}
+            "source_id": r["source_id"], "old": is_old(r["period_end"]), "england": r["england"]}
 
 
 def _nan(x: float | None) -> float:
@@ -847,6 +863,7 @@ class Results:
     le_map: pd.DataFrame | None = None  # :func:`le_map_values`: the Place's MSOAs and their life expectancy
     le_map_refused: dict[str, str] | None = None  # sexes whose levels are not mapped, and why
     boundaries: object = None  # the Place's MSOA boundaries (from the inputs), for the map
+    gaps: list | None = None  # jsna.gaps.GapHistory of each upper-tier area: life expectancy and the SII over time
 
 
 def compute(place: Place, inputs: Inputs) -> Results:
@@ -869,4 +886,5 @@ def compute(place: Place, inputs: Inputs) -> Results:
                    national_view=national_view(area, inputs),
                    obesity=obesity_by_deprivation(inputs, place.upper_tier_codes),
                    notes=list(inputs.notes),
-                   fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side)
+                   fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side,
+                   gaps=[] if inputs.la is None else [gap_history(inputs.la, a.code, a.name) for a in place.upper_tier])

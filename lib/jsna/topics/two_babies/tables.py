@@ -35,6 +35,20 @@ def _ci(lo: float, hi: float, dp: int) -> str:
 
 _DIFF_WORDS = {"higher": "clearly higher (a)", "lower": "clearly lower (a)",
                "no clear difference": "no clear difference", "not tested": "no interval to test"}
+#: a whole-area row's one verdict against England (jsna.indicators.england_verdict), in the words every
+#: report uses ("similar" reads "no clear difference", as in this report's sentences)
+VERDICT_WORDS = {"better": "better than England", "worse": "worse than England",
+                 "similar": "no clear difference from England", "higher": "higher than England",
+                 "lower": "lower than England", "not compared": "not compared with England"}
+
+
+def _difference(r: pd.Series) -> str:
+    if not r["available"]:
+        return "not available"
+    verdict = r.get("vs_england")
+    words = VERDICT_WORDS.get(verdict) if isinstance(verdict, str) and verdict else None
+    return (words or _DIFF_WORDS.get(r["significance"], r["significance"])) + (
+        " (old data)" if r["old"] is True else "")
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -57,9 +71,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "Gap (a - b)": _nan(shown_difference(r["a_value"], r["b_value"], dp)),
             "Ratio (a / b)": _r(shown_ratio(r["a_value"], r["b_value"], dp), 2)
             if r["unit"] in ("%",) or str(r["unit"]).startswith("per ") else np.nan,
-            "Difference": (_DIFF_WORDS.get(r["significance"], r["significance"])
-                           + (" (old data)" if r["old"] is True else "")) if r["available"]
-            else "not available",
+            "Difference": _difference(r),
             "Area value": _r(r["place_value"], dp),
             "England value": _r(r["england_value"], dp),
             "Period": r["period"],
@@ -102,7 +114,7 @@ def sii_display(ours: dict[str, pd.Series], published: dict[str, dict | None]) -
                      f"SII, MSOA fifths {get_indicator('le_male').period} (years)": _r(r.get("value"), 1),
                      "95% CI": _ci(r.get("lowercl"), r.get("uppercl"), 1),
                      "OHID's SII, LSOA deciles (years)": _r(pub.get("value", np.nan), 1),
-                     "OHID period": pub.get("period") or "not in the data held",
+                     "OHID period": pub.get("period") or pub.get("note") or NOT_HELD,
                      "Note": "" if pd.isna(r.get("note")) or r.get("note") is None else str(r.get("note"))})
     return pd.DataFrame(rows)
 

@@ -221,11 +221,20 @@ def test_worse_group_follows_polarity():
     assert tb.worse_group(bad_high, "no clear difference", 20, 19) is None
 
 
-def test_published_comparison_maps_to_words():
-    ind = get_indicator("active_adults")
-    assert tb.published_significance(ind, "Similar", 60, 65) == "no clear difference"
-    assert tb.published_significance(ind, "Worse", 60, 65) == "lower"
-    assert tb.published_significance(ind, "Not compared", 60, 65) is None
+def test_the_one_verdict_against_england_in_this_reports_words():
+    from jsna.indicators import england_verdict
+
+    ind = get_indicator("active_adults")  # high is good
+    for published, sig, worse in (("Similar", "no clear difference", None), ("Worse", "lower", "a"),
+                                  ("Not compared", "not tested", "a")):  # lower, untested
+        row = {"a_value": 60.0, "b_value": 65.0}
+        tb.apply_verdict(row, ind, england_verdict(60.0, None, None, 65.0, ind.polarity, published))
+        assert (row["significance"], row["worse_group"]) == (sig, worse), published
+    # ONS healthy life expectancy, Leicester males 2022-24: 57.8 (54.7 to 60.8) against England 60.9; the
+    # interval excludes England's value, so lower and worse (two intervals' overlap would have said no difference)
+    row = {"a_value": 57.8, "b_value": 60.9}
+    tb.apply_verdict(row, get_indicator("hle_la_male"), england_verdict(57.8, 54.7, 60.8, 60.9, "high_is_good"))
+    assert (row["vs_england"], row["significance"], row["worse_group"]) == ("worse", "lower", "a")
 
 
 # ----------------------------------------------------------------------------- table
