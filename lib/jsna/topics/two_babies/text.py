@@ -591,8 +591,10 @@ def headlines(r) -> list[dict]:
             out.append(dict(id=f"{row.indicator_id}_{side}", value=None if v is None else float(v),
                             unit=str(row.unit), period=str(row.period), label=f"{row['name']}: {who}"))
         front = {}
-        if not bool(row.old) and row.gap is not None and row.gap == row.gap and row.significance in _GAP_DIRECTION:
-            # the table's own verdict on the gap: which fifth fares worse, or no clear difference
+        if (not bool(row.old) and not _flag(row.get("part_of_grouping")) and row.gap is not None
+                and row.gap == row.gap and row.significance in _GAP_DIRECTION):
+            # the table's own verdict on the gap: which fifth fares worse, or no clear difference; never an
+            # indicator that is part of the IMD, which defines the fifths (a gap partly true by construction)
             direction = _GAP_DIRECTION[row.significance] if row.significance == "no clear difference" else (
                 "worse" if row.worse_group == "a" else "better" if row.worse_group == "b" else None)
             if direction:

@@ -85,6 +85,9 @@ def test_compute_returns_results_for_an_upper_tier_place():
     assert len(text.check_lines(r)) == len(text.CHECK_IDS) + 1
     heads = text.headlines(r)
     assert heads[-1]["id"] == "core20_share" and heads[-1]["value"] == pytest.approx(30.0)
+    # a front-door gap is never an IMD domain across the IMD's own fifths (issue 24 item 3)
+    grouping = set(r.table.loc[r.table["part_of_grouping"].astype(bool), "indicator_id"])
+    assert grouping and not [h for h in heads if h.get("kind") and h["id"].removesuffix("_gap") in grouping]
     assert text.summary_sentences(r)
 
 
