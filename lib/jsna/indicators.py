@@ -46,8 +46,9 @@ COUNTY_PREFIX = "E10"
 BASELINE_TARGET = pd.Timestamp("2021-10-01")
 #: A better/worse flag on data whose period ended more than this many years ago is marked as old.
 OLD_AFTER_YEARS = 5
-NOT_HELD = "not in the data held"
-NOT_HELD_COUNTY = "not in the data held (the extract covers districts and unitary authorities only)"
+NOT_HELD = "not in this report's sources"
+NOT_HELD_COUNTY = ("not in this report's sources (the Fingertips series used covers districts and unitary "
+                   "authorities only)")
 #: Indicators a life stage asks for that no source held by the series contains (the searches are in
 #: the data mirror's fingertips/SOURCES.md): every report showing the stage lists them, worded
 #: "not in the data held" (:func:`not_held_sentence`). Start well: the first 1,001 days to school entry.
@@ -59,7 +60,7 @@ NOT_HELD_BY_STAGE: dict[str, tuple[str, ...]] = {
         "infant mortality",
         "child development at 2 to 2\u00bd years",
         "a good level of development at the end of Reception for all children (only children on free school "
-        "meals are held, to 2017/18)",
+        "meals are in this report's sources, to 2017/18)",
     ),
 }
 Z95 = float(sps.norm.ppf(0.975))
@@ -349,7 +350,7 @@ def missing_reason(ind: Indicator, la: pd.DataFrame, area_code: str) -> str:
         if not counties:
             return NOT_HELD_COUNTY
         if len(counties) < 10:
-            return (f"{NOT_HELD} (the extract covers districts and unitary authorities, and only "
+            return (f"{NOT_HELD} (the Fingertips series used covers districts and unitary authorities, and only "
                     f"{len(counties)} {'county' if len(counties) == 1 else 'counties'})")
     return NOT_HELD
 

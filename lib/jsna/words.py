@@ -160,7 +160,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     elif have_sii:
         text += f" Here{who}, OHID's SII is {sii:.1f} years ({sii_period})."
     elif have_gap:
-        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in the data held."
+        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in this report's sources."
     return text
 
 

@@ -146,7 +146,8 @@ def test_exported_html_is_offline_and_hides_code(first_build):
     assert "Districts of Rutland" in page  # output shown
     assert "a warning the reader must not see" not in page  # stderr dropped
     assert "headline: 42" not in page  # NBVAL_CHECK_OUTPUT print not on the page
-    assert "Built " in page and "Open Government Licence" in page  # footer
+    assert "Published " in page and "Open Government Licence" in page  # footer
+    assert "accessibility.html" in page and (reports / "accessibility.html").exists()
 
 
 @pytest.mark.kernel

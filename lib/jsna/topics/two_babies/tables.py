@@ -96,7 +96,7 @@ def sii_display(ours: dict[str, pd.Series], published: dict[str, dict | None]) -
                      "SII, MSOA fifths 2016-20 (years)": _r(r.get("value"), 1),
                      "95% CI": _ci(r.get("lowercl"), r.get("uppercl"), 1),
                      "OHID's SII, LSOA deciles (years)": _r(pub.get("value", np.nan), 1),
-                     "OHID period": pub.get("period") or "not in the data held",
+                     "OHID period": pub.get("period") or NOT_HELD,
                      "Note": "" if pd.isna(r.get("note")) or r.get("note") is None else str(r.get("note"))})
     return pd.DataFrame(rows)
 
