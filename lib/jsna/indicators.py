@@ -390,7 +390,7 @@ def la_latest(ind: Indicator, la: pd.DataFrame, area_code: str) -> dict:
     r = series.iloc[-1]
     note = str(r["note"]) if pd.notna(r.get("note")) and str(r.get("note")) else ""
     if note and "Explore local statistics" in note:  # a county row filled from ONS by the loader
-        note = "value from ONS (the Fingertips extract lacks this area)"
+        note = "value from ONS (the Fingertips series used lacks this area)"
     return {"available": True, "value": float(r["value"]), "lower95": r["lower95"], "upper95": r["upper95"],
             "lower998": r["lower998"], "upper998": r["upper998"], "ci_method": r["ci_method"],
             "period": str(r["period"]), "period_end": r["period_end"], "period_start": r["period_start"],

@@ -280,7 +280,7 @@ def two_babies_link(place) -> dict[str, str]:
 
 
 QUINTILE_GAP_CAPTION = "Published values for the most and least deprived fifths of neighbourhoods"
-QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile are published in these extracts for "
+QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile are published in these sources for "
                            "England only, not for individual local authorities; the small-area reports in this "
                            "series give local deprivation gradients.")
 

@@ -644,7 +644,7 @@ NO_MIX_NOTE = "Uptake by the ethnic mix of practices is not shown: the file has 
 FUNNEL_CAPTION = ("Each marker is a GP practice; lines are 95% (dashed) "
                   "and 99.8% (solid) control limits around the overall uptake (Fingertips method, "
                   "widened for overdispersion when the test below finds it). Source: service file.")
-NO_PRACTICE_NOTE = "Uptake by practice is not shown: the file has no practice_code column."
+NO_PRACTICE_NOTE = "Uptake by practice is not shown: the file gives no GP practice code for its rows."
 
 
 def suppressed_practices_note(points: pd.DataFrame) -> str:
