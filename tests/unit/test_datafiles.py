@@ -108,3 +108,33 @@ def test_the_way_to_ask_for_another_format_comes_from_the_place(tmp_path, contac
         raw["contact"] = contact
     (tmp_path / "rutland.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     assert expected in other_format_line(load_place("rutland", tmp_path))
+
+
+def _publish_run(reports, stage, with_data: bool, n: int):
+    from jsna.places import load_place
+    from jsna.runner.publish import _publish
+    from jsna.runner.topics import Topic
+    from jsna.runner.worker import RunResult, RunSpec
+
+    stage.mkdir(parents=True, exist_ok=True)
+    (stage / "demo.ipynb").write_text("{}", encoding="utf-8")
+    (stage / "demo.html.part").write_text(f"<p>run {n}</p>", encoding="utf-8")
+    if with_data:
+        (stage / "demo.ods").write_text(f"ods {n}", encoding="utf-8")
+        (stage / "demo-data").mkdir()
+        (stage / "demo-data" / f"t{n}.csv").write_text("a\n1\n", encoding="utf-8")
+    spec = RunSpec("rutland", "Rutland", "demo", "Demo", "demo.ipynb", str(stage), "today")
+    topic = Topic("demo", "Demo", 1, "", Path("demo.ipynb"))
+    _publish(reports, stage, spec, topic, load_place("rutland"), RunResult("rutland", "demo", ok=True))
+
+
+def test_publishing_moves_the_workbook_and_csv_folder_beside_the_page_and_never_leaves_old_ones(tmp_path):
+    reports = tmp_path / "reports"
+    _publish_run(reports, tmp_path / "s1", True, 1)
+    dest = reports / "rutland"
+    assert (dest / "demo.ods").read_text() == "ods 1" and (dest / "demo-data" / "t1.csv").exists()
+    _publish_run(reports, tmp_path / "s2", True, 2)  # a new run replaces both, no file of the old one stays
+    assert (dest / "demo.ods").read_text() == "ods 2" and sorted(p.name for p in (dest / "demo-data").iterdir()) == ["t2.csv"]
+    _publish_run(reports, tmp_path / "s3", False, 3)  # a page without data: the old data go
+    assert (dest / "demo.html").read_text() == "<p>run 3</p>"
+    assert not (dest / "demo.ods").exists() and not (dest / "demo-data").exists()
