@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from jsna.runner.datafiles import MISSING, data_folder_name, page_tables
+from jsna.runner.datafiles import MISSING, data_folder_name, page_tables, split_constant_columns
 
 pytestmark = pytest.mark.integration
 
@@ -40,8 +40,9 @@ def test_each_report_has_a_workbook_with_the_numbers_of_its_page(rutland_reports
         for i, t in enumerate(tables, 1):
             sheet = pd.read_excel(ods, engine="odf", sheet_name=f"Table_{i}", header=2, na_values=[MISSING],
                                   keep_default_na=False)
-            csv = t.frame()
+            csv, same = split_constant_columns(t.frame())
             assert book[f"Table_{i}"].iloc[0, 0] == t.title
+            assert all(f"{k[:1].upper()}{k[1:]}: {v}." in book[f"Table_{i}"].iloc[1, 0] for k, v in same.items())
             assert [str(c) for c in sheet.columns] == [str(c) for c in csv.columns], (ods, i)
             assert len(sheet) == len(csv), (ods, i)
             for col_s, col_c in zip(sheet.columns, csv.columns, strict=True):

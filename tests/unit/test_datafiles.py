@@ -51,9 +51,11 @@ def test_workbook_has_cover_contents_notes_and_one_sheet_per_table_with_the_page
     assert notes["Note text"].iloc[0].startswith(f"{MISSING} means not available")
     # each table: its title in A1, headers in row 3, the same numbers as the CSV the page links
     assert sheets["Table_1"].iloc[0, 0] == "Rate per 1,000 by area"
+    # the unit, one value for the whole table, is said once above it (A2), not in every row
+    assert "Unit: per 1,000." in sheets["Table_1"].iloc[1, 0]
     t1 = pd.read_excel(ods, engine="odf", sheet_name="Table_1", header=2, na_values=[MISSING], keep_default_na=False)
-    assert list(t1.columns) == ["area", "rate", "people", "unit"]
-    assert t1["area"].tolist() == ["Rutland", "England"] and t1["unit"].tolist() == ["per 1,000"] * 2
+    assert list(t1.columns) == ["area", "rate", "people"]
+    assert t1["area"].tolist() == ["Rutland", "England"]
     assert t1.loc[0, "rate"] == 61.2 and np.isnan(t1.loc[1, "rate"])  # a missing value is [x], not 0
     assert t1["people"].tolist() == [41_000, 56_490_108]
     t2 = pd.read_excel(ods, engine="odf", sheet_name="Table_2", header=2)

@@ -130,9 +130,24 @@ def write_csv_files(tables: Sequence[PageTable], folder: Path, sources: Sequence
     return written
 
 
+#: a column of one value in every row whose name says it describes the whole table: the workbook
+#: says it once, above the table, instead of in every row (the CSV keeps the column)
+DESCRIBING_COLUMNS = ("unit", "units", "period", "source", "sources", "synthetic data")
+
+
+def split_constant_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """(the table without its describing columns of one value, {column: that value})."""
+    same = {}
+    for col in df.columns:
+        if str(col).lower() in DESCRIBING_COLUMNS and len(df) > 1:
+            values = df[col].dropna().astype(str).unique()
+            if len(values) == 1 and df[col].notna().all():
+                same[str(col)] = values[0]
+    return df.drop(columns=list(same)), same
+
+
 def _cell(value: object, style=None):
-    """One odfpy table cell: a number as a float cell (its text as Python writes it), anything else
-    as text; a missing value as MISSING. Grammar checks are off: the elements are the few a
+    """One odfpy table cell: a number as a float cell, anything else as text; a missing value as MISSING. Grammar checks are off: the elements are the few a
     spreadsheet of plain tables needs, and the checks took most of the time of a large workbook."""
     from odf.table import TableCell
     from odf.text import P
@@ -144,10 +159,11 @@ def _cell(value: object, style=None):
         value = MISSING
     if isinstance(value, bool) or not isinstance(value, int | float):
         cell = TableCell(valuetype="string", **kw)
-    else:
-        cell = TableCell(valuetype="float", value=repr(value), **kw)
-    cell.addElement(P(text=str(value), check_grammar=False), check_grammar=False)
-    return cell
+        cell.addElement(P(text=str(value), check_grammar=False), check_grammar=False)
+        return cell
+    # a number is its value attribute alone: spreadsheets show it from there (and pandas reads it),
+    # and a cell without a paragraph halves the elements of a large table
+    return TableCell(valuetype="float", value=repr(value), **kw)
 
 
 def _sheet(name: str, title: str, line: str, header: Sequence[object] | None, body, bold):
@@ -174,7 +190,9 @@ def _sheet(name: str, title: str, line: str, header: Sequence[object] | None, bo
 def write_ods(tables: Sequence[PageTable], path: Path, sources: Sequence[dict[str, str]], place_name: str,
               topic_title: str, published: str, contact: str) -> Path:
     """Write the report's workbook with odfpy: Cover, Contents, Notes, then Table_1... one table per
-    sheet (its title in A1, a line about it in A2, headers in row 3: read back with ``header=2``)."""
+    sheet (its title in A1, a line about it in A2, headers in row 3: read back with ``header=2``). A
+    describing column with one value (unit, period, source: :func:`split_constant_columns`) is said
+    once in A2 rather than in every row."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import Style, TextProperties
 
@@ -182,6 +200,9 @@ def write_ods(tables: Sequence[PageTable], path: Path, sources: Sequence[dict[st
     bold = Style(name="heading", family="table-cell")
     bold.addElement(TextProperties(fontweight="bold"))
     doc.automaticstyles.addElement(bold)
+    # the workbook's one automatic style is used: odfpy's save would otherwise walk every cell to find
+    # which styles are (a third of the time of a large workbook)
+    doc._used_auto_styles = lambda segments: list(doc.automaticstyles.childNodes)  # noqa: SLF001
     frames = [t.frame() for t in tables]
     names = [f"Table_{i}" for i in range(1, len(tables) + 1)]
     licences = sorted({s["licence"] for s in sources if s.get("licence")})
@@ -204,9 +225,12 @@ def write_ods(tables: Sequence[PageTable], path: Path, sources: Sequence[dict[st
                                        ["2", "Units are given in the column heading or in a unit column of the table."],
                                        ["3", "Figures are unrounded: the report rounds them for reading."]], bold))
     for name, t, df in zip(names, tables, frames, strict=True):
-        doc.spreadsheet.addElement(_sheet(
-            name, t.title, "This worksheet contains one table. Missing values are shown as [x] (see Notes).",
-            list(df.columns), df.astype(object).itertuples(index=False, name=None), bold))
+        table, same = split_constant_columns(df)
+        line = " ".join(["This worksheet contains one table.",
+                         *(f"{k[:1].upper()}{k[1:]}: {v}." for k, v in same.items()),
+                         "Missing values are shown as [x] (see Notes)."])
+        doc.spreadsheet.addElement(_sheet(name, t.title, line, list(table.columns),
+                                          table.astype(object).itertuples(index=False, name=None), bold))
     doc.save(str(path))
     return Path(path)
 
