@@ -7,7 +7,8 @@ spreadsheet and the files hold the same numbers as the page's "Download the data
 The workbook follows the Government Analysis Function's guidance on releasing statistics in
 spreadsheets: a cover sheet, a contents sheet, a notes sheet, then one table per sheet, each with
 its title in cell A1, one header row, no merged cells and no blank cells ("[x]" marks a missing
-value and the notes say so). It is written with pandas and odfpy (no hand-made XML).
+value and the notes say so). It is written with odfpy, the library pandas reads and writes ODS with
+(no hand-made XML).
 The CSVW files follow the W3C "Metadata Vocabulary for Tabular Data": ``<name>.csv-metadata.json``
 beside ``<name>.csv`` names its columns, their datatypes, the unit where the table states one,
 and the sources and licences of the report's record of reads.

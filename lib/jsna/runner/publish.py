@@ -225,7 +225,9 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
                                                  "framework": rec.get("framework"), "reports": []})
             p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html",
                                  "pdf": (html_file.with_suffix(".pdf").exists()
-                                         and f"{rec['place']}/{rec['topic']}.pdf")})
+                                         and f"{rec['place']}/{rec['topic']}.pdf"),
+                                 "ods": (html_file.with_suffix(".ods").exists()
+                                         and f"{rec['place']}/{rec['topic']}.ods")})
     deps, _ = read_deps(reports_dir)
     for p in places.values():
         for r in p["reports"]:
