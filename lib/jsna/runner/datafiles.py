@@ -25,8 +25,10 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a table is read: a no-op build imports no heavy library
+    import pandas as pd
 
 #: the link :func:`jsna.report.csv_link_html` writes (href first, then download, name and title)
 _CSV_LINK = re.compile(r'<a href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)" download="([^"]*)" '
@@ -48,6 +50,8 @@ class PageTable:
 
     def frame(self) -> pd.DataFrame:
         """The CSV as a frame (every cell as pandas reads it back from the page's file)."""
+        import pandas as pd
+
         return pd.read_csv(io.StringIO(self.csv_text), keep_default_na=True)
 
 
@@ -82,6 +86,8 @@ def _unit(df: pd.DataFrame) -> str:
 
 
 def _datatype(s: pd.Series) -> str:
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(s):
         return "boolean"
     if pd.api.types.is_integer_dtype(s):
