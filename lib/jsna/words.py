@@ -144,7 +144,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     it ends with this area's two figures."""
     text = ("Two measures of the life-expectancy gap by deprivation appear in this series, and they are not "
             "expected to agree. The gap between fifths compares the average life expectancy of the most and "
-            f"least deprived fifths of neighbourhoods, built from MSOAs of {small_area_words('MSOA')}: each MSOA "
+            f"least deprived fifths of neighbourhoods, made up of MSOAs of {small_area_words('MSOA')}: each MSOA "
             "mixes more and less deprived streets, and each fifth averages over a fifth of the gradient, so "
             "the extremes are diluted. OHID's slope index of inequality (SII) fits a line across all ten "
             f"deciles of the much smaller LSOAs ({small_area_words('LSOA')}) and reads off the gap between the very "
@@ -160,7 +160,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     elif have_sii:
         text += f" Here{who}, OHID's SII is {sii:.1f} years ({sii_period})."
     elif have_gap:
-        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in the data held."
+        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in this report's sources."
     return text
 
 

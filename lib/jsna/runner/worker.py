@@ -17,6 +17,7 @@ from typing import Any
 
 from jsna import __version__, paths
 from jsna.offline import external_resources
+from jsna.runner.datafiles import write_report_data
 from jsna.runner.export import export_html, notebook_headlines, notebook_sources
 from jsna.runner.kernel import ENGINE as KERNEL_ENGINE
 from jsna.runner.kernel import WarmKernel, kernel_manager_class
@@ -49,6 +50,7 @@ class RunSpec:
     extra_inputs: list[str] = field(default_factory=list)  # files outside the catalogue the run reads
     linkable: tuple[str, ...] = ()  # "<place>/<topic>" reports a page may link to (empty: no filter)
     pdf: bool = True  # a PDF will be printed beside the page (so the page links it)
+    contact: str = ""  # how to ask for another format (jsna.places.other_format_line), on the workbook's cover
 
     def path_substitutions(self) -> list[tuple[str, str]]:
         """What this run's absolute paths become in published files."""
@@ -145,6 +147,10 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
         if len(data) > HTML_LIMIT_BYTES:
             result.warnings.append(f"HTML is {len(data) / 2**20:.1f} MB (limit 3 MB)")
         (out / f"{spec.topic}.html.part").write_bytes(data)
+        t_data = time.perf_counter()
+        write_report_data(body, out, spec.topic, nb_sources, spec.place_name, spec.topic_title,
+                          spec.build_date, spec.contact)
+        pm_log.info("spreadsheet and CSV files written in %.1f s", time.perf_counter() - t_data)
         result.ok, result.html_bytes, result.sources = True, len(data), nb_sources
     except PapermillExecutionError as exc:
         result.ename, result.evalue = exc.ename, str(exc.evalue)

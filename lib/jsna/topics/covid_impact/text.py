@@ -401,7 +401,7 @@ def coverage_notes(place, h) -> list[str]:
         "testing ended on 1 April 2022, so later counts are not comparable with earlier waves.",
         "Deaths within 28 days of a positive test: by upper-tier council of April 2019, ending on 21 June 2021 "
         "(the last snapshot held); no district-level deaths series and no 'Covid-19 on the death certificate' "
-        "series by local authority are in the data held.",
+        "series by local authority are in this report's sources.",
         "Neighbourhood (MSOA, 2011) cases cover weeks ending 21 March to 28 November 2020 only; neighbourhood deaths "
         "cover March to December 2020 (ONS). Neighbourhood populations are ONS mid-2019 estimates, recovered from "
         "the published rates: deaths divided by the death rate, or, for the few neighbourhoods with no deaths, "
@@ -486,7 +486,7 @@ def cases_unavailable(place, waves) -> str:
     if why.reason == "short":
         return (f"Daily cases for {join_names(list(why.areas))} were published only to {_date(why.until)}, so no "
                 "series is shown.")
-    return f"Daily cases for {join_names(list(why.areas))} are not in the data held."
+    return f"Daily cases for {join_names(list(why.areas))} are not in this report's sources."
 
 
 def deaths_unavailable(place, waves) -> str:
@@ -496,16 +496,16 @@ def deaths_unavailable(place, waves) -> str:
         return f"{what} were published together with {why.host}'s too, so they are not shown for {place.name} alone."
     if why.reason == "part_of_2019_council":
         part = f"part of {join_names(list(why.areas))}" if why.areas else "part of a larger council"
-        return (f"{what} are not in the data held for {place.name}: the series ends in June 2021 and was "
+        return (f"{what} are not in this report's sources for {place.name}: the series ends in June 2021 and was "
                 f"published for the upper-tier councils of the time, when {place.possessive} area was {part}.")
     if why.reason == "no_population":
         return f"{what} are not shown for {place.name}: no population is held for all of its districts."
-    return f"{what} are not in the data held for {join_names(list(why.areas))}."
+    return f"{what} are not in this report's sources for {join_names(list(why.areas))}."
 
 
 def vaccination_unavailable(place) -> str:
     """The one sentence said where vaccination would be, when the tables held do not cover the Place."""
-    return (f"Vaccination by neighbourhood is not in the data held for {place.name}: the NHS England vaccination "
+    return (f"Vaccination by neighbourhood is not in this report's sources for {place.name}: the NHS England vaccination "
             "tables held cover Leicester, Leicestershire and Rutland only (the all-England tables are not held).")
 
 

@@ -353,7 +353,7 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
     elif published is not None and published.get("note"):  # the dashboard's reason, in the same words
         s += f" OHID's slope index of inequality for {place_name} is {published['note']}."
     elif published is None:
-        s += " No OHID-published value is in the data held for this area."
+        s += " No OHID-published value is in this report's sources for this area."
     return s
 
 
@@ -410,7 +410,7 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
     for _, r in ob.iterrows():
         if is_missing(r["most"]) or is_missing(r["least"]):
             out.append(f"{r['indicator']} in {r['area_name']}: the most or least deprived quintile is "
-                       f"not in the data held ({r['period']}).")
+                       f"not in this report's sources ({r['period']}).")
             continue
         direction = "higher" if r["most"] > r["least"] else "lower"
         out.append(f"{r['indicator']} in {r['area_name']}, {r['period']} (five years combined): "
@@ -419,7 +419,7 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
                    f"{abs(shown_difference(r['most'], r['least'], 1)):.1f} percentage points; published "
                    "without intervals).")
     if not set(area_codes) & set(ob["area_code"]):
-        out.append(f"This breakdown for {place_name} is not in the data held, so only England's figures "
+        out.append(f"This breakdown for {place_name} is not in this report's sources, so only England's figures "
                    "are shown.")
     return out
 
@@ -484,7 +484,7 @@ def sii_caption(place_name: str) -> str:
 def dashboard_link(place) -> dict[str, str]:
     """The words around the link to the same Place's health equity dashboard (report.see_also)."""
     return {"before": f"The same explanation is in {place.possessive} ",
-            "after": ", with OHID's slope index where the data held include it."}
+            "after": ", with OHID's slope index where the sources include it."}
 
 
 def core20_caption(place_name: str) -> str:
