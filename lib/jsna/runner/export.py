@@ -157,15 +157,17 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
                 sources: Sequence[str] | None = None, place_id: str | None = None,
                 topic_id: str | None = None, notebooks_dir: Path | None = None,
                 params_dir: Path | None = None, code_version: str = "", linkable: Sequence[str] = (),
-                pdf: bool = True) -> str:
+                pdf: bool = True, nb=None) -> str:
     """Export an executed notebook to one self-contained HTML page (input cells hidden).
 
     With ``place_id`` and ``topic_id`` the page links its PDF and spreadsheet (beside it), its
     notebook and CSV folder (under "For reviewers", at the end), the accessibility statement and the related reports (other topics of the Place, the same topic for other Places);
-    ``code_version`` goes in the footer. Without ``pdf`` (no PDF will be printed) the page links none."""
+    ``code_version`` goes in the footer. Without ``pdf`` (no PDF will be printed) the page links none.
+    ``nb``: the notebook at ``nb_path`` already read (it is changed here), so it is not read again."""
     import nbformat
 
-    nb = nbformat.read(str(nb_path), as_version=4)
+    if nb is None:
+        nb = nbformat.read(str(nb_path), as_version=4)
     used = list(sources) if sources is not None else notebook_sources(nb)
     _clean_for_export(nb)
     topic_id = topic_id or Path(nb_path).stem
