@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from jsna import paths
+from jsna.words import possessive
 
 ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
@@ -156,9 +157,7 @@ class Place:
     @property
     def possessive(self) -> str:
         """Name in the possessive, for sentences ("Leicester's")."""
-        return self.labels.get("possessive") or (
-            self.name + ("'" if self.name.endswith("s") else "'s")
-        )
+        return self.labels.get("possessive") or possessive(self.name)
 
     @property
     def short_name(self) -> str:

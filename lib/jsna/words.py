@@ -71,6 +71,11 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
+def possessive(name: str) -> str:
+    """A name in the possessive, for sentences: "Leicester's", "Tower Hamlets'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def join_names(names: Sequence[str], conj: str = "and") -> str:
     """['A', 'B', 'C'] -> 'A, B and C'."""
     names = [str(n) for n in names]

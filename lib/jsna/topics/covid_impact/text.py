@@ -14,6 +14,7 @@ from jsna.words import (
     intervals_overlap,
     is_missing,
     join_names,
+    possessive,
     shown_difference,
     times_word,
 )
@@ -106,7 +107,7 @@ def uptake_gap_sentence(place_name: str, gap: dict, dose: str = "first dose", ag
         return f"The deprivation gap in vaccine uptake could not be calculated for {place_name}."
     diff = shown_difference(gap["least"], gap["most"])  # the gap of the two percentages as shown
     overlap = intervals_overlap(gap["most_lower"], gap["most_upper"], gap["least_lower"], gap["least_upper"])
-    base = (f"By July 2021, {fmt_pct(gap['most'])} of people aged {ages} in {place_name}'s most deprived fifth of "
+    base = (f"By July 2021, {fmt_pct(gap['most'])} of people aged {ages} in {possessive(place_name)} most deprived fifth of "
             f"neighbourhoods had a {dose}, against {fmt_pct(gap['least'])} in the least deprived fifth")
     if overlap:
         return base + " (no clear difference)."
@@ -456,7 +457,7 @@ def guest_sentence(place) -> str:
     if not g:
         return ""
     guest, _, host = g[0]
-    return (f"The coronavirus dashboard published {guest}'s daily cases and deaths together with {host}'s, so "
+    return (f"The coronavirus dashboard published {possessive(guest)} daily cases and deaths together with {host}'s, so "
             f"they cannot be shown for {place.name} alone; the neighbourhood figures below are {place.possessive} "
             "own.")
 
@@ -468,7 +469,7 @@ def host_sentence(place) -> str:
         return ""
     guests = join_names([guest for guest, _, _ in h])
     return (f"The coronavirus dashboard published {place.possessive} daily cases and deaths together with "
-            f"{guests}'s, so those figures include {guests}'s residents; their rates divide by "
+            f"{guests}'s, so those figures include {possessive(guests)} residents; their rates divide by "
             f"{place.possessive} own population, so they are very slightly high.")
 
 
@@ -493,7 +494,7 @@ def deaths_unavailable(place, waves) -> str:
     """The one sentence said where the deaths within 28 days chart would be."""
     why, what = waves.unavailable, "Deaths within 28 days of a positive test"
     if why.reason == "guest":
-        return f"{what} were published together with {why.host}'s too, so they are not shown for {place.name} alone."
+        return f"{what} were published together with {possessive(why.host)} too, so they are not shown for {place.name} alone."
     if why.reason == "part_of_2019_council":
         part = f"part of {join_names(list(why.areas))}" if why.areas else "part of a larger council"
         return (f"{what} are not in this report's sources for {place.name}: the series ends in June 2021 and was "

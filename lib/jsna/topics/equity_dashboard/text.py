@@ -8,7 +8,7 @@ import pandas as pd
 from jsna.indicators import COVID_WORDS, NOT_HELD, NOT_PUBLISHED
 from jsna.places import ENGLAND_CODE
 from jsna.topics.equity_dashboard.compute import NO_LIMITS
-from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural, possessive
 
 
 def _names(rows: pd.DataFrame) -> str:
@@ -207,7 +207,7 @@ def core20_sentences(pop: pd.DataFrame, england_share: float, place_name: str,
                    "isolation) remain relevant.")
         return out
     out.append(
-        f"{fmt_number(tot['pop_core20'])} people ({fmt_pct(tot['share_core20'])} of {place_name}'s "
+        f"{fmt_number(tot['pop_core20'])} people ({fmt_pct(tot['share_core20'])} of {possessive(place_name)} "
         f"{fmt_number(tot['pop_total'])} residents, mid-2015) live in {plural(int(tot['lsoas_core20']), 'LSOA')} "
         f"that are among England's most deprived 20% (IMD 2019 deciles 1 and 2), compared with "
         f"{fmt_pct(england_share)} of people across England.")
@@ -288,10 +288,10 @@ def plus_sentences(plus: pd.DataFrame, place_name: str) -> list[str]:
     groups = plus.iloc[:-1]
     out = []
     if not (tot["core20"] > 0):
-        out.append(f"None of {place_name}'s {fmt_number(tot['residents'])} residents {when} lived in a Core20 "
+        out.append(f"None of {possessive(place_name)} {fmt_number(tot['residents'])} residents {when} lived in a Core20 "
                    "neighbourhood, so ethnic groups cannot be compared inside and outside them.")
     else:
-        out.append(f"{fmt_pct(tot['share_core20'])} of {place_name}'s {fmt_number(tot['residents'])} residents "
+        out.append(f"{fmt_pct(tot['share_core20'])} of {possessive(place_name)} {fmt_number(tot['residents'])} residents "
                    f"{when} lived in Core20 neighbourhoods ({fmt_number(tot['core20'])} people).")
         ok = groups[(groups["residents"] >= MIN_POPULATION_PER_GROUP) & groups["share_core20"].notna()]
         if len(ok):

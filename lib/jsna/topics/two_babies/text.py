@@ -19,6 +19,7 @@ from jsna.words import (
     join_names,
     le_gap_explanation,
     plural,
+    possessive,
     shown_difference,
     shown_ratio,
 )
@@ -274,7 +275,7 @@ def published_sii_summary(published: Mapping[str, Mapping | None], place_name: s
         period = pub.get("period")
     if not parts:
         return None
-    return (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (OHID's slope index of "
+    return (f"Across the whole deprivation gradient of {possessive(place_name)} neighbourhoods (OHID's slope index of "
             f"inequality, {period}), {', '.join(parts)}.")
 
 
@@ -331,7 +332,7 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
     else:
         lo, hi = ours.get("lowercl"), ours.get("uppercl")
         ci = fmt_interval(lo, hi, "years", 1)
-        s = (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (MSOA fifths, "
+        s = (f"Across the whole deprivation gradient of {possessive(place_name)} neighbourhoods (MSOA fifths, "
              f"{LE_PERIOD}), the slope index of inequality in life expectancy for {many} is {v:.1f} years"
              + (f" ({ci})" if ci else "") + ". ")
         if ours.get("descriptive"):
@@ -433,7 +434,7 @@ def group_mix_sentence(mix: pd.DataFrame, place_name: str) -> str | None:
     most, least = ends[1].iloc[0], ends[5].iloc[0]
     return (f"In {place_name} as a whole, {fmt_pct(most['pct'], 0)} of the residents of the most deprived fifth "
             f"live in {most['utla19nm']} and {fmt_pct(least['pct'], 0)} of those of the least deprived fifth in "
-            f"{least['utla19nm']}, so a gap between {place_name}'s pooled fifths also reflects differences "
+            f"{least['utla19nm']}, so a gap between {possessive(place_name)} pooled fifths also reflects differences "
             "between its authorities (such as their age structure and services); the side-by-side section "
             "compares each authority's own fifths.")
 
