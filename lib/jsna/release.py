@@ -243,10 +243,19 @@ def _period_text(src: Source, old_df, new_df, changes: dict, period: str | None)
         return period
     text = src.period
     dates = src.expect.get("dates")
-    if dates and ("expect", "dates", "last") in changes:
-        for key in ("first", "last"):
-            if key in dates and ("expect", "dates", key) in changes:
-                text = text.replace(_iso(dates[key]), changes[("expect", "dates", key)], 1)
+    moved = [k for k in ("first", "last") if dates and k in dates
+             and _iso(changes.get(("expect", "dates", k), dates[k])) != _iso(dates[k])]
+    if moved:
+        absent = [k for k in moved if _iso(dates[k]) not in text]
+        if absent:
+            raise ReleaseError(
+                f"the release moves the {' and '.join(absent)} date of column {dates['column']!r} and the entry's "
+                f"period {text!r} does not name the old one ({', '.join(_iso(dates[k]) for k in absent)}): give the "
+                "new period with --period", column=dates["column"])
+        for key in moved:
+            text = text.replace(_iso(dates[key]), changes[("expect", "dates", key)], 1)
+        return text
+    if dates:
         return text
     col = period_column(new_df, src)
     if col is None or old_df is None or col not in old_df.columns:
@@ -255,7 +264,7 @@ def _period_text(src: Source, old_df, new_df, changes: dict, period: str | None)
     new_p = sorted(new_df[col].dropna().astype(str).unique())
     if old_p == new_p:
         return text
-    if not (old_p and new_p and old_p[0] in text and old_p[-1] in text):
+    if not (old_p and new_p and old_p[0] != old_p[-1] and old_p[0] in text and old_p[-1] in text):
         raise ReleaseError(
             f"the release changes the periods of column {col!r} ({old_p[0]} to {old_p[-1]} -> {new_p[0]} to "
             f"{new_p[-1]}) and the entry's period {text!r} does not name them: give the new period with "

@@ -77,3 +77,99 @@ def test_the_catalogue_marks_the_sources_its_official_urls_cannot_provide():
     # imd2019_lsoa, read by every report, is File 7 re-assembled: the official CSV's bytes differ
     assert {"imd2019_lsoa", "imd2025_lsoa", "imd2019_indicators_file8", "le_birth_msoa_2016_20_england"} <= marked
     assert all(cat[sid].official_url_note for sid in marked)
+
+
+# ----------------------------------------------- data add on a small synthetic source (no mirror)
+SYNTHETIC_OLD = "area_code,period,value\nE06000016,2020/21,20.5\nE06000017,2020/21,15.0\n" \
+                "E06000016,2021/22,21.0\nE06000017,2021/22,14.5\n"
+SYNTHETIC_NEW = SYNTHETIC_OLD + "E06000016,2022/23,21.4\nE06000017,2022/23,14.9\n"
+
+
+@pytest.fixture
+def synthetic(tmp_path, monkeypatch):
+    """A synthetic source (two areas, two periods) in a temporary catalogue, mirror and data/raw."""
+    import hashlib
+
+    cat, mirror, raw = tmp_path / "catalogue", tmp_path / "mirror", tmp_path / "raw"
+    for d in (cat, mirror / "synthetic", raw / "synthetic"):
+        d.mkdir(parents=True)
+    for root in (mirror, raw):
+        (root / "synthetic" / "synthetic_rates.csv").write_text(SYNTHETIC_OLD, encoding="utf-8")
+    (cat / "synthetic.yaml").write_text(f"""\
+# synthetic example source (made up for this test)
+- id: synthetic_rates
+  title: Synthetic rates
+  publisher: nobody (synthetic)
+  licence: none
+  url: https://example.invalid/synthetic_rates.csv
+  path: synthetic/synthetic_rates.csv
+  sha256: {hashlib.sha256(SYNTHETIC_OLD.encode()).hexdigest()}
+  format: csv
+  period: 2020/21 to 2021/22 (2 periods)
+  columns: {{area_code: str, period: str, value: float}}
+  expect:
+    rows: {{min: 4}}  # a new release adds periods
+    unique: [area_code, period]
+    range:
+      value: [0, 100]  # a percentage
+""", encoding="utf-8")
+    monkeypatch.setenv("JSNA_PROCESSED_DIR", str(tmp_path / "processed"))
+    args = ["--catalogue", str(cat), "--data-dir", str(raw), "--mirror", str(mirror)]
+    return {"cat": cat, "mirror": mirror, "raw": raw, "tmp": tmp_path, "args": args}
+
+
+def test_a_new_period_of_a_synthetic_source_is_taken_in(synthetic, capsys):
+    from jsna import fetch
+
+    new = synthetic["tmp"] / "synthetic_rates_new.csv"
+    new.write_text(SYNTHETIC_NEW.replace("E06000016,2021/22,21.0", "E06000016,2021/22,21.2"), encoding="utf-8")
+    assert fetch.main(["add", "synthetic_rates", str(new), *synthetic["args"]]) == 0
+    out = capsys.readouterr().out
+    assert "rows: 4 -> 6 (2 new, 0 no longer present)" in out
+    assert "periods (period): 2 -> 3; new: 2022/23" in out
+    # one revised value (Leicester 2021/22: 21.0 -> 21.2) in the rows both releases have
+    assert "values: 1 value(s) changed in 1 of 4 rows both files have; by column: value (1); in 1 area(s) " \
+           "(area_code): E06000016 1" in out
+    entry = yaml.safe_load((synthetic["cat"] / "synthetic.yaml").read_text(encoding="utf-8"))[0]
+    assert entry["period"] == "2020/21 to 2022/23 (3 periods)" and entry["expect"]["rows"] == {"min": 6}
+    text = (synthetic["cat"] / "synthetic.yaml").read_text(encoding="utf-8")
+    assert "# synthetic example source (made up for this test)" in text
+    assert "rows: {min: 6}  # a new release adds periods" in text
+    assert (synthetic["mirror"] / "synthetic" / "synthetic_rates.csv").read_bytes() == new.read_bytes()
+    assert (synthetic["raw"] / "synthetic" / "synthetic_rates.csv").read_bytes() == new.read_bytes()
+
+
+@pytest.mark.parametrize("content,message", [
+    (SYNTHETIC_NEW[:-6], "line 7 has 2 of the header's 3 fields (it stops at column 'value', value '2022/23')"),
+    (SYNTHETIC_NEW[:-5], "does not end with a line break, as the catalogued release does"),  # cut after a comma
+    (SYNTHETIC_NEW.replace("21.4", "121.4"), "column 'value' line 6: value '121.4' is outside the plausible "
+                                             "range 0 to 100"),
+    (SYNTHETIC_NEW + "E06000017,2022/23,14.9\n", "have the same area_code + period"),
+    (SYNTHETIC_OLD.replace("E06000017,2021/22,14.5\n", ""), "3 data rows, fewer than the 4 of the catalogued release"),
+])
+def test_a_faulty_synthetic_release_is_refused_and_nothing_is_written(synthetic, capsys, content, message):
+    from jsna import fetch
+
+    before = (synthetic["cat"] / "synthetic.yaml").read_bytes()
+    new = synthetic["tmp"] / "synthetic_rates_new.csv"
+    new.write_text(content, encoding="utf-8")
+    assert fetch.main(["add", "synthetic_rates", str(new), *synthetic["args"]]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"refused: synthetic_rates: {new}") and message in err
+    assert (synthetic["cat"] / "synthetic.yaml").read_bytes() == before
+    assert (synthetic["raw"] / "synthetic" / "synthetic_rates.csv").read_text(encoding="utf-8") == SYNTHETIC_OLD
+
+
+def test_a_period_the_entry_does_not_name_needs_period(synthetic, capsys):
+    from jsna import fetch
+
+    cat = synthetic["cat"] / "synthetic.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("period: 2020/21 to 2021/22 (2 periods)",
+                                                           "period: two school years"), encoding="utf-8")
+    new = synthetic["tmp"] / "synthetic_rates_new.csv"
+    new.write_text(SYNTHETIC_NEW, encoding="utf-8")
+    assert fetch.main(["add", "synthetic_rates", str(new), *synthetic["args"]]) == 1
+    assert "give the new period with --period" in capsys.readouterr().err
+    assert fetch.main(["add", "synthetic_rates", str(new), *synthetic["args"],
+                       "--period", "three school years"]) == 0
+    assert yaml.safe_load(cat.read_text(encoding="utf-8"))[0]["period"] == "three school years"
