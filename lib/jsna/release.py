@@ -141,8 +141,7 @@ def _iso(v: Any) -> str:
 
 def _relaxed(expect: dict[str, Any]) -> dict[str, Any]:
     """The entry's expect: without the keys that describe one release (its rules of plausibility)."""
-    out = {k: v for k, v in expect.items() if k not in ("rows", "distinct", "dates")}
-    return out
+    return {k: v for k, v in expect.items() if k not in ("rows", "distinct", "dates")}
 
 
 def _measure(df, expect: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[str, ...], Any]]:
