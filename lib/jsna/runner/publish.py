@@ -204,8 +204,11 @@ def series_purpose(places: list[dict[str, Any]]) -> dict[str, Any]:
     return {"title": title, "paragraphs": [first]}
 
 
-def render_index(reports_dir: Path, build_date: str | None = None) -> str:
-    """The index page: every published report grouped by Place, failed runs, data sources."""
+def render_index(reports_dir: Path, build_date: str | None = None,
+                 out_of_date: dict[str, str] | None = None) -> str:
+    """The index page: every published report grouped by Place, failed runs, data sources.
+    ``out_of_date`` (``{"<place>/<topic>": why}``) names published reports the build left out of
+    date (:func:`jsna.runner.build.out_of_date_outside`): never called up to date."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     reports_dir = Path(reports_dir)
@@ -246,14 +249,15 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
     tpl = env.get_template("index_page.html.j2")
     return tpl.render(places=ordered, purpose=series_purpose(ordered), notes=notes, failed=sorted(failed, key=lambda r: (r["place"], r["topic"])),
                       sources=_catalogue_rows(used), build_date=build_date or _now_text(),
-                      version=__version__, changes=latest_changes(reports_dir),
+                      version=__version__, changes=latest_changes(reports_dir, out_of_date),
                       code_version=code_version(), **page_assets())
 
 
-def write_index(reports_dir: Path, build_date: str | None = None) -> Path:
+def write_index(reports_dir: Path, build_date: str | None = None,
+                out_of_date: dict[str, str] | None = None) -> Path:
     """Write reports/index.html and the accessibility statement beside it atomically (caller holds the lock)."""
     out = Path(reports_dir) / "index.html"
-    write_atomic(out, render_index(reports_dir, build_date))
+    write_atomic(out, render_index(reports_dir, build_date, out_of_date))
     write_atomic(Path(reports_dir) / ACCESSIBILITY_PAGE, render_accessibility(reports_dir, build_date))
     return out
 
