@@ -11,7 +11,7 @@ TOPICS ?=
 TEST_REPORTS ?= build/test-rutland
 TEST_WORKERS ?= 2
 
-.PHONY: help venv data reports validate test test-fast lint bench clean distclean
+.PHONY: help venv data data-add reports validate test test-fast lint bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,6 +27,12 @@ venv: $(STAMP)  ## create .venv with the pinned dependencies
 
 data: $(STAMP)  ## fill data/raw from the mirror or the official URLs, verify checksums (REFRESH=1: live Fingertips values)
 	$(PY) -m jsna data $(if $(REFRESH),--refresh)
+
+# A new release of a catalogued file: checked, summarised, copied into the mirror and data/raw, and its
+# sha256, period and expect: values written into the catalogue (jsna.release). DRY_RUN=1 writes nothing.
+data-add: $(STAMP)  ## take in a new release of a source: make data-add SOURCE=<id> FILE=<path> [DRY_RUN=1]
+	@test -n "$(SOURCE)" && test -n "$(FILE)" || { echo "usage: make data-add SOURCE=<catalogue id> FILE=<new release> [DRY_RUN=1]" >&2; exit 2; }
+	$(PY) -m jsna data add $(SOURCE) $(FILE) $(if $(DRY_RUN),--dry-run)
 
 reports: data  ## build the reports that are not up to date into reports/ (PLACES=, TOPICS=, JOBS=, FORCE=1; DRY_RUN=1 lists what is out of date and why)
 	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(DRY_RUN),--dry-run)

@@ -1,7 +1,8 @@
 """Command line: ``python -m jsna build|data|params ...``.
 
 * ``build``  – run the report series (jsna.runner.cli.main)
-* ``data``   – fill data/raw from the mirror or official URLs (jsna.fetch.main)
+* ``data``   – fill data/raw from the mirror or official URLs (jsna.fetch.main); ``data add``
+  takes in a new release of a catalogued file (jsna.release)
 * ``params`` – write or check Place params files (jsna.geo.params_main)
 """
 
@@ -13,7 +14,8 @@ from collections.abc import Sequence
 
 COMMANDS = {
     "build": ("jsna.runner.cli", "main", "run the report series: every topic notebook x Place -> HTML"),
-    "data": ("jsna.fetch", "main", "fill data/raw from the mirror or the official URLs, verify checksums"),
+    "data": ("jsna.fetch", "main", "fill data/raw from the mirror or the official URLs, verify checksums; "
+                                   "`data add SOURCE_ID FILE` takes in a new release"),
     "params": ("jsna.geo", "params_main", "write a Place params file (params new <LA code>) or check them"),
 }
 

@@ -24,6 +24,10 @@ the Fingertips API's ``/api/all_data/csv/by_indicator_id`` endpoint):
     where the data mirror holds a fallback copy when not at ``path`` (its ``sha256`` is then the
     entry's ``sha256``), and the date that copy was downloaded from the publisher
 
+An entry whose mirror copy is not the bytes its official URL serves (converted from a workbook or an
+R data file, re-assembled, re-written) has ``official_url_matches: false`` and ``official_url_note``
+saying why: only the data mirror can provide it, and `make data` says so when the file is missing.
+
 A live entry's ``sha256`` is optional: it is the mirror copy's, if the mirror has one (else the
 entry is refresh-only). A downloaded copy is verified against the sha256 recorded in
 ``data/raw/MANIFEST`` (jsna.manifest).
@@ -149,6 +153,11 @@ class Source:
     live: dict[str, Any] = field(default_factory=dict)  # a live source's API query (module docstring)
     #: areas the file lacks, taken from another source of the same indicator (see :func:`_check_fill`)
     fill: dict[str, Any] = field(default_factory=dict)
+    #: False when the official URL does not serve these bytes (the mirror holds a converted,
+    #: re-assembled or re-written copy), so only the data mirror can provide the file; then
+    #: ``official_url_note`` says why (shown by `make data` when the file is missing)
+    official_url_matches: bool = True
+    official_url_note: str = ""
 
     @property
     def fetch_url(self) -> str:
@@ -205,6 +214,12 @@ def _parse_entry(entry: Any, family: str, file: Path) -> Source:
     _check_expect(entry.get("expect"), sid, file, cols)
     if "fill" in entry:
         _check_fill(entry["fill"], sid, file)
+    matches = entry.get("official_url_matches", True)
+    if not isinstance(matches, bool):
+        raise CatalogueError(f"{file}: source {sid!r} official_url_matches must be true or false, got {matches!r}")
+    if not matches and not str(entry.get("official_url_note") or "").strip():
+        raise CatalogueError(f"{file}: source {sid!r} has official_url_matches: false without official_url_note "
+                             "(why the official URL's file differs from the mirror's)")
     known = {f for f in Source.__dataclass_fields__} - {"family"}
     unknown = set(entry) - known
     if unknown:
@@ -462,6 +477,12 @@ def _load(catalogue_dir: str) -> dict[str, Source]:
                 raise CatalogueError(f"{file}: duplicate source id {src.id!r}")
             out[src.id] = src
     return out
+
+
+def forget_loaded() -> None:
+    """Drop the catalogues parsed so far: the next load reads the files again (after
+    ``python -m jsna data add`` rewrote an entry, :mod:`jsna.release`)."""
+    _load.cache_clear()
 
 
 def default_catalogue_dir() -> Path:

@@ -121,8 +121,8 @@ def _mismatch(src: Source, where: str, actual: str) -> ChecksumError:
     return ChecksumError(
         f"source {src.id!r}: checksum mismatch for {where}: expected sha256 {src.sha256}, got {actual}. "
         "The file is a different release or was corrupted; the catalogued file is the one in the data "
-        "mirror (see the entry's notes), or update sha256 in data/catalogue/*.yaml after checking "
-        "the new release."
+        f"mirror (see the entry's notes). A new release is taken in with `python -m jsna data add {src.id} "
+        "FILE`, which checks it and rewrites the catalogue."
     )
 
 
@@ -467,7 +467,9 @@ def _import_family_loaders(sources: list[Source]) -> None:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m jsna data",
                                 description="Fill data/raw from the data mirror or the official URLs "
-                                            "and verify every file's sha256 against the catalogue.")
+                                            "and verify every file's sha256 against the catalogue.",
+                                epilog="python -m jsna data add SOURCE_ID FILE [--dry-run] takes in a new "
+                                       "release of a catalogued file (python -m jsna data add --help).")
     p.add_argument("--source", action="append", default=[], metavar="ID",
                    help="only this source (repeatable); default every catalogue entry")
     p.add_argument("--check", action="store_true", help="verify data/raw only; change nothing")
@@ -492,7 +494,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `python -m jsna data`. Returns 0 if every requested source is in place."""
+    """Entry point of `python -m jsna data`. Returns 0 if every requested source is in place.
+    ``python -m jsna data add SOURCE_ID FILE`` takes in a new release (:mod:`jsna.release`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["add"]:
+        from jsna.release import main as add_main
+
+        return add_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.catalogue is None:
         return _run(args)
@@ -539,6 +547,10 @@ def _run(args: argparse.Namespace) -> int:
             res = Result(src.id, src.path, "error",
                          message=f"{src.raw_path(data_dir)}: {type(exc).__name__}: {exc}. Fix the "
                                  "file or its directory and run `make data` again.")
+        if not src.live:  # a mirror file that differs from the catalogue: how to take it in
+            from jsna.release import annotate
+
+            res = annotate(res, src, Path(mirror) if mirror is not None else None)
         results.append(res)
         detail = res.message if not res.ok else res.note
         print(f"[{i}/{n}] {src.id}: {res.status}" + (f" - {detail}" if detail else ""), flush=True)

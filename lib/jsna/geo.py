@@ -30,6 +30,7 @@ from jsna.places import (
     load_place,
     place_from_dict,
 )
+from jsna.words import possessive
 
 __all__ = [
     "councils",
@@ -444,7 +445,7 @@ def new_params(utla_code: str, data_dir: Path | None = None, place_id: str | Non
     }
     if region:
         doc["parent"] = {"code": region[0], "name": region[1]}
-    doc["labels"] = {"possessive": name + ("'" if name.endswith("s") else "'s"), "short_name": name}
+    doc["labels"] = {"possessive": possessive(name), "short_name": name}
     draft = place_from_dict(doc, f"{pid}.yaml")
     formed = areas_2019_of(draft, data_dir)
     if formed is not None:

@@ -47,8 +47,9 @@ COUNTY_PREFIX = "E10"
 BASELINE_TARGET = pd.Timestamp("2021-10-01")
 #: A better/worse flag on data whose period ended more than this many years ago is marked as old.
 OLD_AFTER_YEARS = 5
-NOT_HELD = "not in the data held"
-NOT_HELD_COUNTY = "not in the data held (the extract covers districts and unitary authorities only)"
+NOT_HELD = "not in this report's sources"
+NOT_HELD_COUNTY = ("not in this report's sources (the Fingertips series used covers districts and unitary "
+                   "authorities only)")
 #: why an area has rows in a source but no value: the publisher leaves it blank (e.g. OHID's slope index of
 #: inequality for Rutland, whose few neighbourhoods cannot form a gradient)
 NOT_PUBLISHED = "not published for this area: the publisher leaves the value blank"
@@ -63,7 +64,7 @@ NOT_HELD_BY_STAGE: dict[str, tuple[str, ...]] = {
         "infant mortality",
         "child development at 2 to 2\u00bd years",
         "a good level of development at the end of Reception for all children (only children on free school "
-        "meals are held, to 2017/18)",
+        "meals are in this report's sources, to 2017/18)",
     ),
 }
 Z95 = float(sps.norm.ppf(0.975))
@@ -415,7 +416,7 @@ def missing_reason(ind: Indicator, la: pd.DataFrame, area_code: str) -> str:
         if not counties:
             return NOT_HELD_COUNTY
         if len(counties) < 10:
-            return (f"{NOT_HELD} (the extract covers districts and unitary authorities, and only "
+            return (f"{NOT_HELD} (the Fingertips series used covers districts and unitary authorities, and only "
                     f"{len(counties)} {'county' if len(counties) == 1 else 'counties'})")
     return NOT_HELD
 
@@ -476,7 +477,7 @@ def la_latest(ind: Indicator, la: pd.DataFrame, area_code: str) -> dict:
     r = series.iloc[-1]
     note = str(r["note"]) if pd.notna(r.get("note")) and str(r.get("note")) else ""
     if note and "Explore local statistics" in note:  # a county row filled from ONS by the loader
-        note = "value from ONS (the Fingertips extract lacks this area)"
+        note = "value from ONS (the Fingertips series used lacks this area)"
     return {"available": True, "value": float(r["value"]), "lower95": r["lower95"], "upper95": r["upper95"],
             "lower998": r["lower998"], "upper998": r["upper998"], "ci_method": r["ci_method"],
             "period": str(r["period"]), "period_end": r["period_end"], "period_start": r["period_start"],

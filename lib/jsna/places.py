@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from jsna import paths
+from jsna.words import possessive
 
 ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
@@ -93,6 +94,8 @@ class Place:
     #: April 2019 (e.g. North Yorkshire, a unitary council since 2023); None: the same codes
     areas_2019: tuple[tuple[Area, ...], tuple[Area, ...]] | None = None
     framework: Framework | None = None  # the local framework the reports serve (None: neutral wording)
+    #: how a reader asks for a report in another format (params ``contact:``; None: a neutral line)
+    contact: str | None = None
 
     @property
     def upper_tier_codes(self) -> list[str]:
@@ -154,9 +157,7 @@ class Place:
     @property
     def possessive(self) -> str:
         """Name in the possessive, for sentences ("Leicester's")."""
-        return self.labels.get("possessive") or (
-            self.name + ("'" if self.name.endswith("s") else "'s")
-        )
+        return self.labels.get("possessive") or possessive(self.name)
 
     @property
     def short_name(self) -> str:
@@ -192,7 +193,7 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
     path = Path(path)
     if not isinstance(raw, dict):
         raise _err(path, "<root>", f"expected a YAML mapping, got {type(raw).__name__}")
-    known = set(_REQUIRED) | {"parent", "labels", "geography", "deprivation_index", "areas_2019", "framework"}
+    known = set(_REQUIRED) | {"parent", "labels", "geography", "deprivation_index", "areas_2019", "framework", "contact"}
     if "comparator" in raw:
         raise _err(path, "comparator", "is no longer used", "Remove it: every report compares the Place "
                    "with England, and with its region ('parent')")
@@ -261,9 +262,14 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
             tuple(_area(path, f"areas_2019.districts[{i}]", v, LTLA_CODE_RE)
                   for i, v in enumerate(block["districts"])),
         )
+    contact = raw.get("contact")
+    if contact is not None and (not isinstance(contact, str) or not contact.strip()):
+        raise _err(path, "contact", f"{contact!r} must be a non-empty sentence",
+                   "e.g. 'Email publichealth@example.gov.uk to ask for another format.', or leave it out")
     return Place(id=pid, name=name.strip(), kind=kind, upper_tier=upper, districts=districts,
                  parent=parent, labels=dict(labels), source_file=path, geography=geography,
-                 deprivation_index=index, areas_2019=areas_2019, framework=_framework(path, raw.get("framework")))
+                 deprivation_index=index, areas_2019=areas_2019, framework=_framework(path, raw.get("framework")),
+                 contact=" ".join(contact.split()) if contact else None)
 
 
 def _framework(path: Path, block: Any) -> Framework | None:
@@ -361,3 +367,11 @@ def load_places(place_ids: list[str] | None = None, params_dir: Path | None = No
     """Load several Places (all of them when place_ids is None)."""
     ids = place_ids or available_places(params_dir)
     return [load_place(p, params_dir) for p in ids]
+
+
+def other_format_line(place: Place | None) -> str:
+    """How to ask for a report in another format: the Place's params ``contact:``, else a neutral line."""
+    if place is not None and place.contact:
+        return place.contact
+    return ("To ask for a report or its data in another format (for example large print, easy read, audio or "
+            "a different spreadsheet format), contact the public health team of the council the report covers.")

@@ -29,15 +29,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from jsna.words import fmt_number, join_names
+from jsna.words import fmt_number, join_names, possessive
 
 MIN_AREAS_PER_GROUP = 3
 MIN_POPULATION_PER_GROUP = 5_000
 MIN_EVENTS_PER_GROUP = 10
-
-#: Male to female ratio of person-years (or residents) beyond which an area's balance of men and women is
-#: unusual enough to say so beside its figures (it is reported as what it is: no cause is guessed).
-SEX_RATIO_LIMITS = (0.75, 1.3)
 
 GROUP_NAMES = {1: "the most deprived fifth", 5: "the least deprived fifth"}
 #: the groups a slope index uses: every fifth must be there and pass
@@ -68,7 +64,7 @@ class Verdict:
         if self.ok:
             return ""
         return (f"The report does not compare {what} between the most and least deprived fifths of "
-                f"{place_name}'s neighbourhoods: {join_names(list(self.reasons))}. A difference between "
+                f"{possessive(place_name)} neighbourhoods: {join_names(list(self.reasons))}. A difference between "
                 "so few areas or people would describe particular places rather than deprivation, so "
                 "this report shows the whole area against England and the national picture instead.")
 
@@ -128,32 +124,6 @@ def assess(groups: pd.DataFrame, group_col: str, n_areas_col: str, population_co
     return Verdict(ok=not reasons, reasons=tuple(reasons))
 
 
-def unequal_sex_ratios(areas: pd.DataFrame, code_col: str, male_col: str, female_col: str,
-                       name_col: str | None = None) -> pd.DataFrame:
-    """Areas whose male to female ratio lies outside :data:`SEX_RATIO_LIMITS`: columns code, name,
-    male, female, ratio."""
-    d = areas[[code_col, male_col, female_col] + ([name_col] if name_col else [])].copy()
-    d["ratio"] = d[male_col].astype(float) / d[female_col].astype(float)
-    lo, hi = SEX_RATIO_LIMITS
-    out = d[(d["ratio"] < lo) | (d["ratio"] > hi)].sort_values("ratio", ascending=False)
-    return out.rename(columns={code_col: "code", male_col: "male", female_col: "female",
-                               **({name_col: "name"} if name_col else {})}).reset_index(drop=True)
-
-
-def sex_ratio_note(flagged: pd.DataFrame, what: str = "person-years") -> str | None:
-    """A data note naming the areas of :func:`unequal_sex_ratios`, or None when there are none."""
-    if flagged.empty:
-        return None
-    parts = [f"{r.get('name', r['code'])} ({fmt_number(r['male'])} male against {fmt_number(r['female'])} "
-             f"female {what})" for _, r in flagged.iterrows()]
-    ratios = [r["ratio"] for _, r in flagged.iterrows()]
-    unusual = ("many more men than women" if all(x > 1 for x in ratios) else
-               "many more women than men" if all(x < 1 for x in ratios) else "a very unequal balance of men and women")
-    return (f"{join_names(parts)}: {'this area has' if len(parts) == 1 else 'these areas have'} {unusual}, far "
-            "from the usual balance, so a group of residents unlike their neighbours may shape "
-            f"{'its' if len(parts) == 1 else 'their'} figures. Read them with that in mind.")
-
-
 #: the most that a Place's population-weighted small-area life expectancy may differ from the published value
 #: for the Place, in years, before its small-area levels are not stated (issue 23: a table running 2-4 years high)
 LE_LEVEL_TOLERANCE = 1.0
@@ -194,7 +164,7 @@ def check_small_area_levels(values: pd.Series, weights: pd.Series, published: fl
                                              "check the neighbourhood values against")
     if abs(mean - published) > tolerance:
         return LevelCheck(False, mean, float(published),
-                          f"{area_name}'s neighbourhood life expectancies average {mean:.1f} years, against "
+                          f"{possessive(area_name)} neighbourhood life expectancies average {mean:.1f} years, against "
                           f"{published:.1f} published for {area_name} as a whole: more than {tolerance:g} year "
                           "apart, so the neighbourhood levels are not stated")
     return LevelCheck(True, mean, float(published), "")

@@ -71,6 +71,11 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
+def possessive(name: str) -> str:
+    """A name in the possessive, for sentences: "Leicester's", "Tower Hamlets'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def join_names(names: Sequence[str], conj: str = "and") -> str:
     """['A', 'B', 'C'] -> 'A, B and C'."""
     names = [str(n) for n in names]
@@ -144,7 +149,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     it ends with this area's two figures."""
     text = ("Two measures of the life-expectancy gap by deprivation appear in this series, and they are not "
             "expected to agree. The gap between fifths compares the average life expectancy of the most and "
-            f"least deprived fifths of neighbourhoods, built from MSOAs of {small_area_words('MSOA')}: each MSOA "
+            f"least deprived fifths of neighbourhoods, made up of MSOAs of {small_area_words('MSOA')}: each MSOA "
             "mixes more and less deprived streets, and each fifth averages over a fifth of the gradient, so "
             "the extremes are diluted. OHID's slope index of inequality (SII) fits a line across all ten "
             f"deciles of the much smaller LSOAs ({small_area_words('LSOA')}) and reads off the gap between the very "
@@ -160,7 +165,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     elif have_sii:
         text += f" Here{who}, OHID's SII is {sii:.1f} years ({sii_period})."
     elif have_gap:
-        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in the data held."
+        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in this report's sources."
     return text
 
 

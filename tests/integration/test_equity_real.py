@@ -165,5 +165,5 @@ def test_same_indicator_same_value_and_period_in_two_babies_and_dashboard(ind):
     assert pd.isna(le["value"]) and le["note"].startswith(NOT_HELD)
     assert "districts and unitary authorities only" in le["note"]
     text = " ".join(dashboard_sentences(leics, "Leicestershire"))
-    assert "Not in the data held for Leicestershire" in text and "Not published" not in text
-    assert "not in the data held" in " ".join(str(v) for v in dashboard_display(leics)["Note"])
+    assert "Not in this report's sources for Leicestershire" in text and "Not published" not in text
+    assert "not in this report's sources" in " ".join(str(v) for v in dashboard_display(leics)["Note"])

@@ -312,3 +312,32 @@ def test_network_down_fails_fast_for_the_remaining_sources(setup, server, capsys
     assert rc == 1
     assert hits["/drop-always.csv"] == 3  # 2 attempts for the first source, 1 for the second
     assert "network level" in capsys.readouterr().err
+
+
+# ------------------------------------------------------- a mirror file that differs (issue 26)
+def test_a_changed_mirror_file_is_named_with_the_command_that_takes_it_in(setup, capsys):
+    s = setup
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+    capsys.readouterr()
+    new_release = GOOD + b"E01099999,1\n"
+    (s["mirror"] / "fam" / "a.csv").write_bytes(new_release)  # a new release dropped into the mirror
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--no-parquet"]) == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if ln.startswith("[1/2] src_a:"))
+    assert line.startswith("[1/2] src_a: present - the data mirror's ")  # data/raw keeps the catalogued file
+    assert f"differs from the catalogue (sha256 {hashlib.sha256(new_release).hexdigest()[:12]}, catalogue " \
+           f"{GOOD_SHA[:12]})" in line
+    assert f"`python -m jsna data add src_a {s['mirror'] / 'fam' / 'a.csv'} --dry-run`" in line
+    assert "[2/2] src_b: present" in out and "src_b: present -" not in out  # an unchanged file: no notice
+
+
+def test_a_missing_file_the_official_url_cannot_provide_says_why(setup, capsys):
+    s = setup
+    entries = [{**s["entries"][0], "official_url_matches": False,
+                "official_url_note": "the URL serves the workbook; the mirror holds one sheet as CSV"}]
+    (s["cat"] / "fam.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    (s["mirror"] / "fam" / "a.csv").unlink()
+    assert fetch.main([*s["args"], "--mirror", str(s["mirror"]), "--offline", "--no-parquet"]) == 1
+    err = capsys.readouterr().err
+    assert "Its official URL does not serve the catalogued file (the URL serves the workbook; the mirror holds " \
+           "one sheet as CSV), so only the data mirror can provide it" in err

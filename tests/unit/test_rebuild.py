@@ -101,6 +101,18 @@ def _swap_input(data: Path, catalogue: Path) -> None:
     provenance_cache_clear()
 
 
+def _swap_utla(data: Path, catalogue: Path) -> None:
+    """A new release of the LTLA -> UTLA lookup (one district's name respelt) and its checksum."""
+    f = data / UTLA_FILE
+    old_sha = _sha(f)
+    text = f.read_text(encoding="utf-8")
+    assert "Rutland" in text
+    f.write_text(text.replace("Rutland", "Rutland (county of)", 1), encoding="utf-8")
+    cat = catalogue / "fixtures.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace(old_sha, _sha(f)), encoding="utf-8")
+    provenance_cache_clear()
+
+
 def provenance_cache_clear() -> None:
     from jsna.catalogue import _load
 
@@ -155,6 +167,17 @@ def sequence(tmp_path_factory):
         run("corrupt_deps")
         (reports / changes.HISTORY_FILE).write_text("not json", encoding="utf-8")
         run("corrupt_history")
+        # a narrow build after the other topic's input changed: Rutland's LAD score only (forced,
+        # since nothing it reads changed); the UTLA count reports are now out of date. The lookup
+        # and its checksum are put back afterwards, so the tests of the final state see them as before.
+        kept = (data / UTLA_FILE).read_bytes(), (catalogue / "fixtures.yaml").read_bytes()
+        _swap_utla(data, catalogue)
+        out["narrow"] = build.build(["rutland"], ["lad_score"], jobs=1, reports_dir=reports, data_dir=data,
+                                    notebooks_dir=nbdir, progress=False, force=True)
+        out["narrow_index"] = (reports / "index.html").read_text(encoding="utf-8")
+        (data / UTLA_FILE).write_bytes(kept[0])
+        (catalogue / "fixtures.yaml").write_bytes(kept[1])
+        provenance_cache_clear()
         yield out
     finally:
         mp.undo()
@@ -308,3 +331,29 @@ def test_interrupted_build_records_only_published_reports(tmp_path):
     assert problem == ""
     assert set(data["reports"]) == {"rutland/hello"}
     assert not (reports / "rutland" / "slow.html").exists()
+
+
+@pytest.mark.kernel
+def test_after_a_narrow_build_reports_whose_input_changed_are_out_of_date(sequence):
+    s = sequence["narrow"]
+    assert s.ok and s.outcome() == {"rutland/lad_score": "built"}, s.text()
+    sec = _changed_section(sequence["narrow_index"])
+    # the UTLA count reports read the changed lookup: never "nothing they depend on changed"
+    assert ("Out of date (not rebuilt by this build, although something they depend on changed; "
+            "the next full build brings them up to date):\nLeicester: UTLA count (input ons_ltla19_utla19 changed); "
+            "Rutland: UTLA count (input ons_ltla19_utla19 changed).") in sec
+    # Rutland's LAD score was rebuilt with nothing moved; Leicester's is not rebuilt and up to date
+    assert "Nothing changed: no headline figure moved and no input's checksum changed\n" \
+           "(1 report(s) rebuilt, 1 not rebuilt)." in sec
+    assert "nothing they depend on changed" not in sec
+
+
+def test_changes_diff_separates_reports_out_of_date_from_those_up_to_date():
+    snap = {k: {"built": "2026-12-01T10:00:00+00:00", "title": t, "place_name": p, "order": 1,
+                "headlines": {}, "inputs": {}}
+            for k, p, t in (("rutland/a", "Rutland", "A"), ("rutland/b", "Rutland", "B"))}
+    got = changes.diff(snap, snap, {"rutland/b": "input x changed"})
+    assert got["not_rebuilt"] == ["Rutland: A"]
+    assert got["out_of_date"] == [{"name": "Rutland: B", "why": "input x changed"}]
+    assert not got["nothing"]
+    assert changes.diff(snap, snap)["not_rebuilt"] == ["Rutland: A", "Rutland: B"]

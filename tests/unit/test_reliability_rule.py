@@ -52,20 +52,6 @@ def test_a_missing_group_fails():
     assert not v.ok and "the least deprived fifth has no neighbourhoods with data" in v.reasons
 
 
-def test_unequal_sex_ratio_names_the_area():
-    # Rutland 001: 23,281 male against 16,115 female person-years (ratio 1.44 > 1.3)
-    areas = pd.DataFrame({"code": ["E02002863", "E02002864"], "name": ["Rutland 001", "Rutland 002"],
-                          "m": [23281.0, 16000.0], "f": [16115.0, 16500.0]})
-    flagged = rel.unequal_sex_ratios(areas, "code", "m", "f", "name")
-    assert flagged["code"].tolist() == ["E02002863"]
-    assert flagged.loc[0, "ratio"] == 23281 / 16115
-    note = rel.sex_ratio_note(flagged)
-    assert note.startswith("Rutland 001 (23,281 male against 16,115 female person-years)")
-    assert "many more men than women" in note
-    assert not any(w in note for w in ("institution", "prison", "barracks"))  # never guessed (issue 24)
-    assert rel.sex_ratio_note(flagged.iloc[0:0]) is None
-
-
 def test_a_suppressed_count_fails_the_events_minimum():
     v = rel.assess(_groups([3] * 5, [6000] * 5, [float("nan"), 10, 10, 10, 12]), "q", "n", "pop", "ev")
     assert not v.ok and "a suppressed count in the most deprived fifth" in v.reasons[0]

@@ -233,7 +233,8 @@ def _raw_reader(src: Source, path: Path, opts: dict[str, Any]) -> RawColumn:
 
 
 _REFRESH_FIX = ("The file looks truncated, edited or a different release: run `make data` to re-copy it from "
-                "the mirror; if the release really changed, check it and update expect: in the catalogue.")
+                "the mirror; if it is a new release, take it in with `python -m jsna data add SOURCE_ID FILE`, "
+                "which checks it and rewrites the catalogue (docs/data.md).")
 _IMPLAUSIBLE_FIX = ("The file is damaged, edited or a faulty release: run `make data` to re-copy the catalogued "
                     "file from the mirror. For a new release, check the value against the publisher's own "
                     "tables before using it, and change expect: in the catalogue only if the publisher "
@@ -564,13 +565,28 @@ def _read_checked(src: Source, path: Path, read_kw: dict[str, Any]) -> pd.DataFr
     return out
 
 
+def check_file(src: Source, path: Path) -> pd.DataFrame:
+    """Read a file that is not (yet) the catalogued one as if it were entry ``src``: the entry's
+    columns and types, then its ``expect:`` checks, all as :func:`read_source` does, but without
+    the sha256 check and the record of reads (a candidate release, see :mod:`jsna.release`).
+    Raises DataError naming the file, the column and the value."""
+    path = Path(path)
+    if src.format == "geojson":
+        return _read_geojson_checked(src, path)
+    return _read_checked(src, path, {})
+
+
 def read_geojson(source_id: str, data_dir: Path | None = None):
     """Read a catalogued GeoJSON source into a GeoDataFrame (WGS84), validating columns."""
-    import geopandas as gpd
-
     src = get_source(source_id)
     path = src.raw_path(data_dir)
     verify_input(src, path)
+    return _read_geojson_checked(src, path)
+
+
+def _read_geojson_checked(src: Source, path: Path):
+    import geopandas as gpd
+
     target = f"/vsigzip/{path.resolve()}" if path.suffix == ".gz" else path
     try:
         gdf = gpd.read_file(target)
@@ -698,8 +714,8 @@ def verify_input(src: Source, path: Path | None = None) -> str:
             f"{path}: sha256 {actual} differs from the catalogue's {src.sha256} for source "
             f"{src.id!r}: the file was edited, truncated or replaced by another release. Run "
             "`make data` to re-copy the catalogued file from the mirror (it replaces files whose "
-            "checksum differs); if this is a deliberate new release, check it and update sha256 "
-            "(and expect:) in data/catalogue/*.yaml.",
+            f"checksum differs); if this is a deliberate new release, take it in with `python -m jsna "
+            f"data add {src.id} FILE`, which checks it and rewrites sha256 and expect: in the catalogue.",
             source_id=src.id, path=path, expected=src.sha256, actual=actual)
     return actual
 

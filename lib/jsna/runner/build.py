@@ -20,7 +20,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jsna import __version__, paths
-from jsna.places import Place, PlaceError, available_places, check_place_id, load_place
+from jsna.places import (
+    Place,
+    PlaceError,
+    available_places,
+    check_place_id,
+    load_place,
+    other_format_line,
+)
 from jsna.runner.changes import append_snapshot, read_deps, read_history, save_hash_cache
 from jsna.runner.files import write_atomic
 from jsna.runner.provenance import (
@@ -210,13 +217,15 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
             results: list[RunResult], failed_places: dict[str, str],
             unrecorded: list[tuple[RunSpec, Topic, Place, RunResult]], errors: list[str], interrupted: bool,
             build_date: str, version: str, hashes: HashCache, build_record: dict,
-            data_dir: Path | None = None, params_dir: Path | None = None) -> None:
+            data_dir: Path | None = None, params_dir: Path | None = None,
+            out_of_date: dict[str, str] | None = None) -> None:
     """The end of a build (caller holds the lock): failed Places and runs recorded, the staging
     area removed first (it frees the space of any unpublished run), then the build record, the
     history and the index. A write that fails (e.g. a full disk) is added to ``errors``; an
     index that cannot be rewritten is removed rather than left listing what is no longer so.
     A failed Place's message reaches the index with the build's paths made relative or
-    placeholders (``<params_dir>/x.yaml``: :meth:`RunSpec.path_substitutions`)."""
+    placeholders (``<params_dir>/x.yaml``: :meth:`RunSpec.path_substitutions`). ``out_of_date``
+    (:func:`out_of_date_outside`) names the published reports this build left out of date."""
     if not interrupted:
         for place in places:
             if place.id not in failed_places:
@@ -248,7 +257,7 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
         except OSError as exc:
             errors.append(f"{what}: {_os_error_text(exc, reports_dir)}")
     try:
-        write_index(reports_dir, build_date)
+        write_index(reports_dir, build_date, out_of_date=out_of_date)
     except OSError as exc:
         with contextlib.suppress(OSError):
             (reports_dir / "index.html").unlink()
@@ -359,6 +368,34 @@ def plan(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None
     return p
 
 
+def out_of_date_outside(pl: Plan, notebooks_dir: Path | None = None,
+                        params: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """Why each published report outside ``pl``'s selection is out of date (those up to date left
+    out): after a narrow build (``--place rutland --topic deprivation``) the index must not call a
+    report whose inputs changed up to date just because this build did not select it."""
+    deps, problem = read_deps(pl.reports_dir)
+    selected = {f"{p.id}/{t.id}" for p in pl.places for t in pl.topics}
+    outside = [k for k in deps["reports"] if k not in selected]
+    if problem or not outside:
+        return {}
+    places = set(available_places(pl.params_dir))
+    topics = {t.id for t in discover_topics(notebooks_dir)}
+    out = {k: "its Place or topic is no longer in the series" for k in outside
+           if k.split("/", 1)[0] not in places or k.split("/", 1)[1] not in topics}
+    keys = [k for k in outside if k not in out]
+    place_ids = sorted({k.split("/", 1)[0] for k in keys})
+    topic_ids = sorted({k.split("/", 1)[1] for k in keys})
+    if not keys:
+        return out
+    try:
+        other = plan(place_ids, topic_ids, pl.reports_dir, pl.data_dir, pl.params_dir, notebooks_dir,
+                     params={t: v for t, v in (params or {}).items() if t in topic_ids})
+    except (PlaceError, BuildError) as exc:
+        return {**out, **dict.fromkeys(keys, f"not checked ({exc})")}
+    out.update({k: why for k, why in {**other.reasons, **other.skipped}.items() if k in keys})
+    return out
+
+
 def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
           jobs: int | None = None, reports_dir: Path | None = None, data_dir: Path | None = None,
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
@@ -454,7 +491,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   cell_timeout=cell_timeout, code_version=version, code_hash=code,
                                   notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id],
                                   reports_dir=str(reports_dir), linkable=tuple(sorted(linkable)),
-                                  pdf=pdf and pdf_possible,
+                                  pdf=pdf and pdf_possible, contact=other_format_line(place),
                                   extra_parameters=dict(options[topic.id]),
                                   extra_inputs=[options[topic.id][p.name] for p in topic.params
                                                 if p.kind == "file" and p.name in options[topic.id]]),
@@ -558,6 +595,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
             from jsna.runner.pdf import write_pdfs
 
             pdf_out = write_pdfs([reports_dir / r.place / f"{r.topic}.html" for r in results if r.ok])
+        outside = {} if interrupted else out_of_date_outside(pl, notebooks_dir, params)
         with _lock(reports_dir):
             _finish(reports_dir, stage_root, places, topics, results, failed_places, unrecorded, errors,
                     interrupted, build_date, version, hashes,
@@ -565,7 +603,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                      "pdf_seconds": round(pdf_out.seconds, 2) if pdf_out else None,
                      "pdfs": len(pdf_out.written) if pdf_out else 0,
                      "runs": [asdict(r) for r in results], "up_to_date": up_to_date},
-                    data_dir=data_dir, params_dir=params_dir)
+                    data_dir=data_dir, params_dir=params_dir, out_of_date=outside)
     return BuildSummary(results=results, failed_places=failed_places, reports_dir=reports_dir,
                         interrupted=interrupted, pdf_warnings=pdf_out.warnings() if pdf_out else [],
                         up_to_date=up_to_date, reasons=reasons, notices=notices, errors=errors,

@@ -160,10 +160,12 @@ def _fig_text(h: dict[str, Any] | None) -> str:
     return f"{text}{'' if unit in ('', '%') else ' '}{unit}" if text != "not available" else text
 
 
-def diff(prev: dict[str, Any], cur: dict[str, Any]) -> dict[str, Any]:
+def diff(prev: dict[str, Any], cur: dict[str, Any], out_of_date: dict[str, str] | None = None) -> dict[str, Any]:
     """What moved between two snapshots: per report the figures (by id; compared as published,
-    i.e. as rounded text, and by period) and the inputs whose checksums changed."""
-    changed, new, unchanged, not_rebuilt = [], [], [], []
+    i.e. as rounded text, and by period) and the inputs whose checksums changed. A report not
+    rebuilt is "out_of_date" (with why) when ``out_of_date`` names it, else "not_rebuilt"."""
+    changed, new, unchanged, not_rebuilt, stale = [], [], [], [], []
+    out_of_date = out_of_date or {}
     for key, r in sorted(cur.items(), key=lambda kv: (kv[1].get("place_name", ""), kv[1].get("order", 999), kv[0])):
         name = f"{r.get('place_name') or key.split('/')[0]}: {r.get('title', key)}"
         old = prev.get(key)
@@ -171,7 +173,10 @@ def diff(prev: dict[str, Any], cur: dict[str, Any]) -> dict[str, Any]:
             new.append(name)
             continue
         if old.get("built") == r.get("built"):
-            not_rebuilt.append(name)
+            if key in out_of_date:
+                stale.append({"name": name, "why": out_of_date[key]})
+            else:
+                not_rebuilt.append(name)
             continue
         figs = []
         for fid in list(dict.fromkeys([*r["headlines"], *old["headlines"]])):
@@ -196,16 +201,21 @@ def diff(prev: dict[str, Any], cur: dict[str, Any]) -> dict[str, Any]:
         else:
             unchanged.append(name)
     return {"reports": changed, "new": new, "rebuilt_unchanged": unchanged, "not_rebuilt": not_rebuilt,
-            "nothing": not (changed or new or unchanged)}
+            "out_of_date": stale, "nothing": not (changed or new or unchanged or stale)}
 
 
-def latest_changes(reports_dir: Path) -> dict[str, Any]:
+def latest_changes(reports_dir: Path, out_of_date: dict[str, str] | None = None) -> dict[str, Any]:
     """The index's "Changed since" section: ``{"first": True}`` when there is no earlier build,
-    else :func:`diff` of the last two snapshots plus ``since`` (the earlier build's date)."""
+    else :func:`diff` of the last two snapshots plus ``since`` (the earlier build's date).
+    ``out_of_date``: the reports not rebuilt whose dependencies changed, and why."""
     builds, problem = read_history(reports_dir)
     if problem:
         return {"first": True, "problem": problem}
     if len(builds) < 2:
-        return {"first": True}
+        latest = builds[-1]["reports"] if builds else {}
+        return {"first": True, "out_of_date": [
+            {"name": f"{(latest.get(k) or {}).get('place_name') or k.split('/')[0]}: "
+                     f"{(latest.get(k) or {}).get('title', k)}", "why": why}
+            for k, why in sorted((out_of_date or {}).items())]}
     return {"first": False, "since": builds[-2].get("build_date", "an earlier build"),
-            **diff(builds[-2]["reports"], builds[-1]["reports"])}
+            **diff(builds[-2]["reports"], builds[-1]["reports"], out_of_date)}

@@ -15,7 +15,8 @@ from typing import Any
 from jsna import __version__
 from jsna.places import Place
 from jsna.runner.changes import STATE_DIR, latest_changes, read_deps, record_published
-from jsna.runner.export import TEMPLATES_DIR, page_assets
+from jsna.runner.datafiles import data_folder_name
+from jsna.runner.export import ACCESSIBILITY_PAGE, TEMPLATES_DIR, page_assets
 from jsna.runner.files import write_atomic
 from jsna.runner.provenance import code_version, describe_input, path_substitutions, relative_paths
 from jsna.runner.topics import Topic
@@ -83,7 +84,14 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
         if old_pdf.exists():  # the previous page's PDF: never left beside a changed page (the PDF step prints anew)
             os.replace(old_pdf, aside / old_pdf.name)
             moved.append((old_pdf, aside / old_pdf.name))
-        for src, name in ((staged_nb, f"{spec.topic}.ipynb"), (stage / f"{spec.topic}.html.part", f"{spec.topic}.html")):
+        data_files = [f"{spec.topic}.ods", data_folder_name(spec.topic)]  # the page's data (jsna.runner.datafiles)
+        for name in data_files:  # the previous page's data: never left beside a page that has none
+            if (dest / name).exists() and not (stage / name).exists():
+                os.replace(dest / name, aside / name)
+                moved.append((dest / name, aside / name))
+        for src, name in ((staged_nb, f"{spec.topic}.ipynb"), *((stage / n, n) for n in data_files
+                                                                  if (stage / n).exists()),
+                          (stage / f"{spec.topic}.html.part", f"{spec.topic}.html")):
             target = dest / name
             prev = None
             if target.exists():
@@ -103,6 +111,8 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
             with contextlib.suppress(OSError):
                 if prev is not None:
                     os.replace(prev, target)
+                elif target.is_dir():
+                    shutil.rmtree(target)
                 else:
                     target.unlink()
         raise PublishError(exc.errno, f"could not publish {spec.place}/{spec.topic}: {exc.strerror or exc} "
@@ -138,9 +148,10 @@ def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, 
 def record_skipped(reports_dir: Path, place: Place, topic: Topic, note: str) -> None:
     """A topic deliberately not built for a Place (caller holds the lock): any earlier report of
     it is withdrawn and the status record holds the note the index shows."""
-    for ext in (".html", ".ipynb", ".pdf"):
+    for ext in (".html", ".ipynb", ".pdf", ".ods"):
         with contextlib.suppress(FileNotFoundError):
             (reports_dir / place.id / f"{topic.id}{ext}").unlink()
+    shutil.rmtree(reports_dir / place.id / data_folder_name(topic.id), ignore_errors=True)
     status = read_status(reports_dir)
     status[f"{place.id}/{topic.id}"] = {"place": place.id, "place_name": place.name, "place_kind": place.kind,
                                         "topic": topic.id,
@@ -194,9 +205,12 @@ def series_purpose(places: list[dict[str, Any]]) -> dict[str, Any]:
     return {"title": title, "paragraphs": [first]}
 
 
-def _index_context(reports_dir: Path, build_date: str | None = None) -> dict[str, Any]:
+def _index_context(reports_dir: Path, build_date: str | None = None,
+                   out_of_date: dict[str, str] | None = None) -> dict[str, Any]:
     """What the index, the Places' front doors and the sources page are drawn from: every published
-    report grouped by Place (with its headline records), failed runs, notes, sources used."""
+    report grouped by Place (with its headline records), failed runs, notes, sources used. ``out_of_date``
+    (``{"<place>/<topic>": why}``) names published reports the build left out of date
+    (:func:`jsna.runner.build.out_of_date_outside`): never called up to date."""
     from jsna.runner.frontdoor import place_front_door, report_lead
 
     reports_dir = Path(reports_dir)
@@ -215,7 +229,8 @@ def _index_context(reports_dir: Path, build_date: str | None = None) -> dict[str
                                                  "kind": rec.get("place_kind", ""),
                                                  "framework": rec.get("framework"), "reports": []})
             p["reports"].append({**rec, "href": f"{rec['topic']}.html",
-                                 "pdf": (html_file.with_suffix(".pdf").exists() and f"{rec['topic']}.pdf")})
+                                 "pdf": (html_file.with_suffix(".pdf").exists() and f"{rec['topic']}.pdf"),
+                                 "ods": (html_file.with_suffix(".ods").exists() and f"{rec['topic']}.ods")})
     deps, _ = read_deps(reports_dir)
     for p in places.values():
         for r in p["reports"]:
@@ -240,7 +255,7 @@ def _index_context(reports_dir: Path, build_date: str | None = None) -> dict[str
             "purpose": series_purpose(ordered), "notes": notes,
             "failed": sorted(failed, key=lambda r: (r["place"], r["topic"])), "sources": _catalogue_rows(used),
             "build_date": build_date or _now_text(), "version": __version__,
-            "changes": latest_changes(reports_dir), "code_version": code_version(), **page_assets()}
+            "changes": latest_changes(reports_dir, out_of_date), "code_version": code_version(), **page_assets()}
 
 
 def _render(template: str, **context: Any) -> str:
@@ -252,9 +267,10 @@ def _render(template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
 
 
-def render_index(reports_dir: Path, build_date: str | None = None) -> str:
+def render_index(reports_dir: Path, build_date: str | None = None,
+                 out_of_date: dict[str, str] | None = None) -> str:
     """The series index: a Place x topic grid, each cell the report's lead figure with its verdict."""
-    return _render("index_page.html.j2", **_index_context(reports_dir, build_date))
+    return _render("index_page.html.j2", **_index_context(reports_dir, build_date, out_of_date))
 
 
 def render_place_page(reports_dir: Path, place_id: str, build_date: str | None = None) -> str:
@@ -274,17 +290,41 @@ def render_sources_page(reports_dir: Path, build_date: str | None = None) -> str
 SOURCES_PAGE = "sources.html"
 
 
-def write_index(reports_dir: Path, build_date: str | None = None) -> Path:
-    """Write reports/index.html, each Place's front door (<place>/index.html) and the sources page
-    atomically (caller holds the lock)."""
+def write_index(reports_dir: Path, build_date: str | None = None,
+                out_of_date: dict[str, str] | None = None) -> Path:
+    """Write reports/index.html, each Place's front door (<place>/index.html), the sources page and the
+    accessibility statement atomically (caller holds the lock)."""
     reports_dir = Path(reports_dir)
-    ctx = _index_context(reports_dir, build_date)
+    ctx = _index_context(reports_dir, build_date, out_of_date)
     for place in ctx["places"]:
         write_atomic(reports_dir / place["id"] / "index.html", _render("place_page.html.j2", **ctx, place=place))
     write_atomic(reports_dir / SOURCES_PAGE, _render("sources_page.html.j2", **ctx))
+    write_atomic(reports_dir / ACCESSIBILITY_PAGE, render_accessibility(reports_dir, build_date))
     out = reports_dir / "index.html"
     write_atomic(out, _render("index_page.html.j2", **ctx))
     return out
+
+
+def render_accessibility(reports_dir: Path, build_date: str | None = None) -> str:
+    """The accessibility statement: WCAG 2.2 AA status, known exceptions and, for each Place built,
+    how to ask for another format (its params ``contact:``, else one neutral line)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from jsna.places import load_place, other_format_line
+
+    contacts = []
+    for place_id, name in sorted({(r["place"], r.get("place_name", r["place"])) for r in read_status(reports_dir).values()
+                                  if r.get("place")}, key=lambda x: x[1]):
+        try:
+            place = load_place(place_id)
+        except Exception:  # noqa: BLE001 - a Place whose params are gone: the neutral line
+            place = None
+        if place is not None and place.contact:
+            contacts.append({"name": name, "line": other_format_line(place)})
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["j2", "html"]))
+    return env.get_template("accessibility_page.html.j2").render(
+        contacts=contacts, neutral=other_format_line(None), build_date=build_date or _now_text(),
+        version=__version__, **page_assets())
 
 
 def _readable_time(iso: str | None) -> str:

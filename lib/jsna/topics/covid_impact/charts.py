@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 from jsna import palette  # noqa: E402
 from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.topics.covid_impact.compute import FREE_TESTING_ENDED, LEICESTER_LOCKDOWN, WAVES  # noqa: E402
-from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural, possessive  # noqa: E402
 
 QUINTILE_LABELS = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
 
@@ -138,10 +138,10 @@ def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) ->
     attach_data(fig, _wide_rates([(place, place_name), (eng, "England")]),
                 {"unit": "deaths within 28 days of a positive test in 7 days per 100,000 (ONS mid-2019 populations)",
                  "source": "UKHSA coronavirus dashboard"})
-    desc = [f"{place_name}'s highest 7-day death rate was {fmt_number(pk['rate_7d'], 1)} per 100,000 in the week "
+    desc = [f"{possessive(place_name)} highest 7-day death rate was {fmt_number(pk['rate_7d'], 1)} per 100,000 in the week "
             f"to {_date(pk['date'])}; England's highest in the same period was {fmt_number(ek['rate_7d'], 1)} "
             f"({_date(ek['date'])}).",
-            f"The series ends on {_date(hi)}: no later deaths within 28 days by council are in the data held."]
+            f"The series ends on {_date(hi)}: no later deaths within 28 days by council are in this report's sources."]
     return Chart(fig, alt, desc)
 
 
@@ -222,7 +222,7 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
                  "Covid-19 death rates and deprivation across English districts", loc="left", fontsize=11)
     fig.tight_layout()
     alt = (f"Scatter plot of {len(ok)} English districts' cumulative Covid-19 death rate against IMD 2019 score, "
-           f"with {place_name}'s {plural(len(hi), 'district')} highlighted.")
+           f"with {possessive(place_name)} {plural(len(hi), 'district')} highlighted.")
     desc = [f"Across the {len(ok)} English districts of the dashboard's file (April 2019 districts, with the City "
             "of London counted with Hackney and the Isles of Scilly with Cornwall) the correlation between IMD score "
             "and cumulative "
@@ -242,7 +242,7 @@ def ltla_scatter(df: pd.DataFrame, names: dict[str, str], place_name: str) -> Ch
     if not hi.empty:
         parts = [f"{names.get(x.lad19cd, x.lad19cd)} {fmt_number(x.death_rate, 1)} (IMD score {x.imd_score:.1f})"
                  for x in hi.sort_values("death_rate", ascending=False).itertuples()]
-        desc.append(f"{place_name}'s districts: {join_names(parts)}. The England median district rate is "
+        desc.append(f"{possessive(place_name)} districts: {join_names(parts)}. The England median district rate is "
                     f"{fmt_number(ok['death_rate'].median(), 1)}.")
     return Chart(fig, alt, desc)
 

@@ -109,7 +109,7 @@ def complete_daily(df: pd.DataFrame, value_cols: list[str], key: str = "area_cod
         notes.append(f"{filled_total:,} area-days absent from the file were counted as zero "
                      "(the dashboard leaves out days with none).")
     if revised.any():
-        notes.append(f"{int(revised.sum()):,} daily value(s) were negative (downward revisions by the "
+        notes.append(f"{plural(int(revised.sum()), 'daily value')} were negative (downward revisions by the "
                      "publisher); they are kept in totals, and any 7-day sum below zero is shown as not available.")
     return Result(out, notes)
 
@@ -206,7 +206,7 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
     notes: list[str] = []
     present, missing = coverage(msoas, w["msoa11cd"])
     if missing:
-        notes.append(f"{len(missing)} MSOA(s) have no weekly case rows ({', '.join(missing[:5])}"
+        notes.append(f"{plural(len(missing), 'MSOA')} have no weekly case rows ({', '.join(missing[:5])}"
                      f"{'...' if len(missing) > 5 else ''}); they are shown as no data.")
     weeks = pd.DatetimeIndex(sorted(w["week_ending"].unique()))
     if len(weeks) > 1:
@@ -217,7 +217,7 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
     full = w.set_index(["msoa11cd", "week_ending"]).reindex(grid)
     absent = full["suppressed"].isna()
     if absent.any():
-        notes.append(f"{int(absent.sum())} MSOA-week(s) are absent from the file and are treated as 0-2 cases.")
+        notes.append(f"{plural(int(absent.sum()), 'MSOA-week')} are absent from the file and are treated as 0-2 cases.")
     full["suppressed"] = full["suppressed"].astype("boolean").fillna(True)
     g = full.reset_index().groupby("msoa11cd")
     out = pd.DataFrame({
@@ -230,7 +230,7 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
     pop = out["population"].astype("float64")
     bad = pop.isna() | (pop <= 0)
     if bad.any():
-        notes.append(f"{int(bad.sum())} MSOA(s) have no usable population; their rates are not shown.")
+        notes.append(f"{plural(int(bad.sum()), 'MSOA')} have no usable population; their rates are not shown.")
     pop = pop.where(~bad)
     out["rate_known"] = out["cases_known"] / pop * PER
     out["rate_upper"] = out["cases_upper"] / pop * PER
@@ -325,6 +325,16 @@ AGE_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _band_words(band: str) -> str:
+    """A vaccination file's age-band key in words: 'under_25' -> 'under 25', '25_29' -> '25-29',
+    '80_plus' -> '80 and over'."""
+    if band.startswith("under_"):
+        return "under " + band.removeprefix("under_")
+    if band.endswith("_plus"):
+        return band.removesuffix("_plus") + " and over"
+    return band.replace("_", "-")
+
+
 def uptake_by_msoa(vacc: pd.DataFrame, nims: pd.DataFrame, msoas: list[str]) -> Result:
     """Uptake by MSOA, dose and broad age group (and all 16+) against NIMS populations.
 
@@ -338,9 +348,9 @@ def uptake_by_msoa(vacc: pd.DataFrame, nims: pd.DataFrame, msoas: list[str]) -> 
     present, missing = coverage(msoas, v["msoa11cd"])
     _, nims_missing = coverage(present, nims["msoa11cd"])
     if missing:
-        notes.append(f"{len(missing)} MSOA(s) are missing from the vaccination file: {', '.join(missing[:5])}.")
+        notes.append(f"{plural(len(missing), 'MSOA')} are missing from the vaccination file: {', '.join(missing[:5])}.")
     if nims_missing:
-        notes.append(f"{len(nims_missing)} MSOA(s) have no NIMS population: {', '.join(nims_missing[:5])}; "
+        notes.append(f"{plural(len(nims_missing), 'MSOA')} have no NIMS population: {', '.join(nims_missing[:5])}; "
                      "they are left out of uptake figures.")
     nims_long = nims.melt(id_vars="msoa11cd", var_name="nims_band", value_name="population")
     rows = []
@@ -354,9 +364,11 @@ def uptake_by_msoa(vacc: pd.DataFrame, nims: pd.DataFrame, msoas: list[str]) -> 
     if gaps.any():
         bad = banded.loc[gaps, ["msoa11cd", "age_band", "dose"]].drop_duplicates()
         notes.append(
-            f"{bad['msoa11cd'].nunique()} MSOA(s) ({', '.join(sorted(bad['msoa11cd'].unique())[:4])}) have no "
-            f"count for {', '.join(sorted(bad['age_band'].unique()))}; that band is left out of both the "
-            "count and the population for those MSOAs.")
+            f"{plural(bad['msoa11cd'].nunique(), 'neighbourhood (MSOA)', 'neighbourhoods (MSOAs)')} "
+            f"({', '.join(sorted(bad['msoa11cd'].unique())[:4])}) "
+            f"{'has' if bad['msoa11cd'].nunique() == 1 else 'have'} no count for people aged "
+            f"{join_names([_band_words(b) for b in sorted(bad['age_band'].unique())])}; that age band is left out of "
+            "both the count and the population for those neighbourhoods.")
     banded = banded[~gaps]
     per_group = banded.groupby(["msoa11cd", "dose", "age_group"], as_index=False)[
         ["vaccinated", "population"]].sum()
@@ -384,11 +396,11 @@ def flag_uptake(df: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFram
     out["vaccinated_capped"] = np.minimum(out["vaccinated"], out["population"])
     if notes is not None:
         if out["over_100"].any():
-            notes.append(f"{int(out['over_100'].sum())} area/age/dose value(s) had more people vaccinated than "
+            notes.append(f"{plural(int(out['over_100'].sum()), 'area/age/dose value')} had more people vaccinated than "
                          "the NIMS population; uptake is shown as 100% and flagged, as NHS England did, and "
                          "the count is capped at the population in group totals.")
         if zero.any():
-            notes.append(f"{int(zero.sum())} area/age value(s) have a NIMS population of zero; uptake not shown.")
+            notes.append(f"{plural(int(zero.sum()), 'area/age value')} have a NIMS population of zero; uptake not shown.")
     return out
 
 

@@ -14,6 +14,7 @@ from jsna.words import (
     intervals_overlap,
     is_missing,
     join_names,
+    possessive,
     shown_difference,
     times_word,
 )
@@ -106,7 +107,7 @@ def uptake_gap_sentence(place_name: str, gap: dict, dose: str = "first dose", ag
         return f"The deprivation gap in vaccine uptake could not be calculated for {place_name}."
     diff = shown_difference(gap["least"], gap["most"])  # the gap of the two percentages as shown
     overlap = intervals_overlap(gap["most_lower"], gap["most_upper"], gap["least_lower"], gap["least_upper"])
-    base = (f"By July 2021, {fmt_pct(gap['most'])} of people aged {ages} in {place_name}'s most deprived fifth of "
+    base = (f"By July 2021, {fmt_pct(gap['most'])} of people aged {ages} in {possessive(place_name)} most deprived fifth of "
             f"neighbourhoods had a {dose}, against {fmt_pct(gap['least'])} in the least deprived fifth")
     if overlap:
         return base + " (no clear difference)."
@@ -401,7 +402,7 @@ def coverage_notes(place, h) -> list[str]:
         "testing ended on 1 April 2022, so later counts are not comparable with earlier waves.",
         "Deaths within 28 days of a positive test: by upper-tier council of April 2019, ending on 21 June 2021 "
         "(the last snapshot held); no district-level deaths series and no 'Covid-19 on the death certificate' "
-        "series by local authority are in the data held.",
+        "series by local authority are in this report's sources.",
         "Neighbourhood (MSOA, 2011) cases cover weeks ending 21 March to 28 November 2020 only; neighbourhood deaths "
         "cover March to December 2020 (ONS). Neighbourhood populations are ONS mid-2019 estimates, recovered from "
         "the published rates: deaths divided by the death rate, or, for the few neighbourhoods with no deaths, "
@@ -456,7 +457,7 @@ def guest_sentence(place) -> str:
     if not g:
         return ""
     guest, _, host = g[0]
-    return (f"The coronavirus dashboard published {guest}'s daily cases and deaths together with {host}'s, so "
+    return (f"The coronavirus dashboard published {possessive(guest)} daily cases and deaths together with {host}'s, so "
             f"they cannot be shown for {place.name} alone; the neighbourhood figures below are {place.possessive} "
             "own.")
 
@@ -468,7 +469,7 @@ def host_sentence(place) -> str:
         return ""
     guests = join_names([guest for guest, _, _ in h])
     return (f"The coronavirus dashboard published {place.possessive} daily cases and deaths together with "
-            f"{guests}'s, so those figures include {guests}'s residents; their rates divide by "
+            f"{guests}'s, so those figures include {possessive(guests)} residents; their rates divide by "
             f"{place.possessive} own population, so they are very slightly high.")
 
 
@@ -486,26 +487,26 @@ def cases_unavailable(place, waves) -> str:
     if why.reason == "short":
         return (f"Daily cases for {join_names(list(why.areas))} were published only to {_date(why.until)}, so no "
                 "series is shown.")
-    return f"Daily cases for {join_names(list(why.areas))} are not in the data held."
+    return f"Daily cases for {join_names(list(why.areas))} are not in this report's sources."
 
 
 def deaths_unavailable(place, waves) -> str:
     """The one sentence said where the deaths within 28 days chart would be."""
     why, what = waves.unavailable, "Deaths within 28 days of a positive test"
     if why.reason == "guest":
-        return f"{what} were published together with {why.host}'s too, so they are not shown for {place.name} alone."
+        return f"{what} were published together with {possessive(why.host)} too, so they are not shown for {place.name} alone."
     if why.reason == "part_of_2019_council":
         part = f"part of {join_names(list(why.areas))}" if why.areas else "part of a larger council"
-        return (f"{what} are not in the data held for {place.name}: the series ends in June 2021 and was "
+        return (f"{what} are not in this report's sources for {place.name}: the series ends in June 2021 and was "
                 f"published for the upper-tier councils of the time, when {place.possessive} area was {part}.")
     if why.reason == "no_population":
         return f"{what} are not shown for {place.name}: no population is held for all of its districts."
-    return f"{what} are not in the data held for {join_names(list(why.areas))}."
+    return f"{what} are not in this report's sources for {join_names(list(why.areas))}."
 
 
 def vaccination_unavailable(place) -> str:
     """The one sentence said where vaccination would be, when the tables held do not cover the Place."""
-    return (f"Vaccination by neighbourhood is not in the data held for {place.name}: the NHS England vaccination "
+    return (f"Vaccination by neighbourhood is not in this report's sources for {place.name}: the NHS England vaccination "
             "tables held cover Leicester, Leicestershire and Rutland only (the all-England tables are not held).")
 
 

@@ -17,7 +17,7 @@ from jsna import (
 from jsna.editions import Edition, edition_of, get_edition  # noqa: E402
 from jsna.report import Chart  # noqa: E402
 from jsna.topics.deprivation.compute import SEVEN_DOMAINS, Headline  # noqa: E402
-from jsna.words import fmt_number, fmt_pct, join_names, plural  # noqa: E402
+from jsna.words import fmt_number, fmt_pct, join_names, plural, possessive  # noqa: E402
 
 
 def decile_population_chart(table: pd.DataFrame, place_name: str, edition: Edition | str | None = None) -> Chart:
@@ -41,7 +41,7 @@ def decile_population_chart(table: pd.DataFrame, place_name: str, edition: Editi
     core = float(table.loc[table["decile"].isin([1, 2]), "pct_population"].sum())
     ax.set_title(f"{core:.0f}% of {place_name} residents live in England's most deprived 20% of "
                  "neighbourhoods", loc="left", fontsize=11)
-    alt = (f"Bar chart of the share of {place_name}'s population in each national deprivation decile, "
+    alt = (f"Bar chart of the share of {possessive(place_name)} population in each national deprivation decile, "
            f"from {fmt_pct(d1['pct_population'])} in decile 1 to {fmt_pct(d10['pct_population'])} in decile 10, "
            "with England's 10% per decile as a dashed line.")
     above = table.loc[table["pct_population"] > 10.0, "decile"].astype(int).tolist()
@@ -149,7 +149,7 @@ def quintile_map_description(frame: pd.DataFrame, summary: pd.DataFrame, place_n
         n = len(frame)
         return [f"{place_name} has {plural(n, 'LSOA')}: too few to split into five local groups, so the map "
                 "shows no local quintiles (all areas 'not available'). Use the national deciles instead."]
-    lines = [f"The map shows {place_name}'s LSOAs split into five local groups of about equal population "
+    lines = [f"The map shows {possessive(place_name)} LSOAs split into five local groups of about equal population "
              f"by {ed.imd} score (1 = most deprived fifth locally, darkest)."]
     for r in summary.itertuples():
         lines.append(f"Quintile {int(r.quintile)}: {plural(int(r.lsoas), 'LSOA')}, {fmt_number(r.population)} "
@@ -313,7 +313,7 @@ def change_decile_chart(deciles: pd.DataFrame, place_name: str) -> Chart:
     d12a, d12b = float(a[:2].sum()), float(b[:2].sum())
     ax.set_title(f"{d12a:.0f}% of residents in England's most deprived 20% in 2019, {d12b:.0f}% in 2025",
                  loc="left", fontsize=11)
-    alt = (f"Paired bar chart of the share of {place_name}'s residents in each national decile of IMD 2019 "
+    alt = (f"Paired bar chart of the share of {possessive(place_name)} residents in each national decile of IMD 2019 "
            f"(hatched) and IMD 2025 (solid): {fmt_pct(d12a)} in the most deprived 20% in 2019 and {fmt_pct(d12b)} "
            "in 2025.")
     desc = ["Share of residents in each national decile, IMD 2019 then IMD 2025: "
@@ -336,7 +336,7 @@ def change_map(ch, place_name: str) -> Chart:
     jsna.topics.deprivation.change.ChangeReport)."""
     fig = maps.static_map(ch.frame, "direction", change_scheme(ch.counts), outlines=outlines(ch.frame),
                           title=f"{place_name}: national decile, IMD 2025 against IMD 2019", figsize=(7, 7))
-    alt = (f"Map of {place_name}'s 2021 LSOAs coloured by whether their IMD 2025 decile is more deprived, "
+    alt = (f"Map of {possessive(place_name)} 2021 LSOAs coloured by whether their IMD 2025 decile is more deprived, "
            "the same or less deprived than the IMD 2019 decile of the 2011 LSOAs they were formed from.")
     return Chart(fig, alt, change_map_description(ch.frame, place_name, ch.counts))
 
@@ -346,7 +346,7 @@ def change_map_description(frame: pd.DataFrame, place_name: str, counts: dict[st
     from jsna.topics.deprivation.change import DIRECTIONS
 
     ed = edition_of(frame)
-    lines = [f"The map shows {place_name}'s {ed.lsoa_year} LSOAs coloured by how their national decile in IMD 2025 "
+    lines = [f"The map shows {possessive(place_name)} {ed.lsoa_year} LSOAs coloured by how their national decile in IMD 2025 "
              "compares with the IMD 2019 decile of the 2011 LSOAs they were formed from: "
              + "; ".join(f"{lab[0].lower() + lab[1:]}: {plural(counts[k], 'LSOA')}"
                          for k, lab in zip(DIRECTIONS, CHANGE_LABELS, strict=True)

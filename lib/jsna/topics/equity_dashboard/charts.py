@@ -152,7 +152,7 @@ def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str)
         unit = "" if pd.isna(r.get("unit")) else f" ({r['unit']})"
         if pd.isna(r["england"]):
             out.append(f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}; England's value is "
-                       "not in the data held, so it is not compared.")
+                       "not in this report's sources, so it is not compared.")
             continue
         out.append(
             f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}, England "

@@ -176,7 +176,7 @@ def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[s
     if pd.notna(latest["lower998"]):
         rec["sig998"] = _sig(latest["lower998"], latest["upper998"], latest["england"], ind.polarity)
     if verdict.method == VERDICT_BY_PUBLISHER and pd.isna(latest["lower95"]):
-        rec["ci_method"] = "publisher's comparison with England (95%); no limits in the data held"
+        rec["ci_method"] = "publisher's comparison with England (95%); the source gives no limits"
     tr = fingertips_trend(series, ind.polarity, ind.unit)
     rec.update(trend=tr["trend"], trend_arrow=tr["arrow"], trend_note=tr["note"])
     base = baseline_row(series, ind.baseline)
@@ -202,9 +202,9 @@ def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[s
     rec.update(spread(rows, latest["period"]))
     notes = []
     if pd.notna(latest.get("note")) and "Explore local statistics" in str(latest.get("note")):
-        notes.append("value from ONS (the Fingertips extract lacks this area)")
+        notes.append("value from ONS (the Fingertips series used lacks this area)")
     if src != ind.sources[0]:
-        notes.append(f"from {source_label(src.source)}: the first-choice source has an older period or none "
+        notes.append(f"from {source_label(src.source)}: the usual source has an older period or none "
                      "for this area")
     rec["note"] = "; ".join(notes)
     if gap_ind is not None:

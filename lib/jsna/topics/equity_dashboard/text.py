@@ -8,7 +8,7 @@ import pandas as pd
 from jsna.indicators import COVID_WORDS, NOT_HELD, NOT_PUBLISHED
 from jsna.places import ENGLAND_CODE
 from jsna.topics.equity_dashboard.compute import NO_LIMITS
-from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
+from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural, possessive
 
 
 def _names(rows: pd.DataFrame) -> str:
@@ -39,7 +39,7 @@ def missing_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
                        f"{join_names(names)}.")
             continue
         why = reason.removeprefix(NOT_HELD).strip()
-        out.append(f"Not in the data held for {area_name}{' ' + why if why else ''}: {join_names(names)}.")
+        out.append(f"Not in this report's sources for {area_name}{' ' + why if why else ''}: {join_names(names)}.")
     return out
 
 
@@ -107,7 +107,7 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
     nc = have[~have["sig95"].isin(["better", "similar", "worse"])]
     if len(nc):
         out.append(f"{plural(len(nc), 'indicator')} cannot be compared with England because the "
-                   "data held have no confidence limits, published comparison or England value; they are shown "
+                   "sources give no confidence limits, published comparison or England value; they are shown "
                    "for context.")
     out += missing_sentences(dash, area_name)
     return out
@@ -207,7 +207,7 @@ def core20_sentences(pop: pd.DataFrame, england_share: float, place_name: str,
                    "isolation) remain relevant.")
         return out
     out.append(
-        f"{fmt_number(tot['pop_core20'])} people ({fmt_pct(tot['share_core20'])} of {place_name}'s "
+        f"{fmt_number(tot['pop_core20'])} people ({fmt_pct(tot['share_core20'])} of {possessive(place_name)} "
         f"{fmt_number(tot['pop_total'])} residents, mid-2015) live in {plural(int(tot['lsoas_core20']), 'LSOA')} "
         f"that are among England's most deprived 20% (IMD 2019 deciles 1 and 2), compared with "
         f"{fmt_pct(england_share)} of people across England.")
@@ -238,7 +238,7 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
                    f"{fmt_number(r['least'], 1)}% in the least deprived fifth "
                    f"({times_word(shown_ratio(r['most'], r['least'], 1))} as high).")
     if len(gaps) and (gaps["area_code"] == ENGLAND_CODE).all():
-        out.append(f"These deprivation breakdowns are in the data held for England only, not for {area_name}.")
+        out.append(f"These deprivation breakdowns are published for England only, not for {area_name}.")
     return out
 
 
@@ -257,7 +257,7 @@ def method_paragraphs(place) -> list[str]:
         "One value per indicator. Every value is the latest period held, and the same value, period and "
         "source appear in every report of this series.",
         "Region and peers. The region column compares the value with the region's in the same period, where "
-        "the data held include regions. The rank among peers places the area among itself and its 15 "
+        "the sources include regions. The rank among peers places the area among itself and its 15 "
         "statistical neighbours (authorities most like it in population size, age, ethnicity, deprivation "
         "and rurality), 1 being the best.",
         "Recent trend. Calculated as Fingertips does: a weighted straight line through the five most recent "
@@ -288,10 +288,10 @@ def plus_sentences(plus: pd.DataFrame, place_name: str) -> list[str]:
     groups = plus.iloc[:-1]
     out = []
     if not (tot["core20"] > 0):
-        out.append(f"None of {place_name}'s {fmt_number(tot['residents'])} residents {when} lived in a Core20 "
+        out.append(f"None of {possessive(place_name)} {fmt_number(tot['residents'])} residents {when} lived in a Core20 "
                    "neighbourhood, so ethnic groups cannot be compared inside and outside them.")
     else:
-        out.append(f"{fmt_pct(tot['share_core20'])} of {place_name}'s {fmt_number(tot['residents'])} residents "
+        out.append(f"{fmt_pct(tot['share_core20'])} of {possessive(place_name)} {fmt_number(tot['residents'])} residents "
                    f"{when} lived in Core20 neighbourhoods ({fmt_number(tot['core20'])} people).")
         ok = groups[(groups["residents"] >= MIN_POPULATION_PER_GROUP) & groups["share_core20"].notna()]
         if len(ok):
@@ -325,7 +325,7 @@ def introduction(place) -> str:
 
 def spine_caption(area_name: str) -> str:
     """Caption of an area's spine chart."""
-    return (f"{area_name} compared with England. Sources: OHID Fingertips (via Trafford Data Lab extracts and the "
+    return (f"{area_name} compared with England. Sources: OHID Fingertips (as republished by Trafford Data Lab, and the "
             "Fingertips API) and ONS Explore local statistics; latest period per indicator as shown.")
 
 
@@ -343,7 +343,7 @@ def two_babies_link(place) -> dict[str, str]:
 
 
 QUINTILE_GAP_CAPTION = "Published values for the most and least deprived fifths of neighbourhoods"
-QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile are published in these extracts for "
+QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile are published in these sources for "
                            "England only, not for individual local authorities; the small-area reports in this "
                            "series give local deprivation gradients.")
 
@@ -377,7 +377,7 @@ def plus_note() -> str:
 def clinical_gap_note(area_name: str, n_missing: int, n_areas: int) -> str:
     """How many Core20PLUS5 clinical-area rows have no local indicator."""
     return (f"{area_name}: {n_missing} of the {n_areas} rows (five clinical areas for adults, five for children "
-            "and young people, and smoking cessation) have no local indicator in the data held; the table names "
+            "and young people, and smoking cessation) have no local indicator in this report's sources; the table names "
             "the data that would fill each gap.")
 
 

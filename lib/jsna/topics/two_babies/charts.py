@@ -36,7 +36,7 @@ from jsna.gap_chart import gap_over_time_chart as gap_over_time  # noqa: F401 - 
 from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
 from jsna.report import Chart, attach_data
 from jsna.topics.two_babies.text import fmt_gap, fmt_value, shown_gap, shown_row_ratio
-from jsna.words import is_missing
+from jsna.words import is_missing, possessive
 
 A4_WIDTH_IN = 8.27
 WIDTH_IN = 4.6
@@ -266,7 +266,7 @@ def life_course_description(table: pd.DataFrame, place_name: str) -> tuple[str, 
               "with the two values themselves (life expectancies: the gap in years); a difference is clear "
               "when the two 95% intervals do not overlap. For "
               "small-area indicators the values are the most deprived fifth and the least deprived "
-              f"fifth of {place_name}'s neighbourhoods; rows marked 'whole area' compare {place_name} "
+              f"fifth of {possessive(place_name)} neighbourhoods; rows marked 'whole area' compare {place_name} "
               "with England.")]
     for stage in dict.fromkeys(table["stage"]):
         bits = []

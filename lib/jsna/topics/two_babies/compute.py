@@ -186,7 +186,7 @@ def msoa_le_values(values: pd.DataFrame, weights: pd.Series | None, group_col: s
     for key, part in d.groupby(keys, sort=True):
         ok = part[~blank.loc[part.index]]
         n_blank = int(blank.loc[part.index].sum())
-        note = (f"{plural(n_blank, 'MSOA value')} not in the data held (blank in the source), left out"
+        note = (f"{plural(n_blank, 'MSOA value')} not available (blank in the source), left out"
                 if n_blank else None)
         if ok.empty or ok["_w"].sum() <= 0:
             rows.append({"group": key, "value": np.nan, "lower": np.nan, "upper": np.nan,
@@ -585,7 +585,7 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
                a_numerator=r.get("count"), a_denominator=r.get("denominator"),
                period_end=r["period_end"], old=is_old(r["period_end"]))
     if pd.isna(r["england"]):
-        row["note"] = f"England's value for {r['period']} is not in the data held"
+        row["note"] = f"England's value for {r['period']} is not in this report's sources"
         row["available"] = False
         return row
     _finish_row(row, ind)

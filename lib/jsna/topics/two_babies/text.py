@@ -19,6 +19,7 @@ from jsna.words import (
     join_names,
     le_gap_explanation,
     plural,
+    possessive,
     shown_difference,
     shown_ratio,
 )
@@ -274,7 +275,7 @@ def published_sii_summary(published: Mapping[str, Mapping | None], place_name: s
         period = pub.get("period")
     if not parts:
         return None
-    return (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (OHID's slope index of "
+    return (f"Across the whole deprivation gradient of {possessive(place_name)} neighbourhoods (OHID's slope index of "
             f"inequality, {period}), {', '.join(parts)}.")
 
 
@@ -331,7 +332,7 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
     else:
         lo, hi = ours.get("lowercl"), ours.get("uppercl")
         ci = fmt_interval(lo, hi, "years", 1)
-        s = (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (MSOA fifths, "
+        s = (f"Across the whole deprivation gradient of {possessive(place_name)} neighbourhoods (MSOA fifths, "
              f"{LE_PERIOD}), the slope index of inequality in life expectancy for {many} is {v:.1f} years"
              + (f" ({ci})" if ci else "") + ". ")
         if ours.get("descriptive"):
@@ -353,7 +354,7 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
     elif published is not None and published.get("note"):  # the dashboard's reason, in the same words
         s += f" OHID's slope index of inequality for {place_name} is {published['note']}."
     elif published is None:
-        s += " No OHID-published value is in the data held for this area."
+        s += " No OHID-published value is in this report's sources for this area."
     return s
 
 
@@ -410,7 +411,7 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
     for _, r in ob.iterrows():
         if is_missing(r["most"]) or is_missing(r["least"]):
             out.append(f"{r['indicator']} in {r['area_name']}: the most or least deprived quintile is "
-                       f"not in the data held ({r['period']}).")
+                       f"not in this report's sources ({r['period']}).")
             continue
         direction = "higher" if r["most"] > r["least"] else "lower"
         out.append(f"{r['indicator']} in {r['area_name']}, {r['period']} (five years combined): "
@@ -419,7 +420,7 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
                    f"{abs(shown_difference(r['most'], r['least'], 1)):.1f} percentage points; published "
                    "without intervals).")
     if not set(area_codes) & set(ob["area_code"]):
-        out.append(f"This breakdown for {place_name} is not in the data held, so only England's figures "
+        out.append(f"This breakdown for {place_name} is not in this report's sources, so only England's figures "
                    "are shown.")
     return out
 
@@ -433,7 +434,7 @@ def group_mix_sentence(mix: pd.DataFrame, place_name: str) -> str | None:
     most, least = ends[1].iloc[0], ends[5].iloc[0]
     return (f"In {place_name} as a whole, {fmt_pct(most['pct'], 0)} of the residents of the most deprived fifth "
             f"live in {most['utla19nm']} and {fmt_pct(least['pct'], 0)} of those of the least deprived fifth in "
-            f"{least['utla19nm']}, so a gap between {place_name}'s pooled fifths also reflects differences "
+            f"{least['utla19nm']}, so a gap between {possessive(place_name)} pooled fifths also reflects differences "
             "between its authorities (such as their age structure and services); the side-by-side section "
             "compares each authority's own fifths.")
 
@@ -484,7 +485,7 @@ def sii_caption(place_name: str) -> str:
 def dashboard_link(place) -> dict[str, str]:
     """The words around the link to the same Place's health equity dashboard (report.see_also)."""
     return {"before": f"The same explanation is in {place.possessive} ",
-            "after": ", with OHID's slope index where the data held include it."}
+            "after": ", with OHID's slope index where the sources include it."}
 
 
 def core20_caption(place_name: str) -> str:

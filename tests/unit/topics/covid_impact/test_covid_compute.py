@@ -145,7 +145,7 @@ def test_uptake_by_msoa_leaves_missing_band_out_of_both_sides():
     # Alpha: 13 x 100 vaccinated over NIMS 16-24..80+ = 12 x 200 + 80
     assert t.loc[("E02900001", 1, "16+"), "uptake_pct"] == pytest.approx(1300 / 2480 * 100)
     assert any("E02900404" in n for n in res.notes)
-    assert any("E02900002" in n and "under_25" in n for n in res.notes)
+    assert any("E02900002" in n and "aged under 25" in n and "_" not in n for n in res.notes)
 
 
 # --------------------------------------------------------------------------- a Place's areas in a file
@@ -224,7 +224,7 @@ def test_deaths_for_a_council_formed_from_part_of_a_2019_county():
     areas_2019 = pd.DataFrame({"msoa11cd": ["E02900001"], "utla19nm": ["Big County"]})
     w = cv.death_waves(SPLITSHIRE, utla, cases, _england(), areas_2019)
     assert not w.available
-    assert say.deaths_unavailable(SPLITSHIRE, w) == ("Deaths within 28 days of a positive test are not in the data held for Splitshire: "
+    assert say.deaths_unavailable(SPLITSHIRE, w) == ("Deaths within 28 days of a positive test are not in this report's sources for Splitshire: "
                              "the series ends in June 2021 and was published for the upper-tier councils of the "
                              "time, when Splitshire's area was part of Big County.")
     # its cases are the sum of its two former districts
@@ -549,7 +549,7 @@ def test_place_outside_the_vaccination_tables():
     h = cv.compute(other, i, seed=1)
     assert h.cases.available and h.deaths.available and not h.vaccination
     assert h.uptake_by_q is None and "uptake" not in h.checks
-    assert say.vaccination_unavailable(other) == ("Vaccination by neighbourhood is not in the data held for Elsewhere: the NHS "
+    assert say.vaccination_unavailable(other) == ("Vaccination by neighbourhood is not in this report's sources for Elsewhere: the NHS "
                                       "England vaccination tables held cover Leicester, Leicestershire and Rutland "
                                       "only (the all-England tables are not held).")
     s = say.summary_sentences(other, h)

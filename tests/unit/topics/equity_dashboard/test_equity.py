@@ -170,10 +170,10 @@ def test_dashboard_rows_significance_trend_baseline_and_fallback():
     # indicator y: area 2 only in the older source -> used, noted, publisher's comparison kept, old
     y2 = d[(d.indicator_id == "y") & (d.area_code == "E06000002")].iloc[0]
     assert (y2["source_id"], y2["sig95"], y2["sig998"]) == ("src_old", "worse", "not compared")
-    assert "first-choice source" in y2["note"] and bool(y2["old"])
+    assert "the usual source has an older period" in y2["note"] and bool(y2["old"])
     # area 3 has nothing: a row saying so
     y3 = d[(d.indicator_id == "y") & (d.area_code == "E06000003")].iloc[0]
-    assert np.isnan(y3["value"]) and y3["note"] == "not in the data held"
+    assert np.isnan(y3["value"]) and y3["note"] == "not in this report's sources"
 
 
 def test_dashboard_998_similar_when_scaled_limit_includes_england():
@@ -211,7 +211,7 @@ def test_old_flag_is_marked_and_missing_rows_say_not_in_the_data_held():
     table = dashboard_display(rows)
     assert table.loc[rows.index[rows.indicator_id == "y"][0], "vs England (95%)"] == "▼ worse (old data)"
     text = " ".join(dashboard_sentences(d[d.area_code == "E06000003"], "Nowhere"))
-    assert "Not in the data held for Nowhere: indicator X and indicator Y." in text
+    assert "Not in this report's sources for Nowhere: indicator X and indicator Y." in text
 
 
 def test_spine_positions_mirror_lower_is_better():

@@ -156,7 +156,7 @@ def test_obesity_deprivation_sentences_england_only():
     assert s[0] == ("Obesity at Year 6 (age 10-11) in England, 2020/21-24/25 (five years combined): 28.9% of "
                     "children living in the most deprived fifth of neighbourhoods, against 14.5% in the least "
                     "deprived fifth (higher, a gap of 14.4 percentage points; published without intervals).")
-    assert "This breakdown for Rutland is not in the data held" in s[1]
+    assert "This breakdown for Rutland is not in this report's sources" in s[1]
 
 
 def test_crude_covid_rates_are_never_no_clear_difference():

@@ -196,7 +196,7 @@ def test_blank_msoa_values_are_left_out_and_counted():
                       "uppercl": [71.0, np.nan]})
     out = tb.msoa_le_values(d, pd.Series([1.0, 1.0]), None).iloc[0]
     assert out["value"] == 70.0
-    assert "1 MSOA value not in the data held" in out["note"]
+    assert "1 MSOA value not available (blank in the source)" in out["note"]
 
 
 # ----------------------------------------------------------------------------- comparison
