@@ -80,8 +80,12 @@ def _check_index_and_front_door(reports: Path, place: str) -> tuple[str, str]:
     assert row and f'href="{place}/index.html"' in row.group(1)
     for topic in TOPICS:
         assert f'href="{place}/{topic}.html"' in row.group(1)
-    leads = re.findall(r'<span class="jsna-lead"[^>]*>(.*?)</span>', row.group(1), flags=re.S)
-    assert len(leads) == len(TOPICS), leads
+    leads = dict(re.findall(r'<a href="[^/"]+/(\w+)\.html">[^<]*</a><span class="jsna-lead"[^>]*>(.*?)</span>',
+                            row.group(1), flags=re.S))
+    # the dashboard and the population report lead with a current figure; the two babies' current figures
+    # (its fifths are 2016-20 and 2009-13, or IMD domains across the IMD's own fifths) give it none yet
+    assert {"equity_dashboard", "population"} <= set(leads), leads
+    leads = list(leads.values())
     assert all(any(f"{s} " in html.unescape(lead) for s in HEADLINE_DIRECTIONS.values()) for lead in leads)
     # the front door's first screen: 8-10 figures, each with its direction word and symbol, period and report
     figures = re.findall(r'<li data-jsna-figure="[^"]+" data-jsna-kind="(\w+)" data-jsna-direction="([^"]+)">(.*?)</li>',

@@ -60,6 +60,8 @@ def test_direction_phrases_carry_symbol_and_word():
     assert frontdoor.direction_phrase(_fig("c", "trend", "getting worse", 1)) == "↘ getting worse (recent trend)"
     assert frontdoor.direction_phrase(_fig("d", "gap", "worse", 1)) == "▼ worse in the most deprived fifth"
     assert frontdoor.direction_phrase(_fig("e", "gap", "similar", 1)) == "● no clear difference between the fifths"
+    assert frontdoor.direction_phrase(_fig("s", "gap", "lower", 1, compared_with="England's gap (10.4)")) == \
+        "▽ lower than England's gap (10.4)"
     assert frontdoor.direction_phrase(_fig("f", "size", "lower", 1, compared_with="England (19.9%)")) == \
         "▽ lower than England (19.9%)"
     assert frontdoor.value_text(_fig("g", "size", "lower", 1, value=12.45)) == "12.4%"  # as headline_record rounds

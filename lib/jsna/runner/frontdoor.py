@@ -70,7 +70,7 @@ def direction_phrase(rec: Mapping[str, Any]) -> str:
     sym, d, who = rec.get("symbol", ""), rec["direction"], rec.get("compared_with") or ""
     if rec["kind"] == "trend":
         return f"{sym} {d} (recent trend)"
-    if rec["kind"] == "gap":
+    if rec["kind"] == "gap" and d in ("worse", "better", "similar"):  # the most against the least deprived fifth
         return (f"{sym} no clear difference between the fifths" if d == "similar"
                 else f"{sym} {d} in the most deprived fifth")
     if d == "similar":

@@ -427,8 +427,19 @@ def headlines(r) -> list[dict]:
         out += [dict(id=f"{a.code}_indicators_{sig}", value=c[sig], unit="indicators",
                      period="latest period of each indicator", label=f"{a.name}: indicators {words} (95%)")
                 for sig, words in _SIG_WORDS.items()]
+    gap_ids = set(r.dash["inequality_id"].dropna())  # OHID's slope index of inequality in life expectancy
     for order, (_, row) in enumerate(r.dash.iterrows()):
         if pd.isna(row["value"]) or bool(row["old"]):
+            continue
+        dp = int(row["dp"])
+        if row["indicator_id"] in gap_ids and pd.notna(row["england"]):
+            # the gap within the area against England's gap, as shown (no interval is published to test it)
+            a, b = round(float(row["value"]), dp), round(float(row["england"]), dp)
+            out.append(dict(id=f"{row['area_code']}_{row['indicator_id']}_gap", value=float(row["value"]),
+                            unit=str(row["unit"]), period=str(row["period"]), decimals=dp,
+                            label=f"{row['area_name']}: {row['name']}", kind="gap",
+                            direction="higher" if a > b else "lower" if a < b else "similar",
+                            compared_with=f"England's gap ({b:,.{dp}f})", rank=10 + order))
             continue
         who = f"{row['area_name']}: {row['name']}"
         common = dict(value=float(row["value"]), unit=str(row["unit"]), period=str(row["period"]),
