@@ -27,9 +27,11 @@ import pandas as pd
 
 from jsna import areas, stats
 from jsna.indicators import (
+    PREDECESSOR_NOTE,
     UPPER_TIER_PREFIXES,
     Indicator,
     baseline_row,
+    first_held_source,
     get_indicator,
     indicators,
     is_old,
@@ -172,7 +174,9 @@ def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[s
     notes = []
     if pd.notna(latest.get("note")) and "Explore local statistics" in str(latest.get("note")):
         notes.append("value from ONS (the Fingertips extract lacks this area)")
-    if src != ind.sources[0]:
+    if pd.notna(latest.get("note")) and str(latest.get("note")).startswith(PREDECESSOR_NOTE.split("{")[0]):
+        notes.append(str(latest["note"]))
+    if src != first_held_source(ind, la):
         notes.append(f"from {source_label(src.source)}: the first-choice source has an older period or none "
                      "for this area")
     rec["note"] = "; ".join(notes)
