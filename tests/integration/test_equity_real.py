@@ -30,9 +30,11 @@ def mirror_catalogue() -> pd.DataFrame:
 
 def test_row_counts_match_mirror_catalogue(ind, mirror_catalogue):
     """Rows per area per file equal the counts in the mirror's catalogue.csv (before filling)."""
-    from jsna.load.fingertips import fingertips_source_ids, read_indicator_source
+    from jsna.load.fingertips import LA_READERS, fingertips_source_ids, read_indicator_source
 
-    by_path = {get_source(s).path.removeprefix("fingertips/"): s for s in fingertips_source_ids()}
+    # the mirror's catalogue.csv predates the life-expectancy files of 2026-12-07 (LA_READERS)
+    by_path = {get_source(s).path.removeprefix("fingertips/"): s for s in fingertips_source_ids()
+               if s not in LA_READERS}
     assert set(by_path) == set(mirror_catalogue["file"])
     for _, row in mirror_catalogue.iterrows():
         sid = by_path[row["file"]]

@@ -47,6 +47,7 @@ __all__ = [
     "live_source_ids",
     "api_column_key",
     "check_api_download",
+    "api_periods",
     "fills",
 ]
 
@@ -356,6 +357,20 @@ def check_api_download(path: Path, columns: dict[str, str] | list[str] | None = 
     except DataError as exc:
         raise DataError(str(exc).replace(str(path), "the response")) from None
     return rows
+
+
+def api_periods(path: Path) -> tuple[str, ...]:
+    """The periods of a Fingertips API CSV (canonical labels, :func:`normalise_period`), oldest first: what a
+    refresh compares before and after a download to say what is new."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        keys = [api_column_key(c) for c in next(reader, [])]
+        if "time period" not in keys:
+            raise DataError(f"{path}: not a Fingertips API CSV (no 'Time period' column)")
+        col = keys.index("time period")
+        labels = {row[col].strip() for row in reader if len(row) > col and row[col].strip() not in ("", "NA")}
+    periods = {normalise_period(lab) for lab in labels}
+    return tuple(q.label for q in sorted(periods, key=lambda q: (q.start, q.end)))
 
 
 # --------------------------------------------------------------------------- Trafford Data Lab
