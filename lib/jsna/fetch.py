@@ -18,7 +18,9 @@ Live sources (an entry with a ``live:`` block, e.g. the Fingertips API; see jsna
   with exponential backoff (``--retries``, ``--backoff``); other 4xx and a bad body are not. On any
   failure the previous copy is kept byte for byte (without one, the mirror's copy is used), a
   one-line error names the source, the URL and what was wrong, and the exit status is non-zero
-  only when no usable copy is left.
+  only when no usable copy is left. Each live source's line says "<k>/<n> fetched" (or "not fetched"),
+  and the run ends with what the refresh brought (:func:`refresh_summary`: new periods per indicator,
+  each failed refresh with the copy kept).
 * Without ``--refresh`` a copy already in data/raw is kept and its age logged; else the mirror's
   copy is used and its date and age logged; a refresh-only source (no mirror copy) with neither is
   "not held", which is not an error (its loader says how to get it).
