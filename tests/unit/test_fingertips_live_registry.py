@@ -59,9 +59,13 @@ def _live_source(ind):
 def test_every_live_entry_has_the_real_export_layout(tmp_path):
     """Each entry's columns are those of both real API exports (the API's spelling and R's), and its
     synthetic export passes the download check with the entry's indicator id."""
-    for sid, src in _live().items():
+    layouts = {tuple(src.columns): sid for sid, src in _live().items()}  # the entries share one layout
+    for columns, sid in layouts.items():
         for real in (REAL_EXPORT, R_EXPORT):
-            assert check_api_download(EXAMPLES / real, src.columns) > 0, (sid, real)
+            assert check_api_download(EXAMPLES / real, list(columns)) > 0, (sid, real)
+    for sid, src in _live().items():
+        assert set(src.columns) >= {"Indicator ID", "Area Code", "Time period", "Value", "Lower CI 95.0 limit",
+                                    "Upper CI 95.0 limit", "Count", "Denominator"}, sid
         body = synthetic_export(src, EXAMPLES)
         path = tmp_path / file_name(src)
         path.write_bytes(body)
@@ -138,10 +142,13 @@ def server():
         thread.join(timeout=5)
 
 
-def _refresh(tmp_path, base: str, mode: str) -> int:
+def _refresh(tmp_path, base: str, mode: str, sources: list[str] | None = None) -> int:
     args = ["--data-dir", str(tmp_path / "raw"), "--mirror", str(MIRROR), "--no-parquet", "--retries", "1",
             "--backoff", "0", "--refresh", "--fingertips-url", f"{base}/{mode}"]
-    return fetch.main([*args, *(a for sid in sorted(_live()) for a in ("--source", sid))])
+    return fetch.main([*args, *(a for sid in sorted(sources or _live()) for a in ("--source", sid))])
+
+
+THREE = ["fingertips_live_92196", "fingertips_live_20101", "fingertips_live_93436"]
 
 
 def _expected(src, area: str) -> dict[str, str]:
@@ -181,16 +188,16 @@ def test_refresh_fills_every_registry_indicator_for_a_county(tmp_path, server, c
 def test_a_second_refresh_lists_the_new_periods_and_a_failure_keeps_the_copy(tmp_path, server, capsys,
                                                                               monkeypatch):
     monkeypatch.setenv("JSNA_PROCESSED_DIR", str(tmp_path / "processed"))
-    assert _refresh(tmp_path, server, "ok") == 0
+    assert _refresh(tmp_path, server, "ok", THREE) == 0
     f = load_catalogue(CATALOGUE_DIR)["fingertips_live_92196"].raw_path(tmp_path / "raw")
     first = f.read_bytes()
     capsys.readouterr()
-    assert _refresh(tmp_path, server, "down") == 0  # 92196 fails: the previous copy is kept, the run goes on
+    assert _refresh(tmp_path, server, "down", THREE) == 0  # 92196 fails: the previous copy is kept, the run goes on
     cap = capsys.readouterr()
     assert f.read_bytes() == first
     assert "fingertips_live_92196 (Infant mortality rate): refresh FAILED, previous copy kept" in cap.out
     assert "fingertips_live_20101 (Low birth weight of term babies): no new period (latest 2017)" in cap.out
-    assert _refresh(tmp_path, server, "newer") == 0
+    assert _refresh(tmp_path, server, "newer", THREE) == 0
     out = capsys.readouterr().out
     assert "fingertips_live_20101 (Low birth weight of term babies): new: 2018" in out
     assert "fingertips_live_92196 (Infant mortality rate): new: 2016-18" in out
