@@ -2,7 +2,7 @@
 
 Each export is the data mirror's real API export ``fingertips/format_examples/
 fingertips_export_indicators-CountyUA_93356_campylobacter_2015-2017.csv`` (read with the csv module) with
-its indicator id, indicator name (prefixed "SYNTHETIC"), sex, time periods and values re-written: the
+its indicator id, indicator name (prefixed "SYNTHETIC"), sex, time periods and values re-written (years moved on by :data:`SHIFT`): the
 column layout, the areas (England, regions, counties including Leicestershire E10000018, unitary
 authorities), the categories, counts and denominators stay as published. Values are made up inside each
 catalogue entry's plausible range, with 95% and 99.8% limits around them, so a test can read the expected
@@ -20,8 +20,9 @@ from jsna.catalogue import Source
 
 REAL_EXPORT = "fingertips_export_indicators-CountyUA_93356_campylobacter_2015-2017.csv"
 R_EXPORT = "fingertips_export_93861_air_pollution_mortality_2018-2020_R_rewritten.csv"
-#: the real export's calendar years and how each kind of period spells them
-YEARS = ("2015", "2016", "2017", "2018")
+#: the real export's years (2015-2017) are moved on by this many years, so that the synthetic live values are
+#: the latest held (2023-2025, as a current download would be) and win over the mirror's older extracts
+SHIFT = 8
 _SPELL = {
     "year": lambda y: y,
     "split": lambda y: f"{y}/{(int(y) + 1) % 100:02d}",
@@ -52,7 +53,7 @@ def _fraction(*key: str) -> float:
 
 def synthetic_export(src: Source, examples: Path, extra_year: bool = False) -> bytes:
     """The synthetic export of one live catalogue entry (its first indicator id), as the API would send it.
-    ``extra_year`` adds the rows of 2018 (a copy of 2017's areas): a newer release."""
+    ``extra_year`` adds a year after the last (a copy of its areas' rows): a newer release."""
     iid = int(src.live["indicator_ids"][0])
     sexes, spelling = shape(iid)
     lo, hi = (float(v) for v in src.expect["range"]["Value"])
@@ -69,7 +70,7 @@ def synthetic_export(src: Source, examples: Path, extra_year: bool = False) -> b
     w.writerow(header)
     for r in body:
         r = r + [""] * (len(header) - len(r))
-        year = r[col["Time period"]]
+        year = str(int(r[col["Time period"]]) + SHIFT)
         for sex in sexes:
             row = list(r)
             row[col["Indicator ID"]] = str(iid)

@@ -166,7 +166,7 @@ def test_refresh_fills_every_registry_indicator_for_a_county(tmp_path, server, c
     n = len(live)
     assert f"1/{n} fetched: " in out and f"{n}/{n} fetched: " in out
     assert "What the refresh brought (new periods per indicator):" in out
-    assert "fingertips_live_92196 (Infant mortality rate): first download: 3 periods, 2013-15 to 2015-17" in out
+    assert "fingertips_live_92196 (Infant mortality rate): first download: 3 periods, 2021-23 to 2023-25" in out
     la = la_indicators(sources=sorted(live), data_dir=tmp_path / "raw", fill_leicestershire=False)
     filled = 0
     for ind in REGISTRY:
@@ -196,14 +196,14 @@ def test_a_second_refresh_lists_the_new_periods_and_a_failure_keeps_the_copy(tmp
     cap = capsys.readouterr()
     assert f.read_bytes() == first
     assert "fingertips_live_92196 (Infant mortality rate): refresh FAILED, previous copy kept" in cap.out
-    assert "fingertips_live_20101 (Low birth weight of term babies): no new period (latest 2017)" in cap.out
+    assert "fingertips_live_20101 (Low birth weight of term babies): no new period (latest 2025)" in cap.out
     assert _refresh(tmp_path, server, "newer", THREE) == 0
     out = capsys.readouterr().out
-    assert "fingertips_live_20101 (Low birth weight of term babies): new: 2018" in out
-    assert "fingertips_live_92196 (Infant mortality rate): new: 2016-18" in out
+    assert "fingertips_live_20101 (Low birth weight of term babies): new: 2026" in out
+    assert "fingertips_live_92196 (Infant mortality rate): new: 2024-26" in out
     assert "fingertips_live_93436 (Child development: percentage of children achieving a good level of " \
-           "development at 2 to 2 and a half years): new: 2018/19" in out
-    assert api_periods(f)[-1] == "2016-18"
+           "development at 2 to 2 and a half years): new: 2026/27" in out
+    assert api_periods(f)[-1] == "2024-26"
 
 
 # ------------------------------------------------------------------ offline: what is missing, said once
