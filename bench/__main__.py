@@ -50,6 +50,10 @@ def main() -> int:
             key = "scale" if i == 0 else f"scale_{'_'.join(topics)}"
             results[key] = series_bench.scale(args.jobs, args.scale_limit, topics)
             series_bench.print_scale(results[key])
+    if any(k in results for k in ("series", "scale")):
+        from bench import series_bench
+
+        series_bench.print_summary(results)
     out = paths.BUILD_DIR / "benchmark.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))

@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from jsna import reads
@@ -325,6 +326,14 @@ def _place_rows(ed: Edition, col: str, codes: tuple[str, ...], where: str, key: 
     return rows
 
 
+def codes_in(codes: pd.Series, wanted: Iterable) -> np.ndarray:
+    """Which of ``codes`` are among ``wanted``: ``codes.isin(wanted)`` as a boolean array, by a set
+    lookup per row. pandas 3's ``isin`` on a str column makes one pyarrow scalar per wanted value,
+    0.25 s against England's 33,755 LSOAs; this takes about 10 ms."""
+    wanted = wanted if isinstance(wanted, set | frozenset) else set(wanted)
+    return np.fromiter((c in wanted for c in codes.tolist()), dtype=bool, count=len(codes))
+
+
 def unmatched_lsoas(place: Place | str | Iterable[str], data_dir: Path | None = None,
                     edition: Edition | str | None = None) -> pd.DataFrame:
     """The Place's LSOAs that one of the edition's files lacks, for the report to name: LSOAs of the
@@ -344,7 +353,7 @@ def unmatched_lsoas(place: Place | str | Iterable[str], data_dir: Path | None = 
     if col == ed.lad:
         idx = ed.index_lsoa(data_dir)
         idx = idx[idx[ed.lad].isin(codes)]
-        extra = idx[~idx[ed.lsoa].isin(set(_england_lsoas(ed, _key(data_dir, ed), data_dir)[ed.lsoa]))]
+        extra = idx[~codes_in(idx[ed.lsoa], _england_lsoas(ed, _key(data_dir, ed), data_dir)[ed.lsoa])]
         if len(extra):
             pop = ed.population(data_dir).set_index(ed.lsoa)["pop_total"]
             out.append(pd.DataFrame({"code": extra[ed.lsoa], "name": extra[ed.lsoa_name],

@@ -12,8 +12,9 @@ catalogued source, at what geography, in what unit, which direction is better (o
 * ``imd_rate``   LSOA IoD2019 rate score x its denominator population = numerator; the group's
   value is a proportion (Wilson limits via jsna.stats.proportion).
 * ``lsoa_mean``  LSOA score or indicator without counts: population-weighted mean, no interval.
-* ``msoa_le``    MSOA life expectancy (LE 2016-20, HLE or DFLE 2009-13): person-weighted mean of
-  the MSOA values, limits from the published MSOA limits (independent errors assumed).
+* ``msoa_le``    MSOA life expectancy (LE 2015-19 from OHID Local Health, HLE or DFLE 2009-13): mean of the
+  MSOA values weighted by IoD2019 mid-2015 populations; HLE/DFLE limits from the published MSOA limits
+  (independent errors assumed), LE without limits (OHID publishes none).
 * ``covid_rate`` MSOA Covid-19 deaths / mid-2019 population, crude rate (jsna.stats.rate).
 
 Adding an indicator is one entry in data/indicators.yaml (its header lists the fields).
@@ -31,7 +32,7 @@ from scipy import stats as sps
 
 from jsna import paths
 from jsna.places import ENGLAND_CODE
-from jsna.stats.compare import POLARITIES
+from jsna.stats.compare import POLARITIES, compare_with_benchmark, published_comparison
 
 STAGES = ("Start well", "Grow well", "Live well", "Age well", "Die well")
 KINDS = ("imd_rate", "lsoa_mean", "msoa_le", "covid_rate", "la")
@@ -46,8 +47,12 @@ COUNTY_PREFIX = "E10"
 BASELINE_TARGET = pd.Timestamp("2021-10-01")
 #: A better/worse flag on data whose period ended more than this many years ago is marked as old.
 OLD_AFTER_YEARS = 5
-NOT_HELD = "not in the data held"
-NOT_HELD_COUNTY = "not in the data held (the extract covers districts and unitary authorities only)"
+NOT_HELD = "not in this report's sources"
+NOT_HELD_COUNTY = ("not in this report's sources (the Fingertips series used covers districts and unitary "
+                   "authorities only)")
+#: why an area has rows in a source but no value: the publisher leaves it blank (e.g. OHID's slope index of
+#: inequality for Rutland, whose few neighbourhoods cannot form a gradient)
+NOT_PUBLISHED = "not published for this area: the publisher leaves the value blank"
 #: An indicator whose only source for the area is a live Fingertips source not yet downloaded (``make data
 #: REFRESH=1``): the dashboard lists these once, in one box (reader's words; the command is in the README).
 NOT_AVAILABLE = "not available when this report was produced"
@@ -64,7 +69,7 @@ NOT_HELD_BY_STAGE: dict[str, tuple[str, ...]] = {
         "infant mortality",
         "child development at 2 to 2\u00bd years",
         "a good level of development at the end of Reception for all children (only children on free school "
-        "meals are held, to 2017/18)",
+        "meals are in this report's sources, to 2017/18)",
     ),
 }
 #: The registry indicator that now covers a name of :data:`NOT_HELD_BY_STAGE` in a report (it is then not
@@ -79,13 +84,36 @@ NOT_HELD_COVERED_BY = {
 Z95 = float(sps.norm.ppf(0.975))
 Z998 = float(sps.norm.ppf(0.999))
 
+#: Sources of the Index of Multiple Deprivation 2019 that defines every deprivation fifth of the series: an
+#: indicator read from them is part of the grouping (:attr:`Indicator.part_of_grouping`)
+GROUPING_SOURCES = ("imd2019_lsoa", "imd2019_indicators_file8")
+#: The Covid-19 pandemic's years in England's health data: the first lockdown (23 March 2020) to the end of
+#: 2021, after which restrictions ended (February 2022). A period overlapping them carries :data:`COVID_WORDS`.
+COVID_START, COVID_END = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-12-31")
+COVID_WORDS = "affected by the Covid-19 pandemic"
+
+
+def covid_affected(period_start: object, period_end: object) -> bool:
+    """True when a period overlaps the pandemic years (:data:`COVID_START` to :data:`COVID_END`): 2020,
+    2021, 2021/22, 2020-22, 2019-21 and 2019/20 (its last month) are affected; 2019 and 2017-19 are not.
+
+    >>> covid_affected(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-31"))
+    True
+    >>> covid_affected(pd.Timestamp("2017-01-01"), pd.Timestamp("2019-12-31"))
+    False
+    """
+    if any(x is None or pd.isna(x) for x in (period_start, period_end)):
+        return False
+    return pd.Timestamp(period_start) <= COVID_END and pd.Timestamp(period_end) >= COVID_START
+
 __all__ = [
     "BASELINE_TARGET", "CI_METHODS", "KINDS", "NOT_AVAILABLE", "NOT_HELD", "NOT_HELD_COUNTY", "OLD_AFTER_YEARS",
     "POLARITIES", "PREDECESSOR_NOTE", "Predecessor", "first_held_source", "predecessors",
     "REGISTRY", "REPORTS", "STAGES", "Indicator", "IndicatorError", "LaSource", "add_limits", "baseline_row",
     "NOT_HELD_BY_STAGE", "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids",
     "SMALL_AREA_PUBLISHERS", "load_registry", "not_held_sentence", "small_area_source_label", "source_label",
-    "source_rows",
+    "source_rows", "EnglandVerdict", "england_verdict", "VERDICT_BY_PUBLISHER", "VERDICT_BY_INTERVAL",
+    "NOT_PUBLISHED", "GROUPING_SOURCES", "COVID_WORDS", "covid_affected", "pre_pandemic_row", "la_history",
 ]
 
 
@@ -126,6 +154,7 @@ class Indicator:
     dp: int = 1
     sources: tuple[LaSource, ...] = field(default_factory=tuple)  # la: tried as described above
     baseline: str | None = None  # la: the agreed baseline period
+    pre_pandemic: str | None = None  # la, mortality and life expectancy: the last period before Covid-19
     ci_method: str = "published"
     inequality: str | None = None
     core20: str | None = None
@@ -144,11 +173,41 @@ class Indicator:
             raise IndicatorError(f"indicator {self.id!r}: kind 'la' needs sources")
         if self.kind != "la" and not self.source:
             raise IndicatorError(f"indicator {self.id!r}: kind {self.kind!r} needs source")
+        if self.pre_pandemic is not None:
+            from jsna.load.fingertips import PeriodError, normalise_period
+
+            try:
+                pre = normalise_period(self.pre_pandemic)
+            except PeriodError as exc:
+                raise IndicatorError(f"indicator {self.id!r}: pre_pandemic: {exc}") from None
+            if self.kind != "la" or covid_affected(pre.start, pre.end) or pre.end > COVID_START:
+                raise IndicatorError(f"indicator {self.id!r}: pre_pandemic {self.pre_pandemic!r} must be an LA "
+                                     "indicator's period ending before the pandemic (e.g. '2019' or '2017-19')")
 
     @property
     def is_small_area(self) -> bool:
         """True when the two babies (most vs least deprived fifth) can be compared."""
         return self.kind != "la"
+
+    @property
+    def fixed_period_end(self) -> pd.Timestamp | None:
+        """The end of a small-area indicator's fixed period ("2016-20" ends 31 December 2020); None for an LA
+        indicator (its period is each row's) and for a label without dates ("IoD2019", "Mar-Dec 2020")."""
+        from jsna.load.fingertips import PeriodError, normalise_period
+
+        if self.kind == "la":
+            return None
+        try:
+            return normalise_period(self.period).end
+        except PeriodError:
+            return None
+
+    @property
+    def part_of_grouping(self) -> bool:
+        """True for a small-area indicator taken from the IoD2019, whose IMD defines the deprivation fifths:
+        part of its gap between fifths follows from how the fifths are made (an IMD domain or one of its
+        inputs), so it never leads a summary and its sentence says so."""
+        return self.kind != "la" and self.source in GROUPING_SOURCES
 
     @property
     def source_id(self) -> str:
@@ -181,8 +240,9 @@ def _entry(e: object, i: int, path: Path) -> Indicator:
                                  f"indicator, sex, category), got {s!r}")
         srcs.append(LaSource(**s))
     e = {**e, "sources": tuple(srcs), "reports": tuple(e.get("reports") or ())}
-    if "baseline" in e and e["baseline"] is not None:
-        e["baseline"] = str(e["baseline"])
+    for key in ("baseline", "pre_pandemic"):
+        if e.get(key) is not None:
+            e[key] = str(e[key])
     try:
         return Indicator(**e)
     except IndicatorError as exc:
@@ -273,7 +333,7 @@ def source_label(source_id: str | None) -> str:
 SMALL_AREA_PUBLISHERS = {
     "imd2019_lsoa": "MHCLG, IoD2019", "imd2019_indicators_file8": "MHCLG, IoD2019",
     "ons_hle_msoa_2009_13_llr": "ONS", "ons_dfle_msoa_2009_13_llr": "ONS",
-    "le_birth_msoa_2016_20_llr": "ONS", "covid_ons_msoa_deaths_2020_england": "ONS",
+    "ohid_localhealth_le_msoa_2015_19": "OHID, Local Health", "covid_ons_msoa_deaths_2020_england": "ONS",
 }
 
 
@@ -408,8 +468,14 @@ def _refresh_would_fill(ind: Indicator, la: pd.DataFrame) -> bool:
 
 
 def missing_reason(ind: Indicator, la: pd.DataFrame, area_code: str) -> str:
-    """Why an LA indicator has no value for an area, in words for readers: :data:`NOT_AVAILABLE` when a
-    live Fingertips source not yet downloaded would give it."""
+    """Why an LA indicator has no value for an area, in words for readers: :data:`NOT_PUBLISHED` when a
+    source has the area's rows with every value blank, :data:`NOT_AVAILABLE` when a live Fingertips source
+    not yet downloaded would give it, else :data:`NOT_HELD` (with the counties a county's extract covers)."""
+    for s in ind.sources:
+        rows = source_rows(la, s)
+        area = rows[rows["area_code"] == area_code]
+        if len(area) and area["value"].isna().all():
+            return NOT_PUBLISHED
     if _refresh_would_fill(ind, la):
         return NOT_AVAILABLE
     if str(area_code).startswith(COUNTY_PREFIX):
@@ -420,7 +486,7 @@ def missing_reason(ind: Indicator, la: pd.DataFrame, area_code: str) -> str:
         if not counties:
             return NOT_HELD_COUNTY
         if len(counties) < 10:
-            return (f"{NOT_HELD} (the extract covers districts and unitary authorities, and only "
+            return (f"{NOT_HELD} (the Fingertips series used covers districts and unitary authorities, and only "
                     f"{len(counties)} {'county' if len(counties) == 1 else 'counties'})")
     return NOT_HELD
 
@@ -454,6 +520,27 @@ def la_series(ind: Indicator, la: pd.DataFrame, area_code: str) -> tuple[pd.Data
     return area.sort_values("period_start").reset_index(drop=True), src, rows
 
 
+def la_history(ind: Indicator, la: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """Every period held of one LA indicator for one area, across ALL its sources (a long series, e.g. ONS life
+    expectancy from 2001-03 and OHID's from 2015-17): one row per period, the first-listed source holding it
+    winning, with ``england`` (England's value in the same source and period) and ``source_id``; oldest first.
+    :func:`la_series` stays the one source every report quotes for the latest value."""
+    parts = []
+    for rank, src in enumerate(ind.sources):
+        rows = source_rows(la, src)
+        area = rows[(rows["area_code"] == area_code) & rows["value"].notna()]
+        if area.empty:
+            continue
+        eng = rows[rows["area_code"] == ENGLAND_CODE].drop_duplicates("period").set_index("period")["value"]
+        parts.append(area.drop_duplicates("period").assign(
+            england=area["period"].drop_duplicates().map(eng).astype(float), _rank=rank))
+    cols = ["period", "period_start", "period_end", "value", "england", "source_id"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts).sort_values(["period_start", "period_end", "_rank"])
+    return out.drop_duplicates("period")[cols].reset_index(drop=True)
+
+
 def la_latest(ind: Indicator, la: pd.DataFrame, area_code: str) -> dict:
     """The latest held value of one LA indicator for one area, as every report shows it.
 
@@ -467,7 +554,7 @@ def la_latest(ind: Indicator, la: pd.DataFrame, area_code: str) -> dict:
     r = series.iloc[-1]
     note = str(r["note"]) if pd.notna(r.get("note")) and str(r.get("note")) else ""
     if note and "Explore local statistics" in note:  # a county row filled from ONS by the loader
-        note = "value from ONS (the Fingertips extract lacks this area)"
+        note = "value from ONS (the Fingertips series used lacks this area)"
     return {"available": True, "value": float(r["value"]), "lower95": r["lower95"], "upper95": r["upper95"],
             "lower998": r["lower998"], "upper998": r["upper998"], "ci_method": r["ci_method"],
             "period": str(r["period"]), "period_end": r["period_end"], "period_start": r["period_start"],
@@ -494,6 +581,17 @@ def baseline_row(series: pd.DataFrame, setting: str | None) -> pd.Series | None:
     return hit.iloc[0]
 
 
+def pre_pandemic_row(series: pd.DataFrame, setting: str | None) -> pd.Series | None:
+    """The row of an area's series for the indicator's last pre-pandemic period (``Indicator.pre_pandemic``);
+    None without a setting, when the period is not held, or when it is the latest period."""
+    if not setting or series.empty:
+        return None
+    hit = series[series["period"] == setting]
+    if hit.empty or hit.iloc[0]["period"] == series.iloc[-1]["period"]:
+        return None
+    return hit.iloc[0]
+
+
 def is_old(period_end: object, today: pd.Timestamp | None = None, years: int = OLD_AFTER_YEARS) -> bool:
     """True when a period ended more than ``years`` years before ``today`` (default: now)."""
     if period_end is None or pd.isna(period_end):
@@ -501,3 +599,67 @@ def is_old(period_end: object, today: pd.Timestamp | None = None, years: int = O
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     return pd.Timestamp(period_end) < today - pd.DateOffset(years=years)
 
+
+
+# --------------------------------------------------------------------------- the one verdict against England
+VERDICT_BY_PUBLISHER = "the publisher's own comparison with England (95% level)"
+VERDICT_BY_INTERVAL = "the 95% confidence interval against England's value (Fingertips' method)"
+
+
+@dataclass(frozen=True)
+class EnglandVerdict:
+    """An indicator's one verdict against England: ``word`` better / similar / worse (higher / lower
+    for an indicator without a polarity, "not compared" without the means to compare) and ``method``
+    (:data:`VERDICT_BY_PUBLISHER`, :data:`VERDICT_BY_INTERVAL` or "")."""
+
+    word: str
+    method: str
+
+    @property
+    def compared(self) -> bool:
+        return self.word != "not compared"
+
+
+def england_verdict(value: float | None, lower95: float | None, upper95: float | None, england: float | None,
+                    polarity: str, published: object = None) -> EnglandVerdict:
+    """The series' ONE decision of whether a Place's indicator is better, similar or worse than England.
+
+    Every report calls it (the two babies' whole-area rows, the health-equity dashboard, the Core20PLUS5
+    view, the headlines), so an indicator never has two verdicts for one Place. The publisher's method
+    wherever the publisher gives one:
+
+    1. the publisher's printed comparison (Fingertips' "Compared to England value or percentiles" column:
+       "Better", "Similar", "Worse", "Higher", "Lower" ...), read by
+       :func:`jsna.stats.compare.published_comparison`;
+    2. else the local value's 95% confidence interval against England's value, the method Fingertips
+       uses for that column (:func:`jsna.stats.compare.compare_with_benchmark`): better or worse when
+       the interval excludes England's value, similar when it includes it. England's own interval
+       plays no part: comparing two intervals for overlap (as the two babies once did) misses real
+       differences (Schenker and Gentleman 2001);
+    3. else "not compared".
+
+    References
+    ----------
+    - Public Health England (2017). Technical Guide: RAG Rating Indicator Values. Fingertips Public
+      Health Data technical guidance ("Compared with benchmark").
+    - Schenker N, Gentleman JF (2001). On judging the significance of differences by examining the
+      overlap between confidence intervals. Am Stat 55:182-186.
+
+    Examples
+    --------
+    Leicester's male healthy life expectancy 2022-24 (ONS: 57.8, 95% CI 54.7 to 60.8) against England's
+    60.9: the interval excludes 60.9, so worse (the two intervals' overlap would have said no difference).
+
+    >>> england_verdict(57.8, 54.7, 60.8, 60.9, "high_is_good").word
+    'worse'
+    """
+    def missing(x: object) -> bool:
+        return x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x))
+
+    word = published_comparison(published, value, england, polarity) if not missing(published) else "not compared"
+    if word != "not compared":
+        return EnglandVerdict(word, VERDICT_BY_PUBLISHER)
+    if missing(lower95) or missing(upper95) or missing(england):
+        return EnglandVerdict("not compared", "")
+    return EnglandVerdict(str(compare_with_benchmark(float(lower95), float(upper95), float(england), polarity)),
+                          VERDICT_BY_INTERVAL)

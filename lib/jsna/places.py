@@ -61,13 +61,18 @@ class Framework:
     recording_action: int | None = None  # ... that asks for complete ethnicity recording
     audit_action: int | None = None  # ... that asks every service for a Health Equity Audit
     adopted: int | None = None  # the year it was adopted (the dashboard's agreed baseline is nearest it)
+    #: the framework's own words for the life-expectancy gap between boys born in the most and least deprived
+    #: areas ("nearly nine years") and the years they stand for, reconciled with OHID's SII in the reports
+    le_gap_claim: str | None = None
+    le_gap_claim_years: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in _FRAMEWORK_KEYS}
 
 
 _FRAMEWORK_KEYS = {"name": str, "description": str, "audience": str, "dashboard_action": int,
-                   "recording_action": int, "audit_action": int, "adopted": int}
+                   "recording_action": int, "audit_action": int, "adopted": int, "le_gap_claim": str,
+                   "le_gap_claim_years": float}
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class Place:
     #: April 2019 (e.g. North Yorkshire, a unitary council since 2023); None: the same codes
     areas_2019: tuple[tuple[Area, ...], tuple[Area, ...]] | None = None
     framework: Framework | None = None  # the local framework the reports serve (None: neutral wording)
+    #: how a reader asks for a report in another format (params ``contact:``; None: a neutral line)
+    contact: str | None = None
 
     @property
     def upper_tier_codes(self) -> list[str]:
@@ -187,7 +194,7 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
     path = Path(path)
     if not isinstance(raw, dict):
         raise _err(path, "<root>", f"expected a YAML mapping, got {type(raw).__name__}")
-    known = set(_REQUIRED) | {"parent", "labels", "geography", "deprivation_index", "areas_2019", "framework"}
+    known = set(_REQUIRED) | {"parent", "labels", "geography", "deprivation_index", "areas_2019", "framework", "contact"}
     if "comparator" in raw:
         raise _err(path, "comparator", "is no longer used", "Remove it: every report compares the Place "
                    "with England, and with its region ('parent')")
@@ -256,9 +263,14 @@ def place_from_dict(raw: Any, path: Path | str = "<params>") -> Place:
             tuple(_area(path, f"areas_2019.districts[{i}]", v, LTLA_CODE_RE)
                   for i, v in enumerate(block["districts"])),
         )
+    contact = raw.get("contact")
+    if contact is not None and (not isinstance(contact, str) or not contact.strip()):
+        raise _err(path, "contact", f"{contact!r} must be a non-empty sentence",
+                   "e.g. 'Email publichealth@example.gov.uk to ask for another format.', or leave it out")
     return Place(id=pid, name=name.strip(), kind=kind, upper_tier=upper, districts=districts,
                  parent=parent, labels=dict(labels), source_file=path, geography=geography,
-                 deprivation_index=index, areas_2019=areas_2019, framework=_framework(path, raw.get("framework")))
+                 deprivation_index=index, areas_2019=areas_2019, framework=_framework(path, raw.get("framework")),
+                 contact=" ".join(contact.split()) if contact else None)
 
 
 def _framework(path: Path, block: Any) -> Framework | None:
@@ -276,6 +288,12 @@ def _framework(path: Path, block: Any) -> Framework | None:
     for key in ("dashboard_action", "recording_action", "audit_action", "adopted"):
         if block.get(key) is not None and (isinstance(block[key], bool) or not isinstance(block[key], int)):
             raise _err(path, f"framework.{key}", f"{block[key]!r} must be a whole number")
+    claim, years = block.get("le_gap_claim"), block.get("le_gap_claim_years")
+    if (claim is None) != (years is None) or (claim is not None and not (
+            isinstance(claim, str) and claim.strip() and isinstance(years, int | float)
+            and not isinstance(years, bool) and 0 < years < 30)):
+        raise _err(path, "framework.le_gap_claim", "needs both le_gap_claim (the framework's words) and "
+                   "le_gap_claim_years (a number of years between 0 and 30)")
     return Framework(**{k: (v.strip() if isinstance(v, str) else v) for k, v in block.items()})
 
 
@@ -350,3 +368,11 @@ def load_places(place_ids: list[str] | None = None, params_dir: Path | None = No
     """Load several Places (all of them when place_ids is None)."""
     ids = place_ids or available_places(params_dir)
     return [load_place(p, params_dir) for p in ids]
+
+
+def other_format_line(place: Place | None) -> str:
+    """How to ask for a report in another format: the Place's params ``contact:``, else a neutral line."""
+    if place is not None and place.contact:
+        return place.contact
+    return ("To ask for a report or its data in another format (for example large print, easy read, audio or "
+            "a different spreadsheet format), contact the public health team of the council the report covers.")

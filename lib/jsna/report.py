@@ -36,10 +36,27 @@ _SVG_SEEN: dict[str, int] = {}
 
 
 def reset_ids() -> None:
-    """Forget the drawings rendered so far (a new report starts its ids afresh) and any appendix a
-    failed run left open."""
+    """Forget the drawings rendered so far (a new report starts its ids afresh), any appendix a
+    failed run left open and any synthetic-data marking (:func:`mark_synthetic`)."""
     _SVG_SEEN.clear()
     _COLLECTING.clear()
+    _SYNTHETIC.clear()
+
+
+#: the note every data download of a report on synthetic data carries (:func:`mark_synthetic`)
+_SYNTHETIC: list[str] = []
+SYNTHETIC_COLUMN = "synthetic data"
+
+
+def mark_synthetic(note: str | None) -> bool:
+    """Say that this report's figures are synthetic (``note``, e.g. "Synthetic example: invented
+    counts"), or that they are not (``None``); returns whether they are. Every CSV download after
+    this says so in its file name (prefixed ``synthetic-``) and in a first column ``synthetic data``
+    holding ``note``."""
+    _SYNTHETIC.clear()
+    if note:
+        _SYNTHETIC.append(str(note))
+    return bool(note)
 
 
 class Chart(NamedTuple):
@@ -102,13 +119,24 @@ def _slug(text: str, limit: int = 48) -> str:
 
 def csv_link_html(df: pd.DataFrame, name: str, meta: Mapping[str, object] | None = None,
                   label: str = "Download the data (CSV)") -> str:
-    """A "Download the data (CSV)" link holding the CSV itself (a data: URI, so it works offline)."""
+    """A "Download the data (CSV)" link holding the CSV itself (a data: URI, so it works offline).
+
+    The link carries the table's title (``data-jsna-title``, ``name`` in full): the runner writes
+    every table of a page into the report's spreadsheet and CSV files from these links
+    (:mod:`jsna.runner.datafiles`). After :func:`mark_synthetic` the file name and a first column
+    say that the data are synthetic."""
+    fname = _slug(name) + ".csv"
+    if _SYNTHETIC:
+        df = df.reset_index(drop=True).copy()
+        if SYNTHETIC_COLUMN not in df.columns:
+            df.insert(0, SYNTHETIC_COLUMN, _SYNTHETIC[0])
+        if "synthetic" not in fname:
+            fname = "synthetic-" + fname
     text = "\ufeff" + tidy_csv(df, meta)  # the BOM tells spreadsheets it is UTF-8
     data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    fname = _slug(name) + ".csv"
     n_rows = len(df)
     return (f'<p class="jsna-data-link"><a href="data:text/csv;charset=utf-8;base64,{data}" '
-            f'download="{esc(fname)}" data-jsna-csv="{esc(fname)}">{esc(label)}</a> '
+            f'download="{esc(fname)}" data-jsna-csv="{esc(fname)}" data-jsna-title="{esc(name)}">{esc(label)}</a> '
             f'<span class="jsna-meta">({n_rows:,} row{"s" if n_rows != 1 else ""})</span></p>')
 
 
@@ -332,6 +360,11 @@ def _is_year_column(col: object) -> bool:
     return any(w in str(col).lower() for w in ("year", "period"))
 
 
+#: what a table shows for a missing value, and its footnote under the table
+MISSING_MARK = "\u2013"
+MISSING_WORDS = "not available"
+MISSING_FOOTNOTE = "means not available: there is no published value for this cell."
+
 #: tables with more columns than this print on a landscape page
 WIDE_TABLE_COLUMNS = 7
 
@@ -342,7 +375,8 @@ def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bo
     """An accessible HTML table (caption, th scope, escaped cells); 'sortable' tables sort on header click.
 
     Numbers are shown with thousands separators (except in year/period columns) unless
-    ``number_format`` gives a format for the column; missing values read "not available".
+    ``number_format`` gives a format for the column; a missing value is a dash (MISSING_MARK, read
+    "not available" by screen readers) with a footnote under the table.
     Below the table, "Download the data (CSV)" holds ``data`` (default: the table itself, values
     unrounded) with ``data_meta`` (e.g. unit, period, source) as extra columns. On a phone each row
     is stacked as "column: value" lines (every cell carries its column name), so nothing is clipped.
@@ -352,6 +386,7 @@ def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bo
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in data_shown.columns)
     labels = [esc(c) for c in data_shown.columns]
     rows = []
+    missing = False
     for rec in data_shown.itertuples(index=False, name=None):
         cells = []
         for lab, col, val in zip(labels, data_shown.columns, rec, strict=True):
@@ -359,7 +394,7 @@ def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bo
             if isinstance(val, np.integer):  # a nullable Int64 column yields numpy integers
                 val = int(val)
             if val is None or (isinstance(val, float) and pd.isna(val)) or val is pd.NA:
-                shown, sort_key = "not available", ""
+                shown, sort_key, missing = MISSING_MARK, "", True
             elif col in fmt and isinstance(val, int | float):
                 shown, sort_key, num = format(val, fmt[col]), repr(float(val)), " data-num"
             elif isinstance(val, int | float) and not isinstance(val, bool) and not _is_year_column(col):
@@ -370,7 +405,9 @@ def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bo
             # the sort key only where it differs from the text shown (the script sorts by the text
             # otherwise): a list of a county's 900 areas would carry every name twice
             key = "" if sort_key == shown else f' data-sort="{esc(sort_key)}"'
-            cells.append(f'<td data-label="{lab}"{key}{num}>{esc(shown)}</td>')
+            text = (f'<abbr title="{MISSING_WORDS}">{MISSING_MARK}</abbr>' if shown == MISSING_MARK and sort_key == ""
+                    else esc(shown))
+            cells.append(f'<td data-label="{lab}"{key}{num}>{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cls = ["jsna-table"]
     if sortable:
@@ -382,6 +419,8 @@ def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bo
     out = (f'<div class="{wrap_cls}" tabindex="0" role="region" aria-label="{esc(caption)}">'
            f'<table class="{" ".join(cls)}"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    if missing:
+        out += f'<p class="jsna-table-note">{MISSING_MARK} {MISSING_FOOTNOTE}</p>'
     if csv:
         out += csv_link_html(data if data is not None else data_shown, caption, data_meta)
     return out

@@ -144,7 +144,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     it ends with this area's two figures."""
     text = ("Two measures of the life-expectancy gap by deprivation appear in this series, and they are not "
             "expected to agree. The gap between fifths compares the average life expectancy of the most and "
-            f"least deprived fifths of neighbourhoods, built from MSOAs of {small_area_words('MSOA')}: each MSOA "
+            f"least deprived fifths of neighbourhoods, made up of MSOAs of {small_area_words('MSOA')}: each MSOA "
             "mixes more and less deprived streets, and each fifth averages over a fifth of the gradient, so "
             "the extremes are diluted. OHID's slope index of inequality (SII) fits a line across all ten "
             f"deciles of the much smaller LSOAs ({small_area_words('LSOA')}) and reads off the gap between the very "
@@ -160,7 +160,7 @@ def le_gap_explanation(fifths_gap: float | None = None, sii: float | None = None
     elif have_sii:
         text += f" Here{who}, OHID's SII is {sii:.1f} years ({sii_period})."
     elif have_gap:
-        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in the data held."
+        text += f" Here{who}, the gap between fifths is {abs(fifths_gap):.1f} years; no OHID SII is in this report's sources."
     return text
 
 
@@ -204,3 +204,78 @@ def period_in_words(period: object) -> str:
                              text)
     text = re.sub(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", r"\1 to \2", text)
     return _ISO_DATE.sub(word, text)
+
+
+# --------------------------------------------------------------------------- the gap over time (issue 23, item 4)
+_SEX_PEOPLE = {"Male": "men", "Female": "women"}
+
+
+def _trend_words(t, what: str) -> str:
+    """'widening by 1.0 year per decade (95% CI 0.4 to 1.6; a straight line through 5 non-overlapping three-year
+    periods, 2010-12 to 2022-24)' or why it is not tested (``t``: jsna.gaps.GapTrend)."""
+    if t.verdict == "not tested":
+        return f"whether {what} is narrowing is not tested ({t.reason})"
+    per_decade = 10 * t.slope
+    size = f"{abs(per_decade):.1f} {'year' if round(abs(per_decade), 1) == 1 else 'years'} per decade"
+    how = (f"95% CI {10 * t.lower:+.1f} to {10 * t.upper:+.1f} years per decade; a straight line through "
+           f"{t.n} non-overlapping three-year periods, {t.first} to {t.last}")
+    if t.verdict == "no clear change":
+        return f"{what} shows no clear change ({'+' if per_decade >= 0 else '-'}{size}, {how})"
+    return f"{what} is {t.verdict}, by {size} ({how})"
+
+
+def gap_over_time_sentences(g, place_name: str) -> list[str]:
+    """One sentence per sex on the gap to England and one on the gap within the Place, each with the test used
+    (``g``: jsna.gaps.GapHistory)."""
+    out = []
+    for sex, who in _SEX_PEOPLE.items():
+        le = g.le.get(sex)
+        if le is not None and len(le) and le["england"].notna().any():
+            first, last = le.iloc[0], le.iloc[-1]
+            gap = shown_difference(last["value"], last["england"], 1)
+            side = "the same as" if gap == 0 else f"{abs(gap):.1f} years {'below' if gap < 0 else 'above'}"
+            out.append(
+                f"Life expectancy of {who} in {place_name}: {fmt_number(last['value'], 1)} years in {last['period']}, "
+                f"{side} England's {fmt_number(last['england'], 1)}, against {fmt_number(first['value'], 1)} and "
+                f"{fmt_number(first['england'], 1)} in {first['period']}; "
+                + _trend_words(g.to_england[sex], "the gap to England") + ".")
+        else:
+            out.append(f"Life expectancy of {who} in {place_name} over time is {g.missing.get(('le', sex), 'not available')}.")
+        sii = g.sii.get(sex)
+        if sii is not None and len(sii):
+            first, last = sii.iloc[0], sii.iloc[-1]
+            eng = (f" (England's: {fmt_number(first['england'], 1)} to {fmt_number(last['england'], 1)})"
+                   if not (is_missing(first["england"]) or is_missing(last["england"])) else "")
+            out.append(
+                f"The gap within {place_name} (OHID's slope index of inequality, {who}): "
+                f"{fmt_number(first['value'], 1)} years in {first['period']}, {fmt_number(last['value'], 1)} in "
+                f"{last['period']}{eng}; " + _trend_words(g.within[sex], "the gap") + ".")
+        else:
+            out.append(f"OHID's slope index of inequality for {who} in {place_name} over time is "
+                       f"{g.missing.get(('sii', sex), 'not available')}.")
+    return out
+
+
+def framework_gap_sentence(framework, place_name: str, sii_male: float | None, sii_female: float | None,
+                           period: str | None, fifths_gap: float | None = None,
+                           fifths_period: str | None = None, lead: bool = True) -> str | None:
+    """The Place's framework's words for the life-expectancy gap ("nearly nine years", params ``framework:``)
+    set against OHID's slope index for the Place; None without such words (no other council gets them).
+    ``lead=False`` leaves out the framework's words (for the second and later authorities of a group Place)."""
+    if framework is None or not getattr(framework, "le_gap_claim", None):
+        return None
+    claim, years = framework.le_gap_claim, float(framework.le_gap_claim_years)
+    s = (f"{framework.name} puts the gap in life expectancy between boys born in the most and the least deprived "
+         f"areas at {claim}. ") if lead else ""
+    if is_missing(sii_male):
+        return s + (f"OHID publishes no slope index of inequality for {place_name}, so the figure cannot be "
+                    "checked against it here.")
+    women = f"; {fmt_number(sii_female, 1)} for women" if not is_missing(sii_female) else ""
+    fit = ("agrees with it" if abs(sii_male - years) <= 0.5 else
+           "is smaller than that" if sii_male < years else "is larger than that")
+    s += (f"OHID's slope index of inequality, the figure to compare, is {fmt_number(sii_male, 1)} years for men "
+          f"in {place_name} ({period}{women}), which {fit}.")
+    if not is_missing(fifths_gap):
+        s += (f" The gap between the most and least deprived fifths of neighbourhoods ({abs(fifths_gap):.1f} years, "
+              f"{fifths_period}) is smaller because each fifth averages over a fifth of the gradient.")
+    return s

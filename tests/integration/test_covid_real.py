@@ -448,7 +448,7 @@ def test_reports_outside_llr_build_and_hold_no_pipeline_words(params_dir, tmp_pa
                       ("city-of-london", "too few to divide into fifths")):
         text = visible_text((out / pid / "covid_impact.html").read_text(encoding="utf-8"))
         assert must in text
-        assert "Vaccination by neighbourhood is not in the data held" in text
+        assert "Vaccination by neighbourhood is not in this report's sources" in text
         for rx in (FILE_NAME, ISO_INTERVAL, PIPELINE, ids):
             assert not rx.search(text), (pid, rx.pattern, rx.search(text).group(0))
         assert "not in this release" not in text

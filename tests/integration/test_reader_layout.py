@@ -65,9 +65,9 @@ def test_the_two_explanations_of_the_life_expectancy_gap_link_each_other(rutland
 def test_start_well_lists_the_indicators_not_in_the_data_held(rutland_reports, topic):
     text = " ".join(_main(rutland_reports, topic).get_text(" ").split())
     if topic == "two_babies":
-        assert "Start well indicators not in the data held: low birth weight of term babies" in text
+        assert "Start well indicators not in this report's sources: low birth weight of term babies" in text
     else:  # the dashboard carries the Start well set (issue 23): shown, or listed once until refreshed
-        assert "Start well indicators not in the data held: a good level of development at the end of " \
+        assert "Start well indicators not in this report's sources: a good level of development at the end of " \
                "Reception for all children" in text
         box = "These indicators were not available when this report was produced:"
         assert text.count(box) <= 1

@@ -39,7 +39,9 @@ def raw():
     look = pd.read_csv(raw_dir / "geography" / "lookup_lsoa11_msoa11_ward19_lad19_utla19_ew.csv.gz",
                        usecols=["LSOA11CD", "MSOA11CD"])
     imd = imd.merge(look, left_on="lsoa", right_on="LSOA11CD")
-    le = pd.read_csv(raw_dir / "small_area" / "le_birth_msoa11_2016-20_england.csv.gz")
+    # OHID Local Health MSOA life expectancy, 2015-19 ("N/A" = suppressed)
+    le = pd.read_csv(raw_dir / "small_area" / "ohid_localhealth_le_mortality_msoa11_2015-19_england.csv.gz",
+                     na_values=["N/A"])
     return imd, le
 
 
@@ -57,14 +59,19 @@ def lsoa_gap(lsoas: pd.DataFrame, rate: str, pop: str) -> float:
     return 100 * (share[1] - share[5])
 
 
-def le_gap(lsoas: pd.DataFrame, le: pd.DataFrame, sex: str) -> float:
+def le_fifths(lsoas: pd.DataFrame, le: pd.DataFrame, sex: str) -> dict[int, float]:
+    """OHID MSOA life expectancy of each MSOA fifth, weighted by the MSOA's mid-2015 population (the sum of its
+    LSOAs' IoD2019 populations)."""
     m = lsoas.assign(w=lsoas["imd"] * lsoas["pop"]).groupby("MSOA11CD")[["w", "pop"]].sum()
     m["score"] = m["w"] / m["pop"]
     m["q"] = fifths(m["score"], m["pop"])
-    d = le[le["Sex"] == sex].set_index("Code").join(m, how="inner")
-    d = d.dropna(subset=["Life Expectancy at birth (in years)"])
-    val = {k: np.average(g["Life Expectancy at birth (in years)"], weights=g["Population"])
-           for k, g in d.groupby("q")}
+    col = f"Life expectancy at birth for {sex.lower()}s"
+    d = le.set_index("Code").join(m, how="inner").dropna(subset=[col])
+    return {k: np.average(g[col], weights=g["pop"]) for k, g in d.groupby("q")}
+
+
+def le_gap(lsoas: pd.DataFrame, le: pd.DataFrame, sex: str) -> float:
+    val = le_fifths(lsoas, le, sex)
     return val[1] - val[5]
 
 
@@ -77,8 +84,8 @@ def test_gaps_match_independent_recomputation(place_id, inputs, raw):
     checks = {
         "income": lsoa_gap(lsoas, "income", "pop"),
         "idaopi": lsoa_gap(lsoas, "idaopi", "pop60"),
-        "le_male": le_gap(lsoas, le, "Males"),
-        "le_female": le_gap(lsoas, le, "Females"),
+        "le_male": le_gap(lsoas, le, "Male"),
+        "le_female": le_gap(lsoas, le, "Female"),
     }
     n_msoas = lsoas["MSOA11CD"].nunique() if "MSOA11CD" in lsoas else None
     for iid, expected in checks.items():
@@ -90,12 +97,44 @@ def test_gaps_match_independent_recomputation(place_id, inputs, raw):
         assert table.loc[iid, "gap"] == pytest.approx(expected, abs=1e-6), iid
 
 
-def test_leicester_headline_direction_and_size(inputs):
-    """Men in Leicester's most deprived fifth live shorter lives than in the least deprived fifth:
-    the gap is negative, clear (intervals apart) and of a size between 2 and 8 years."""
+def test_leicester_headline_direction_and_size(inputs, raw):
+    """Men in Leicester's most deprived fifth live shorter lives than in the least deprived fifth: the gap is
+    negative and of a size between 2 and 8 years; OHID publishes no intervals, so it is not tested. The two
+    fifths are the OHID Local Health values, recomputed here from the raw file."""
+    imd, le = raw
     t = tb.place_table(load_place("leicester"), inputs).set_index("indicator_id")
-    assert t.loc["le_male", "significance"] == "lower"
+    assert t.loc["le_male", "significance"] == "not tested"
+    assert t.loc["le_male", "source_id"] == "ohid_localhealth_le_msoa_2015_19"
     assert -8 < t.loc["le_male", "gap"] < -2
+    val = le_fifths(imd[imd["lad"] == "E06000016"], le, "Male")
+    assert (t.loc["le_male", "a_value"], t.loc["le_male", "b_value"]) == (pytest.approx(val[1]), pytest.approx(val[5]))
+
+
+def _place(place_id: str, tmp_path):
+    """A Place of params/ by id, or any council by its code (params written as `jsna build` does)."""
+    if not place_id.startswith("E"):
+        return load_place(place_id)
+    from jsna.geo import load_valid_place, write_params
+
+    return load_valid_place(write_params(place_id, tmp_path).stem, tmp_path)
+
+
+#: OHID Local Health council values, 2015-19 (small_area/SOURCES.md: Leicester 77.3 / 82.0, Tower Hamlets
+#: 79.7 / 83.2; Northumberland as in the file, UTLA row E06000057: 79.4 / 82.8)
+PUBLISHED_LE = {("leicester", "Male"): 77.3, ("leicester", "Female"): 82.0, ("E09000030", "Male"): 79.7,
+                ("E09000030", "Female"): 83.2, ("E06000057", "Male"): 79.4, ("E06000057", "Female"): 82.8}
+
+
+@pytest.mark.parametrize(("place_id", "sex"), sorted(PUBLISHED_LE))
+def test_the_whole_area_sits_between_its_fifths(place_id, sex, inputs, tmp_path):
+    """Issue 23: the REQ3292 table put both of Tower Hamlets' fifths (82.8 and 88.3) above the borough's 79.3.
+    With OHID's table the whole area lies between its most and least deprived fifths, its MSOAs average within
+    a year of the published value (the plausibility check), and no interval is invented."""
+    r = tb.place_table(_place(place_id, tmp_path), inputs).set_index("indicator_id").loc[f"le_{sex.lower()}"]
+    assert r["available"] and r["comparison"] == tb.FIFTHS and r["period"] == "2015-19"
+    assert r["a_value"] < r["place_value"] < r["b_value"]
+    assert abs(r["place_value"] - PUBLISHED_LE[(place_id, sex)]) <= 1.0
+    assert np.isnan(r["a_lower"]) and np.isnan(r["b_upper"]) and r["significance"] == "not tested"
 
 
 def test_every_place_shows_ten_or_more_indicators_across_all_stages(inputs):

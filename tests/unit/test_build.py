@@ -146,7 +146,8 @@ def test_exported_html_is_offline_and_hides_code(first_build):
     assert "Districts of Rutland" in page  # output shown
     assert "a warning the reader must not see" not in page  # stderr dropped
     assert "headline: 42" not in page  # NBVAL_CHECK_OUTPUT print not on the page
-    assert "Built " in page and "Open Government Licence" in page  # footer
+    assert "Published " in page and "Open Government Licence" in page  # footer
+    assert "accessibility.html" in page and (reports / "accessibility.html").exists()
 
 
 @pytest.mark.kernel
@@ -240,12 +241,13 @@ def test_machine_state_is_kept_out_of_the_published_tree(first_build):
     the index never links; the rest of reports/ is what a reader sees."""
     _, _, reports, _ = first_build
     top = sorted(p.name for p in reports.iterdir())
-    assert top == [".build", "index.html", "leicester", "rutland"], top
+    assert top == [".build", "accessibility.html", "index.html", "leicester", "rutland"], top
     state = reports / ".build"
     assert (state / "status.json").is_file() and (state / "build.json").is_file()
     assert (state / "deps.json").is_file() and (state / "logs").is_dir()
     published = [p for p in reports.rglob("*") if p.is_file() and ".build" not in p.relative_to(reports).parts]
-    assert {p.suffix for p in published} <= {".html", ".ipynb", ".pdf", ".csv"}, published
+    assert {p.suffix for p in published} <= {".html", ".ipynb", ".pdf", ".csv", ".ods", ".json"}, published
+    assert all(p.name.endswith(".csv-metadata.json") for p in published if p.suffix == ".json"), published
     index = (reports / "index.html").read_text()
     assert not re.search(r'(?:href|src)="[^"]*\.build/', index)
     assert ".build/logs/rutland/failing.log" in index  # named as text, not linked

@@ -210,7 +210,9 @@ def test_a_second_refresh_lists_the_new_periods_and_a_failure_keeps_the_copy(tmp
 def test_offline_a_live_only_indicator_is_not_available_and_listed_once():
     from jsna.topics.equity_dashboard.text import missing_sentences, refresh_note
 
-    held = pd.DataFrame({"source_id": ["trafford_themes_life_expectancy"]})  # no live source read
+    held = pd.DataFrame({"source_id": ["trafford_themes_life_expectancy"], "indicator_id": ["life_expectancy_at_birth"],
+                         "sex": ["Male"], "category": [pd.NA], "area_code": ["E06000016"],
+                         "value": [76.0]})  # no live source read
     ind = get_indicator("infant_mortality")
     assert missing_reason(ind, held, LEICS) == NOT_AVAILABLE
     dash = pd.DataFrame({"name": ["Infant mortality", "Infant mortality", "Low birth weight of term babies",

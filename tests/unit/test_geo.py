@@ -172,3 +172,18 @@ def test_params_main(tmp_path, capsys):
                                        ("St. Helens", "st-helens"), ("Telford & Wrekin", "telford-and-wrekin")])
 def test_slugify(name, slug):
     assert slugify(name) == slug
+
+
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_codes_in_is_isin(dtype):
+    """jsna.areas.codes_in gives Series.isin's mask (written out by hand here), for a set, a list or
+    a Series of wanted codes; a missing code is never among them."""
+    from jsna.areas import codes_in
+
+    codes = pd.Series(["E01000001", "E01000002", None, "E01000004", "E01000001"], dtype=dtype)
+    expected = [True, False, False, True, True]
+    for wanted in ({"E01000001", "E01000004", "E09999999"}, ["E01000004", "E01000001"],
+                   pd.Series(["E01000001", "E01000004"], dtype="str")):
+        assert codes_in(codes, wanted).tolist() == expected
+        assert codes_in(codes, wanted).tolist() == codes.isin(wanted).tolist()
+    assert codes_in(codes.iloc[:0], {"E01000001"}).tolist() == []

@@ -238,3 +238,25 @@ def test_only_a_kernel_death_before_the_first_cell_is_retried():
     assert not kernel_died_at_start(RunResult("rutland", "t", ok=False, ename="DeadKernelError",
                                               evalue="Kernel died"))
     assert not kernel_died_at_start(RunResult("rutland", "t", ok=False, ename="ValueError", evalue="bad input"))
+
+
+def test_restore_state_freezes_the_survivors_and_thaws_them_every_few_runs(monkeypatch):
+    """In the kernel, what survives a run is frozen out of the garbage collector's view after each
+    reset, and thawed (then collected in full) every FULL_COLLECT_EVERY resets; run here in-process,
+    with the kernel's snapshot of this process."""
+    import gc
+
+    thawed_at: list[int] = []
+    real_unfreeze = gc.unfreeze
+    monkeypatch.setattr(gc, "unfreeze", lambda: (thawed_at.append(kernel_module._RESTORES[0]), real_unfreeze()))
+    monkeypatch.setattr(kernel_module, "_RESTORES", [0])
+    every = kernel_module.FULL_COLLECT_EVERY
+    kernel_module.snapshot_state()
+    try:
+        for _ in range(2 * every + 1):
+            kernel_module.restore_state()
+            assert gc.get_freeze_count() > 0  # the survivors are out of the collector's view
+        assert thawed_at == [every, 2 * every]
+    finally:
+        real_unfreeze()
+        kernel_module._SNAPSHOT.clear()

@@ -29,8 +29,8 @@ TOPICS = paths.ROOT / "lib" / "jsna" / "topics"
 
 def _row(**kw) -> dict:
     base = {"indicator_id": "le_male", "name": "Life expectancy at birth, males", "stage": "Die well",
-            "unit": "years", "dp": 1, "period": "2016-20", "comparison": "Most vs least deprived fifth",
-            "kind": "msoa_le", "geography": "MSOA", "source_id": "le_birth_msoa_2016_20_england",
+            "unit": "years", "dp": 1, "period": "2015-19", "comparison": "Most vs least deprived fifth",
+            "kind": "msoa_le", "geography": "MSOA", "source_id": "ohid_localhealth_le_msoa_2015_19",
             "a_label": "Most deprived fifth", "b_label": "Least deprived fifth", "a_value": 76.36, "a_lower": 75.6,
             "a_upper": 77.1, "b_value": 81.22, "b_lower": 80.6, "b_upper": 81.8, "significance": "lower",
             "worse_group": "a", "available": True, "note": None, "old": False, "place_value": 79.9,
@@ -130,7 +130,7 @@ def test_start_well_has_every_held_first_1001_days_indicator_and_lists_the_rest(
     assert held <= two and held <= dash and "idaci" in two
     assert "children_relative_poverty" in dash  # no England row held: the dashboard sets it against peers
     s = not_held_sentence("Start well")
-    assert s.startswith("Start well indicators not in the data held: low birth weight of term babies")
+    assert s.startswith("Start well indicators not in this report's sources: low birth weight of term babies")
     assert all(name in s for name in ("breastfeeding", "infant mortality", "smoking status at the time of delivery"))
     assert not_held_sentence("Live well") is None
     table = pd.DataFrame([_row(stage="Start well", indicator_id="idaci", available=False, note="no data")])
@@ -162,8 +162,16 @@ def test_hea_overdispersion_note_speaks_of_practices():
 
     od = pd.Series({"note": "The 38 units vary more than chance alone would give (phi = 2.08, chi-squared 79.1 "
                             "on 37 d.f., p = 1.2e-05), so the limits are widened.", "p_value": 1.2e-05,
-                    "phi": 2.08, "chi_squared": 79.1, "df": 37, "tau2": 0.007, "trim": 0.1})
+                    "phi": 2.08, "chi_squared": 79.1, "df": 37, "tau2": 0.007, "trim": 0.1,
+                    "n_units": 38, "overdispersed": True})
+    # the findings say what the test means, in words; its statistics go to the appendix (issue 25.4)
     s = text.overdispersion_sentence(od)
-    assert s.startswith("The 38 practices vary") and "p < 0.001" in s and "e-05" not in s
+    assert s == ("The 38 practices vary more than chance alone would explain, so the funnel limits were widened to "
+                 "allow for it (the test is described under Methods and sources).")
+    detail = text.overdispersion_detail(od)
+    assert "The 38 practices vary" in detail and "p < 0.001" in detail and "e-05" not in detail and "phi = 2.08" in detail
+    assert detail in text.method_paragraphs(True, od)
+    calm = text.overdispersion_sentence(pd.Series({**od, "overdispersed": False, "p_value": 0.4}))
+    assert calm == "The 38 practices vary no more than chance alone would explain, so the usual funnel limits are used."
     assert text.overdispersion_data(od)["chi-squared"] == 79.1
     assert np.isclose(text.overdispersion_data(od)["z-scores winsorised at each end (%)"], 10)

@@ -53,8 +53,34 @@ def test_table_escapes_cells_caption_and_headers_and_marks_na():
     assert "<script>" not in out
     assert "Braunstone &lt;Park&gt;" in out
     assert "<caption>Areas &lt;script&gt;" in out
-    assert out.count("not available") == 2  # missing values are said, never blank or zero
+    # missing values are a dash that screen readers read as "not available", never blank or zero,
+    # with one footnote under the table saying what the dash means
+    assert out.count('<abbr title="not available">\u2013</abbr>') == 2
+    assert out.count('<p class="jsna-table-note">\u2013 means not available') == 1
     assert '<th scope="col">' in out and 'class="jsna-table sortable"' in out
+
+
+def test_a_table_without_missing_values_has_no_dash_footnote():
+    out = report.table_html(pd.DataFrame({"Area": ["A"], "Rate": [1.5]}), caption="t")
+    assert "jsna-table-note" not in out and "\u2013" not in out
+
+
+def test_synthetic_downloads_say_so_in_name_and_column():
+    import base64
+    import re
+
+    report.reset_ids()
+    report.mark_synthetic("Synthetic example: invented counts")
+    try:
+        out = report.csv_link_html(pd.DataFrame({"practice": ["P1"], "uptake": [0.5]}), "Uptake by practice")
+    finally:
+        report.reset_ids()
+    assert 'download="synthetic-uptake-by-practice.csv"' in out
+    text = base64.b64decode(re.search(r"base64,([^\"]+)", out).group(1)).decode("utf-8-sig")
+    assert text.splitlines()[0] == "synthetic data,practice,uptake"
+    assert text.splitlines()[1] == "Synthetic example: invented counts,P1,0.5"
+    plain = report.csv_link_html(pd.DataFrame({"a": [1]}), "Real table")  # reset: real data again
+    assert 'download="real-table.csv"' in plain and 'data-jsna-title="Real table"' in plain
 
 
 def test_table_numbers_have_thousands_separators_but_years_do_not():
@@ -72,7 +98,7 @@ def test_table_cells_carry_a_sort_key_only_where_it_differs_from_their_text():
     numbers (shown with separators) and missing values (sorted last) keep theirs."""
     out = report.table_html(pd.DataFrame({"Area": ["Alpha", "Beta"], "People": pd.array([1234, None], dtype="Int64")}), caption="t")
     assert '<td data-label="Area">Alpha</td>' in out
-    assert 'data-sort="1234.0" data-num>1,234<' in out and 'data-sort="">not available<' in out
+    assert 'data-sort="1234.0" data-num>1,234<' in out and 'data-sort=""><abbr title="not available">' in out
 
 
 def test_figure_requires_alt_and_shows_description():

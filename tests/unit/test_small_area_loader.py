@@ -1,7 +1,8 @@
 """Small-area life expectancy loaders (jsna.load.small_area) on cut-down real rows.
 
 Fixtures under tests/fixtures/two_babies/small_area/ are rows copied unchanged from the mirror
-files (Leicester 001 E02002827 and Leicester 041 E02006851, whose LE is blank in the source).
+files (Leicester 001 E02002827 and Leicester 041 E02006851, whose male LE OHID suppressed; the Leicester rows
+of the Local Health council table).
 """
 
 from __future__ import annotations
@@ -20,21 +21,22 @@ pytestmark = pytest.mark.usefixtures("fixture_files_trusted")
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "two_babies"
 
 
-def test_le_birth_renames_maps_sex_and_keeps_blanks():
-    df = sa.le_birth_msoa(data_dir=FIX)
-    assert list(df.columns) == ["msoa11cd", "msoa11nm", "sex", "deaths", "person_years", "value",
-                                "lowercl", "uppercl", "period"]
-    assert len(df) == 6
-    assert set(df["sex"]) == {"Male", "Female", "Persons"}
-    r = df[(df["msoa11cd"] == "E02002827") & (df["sex"] == "Persons")].iloc[0]
-    # SOURCES.md: "Leicester 001 persons = 31,936"
-    assert r["person_years"] == 31936
-    assert r["deaths"] == 190
-    assert r["value"] == pytest.approx(82.1669975)
-    # Leicester 041 is one of the rows ONS left blank: it stays NA, never 0
-    blank = df[df["msoa11cd"] == "E02006851"]
-    assert blank["value"].isna().all() and blank["lowercl"].isna().all()
-    assert (df["period"] == "2016-20").all()
+def test_local_health_msoa_is_long_by_sex_and_keeps_suppressed_values():
+    df = sa.le_localhealth_msoa(data_dir=FIX)
+    assert list(df.columns) == ["msoa11cd", "msoa11nm", "sex", "value", "period"]  # no intervals published
+    assert len(df) == 4 and set(df["sex"]) == {"Male", "Female"}
+    v = df.set_index(["msoa11cd", "sex"])["value"]
+    assert (v[("E02002827", "Male")], v[("E02002827", "Female")]) == (78.0, 80.7)  # as in the file
+    # Leicester 041 males: 'N/A' (suppressed) in the source stays NA, never 0
+    assert pd.isna(v[("E02006851", "Male")]) and v[("E02006851", "Female")] == 84.8
+    assert (df["period"] == "2015-19").all()
+
+
+def test_local_health_la_gives_the_published_council_values():
+    df = sa.le_localhealth_la(data_dir=FIX)
+    utla = df[df["area_type"] == "UTLA (2021)"].set_index("sex")["value"]
+    # small_area/SOURCES.md: "Leicester 77.3 / 82.0"
+    assert (utla["Male"], utla["Female"]) == (77.3, 82.0)
 
 
 def test_hle_and_dfle_msoa():
@@ -69,15 +71,15 @@ def test_unknown_measure_is_rejected():
 
 def _copy_fixture(tmp_path: Path) -> Path:
     shutil.copytree(FIX / "small_area", tmp_path / "small_area")
-    return tmp_path / "small_area" / "le_birth_msoa11_2016-20_llr.csv"
+    return tmp_path / "small_area" / "ons_hle_le_msoa11_2009-13_llr.csv"
 
 
 def test_unexpected_sex_names_the_file_and_values(tmp_path):
     path = _copy_fixture(tmp_path)
-    text = path.read_text().replace(",Males,", ",Men,", 1)
+    text = path.read_text().replace("\nMale,", "\nMen,", 1)
     path.write_text(text)
-    with pytest.raises(DataError, match=r"le_birth_msoa_2016_20_llr.*'Sex'.*Men"):
-        sa.le_birth_msoa(data_dir=tmp_path)
+    with pytest.raises(DataError, match=r"ons_hle_msoa_2009_13_llr.*'Sex'.*Men"):
+        sa.hle_msoa("hle", data_dir=tmp_path)
 
 
 def test_duplicate_rows_are_an_error(tmp_path):
@@ -85,34 +87,32 @@ def test_duplicate_rows_are_an_error(tmp_path):
     lines = path.read_text().splitlines()
     path.write_text("\n".join([*lines, lines[1]]) + "\n")
     with pytest.raises(DataError, match="duplicated"):
-        sa.le_birth_msoa(data_dir=tmp_path)
+        sa.hle_msoa("hle", data_dir=tmp_path)
 
 
 def test_missing_column_is_named(tmp_path):
     path = _copy_fixture(tmp_path)
-    df = pd.read_csv(path).drop(columns=["Population"])
+    df = pd.read_csv(path).drop(columns=["LE (Years)"])
     df.to_csv(path, index=False)
-    with pytest.raises(DataError, match="Population"):
-        sa.le_birth_msoa(data_dir=tmp_path)
+    with pytest.raises(DataError, match=r"LE \(Years\)"):
+        sa.hle_msoa("hle", data_dir=tmp_path)
 
 
 def test_missing_file_says_make_data(tmp_path):
     with pytest.raises(DataError, match="make data"):
-        sa.le_birth_msoa(data_dir=tmp_path)
+        sa.le_localhealth_msoa(data_dir=tmp_path)
 
 
 @pytest.mark.integration
 def test_real_files_match_sources_md():
-    llr = sa.le_birth_msoa()
-    eng = sa.le_birth_msoa(england=True)
-    # SOURCES.md: 375 rows = 125 MSOAs x 3; England 20,373 = 6,791 x 3
-    assert len(llr) == 375 and llr["msoa11cd"].nunique() == 125
-    assert len(eng) == 20373 and eng["msoa11cd"].nunique() == 6791
-    # "9 LLR rows have a blank LE and CI"
-    assert int(llr["value"].isna().sum()) == 9
-    # "Its LLR rows are identical to le_birth_msoa11_2016-20_llr.csv"
-    merged = llr.merge(eng, on=["msoa11cd", "sex"], suffixes=("", "_e"))
-    assert len(merged) == 375
-    assert (merged["value"].fillna(-1) == merged["value_e"].fillna(-1)).all()
+    eng = sa.le_localhealth_msoa()
+    # SOURCES.md: 6,791 English MSOAs, each with a male and a female value; "N/A: 56 male and 19 female"
+    assert len(eng) == 2 * 6791 and eng["msoa11cd"].nunique() == 6791
+    blank = eng[eng["value"].isna()]
+    assert (blank["sex"] == "Male").sum() == 56 and (blank["sex"] == "Female").sum() == 19
+    la = sa.le_localhealth_la()
+    # "461 = 152 UTLAs ... + 309 LTLAs"
+    assert la.drop_duplicates(["area_type", "area_code"])["area_type"].value_counts().to_dict() == {
+        "LTLA (2021)": 309, "UTLA (2021)": 152}
     hle = sa.hle_msoa("hle")
     assert len(hle) == 250 and hle["value"].notna().all()

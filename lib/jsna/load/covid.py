@@ -1,5 +1,6 @@
-"""Covid-19 loaders (issues 5 and 14): UKHSA dashboard cases and deaths, ONS deaths by MSOA,
-NHS England vaccinations and NIMS populations, LTLA deprivation and ethnic composition.
+"""Covid-19 loaders (issues 5, 14 and 23): UKHSA dashboard cases and deaths, ONS deaths by MSOA, ONS
+age-standardised mortality by deprivation decile and by council, NHS England vaccinations and NIMS populations,
+LTLA deprivation and ethnic composition.
 
 Every loader reads a catalogued file (data/catalogue/covid.yaml) through
 :func:`jsna.load.read_source` and returns a tidy frame with short snake_case columns.
@@ -152,14 +153,46 @@ def ltla_deathrate_imd(data_dir: Path | None = None) -> pd.DataFrame:
     })
 
 
-@cached_loader("covid_ons_deprivation_headlines")
-def ons_deprivation_headlines(data_dir: Path | None = None) -> pd.DataFrame:
-    """ONS headline figures (most vs least deprived areas of England etc.), as transcribed.
+#: the period label of ONS's ten-month total in the age-standardised tables (deaths registered March-December 2020)
+TEN_MONTHS = "Mar-Dec 2020 (10-month total)"
+#: the cause of the age-standardised tables' Covid-19 rows: COVID-19 the underlying cause of death
+DUE_TO_COVID = "Due to COVID-19"
+_ASMR_COLUMNS = {"deaths": "deaths", "asmr_per_100k": "rate", "lower_95ci": "lowercl", "upper_95ci": "uppercl",
+                 "rate_flag": "flag"}
 
-    Columns: period_start, period_end, area_code, area_name, measure, group, value, unit,
-    source_type, source_url.
+
+def _asmr(raw: pd.DataFrame, keys: list[str], where: str) -> pd.DataFrame:
+    _unique(raw, keys, where)
+    out = raw.rename(columns=_ASMR_COLUMNS)
+    out["flag"] = out["flag"].astype("string").str.strip()
+    return out
+
+
+@cached_loader("covid_ons_asmr_deciles_2020")
+def ons_asmr_deciles(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS deaths and age-standardised mortality rates by IMD 2019 decile of England's neighbourhoods, deaths
+    registered March-December 2020, by cause (all causes, due to COVID-19, due to other causes), sex and month
+    (and :data:`TEN_MONTHS`).
+
+    Columns: cause, sex ("People", "Males", "Females"), decile (1 = most deprived), decile_label, period, deaths,
+    rate (per 100,000, 2013 European Standard Population; NA where ONS published none), flag ("u" = unreliable),
+    lowercl, uppercl (95%).
     """
-    return read_source("covid_ons_deprivation_headlines", data_dir)
+    sid = "covid_ons_asmr_deciles_2020"
+    out = _asmr(read_source(sid, data_dir), ["cause", "sex", "imd2019_decile", "period"], _where(sid, data_dir))
+    return out.rename(columns={"imd2019_decile": "decile"})
+
+
+@cached_loader("covid_ons_asmr_areas_2020")
+def ons_asmr_areas(data_dir: Path | None = None) -> pd.DataFrame:
+    """ONS deaths and age-standardised mortality rates for England, its regions and every council of April 2020
+    (counties included), deaths registered March-December 2020, by cause, sex and month (and :data:`TEN_MONTHS`).
+
+    Columns: cause, sex, area_code, area_name, geography_type, period, deaths, rate, flag ("u" = unreliable;
+    NA rate where ONS published none: fewer than 10 deaths), lowercl, uppercl.
+    """
+    sid = "covid_ons_asmr_areas_2020"
+    return _asmr(read_source(sid, data_dir), ["cause", "sex", "area_code", "period"], _where(sid, data_dir))
 
 
 # --------------------------------------------------------------------------- cases

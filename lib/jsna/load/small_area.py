@@ -1,9 +1,13 @@
-"""Small-area (MSOA 2011) life expectancy loaders: LE at birth 2016-20, HLE and DFLE 2009-13.
+"""Small-area (MSOA 2011) life expectancy loaders: OHID Local Health LE at birth 2015-19 (MSOAs and councils),
+ONS HLE and DFLE 2009-13.
 
 Each loader returns a tidy frame with short snake_case names, one row per area and sex:
-``msoa11cd`` (or ``area_code``), name, ``sex`` ("Male", "Female", "Persons"), ``value`` (years),
-``lowercl``, ``uppercl`` (95% limits as published) and ``period``. Values the publisher left blank
-stay NA; nothing is filled or recomputed here.
+``msoa11cd`` (or ``area_code``), name, ``sex`` ("Male", "Female"), ``value`` (years), ``lowercl``,
+``uppercl`` (95% limits, where published: the Local Health tables have none) and ``period``. Values the
+publisher left blank or suppressed stay NA; nothing is filled or recomputed here.
+
+The REQ3292 MSOA table of 2016-20 (catalogue ``le_birth_msoa_2016_20_*``) has no loader: it runs 2-4 years above
+the published values (issue 23) and no report reads it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from jsna.places import ENGLAND_CODE
 
 _SEX = {"Males": "Male", "Male": "Male", "Females": "Female", "Female": "Female",
         "Persons": "Persons"}
-LE_PERIOD = "2016-20"
 HLE_PERIOD = "2009-13"
 MEASURES = ("hle", "dfle")
 
@@ -37,30 +40,6 @@ def _check_unique(df: pd.DataFrame, keys: list[str], where: str) -> None:
         first = df.loc[dup, keys].iloc[0].tolist()
         raise DataError(f"{where}: duplicated rows for {dict(zip(keys, first, strict=True))}; "
                         "each area must appear once per sex")
-
-
-def le_birth_msoa(england: bool = False, data_dir: Path | None = None) -> pd.DataFrame:
-    """Life expectancy at birth by MSOA and sex, 2016-20.
-
-    england=False reads the LLR cut (125 MSOAs x 3 sexes); True the all-England table (6,791 MSOAs).
-    Columns: msoa11cd, msoa11nm, sex, deaths, person_years, value, lowercl, uppercl, period.
-    ``person_years`` is the population summed over the five years, as published.
-    """
-    sid = "le_birth_msoa_2016_20_england" if england else "le_birth_msoa_2016_20_llr"
-    raw = read_source(sid, data_dir)
-    out = pd.DataFrame({
-        "msoa11cd": raw["Code"],
-        "msoa11nm": raw["Code Name"],
-        "sex": _sex(raw["Sex"], sid),
-        "deaths": raw["No of Deaths"],
-        "person_years": raw["Population"],
-        "value": raw["Life Expectancy at birth (in years)"],
-        "lowercl": raw["Lower 95% confidence interval"],
-        "uppercl": raw["Upper 95% confidence interval"],
-    })
-    out["period"] = LE_PERIOD
-    _check_unique(out, ["msoa11cd", "sex"], sid)
-    return out.reset_index(drop=True)
 
 
 def _measure(measure: str) -> str:

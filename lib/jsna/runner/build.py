@@ -20,7 +20,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jsna import __version__, paths
-from jsna.places import Place, PlaceError, available_places, check_place_id, load_place
+from jsna.places import (
+    Place,
+    PlaceError,
+    available_places,
+    check_place_id,
+    load_place,
+    other_format_line,
+)
 from jsna.runner.changes import append_snapshot, read_deps, read_history, save_hash_cache
 from jsna.runner.files import write_atomic
 from jsna.runner.provenance import (
@@ -454,7 +461,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
                                   cell_timeout=cell_timeout, code_version=version, code_hash=code,
                                   notebook_sha256=nb_sha[topic.id], params_sha256=params_sha[place.id],
                                   reports_dir=str(reports_dir), linkable=tuple(sorted(linkable)),
-                                  pdf=pdf and pdf_possible,
+                                  pdf=pdf and pdf_possible, contact=other_format_line(place),
                                   extra_parameters=dict(options[topic.id]),
                                   extra_inputs=[options[topic.id][p.name] for p in topic.params
                                                 if p.kind == "file" and p.name in options[topic.id]]),

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from jsna import __version__
 from jsna.reads import READS_MIME
+from jsna.runner.datafiles import data_folder_name
 from jsna.words import period_in_words
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "jsna"
 _SOURCES_ATTR = re.compile(r'data-jsna-sources="([^"]*)"')
 HEADLINE_MIME = "application/vnd.jsna.headline+json"  # written by jsna.report.headline
+#: the series' accessibility statement, beside the index (jsna.runner.publish.write_accessibility)
+ACCESSIBILITY_PAGE = "accessibility.html"
 
 
 def _asset(name: str) -> str:
@@ -153,26 +157,58 @@ def export_html(nb_path: Path, place_name: str, topic_title: str, build_date: st
                 sources: Sequence[str] | None = None, place_id: str | None = None,
                 topic_id: str | None = None, notebooks_dir: Path | None = None,
                 params_dir: Path | None = None, code_version: str = "", linkable: Sequence[str] = (),
-                pdf: bool = True) -> str:
+                pdf: bool = True, nb=None) -> str:
     """Export an executed notebook to one self-contained HTML page (input cells hidden).
 
-    With ``place_id`` and ``topic_id`` the page links its PDF and executed notebook (beside it)
-    and the related reports (other topics of the Place, the same topic for other Places);
-    ``code_version`` goes in the footer. Without ``pdf`` (no PDF will be printed) the page links none."""
+    With ``place_id`` and ``topic_id`` the page links its PDF and spreadsheet (beside it), its
+    notebook and CSV folder (under "For reviewers", at the end), the accessibility statement and the related reports (other topics of the Place, the same topic for other Places);
+    ``code_version`` goes in the footer. Without ``pdf`` (no PDF will be printed) the page links none.
+    ``nb``: the notebook at ``nb_path`` already read (it is changed here), so it is not read again."""
     import nbformat
 
-    nb = nbformat.read(str(nb_path), as_version=4)
+    if nb is None:
+        nb = nbformat.read(str(nb_path), as_version=4)
     used = list(sources) if sources is not None else notebook_sources(nb)
     _clean_for_export(nb)
     topic_id = topic_id or Path(nb_path).stem
+    has_data = "data-jsna-csv=" in json.dumps([c.get("outputs", []) for c in nb.cells])  # jsna.runner.datafiles
     resources = {"jsna": {**page_assets(), "place_name": place_name, "topic_title": topic_title,
                           "build_date": build_date, "version": __version__, "code_version": code_version,
                           "attributions": source_attributions(used), "index_href": "../index.html",
                           "add_h1": not _has_h1(nb), "vintages": source_vintages(used),
                           "pdf_href": f"{topic_id}.pdf" if pdf else "", "ipynb_href": f"{topic_id}.ipynb",
+                          "ods_href": f"{topic_id}.ods" if has_data else "",
+                          "data_href": f"{data_folder_name(topic_id)}/" if has_data else "",
+                          "accessibility_href": f"../{ACCESSIBILITY_PAGE}",
                           "related": related_reports(place_id, topic_id, notebooks_dir, params_dir, linkable)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return gather_missing(body)
+
+
+#: a note saying what is missing (jsna.report.note(..., "na")), as jsna.report.note_html writes it
+_NA_NOTE = re.compile(r'<div class="jsna-note jsna-note-na" role="note">(.*?)</div>', re.S)
+CANNOT_SHOW_TITLE = "What this report cannot show"
+CANNOT_SHOW_CLOSING = ("Each gap closes when its publisher releases the figure for this area and period, or when a "
+                       "source that holds it is added to this series.")
+
+
+def gather_missing(page: str) -> str:
+    """Say what is missing once: every "not available" note of the page (``report.note(..., "na")``)
+    is moved, in order and without repeats, into one "What this report cannot show" box, placed
+    before the Methods and sources appendix (or, without one, before the For reviewers section)."""
+    items = list(dict.fromkeys(m.group(1).strip() for m in _NA_NOTE.finditer(page)))
+    if not items:
+        return page
+    page = _NA_NOTE.sub("", page)
+    box = (f'<section class="jsna-cannot-show" aria-labelledby="jsna-cannot-show-h">'
+           f'<h2 id="jsna-cannot-show-h">{CANNOT_SHOW_TITLE}</h2><ul>'
+           + "".join(f"<li>{item}</li>" for item in items)
+           + f"</ul><p>{CANNOT_SHOW_CLOSING}</p></section>\n")
+    for anchor in ('<details class="jsna-appendix">', '<section class="jsna-reviewers"'):
+        at = page.find(anchor)
+        if at >= 0:
+            return page[:at] + box + page[at:]
+    return page.replace("</main>", box + "</main>", 1)
 
 
 @functools.cache

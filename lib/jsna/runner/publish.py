@@ -15,7 +15,8 @@ from typing import Any
 from jsna import __version__
 from jsna.places import Place
 from jsna.runner.changes import STATE_DIR, latest_changes, read_deps, record_published
-from jsna.runner.export import TEMPLATES_DIR, page_assets
+from jsna.runner.datafiles import data_folder_name
+from jsna.runner.export import ACCESSIBILITY_PAGE, TEMPLATES_DIR, page_assets
 from jsna.runner.files import write_atomic
 from jsna.runner.provenance import code_version, describe_input, path_substitutions, relative_paths
 from jsna.runner.topics import Topic
@@ -83,7 +84,14 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
         if old_pdf.exists():  # the previous page's PDF: never left beside a changed page (the PDF step prints anew)
             os.replace(old_pdf, aside / old_pdf.name)
             moved.append((old_pdf, aside / old_pdf.name))
-        for src, name in ((staged_nb, f"{spec.topic}.ipynb"), (stage / f"{spec.topic}.html.part", f"{spec.topic}.html")):
+        data_files = [f"{spec.topic}.ods", data_folder_name(spec.topic)]  # the page's data (jsna.runner.datafiles)
+        for name in data_files:  # the previous page's data: never left beside a page that has none
+            if (dest / name).exists() and not (stage / name).exists():
+                os.replace(dest / name, aside / name)
+                moved.append((dest / name, aside / name))
+        for src, name in ((staged_nb, f"{spec.topic}.ipynb"), *((stage / n, n) for n in data_files
+                                                                  if (stage / n).exists()),
+                          (stage / f"{spec.topic}.html.part", f"{spec.topic}.html")):
             target = dest / name
             prev = None
             if target.exists():
@@ -103,6 +111,8 @@ def _publish(reports_dir: Path, stage: Path, spec: RunSpec, topic: Topic, place:
             with contextlib.suppress(OSError):
                 if prev is not None:
                     os.replace(prev, target)
+                elif target.is_dir():
+                    shutil.rmtree(target)
                 else:
                     target.unlink()
         raise PublishError(exc.errno, f"could not publish {spec.place}/{spec.topic}: {exc.strerror or exc} "
@@ -138,9 +148,10 @@ def record_status(reports_dir: Path, spec: RunSpec, topic: Topic, place: Place, 
 def record_skipped(reports_dir: Path, place: Place, topic: Topic, note: str) -> None:
     """A topic deliberately not built for a Place (caller holds the lock): any earlier report of
     it is withdrawn and the status record holds the note the index shows."""
-    for ext in (".html", ".ipynb", ".pdf"):
+    for ext in (".html", ".ipynb", ".pdf", ".ods"):
         with contextlib.suppress(FileNotFoundError):
             (reports_dir / place.id / f"{topic.id}{ext}").unlink()
+    shutil.rmtree(reports_dir / place.id / data_folder_name(topic.id), ignore_errors=True)
     status = read_status(reports_dir)
     status[f"{place.id}/{topic.id}"] = {"place": place.id, "place_name": place.name, "place_kind": place.kind,
                                         "topic": topic.id,
@@ -214,7 +225,9 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
                                                  "framework": rec.get("framework"), "reports": []})
             p["reports"].append({**rec, "href": f"{rec['place']}/{rec['topic']}.html",
                                  "pdf": (html_file.with_suffix(".pdf").exists()
-                                         and f"{rec['place']}/{rec['topic']}.pdf")})
+                                         and f"{rec['place']}/{rec['topic']}.pdf"),
+                                 "ods": (html_file.with_suffix(".ods").exists()
+                                         and f"{rec['place']}/{rec['topic']}.ods")})
     deps, _ = read_deps(reports_dir)
     for p in places.values():
         for r in p["reports"]:
@@ -238,10 +251,33 @@ def render_index(reports_dir: Path, build_date: str | None = None) -> str:
 
 
 def write_index(reports_dir: Path, build_date: str | None = None) -> Path:
-    """Write reports/index.html atomically (caller holds the lock)."""
+    """Write reports/index.html and the accessibility statement beside it atomically (caller holds the lock)."""
     out = Path(reports_dir) / "index.html"
     write_atomic(out, render_index(reports_dir, build_date))
+    write_atomic(Path(reports_dir) / ACCESSIBILITY_PAGE, render_accessibility(reports_dir, build_date))
     return out
+
+
+def render_accessibility(reports_dir: Path, build_date: str | None = None) -> str:
+    """The accessibility statement: WCAG 2.2 AA status, known exceptions and, for each Place built,
+    how to ask for another format (its params ``contact:``, else one neutral line)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from jsna.places import load_place, other_format_line
+
+    contacts = []
+    for place_id, name in sorted({(r["place"], r.get("place_name", r["place"])) for r in read_status(reports_dir).values()
+                                  if r.get("place")}, key=lambda x: x[1]):
+        try:
+            place = load_place(place_id)
+        except Exception:  # noqa: BLE001 - a Place whose params are gone: the neutral line
+            place = None
+        if place is not None and place.contact:
+            contacts.append({"name": name, "line": other_format_line(place)})
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["j2", "html"]))
+    return env.get_template("accessibility_page.html.j2").render(
+        contacts=contacts, neutral=other_format_line(None), build_date=build_date or _now_text(),
+        version=__version__, **page_assets())
 
 
 def _readable_time(iso: str | None) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from jsna import __version__, paths
 from jsna.offline import external_resources
+from jsna.runner.datafiles import write_report_data
 from jsna.runner.export import export_html, notebook_headlines, notebook_sources
 from jsna.runner.kernel import ENGINE as KERNEL_ENGINE
 from jsna.runner.kernel import WarmKernel, kernel_manager_class
@@ -49,6 +50,7 @@ class RunSpec:
     extra_inputs: list[str] = field(default_factory=list)  # files outside the catalogue the run reads
     linkable: tuple[str, ...] = ()  # "<place>/<topic>" reports a page may link to (empty: no filter)
     pdf: bool = True  # a PDF will be printed beside the page (so the page links it)
+    contact: str = ""  # how to ask for another format (jsna.places.other_format_line), on the workbook's cover
 
     def path_substitutions(self) -> list[tuple[str, str]]:
         """What this run's absolute paths become in published files."""
@@ -130,11 +132,14 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
         if kernel is not None:
             engine = {"engine_name": KERNEL_ENGINE, "km": kernel.manager(Path(spec.notebook).parent)}
             pm_log.info("kernel %d of this worker, run %d in it", kernel.started, kernel.runs)
-        pm.execute_notebook(with_record_cell(spec.notebook), str(ipynb), parameters=params, progress_bar=False,
-                            log_output=True, cwd=str(Path(spec.notebook).parent),
-                            execution_timeout=spec.cell_timeout, **engine)
-        nb_sources, result.inputs, result.headlines = _record_provenance(ipynb, spec)
+        executed = pm.execute_notebook(with_record_cell(spec.notebook), str(ipynb), parameters=params,
+                                       progress_bar=False, log_output=True, cwd=str(Path(spec.notebook).parent),
+                                       execution_timeout=spec.cell_timeout, **engine)
+        # the executed notebook is taken from memory and parsed once more, from the text written
+        # (with its paths made relative), for the export: no read of the file papermill wrote
+        nb_sources, result.inputs, result.headlines, published = _record_provenance(executed, ipynb, spec)
         body = export_html(ipynb, spec.place_name, spec.topic_title, spec.build_date, nb_sources,
+                           nb=published,
                            place_id=spec.place, topic_id=spec.topic, notebooks_dir=Path(spec.notebook).parent,
                            params_dir=Path(spec.params_dir) if spec.params_dir else None,
                            code_version=spec.code_version, linkable=spec.linkable, pdf=spec.pdf)
@@ -145,6 +150,10 @@ def run_one(spec: RunSpec, kernel: WarmKernel | None = None) -> RunResult:
         if len(data) > HTML_LIMIT_BYTES:
             result.warnings.append(f"HTML is {len(data) / 2**20:.1f} MB (limit 3 MB)")
         (out / f"{spec.topic}.html.part").write_bytes(data)
+        t_data = time.perf_counter()
+        write_report_data(body, out, spec.topic, nb_sources, spec.place_name, spec.topic_title,
+                          spec.build_date, spec.contact)
+        pm_log.info("spreadsheet and CSV files written in %.1f s", time.perf_counter() - t_data)
         result.ok, result.html_bytes, result.sources = True, len(data), nb_sources
     except PapermillExecutionError as exc:
         result.ename, result.evalue = exc.ename, str(exc.evalue)
@@ -190,17 +199,17 @@ def with_record_cell(notebook: str | Path):
     return nb
 
 
-def _record_provenance(ipynb: Path, spec: RunSpec) -> tuple[list[str], list[dict], list[dict]]:
-    """Write ``metadata.jsna.provenance`` (code version and hash, build date, notebook and params
-    checksums, each input's checksum, period and fetch date) and ``metadata.jsna.headlines`` into
-    the executed notebook; return its sources, input records and headline figures."""
+def _record_provenance(nb, ipynb: Path, spec: RunSpec) -> tuple[list[str], list[dict], list[dict], Any]:
+    """Write the executed notebook ``nb`` (as papermill returned it) to ``ipynb`` with
+    ``metadata.jsna.provenance`` (code version and hash, build date, notebook and params checksums,
+    each input's checksum, period and fetch date) and ``metadata.jsna.headlines``; return its
+    sources, input records, headline figures and the notebook as written (read back from its text)."""
     import datetime as dt
 
     import nbformat
 
     from jsna.catalogue import in_catalogue_order
 
-    nb = nbformat.read(str(ipynb), as_version=4)
     sources = in_catalogue_order(notebook_sources(nb))
     headlines = notebook_headlines(nb)
     inputs = input_records(sources, Path(spec.data_dir) if spec.data_dir else None)
@@ -216,7 +225,7 @@ def _record_provenance(ipynb: Path, spec: RunSpec) -> tuple[list[str], list[dict
     # output paths, parameters, tracebacks, provenance): relative or placeholders
     text = relative_paths(nbformat.writes(nb), spec.path_substitutions())
     ipynb.write_text(text, encoding="utf-8")
-    return sources, inputs, headlines
+    return sources, inputs, headlines, nbformat.reads(text, as_version=4)
 
 
 def _strip_ansi(text: str) -> str:

@@ -118,3 +118,69 @@
   window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(fit, 100); });
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fit); } else { fit(); }
 })();
+
+/* JSNA report series: each chart can be saved as SVG and PNG, beside its CSV link (issue 25). The
+   files are made in the browser from the chart on the page (no extra weight, works offline); a chart
+   drawn as a picture (a map of many areas) is saved as PNG only. Without JavaScript the links are absent. */
+(function () {
+  "use strict";
+  function save(href, name) {
+    var a = document.createElement("a");
+    a.href = href; a.download = name; document.body.appendChild(a); a.click(); a.remove();
+  }
+  function svgText(svg) {
+    var copy = svg.cloneNode(true);
+    var box = (copy.getAttribute("viewBox") || "").split(/\s+/);
+    if (box.length === 4) { copy.setAttribute("width", box[2] + "pt"); copy.setAttribute("height", box[3] + "pt"); }
+    copy.removeAttribute("style"); copy.removeAttribute("class");
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + new XMLSerializer().serializeToString(copy);
+  }
+  function savePng(svg, name) {
+    var url = URL.createObjectURL(new Blob([svgText(svg)], { type: "image/svg+xml" }));
+    var img = new Image();
+    img.onload = function () {
+      var scale = 2, canvas = document.createElement("canvas");
+      canvas.width = img.width * scale; canvas.height = img.height * scale;
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+      URL.revokeObjectURL(url);
+      canvas.toBlob(function (blob) { var u = URL.createObjectURL(blob); save(u, name); setTimeout(function () { URL.revokeObjectURL(u); }, 1000); }, "image/png");
+    };
+    img.src = url;
+  }
+  function link(text, label, onclick) {
+    var a = document.createElement("a");
+    a.href = "#"; a.textContent = text; a.setAttribute("aria-label", label);
+    a.addEventListener("click", function (e) { e.preventDefault(); onclick(); });
+    return a;
+  }
+  function add(fig) {
+    var graphic = fig.querySelector(".jsna-chart");
+    var p = fig.nextElementSibling;
+    while (p && !(p.classList && p.classList.contains("jsna-data-link"))) {
+      if (p.tagName === "FIGURE") { return; }
+      p = p.nextElementSibling;
+    }
+    var csv = p && p.querySelector("a[data-jsna-csv]");
+    if (!graphic || !csv) { return; }
+    var base = csv.getAttribute("data-jsna-csv").replace(/\.csv$/, "");
+    var span = document.createElement("span");
+    span.className = "jsna-chart-downloads";
+    span.appendChild(document.createTextNode(" Save the chart: "));
+    if (graphic.tagName.toLowerCase() === "svg") {
+      span.appendChild(link("SVG", "Save the chart as SVG", function () {
+        var u = URL.createObjectURL(new Blob([svgText(graphic)], { type: "image/svg+xml" }));
+        save(u, base + ".svg"); setTimeout(function () { URL.revokeObjectURL(u); }, 1000);
+      }));
+      span.appendChild(document.createTextNode(" "));
+      span.appendChild(link("PNG", "Save the chart as PNG", function () { savePng(graphic, base + ".png"); }));
+    } else {
+      span.appendChild(link("PNG", "Save the chart as PNG", function () { save(graphic.getAttribute("src"), base + ".png"); }));
+    }
+    p.appendChild(span);
+  }
+  function init() { Array.prototype.forEach.call(document.querySelectorAll("figure.jsna-figure"), add); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

@@ -141,7 +141,7 @@ def deaths_chart(place: pd.DataFrame, england: pd.DataFrame, place_name: str) ->
     desc = [f"{place_name}'s highest 7-day death rate was {fmt_number(pk['rate_7d'], 1)} per 100,000 in the week "
             f"to {_date(pk['date'])}; England's highest in the same period was {fmt_number(ek['rate_7d'], 1)} "
             f"({_date(ek['date'])}).",
-            f"The series ends on {_date(hi)}: no later deaths within 28 days by council are in the data held."]
+            f"The series ends on {_date(hi)}: no later deaths within 28 days by council are in this report's sources."]
     return Chart(fig, alt, desc)
 
 

@@ -24,7 +24,8 @@ import pandas as pd
 
 from jsna import reliability
 from jsna.load import DataError
-from jsna.places import Place
+from jsna.places import ENGLAND_CODE, Place
+from jsna.stats.compare import compare_groups
 from jsna.topics.covid_impact.inputs import Inputs, vaccination_covers
 from jsna.words import join_names, plural
 
@@ -108,7 +109,7 @@ def complete_daily(df: pd.DataFrame, value_cols: list[str], key: str = "area_cod
         notes.append(f"{filled_total:,} area-days absent from the file were counted as zero "
                      "(the dashboard leaves out days with none).")
     if revised.any():
-        notes.append(f"{int(revised.sum()):,} daily value(s) were negative (downward revisions by the "
+        notes.append(f"{plural(int(revised.sum()), 'daily value')} were negative (downward revisions by the "
                      "publisher); they are kept in totals, and any 7-day sum below zero is shown as not available.")
     return Result(out, notes)
 
@@ -205,7 +206,7 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
     notes: list[str] = []
     present, missing = coverage(msoas, w["msoa11cd"])
     if missing:
-        notes.append(f"{len(missing)} MSOA(s) have no weekly case rows ({', '.join(missing[:5])}"
+        notes.append(f"{plural(len(missing), 'MSOA')} have no weekly case rows ({', '.join(missing[:5])}"
                      f"{'...' if len(missing) > 5 else ''}); they are shown as no data.")
     weeks = pd.DatetimeIndex(sorted(w["week_ending"].unique()))
     if len(weeks) > 1:
@@ -216,7 +217,7 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
     full = w.set_index(["msoa11cd", "week_ending"]).reindex(grid)
     absent = full["suppressed"].isna()
     if absent.any():
-        notes.append(f"{int(absent.sum())} MSOA-week(s) are absent from the file and are treated as 0-2 cases.")
+        notes.append(f"{plural(int(absent.sum()), 'MSOA-week')} are absent from the file and are treated as 0-2 cases.")
     full["suppressed"] = full["suppressed"].astype("boolean").fillna(True)
     g = full.reset_index().groupby("msoa11cd")
     out = pd.DataFrame({
@@ -229,7 +230,7 @@ def msoa_case_totals(weekly: pd.DataFrame, population: pd.DataFrame, msoas: list
     pop = out["population"].astype("float64")
     bad = pop.isna() | (pop <= 0)
     if bad.any():
-        notes.append(f"{int(bad.sum())} MSOA(s) have no usable population; their rates are not shown.")
+        notes.append(f"{plural(int(bad.sum()), 'MSOA')} have no usable population; their rates are not shown.")
     pop = pop.where(~bad)
     out["rate_known"] = out["cases_known"] / pop * PER
     out["rate_upper"] = out["cases_upper"] / pop * PER
@@ -324,6 +325,16 @@ AGE_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _band_words(band: str) -> str:
+    """A vaccination file's age-band key in words: 'under_25' -> 'under 25', '25_29' -> '25-29',
+    '80_plus' -> '80 and over'."""
+    if band.startswith("under_"):
+        return "under " + band.removeprefix("under_")
+    if band.endswith("_plus"):
+        return band.removesuffix("_plus") + " and over"
+    return band.replace("_", "-")
+
+
 def uptake_by_msoa(vacc: pd.DataFrame, nims: pd.DataFrame, msoas: list[str]) -> Result:
     """Uptake by MSOA, dose and broad age group (and all 16+) against NIMS populations.
 
@@ -337,9 +348,9 @@ def uptake_by_msoa(vacc: pd.DataFrame, nims: pd.DataFrame, msoas: list[str]) -> 
     present, missing = coverage(msoas, v["msoa11cd"])
     _, nims_missing = coverage(present, nims["msoa11cd"])
     if missing:
-        notes.append(f"{len(missing)} MSOA(s) are missing from the vaccination file: {', '.join(missing[:5])}.")
+        notes.append(f"{plural(len(missing), 'MSOA')} are missing from the vaccination file: {', '.join(missing[:5])}.")
     if nims_missing:
-        notes.append(f"{len(nims_missing)} MSOA(s) have no NIMS population: {', '.join(nims_missing[:5])}; "
+        notes.append(f"{plural(len(nims_missing), 'MSOA')} have no NIMS population: {', '.join(nims_missing[:5])}; "
                      "they are left out of uptake figures.")
     nims_long = nims.melt(id_vars="msoa11cd", var_name="nims_band", value_name="population")
     rows = []
@@ -353,9 +364,11 @@ def uptake_by_msoa(vacc: pd.DataFrame, nims: pd.DataFrame, msoas: list[str]) -> 
     if gaps.any():
         bad = banded.loc[gaps, ["msoa11cd", "age_band", "dose"]].drop_duplicates()
         notes.append(
-            f"{bad['msoa11cd'].nunique()} MSOA(s) ({', '.join(sorted(bad['msoa11cd'].unique())[:4])}) have no "
-            f"count for {', '.join(sorted(bad['age_band'].unique()))}; that band is left out of both the "
-            "count and the population for those MSOAs.")
+            f"{plural(bad['msoa11cd'].nunique(), 'neighbourhood (MSOA)', 'neighbourhoods (MSOAs)')} "
+            f"({', '.join(sorted(bad['msoa11cd'].unique())[:4])}) "
+            f"{'has' if bad['msoa11cd'].nunique() == 1 else 'have'} no count for people aged "
+            f"{join_names([_band_words(b) for b in sorted(bad['age_band'].unique())])}; that age band is left out of "
+            "both the count and the population for those neighbourhoods.")
     banded = banded[~gaps]
     per_group = banded.groupby(["msoa11cd", "dose", "age_group"], as_index=False)[
         ["vaccinated", "population"]].sum()
@@ -383,11 +396,11 @@ def flag_uptake(df: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFram
     out["vaccinated_capped"] = np.minimum(out["vaccinated"], out["population"])
     if notes is not None:
         if out["over_100"].any():
-            notes.append(f"{int(out['over_100'].sum())} area/age/dose value(s) had more people vaccinated than "
+            notes.append(f"{plural(int(out['over_100'].sum()), 'area/age/dose value')} had more people vaccinated than "
                          "the NIMS population; uptake is shown as 100% and flagged, as NHS England did, and "
                          "the count is capped at the population in group totals.")
         if zero.any():
-            notes.append(f"{int(zero.sum())} area/age value(s) have a NIMS population of zero; uptake not shown.")
+            notes.append(f"{plural(int(zero.sum()), 'area/age value')} have a NIMS population of zero; uptake not shown.")
     return out
 
 
@@ -748,6 +761,65 @@ TOTALS_END = pd.Timestamp("2021-06-21")
 TOTALS_START = pd.Timestamp("2020-03-01")
 
 
+#: ONS's age-standardised tables (covid_ons_asmr_*_2020): the rows the report shows
+ASMR_CAUSE = "Due to COVID-19"
+ASMR_PERIOD = "Mar-Dec 2020 (10-month total)"
+ASMR_SEX = "People"
+
+
+@dataclass
+class AsmrBenchmark:
+    """ONS's age-standardised Covid-19 death rates, deaths registered March-December 2020 (COVID-19 the underlying
+    cause, people): England by IMD 2019 decile, and the Place's councils beside England."""
+
+    #: decile (1 = most deprived), deaths, rate, lowercl, uppercl, flag
+    deciles: pd.DataFrame
+    #: area_code, area_name, deaths, rate, lowercl, uppercl, flag, is_england, compared ("higher", "lower",
+    #: "no clear difference" against England by the 95% intervals; "" for England, "not compared" where ONS
+    #: marks the rate unreliable or published none); the Place's councils first, England last
+    areas: pd.DataFrame
+    #: True when the councils shown are the ones the Place was formed from (ONS's areas of April 2020)
+    predecessors: bool = False
+    #: True when ONS's table has no row for the Place or the areas it was formed from (England alone is shown)
+    not_found: bool = False
+
+
+def _asmr_rows(df: pd.DataFrame) -> pd.DataFrame:
+    return df[(df["cause"] == ASMR_CAUSE) & (df["sex"] == ASMR_SEX) & (df["period"] == ASMR_PERIOD)]
+
+
+def asmr_benchmark(place: Place, deciles: pd.DataFrame, areas: pd.DataFrame) -> AsmrBenchmark:
+    """The ten-month age-standardised rates of :class:`AsmrBenchmark` for ``place``: its upper-tier councils, or
+    (a council formed since April 2020) its councils of April 2019 where ONS published those, else its districts.
+    Raises DataError naming the file when England or a decile is missing."""
+    d = _asmr_rows(deciles).sort_values("decile")
+    if sorted(d["decile"].tolist()) != list(range(1, 11)):
+        raise DataError("covid/ons_covid_deaths_imd_decile_england_mar-dec2020.csv: the ten-month Covid-19 rows "
+                        f"(cause {ASMR_CAUSE!r}, sex {ASMR_SEX!r}) lack deciles; expected 1 to 10. Check the file is "
+                        "the catalogued release.")
+    a = _asmr_rows(areas).set_index("area_code")
+    if ENGLAND_CODE not in a.index:
+        raise DataError("covid/ons_covid_deaths_asmr_la_england_mar-dec2020.csv.gz: no ten-month Covid-19 row for "
+                        f"England ({ENGLAND_CODE}) in column 'area_code'.")
+    predecessors = False
+    codes = [c for c in place.upper_tier_codes if c in a.index]
+    if len(codes) < len(place.upper_tier_codes):
+        predecessors = True
+        codes = [c for c in place.upper_tier_codes_2019 if c in a.index]
+        if len(codes) < len(place.upper_tier_codes_2019):
+            codes = [c for c in place.district_codes_2019 if c in a.index]
+    cols = ["area_name", "deaths", "rate", "lowercl", "uppercl", "flag"]
+    out = a.loc[[*codes, ENGLAND_CODE], cols].reset_index()
+    out["area_name"] = out["area_name"].where(out["area_code"] != ENGLAND_CODE, "England")
+    out["is_england"] = out["area_code"] == ENGLAND_CODE
+    e = out[out["is_england"]].iloc[0]
+    out["compared"] = [
+        "" if r.is_england else "not compared" if (pd.notna(r.flag) or pd.isna(r.rate)) else
+        compare_groups(r.lowercl, r.uppercl, e["lowercl"], e["uppercl"]) for r in out.itertuples()]
+    return AsmrBenchmark(deciles=d[["decile", "deaths", "rate", "lowercl", "uppercl", "flag"]].reset_index(drop=True),
+                         areas=out, predecessors=predecessors and bool(codes), not_found=not codes)
+
+
 @dataclass
 class Results:
     """Everything the Covid-19 report shows for one Place: numbers, tidy frames and the notes on data
@@ -772,7 +844,7 @@ class Results:
     scatter: Result
     district_names: dict[str, str]
     ltla: pd.DataFrame
-    ons: pd.DataFrame
+    asmr: AsmrBenchmark
     uptake_by_q: pd.DataFrame | None
     uptake_gap: dict | None
     uptake_msoa: pd.DataFrame | None
@@ -904,7 +976,8 @@ def compute(place: Place, inputs: Inputs, seed: int | None = None) -> Results:
         place=place, cases=cw, deaths=dw, totals=totals, msoa=msoa,
         msoa_case_notes=msoa_case_notes, deaths_by_q=deaths_by_q, cases_by_q=cases_by_q,
         cases_upper_by_q=cases_upper_by_q, deaths_gap=deaths_gap,
-        cases_gap=cases_gap, scatter=scatter, district_names=district_names, ltla=i.ltla_deaths, ons=i.ons,
+        cases_gap=cases_gap, scatter=scatter, district_names=district_names, ltla=i.ltla_deaths,
+        asmr=asmr_benchmark(place, i.asmr_deciles, i.asmr_areas),
         uptake_by_q=uptake_by_q, uptake_gap=uptake_gap, uptake_msoa=uptake_msoa,
         ltla_uptake=lu, march_by_q=march_by_q,
         uptake_notes=uptake_notes, ethnicity=eth, notes=notes,

@@ -29,7 +29,11 @@ class Inputs:
     vacc_ltla: pd.DataFrame
     nims_m: pd.DataFrame
     nims_l: pd.DataFrame
-    ons: pd.DataFrame
+    #: ONS deaths and age-standardised rates by IMD 2019 decile, England, March-December 2020
+    #: (jsna.load.covid.ons_asmr_deciles)
+    asmr_deciles: pd.DataFrame
+    #: the same for England, regions and councils of April 2020 (jsna.load.covid.ons_asmr_areas)
+    asmr_areas: pd.DataFrame
     #: Census 2021 ethnic group by district, long (jsna.load.census.ethnic_group_ltla)
     ethnicity: pd.DataFrame
     #: the Place's MSOAs (jsna.areas.msoas): names, district, local quintile
@@ -75,7 +79,8 @@ def load(place: Place, data_dir: Path | str | None = None, seed: int = 2019) -> 
         msoa_deaths=load.msoa_deaths_2020(data_dir), ltla_deaths=load.ltla_deathrate_imd(data_dir),
         vacc07=load.vaccinations_msoa_2021_07(data_dir), vacc03=load.vaccinations_msoa_2021_03(data_dir),
         vacc_ltla=load.vaccinations_ltla_2021_07(data_dir), nims_m=load.nims_msoa(data_dir),
-        nims_l=load.nims_ltla(data_dir), ons=load.ons_deprivation_headlines(data_dir),
+        nims_l=load.nims_ltla(data_dir), asmr_deciles=load.ons_asmr_deciles(data_dir),
+        asmr_areas=load.ons_asmr_areas(data_dir),
         ethnicity=census.ethnic_group_ltla(data_dir), msoa_areas=areas.msoas(place, data_dir),
         england_msoas=areas.england_msoas(data_dir), age=census.age_msoa11(data_dir), seed=int(seed))
     codes = out.msoa_areas["msoa11cd"]

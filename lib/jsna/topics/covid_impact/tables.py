@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 
 from jsna import reliability
-from jsna.places import ENGLAND_CODE
 from jsna.topics.covid_impact.compute import TOTALS_END
 
 
@@ -100,21 +99,32 @@ def _age_rows(age_england: pd.DataFrame | None, place_name: str, age_whole: dict
     return out.astype({"Residents (2021)": "Int64"})
 
 
-def ons_table(ons: pd.DataFrame) -> pd.DataFrame:
-    """ONS's age-standardised rates in England's most and least deprived areas, one row per period."""
-    e = ons[(ons["area_code"] == ENGLAND_CODE) & ons["group"].isin(["most deprived areas", "least deprived areas"])]
-    wide = e.pivot_table(index=["period_start", "period_end"], columns="group", values="value").reset_index()
-    src = e.groupby(["period_start", "period_end"])["source_type"].first().reset_index()
-    wide = wide.merge(src, on=["period_start", "period_end"])
-    wide["ratio"] = (wide["most deprived areas"] / wide["least deprived areas"]).round(2)
+ASMR_RATE = "Rate per 100,000 (age-standardised)"
+
+
+def _asmr_ci(df: pd.DataFrame) -> list[str]:
+    return ["" if pd.isna(a) else f"{a:.1f} to {b:.1f}" for a, b in zip(df["lowercl"], df["uppercl"], strict=True)]
+
+
+def asmr_decile_table(b) -> pd.DataFrame:
+    """England's deaths due to Covid-19 by deprivation decile (``b``: compute.AsmrBenchmark), for readers."""
+    d = b.deciles
     return pd.DataFrame({
-        "Period": [f"{a.day} {a:%b %Y} to {b.day} {b:%b %Y}" for a, b in zip(wide["period_start"], wide["period_end"],
-                                                                          strict=True)],
-        "Most deprived (per 100,000)": wide["most deprived areas"],
-        "Least deprived (per 100,000)": wide["least deprived areas"],
-        "Ratio": wide["ratio"],
-        "Source": wide["source_type"],
-    })
+        "Decile (IMD 2019)": d["decile"].map({1: "1 most deprived", 10: "10 least deprived"}).fillna(
+            d["decile"].astype(str)),
+        "Deaths": d["deaths"].astype("int64"), ASMR_RATE: d["rate"].round(1), "95% CI": _asmr_ci(d)})
+
+
+_COMPARED = {"higher": "higher", "lower": "lower", "no clear difference": "no clear difference",
+             "not compared": "not compared (unreliable: few deaths)", "": ""}
+
+
+def asmr_area_table(b) -> pd.DataFrame:
+    """The Place's councils and England: deaths due to Covid-19 and the age-standardised rate, for readers."""
+    a = b.areas
+    return pd.DataFrame({
+        "Area": a["area_name"], "Deaths": a["deaths"].astype("int64"), ASMR_RATE: a["rate"].round(1),
+        "95% CI": _asmr_ci(a), "Compared with England": a["compared"].map(_COMPARED).fillna(a["compared"])})
 
 
 def quintile_table(by_q: pd.DataFrame, count_label: str, pop_label: str, value_label: str) -> pd.DataFrame:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 
 from jsna import reliability
-from jsna.places import ENGLAND_CODE
 from jsna.topics.covid_impact.compute import TOTALS_END, TOTALS_START, guests_of, hosts_of
 from jsna.words import (
     fmt_number,
@@ -192,7 +191,7 @@ def summary_sentences(place, h) -> list[str]:
     else:
         s.append(cases_unavailable(place, h.cases))
     s.append(totals_sentence(place.name, h.totals))
-    s.extend(ons_sentences(h.ons)[:1])  # the age-standardised national contrast leads
+    s.append(asmr_summary_sentence(place, h.asmr))  # the age-standardised contrasts lead
     refused = []  # comparisons below the reliability minimum: said once, together
     contrasts = 0
     if h.checks.get("deaths") is not None:
@@ -282,25 +281,66 @@ def ltla_sentences(place, h) -> list[str]:
     return out
 
 
-def ons_sentences(ons: pd.DataFrame, place=None) -> list[str]:
-    """The ONS national benchmark in words (longest period first), and a local ONS figure where the
-    Place holds the area it is about."""
-    e = ons[(ons["area_code"] == ENGLAND_CODE)]
-    out = []
-    periods = sorted(e.groupby(["period_start", "period_end"]), key=lambda kv: kv[0][0] - kv[0][1])
-    for (a, b), g in periods:  # longest period first
-        v = g.set_index("group")["value"]
-        if {"most deprived areas", "least deprived areas"} <= set(v.index):
-            most, least = v["most deprived areas"], v["least deprived areas"]
-            out.append(f"{_date(a)} to {_date(b)}: {fmt_number(most, 1)} deaths per 100,000 in England's most deprived "
-                       f"areas against {fmt_number(least, 1)} in the least deprived ({times_word(most / least)} "
-                       "the rate, age-standardised).")
-    codes = set(place.district_codes_2019) | set(place.district_codes) if place is not None else set()
-    lei = ons[ons["area_code"].isin(codes) & (ons["unit"] == "deaths")]
-    if not lei.empty:
-        r = lei.iloc[0]
-        out.append(f"In July 2020, during its local lockdown, {r['area_name']} had {fmt_number(r['value'])} deaths "
-                   "involving COVID-19, one of only two areas in England and Wales with more than 20 that month (ONS).")
+def _ci(lo: float, hi: float) -> str:
+    return f"95% CI {fmt_number(lo, 1)} to {fmt_number(hi, 1)}"
+
+
+def asmr_area_sentence(r, e) -> str:
+    """One council's age-standardised Covid-19 death rate against England's (rows of ``AsmrBenchmark.areas``)."""
+    eng = f"England's {fmt_number(e.rate, 1)} ({_ci(e.lowercl, e.uppercl)})"
+    if is_missing(r.rate):
+        return (f"{r.area_name}: ONS published no age-standardised rate (fewer than 10 deaths due to Covid-19 from "
+                "March to December 2020).")
+    head = (f"In {r.area_name}, deaths due to Covid-19 from March to December 2020 were {fmt_number(r.rate, 1)} per "
+            "100,000 (age-standardised")
+    if r.compared == "not compared":
+        return (f"{head}), a rate ONS marks as unreliable because it rests on few deaths, so it is not compared with "
+                f"{eng}.")
+    if r.compared in ("higher", "lower"):
+        return f"{head}; {_ci(r.lowercl, r.uppercl)}), {r.compared} than {eng}: the intervals do not overlap."
+    return f"{head}; {_ci(r.lowercl, r.uppercl)}), not clearly different from {eng}: the intervals overlap."
+
+
+_BESIDE = {"higher": "higher than", "lower": "lower than", "no clear difference": "not clearly different from",
+           "not compared": "(unreliable: few deaths) beside"}
+
+
+def asmr_summary_sentence(place, b) -> str:
+    """The summary's one sentence of ONS's age-standardised rates: England's most against least deprived tenth,
+    then the Place's councils against England (higher or lower by the 95% intervals)."""
+    d = b.deciles.set_index("decile")
+    most, least = float(d.at[1, "rate"]), float(d.at[10, "rate"])
+    s = (f"From March to December 2020, deaths due to Covid-19 in England's most deprived tenth of neighbourhoods "
+         f"were {fmt_number(most, 1)} per 100,000 against {fmt_number(least, 1)} in the least deprived tenth, "
+         f"{times_word(most / least)} the rate after allowing for age")
+    e = b.areas[b.areas["is_england"]].iloc[0]
+    own = b.areas[~b.areas["is_england"] & b.areas["rate"].notna()]
+    if len(own) == 1 and not b.predecessors:
+        r = own.iloc[0]
+        s += (f"; {place.possessive} rate was {fmt_number(r['rate'], 1)}, {_BESIDE[r['compared']]} England's "
+              f"{fmt_number(e['rate'], 1)}")
+    elif len(own):
+        parts = [f"{fmt_number(r['rate'], 1)} in {r['area_name']} ({r['compared'].replace('not compared', 'unreliable')})"
+                 for _, r in own.iterrows()]
+        s += f"; against England's {fmt_number(e['rate'], 1)}, the rate was {join_names(parts)}"
+    return s + " (ONS, age-standardised)."
+
+
+def asmr_sentences(place, b) -> list[str]:
+    """ONS's age-standardised rates in words: England's most against least deprived tenth of neighbourhoods,
+    then each of the Place's councils against England (``b``: compute.AsmrBenchmark)."""
+    d = b.deciles.set_index("decile")
+    most, least = float(d.at[1, "rate"]), float(d.at[10, "rate"])
+    out = [f"From March to December 2020, deaths due to Covid-19 in England's most deprived tenth of neighbourhoods "
+           f"were {fmt_number(most, 1)} per 100,000 against {fmt_number(least, 1)} in the least deprived tenth: "
+           f"{times_word(most / least)} the rate, after allowing for age (ONS, age-standardised)."]
+    e = b.areas[b.areas["is_england"]].iloc[0]
+    out += [asmr_area_sentence(r, e) for r in b.areas[~b.areas["is_england"]].itertuples()]
+    if b.predecessors:
+        out.append(f"ONS published these rates for the councils of April 2020, so {place.name} is shown as the "
+                   "areas it was formed from.")
+    if b.not_found:
+        out.append(f"ONS's table of councils has no row for {place.name} or the areas it was formed from.")
     return out
 
 
@@ -361,7 +401,7 @@ def coverage_notes(place, h) -> list[str]:
         "testing ended on 1 April 2022, so later counts are not comparable with earlier waves.",
         "Deaths within 28 days of a positive test: by upper-tier council of April 2019, ending on 21 June 2021 "
         "(the last snapshot held); no district-level deaths series and no 'Covid-19 on the death certificate' "
-        "series by local authority are in the data held.",
+        "series by local authority are in this report's sources.",
         "Neighbourhood (MSOA, 2011) cases cover weeks ending 21 March to 28 November 2020 only; neighbourhood deaths "
         "cover March to December 2020 (ONS). Neighbourhood populations are ONS mid-2019 estimates, recovered from "
         "the published rates: deaths divided by the death rate, or, for the few neighbourhoods with no deaths, "
@@ -446,7 +486,7 @@ def cases_unavailable(place, waves) -> str:
     if why.reason == "short":
         return (f"Daily cases for {join_names(list(why.areas))} were published only to {_date(why.until)}, so no "
                 "series is shown.")
-    return f"Daily cases for {join_names(list(why.areas))} are not in the data held."
+    return f"Daily cases for {join_names(list(why.areas))} are not in this report's sources."
 
 
 def deaths_unavailable(place, waves) -> str:
@@ -456,16 +496,16 @@ def deaths_unavailable(place, waves) -> str:
         return f"{what} were published together with {why.host}'s too, so they are not shown for {place.name} alone."
     if why.reason == "part_of_2019_council":
         part = f"part of {join_names(list(why.areas))}" if why.areas else "part of a larger council"
-        return (f"{what} are not in the data held for {place.name}: the series ends in June 2021 and was "
+        return (f"{what} are not in this report's sources for {place.name}: the series ends in June 2021 and was "
                 f"published for the upper-tier councils of the time, when {place.possessive} area was {part}.")
     if why.reason == "no_population":
         return f"{what} are not shown for {place.name}: no population is held for all of its districts."
-    return f"{what} are not in the data held for {join_names(list(why.areas))}."
+    return f"{what} are not in this report's sources for {join_names(list(why.areas))}."
 
 
 def vaccination_unavailable(place) -> str:
     """The one sentence said where vaccination would be, when the tables held do not cover the Place."""
-    return (f"Vaccination by neighbourhood is not in the data held for {place.name}: the NHS England vaccination "
+    return (f"Vaccination by neighbourhood is not in this report's sources for {place.name}: the NHS England vaccination "
             "tables held cover Leicester, Leicestershire and Rutland only (the all-England tables are not held).")
 
 
@@ -494,8 +534,15 @@ CASES_QUINTILE_CAPTION = ("Crude rates with 95% confidence intervals, counting p
                           "(suppressed weeks of 0-2 cases excluded, so rates are lower bounds).")
 SCATTER_CAPTION = ("Source: PHE coronavirus dashboard (cumDeathsByPublishDateRate, about 18 February 2021, "
                    "crude); MHCLG IMD 2019 local authority summaries.")
-ONS_CAPTION = ("ONS: deaths involving Covid-19 per 100,000 (age-standardised), most vs least deprived areas of "
-               "England")
+ASMR_DECILE_CAPTION = ("England: deaths due to Covid-19 per 100,000 (age-standardised, 2013 European Standard "
+                       "Population) by deprivation decile of neighbourhood (IMD 2019), deaths registered March to "
+                       "December 2020. Source: ONS.")
+
+
+def asmr_area_caption(place_name: str) -> str:
+    """Caption of the table of the Place's councils beside England."""
+    return (f"{place_name} beside England: deaths due to Covid-19 per 100,000 (age-standardised), deaths registered "
+            "March to December 2020. Source: ONS.")
 UPTAKE_CAPTION = ("Wilson 95% confidence intervals. Source: NHS England COVID-19 vaccinations (MSOA, 15 July "
                   "2021); NIMS populations.")
 UPTAKE_MAP_CAPTION = "Source: NHS England, NIMS. Values above 100% are capped and flagged."
@@ -591,6 +638,10 @@ def check_lines(h) -> list[str]:
         lines.append("First-dose uptake 16+ July 2021, most vs least deprived quintile: " + (
             f"{h.uptake_gap['most']:.1f}% vs {h.uptake_gap['least']:.1f}%" if h.checks["uptake"].ok and h.uptake_gap
             else below))
+    for r in h.asmr.areas.itertuples():
+        lines.append(f"ONS age-standardised deaths due to Covid-19 Mar-Dec 2020, {r.area_name}: "
+                     + ("none published" if is_missing(r.rate) else f"{r.rate:.1f} per 100,000")
+                     + (f" ({r.compared})" if r.compared else ""))
     return lines
 
 

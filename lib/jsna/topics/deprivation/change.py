@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jsna.areas import CORE20_DECILES, core20_summary
+from jsna.areas import CORE20_DECILES, codes_in, core20_summary
 from jsna.editions import IOD2019, IOD2025
 
 __all__ = ["Change", "ChangeReport", "edition_shares", "compare", "decile_shares", "district_ranks", "for_place",
@@ -121,8 +121,9 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, bridge: pd.DataFrame) -> Chang
             raise ValueError(f"compare: expected an {ed.short} table with column {ed.lsoa!r}")
     ref = old[[o.lsoa, o.lsoa_name, "imd_decile", "imd_rank"]].rename(
         columns={o.lsoa: "lsoa11cd", o.lsoa_name: "_name11", "imd_decile": "_dec", "imd_rank": "_rank"})
-    b = bridge[bridge["lsoa21cd"].isin(set(new[n.lsoa])) | bridge["lsoa11cd"].isin(set(ref["lsoa11cd"]))]
-    pairs = b[b["lsoa21cd"].isin(set(new[n.lsoa]))].merge(ref, on="lsoa11cd", how="left")
+    new_codes = set(new[n.lsoa])
+    b = bridge[codes_in(bridge["lsoa21cd"], new_codes) | codes_in(bridge["lsoa11cd"], ref["lsoa11cd"])]
+    pairs = b[codes_in(b["lsoa21cd"], new_codes)].merge(ref, on="lsoa11cd", how="left")
     label = pairs["lsoa11cd"] + (" " + pairs["lsoa11nm"] if "lsoa11nm" in pairs else "")
     pairs["_outside"] = label.where(pairs["_dec"].isna())
     per = pairs.groupby("lsoa21cd", sort=False).agg(
@@ -159,8 +160,8 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, bridge: pd.DataFrame) -> Chang
         "direction": m["direction"], "shift": m["shift"]})
     kinds = per["change"]
     moves = moves.astype({"decile_2019": "Int64", "rank_2019": "Int64"})
-    succ = set(b.loc[b["lsoa21cd"].isin(set(new[n.lsoa])), "lsoa11cd"])
-    lost = old[~old[o.lsoa].isin(succ)]
+    succ = set(b.loc[codes_in(b["lsoa21cd"], new_codes), "lsoa11cd"])
+    lost = old[~codes_in(old[o.lsoa], succ)]
     unmatched_old = pd.DataFrame({"code": lost[o.lsoa], "name": lost[o.lsoa_name], "district": lost[o.lad_name],
                                   "residents": lost["pop_total"].astype(float),
                                   "reason": "no 2021 neighbourhood in the 2025 area"}).reset_index(drop=True)

@@ -15,7 +15,7 @@ def headline_table(place: Headline, england: Headline) -> pd.DataFrame:
     """The key findings' figures as a table: the area beside England (the average score to the three
     decimals MHCLG publishes a district's with, else to one)."""
     dp = 3 if place.published_rank else 1
-    rank = f"{place.published_rank} of {place.n_districts}" if place.published_rank else "not in the data held"
+    rank = f"{place.published_rank} of {place.n_districts}" if place.published_rank else "not in this report's sources"
     return pd.DataFrame({
         "Measure": ["LSOAs", "Residents", f"Average {place.ed.imd} score", "Rank of average score (1 = most deprived)",
                     "LSOAs in England's most deprived 10%", "% of LSOAs in England's most deprived 10%",

@@ -16,6 +16,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from jsna.gap_chart import CAPTION as GAP_OVER_TIME_CAPTION  # noqa: E402,F401 - for the notebook
+from jsna.gap_chart import gap_over_time_chart as gap_over_time  # noqa: E402,F401 - the shared gap chart
 from jsna.palette import COMPARATOR, SIGNIFICANCE  # noqa: E402
 from jsna.report import Chart, attach_data  # noqa: E402
 from jsna.stats.compare import LOW_IS_GOOD  # noqa: E402
@@ -114,16 +116,18 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
                 Line2D([], [], color=COMPARATOR, lw=1.5, label="England value")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / n - 0.02), ncol=3,
               fontsize=8, frameon=False)
-    counts = rows["sig95"].value_counts()
+    # the same count as the summary sentence: of the indicators with current data that can be compared with
+    # England (a flag on data more than five years old is not a finding)
+    current = rows[~(rows["old"].astype(bool) & rows["sig95"].isin(["better", "worse"]))]
+    counts = current["sig95"].value_counts()
     better, worse = int(counts.get("better", 0)), int(counts.get("worse", 0))
-    # the same count as the summary sentence: of the indicators that can be compared with England
-    compared = int(rows["sig95"].isin(["better", "similar", "worse"]).sum())
-    ax.set_title(f"{area_name}: of {compared} indicators compared with England, {better} better, {worse} worse "
-                 "(95% level)", fontsize=11, loc="left", x=-0.9)
+    compared = int(current["sig95"].isin(["better", "similar", "worse"]).sum())
+    ax.set_title(f"{area_name}: of {compared} indicators with current data compared with England, {better} better, "
+                 f"{worse} worse (95% level)", fontsize=11, loc="left", x=-0.9)
     alt = (f"Spine chart of {n} health indicators for {area_name} compared with England. "
            f"{better} are significantly better, {worse} significantly worse, "
            f"{int(counts.get('similar', 0))} similar and {int(counts.get('not compared', 0))} not compared "
-           "at the 95% level. Details are in the text description below.")
+           "at the 95% level, on current data. Details are in the text description below.")
     desc = spine_description(rows, missing, area_name)
     attach_data(fig, spine_data(rows, area_name))
     return Chart(fig, alt, desc)
@@ -148,7 +152,7 @@ def spine_description(rows: pd.DataFrame, missing: pd.DataFrame, area_name: str)
         unit = "" if pd.isna(r.get("unit")) else f" ({r['unit']})"
         if pd.isna(r["england"]):
             out.append(f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}; England's value is "
-                       "not in the data held, so it is not compared.")
+                       "not in this report's sources, so it is not compared.")
             continue
         out.append(
             f"{r['name']}, {r['period']}{unit}: {area_name} {_fmt(r['value'])}, England "

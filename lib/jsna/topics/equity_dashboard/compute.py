@@ -5,15 +5,17 @@ The indicators are the registry's (jsna.indicators, ``reports: [equity_dashboard
 value comes from jsna.indicators.la_series, so the dashboard shows the same value, period and
 source as every other report. For every indicator and area it gives:
 
-* the latest period held, its value and limits, England, and significance against England at 95%
-  and 99.8% (jsna.stats.compare.compare_with_benchmark; where a file has no limits, the
-  publisher's own comparison at 95%, and 99.8% "not compared"); a flag on data more than five
-  years old;
+* the latest period held, its value and limits, England, and the verdict against England at 95%
+  (the series' one verdict, jsna.indicators.england_verdict: the publisher's printed comparison, else
+  the 95% interval against England's value) and at 99.8% (jsna.stats.compare.compare_with_benchmark
+  on the 99.8% limits; "not compared" without them); a flag on data more than five years old;
 * the region's value in the same period where the file has region rows, and the comparison;
 * the Place's rank among its statistical neighbours (jsna.neighbours) in the same period;
 * the recent trend as Fingertips computes it (jsna.stats.trend: five most recent yearly points);
-* the agreed baseline (the registry's ``baseline``), the change since, and whether the change is
-  significant (jsna.stats.compare.compare_groups on the two intervals);
+* the agreed baseline (the registry's ``baseline``, flagged when it overlaps the pandemic), the change
+  since, and whether the change is significant (jsna.stats.compare.compare_groups on the two intervals;
+  without limits, its direction "not tested"); for mortality and life expectancy the same against the
+  last pre-pandemic period (the registry's ``pre_pandemic``);
 * the inequality gap where the indicator has one (the SII in life expectancy).
 """
 
@@ -26,17 +28,23 @@ import numpy as np
 import pandas as pd
 
 from jsna import areas, stats
+from jsna.gaps import gap_history
 from jsna.indicators import (
     PREDECESSOR_NOTE,
     UPPER_TIER_PREFIXES,
+    VERDICT_BY_PUBLISHER,
     Indicator,
+    add_limits,
     baseline_row,
+    covid_affected,
+    england_verdict,
     first_held_source,
     get_indicator,
     indicators,
     is_old,
     la_series,
     missing_reason,
+    pre_pandemic_row,
     source_label,
 )
 from jsna.neighbours import peer_rank
@@ -47,11 +55,12 @@ from jsna.stats.compare import (
     compare_groups,
     compare_with_benchmark,
     judge,
-    published_comparison,
 )
 from jsna.topics.equity_dashboard.inputs import Inputs
 
 SIGNIFICANCE_WORDS = ("better", "similar", "worse", "higher", "lower", "not compared")
+#: why a trend cannot be calculated, in the words :func:`trend_reasons` groups by
+NO_LIMITS = "the source gives no confidence limits, counts or trend of its own"
 TREND_ARROWS = {"Increasing": "↑", "Decreasing": "↓", "No significant change": "→",
                 "Cannot be calculated": "–"}
 
@@ -75,8 +84,10 @@ def dashboard_indicators() -> list[Indicator]:
 
 
 # --------------------------------------------------------------------------- trend
-def fingertips_trend(series: pd.DataFrame, polarity: str) -> dict[str, str]:
-    """Recent trend of one area's series (period, value, lower95, upper95) by jsna.stats.trend.
+def fingertips_trend(series: pd.DataFrame, polarity: str, unit: str = "") -> dict[str, str]:
+    """Recent trend of one area's series (period, value, lower95, upper95) by jsna.stats.trend. Where the
+    source gives counts and denominators but no limits, the limits are computed (Wilson for a percentage
+    ``unit``, Byars otherwise: jsna.indicators.add_limits). No source held prints a trend of its own.
 
     Returns trend ("Increasing and getting worse", "No significant change", "Cannot be
     calculated" ...), direction, arrow (↑ ↓ → –) and note (why it cannot be calculated)."""
@@ -84,9 +95,15 @@ def fingertips_trend(series: pd.DataFrame, polarity: str) -> dict[str, str]:
         "Cannot be calculated"], "note": ""}
     if series.empty:
         return {**cannot, "note": "no values"}
-    d = series[["period", "value", "lower95", "upper95"]].dropna(subset=["value"])
+    d = series.dropna(subset=["value"])
+    if d[["lower95", "upper95"]].isna().all().all() and {"count", "denominator"} <= set(d.columns) \
+            and d[["count", "denominator"]].notna().all(axis=1).any():
+        # counts and denominators but no published limits: the series' own methods (jsna.stats.proportion
+        # for a percentage, jsna.stats.rate for a rate)
+        d = add_limits(d, "wilson" if str(unit) == "%" else "byars")
+    d = d[["period", "value", "lower95", "upper95"]]
     if d[["lower95", "upper95"]].isna().all().all():
-        return {**cannot, "note": "the source gives no confidence limits"}
+        return {**cannot, "note": NO_LIMITS}
     try:
         res = stats.trend(d, "value", "lower95", "upper95", "period",
                           polarity=polarity.replace("_", " ")).iloc[0]
@@ -114,10 +131,21 @@ DASHBOARD_COLUMNS = [
     "source_label", "period", "period_end", "value", "lower95", "upper95", "lower998", "upper998",
     "england", "sig95", "sig998", "ci_method", "old", "trend", "trend_arrow", "trend_note",
     "baseline_setting", "baseline_period", "baseline_value", "baseline_lower", "baseline_upper", "change",
-    "change_sig", "region_code", "region_name", "region_value", "sig_region", "peer_rank", "peer_n",
+    "change_sig", "baseline_covid", "pre_period", "pre_value", "change_pre", "change_pre_sig", "region_code", "region_name", "region_value", "sig_region", "peer_rank", "peer_n",
     "peer_missing", "inequality_id", "inequality_value", "inequality_period", "min", "q25", "q75",
     "max", "n_areas", "core20", "note",
 ]
+
+
+def change_verdict(latest: pd.Series, then: pd.Series, polarity: str) -> str:
+    """The change from ``then`` to ``latest``: "better" / "worse" (or "higher" / "lower" without a
+    polarity) when the two 95% intervals do not overlap (jsna.stats.compare.compare_groups), "no clear
+    difference" when they do; without limits, the direction with "not tested": "worse, not tested"."""
+    word = judge(compare_groups(latest["lower95"], latest["upper95"], then["lower95"], then["upper95"]), polarity)
+    if word != "not tested" or pd.isna(latest["value"]) or pd.isna(then["value"]) \
+            or latest["value"] == then["value"]:
+        return word
+    return f"{judge('higher' if latest['value'] > then['value'] else 'lower', polarity)}, not tested"
 
 
 def _sig(lo: float, hi: float, bench: float, polarity: str) -> str:
@@ -131,6 +159,7 @@ def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[s
                dp=ind.dp, area_code=code, area_name=name, core20=ind.core20, inequality_id=ind.inequality,
                sig95="not compared", sig998="not compared", sig_region="not compared", old=False,
                trend="Cannot be calculated", trend_arrow="–", trend_note="", change_sig="not tested",
+               baseline_covid=False, change_pre_sig="not tested",
                baseline_setting=ind.baseline, note="", peer_missing=0, peer_n=0,
                region_code=region[0] if region else None, region_name=region[1] if region else None)
     series, src, rows = la_series(ind, la, code)
@@ -143,23 +172,25 @@ def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[s
                lower95=latest["lower95"], upper95=latest["upper95"], lower998=latest["lower998"],
                upper998=latest["upper998"], england=latest["england"], ci_method=latest["ci_method"],
                old=is_old(latest["period_end"], today))
-    if pd.notna(latest["lower95"]):
-        rec["sig95"] = _sig(latest["lower95"], latest["upper95"], latest["england"], ind.polarity)
+    verdict = england_verdict(latest["value"], latest["lower95"], latest["upper95"], latest["england"],
+                              ind.polarity, latest.get("compared_to_england"))
+    rec["sig95"] = verdict.word  # the series' one verdict (jsna.indicators.england_verdict)
+    if pd.notna(latest["lower998"]):
         rec["sig998"] = _sig(latest["lower998"], latest["upper998"], latest["england"], ind.polarity)
-    else:
-        word = published_comparison(latest.get("compared_to_england"), latest["value"], latest["england"],
-                                    ind.polarity)
-        rec["sig95"] = word
-        if word != "not compared":
-            rec["ci_method"] = "publisher's comparison with England (95%); no limits in the data held"
-    tr = fingertips_trend(series, ind.polarity)
+    if verdict.method == VERDICT_BY_PUBLISHER and pd.isna(latest["lower95"]):
+        rec["ci_method"] = "publisher's comparison with England (95%); the source gives no limits"
+    tr = fingertips_trend(series, ind.polarity, ind.unit)
     rec.update(trend=tr["trend"], trend_arrow=tr["arrow"], trend_note=tr["note"])
     base = baseline_row(series, ind.baseline)
     if base is not None:
         rec.update(baseline_period=base["period"], baseline_value=base["value"], baseline_lower=base["lower95"],
-                   baseline_upper=base["upper95"], change=latest["value"] - base["value"])
-        rec["change_sig"] = judge(compare_groups(latest["lower95"], latest["upper95"], base["lower95"],
-                                                 base["upper95"]), ind.polarity)
+                   baseline_upper=base["upper95"], change=latest["value"] - base["value"],
+                   baseline_covid=covid_affected(base["period_start"], base["period_end"]))
+        rec["change_sig"] = change_verdict(latest, base, ind.polarity)
+    pre = pre_pandemic_row(series, ind.pre_pandemic)
+    if pre is not None:
+        rec.update(pre_period=pre["period"], pre_value=pre["value"], change_pre=latest["value"] - pre["value"])
+        rec["change_pre_sig"] = change_verdict(latest, pre, ind.polarity)
     in_period = rows[rows["period"] == latest["period"]]
     if region:
         reg = in_period.loc[in_period["area_code"] == region[0], "value"].dropna()
@@ -173,11 +204,11 @@ def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[s
     rec.update(spread(rows, latest["period"]))
     notes = []
     if pd.notna(latest.get("note")) and "Explore local statistics" in str(latest.get("note")):
-        notes.append("value from ONS (the Fingertips extract lacks this area)")
+        notes.append("value from ONS (the Fingertips series used lacks this area)")
     if pd.notna(latest.get("note")) and str(latest.get("note")).startswith(PREDECESSOR_NOTE.split("{")[0]):
         notes.append(str(latest["note"]))
     if src != first_held_source(ind, la):
-        notes.append(f"from {source_label(src.source)}: the first-choice source has an older period or none "
+        notes.append(f"from {source_label(src.source)}: the usual source has an older period or none "
                      "for this area")
     rec["note"] = "; ".join(notes)
     if gap_ind is not None:
@@ -209,9 +240,10 @@ def dashboard(la: pd.DataFrame, inds: Sequence[Indicator], area_codes: Sequence[
                  gaps.get(i.id)) for i in inds for code in area_codes]
     out = pd.DataFrame.from_records(recs, columns=DASHBOARD_COLUMNS)
     for c in ("sig95", "sig998", "sig_region", "trend", "note", "name", "area_name", "period", "baseline_period",
-              "change_sig"):
+              "change_sig", "pre_period", "change_pre_sig"):
         out[c] = out[c].astype("string")
     out["old"] = out["old"].astype(bool)
+    out["baseline_covid"] = out["baseline_covid"].astype(bool)
     return out
 
 
@@ -264,11 +296,15 @@ class AreaResults:
     clinical: pd.DataFrame  # jsna.topics.equity_dashboard.core20.clinical_area_table
 
     def counts(self) -> dict[str, int]:
-        """Indicators with a value, and how many are better, similar, worse or not compared (95%)."""
+        """Indicators with a value, and how many are better, similar, worse or not compared (95%) on current
+        data; a better or worse flag on data more than five years old is counted as ``old``, not as a finding
+        (the key points list it apart)."""
         rows = self.rows[self.rows["value"].notna()]
-        c = rows["sig95"].value_counts()
+        old = rows["old"].astype(bool) & rows["sig95"].isin(["better", "worse"])
+        c = rows.loc[~old, "sig95"].value_counts()
         return {"indicators": len(rows), **{k: int(c.get(k, 0)) for k in ("better", "similar", "worse",
-                                                                            "not compared")}}
+                                                                            "not compared")},
+                "old": int(old.sum())}
 
 
 @dataclass
@@ -287,6 +323,7 @@ class Results:
     plus: pd.DataFrame  # core20.plus_table: Census 2021 residents by ethnic group, in and out of Core20
     lsoas: pd.DataFrame  # the Place's LSOAs 2011 (jsna.areas.lsoas), for the Core20 map
     boundaries: object  # their boundaries
+    gaps: list | None = None  # jsna.gaps.GapHistory of each upper-tier area: life expectancy and the SII over time
 
     @property
     def whole(self) -> pd.Series:
@@ -312,4 +349,5 @@ def compute(place: Place, inputs: Inputs) -> Results:
                    core20_by_district=core20.core20_by_district(inputs.lsoas),
                    england_core20=areas.core20_summary(eng).iloc[0].to_dict(), core20_basis=areas.core20_basis(),
                    plus=core20.plus_table(inputs.residents_2021, status, ETHNIC_GROUP_NAMES),
-                   lsoas=inputs.lsoas, boundaries=inputs.boundaries)
+                   lsoas=inputs.lsoas, boundaries=inputs.boundaries,
+                   gaps=[gap_history(inputs.indicators, c, n) for c, n in names.items()])

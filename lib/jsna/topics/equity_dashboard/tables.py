@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jsna.indicators import NOT_HELD
+from jsna.indicators import COVID_WORDS, NOT_HELD
 from jsna.palette import SIGNIFICANCE
 from jsna.places import ENGLAND_CODE
 from jsna.topics.equity_dashboard.core20 import PLUS_SUPPRESS_BELOW
@@ -88,6 +88,20 @@ _CHANGE_WORDS = {"better": "significantly better", "worse": "significantly worse
                  "no clear difference": "no significant change", "not tested": "not tested (no limits)"}
 
 
+def change_words(word: str, since: str) -> str:
+    """A change verdict (compute.change_verdict) in words: "significantly worse", "worse than 2019 (not tested:
+    no limits)"."""
+    if word.endswith(", not tested"):
+        return f"{word.removesuffix(', not tested')} than {since} (not tested: no limits)"
+    return _CHANGE_WORDS.get(word, word)
+
+
+def _change(now: float, then: float, dp: int, word: str, since: object) -> str | None:
+    if pd.isna(then) or pd.isna(now):
+        return None
+    return f"{shown_difference(now, then, dp):+,.{dp}f}, {change_words(str(word), str(since))}"
+
+
 def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
     """Reader-facing table of one area's dashboard rows (text cells; NA shown as blank).
 
@@ -124,7 +138,14 @@ def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
             return None
         if pd.isna(r["baseline_period"]):
             return f"{r['baseline_setting']}: {NOT_HELD}" if r["baseline_setting"] else NOT_HELD
-        return f"{r['baseline_period']}: {_num(r['baseline_value'], int(r['dp']))}"
+        covid = f" ({COVID_WORDS})" if r["baseline_covid"] else ""
+        return f"{r['baseline_period']}: {_num(r['baseline_value'], int(r['dp']))}{covid}"
+
+    def pre_pandemic(r: pd.Series) -> str | None:
+        if pd.isna(r["value"]) or pd.isna(r["pre_period"]):
+            return None
+        return (f"{r['pre_period']}: {_num(r['pre_value'], int(r['dp']))}; "
+                f"{_change(r['value'], r['pre_value'], int(r['dp']), r['change_pre_sig'], r['pre_period'])}")
 
     out = pd.DataFrame({
         "Life stage": dash["stage"],
@@ -141,10 +162,10 @@ def dashboard_display(dash: pd.DataFrame) -> pd.DataFrame:
         "Recent trend": [trend(r) for _, r in dash.iterrows()],
         "Baseline": [baseline(r) for _, r in dash.iterrows()],
         # the change of the values as shown (jsna.words rounding rule): 2021/22: 86.2 to 87.1 is +0.9
-        "Change since baseline": [None if pd.isna(v) else
-                                  f"{shown_difference(now, base, int(d)):+,.{int(d)}f}, {_CHANGE_WORDS.get(c, c)}"
-                                  for v, now, base, d, c in zip(dash["change"], dash["value"], dash["baseline_value"],
-                                                                dash["dp"], dash["change_sig"], strict=True)],
+        "Change since baseline": [_change(now, base, int(d), c, p) for now, base, d, c, p in
+                                  zip(dash["value"], dash["baseline_value"], dash["dp"], dash["change_sig"],
+                                      dash["baseline_period"], strict=True)],
+        "Before the pandemic, and change since": [pre_pandemic(r) for _, r in dash.iterrows()],
         "Inequality gap (SII, years)": [None if pd.isna(v) else f"{v:,.1f} ({p})" for v, p in
                                         zip(dash["inequality_value"], dash["inequality_period"], strict=True)],
         "Source": dash["source_label"].fillna(""),

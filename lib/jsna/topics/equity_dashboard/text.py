@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.indicators import NOT_AVAILABLE, NOT_HELD
+from jsna.indicators import COVID_WORDS, NOT_AVAILABLE, NOT_HELD, NOT_PUBLISHED
 from jsna.places import ENGLAND_CODE
+from jsna.topics.equity_dashboard.compute import NO_LIMITS
 from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural
 
 
@@ -34,8 +35,12 @@ def missing_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
     out = []
     missing = dash[dash["value"].isna() & (dash["note"] != NOT_AVAILABLE)]  # those are in refresh_note's box
     for reason, names in _group_by_reason(missing).items():
+        if reason == NOT_PUBLISHED:
+            out.append(f"Not published for {area_name} (the publisher leaves the value blank): "
+                       f"{join_names(names)}.")
+            continue
         why = reason.removeprefix(NOT_HELD).strip()
-        out.append(f"Not in the data held for {area_name}{' ' + why if why else ''}: {join_names(names)}.")
+        out.append(f"Not in this report's sources for {area_name}{' ' + why if why else ''}: {join_names(names)}.")
     return out
 
 
@@ -43,15 +48,16 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
     """Summary of one area's dashboard rows: better/worse than England at 95% and 99.8%, old data,
     region, peers, recent trends, baseline changes, and what is not in the data held."""
     have = dash[dash["value"].notna()]
-    compared = have[have["sig95"].isin(["better", "similar", "worse"])]
+    # findings first, on current data only: a flag on data more than five years old is listed apart
+    compared = have[have["sig95"].isin(["better", "similar", "worse"]) & ~have["old"].astype(bool)]
     out: list[str] = []
     if compared.empty:
-        out.append(f"None of the {plural(len(have), 'indicator')} for {area_name} could be compared "
-                   "with England.")
+        out.append(f"None of the {plural(len(have), 'indicator')} for {area_name} with current data could be "
+                   "compared with England.")
     else:
         better = compared[compared["sig95"] == "better"]
         worse = compared[compared["sig95"] == "worse"]
-        out.append(f"Of {plural(len(compared), 'indicator')} that can be compared with England, {area_name} "
+        out.append(f"Of {plural(len(compared), 'indicator')} with current data that can be compared with England, {area_name} "
                    f"is significantly better on {len(better)} and significantly worse on {len(worse)} "
                    "at the 95% level.")
         if len(worse):
@@ -68,10 +74,11 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
             else:
                 out.append("At the stricter 99.8% level no indicator with confidence limits is worse "
                            "than England.")
-        old = compared[compared["old"].astype(bool) & compared["sig95"].isin(["better", "worse"])]
-        if len(old):
-            out.append(f"{plural(len(old), 'of these flags rests', 'of these flags rest')} on data more than "
-                       f"five years old, marked old: {_names(old)}.")
+    old = have[have["old"].astype(bool) & have["sig95"].isin(["better", "worse"])]
+    if len(old):
+        out.append("Not counted above, because the data are more than five years old: " + join_names(
+            [f"{_lower_first(r['name'])} ({r['period']}, {r['sig95']} than England)" for _, r in old.iterrows()])
+            + ".")
     region = have[have["region_value"].notna()]
     if len(region):
         name = region["region_name"].dropna().iloc[0] if region["region_name"].notna().any() else "the region"
@@ -89,14 +96,7 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
              f"best quarter on {len(top)} and the worst quarter on {len(bottom)} of the {len(ranked)} "
              "indicators that can be ranked")
         out.append(s + (f"; worst quarter: {_names(bottom)}." if len(bottom) else "."))
-    worse_trend = have[have["trend"].str.contains("getting worse", na=False)]
-    better_trend = have[have["trend"].str.contains("getting better", na=False)]
-    calc = have[have["trend"] != "Cannot be calculated"]
-    if len(calc):
-        s = (f"The recent trend (Fingertips method, last five yearly points) can be calculated for "
-             f"{plural(len(calc), 'indicator')}: getting better on {len(better_trend)} and getting worse on "
-             f"{len(worse_trend)}")
-        out.append(s + (f" ({_names(worse_trend)})." if len(worse_trend) else "."))
+    out += trend_sentences(have)
     changed = have[have["change_sig"].isin(["better", "worse"])]
     if len(changed):
         cw = changed[changed["change_sig"] == "worse"]
@@ -104,13 +104,71 @@ def dashboard_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
              f"changed significantly: {len(changed) - len(cw)} better, {len(cw)} worse")
         out.append(s + (f" ({join_names([_lower_first(r['name']) + ' since ' + str(r['baseline_period']) for _, r in cw.iterrows()])})."
                         if len(cw) else "."))
+    out += pre_pandemic_sentences(have)
     nc = have[~have["sig95"].isin(["better", "similar", "worse"])]
     if len(nc):
         out.append(f"{plural(len(nc), 'indicator')} cannot be compared with England because the "
-                   "data held have no confidence limits, published comparison or England value; they are shown "
+                   "sources give no confidence limits, published comparison or England value; they are shown "
                    "for context.")
     out += missing_sentences(dash, area_name)
     return out
+
+
+#: why the recent trend cannot be calculated, grouped: (start of the trend note, words after "N indicators")
+_TREND_REASONS = (
+    (NO_LIMITS, "no confidence limits, counts or trend of their own in the source"),
+    ("periods are not yearly", "three-year pooled periods, which overlap, and the method needs yearly points"),
+    ("fewer than", "fewer than five points with confidence limits"),
+)
+
+
+def trend_sentences(have: pd.DataFrame) -> list[str]:
+    """How many indicators have a recent trend (getting better, getting worse), and in one line why the
+    rest have none."""
+    calc = have[have["trend"] != "Cannot be calculated"]
+    worse = calc[calc["trend"].str.contains("getting worse", na=False)]
+    better = calc[calc["trend"].str.contains("getting better", na=False)]
+    s = (f"The recent trend (Fingertips method: five most recent yearly points with confidence limits) can be "
+         f"calculated for {len(calc)} of {plural(len(have), 'indicator')}")
+    if len(calc):
+        s += f": getting better on {len(better)} and getting worse on {len(worse)}"
+        s += f" ({_names(worse)})" if len(worse) else ""
+    out = [s + "."]
+    rest = have[have["trend"] == "Cannot be calculated"]
+    if len(rest):
+        counts: dict[str, int] = {}
+        for note in rest["trend_note"].fillna(""):
+            words = next((w for start, w in _TREND_REASONS if str(note).startswith(start)), str(note) or "no values")
+            counts[words] = counts.get(words, 0) + 1
+        out.append("No trend for the rest: " + "; ".join(f"{n} {'has' if n == 1 else 'have'} {w}"
+                                                          if not w.startswith("three") else
+                                                          f"{n} {'is' if n == 1 else 'are'} {w}"
+                                                          for w, n in counts.items()) + ".")
+    return out
+
+
+def pre_pandemic_sentences(have: pd.DataFrame) -> list[str]:
+    """Mortality and life expectancy against the last period before the Covid-19 pandemic (the registry's
+    ``pre_pandemic``), beside the baseline, whose 2020-22 or 2021 values the pandemic's deaths inflate."""
+    rows = have[have["pre_period"].notna()]
+    if rows.empty:
+        return []
+    groups: dict[str, list[str]] = {}
+    for _, r in rows.iterrows():
+        word = str(r["change_pre_sig"])
+        key = {"better": "significantly better", "worse": "significantly worse"}.get(word, word.removesuffix(
+            ", not tested"))
+        dp = int(r["dp"])
+        groups.setdefault(key, []).append(f"{_lower_first(r['name'])} ({fmt_number(r['pre_value'], dp)} in "
+                                          f"{r['pre_period']}, {fmt_number(r['value'], dp)} in {r['period']})")
+    order = ("significantly worse", "worse", "higher", "lower", "no clear difference", "better",
+             "significantly better")
+    parts = [f"{'no clear change' if k == 'no clear difference' else k + ' now'}: {join_names(v)}"
+             for k in sorted(groups, key=lambda k: order.index(k) if k in order else len(order))
+             for v in [groups[k]]]
+    return [f"Against the last period before the Covid-19 pandemic (2019, or 2017-19 for three pooled years), "
+            f"because the baselines of 2021 and 2020-22 are {COVID_WORDS}: " + "; ".join(parts) + ". Where the "
+            "source gives no confidence limits the change is not tested."]
 
 
 def inequality_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
@@ -181,7 +239,7 @@ def quintile_gap_sentences(gaps: pd.DataFrame, area_name: str) -> list[str]:
                    f"{fmt_number(r['least'], 1)}% in the least deprived fifth "
                    f"({times_word(shown_ratio(r['most'], r['least'], 1))} as high).")
     if len(gaps) and (gaps["area_code"] == ENGLAND_CODE).all():
-        out.append(f"These deprivation breakdowns are in the data held for England only, not for {area_name}.")
+        out.append(f"These deprivation breakdowns are published for England only, not for {area_name}.")
     return out
 
 
@@ -189,26 +247,31 @@ def method_paragraphs(place) -> list[str]:
     """How the dashboard's comparisons are made, for its Methods and sources appendix (the page
     itself opens with a short reading key)."""
     return [
-        "Comparison with England. Where the source publishes confidence limits, a value is better or "
-        "worse than England when its confidence interval does not include the England value, and similar "
-        "when it does. The 95% level is the usual test; the stricter 99.8% level flags only larger "
-        "differences (fewer chance findings when many indicators are looked at together). Where a source "
-        "publishes no limits, the publisher's own comparison with England (95% level) is shown. A better or "
-        "worse flag on data whose period ended more than five years ago is marked old data.",
+        "Comparison with England. Each indicator has one verdict in every report of the series: the "
+        "publisher's own comparison with England where it prints one; otherwise a value is better or worse "
+        "than England when its 95% confidence interval does not include the England value, and similar when "
+        "it does (the Fingertips method). The stricter 99.8% level flags only larger differences (fewer "
+        "chance findings when many indicators are looked at together). A better or worse flag on data whose "
+        "period ended more than five years ago is marked old data and is not counted among the findings.",
         "Spine chart. Each local value is placed against England (the centre line) and the range of English "
         "upper-tier local authorities, with better values always to the right.",
         "One value per indicator. Every value is the latest period held, and the same value, period and "
         "source appear in every report of this series.",
         "Region and peers. The region column compares the value with the region's in the same period, where "
-        "the data held include regions. The rank among peers places the area among itself and its 15 "
+        "the sources include regions. The rank among peers places the area among itself and its 15 "
         "statistical neighbours (authorities most like it in population size, age, ethnicity, deprivation "
         "and rurality), 1 being the best.",
         "Recent trend. Calculated as Fingertips does: a weighted straight line through the five most recent "
-        "yearly values, shown with an arrow and words (increasing, decreasing, no significant change), and "
-        "only where the data held give confidence limits.",
+        "yearly values, shown with an arrow and words (increasing, decreasing, no significant change), where "
+        "the source gives confidence limits or the counts to compute them.",
         f"Baseline. {baseline_sentence(place)[:-1]}: 2021, or 2021/22 for school and financial years, 2020-22 "
         "for three pooled years. The change since then is called significant when the two confidence "
-        "intervals do not overlap.",
+        "intervals do not overlap; without limits its direction is given, not tested. A baseline in 2020-21 "
+        f"is {COVID_WORDS}, so for mortality and life expectancy the change since the last period before the "
+        "pandemic (2019, or 2017-19) is shown beside it.",
+        "The gap over time. Life expectancy and OHID's slope index of inequality against England's over every "
+        "period available; whether a gap is narrowing is tested by the slope of a straight line through "
+        "non-overlapping three-year periods, with its 95% confidence interval, and only with at least five.",
         "Inequality gap. OHID's slope index of inequality in life expectancy, in years, between the most and "
         "least deprived ends of the deprivation gradient of the area's neighbourhoods.",
     ]
@@ -263,7 +326,7 @@ def introduction(place) -> str:
 
 def spine_caption(area_name: str) -> str:
     """Caption of an area's spine chart."""
-    return (f"{area_name} compared with England. Sources: OHID Fingertips (via Trafford Data Lab extracts and the "
+    return (f"{area_name} compared with England. Sources: OHID Fingertips (as republished by Trafford Data Lab, and the "
             "Fingertips API) and ONS Explore local statistics; latest period per indicator as shown.")
 
 
@@ -295,7 +358,7 @@ def two_babies_link(place) -> dict[str, str]:
 
 
 QUINTILE_GAP_CAPTION = "Published values for the most and least deprived fifths of neighbourhoods"
-QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile are published in these extracts for "
+QUINTILE_BREAKDOWN_NOTE = ("Most indicator breakdowns by deprivation quintile are published in these sources for "
                            "England only, not for individual local authorities; the small-area reports in this "
                            "series give local deprivation gradients.")
 
@@ -329,7 +392,7 @@ def plus_note() -> str:
 def clinical_gap_note(area_name: str, n_missing: int, n_areas: int) -> str:
     """How many Core20PLUS5 clinical-area rows have no local indicator."""
     return (f"{area_name}: {n_missing} of the {n_areas} rows (five clinical areas for adults, five for children "
-            "and young people, and smoking cessation) have no local indicator in the data held; the table names "
+            "and young people, and smoking cessation) have no local indicator in this report's sources; the table names "
             "the data that would fill each gap.")
 
 
@@ -384,3 +447,26 @@ def how_to_read(place) -> list[str]:
             f"The baseline: {baseline[0].lower()}{baseline[1:]} How each "
             "comparison, the region, the peers, the trend and the baseline are worked out is under Methods and "
             "sources at the end."]
+
+
+GAP_OVER_TIME_INTRO = ("Is the gap closing? Each area's life expectancy against England's, and the gap between its most "
+                       "and least deprived neighbourhoods (OHID's slope index of inequality), over every period "
+                       "available.")
+
+
+def framework_gap_sentences(r) -> list[str]:
+    """The Place's framework's words for the life-expectancy gap, set against OHID's slope index of each area
+    (params ``framework:``; none for a council without such words)."""
+    from jsna.words import framework_gap_sentence
+
+    out = []
+    for a in r.areas:
+        sii = a.rows.set_index("indicator_id")
+        male = sii["value"].get("sii_le_male")
+        female = sii["value"].get("sii_le_female")
+        period = sii["period"].get("sii_le_male")
+        s = framework_gap_sentence(r.place.framework, a.name, male, female, None if pd.isna(period) else period,
+                                   lead=not out)
+        if s:
+            out.append(s)
+    return out

@@ -31,6 +31,8 @@ FRAMEWORK = 'Leicester, Leicestershire and Rutland\'s "Better health for all" fr
 PUBLISHED_AUDIT = {"most_deprived": 29.0, "least_deprived": 39.0,
                    "most_minority_practices": 14.0, "fewest_minority_practices": 38.0}
 SYNTHETIC = "Synthetic example"
+#: the note every data download of the synthetic example carries (jsna.report.mark_synthetic)
+SYNTHETIC_DATA = "Synthetic example: invented counts for illustration, not real service data"
 
 
 def label(text: str, synthetic: bool) -> str:
@@ -444,8 +446,9 @@ def mix_action(table: pd.DataFrame, reasons: list[str], service: str = "the serv
             "offered, and re-audit by practice ethnic mix.")
 
 
-def method_paragraphs(synthetic: bool) -> list[str]:
-    """The audit's data and methods, for its Methods and sources appendix."""
+def method_paragraphs(synthetic: bool, od: pd.Series | None = None) -> list[str]:
+    """The audit's data and methods, for its Methods and sources appendix (with the overdispersion
+    test's statistics, :func:`overdispersion_detail`, when ``od`` is given)."""
     service = ("The service file is the SYNTHETIC example shipped with the series: generated with a fixed seed "
                "from the real LSOA list and IMD 2019, with invented counts and synthetic practices, calibrated to "
                f"the published Freestyle Libre audit in {FRAMEWORK}." if synthetic else
@@ -460,6 +463,7 @@ def method_paragraphs(synthetic: bool) -> list[str]:
         "Monte Carlo limits, fixed seed); funnel-plot limits for proportions as in the Fingertips technical "
         "guidance, widened by an additive random-effects term (Spiegelhalter 2005) when a chi-squared test finds "
         "the practices overdispersed (5% level); the report states which.",
+        *([d] if (d := overdispersion_detail(od)) else []),
     ]
 
 
@@ -482,16 +486,31 @@ def overdispersion_data(od: pd.Series) -> dict[str, object]:
 
 
 def overdispersion_sentence(od: pd.Series) -> str:
-    """The overdispersion test's note (jsna.stats) in the audit's words: its units are practices,
-    and a p-value below 0.001 reads "p < 0.001"."""
+    """What the overdispersion test found, in plain words for the findings (its statistics are in
+    the appendix: :func:`overdispersion_detail`)."""
+    n = od.get("n_units")
+    if is_missing(n) or int(n) < 2 or is_missing(od.get("p_value")):
+        return "There are too few practices to test whether they vary more than chance alone would explain."
+    practices = plural(int(n), "practice")
+    if bool(od.get("overdispersed")):
+        return (f"The {practices} vary more than chance alone would explain, so the funnel limits were widened "
+                "to allow for it (the test is described under Methods and sources).")
+    return f"The {practices} vary no more than chance alone would explain, so the usual funnel limits are used."
+
+
+def overdispersion_detail(od: pd.Series | None) -> str:
+    """The overdispersion test's note (jsna.stats), with its statistics, for the Methods and sources
+    appendix: its units are practices, and a p-value below 0.001 reads "p < 0.001"."""
     import re
 
+    if od is None or len(od) == 0:
+        return ""
     note = str(od.get("note") or "")
     note = re.sub(r"\b(\d+) units?\b", lambda m: plural(int(m.group(1)), "practice"), note)
     p = od.get("p_value")
     if not is_missing(p) and float(p) < 0.001:
         note = re.sub(r"p = [0-9.e+-]+", "p < 0.001", note)
-    return note
+    return f"Overdispersion test of the practices' uptake: {note}" if note else ""
 
 
 def census_sentences(table: pd.DataFrame, place_name: str, synthetic: bool) -> list[str]:
@@ -625,13 +644,14 @@ NO_MIX_NOTE = "Uptake by the ethnic mix of practices is not shown: the file has 
 FUNNEL_CAPTION = ("Each marker is a GP practice; lines are 95% (dashed) "
                   "and 99.8% (solid) control limits around the overall uptake (Fingertips method, "
                   "widened for overdispersion when the test below finds it). Source: service file.")
-NO_PRACTICE_NOTE = "Uptake by practice is not shown: the file has no practice_code column."
+NO_PRACTICE_NOTE = "Uptake by practice is not shown: the file gives no GP practice code for its rows."
 
 
 def suppressed_practices_note(points: pd.DataFrame) -> str:
     """The note on practices left out of the funnel plot."""
-    return (f"{int(points['suppressed'].sum())} practice(s) with fewer than 5 people "
-            "eligible or served are suppressed and not plotted.")
+    n = int(points["suppressed"].sum())
+    return (f"{plural(n, 'practice')} with fewer than 5 people eligible or served "
+            f"{'is' if n == 1 else 'are'} suppressed and not plotted.")
 
 
 def actions(r, service: str) -> list[str]:

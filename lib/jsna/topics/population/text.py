@@ -115,7 +115,7 @@ def pyramid_sentences(r: Results) -> list[str]:
     p = r.pyramid
     males, females = int(p["males"].sum()), int(p["females"].sum())
     eng_m = float(p["england_male_pct"].sum())
-    out = [f"In {mid(r.pyramid_year)}, the latest year for which the data held give males and females separately, "
+    out = [f"In {mid(r.pyramid_year)}, the latest year for which the estimates give males and females separately, "
            f"{r.place.name} had {fmt_number(males)} males and {fmt_number(females)} females: "
            f"{fmt_pct(100 * males / (males + females))} of residents were male (England {fmt_pct(eng_m)})."]
     out.append(difference_sentence(r, peaks=True))
@@ -165,7 +165,7 @@ def differences_caption(r: Results) -> str:
 
 def pyramid_note(r: Results) -> str:
     """Why the pyramid is not the latest year, and how small areas' single years behave."""
-    return (f"The data held give {mid(r.latest)} estimates for all persons only, without males and females "
+    return (f"The sources give {mid(r.latest)} estimates for all persons only, without males and females "
             f"separately, so the pyramid shows {mid(r.pyramid_year)}. Estimates are not exact to the person; "
             "five-year bands smooth the noise of single years of age.")
 
@@ -175,7 +175,7 @@ def change_sentences(r: Results) -> list[str]:
     """Growth since mid-2021 by age against England."""
     s = r.since
     if s.empty:
-        return [f"The data held do not give {r.place.name} in {mid(BASE_YEAR)}, so no change is shown."]
+        return [f"The sources do not give {r.place.name} in {mid(BASE_YEAR)}, so no change is shown."]
     rows = s.set_index("group")
     t = rows.loc[ALL_AGES]
     first, last = int(t["first_year"]), int(t["last_year"])
@@ -206,7 +206,7 @@ def boundary_note(r: Results) -> str:
 REVISION_NOTE = ("Each year is shown as ONS first published it. ONS later revised its mid-2022 estimates (with "
                  "better information on international migration), so part of the change between mid-2022 and "
                  "mid-2023 is revision rather than real change; the change since mid-2021 compares mid-2021 with "
-                 "the latest year directly. No projection is shown: the data held include no population "
+                 "the latest year directly. No projection is shown: the sources include no population "
                  "projection.")
 
 

@@ -31,6 +31,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from jsna.gap_chart import CAPTION as GAP_OVER_TIME_CAPTION  # noqa: F401 - for the notebook
+from jsna.gap_chart import gap_over_time_chart as gap_over_time  # noqa: F401 - the shared gap chart
 from jsna.palette import COMPARATOR, LEAST_DEPRIVED, MOST_DEPRIVED, SERIES
 from jsna.report import Chart, attach_data
 from jsna.topics.two_babies.text import fmt_gap, fmt_value, shown_gap, shown_row_ratio
@@ -358,3 +360,76 @@ def gap_chart(ov: pd.DataFrame, names: list[str]) -> Chart:
                  **{f"{nm} b": f"{nm} least deprived fifth" for nm in names}})
     attach_data(fig, data)
     return Chart(fig, alt, paras)
+
+
+# --------------------------------------------------------------------------- map of MSOA life expectancy
+
+#: the map's bands of life expectancy (years): the same for boys and girls, so the two panels compare
+LE_MAP_EDGES = (76, 78, 80, 82, 84, 86)
+
+
+def le_band(values: pd.Series) -> pd.Series:
+    """Band 1 (shortest lives: under 76 years) to 7 (86 and over) of :data:`LE_MAP_EDGES`; NA stays NA."""
+    v = values.astype("float64")
+    band = pd.Series(np.searchsorted(LE_MAP_EDGES, v.to_numpy(), side="right") + 1.0, index=values.index)
+    return band.where(v.notna())
+
+
+def le_band_labels() -> list[str]:
+    """The legend of :func:`le_band`, shortest lives first."""
+    e = LE_MAP_EDGES
+    return ([f"under {e[0]}"] + [f"{a} to under {b}" for a, b in zip(e, e[1:], strict=False)]
+            + [f"{e[-1]} and over"])
+
+
+def _le_map_sexes(r) -> list[tuple[str, str]]:
+    return [(c, w) for c, w in (("male", "Boys"), ("female", "Girls")) if r.le_map is not None and c in r.le_map]
+
+
+def has_le_map(r) -> bool:
+    """True when :func:`le_map` has something to draw: a sex whose levels pass the plausibility check, and the
+    Place's boundaries."""
+    return bool(_le_map_sexes(r)) and r.boundaries is not None
+
+
+def le_map(r) -> Chart:
+    """The Place's neighbourhoods (MSOAs) shaded by OHID's life expectancy at birth, 2015-19, boys and girls side
+    by side (jsna.maps.small_multiples, the deprivation palette: darkest = shortest lives); only the sexes whose
+    levels pass the plausibility check (see :func:`has_le_map`)."""
+    from jsna import maps, palette
+
+    sexes = _le_map_sexes(r)
+    if not sexes or r.boundaries is None:
+        raise ValueError("le_map: nothing to map (no sex passes the plausibility check, or no boundaries)")
+    geo = r.boundaries[["msoa11cd", "geometry"]].merge(r.le_map, on="msoa11cd", how="left")
+    for c, _ in sexes:
+        geo[f"{c}_band"] = le_band(geo[c])
+    labels = le_band_labels()
+    scheme = maps.CategoryScheme(tuple(float(i) for i in range(1, len(labels) + 1)),
+                                 tuple(palette.deprivation_colours(len(labels))), tuple(labels),
+                                 "Life expectancy (years)", missing_label="Not published")
+    outl = geo.dissolve(by="lad19cd", as_index=False)[["lad19cd", "geometry"]] if geo["lad19cd"].nunique() > 1 else None
+    fig = maps.small_multiples(geo, {f"{c}_band": w for c, w in sexes}, scheme,
+                               outlines=[maps.Outline(outl, "Districts")] if outl is not None else (),
+                               ncols=len(sexes) + 1, panel_size=3.6,
+                               suptitle=f"{r.place.name}: life expectancy at birth by neighbourhood, 2015-19")
+    alt = (f"Maps of {len(geo)} neighbourhoods (MSOAs) of {r.place.name} shaded by life expectancy at birth "
+           f"(2015-19) for {' and '.join(w.lower() for _, w in sexes)}, darker where lives are shorter.")
+    desc = []
+    for c, w in sexes:
+        ok = geo.dropna(subset=[c])
+        lo, hi = ok.loc[ok[c].idxmin()], ok.loc[ok[c].idxmax()]
+        missing = int(geo[c].isna().sum())
+        desc.append(f"{w}: from {lo[c]:.1f} years in {lo['msoa11nm']} to {hi[c]:.1f} in {hi['msoa11nm']}"
+                    + (f"; {missing} {'neighbourhood has' if missing == 1 else 'neighbourhoods have'} no published "
+                       "value" if missing else "") + ".")
+    desc.append("Bands (years): " + "; ".join(labels) + ". OHID publishes these values without intervals; a "
+                "neighbourhood's figure is uncertain by several years either way, so neighbouring bands do not show "
+                "a real difference.")
+    tidy = pd.DataFrame({"MSOA code (2011)": geo["msoa11cd"], "MSOA name": geo["msoa11nm"]})
+    for c, w in sexes:
+        tidy[f"Life expectancy, {w.lower()} (years)"] = geo[c].to_numpy()
+        tidy[f"Band, {w.lower()} (years)"] = [labels[int(b) - 1] if pd.notna(b) else "not published"
+                                              for b in geo[f"{c}_band"]]
+    attach_data(fig, tidy, {"chart": "life expectancy by neighbourhood, 2015-19"})
+    return Chart(fig, alt, desc)

@@ -19,20 +19,23 @@ import numpy as np
 import pandas as pd
 
 from jsna import areas, reliability, stats
+from jsna.gaps import gap_history
 from jsna.indicators import (
     REGISTRY,
+    VERDICT_BY_PUBLISHER,
+    EnglandVerdict,
     Indicator,
+    england_verdict,
     get_indicator,
     indicators,
     is_old,
     la_latest,
+    la_series,
 )
 from jsna.places import ENGLAND_CODE, Place
 from jsna.stats.compare import (
     NO_JUDGEMENT,
     compare_groups,
-    compare_with_benchmark,
-    published_comparison,
 )
 from jsna.topics.two_babies.inputs import SII_INDICATORS, Inputs
 from jsna.words import plural, shown_difference
@@ -50,7 +53,7 @@ TABLE_COLUMNS = [
     "a_denominator", "b_label", "b_value", "b_lower", "b_upper", "b_numerator", "b_denominator",
     "gap", "ratio", "significance", "worse_group", "place_value", "place_lower", "place_upper",
     "england_value", "england_lower", "england_upper", "available", "note", "method", "dp",
-    "period_end", "old",
+    "period_end", "old", "vs_england", "part_of_grouping",
 ]
 
 
@@ -165,21 +168,25 @@ def msoa_le_values(values: pd.DataFrame, weights: pd.Series | None, group_col: s
                    ) -> pd.DataFrame:
     """Weighted mean of MSOA life expectancies per group, limits from the MSOA limits.
 
-    ``values`` has msoa11cd, value, lowercl, uppercl (and group_col); ``weights`` (indexed like
-    values) are person-years or populations. MSOAs with a blank published value are left out
+    ``values`` has msoa11cd, value (and lowercl, uppercl where published; group_col); ``weights``
+    (indexed like values) are populations. MSOAs with a blank published value are left out
     and counted in ``note``. se_i = (upper_i - lower_i) / (2 x 1.96); se = sqrt(sum w_i^2 se_i^2)
-    / sum w_i; limits = value +/- 1.96 se.
+    / sum w_i; limits = value +/- 1.96 se. A group with any MSOA published without limits (OHID Local
+    Health publishes none) has no limits: none is invented.
     """
     d = values.copy()
     d["_w"] = weights.astype(float) if weights is not None else 1.0
     blank = d["value"].isna() | d["_w"].isna()
-    d["_se"] = (d["uppercl"] - d["lowercl"]) / (2 * Z95)
+    if "lowercl" in d.columns and "uppercl" in d.columns:
+        d["_se"] = (d["uppercl"] - d["lowercl"]) / (2 * Z95)
+    else:
+        d["_se"] = np.nan
     keys = d[group_col] if group_col else pd.Series("all", index=d.index)
     rows = []
     for key, part in d.groupby(keys, sort=True):
         ok = part[~blank.loc[part.index]]
         n_blank = int(blank.loc[part.index].sum())
-        note = (f"{plural(n_blank, 'MSOA value')} not in the data held (blank in the source), left out"
+        note = (f"{plural(n_blank, 'MSOA value')} not available (blank in the source), left out"
                 if n_blank else None)
         if ok.empty or ok["_w"].sum() <= 0:
             rows.append({"group": key, "value": np.nan, "lower": np.nan, "upper": np.nan,
@@ -188,7 +195,8 @@ def msoa_le_values(values: pd.DataFrame, weights: pd.Series | None, group_col: s
             continue
         w = ok["_w"].to_numpy()
         v = float(np.sum(w * ok["value"].to_numpy()) / w.sum())
-        se = float(np.sqrt(np.nansum((w * ok["_se"].to_numpy()) ** 2)) / w.sum())
+        se_i = ok["_se"].to_numpy(dtype=float)
+        se = np.nan if np.isnan(se_i).any() else float(np.sqrt(np.sum((w * se_i) ** 2)) / w.sum())
         rows.append({"group": key, "value": v, "lower": v - Z95 * se, "upper": v + Z95 * se,
                      "numerator": np.nan, "denominator": float(w.sum()), "note": note})
     return pd.DataFrame(rows, columns=["group", *_VALUE_COLS])
@@ -198,7 +206,7 @@ def _msoa_le_frame(ind: Indicator, inputs: Inputs, msoas: pd.DataFrame) -> tuple
     """MSOA values of one LE/HLE/DFLE indicator joined to the group's MSOAs; '' or a reason."""
     if ind.measure == "le":
         src = inputs.le
-        label = "MSOA life expectancy 2016-20"
+        label = "MSOA life expectancy 2015-19 (OHID Local Health)"
     else:
         src = None if inputs.hle is None else inputs.hle[inputs.hle["measure"] == ind.measure]
         label = f"MSOA {ind.measure.upper()} 2009-13"
@@ -207,14 +215,14 @@ def _msoa_le_frame(ind: Indicator, inputs: Inputs, msoas: pd.DataFrame) -> tuple
     key = ("msoa_source", ind.measure, ind.sex)  # the per-sex slice is the same for every Place
     if key not in inputs._england_cache:
         part = src[src["sex"] == ind.sex]
-        cols = ["msoa11cd", "value", "lowercl", "uppercl", *(["person_years"] if "person_years" in part.columns
-                                                            else [])]
+        cols = ["msoa11cd", "value", *[c for c in ("lowercl", "uppercl") if c in part.columns]]
         inputs._england_cache[key] = (part[cols], frozenset(part["msoa11cd"].tolist()))
     src, codes = inputs._england_cache[key]
     absent = sum(c not in codes for c in msoas["msoa11cd"].tolist())  # (Series.isin was the cost here)
     if absent == len(msoas):
         return pd.DataFrame(), (f"{label} is held for Leicester, Leicestershire and Rutland MSOAs "
-                                "only; not available for this area")
+                                "only; not available for this area") if ind.measure != "le" else (
+            f"{label}: none of the area's MSOAs is in the file")
     if absent:
         return pd.DataFrame(), f"{label}: {absent} of the area's {len(msoas)} MSOAs are missing from the file"
     return msoas.merge(src, on="msoa11cd", how="left"), ""
@@ -237,8 +245,7 @@ def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, input
         d, why = _msoa_le_frame(ind, inputs, msoas)
         if why:
             return pd.DataFrame(), why
-        w = d["person_years"] if "person_years" in d.columns else d["pop_total"]
-        return msoa_le_values(d, w, group_col), ""
+        return msoa_le_values(d, d["pop_total"], group_col), ""
     if ind.kind == "covid_rate":
         if inputs.covid is None:
             return pd.DataFrame(), "Covid-19 MSOA deaths could not be loaded"
@@ -260,6 +267,68 @@ def group_values(ind: Indicator, lsoas: pd.DataFrame, msoas: pd.DataFrame, input
             out.loc[res["suppressed"].to_numpy(bool), "note"] = "suppressed (fewer than 5 deaths)"
         return out, ""
     raise ValueError(f"group_values: indicator {ind.id!r} of kind {ind.kind!r} has no small-area values")
+
+
+# --------------------------------------------------------------------------- plausibility of MSOA life expectancy
+
+#: the middle year of OHID Local Health's MSOA life expectancy (2015-19): where the release's own council value
+#: is not held, the published three-year value centred nearest it (2016-18) is the check's benchmark
+LE_PERIOD_CENTRE = 2017
+
+
+def _nearest_published(inputs: Inputs, area_code: str, sex: str) -> tuple[float | None, str]:
+    """The published life expectancy (le_la_male / le_la_female, as every report reads it) of the period
+    centred nearest :data:`LE_PERIOD_CENTRE`, with its period; (None, "") when none is held."""
+    if inputs.la is None:
+        return None, ""
+    series, _, _ = la_series(get_indicator(f"le_la_{sex.lower()}"), inputs.la, area_code)
+    if series.empty:
+        return None, ""
+    centre = (series["period_start"].dt.year + series["period_end"].dt.year) / 2
+    r = series.loc[(centre - LE_PERIOD_CENTRE).abs().idxmin()]
+    return float(r["value"]), str(r["period"])
+
+
+def published_le(inputs: Inputs, area_code: str, sex: str) -> tuple[float | None, str]:
+    """A council's published life expectancy at birth to check its MSOA values against: OHID Local Health's own
+    council value (2015-19, the MSOA table's release), else the nearest period of the published series."""
+    pub = inputs.le_published
+    if pub is not None:
+        hit = pub[(pub["area_code"] == area_code) & (pub["sex"] == sex)]["value"].dropna()
+        if len(hit):
+            return float(hit.iloc[0]), "2015-19"
+    return _nearest_published(inputs, area_code, sex)
+
+
+def england_le_check(inputs: Inputs, values: pd.Series, weights: pd.Series, sex: str) -> reliability.LevelCheck:
+    """England's MSOA life expectancy (population-weighted) against England's published value of the period
+    nearest 2015-19 (the Local Health council table has no England row)."""
+    published, _ = _nearest_published(inputs, ENGLAND_CODE, sex)
+    return reliability.check_small_area_levels(values, weights, published, "England")
+
+
+def le_level_check(ind: Indicator, area_lsoas: pd.DataFrame, d: pd.DataFrame, inputs: Inputs,
+                   la_codes: list[str] | None) -> reliability.LevelCheck:
+    """The plausibility check before any MSOA life expectancy level of an area is stated
+    (jsna.reliability.check_small_area_levels): the population-weighted mean of each upper-tier authority's
+    MSOAs against its published value (:func:`published_le`); for England (``la_codes`` None) against England's
+    published value of the nearest period. ``d``: the area's MSOAs with value and pop_total. Every authority
+    must pass; the reasons of those that fail are joined."""
+    if la_codes is None:
+        return england_le_check(inputs, d["value"], d["pop_total"], ind.sex)
+    utla = area_lsoas.drop_duplicates("msoa11cd").set_index("msoa11cd")
+    names = utla["utla19nm"] if "utla19nm" in utla.columns else utla["utla19cd"]
+    checks = []
+    for code, part in d.groupby(d["msoa11cd"].map(utla["utla19cd"]), sort=True):
+        published, _ = published_le(inputs, str(code), ind.sex)
+        if published is None and len(la_codes) == 1:  # a council formed since 2019: its current code
+            published, _ = published_le(inputs, la_codes[0], ind.sex)
+        name = str(names.get(part["msoa11cd"].iloc[0], code))
+        checks.append(reliability.check_small_area_levels(part["value"], part["pop_total"], published, name))
+    if len(checks) == 1:
+        return checks[0]
+    failed = [c.reason for c in checks if not c.ok]
+    return reliability.LevelCheck(not failed, None, None, "; ".join(failed))
 
 
 # --------------------------------------------------------------------------- comparison
@@ -289,15 +358,20 @@ def _present(x: object) -> bool:
         and str(x).strip() not in ("", "nan", "<NA>")
 
 
-def published_significance(ind: Indicator, published: str, a_val: float, b_val: float) -> str | None:
-    """A published comparison with England (jsna.stats.compare.published_comparison) in the words
-    of :func:`compare`: direction from the values; None if it is not a comparison."""
-    word = published_comparison(published, a_val, b_val, ind.polarity)
-    if word == "similar":
-        return "no clear difference"
-    if word == "not compared" or pd.isna(a_val) or pd.isna(b_val) or a_val == b_val:
-        return None
-    return "higher" if a_val > b_val else "lower"
+def apply_verdict(row: dict, ind: Indicator, verdict: EnglandVerdict) -> None:
+    """Set a whole-area row's ``vs_england`` (the verdict's word), ``significance`` (in this report's words:
+    similar -> "no clear difference", better or worse -> "higher" or "lower" by the values, not compared ->
+    "not tested") and ``worse_group`` from the one verdict against England."""
+    row["vs_england"] = verdict.word
+    if verdict.word == "similar":
+        sig = "no clear difference"
+    elif verdict.compared and not (pd.isna(row["a_value"]) or pd.isna(row["b_value"])) \
+            and row["a_value"] != row["b_value"]:
+        sig = "higher" if row["a_value"] > row["b_value"] else "lower"
+    else:
+        sig = "not tested"
+    row["significance"] = sig
+    row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
 
 
 def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
@@ -306,9 +380,18 @@ def _row(ind: Indicator, comparison: str, a_label: str, b_label: str) -> dict:
                geography=ind.geography, unit=ind.unit, polarity=ind.polarity,
                period=ind.period if ind.kind != "la" else "", old=False,
                source_id=ind.source_id, comparison=comparison, a_label=a_label, b_label=b_label,
-               significance="not tested", worse_group=None, available=False, note=None,
-               method=ind.method, dp=ind.dp)
+               significance="not tested", worse_group=None, available=False, note=None, vs_england=None,
+               method=ind.method, dp=ind.dp, part_of_grouping=ind.part_of_grouping)
+    _mark_old(row, ind)
     return row
+
+
+def _mark_old(row: dict, ind: Indicator) -> None:
+    """A small-area indicator's fixed period (e.g. MSOA life expectancy 2016-20) as ``period_end`` and ``old``
+    (jsna.indicators.is_old), where the period is a dated one; IoD2019 labels carry no date and are not marked."""
+    end = ind.fixed_period_end
+    if end is not None:
+        row.update(period_end=end, old=is_old(end))
 
 
 def _fill(row: dict, side: str, g: pd.Series | None) -> None:
@@ -371,10 +454,12 @@ def fifths_check(ind: Indicator, units: pd.DataFrame, vals: pd.DataFrame,
 
 def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
                    england_lsoas: pd.DataFrame | None = None, msoas: pd.DataFrame | None = None,
-                   place_name: str = "The area") -> dict:
+                   place_name: str = "The area", la_codes: list[str] | None = None) -> dict:
     """One table row for a small-area indicator: Q1 vs Q5 of the area, area and England values.
     Below the reliability minimum the row compares the whole area with England instead
-    (comparison :data:`WHOLE_AREA`, the reason in ``note``).
+    (comparison :data:`WHOLE_AREA`, the reason in ``note``). MSOA life expectancy whose levels fail the
+    plausibility check (:func:`le_level_check`; ``la_codes``: the area's upper-tier codes, None for England)
+    states no value, and the reason is the note.
     ``msoas``: :func:`msoa_groups` of ``area_lsoas`` if already computed (else computed here)."""
     row = _row(ind, FIFTHS, MOST_LABEL, LEAST_LABEL)
     if ind.geography != "MSOA":
@@ -385,6 +470,11 @@ def small_area_row(ind: Indicator, area_lsoas: pd.DataFrame, inputs: Inputs,
     if why:
         row["note"] = why
         return row
+    if ind.kind == "msoa_le" and ind.measure == "le":
+        level = le_level_check(ind, area_lsoas, _msoa_le_frame(ind, inputs, msoas)[0], inputs, la_codes)
+        if not level.ok:
+            row["note"] = level.reason
+            return row
     notes = []
     units = msoas if ind.geography == "MSOA" else area_lsoas
     if len(units) and "local_quintile" in units.columns and units["local_quintile"].isna().all():
@@ -427,7 +517,11 @@ def _whole_area_instead(row: dict, ind: Indicator, area_lsoas: pd.DataFrame, mso
     for part in ("value", "lower", "upper", "numerator", "denominator"):
         row[f"a_{part}"] = row.get(f"place_{part}", np.nan)
         row[f"b_{part}"] = row.get(f"england_{part}", np.nan)
-    return _finish_row(row, ind)
+    _finish_row(row, ind)
+    if row["available"]:  # the series' one verdict against England, as for published whole-area values
+        apply_verdict(row, ind, england_verdict(row["a_value"], row["a_lower"], row["a_upper"], row["b_value"],
+                                                ind.polarity))
+    return row
 
 
 def england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame | None
@@ -448,10 +542,14 @@ def _england_value(ind: Indicator, inputs: Inputs, england_lsoas: pd.DataFrame |
             return None
         vals, _ = group_values(ind, england_lsoas, pd.DataFrame(), inputs, None)
         return None if vals.empty else vals.iloc[0]
-    if ind.kind == "msoa_le" and ind.measure == "le" and inputs.le is not None:
+    if ind.kind == "msoa_le" and ind.measure == "le" and inputs.le is not None and england_lsoas is not None:
+        pop = england_lsoas.groupby("msoa11cd")["pop_total"].sum()
         src = inputs.le[inputs.le["sex"] == ind.sex]
-        res = msoa_le_values(src, src["person_years"], None)
-        return res.iloc[0]
+        src = src[src["msoa11cd"].isin(pop.index)]
+        check = england_le_check(inputs, src["value"], src["msoa11cd"].map(pop), ind.sex)
+        if not check.ok:
+            return None  # England's level is not stated either (the row's note says why)
+        return msoa_le_values(src, src["msoa11cd"].map(pop), None).iloc[0]
     if ind.kind == "msoa_le" and inputs.hle_bench is not None:
         b = inputs.hle_bench
         hit = b[(b["area_code"] == ENGLAND_CODE) & (b["sex"] == ind.sex) & (b["measure"] == ind.measure)]
@@ -487,27 +585,17 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
                a_numerator=r.get("count"), a_denominator=r.get("denominator"),
                period_end=r["period_end"], old=is_old(r["period_end"]))
     if pd.isna(r["england"]):
-        row["note"] = f"England's value for {r['period']} is not in the data held"
+        row["note"] = f"England's value for {r['period']} is not in this report's sources"
         row["available"] = False
         return row
     _finish_row(row, ind)
     notes = [r["note"]] if r["note"] else []
-    if row["significance"] == "not tested" and not (pd.isna(row["a_lower"]) or pd.isna(row["a_upper"])):
-        # England without limits: the Place's interval against England's value, as Fingertips and the
-        # dashboard compare (jsna.stats.compare.compare_with_benchmark)
-        word = str(compare_with_benchmark(row["a_lower"], row["a_upper"], row["b_value"], ind.polarity))
-        if word != "not compared":
-            sig = "no clear difference" if word == "similar" else (
-                "higher" if row["a_value"] > row["b_value"] else "lower")
-            row["significance"] = sig
-            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
-    pub = r.get("compared_to_england")
-    if row["significance"] == "not tested" and _present(pub):
-        sig = published_significance(ind, str(pub), row["a_value"], row["b_value"])
-        if sig:
-            row["significance"] = sig
-            row["worse_group"] = worse_group(ind, sig, row["a_value"], row["b_value"])
-            notes.append("comparison with England as published")
+    # the series' one verdict against England (jsna.indicators.england_verdict), as in every report
+    verdict = england_verdict(r["value"], r["lower95"], r["upper95"], r["england"], ind.polarity,
+                              r.get("compared_to_england"))
+    apply_verdict(row, ind, verdict)
+    if verdict.method == VERDICT_BY_PUBLISHER:
+        notes.append("comparison with England as published")
     if row["old"]:
         notes.append(f"old data: the latest period held ({r['period']}) ended more than five years ago")
     row["note"] = "; ".join(notes) or None
@@ -515,12 +603,13 @@ def la_row(ind: Indicator, la_codes: list[str], inputs: Inputs, place_name: str)
 
 
 def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str], place_name: str,
-                 indicator_list: list[Indicator] | None = None) -> pd.DataFrame:
+                 indicator_list: list[Indicator] | None = None, is_place: bool = True) -> pd.DataFrame:
     """The two babies table: one row per indicator (life-course order), columns TABLE_COLUMNS.
 
     Small-area indicators compare local quintile 1 (a) with quintile 5 (b); LA-level indicators
     compare the Place (a) with England (b). Rows that cannot be computed have available=False
-    and a ``note`` with the reason.
+    and a ``note`` with the reason. ``is_place`` False: England's own table (its MSOA life expectancy is
+    checked against England's published value).
     """
     inds = list(indicator_list or indicators(report="two_babies"))
     area = place_lsoas(inputs.lsoas, district_codes)
@@ -531,8 +620,14 @@ def babies_table(inputs: Inputs, district_codes: list[str], la_codes: list[str],
         if ind.kind == "la":
             rows.append(la_row(ind, la_codes, inputs, place_name))
         else:
-            rows.append(small_area_row(ind, area, inputs, england, msoas, place_name))
+            rows.append(small_area_row(ind, area, inputs, england, msoas, place_name,
+                                       la_codes=list(la_codes) if is_place else None))
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    # within each life stage, indicators measured independently of the IMD come first: an IMD domain's gap
+    # between IMD fifths is partly true by construction, so it never leads (issue 24)
+    block = (out["stage"] != out["stage"].shift()).cumsum()
+    out = out.assign(_block=block).sort_values(["_block", "part_of_grouping"], kind="stable")
+    out = out.drop(columns="_block").reset_index(drop=True)
     for c in out.columns:
         if c.endswith(("_value", "_lower", "_upper", "_numerator", "_denominator")) or c in (
                 "gap", "ratio"):
@@ -549,9 +644,14 @@ def place_table(place: Place, inputs: Inputs) -> pd.DataFrame:
 
 
 def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
-           repetitions: int = 10000) -> pd.Series:
+           repetitions: int = 10000, la_codes: list[str] | None = None) -> pd.Series:
     """Slope index of inequality in life expectancy at birth (years) across the area's MSOA
-    quintiles (jsna.stats.sii, value_type 0). Index: value, lowercl, uppercl, note."""
+    quintiles (jsna.stats.sii, value_type 0). Index: value, lowercl, uppercl, note.
+
+    OHID's MSOA life expectancy has no intervals, so the slope is the point estimate only (the regression of
+    jsna.stats.sii; its limits, from zero standard errors, are discarded): a description, not a test. No slope
+    when the levels fail the plausibility check (:func:`le_level_check`; ``la_codes`` as in
+    :func:`small_area_row`)."""
     ind = next(i for i in REGISTRY if i.measure == "le" and i.sex == sex)
     msoas = msoa_groups(area_lsoas)
     vals, why = group_values(ind, area_lsoas, msoas, inputs, "local_quintile")
@@ -561,19 +661,27 @@ def le_sii(area_lsoas: pd.DataFrame, inputs: Inputs, sex: str, seed: int = 2019,
     if not check.ok:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
                           "note": "; ".join(check.reasons), "below_minimum": True})
+    level = le_level_check(ind, area_lsoas, _msoa_le_frame(ind, inputs, msoas)[0], inputs, la_codes)
+    if not level.ok:
+        return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan, "note": level.reason})
     pop = msoas.groupby("local_quintile")["pop_total"].sum()
     q = vals.assign(quantile=vals["group"].astype(int),
                     population=vals["group"].map(pop).astype(float))
     if q["value"].isna().any() or len(q) < 5:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
                           "note": "a quintile has no life expectancy value"})
+    no_limits = q["lower"].isna().any() or q["upper"].isna().any()
+    limits = {"se_col": "se"} if no_limits else {"lower_cl_col": "lower", "upper_cl_col": "upper"}
     try:
-        res = stats.sii(q, "quantile", "population", "value", "lower", "upper", value_type=0,
-                        repetitions=repetitions, confidence=0.95, seed=seed)
+        res = stats.sii(q.assign(se=0.0), "quantile", "population", "value", value_type=0,
+                        repetitions=1000 if no_limits else repetitions, confidence=0.95, seed=seed, **limits)
     except NotImplementedError as exc:
         return pd.Series({"value": np.nan, "lowercl": np.nan, "uppercl": np.nan,
                           "note": f"SII not computed: {exc}"})
     r = res.iloc[0]
+    if no_limits:
+        return pd.Series({"value": float(r["sii"]), "lowercl": np.nan, "uppercl": np.nan, "note": r.get("note"),
+                          "descriptive": True})
     return pd.Series({"value": float(r["sii"]), "lowercl": float(r["sii_lowercl"]),
                       "uppercl": float(r["sii_uppercl"]), "note": r.get("note")})
 
@@ -632,14 +740,15 @@ def overview(tables: dict[str, pd.DataFrame], england: pd.DataFrame) -> pd.DataF
 def published_sii(inputs: Inputs, area_code: str, sex: str) -> dict | None:
     """Latest OHID-published SII in life expectancy at birth (years) for an area and sex, as the
     dashboard shows it (jsna.indicators.la_latest of sii_le_male / sii_le_female): value, lower,
-    upper, period, source_id, old."""
+    upper, period, source_id, old; without a value, ``note`` says why in the dashboard's words
+    (jsna.indicators.missing_reason), so the two reports give one reason."""
     if inputs.la is None:
         return None
     r = la_latest(SII_INDICATORS[sex], inputs.la, area_code)
     if not r["available"]:
-        return None
+        return {"value": np.nan, "note": r["note"]}
     return {"value": r["value"], "lower": r["lower95"], "upper": r["upper95"], "period": r["period"],
-            "source_id": r["source_id"], "old": is_old(r["period_end"])}
+            "source_id": r["source_id"], "old": is_old(r["period_end"]), "england": r["england"]}
 
 
 def _nan(x: float | None) -> float:
@@ -651,7 +760,7 @@ def england_table(inputs: Inputs) -> pd.DataFrame:
     indicators, used for 'each Place's gap against England's'."""
     inds = [i for i in REGISTRY if i.kind != "la"]
     codes = sorted(inputs.lsoas["lad19cd"].dropna().unique())
-    return babies_table(inputs, codes, [], "England", inds)
+    return babies_table(inputs, codes, [], "England", inds, is_place=False)
 
 
 def upper_tier_table(inputs: Inputs, utla_code: str, name: str) -> pd.DataFrame:
@@ -700,22 +809,26 @@ def obesity_by_deprivation(inputs: Inputs, area_codes: list[str]) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
-def unequal_sex_ratio_msoas(area_lsoas: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
-    """The area's neighbourhoods whose male and female person-years (MSOA life expectancy 2016-20)
-    are so unequal that an institution very likely lives there (jsna.reliability): columns code,
-    name, male, female, ratio (empty when there are none or the data lack person-years)."""
-    empty = pd.DataFrame(columns=["code", "name", "male", "female", "ratio"])
-    if inputs.le is None or "person_years" not in inputs.le.columns:
-        return empty
-    le = inputs.le[inputs.le["msoa11cd"].isin(set(area_lsoas["msoa11cd"]))]
-    wide = le.pivot_table(index="msoa11cd", columns="sex", values="person_years", aggfunc="sum").reset_index()
-    if not {"Male", "Female"} <= set(wide.columns):
-        return empty
+def le_map_values(place: Place, area_lsoas: pd.DataFrame, inputs: Inputs) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Each of the Place's MSOAs with OHID's life expectancy for boys (``male``) and girls (``female``), for the
+    map: a sex whose levels fail the plausibility check (:func:`le_level_check`) gets no column, its reason in the
+    second value ({sex: reason}). Columns: msoa11cd, msoa11nm, lad19cd, local_quintile, male, female."""
+    msoas = msoa_groups(area_lsoas)
     names = area_lsoas.drop_duplicates("msoa11cd").set_index("msoa11cd")
-    name_col = "msoa11hclnm" if "msoa11hclnm" in names.columns else None
-    if name_col:
-        wide["name"] = wide["msoa11cd"].map(names[name_col])
-    return reliability.unequal_sex_ratios(wide, "msoa11cd", "Male", "Female", "name" if name_col else None)
+    name_col = "msoa11hclnm" if "msoa11hclnm" in names.columns else "msoa11cd"
+    out = msoas[["msoa11cd", "local_quintile"]].assign(
+        msoa11nm=msoas["msoa11cd"].map(names[name_col]) if name_col != "msoa11cd" else msoas["msoa11cd"],
+        lad19cd=msoas["msoa11cd"].map(names["lad19cd"]))
+    refused = {}
+    for sex in ("Male", "Female"):
+        ind = get_indicator(f"le_{sex.lower()}")
+        d, why = _msoa_le_frame(ind, inputs, msoas)
+        check = None if why else le_level_check(ind, area_lsoas, d, inputs, list(place.upper_tier_codes))
+        if why or not check.ok:
+            refused[sex] = why or check.reason
+            continue
+        out = out.merge(d[["msoa11cd", "value"]].rename(columns={"value": sex.lower()}), on="msoa11cd", how="left")
+    return out.reset_index(drop=True), refused
 
 
 # --------------------------------------------------------------------------- the topic's results
@@ -744,10 +857,13 @@ class Results:
     published_sii: dict[str, dict | None]  # :func:`published_sii` by sex (None for a group Place)
     national_view: pd.DataFrame  # :func:`national_view`
     obesity: pd.DataFrame  # :func:`obesity_by_deprivation` of the Place's authorities and England
-    sex_ratio_msoas: pd.DataFrame  # :func:`unequal_sex_ratio_msoas`
     notes: list[str]  # problems met while loading the inputs
     fifth_mix: pd.DataFrame | None = None  # :func:`fifth_mix`, for a group Place
     side_by_side: SideBySide | None = None  # for a group Place
+    le_map: pd.DataFrame | None = None  # :func:`le_map_values`: the Place's MSOAs and their life expectancy
+    le_map_refused: dict[str, str] | None = None  # sexes whose levels are not mapped, and why
+    boundaries: object = None  # the Place's MSOA boundaries (from the inputs), for the map
+    gaps: list | None = None  # jsna.gaps.GapHistory of each upper-tier area: life expectancy and the SII over time
 
 
 def compute(place: Place, inputs: Inputs) -> Results:
@@ -756,15 +872,19 @@ def compute(place: Place, inputs: Inputs) -> Results:
     area = place_lsoas(inputs.lsoas, place.district_codes_2019)
     sii, published = {}, {}
     for sex in ("Male", "Female"):
-        sii[sex] = le_sii(area, inputs, sex, seed=inputs.seed, repetitions=inputs.sii_repetitions)
+        sii[sex] = le_sii(area, inputs, sex, seed=inputs.seed, repetitions=inputs.sii_repetitions,
+                          la_codes=list(place.upper_tier_codes))
         published[sex] = published_sii(inputs, place.upper_tier_codes[0], sex) if not place.is_group else None
     side = None
     if place.is_group:
         tables = {a.name: upper_tier_table(inputs, a.code, a.name) for a in place.upper_tier}
         eng = england_table(inputs)
         side = SideBySide(tables=tables, england=eng, overview=overview(tables, eng))
+    le_map, le_map_refused = le_map_values(place, area, inputs)
     return Results(place=place, table=table, area=area, core20=core20(area), sii=sii, published_sii=published,
+                   le_map=le_map, le_map_refused=le_map_refused, boundaries=inputs.boundaries,
                    national_view=national_view(area, inputs),
                    obesity=obesity_by_deprivation(inputs, place.upper_tier_codes),
-                   sex_ratio_msoas=unequal_sex_ratio_msoas(area, inputs), notes=list(inputs.notes),
-                   fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side)
+                   notes=list(inputs.notes),
+                   fifth_mix=fifth_mix(area) if place.is_group else None, side_by_side=side,
+                   gaps=[] if inputs.la is None else [gap_history(inputs.la, a.code, a.name) for a in place.upper_tier])

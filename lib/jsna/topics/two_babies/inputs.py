@@ -26,7 +26,9 @@ class Inputs:
     """Everything the topic needs, already loaded and tidy.
 
     lsoas: England LSOAs (lsoa11cd, lad19cd, msoa11cd, imd_score, imd_decile, pop_* , domain
-    scores and File 8 indicator columns). le: MSOA LE 2016-20 (all England). hle/dfle: MSOA
+    scores and File 8 indicator columns). le: OHID Local Health MSOA LE 2015-19 (all England, no
+    intervals). le_published: the same release's values for councils (2021), which a Place's MSOAs
+    must average to before any level is stated (jsna.reliability.check_small_area_levels). hle/dfle: MSOA
     HLE/DFLE 2009-13 (where held). hle_bench: published HLE/DFLE benchmarks (area_code, sex,
     measure, value, lowercl, uppercl). covid: msoa11cd, deaths, population. la: tidy LA indicators
     (jsna.load.fingertips.la_indicators). notes: problems met while loading (shown in the report).
@@ -36,6 +38,7 @@ class Inputs:
 
     lsoas: pd.DataFrame
     le: pd.DataFrame | None = None
+    le_published: pd.DataFrame | None = None
     hle: pd.DataFrame | None = None
     hle_bench: pd.DataFrame | None = None
     covid: pd.DataFrame | None = None
@@ -43,6 +46,8 @@ class Inputs:
     notes: list[str] = field(default_factory=list)
     seed: int = 2019
     sii_repetitions: int = 10000
+    #: the Place's MSOA boundaries (jsna.load.boundaries.msoa_boundaries), for the life expectancy map
+    boundaries: object = field(repr=False, default=None)
     # Place-independent results memoised here (England benchmarks per indicator, per-sex MSOA
     # source slices): recomputing them for every Place dominated the all-England run
     _england_cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -50,12 +55,17 @@ class Inputs:
 
 def load(place: Place, data_dir: Path | None = None, seed: int = 2019, sii_repetitions: int = 10000) -> Inputs:
     """Read every input of the topic for ``place``: the England-wide inputs of :func:`load_england`, with
-    the notebook's SII settings. The LA indicators are every area's, not only the Place's: which age band
+    the notebook's SII settings and the Place's MSOA boundaries (the life expectancy map). The LA indicators are every area's, not only the Place's: which age band
     of a file is used and how many counties an extract holds are judged over all its rows (a county's
     "not in the data held" reason names them), as in every report."""
-    del place  # the inputs are England-wide: compute() selects the Place's districts and authorities
+    from jsna.load.boundaries import msoa_boundaries
+
     out = load_england(data_dir)
     out.seed, out.sii_repetitions = seed, sii_repetitions
+    if "msoa11cd" in out.lsoas.columns:  # the map of the Place's neighbourhoods
+        codes = sorted(out.lsoas.loc[out.lsoas["lad19cd"].isin(place.district_codes_2019), "msoa11cd"].unique())
+        if codes:
+            out.boundaries = msoa_boundaries(codes, data_dir)
     return out
 
 
@@ -82,7 +92,8 @@ def load_england(data_dir: Path | None = None) -> Inputs:
             notes.append(f"{label} could not be loaded: {exc}")
             return None
 
-    le = attempt("MSOA life expectancy 2016-20", lambda: sa.le_birth_msoa(england=True, data_dir=data_dir))
+    le = attempt("MSOA life expectancy 2015-19 (OHID Local Health)", lambda: sa.le_localhealth_msoa(data_dir))
+    le_published = attempt("Council life expectancy 2015-19 (OHID Local Health)", lambda: sa.le_localhealth_la(data_dir))
     hle = attempt("MSOA HLE/DFLE 2009-13", lambda: pd.concat(
         [sa.hle_msoa(m, data_dir) for m in ("hle", "dfle")], ignore_index=True))
     bench = attempt("HLE/DFLE benchmarks 2009-13", lambda: pd.concat(
@@ -90,7 +101,7 @@ def load_england(data_dir: Path | None = None) -> Inputs:
     covid = attempt("MSOA Covid-19 deaths 2020", lambda: _covid(data_dir))
     la_ids = la_source_ids([*indicators(report="two_babies", kind="la"), *SII_INDICATORS.values()], data_dir)
     la = attempt("LA-level indicators (Fingertips)", lambda: _la(la_ids, data_dir))
-    return Inputs(lsoas=lsoas, le=le, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes)
+    return Inputs(lsoas=lsoas, le=le, le_published=le_published, hle=hle, hle_bench=bench, covid=covid, la=la, notes=notes)
 
 
 def _covid(data_dir: Path | None) -> pd.DataFrame:

@@ -7,7 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.indicators import NOT_HELD, NOT_HELD_BY_STAGE, small_area_source_label, source_label
+from jsna.indicators import (
+    NOT_HELD,
+    NOT_HELD_BY_STAGE,
+    get_indicator,
+    small_area_source_label,
+    source_label,
+)
 from jsna.topics.two_babies.compute import WHOLE_AREA, _nan
 from jsna.words import shown_difference, shown_ratio
 
@@ -29,6 +35,20 @@ def _ci(lo: float, hi: float, dp: int) -> str:
 
 _DIFF_WORDS = {"higher": "clearly higher (a)", "lower": "clearly lower (a)",
                "no clear difference": "no clear difference", "not tested": "no interval to test"}
+#: a whole-area row's one verdict against England (jsna.indicators.england_verdict), in the words every
+#: report uses ("similar" reads "no clear difference", as in this report's sentences)
+VERDICT_WORDS = {"better": "better than England", "worse": "worse than England",
+                 "similar": "no clear difference from England", "higher": "higher than England",
+                 "lower": "lower than England", "not compared": "not compared with England"}
+
+
+def _difference(r: pd.Series) -> str:
+    if not r["available"]:
+        return "not available"
+    verdict = r.get("vs_england")
+    words = VERDICT_WORDS.get(verdict) if isinstance(verdict, str) and verdict else None
+    return (words or _DIFF_WORDS.get(r["significance"], r["significance"])) + (
+        " (old data)" if r["old"] is True else "")
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -51,9 +71,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "Gap (a - b)": _nan(shown_difference(r["a_value"], r["b_value"], dp)),
             "Ratio (a / b)": _r(shown_ratio(r["a_value"], r["b_value"], dp), 2)
             if r["unit"] in ("%",) or str(r["unit"]).startswith("per ") else np.nan,
-            "Difference": (_DIFF_WORDS.get(r["significance"], r["significance"])
-                           + (" (old data)" if r["old"] is True else "")) if r["available"]
-            else "not available",
+            "Difference": _difference(r),
             "Area value": _r(r["place_value"], dp),
             "England value": _r(r["england_value"], dp),
             "Period": r["period"],
@@ -87,16 +105,16 @@ def not_available(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def sii_display(ours: dict[str, pd.Series], published: dict[str, dict | None]) -> pd.DataFrame:
-    """The slope index of inequality in life expectancy, by sex: this report's (MSOA fifths,
-    2016-20) beside OHID's published one (LSOA deciles), the data behind the SII sentences."""
+    """The slope index of inequality in life expectancy, by sex: this report's (MSOA fifths, OHID Local
+    Health 2015-19, no interval) beside OHID's published one (LSOA deciles), the data behind the SII sentences."""
     rows = []
     for sex, r in ours.items():
         pub = published.get(sex) or {}
         rows.append({"Sex": {"Male": "Boys", "Female": "Girls"}.get(sex, sex),
-                     "SII, MSOA fifths 2016-20 (years)": _r(r.get("value"), 1),
+                     f"SII, MSOA fifths {get_indicator('le_male').period} (years)": _r(r.get("value"), 1),
                      "95% CI": _ci(r.get("lowercl"), r.get("uppercl"), 1),
                      "OHID's SII, LSOA deciles (years)": _r(pub.get("value", np.nan), 1),
-                     "OHID period": pub.get("period") or "not in the data held",
+                     "OHID period": pub.get("period") or pub.get("note") or NOT_HELD,
                      "Note": "" if pd.isna(r.get("note")) or r.get("note") is None else str(r.get("note"))})
     return pd.DataFrame(rows)
 
@@ -158,16 +176,6 @@ def la_side_by_side(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sex_ratio_display(flagged: pd.DataFrame) -> pd.DataFrame:
-    """The neighbourhoods of :func:`unequal_sex_ratio_msoas` for readers (the data behind the note)."""
-    return pd.DataFrame({
-        "Neighbourhood (MSOA)": flagged["name"] if "name" in flagged else flagged["code"],
-        "Male person-years, 2016-20": flagged["male"].astype(int).to_numpy(),
-        "Female person-years, 2016-20": flagged["female"].astype(int).to_numpy(),
-        "Men per woman": flagged["ratio"].astype(float).round(2).to_numpy(),
-    })
-
-
 def fifth_mix_display(mix: pd.DataFrame) -> pd.DataFrame:
     """Where the residents of each pooled local fifth of a group Place live (:func:`compute.fifth_mix`)."""
     return (mix.assign(local_quintile=mix["local_quintile"].astype(int), pct=mix["pct"].round().astype(int))
@@ -178,7 +186,3 @@ def fifth_mix_display(mix: pd.DataFrame) -> pd.DataFrame:
 def has_sii_values(sii: pd.DataFrame) -> bool:
     """True when :func:`sii_display` holds a value (this report's or OHID's) worth a table."""
     return bool(sii.drop(columns=["Sex", "Note", "OHID period", "95% CI"]).notna().any().any())
-
-
-#: number formats of :func:`sex_ratio_display`'s columns (report.table's number_format)
-SEX_RATIO_FORMAT = {"Male person-years, 2016-20": ",", "Female person-years, 2016-20": ",", "Men per woman": ".2f"}

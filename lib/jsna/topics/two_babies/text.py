@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from jsna.indicators import not_held_sentence
+from jsna.indicators import get_indicator, not_held_sentence
 from jsna.words import (
     fmt_number,
     fmt_pct,
@@ -24,6 +24,9 @@ from jsna.words import (
 )
 
 SEX_WORDS = {"Male": ("boy", "boys"), "Female": ("girl", "girls")}
+
+#: the period of the MSOA life expectancy (OHID Local Health) behind the fifths and the slope
+LE_PERIOD = get_indicator("le_male").period
 
 
 def fmt_value(x: float | None, unit: str, dp: int = 1) -> str:
@@ -133,17 +136,24 @@ def indicator_sentence(row: Mapping, possessive: str) -> str:
         direction = "higher" if row["a_value"] > row["b_value"] else "lower"
         return (f"{name}: the crude death rate is {direction} in {where} ({a}) than in the least deprived "
                 f"fifth ({b}), {period}; {CRUDE_CAVEAT}.")
+    circular = f"; {GROUPING_CAVEAT}" if _flag(row.get("part_of_grouping")) else ""
     if sig == "no clear difference":
         return (f"{name}: no clear difference between {where} ({a}) and the least deprived fifth "
-                f"({b}), {period}; the 95% intervals overlap.")
+                f"({b}), {period}; the 95% intervals overlap{circular}.")
     if row["a_value"] == row["b_value"]:
-        return f"{name}: the same in {where} and the least deprived fifth ({a}), {period}."
+        return f"{name}: the same in {where} and the least deprived fifth ({a}), {period}{circular}."
     direction = "higher" if row["a_value"] > row["b_value"] else "lower"
     ratio = _ratio_words(shown_row_ratio(row)) if unit in ("%",) or unit.startswith("per ") else ""
     size = f"a gap of {gap}" + (f", {ratio}" if ratio and direction == "higher" else "")
     tail = "" if sig in ("higher", "lower") else "; no interval is available to test the difference"
     return (f"{name}: {direction} in {where} ({a}) than in the least deprived fifth ({b}): "
-            f"{size} ({period}){tail}.")
+            f"{size} ({period}){tail}{circular}.")
+
+
+#: why a gap between IMD fifths in one of the IMD's own measures is partly true by construction (said in the
+#: sentence that states the gap, not only in the methods)
+GROUPING_CAVEAT = ("the fifths are defined by the IMD, which includes this measure, so part of this gap follows "
+                   "from how the fifths are made")
 
 
 #: why a crude local Covid-19 death rate does not compare like with like (said in the same sentence)
@@ -180,40 +190,92 @@ def life_expectancy_sentence(row: Mapping, possessive: str) -> str:
     nums = f"{a:.1f} vs {b:.1f} years, {row['period']}"
     gap = abs(shown_difference(a, b, 1))  # the difference of the values shown
     if row["comparison"].startswith("Whole area"):  # fifths below the reliability minimum
+        why = (" " + _upper_first(str(row["note"])) + ".") if not is_missing(row["note"]) else ""
+        if row["significance"] == "no clear difference" or a == b:  # the table's verdict, in the same words
+            return (f"{_upper_first(many)} born in {row['a_label']} can expect to {measure} {a:.1f} years, "
+                    f"no clear difference from England ({b:.1f}; {row['period']}).{why}")
         more = "longer" if a > b else "shorter"
+        verdict = {"a": ", worse than England", "b": ", better than England"}.get(row["worse_group"], "") \
+            if row["significance"] in ("higher", "lower") else "; the difference is not tested"
         return (f"{_upper_first(many)} born in {row['a_label']} can expect to {measure} {a:.1f} years, "
-                f"{gap:.1f} years {more} than in England ({b:.1f}; {row['period']}). "
-                + _upper_first(str(row["note"])) + ".")
+                f"{gap:.1f} years {more} than in England ({b:.1f}; {row['period']}){verdict}.{why}")
     where = f"the most deprived fifth of {possessive} neighbourhoods"
     if row["significance"] == "no clear difference":
         return (f"There is no clear difference in how long {many} born in {where} and in the least "
                 f"deprived fifth can expect to {measure} ({nums}); the 95% "
                 "intervals overlap.")
     more = "fewer" if a < b else "more"
-    return (f"A {one} born in {where} can expect to {measure} {gap:.1f} years {more} than one born "
-            f"in the least deprived fifth ({nums}).")
+    out = (f"A {one} born in {where} can expect to {measure} {gap:.1f} years {more} than one born "
+           f"in the least deprived fifth ({nums}).")
+    if row["significance"] == "not tested" and row["indicator_id"].startswith("le_"):
+        out += (" OHID publishes these neighbourhood figures without intervals, so the gap describes the two "
+                "fifths and is not tested.")
+    return out
+
+
+def _flag(x: object) -> bool:
+    """A table's True/False cell (Python or numpy bool; missing is False)."""
+    return False if is_missing(x) else bool(x)
+
+
+def _old(row: Mapping) -> bool:
+    """The row's data are old (jsna.indicators.is_old, set by the computation)."""
+    return _flag(row.get("old"))
 
 
 def headline_sentences(table: pd.DataFrame, possessive: str) -> list[str]:
-    """Life expectancy (and healthy life expectancy) sentences for the top of the report."""
+    """Life expectancy and healthy life expectancy sentences for the summary box, on current data only
+    (jsna.indicators.is_old): the gap between the fifths where it is current, else the Place's published
+    figure against England (the table's verdict, in its words); a measure with neither is left out."""
     out = []
     for iid in ("le_male", "le_female", "hle_male", "hle_female"):
         hit = table[table["indicator_id"] == iid]
         if hit.empty:
             continue
         row = hit.iloc[0]
-        if not row["available"] and row["comparison"].startswith("Whole area"):
-            # the fifths cannot be compared: the published whole-area figure speaks instead
-            la = table[(table["indicator_id"] == iid.replace("_", "_la_", 1)) & table["available"].astype(bool)]
-            if la.empty:
-                out.append(life_expectancy_sentence(row, possessive))
-                continue
-            row = la.iloc[0].copy()
-            row["indicator_id"] = iid  # for the sex and measure words
-            row["note"] = str(hit.iloc[0]["note"]).split("; the whole area's published")[0]
-        if row["available"] or iid.startswith("le_"):
+        if row["available"] and not _old(row):
             out.append(life_expectancy_sentence(row, possessive))
+            continue
+        la = table[(table["indicator_id"] == iid.replace("_", "_la_", 1)) & table["available"].astype(bool)]
+        if la.empty or _old(la.iloc[0]):
+            continue
+        whole = la.iloc[0].copy()
+        whole["indicator_id"] = iid  # for the sex and measure words
+        fifths_note = str(row["note"]).split("; the whole area's published")[0]
+        whole["note"] = fifths_note if row["comparison"].startswith("Whole area") and not row["available"] else None
+        out.append(life_expectancy_sentence(whole, possessive))
     return out
+
+
+def old_fifths_sentence(table: pd.DataFrame) -> str | None:
+    """Which life-expectancy gaps between fifths are left out of the summary because their data are old."""
+    ids = ("le_male", "le_female", "hle_male", "hle_female")
+    rows = table[table["indicator_id"].isin(ids) & table["available"].astype(bool)
+                 & table.apply(_old, axis=1)]
+    if rows.empty:
+        return None
+    periods = join_names(list(dict.fromkeys(str(p) for p in rows["period"])))
+    return (f"The gaps in life expectancy between the most and least deprived fifths of neighbourhoods rest on "
+            f"data from {periods}, more than five years old, so they are given below, not here.")
+
+
+def published_sii_summary(published: Mapping[str, Mapping | None], place_name: str) -> str | None:
+    """OHID's slope index of inequality for men and women against England's, when current (not old)."""
+    parts, period = [], None
+    for sex, who in (("Male", "men"), ("Female", "women")):
+        pub = published.get(sex)
+        if not pub or is_missing(pub.get("value")) or pub.get("old"):
+            continue
+        eng = pub.get("england")
+        vs = f" (England {fmt_number(eng, 1)})" if not is_missing(eng) else ""
+        tail = " than at the least deprived end" if not parts else ""
+        parts.append(f"{who} at the most deprived end can expect to live {fmt_number(pub['value'], 1)} years "
+                     f"fewer{tail}{vs}" if not parts else f"{who} {fmt_number(pub['value'], 1)} years fewer{vs}")
+        period = pub.get("period")
+    if not parts:
+        return None
+    return (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (OHID's slope index of "
+            f"inequality, {period}), {', '.join(parts)}.")
 
 
 def stage_sentences(part: pd.DataFrame, stage: str, possessive: str) -> list[str]:
@@ -262,7 +324,7 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
     if ours.get("below_minimum"):
         s = (f"The slope index of inequality in life expectancy for {many} is not calculated for {place_name}: "
              f"{ours.get('note')}. With so few neighbourhoods a slope would describe particular places, not a "
-             "gradient; OHID likewise publishes no such slope for England's smallest authorities.")
+             "gradient.")
     elif is_missing(v):
         s = (f"The slope index of inequality in life expectancy for {many} in {place_name} could not "
              f"be computed ({ours.get('note') or 'no data'}).")
@@ -270,8 +332,10 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
         lo, hi = ours.get("lowercl"), ours.get("uppercl")
         ci = fmt_interval(lo, hi, "years", 1)
         s = (f"Across the whole deprivation gradient of {place_name}'s neighbourhoods (MSOA fifths, "
-             f"2016-20), the slope index of inequality in life expectancy for {many} is {v:.1f} years"
+             f"{LE_PERIOD}), the slope index of inequality in life expectancy for {many} is {v:.1f} years"
              + (f" ({ci})" if ci else "") + ". ")
+        if ours.get("descriptive"):
+            s += "OHID publishes the neighbourhood figures without intervals, so this slope is descriptive. "
         spans_zero = not (is_missing(lo) or is_missing(hi)) and lo <= 0 <= hi
         if spans_zero:
             s += "The interval includes zero: there is no clear gradient."
@@ -286,8 +350,10 @@ def sii_sentence(sex: str, ours: Mapping, published: Mapping | None, place_name:
               "(deciles of LSOAs, a different method and period)"
               + ("; these are old data, from a period that ended more than five years ago." if published.get("old")
                  else "."))
+    elif published is not None and published.get("note"):  # the dashboard's reason, in the same words
+        s += f" OHID's slope index of inequality for {place_name} is {published['note']}."
     elif published is None:
-        s += " No OHID-published value is in the data held for this area."
+        s += " No OHID-published value is in this report's sources for this area."
     return s
 
 
@@ -344,7 +410,7 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
     for _, r in ob.iterrows():
         if is_missing(r["most"]) or is_missing(r["least"]):
             out.append(f"{r['indicator']} in {r['area_name']}: the most or least deprived quintile is "
-                       f"not in the data held ({r['period']}).")
+                       f"not in this report's sources ({r['period']}).")
             continue
         direction = "higher" if r["most"] > r["least"] else "lower"
         out.append(f"{r['indicator']} in {r['area_name']}, {r['period']} (five years combined): "
@@ -353,7 +419,7 @@ def obesity_deprivation_sentences(ob: pd.DataFrame, place_name: str, area_codes:
                    f"{abs(shown_difference(r['most'], r['least'], 1)):.1f} percentage points; published "
                    "without intervals).")
     if not set(area_codes) & set(ob["area_code"]):
-        out.append(f"This breakdown for {place_name} is not in the data held, so only England's figures "
+        out.append(f"This breakdown for {place_name} is not in this report's sources, so only England's figures "
                    "are shown.")
     return out
 
@@ -377,7 +443,13 @@ def summary_sentences(r) -> list[str]:
     """The summary box at the top: life expectancy, Core20, how a changed Place was formed and, for a
     group Place, where the residents of its pooled fifths live."""
     p = r.place
-    out = headline_sentences(r.table, p.possessive) + [core20_sentence(r.core20, p.name, p.possessive)]
+    out = headline_sentences(r.table, p.possessive)
+    sii = None if p.is_group else published_sii_summary(r.published_sii, p.short_name)
+    if sii:
+        out.append(sii)
+    if (old := old_fifths_sentence(r.table)) is not None:
+        out.append(old)
+    out.append(core20_sentence(r.core20, p.name, p.possessive))
     if p.changed_since_2019:
         out.append(p.formed_from_sentence())
     if p.is_group and (s := group_mix_sentence(r.fifth_mix, p.short_name)):
@@ -412,7 +484,7 @@ def sii_caption(place_name: str) -> str:
 def dashboard_link(place) -> dict[str, str]:
     """The words around the link to the same Place's health equity dashboard (report.see_also)."""
     return {"before": f"The same explanation is in {place.possessive} ",
-            "after": ", with OHID's slope index where the data held include it."}
+            "after": ", with OHID's slope index where the sources include it."}
 
 
 def core20_caption(place_name: str) -> str:
@@ -477,14 +549,10 @@ def not_available_caption(place_name: str) -> str:
 
 
 def data_notes(r) -> list[str]:
-    """Problems met while loading, then the note on neighbourhoods with very unequal numbers of men and women."""
-    from jsna.reliability import sex_ratio_note
-
-    note = sex_ratio_note(r.sex_ratio_msoas)
-    return list(r.notes) + ([note] if note else [])
+    """Problems met while loading the inputs."""
+    return list(r.notes)
 
 
-SEX_RATIO_CAPTION = "Neighbourhoods with very unequal numbers of men and women (person-years, 2016-20)"
 METHODS_CAPTION = "Method, source and geography of each indicator"
 
 
@@ -525,3 +593,49 @@ def headlines(r) -> list[dict]:
     out.append(dict(id="core20_share", value=r.core20["share"], unit="%", period="IoD2019 (populations mid-2015)",
                     label="Share of residents in Core20 LSOAs"))
     return out
+
+
+def le_map_caption(place_name: str) -> str:
+    """Caption of the map of life expectancy by neighbourhood."""
+    return (f"{place_name}: life expectancy at birth by neighbourhood (MSOA), boys and girls, 2015-19. Source: OHID "
+            "Local Health (no intervals published). Boundaries: ONS.")
+
+
+def le_map_refused_sentences(r) -> list[str]:
+    """Why life expectancy for boys or girls is not mapped (the plausibility check, or no data)."""
+    return [f"Life expectancy by neighbourhood for {SEX_WORDS[sex][1]} is not mapped: {reason}."
+            for sex, reason in (r.le_map_refused or {}).items()]
+
+
+GAP_OVER_TIME_INTRO = ("Is the gap closing? Life expectancy against England's, and the gap between the most and least "
+                       "deprived neighbourhoods (OHID's slope index of inequality), over every period available. "
+                       "The health equity dashboard shows the same.")
+
+
+def framework_gap_sentences(r) -> list[str]:
+    """The Place's framework's words for the life-expectancy gap set against OHID's slope index (and, for boys,
+    the gap between this report's fifths); none for a council whose params give no such words."""
+    from jsna.words import framework_gap_sentence
+
+    p = r.place
+    if p.is_group:  # each authority's own slope index, the framework's words once
+        out: list[str] = []
+        for g in r.gaps or []:
+            s = framework_gap_sentence(p.framework, g.area_name, *_latest_sii(g), None, lead=not out)
+            if s:
+                out.append(s)
+        return out
+    male, female = r.published_sii.get("Male") or {}, r.published_sii.get("Female") or {}
+    fifths = r.table[(r.table["indicator_id"] == "le_male") & r.table["available"].astype(bool)
+                     & r.table["comparison"].str.startswith("Most")]
+    gap = shown_gap(fifths.iloc[0]) if len(fifths) else None
+    s = framework_gap_sentence(p.framework, p.short_name, male.get("value"), female.get("value"),
+                               male.get("period"), gap, str(fifths.iloc[0]["period"]) if len(fifths) else None)
+    return [s] if s else []
+
+
+def _latest_sii(g) -> tuple[float | None, float | None, str | None]:
+    m, f = g.sii.get("Male"), g.sii.get("Female")
+    male = None if m is None or m.empty else float(m.iloc[-1]["value"])
+    female = None if f is None or f.empty else float(f.iloc[-1]["value"])
+    return male, female, None if m is None or m.empty else str(m.iloc[-1]["period"])

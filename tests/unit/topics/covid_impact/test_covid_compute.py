@@ -145,7 +145,7 @@ def test_uptake_by_msoa_leaves_missing_band_out_of_both_sides():
     # Alpha: 13 x 100 vaccinated over NIMS 16-24..80+ = 12 x 200 + 80
     assert t.loc[("E02900001", 1, "16+"), "uptake_pct"] == pytest.approx(1300 / 2480 * 100)
     assert any("E02900404" in n for n in res.notes)
-    assert any("E02900002" in n and "under_25" in n for n in res.notes)
+    assert any("E02900002" in n and "aged under 25" in n and "_" not in n for n in res.notes)
 
 
 # --------------------------------------------------------------------------- a Place's areas in a file
@@ -224,7 +224,7 @@ def test_deaths_for_a_council_formed_from_part_of_a_2019_county():
     areas_2019 = pd.DataFrame({"msoa11cd": ["E02900001"], "utla19nm": ["Big County"]})
     w = cv.death_waves(SPLITSHIRE, utla, cases, _england(), areas_2019)
     assert not w.available
-    assert say.deaths_unavailable(SPLITSHIRE, w) == ("Deaths within 28 days of a positive test are not in the data held for Splitshire: "
+    assert say.deaths_unavailable(SPLITSHIRE, w) == ("Deaths within 28 days of a positive test are not in this report's sources for Splitshire: "
                              "the series ends in June 2021 and was published for the upper-tier councils of the "
                              "time, when Splitshire's area was part of Big County.")
     # its cases are the sum of its two former districts
@@ -410,12 +410,19 @@ def _synthetic_inputs() -> Inputs:
     vacc_ltla = pd.DataFrame([{"lad19cd": "E06000901", "lad19nm": "Testford", "dose": d, "age_band": b,
                                "vaccinated": 700 if d == 1 else 350} for d in (1, 2) for b in vbands])
     nims_l = pd.DataFrame({"lad19cd": ["E06000901"], **{b: [1000] for b in nbands}, "16_plus": [13_000]})
-    ons = pd.DataFrame({
-        "period_start": pd.to_datetime(["2020-03-01", "2020-03-01"]),
-        "period_end": pd.to_datetime(["2020-05-31", "2020-05-31"]), "area_code": "E92000001",
-        "area_name": "England", "measure": "asmr", "group": ["most deprived areas", "least deprived areas"],
-        "value": [128.3, 58.8], "unit": "deaths per 100,000 population", "source_type": "primary",
-        "source_url": "https://example.org"})
+    # ONS age-standardised rates, ten months (people, due to COVID-19): decile 1 = 250 ... decile 10 = 100;
+    # England 150 (148-152), Testford 180 (160-200); a Testford row of another cause that must not be used
+    ten = {"cause": "Due to COVID-19", "sex": "People", "period": "Mar-Dec 2020 (10-month total)", "flag": pd.NA}
+    rates = [250.0, 230.0, 210.0, 190.0, 170.0, 150.0, 140.0, 130.0, 110.0, 100.0]
+    asmr_deciles = pd.DataFrame([{**ten, "decile": k + 1, "deaths": 1000, "rate": r, "lowercl": r - 5,
+                                  "uppercl": r + 5} for k, r in enumerate(rates)])
+    asmr_areas = pd.DataFrame([
+        {**ten, "area_code": "E92000001", "area_name": "ENGLAND", "deaths": 69_000, "rate": 150.0, "lowercl": 148.0,
+         "uppercl": 152.0},
+        {**ten, "area_code": "E06000901", "area_name": "Testford", "deaths": 180, "rate": 180.0, "lowercl": 160.0,
+         "uppercl": 200.0},
+        {**ten, "cause": "All causes", "area_code": "E06000901", "area_name": "Testford", "deaths": 900,
+         "rate": 900.0, "lowercl": 850.0, "uppercl": 950.0}])
     # Census 2021, 19 groups by district: Testford 1,000 residents, 200 of them not White (100 Indian)
     census = pd.DataFrame({"ltla21cd": ["E06000901"] * 3 + ["E06000902"] * 2,
                            "broad_group": ["White", "Asian, Asian British or Asian Welsh", "Mixed or Multiple",
@@ -425,7 +432,8 @@ def _synthetic_inputs() -> Inputs:
                            "persons": [800, 100, 100, 970, 30]})
     return Inputs(cases=cases, england=england, utla=utla, msoa_pop=msoa_pop, msoa_weekly=weekly,
                      msoa_deaths=msoa_deaths, ltla_deaths=ltla, vacc07=vacc07, vacc03=vacc03, vacc_ltla=vacc_ltla,
-                     nims_m=nims_m, nims_l=nims_l, ons=ons, ethnicity=census, msoa_areas=msoa_areas)
+                     nims_m=nims_m, nims_l=nims_l, asmr_deciles=asmr_deciles, asmr_areas=asmr_areas,
+                  ethnicity=census, msoa_areas=msoa_areas)
 
 
 @pytest.fixture(scope="module")
@@ -459,9 +467,16 @@ def test_summary_sentences_from_synthetic_numbers(report):
     assert s[1] == ("From 1 March 2020 to 21 June 2021, Testford recorded 5,100 cases (5,100 per 100,000; England "
                     f"{eng_cases:,.0f}) and 16 deaths within 28 days of a positive test (16.0 per 100,000; England "
                     f"{eng_deaths:,.1f}); these are crude rates, not adjusted for age.")
-    # the age-standardised national contrast leads: 128.3 / 58.8 = 2.18
-    assert s[2].startswith("1 March 2020 to 31 May 2020: 128.3 deaths per 100,000 in England's most deprived areas")
-    assert "age-standardised" in s[2]
+    # the age-standardised contrasts lead: deciles 1 and 10, 250 / 100 = 2.5, then the Place's own rate beside
+    # England's (160-200 lies above 148-152)
+    assert s[2] == ("From March to December 2020, deaths due to Covid-19 in England's most deprived tenth of "
+                    "neighbourhoods were 250.0 per 100,000 against 100.0 in the least deprived tenth, 2.5 times the "
+                    "rate after allowing for age; Testford's rate was 180.0, higher than England's 150.0 (ONS, "
+                    "age-standardised).")
+    # the report's own section says it with the intervals
+    assert say.asmr_sentences(TESTFORD, report.asmr)[1] == (
+        "In Testford, deaths due to Covid-19 from March to December 2020 were 180.0 per 100,000 (age-standardised; "
+        "95% CI 160.0 to 200.0), higher than England's 150.0 (95% CI 148.0 to 152.0): the intervals do not overlap.")
     # Testford's 10 MSOAs make fifths of 2: below the reliability minimum of 3 areas per group, so no
     # gap is stated where it would have been, for deaths and for uptake alike
     assert not report.checks["deaths"].ok and not report.checks["uptake"].ok
@@ -474,6 +489,41 @@ def test_summary_sentences_from_synthetic_numbers(report):
                            "December 2020: 110.0 per 100,000")
     assert not any("times as high" in x or "percentage points" in x for x in s)
     assert "not compared (below the reliability minimum)" in "\n".join(say.check_lines(report))
+
+
+def test_asmr_summary_uses_the_place_possessive():
+    i = _synthetic_inputs()
+    hamlets = Place(id="hamlets", name="Hamlets", kind="upper_tier", upper_tier=(Area("E06000901", "Hamlets"),),
+                    districts=(Area("E06000901", "Hamlets"),))
+    b = cv.asmr_benchmark(hamlets, i.asmr_deciles, i.asmr_areas)
+    assert "; Hamlets' rate was 180.0, higher than England's 150.0" in say.asmr_summary_sentence(hamlets, b)
+
+
+def test_asmr_tables_and_comparisons_by_hand(report):
+    b = report.asmr
+    assert list(b.deciles["decile"]) == list(range(1, 11)) and b.deciles["rate"].iloc[0] == 250.0
+    # the all-causes row of Testford is not taken: the ten-month Covid-19 row (180) is
+    a = b.areas.set_index("area_name")
+    assert a.at["Testford", "rate"] == 180.0 and a.at["Testford", "compared"] == "higher"
+    assert list(b.areas["area_name"]) == ["Testford", "England"]  # the Place first, England last
+    from jsna.topics.covid_impact import tables as ctab
+
+    t = ctab.asmr_area_table(b)
+    assert list(t["95% CI"]) == ["160.0 to 200.0", "148.0 to 152.0"]
+    assert ctab.asmr_decile_table(b)["Decile (IMD 2019)"].tolist()[::9] == ["1 most deprived", "10 least deprived"]
+
+
+@pytest.mark.parametrize(("lo", "hi", "flag", "words"), [
+    (140.0, 160.0, pd.NA, "not clearly different from England's 150.0 (95% CI 148.0 to 152.0): the intervals overlap"),
+    (100.0, 140.0, pd.NA, "lower than England's 150.0"),
+    (60.0, 200.0, "u", "a rate ONS marks as unreliable because it rests on few deaths, so it is not compared"),
+])
+def test_asmr_area_sentence_follows_the_intervals(lo, hi, flag, words):
+    i = _synthetic_inputs()
+    i.asmr_areas.loc[1, ["lowercl", "uppercl", "flag"]] = [lo, hi, flag]
+    i.asmr_areas.loc[1, "rate"] = (lo + hi) / 2
+    b = cv.asmr_benchmark(TESTFORD, i.asmr_deciles, i.asmr_areas)
+    assert words in say.asmr_sentences(TESTFORD, b)[1]
 
 
 def test_gap_sentence_says_no_clear_difference_when_intervals_overlap():
@@ -499,11 +549,15 @@ def test_place_outside_the_vaccination_tables():
     h = cv.compute(other, i, seed=1)
     assert h.cases.available and h.deaths.available and not h.vaccination
     assert h.uptake_by_q is None and "uptake" not in h.checks
-    assert say.vaccination_unavailable(other) == ("Vaccination by neighbourhood is not in the data held for Elsewhere: the NHS "
+    assert say.vaccination_unavailable(other) == ("Vaccination by neighbourhood is not in this report's sources for Elsewhere: the NHS "
                                       "England vaccination tables held cover Leicester, Leicestershire and Rutland "
                                       "only (the all-England tables are not held).")
     s = say.summary_sentences(other, h)
     assert 3 <= len(s) <= 5 and not any("not in this release" in x for x in s)
+    # ONS's council table has no Elsewhere (nor areas it was formed from): England alone, and the report says so
+    assert h.asmr.not_found and list(h.asmr.areas["area_name"]) == ["England"]
+    assert say.asmr_sentences(other, h.asmr)[-1] == ("ONS's table of councils has no row for Elsewhere or the areas "
+                                                     "it was formed from.")
     assert s[3].startswith("The report does not compare Covid-19 death rates between")  # uptake not mentioned
 
 

@@ -20,8 +20,9 @@ NOTEBOOK = ROOT / "notebooks" / "deprivation.ipynb"
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "data"
 #: methods of jsna.editions.Edition that read a file
 EDITION_READERS = {"index_lsoa", "lookup", "population", "lad_summaries"}
-#: functions of jsna.areas that summarise a frame they are given and read nothing (the one Core20 summary)
-AREA_SUMMARIES = {"core20_summary", "core20_basis", "is_core20", "national_quintile"}
+#: functions of jsna.areas that work on a frame they are given and read nothing (the one Core20
+#: summary; codes_in, a fast Series.isin for area codes)
+AREA_SUMMARIES = {"core20_summary", "core20_basis", "is_core20", "national_quintile", "codes_in"}
 
 
 def _is_loader_module(name: str) -> bool:

@@ -170,10 +170,10 @@ def test_dashboard_rows_significance_trend_baseline_and_fallback():
     # indicator y: area 2 only in the older source -> used, noted, publisher's comparison kept, old
     y2 = d[(d.indicator_id == "y") & (d.area_code == "E06000002")].iloc[0]
     assert (y2["source_id"], y2["sig95"], y2["sig998"]) == ("src_old", "worse", "not compared")
-    assert "first-choice source" in y2["note"] and bool(y2["old"])
+    assert "the usual source has an older period" in y2["note"] and bool(y2["old"])
     # area 3 has nothing: a row saying so
     y3 = d[(d.indicator_id == "y") & (d.area_code == "E06000003")].iloc[0]
-    assert np.isnan(y3["value"]) and y3["note"] == "not in the data held"
+    assert np.isnan(y3["value"]) and y3["note"] == "not in this report's sources"
 
 
 def test_dashboard_998_similar_when_scaled_limit_includes_england():
@@ -200,7 +200,8 @@ def test_spine_chart_and_text_agree():
     table = dashboard_display(d)
     assert table.loc[0, "vs England (95%)"] == "▲ better"
     assert table.loc[0, "Recent trend"] == "↑ Increasing and getting better"
-    assert table.loc[0, "Baseline"] == "2021: 32.0"
+    # the agreed baseline 2021 overlaps the pandemic years (March 2020 to 2021), so it says so
+    assert table.loc[0, "Baseline"] == "2021: 32.0 (affected by the Covid-19 pandemic)"
     assert table.loc[0, "Change since baseline"] == "+2.0, significantly better"
 
 
@@ -210,7 +211,7 @@ def test_old_flag_is_marked_and_missing_rows_say_not_in_the_data_held():
     table = dashboard_display(rows)
     assert table.loc[rows.index[rows.indicator_id == "y"][0], "vs England (95%)"] == "▼ worse (old data)"
     text = " ".join(dashboard_sentences(d[d.area_code == "E06000003"], "Nowhere"))
-    assert "Not in the data held for Nowhere: indicator X and indicator Y." in text
+    assert "Not in this report's sources for Nowhere: indicator X and indicator Y." in text
 
 
 def test_spine_positions_mirror_lower_is_better():
@@ -240,3 +241,78 @@ def test_quintile_gaps_fall_back_to_england_and_sentence():
     text = " ".join(quintile_gap_sentences(g, "Placeton"))
     assert "In England (2020/21-24/25), Year 6 obesity was 28.9%" in text and "14.5%" in text
     assert "(twice as high)" in text and "not for Placeton" in text
+
+
+# --------------------------------------------------------------------------- change you can trust (issue 24)
+def _mortality(values: list[float], lower: list[float] | None = None, upper: list[float] | None = None):
+    """An under-75 mortality series 2017-2024 for E06000016 (low is good) with England 140 each year."""
+    years = list(range(2017, 2025))
+    n = len(years)
+    return tidy_la(source_id="src_m", indicator_id="m", indicator_name="M",
+                   area_code=["E92000001"] * n + ["E06000016"] * n, area_name="n", period=[str(y) for y in years] * 2,
+                   period_start=[pd.Timestamp(y, 1, 1) for y in years] * 2,
+                   period_end=[pd.Timestamp(y, 12, 31) for y in years] * 2, sex="Persons",
+                   value=[140.0] * n + values, lower_ci95=[np.nan] * n + (lower or [np.nan] * n),
+                   upper_ci95=[np.nan] * n + (upper or [np.nan] * n),
+                   compared_to_england=["Not compared"] * n + ["Worse"] * n)
+
+
+def _u75() -> Indicator:
+    return Indicator("m", "Under-75 mortality from causes considered preventable", "Die well", "la", "LA",
+                     "per 100,000", "low_is_good", "calendar year", "m", sources=(LaSource("src_m", "m"),),
+                     baseline="2021", pre_pandemic="2019")
+
+
+def test_preventable_mortality_is_worse_than_2019_though_better_than_the_pandemic_baseline():
+    # Leicester's published under-75 preventable mortality (OHID, via Trafford Data Lab): 159.3 in 2019,
+    # 262.0 in 2021 (Covid-19 deaths count as preventable), 191.6 in 2024. No limits: not tested.
+    d = dashboard(_mortality([150.0, 155.0, 159.3, 230.0, 262.0, 220.0, 200.0, 191.6]), [_u75()], ["E06000016"])
+    r = d.iloc[0]
+    assert (r["baseline_period"], bool(r["baseline_covid"]), r["change_sig"]) == ("2021", True, "better, not tested")
+    assert (r["pre_period"], r["pre_value"], r["change_pre_sig"]) == ("2019", 159.3, "worse, not tested")
+    assert r["change_pre"] == pytest.approx(191.6 - 159.3)  # +32.3
+    row = dashboard_display(d).iloc[0]
+    assert row["Baseline"] == "2021: 262.0 (affected by the Covid-19 pandemic)"
+    assert row["Change since baseline"] == "-70.4, better than 2021 (not tested: no limits)"
+    assert row["Before the pandemic, and change since"] == "2019: 159.3; +32.3, worse than 2019 (not tested: no limits)"
+    text = " ".join(dashboard_sentences(d, "Leicester"))
+    assert ("worse now: under-75 mortality from causes considered preventable (159.3 in 2019, 191.6 in 2024)"
+            in text)
+
+
+def test_trend_limits_computed_from_counts_when_the_source_prints_none():
+    # 5 yearly rates, counts 100, 120, 140, 160, 180 per 100,000 population (denominator 100,000): Byars limits
+    # (jsna.stats.rate) are computed, so the trend can be calculated. By hand: rates 100..180, SE ~ sqrt(x)
+    # (10.0 .. 13.4), slope 20 a year, chi-squared well above 9.55 -> increasing, getting worse (low is good).
+    years = ["2019", "2020", "2021", "2022", "2023"]
+    series = pd.DataFrame({"period": years, "value": [100.0, 120.0, 140.0, 160.0, 180.0],
+                           "lower95": np.nan, "upper95": np.nan, "lower_ci95": np.nan, "upper_ci95": np.nan,
+                           "lower_ci998": np.nan, "upper_ci998": np.nan,
+                           "count": [100.0, 120.0, 140.0, 160.0, 180.0], "denominator": 100000.0})
+    r = fingertips_trend(series, "low_is_good", "per 100,000")
+    assert r["trend"] == "Increasing and getting worse"
+    no_counts = series.assign(count=np.nan)
+    assert fingertips_trend(no_counts, "low_is_good", "per 100,000")["note"] == (
+        "the source gives no confidence limits, counts or trend of its own")
+
+
+def test_the_report_counts_the_trends_and_says_why_for_the_rest_in_one_line():
+    d = dashboard(_mortality([150.0, 155.0, 159.3, 230.0, 262.0, 220.0, 200.0, 191.6]), [_u75()], ["E06000016"])
+    text = dashboard_sentences(d, "Leicester")
+    assert "can be calculated for 0 of 1 indicator." in " ".join(text)
+    assert "No trend for the rest: 1 has no confidence limits, counts or trend of their own in the source." in text
+
+
+def test_verdict_is_the_publishers_where_printed_else_the_interval_against_englands_value():
+    from jsna.indicators import VERDICT_BY_INTERVAL, VERDICT_BY_PUBLISHER, england_verdict
+
+    # Fingertips prints "Worse" beside Leicester's preventable mortality: that word is the verdict
+    v = england_verdict(191.6, None, None, 145.8, "low_is_good", "Worse")
+    assert (v.word, v.method) == ("worse", VERDICT_BY_PUBLISHER)
+    # ONS HLE, no printed comparison: Leicester males 2022-24 57.8 (54.7-60.8) v England 60.9 -> worse; females
+    # 57.9 (54.3-61.6) v 61.3 -> the interval includes 61.3 -> similar
+    assert england_verdict(57.8, 54.7, 60.8, 60.9, "high_is_good").word == "worse"
+    assert england_verdict(57.9, 54.3, 61.6, 61.3, "high_is_good").word == "similar"
+    assert england_verdict(57.9, 54.3, 61.6, 61.3, "high_is_good").method == VERDICT_BY_INTERVAL
+    assert england_verdict(57.9, None, None, 61.3, "high_is_good", "Not compared").word == "not compared"
+

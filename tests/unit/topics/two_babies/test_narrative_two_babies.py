@@ -156,7 +156,7 @@ def test_obesity_deprivation_sentences_england_only():
     assert s[0] == ("Obesity at Year 6 (age 10-11) in England, 2020/21-24/25 (five years combined): 28.9% of "
                     "children living in the most deprived fifth of neighbourhoods, against 14.5% in the least "
                     "deprived fifth (higher, a gap of 14.4 percentage points; published without intervals).")
-    assert "This breakdown for Rutland is not in the data held" in s[1]
+    assert "This breakdown for Rutland is not in this report's sources" in s[1]
 
 
 def test_crude_covid_rates_are_never_no_clear_difference():
@@ -200,3 +200,63 @@ def test_gap_against_england_quotes_the_gap_of_the_values_shown():
     r = tb.overview({"Leicester": t}, t[["indicator_id"]].assign(gap=23.8)).iloc[0].to_dict()
     s = nt.gap_vs_england_sentence(r, "Leicester gap", "Leicester")
     assert "(24.9 percentage points)" in s and "about the same as England's (23.8 percentage points)" in s  # within 5%
+
+
+# --------------------------------------------------------------------------- headlines by evidence (issue 24)
+def _la_le(a, b, sig, worse, iid="le_la_male", period="2023-25", old=False):
+    return row(indicator_id=iid, name="Life expectancy at birth, males (recent, local authority)", unit="years",
+               period=period, comparison="Whole area vs England", a_label="Rutland", b_label="England",
+               a_value=a, b_value=b, a_lower=np.nan, a_upper=np.nan, b_lower=np.nan, b_upper=np.nan,
+               significance=sig, worse_group=worse, old=old, stage="Die well")
+
+
+def test_summary_states_only_current_indicators():
+    # the fifths' life expectancy is from 2016-20 (old); the published whole-area value is from 2023-25
+    table = pd.DataFrame([{**le_row(76.37, 81.22, "lower"), "old": True},
+                          _la_le(77.5, 79.7, "lower", "a", period="2023-25")])
+    s = nt.headline_sentences(table, "Leicester's")
+    assert s == ["Boys born in Rutland can expect to live 77.5 years, 2.2 years shorter than in England "
+                 "(79.7; 2023-25), worse than England."]
+    assert nt.old_fifths_sentence(table).startswith("The gaps in life expectancy between the most and least "
+                                                    "deprived fifths of neighbourhoods rest on data from 2016-20")
+
+
+def test_summary_says_no_clear_difference_where_the_table_does():
+    # Rutland's healthy life expectancy, males 2022-24: 65.0 against England's 60.9, and the table says no clear
+    # difference: the summary must not say "4.1 years longer"
+    fifths = row(indicator_id="hle_male", name="Healthy life expectancy at birth, males", unit="years",
+                 comparison="Whole area vs England", available=False, old=True, period="2009-13",
+                 note="the most and least deprived fifths are not compared: each fifth holds only 1 neighbourhood")
+    la = _la_le(65.0, 60.9, "no clear difference", None, iid="hle_la_male", period="2022-24")
+    s = nt.headline_sentences(pd.DataFrame([fifths, la]), "Rutland's")
+    assert s[0].startswith("Boys born in Rutland can expect to live in good health 65.0 years, no clear difference "
+                           "from England (60.9; 2022-24).")
+    assert "longer" not in s[0]
+
+
+def test_an_imd_domain_across_imd_fifths_carries_its_caveat_in_the_sentence():
+    s = nt.indicator_sentence(row(part_of_grouping=True), "Leicester's")
+    assert s.endswith("; the fifths are defined by the IMD, which includes this measure, so part of this gap "
+                      "follows from how the fifths are made.")
+    assert "IMD" not in nt.indicator_sentence(row(part_of_grouping=False), "Leicester's")
+
+
+def test_current_published_sii_summary_against_england():
+    # OHID's SII, Leicester 2022-24: men 8.6 (England 10.4), women 7.1 (England 8.0)
+    pub = {"Male": {"value": 8.6, "england": 10.4, "period": "2022-24", "old": False},
+           "Female": {"value": 7.1, "england": 8.0, "period": "2022-24", "old": False}}
+    assert nt.published_sii_summary(pub, "Leicester") == (
+        "Across the whole deprivation gradient of Leicester's neighbourhoods (OHID's slope index of inequality, "
+        "2022-24), men at the most deprived end can expect to live 8.6 years fewer than at the least deprived end "
+        "(England 10.4), women 7.1 years fewer (England 8.0).")
+    assert nt.published_sii_summary({"Male": {**pub["Male"], "old": True}, "Female": None}, "Leicester") is None
+
+
+def test_sii_not_published_gives_the_dashboards_reason():
+    from jsna.indicators import NOT_PUBLISHED
+
+    s = nt.sii_sentence("Male", {"value": np.nan, "below_minimum": True, "note": "each fifth holds only 1"},
+                        {"value": np.nan, "note": NOT_PUBLISHED}, "Rutland")
+    assert s.endswith("OHID's slope index of inequality for Rutland is not published for this area: the "
+                      "publisher leaves the value blank.")
+    assert "data held" not in s and "OHID publishes no such slope" not in s

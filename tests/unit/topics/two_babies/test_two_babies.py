@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 from jsna.indicators import REGISTRY, STAGES, get_indicator, indicators
+from jsna.places import Area, Place
 from jsna.topics.two_babies import compute as tb
 from jsna.topics.two_babies import tables
 from jsna.topics.two_babies.inputs import Inputs
@@ -56,15 +58,23 @@ def lsoa_frame(copies: int = COPIES) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def le_frame(copies: int = COPIES) -> pd.DataFrame:
+def le_frame(copies: int = COPIES, limits: bool = False) -> pd.DataFrame:
+    """MSOA life expectancy shaped like OHID Local Health's (value only; ``limits`` adds +/- 1 year, as the
+    HLE and DFLE files publish). Every MSOA has 2,000 residents, so the area averages 77.8 (boys) and 82.0."""
     rows = []
     for k, (m, f) in enumerate([(75.0, 80.0), (77.0, 81.0), (78.0, 82.0), (79.0, 83.0), (80.0, 84.0)]):
         for c in range(copies):
             code = f"M{k}" if copies == 1 else f"M{k}_{c}"
             for sex, v in (("Male", m), ("Female", f)):
-                rows.append({"msoa11cd": code, "sex": sex, "deaths": 50, "person_years": 10000,
-                             "value": v, "lowercl": v - 1.0, "uppercl": v + 1.0, "period": "2016-20"})
+                rows.append({"msoa11cd": code, "sex": sex, "value": v, "period": "2015-19",
+                             **({"lowercl": v - 1.0, "uppercl": v + 1.0} if limits else {})})
     return pd.DataFrame(rows)
+
+
+def published_le(male: float = 77.8, female: float = 82.0) -> pd.DataFrame:
+    """The authority's published life expectancy (OHID Local Health council table, 2015-19)."""
+    return pd.DataFrame({"area_code": DIST, "area_name": "Testshire", "area_type": "UTLA (2021)",
+                         "sex": ["Male", "Female"], "value": [male, female], "period": "2015-19"})
 
 
 def la_frame() -> pd.DataFrame:
@@ -85,11 +95,20 @@ def la_frame() -> pd.DataFrame:
          "period_end": pd.Timestamp("2022-03-31"),
          "value": 66.0},
     ]
+    # England's published life expectancy (the check of England's MSOA average): 2016-18, the three years
+    # centred nearest 2015-19, is the one used; 2021-23 is further away
+    le = {**base, "indicator_id": "life_expectancy_at_birth", "source_id": "trafford_themes_life_expectancy",
+          "area_code": "E92000001"}
+    for sex, v16, v21 in (("Male", 77.8, 70.0), ("Female", 82.0, 70.0)):
+        rows.append({**le, "sex": sex, "period": "2016-18", "period_start": pd.Timestamp("2016-01-01"),
+                     "period_end": pd.Timestamp("2018-12-31"), "value": v16})
+        rows.append({**le, "sex": sex, "period": "2021-23", "period_start": pd.Timestamp("2021-01-01"),
+                     "period_end": pd.Timestamp("2023-12-31"), "value": v21})
     return pd.DataFrame(rows)
 
 
 def inputs(**kw) -> Inputs:
-    args = {"lsoas": lsoa_frame(), "le": le_frame(), "la": la_frame()}
+    args = {"lsoas": lsoa_frame(), "le": le_frame(), "le_published": published_le(), "la": la_frame()}
     args.update(kw)
     return Inputs(**args)
 
@@ -177,7 +196,7 @@ def test_blank_msoa_values_are_left_out_and_counted():
                       "uppercl": [71.0, np.nan]})
     out = tb.msoa_le_values(d, pd.Series([1.0, 1.0]), None).iloc[0]
     assert out["value"] == 70.0
-    assert "1 MSOA value not in the data held" in out["note"]
+    assert "1 MSOA value not available (blank in the source)" in out["note"]
 
 
 # ----------------------------------------------------------------------------- comparison
@@ -202,11 +221,20 @@ def test_worse_group_follows_polarity():
     assert tb.worse_group(bad_high, "no clear difference", 20, 19) is None
 
 
-def test_published_comparison_maps_to_words():
-    ind = get_indicator("active_adults")
-    assert tb.published_significance(ind, "Similar", 60, 65) == "no clear difference"
-    assert tb.published_significance(ind, "Worse", 60, 65) == "lower"
-    assert tb.published_significance(ind, "Not compared", 60, 65) is None
+def test_the_one_verdict_against_england_in_this_reports_words():
+    from jsna.indicators import england_verdict
+
+    ind = get_indicator("active_adults")  # high is good
+    for published, sig, worse in (("Similar", "no clear difference", None), ("Worse", "lower", "a"),
+                                  ("Not compared", "not tested", "a")):  # lower, untested
+        row = {"a_value": 60.0, "b_value": 65.0}
+        tb.apply_verdict(row, ind, england_verdict(60.0, None, None, 65.0, ind.polarity, published))
+        assert (row["significance"], row["worse_group"]) == (sig, worse), published
+    # ONS healthy life expectancy, Leicester males 2022-24: 57.8 (54.7 to 60.8) against England 60.9; the
+    # interval excludes England's value, so lower and worse (two intervals' overlap would have said no difference)
+    row = {"a_value": 57.8, "b_value": 60.9}
+    tb.apply_verdict(row, get_indicator("hle_la_male"), england_verdict(57.8, 54.7, 60.8, 60.9, "high_is_good"))
+    assert (row["vs_england"], row["significance"], row["worse_group"]) == ("worse", "lower", "a")
 
 
 # ----------------------------------------------------------------------------- table
@@ -225,9 +253,11 @@ def test_table_rows_have_gap_ratio_and_significance():
     assert inc["significance"] == "higher" and inc["worse_group"] == "a"
     # Place = all 10 LSOAs: (0.30+0.20+0.15+0.15+0.10+0.10+0.08+0.08+0.05+0.05) x 1000 / 10000
     assert inc["place_value"] == pytest.approx(12.6)
-    le = t.loc["le_male"]  # MSOA M0 (Q1) 75 +/- 1, M4 (Q5) 80 +/- 1
+    le = t.loc["le_male"]  # MSOA M0 (Q1) 75, M4 (Q5) 80, published without intervals
     assert (le["a_value"], le["b_value"], le["gap"]) == (75.0, 80.0, -5.0)
-    assert le["significance"] == "lower" and le["worse_group"] == "a"
+    assert np.isnan(le["a_lower"]) and np.isnan(le["b_upper"])  # no interval is invented
+    assert le["significance"] == "not tested" and le["worse_group"] == "a"  # the gap is descriptive
+    assert le["place_value"] == pytest.approx(np.mean([75, 77, 78, 79, 80]))
     assert le["england_value"] == pytest.approx(np.mean([75, 77, 78, 79, 80]))
     h = t.loc["health_deprivation"]  # weighted mean, no interval
     assert h["a_value"] == pytest.approx(0.75) and h["b_value"] == pytest.approx(-0.75)
@@ -258,7 +288,7 @@ def test_a_quintile_without_data_is_not_available_with_reason():
 def test_msoa_source_not_covering_the_area_is_explained():
     r = table_for(["hle_male"]).loc["hle_male"]
     assert not r["available"] and "could not be loaded" in r["note"]
-    hle = le_frame().assign(measure="hle")
+    hle = le_frame(limits=True).assign(measure="hle")
     hle["msoa11cd"] = hle["msoa11cd"].str.replace("M", "X")
     r = table_for(["hle_male"], inputs(hle=hle)).loc["hle_male"]
     assert "not available for this area" in r["note"]
@@ -298,9 +328,49 @@ def test_le_sii_matches_hand_regression():
     x - 0.5 = -0.4, -0.2, 0, 0.2, 0.4; y - 77.8 = -2.8, -0.8, 0.2, 1.2, 2.2;
     least-squares slope = (1.12 + 0.16 + 0 + 0.24 + 0.88) / (0.16 + 0.04 + 0 + 0.04 + 0.16)
     = 2.4 / 0.4 = 6.0 years."""
-    s = tb.le_sii(tb.place_lsoas(lsoa_frame(), [DIST]), inputs(), "Male", seed=1, repetitions=2000)
+    s = tb.le_sii(tb.place_lsoas(lsoa_frame(), [DIST]), inputs(), "Male", seed=1, repetitions=2000,
+                  la_codes=[DIST])
     assert s["value"] == pytest.approx(6.0)
-    assert s["lowercl"] < 6.0 < s["uppercl"]
+    # OHID publishes no intervals: the slope is descriptive, with no limits
+    assert s["descriptive"] and np.isnan(s["lowercl"]) and np.isnan(s["uppercl"])
+    failing = tb.le_sii(tb.place_lsoas(lsoa_frame(), [DIST]), inputs(le_published=published_le(male=76.0)),
+                        "Male", seed=1, repetitions=2000, la_codes=[DIST])
+    assert np.isnan(failing["value"]) and "not stated" in failing["note"]
+
+
+def test_msoa_life_expectancy_without_published_limits_has_no_interval():
+    d = pd.DataFrame({"msoa11cd": ["A", "B"], "value": [70.0, 80.0]})
+    out = tb.msoa_le_values(d, pd.Series([1.0, 3.0]), None).iloc[0]
+    assert out["value"] == pytest.approx(77.5)  # (70 x 1 + 80 x 3) / 4
+    assert np.isnan(out["lower"]) and np.isnan(out["upper"])
+
+
+@pytest.mark.parametrize(("male", "stated"), [(77.8, True), (78.7, True), (76.7, False), (79.0, False)])
+def test_msoa_life_expectancy_levels_are_stated_only_within_a_year_of_the_published_value(male, stated):
+    """The area's MSOAs average 77.8 for boys (equal populations): a published 78.7 is 0.9 years away, 76.7 is
+    1.1 and 79.0 is 1.2, more than the 1-year tolerance, so no level is stated and the note says why."""
+    r = table_for(["le_male"], inputs(le_published=published_le(male=male))).loc["le_male"]
+    assert bool(r["available"]) is stated
+    if not stated:
+        assert np.isnan(r["a_value"]) and np.isnan(r["place_value"])
+        assert f"{male:.1f} published for Testshire" not in r["note"]  # the name is the authority's
+        assert "average 77.8 years" in r["note"] and "not stated" in r["note"]
+
+
+def test_no_published_value_means_no_level():
+    r = table_for(["le_male"], inputs(le_published=published_le().iloc[0:0], la=la_frame())).loc["le_male"]
+    assert not r["available"] and "no published life expectancy" in r["note"]
+
+
+def test_england_level_is_checked_against_england_published_value():
+    """England's MSOAs (here the same 15) average 77.8; the published 2016-18 value (77.8) is the period centred
+    nearest 2015-19, so England's value is shown; with England at 70.0 in every period it is not."""
+    t = tb.england_table(inputs()).set_index("indicator_id")
+    assert t.loc["le_male", "place_value"] == pytest.approx(77.8)
+    la = la_frame()
+    la.loc[la["indicator_id"] == "life_expectancy_at_birth", "value"] = 70.0
+    t = tb.england_table(inputs(la=la)).set_index("indicator_id")
+    assert not t.loc["le_male", "available"] and "not stated" in t.loc["le_male", "note"]
 
 
 # ----------------------------------------------------------------------------- charts
@@ -318,7 +388,10 @@ def test_life_course_figure_description_is_written_from_the_rows():
         # one axes: every indicator shares the ratio scale
         assert len(fig.axes) == 1
         assert "across 3 life stages on one ratio scale" in alt
-        assert "2 of 2 available small-area indicators are clearly worse" in alt
+        # income is clearly worse; life expectancy (OHID, no intervals) is worse but not tested
+        assert "1 of 2 available small-area indicators are clearly worse" in alt
+        assert "Life expectancy at birth, males (2015-19): Most deprived fifth 75.0 years, Least deprived fifth " \
+               "80.0 years, gap 5.0 years, no interval to test" in " ".join(desc)
         text = " ".join(desc)
         assert "People in income deprivation (IoD2019): Most deprived fifth 25.0%, Least deprived fifth 5.0%, " \
                "gap 20.0 percentage points, clear difference" in text
@@ -371,3 +444,47 @@ def test_side_by_side_gaps_are_those_each_authority_report_shows():
     shown = tables.overview_display(ov, ["Rutland", "Leicester"]).iloc[0]
     assert shown["Rutland: gap"] == "1.9" and shown["Leicester: gap"] == "6.0"
     assert shown["England: gap"] == "2.0"  # England's 1.96 at the indicator's precision
+
+
+# ----------------------------------------------------------------------------- map of life expectancy
+
+
+def test_le_bands_are_two_years_wide_and_shortest_first():
+    from jsna.topics.two_babies.charts import le_band, le_band_labels
+
+    b = le_band(pd.Series([70.0, 76.0, 77.9, 85.99, 86.0, np.nan]))
+    assert b.iloc[:5].tolist() == [1.0, 2.0, 2.0, 6.0, 7.0] and np.isnan(b.iloc[5])
+    assert le_band_labels()[0] == "under 76" and le_band_labels()[-1] == "86 and over" and len(le_band_labels()) == 7
+
+
+def test_le_map_values_drop_a_sex_whose_levels_fail_the_check():
+    """Boys average 77.8 (published 79.0: 1.2 years apart, refused); girls 82.0 (published 82.0, mapped)."""
+    place = Place(id="testshire", name="Testshire", kind="upper_tier", upper_tier=(Area(DIST, "Testshire"),),
+                  districts=(Area(DIST, "Testshire"),))
+    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    vals, refused = tb.le_map_values(place, area, inputs(le_published=published_le(male=79.0)))
+    assert "male" not in vals.columns and set(refused) == {"Male"} and "not stated" in refused["Male"]
+    assert len(vals) == 15 and vals.set_index("msoa11cd").at["M0_0", "female"] == 80.0
+
+
+def test_le_map_describes_the_extremes_of_each_sex():
+    import geopandas as gpd
+    import matplotlib.pyplot as plt
+    from jsna.topics.two_babies.charts import le_map
+    from shapely.geometry import box
+
+    place = Place(id="testshire", name="Testshire", kind="upper_tier", upper_tier=(Area(DIST, "Testshire"),),
+                  districts=(Area(DIST, "Testshire"),))
+    area = tb.place_lsoas(lsoa_frame(), [DIST])
+    vals, refused = tb.le_map_values(place, area, inputs())
+    geo = gpd.GeoDataFrame({"msoa11cd": vals["msoa11cd"]},
+                           geometry=[box(i * 1000, 0, i * 1000 + 900, 900) for i in range(len(vals))], crs=27700)
+    r = SimpleNamespace(le_map=vals, le_map_refused=refused, boundaries=geo, place=place)
+    chart = le_map(r)
+    plt.close(chart.fig)
+    from jsna.topics.two_babies.charts import has_le_map
+
+    assert has_le_map(r) and not has_le_map(SimpleNamespace(**{**vars(r), "boundaries": None}))
+    # boys 75 (M0) to 80 (M4), girls 80 to 84: the first of each in file order is named
+    assert chart.description[0] == "Boys: from 75.0 years in M0_0 to 80.0 in M4_0."
+    assert chart.description[1] == "Girls: from 80.0 years in M0_0 to 84.0 in M4_0."
