@@ -510,6 +510,19 @@ def census_sentences(table: pd.DataFrame, place_name: str, synthetic: bool) -> l
 
 
 # --------------------------------------------------------------------------- the notebook's prose
+def audit_definition(audit) -> list[str]:
+    """What the audit counts (its spec): who is eligible, who is served, and the period."""
+    if not audit.name:
+        return ["The service's file does not name the service or its period: it is read as it stands."]
+    return [f"The audit is of {audit.service}. Eligible: {audit.eligible}. Served: {audit.served}. "
+            f"Period: {audit.period}."]
+
+
+def data_meta(r) -> dict[str, str]:
+    """The columns every CSV of the report carries: the service, what eligible and served mean, the period."""
+    return r.audit.as_meta() if r.audit is not None else {}
+
+
 def service_heading(service: str, place_name: str) -> str:
     """The report's heading: the service (first letter capitalised) and the Place."""
     return f"{service[:1].upper()}{service[1:]}: {place_name}"
@@ -629,9 +642,12 @@ NO_PRACTICE_NOTE = "Uptake by practice is not shown: the file has no practice_co
 
 
 def suppressed_practices_note(points: pd.DataFrame) -> str:
-    """The note on practices left out of the funnel plot."""
-    return (f"{int(points['suppressed'].sum())} practice(s) with fewer than 5 people "
-            "eligible or served are suppressed and not plotted.")
+    """The note on practices whose counts are masked (they stay in the funnel and its findings)."""
+    n = int(points["suppressed"].sum())
+    return (f"{plural(n, 'practice')} with fewer than 5 people served or eligible {'is' if n == 1 else 'are'} "
+            f"plotted and counted like every other; {'its' if n == 1 else 'their'} counts are shown as "
+            '"fewer than 5" in the tables and the chart\'s data (and one more is withheld where a single one '
+            "could be worked out from the totals).")
 
 
 def actions(r, service: str) -> list[str]:
@@ -664,7 +680,8 @@ def headlines(r) -> list[dict]:
     rejected file."""
     if not r.ok:
         return []
-    period = "service file " + r.source.rsplit("/", 1)[-1]
+    period = (r.audit.period if r.audit is not None and r.audit.name
+              else "service file " + r.source.rsplit("/", 1)[-1])
     out = [dict(id="eligible", value=int(r.rows["eligible"].sum()), unit="people", period=period,
                 label="People eligible"),
            dict(id="served", value=int(r.rows["served"].sum()), unit="people", period=period,
