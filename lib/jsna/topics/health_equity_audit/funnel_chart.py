@@ -7,6 +7,8 @@ Significance is shown by marker shape, fill and legend words as well as colour.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -65,8 +67,8 @@ def describe_funnel(points: pd.DataFrame, limits: pd.DataFrame, overall: float,
         sentence = f"{words}: {fmt_number(k)} {unit}{'s' if k != 1 else ''}"
         if key != "Not significant":
             sel = points[points["significance"] == key].sort_values("value")
-            sentence += " - " + "; ".join(f"{r.label}: {fmt_pct(r.value)} of "
-                                          f"{fmt_number(r.eligible)}" for r in sel.itertuples())
+            sentence += " - " + "; ".join(f"{r.label}: {shown_rate(r)} of {fmt_number(r.eligible)}"
+                                          for r in sel.itertuples())
         out.append(sentence + ".")
     return out
 
@@ -82,6 +84,11 @@ def masked_rate(eligible: float, threshold: int = 5) -> str:
     import math
 
     return "withheld" if eligible < threshold else f"under {math.ceil(100 * threshold / float(eligible))}%"
+
+
+def shown_rate(row: Any) -> str:
+    """A unit's rate as a sentence gives it: exact, or banded (:func:`masked_rate`) where its counts are masked."""
+    return masked_rate(row.eligible) if bool(getattr(row, "suppressed", False)) else fmt_pct(row.value)
 
 
 def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, title: str, overall: float,
