@@ -241,8 +241,14 @@ def _parse_frame(path: Path, renames: dict[str, str] | None = None
     reader = pd.read_csv(path, sep=sep, skiprows=skip, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                          skip_blank_lines=False, chunksize=CHUNK_ROWS,
                          usecols=lambda c: str(c).strip().lower() in keep)
-    chunks = list(reader)
-    df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=[c for c in cells if c in keep])
+    # each chunk's columns become categories: a long file repeats its codes, so memory grows with the
+    # distinct values, not with one string object per cell
+    chunks = [c.astype("category") for c in reader]
+    if chunks:
+        df = pd.DataFrame({col: pd.api.types.union_categoricals([c[col] for c in chunks], ignore_order=True)
+                           for col in chunks[0].columns})
+    else:
+        df = pd.DataFrame(columns=[c for c in cells if c in keep])
     if df.empty and not len(df.columns):
         df = pd.DataFrame(columns=cells)
     return df, skip + 1, sep, cells
@@ -251,7 +257,27 @@ def _parse_frame(path: Path, renames: dict[str, str] | None = None
 _THOUSANDS = {",": re.compile(r"^\d{1,3}(,\d{3})+$"), ";": None}
 
 
+def _stripped(s: pd.Series) -> pd.Series:
+    """The column's text without surrounding spaces; a categorical column (a file read in chunks) stays
+    categorical, its categories stripped, so no string is made per row."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories.astype(str).str.strip()
+        if cats.is_unique:
+            return s.cat.rename_categories(cats)
+    return s.astype(str).str.strip()
+
+
 def _whole_numbers(s: pd.Series, sep: str = ",") -> tuple[pd.Series, pd.Series]:
+    """:func:`_parse_counts` of each distinct value of a categorical column, spread to its rows."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        num, reason = _parse_counts(pd.Series(s.cat.categories.astype(str)), sep)
+        codes = s.cat.codes.to_numpy()
+        return (pd.Series(num.to_numpy()[codes], index=s.index, dtype=float),
+                pd.Series(reason.to_numpy()[codes], index=s.index, dtype=object))
+    return _parse_counts(s, sep)
+
+
+def _parse_counts(s: pd.Series, sep: str = ",") -> tuple[pd.Series, pd.Series]:
     """Parse counts; return (numbers as float, reason per row or '' when fine). In a comma-separated
     file ``1,585`` is 1585 (a thousands comma); in a semicolon-separated one the comma is the decimal
     mark (``12,0`` is 12) and a ``.`` is refused (a thousands point or a decimal point cannot be told
@@ -365,7 +391,7 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
 
     raw = raw[[c for c in ALL_COLUMNS if c in cols]].copy()
     for c in raw.columns:
-        raw[c] = raw[c].astype(str).str.strip()
+        raw[c] = _stripped(raw[c])
     lines = pd.Series(np.arange(len(raw)) + header_line + 1, index=raw.index)
     blank = (raw == "").all(axis=1)
     raw, lines = raw[~blank], lines[~blank]
@@ -390,7 +416,10 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
         flag(reason != "", c, reason)
         nums[c], ok = num, ok & (reason == "")
     over = ok & (nums["served"] > nums["eligible"]).fillna(False)
-    flag(over, "served", "served (" + raw["served"] + ") is more than eligible (" + raw["eligible"] + ")")
+    if over.any():  # the message only for the rows it concerns (a long file makes no string per row)
+        sub = raw.loc[over, ["served", "eligible"]].astype(str)
+        flag(over, "served", ("served (" + sub["served"] + ") is more than eligible (" + sub["eligible"]
+                              + ")").reindex(raw.index))
     for c in REQUIRED_COLUMNS:
         out[c] = nums[c].where(ok).round().astype("Int64")
 
