@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from jsna.__main__ import main as cli_main
 from jsna.runner import build as runner_build
-from jsna.runner.cli import main as cli_main
 
 FIX = Path(__file__).resolve().parents[3] / "fixtures" / "hea"
 REPORT = "health_equity_audit-synthetic-nhs-health-checks"
