@@ -18,7 +18,9 @@ Live sources (an entry with a ``live:`` block, e.g. the Fingertips API; see jsna
   with exponential backoff (``--retries``, ``--backoff``); other 4xx and a bad body are not. On any
   failure the previous copy is kept byte for byte (without one, the mirror's copy is used), a
   one-line error names the source, the URL and what was wrong, and the exit status is non-zero
-  only when no usable copy is left.
+  only when no usable copy is left. Each live source's line says "<k>/<n> fetched" (or "not fetched"),
+  and the run ends with what the refresh brought (:func:`refresh_summary`: new periods per indicator,
+  each failed refresh with the copy kept).
 * Without ``--refresh`` a copy already in data/raw is kept and its age logged; else the mirror's
   copy is used and its date and age logged; a refresh-only source (no mirror copy) with neither is
   "not held", which is not an error (its loader says how to get it).
@@ -55,6 +57,7 @@ from jsna.manifest import (
 
 __all__ = ["FetchError", "NetworkError", "ChecksumError", "ContentError", "Result", "Downloaded",
            "fetch_source", "download", "check_source", "write_manifest", "read_manifest", "main",
+           "refresh_summary",
            "MANIFEST_NAME", "MANIFEST_FIELDS"]
 
 USER_AGENT = "jsna-data-fetch/0.1 (+https://www.gnu.org/licenses/gpl-3.0.html)"
@@ -102,6 +105,9 @@ class Result:
     rows: str = ""  # data rows of a validated live download (MANIFEST column rows)
     date: str = ""  # when the file was obtained (default: when the MANIFEST is written)
     network_failed: bool = False  # a refresh failed at the network level (the run then fails fast)
+    #: a live refresh: the periods of the previous copy (None: there was none) and of the new download
+    periods_before: tuple[str, ...] | None = None
+    periods_after: tuple[str, ...] | None = None
 
     @property
     def ok(self) -> bool:
@@ -357,10 +363,15 @@ def _fetch_live(src: Source, data_dir: Path, mirror: Path | None, *, offline: bo
         held_sha = sha if sha in accepted_sha256(src, data_dir) else ""
 
     if refresh and not offline:
-        from jsna.load.fingertips import check_api_download
+        from jsna.load import DataError
+        from jsna.load.fingertips import api_periods, check_api_download
 
         url = src.live_url(base_url)
         ids = src.live.get("indicator_ids", [])
+        before = None
+        if held_sha:
+            with contextlib.suppress(DataError, OSError):
+                before = api_periods(dest)
         try:
             got = download(url, dest, None, source_id=src.id, reject_html=True,
                            validate=lambda p: check_api_download(p, src.columns, ids), **download_kw)
@@ -380,7 +391,8 @@ def _fetch_live(src: Source, data_dir: Path, mirror: Path | None, *, offline: bo
                              f"data mirror), nothing was written; {REFRESH_HINT} once the source "
                              "answers.") from exc
         res = Result(src.id, src.path, "download", got.sha256, url, rows=str(got.checked or ""),
-                     note=f"downloaded {got.checked} data rows", date=_now())
+                     note=f"downloaded {got.checked} data rows", date=_now(), periods_before=before,
+                     periods_after=api_periods(dest))
         write_manifest(data_dir, [res])  # at once: the new file and its checksum record go together
         return res
 
@@ -398,6 +410,34 @@ def _fetch_live(src: Source, data_dir: Path, mirror: Path | None, *, offline: bo
             "to download it again.")
     return Result(src.id, src.path, "not-held",
                   note=f"not in the data held (no copy in data/raw or in the data mirror); {REFRESH_HINT}")
+
+
+def _span(periods: tuple[str, ...]) -> str:
+    return periods[0] if len(periods) == 1 else f"{len(periods)} periods, {periods[0]} to {periods[-1]}"
+
+
+def refresh_summary(results: list[Result], titles: dict[str, str]) -> list[str]:
+    """The closing summary of `make data REFRESH=1`: for each live source refreshed, what is new (the
+    periods the download adds to the previous copy), and each failed refresh with the copy kept."""
+    lines = []
+    for r in results:
+        title = f" ({titles[r.id]})" if r.id in titles else ""
+        if r.status == "download" and r.periods_after is not None:
+            after, before = r.periods_after, r.periods_before
+            if not after:
+                what = "no periods with a value"
+            elif before is None:
+                what = f"first download: {_span(after)}"
+            else:
+                new = [q for q in after if q not in set(before)]
+                what = f"new: {', '.join(new)}" if new else f"no new period (latest {after[-1]})"
+            lines.append(f"  {r.id}{title}: {what}")
+        elif r.warning or not r.ok:
+            kept = {"kept": "previous copy kept", "mirror-copy": "the mirror's copy used"}.get(r.status, "no copy")
+            lines.append(f"  {r.id}{title}: refresh FAILED, {kept} ({r.warning or r.message})")
+    if not lines:
+        return []
+    return ["", "What the refresh brought (new periods per indicator):", *lines]
 
 
 def check_source(src: Source, data_dir: Path) -> Result:
@@ -532,6 +572,8 @@ def _run(args: argparse.Namespace) -> int:
     results: list[Result] = []
     n = len(sources)
     retries = args.retries
+    refreshing = args.refresh and not args.check
+    n_live, k_live = sum(1 for s in sources if s.live), 0
     for i, src in enumerate(sources, 1):
         try:
             if args.check:
@@ -553,7 +595,12 @@ def _run(args: argparse.Namespace) -> int:
             res = annotate(res, src, Path(mirror) if mirror is not None else None)
         results.append(res)
         detail = res.message if not res.ok else res.note
-        print(f"[{i}/{n}] {src.id}: {res.status}" + (f" - {detail}" if detail else ""), flush=True)
+        if refreshing and src.live:  # the refresh's own progress: "12/31 fetched ..."
+            k_live += 1
+            head = f"{k_live}/{n_live} {'fetched' if res.status == 'download' else 'not fetched'}: "
+        else:
+            head = f"[{i}/{n}] "
+        print(f"{head}{src.id}: {res.status}" + (f" - {detail}" if detail else ""), flush=True)
         if res.warning:
             print(f"error: {res.warning}", file=sys.stderr, flush=True)
         if res.network_failed and retries > 1:
@@ -576,6 +623,10 @@ def _run(args: argparse.Namespace) -> int:
                     except Exception as exc:  # report, keep going: the raw file is in place
                         results.append(Result(src.id, src.path, "error", message=f"parquet cache: {exc}"))
                         print(f"parquet: {src.id}: error - {exc}", flush=True)
+    if refreshing:
+        for line in refresh_summary([r for r in results if r.id in {s.id for s in sources if s.live}],
+                                    {s.id: s.title.split(" (Fingertips indicator")[0] for s in sources if s.live}):
+            print(line, flush=True)
     warned = [r for r in results if r.warning]
     if warned:
         print(f"\n{len(warned)} refresh(es) failed; a usable copy is in place for each:", file=sys.stderr)

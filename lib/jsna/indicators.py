@@ -53,6 +53,11 @@ NOT_HELD_COUNTY = ("not in this report's sources (the Fingertips series used cov
 #: why an area has rows in a source but no value: the publisher leaves it blank (e.g. OHID's slope index of
 #: inequality for Rutland, whose few neighbourhoods cannot form a gradient)
 NOT_PUBLISHED = "not published for this area: the publisher leaves the value blank"
+#: An indicator whose only source for the area is a live Fingertips source not yet downloaded (``make data
+#: REFRESH=1``): the dashboard lists these once, in one box (reader's words; the command is in the README).
+NOT_AVAILABLE = "not available when this report was produced"
+#: The note on a value taken from the council a new council replaced (data/predecessors.yaml).
+PREDECESSOR_NOTE = "value published for {predecessor_name}, which covered the same area before {name} was formed"
 #: Indicators a life stage asks for that no source held by the series contains (the searches are in
 #: the data mirror's fingertips/SOURCES.md): every report showing the stage lists them, worded
 #: "not in the data held" (:func:`not_held_sentence`). Start well: the first 1,001 days to school entry.
@@ -66,6 +71,15 @@ NOT_HELD_BY_STAGE: dict[str, tuple[str, ...]] = {
         "a good level of development at the end of Reception for all children (only children on free school "
         "meals are in this report's sources, to 2017/18)",
     ),
+}
+#: The registry indicator that now covers a name of :data:`NOT_HELD_BY_STAGE` in a report (it is then not
+#: listed as missing there: the report shows the indicator, or lists it as not available until refreshed).
+NOT_HELD_COVERED_BY = {
+    "low birth weight of term babies": "low_birth_weight_term",
+    "smoking status at the time of delivery": "smoking_at_delivery",
+    "breastfeeding at 6 to 8 weeks": "breastfeeding_6_8_weeks",
+    "infant mortality": "infant_mortality",
+    "child development at 2 to 2\u00bd years": "child_development_2_2half",
 }
 Z95 = float(sps.norm.ppf(0.975))
 Z998 = float(sps.norm.ppf(0.999))
@@ -93,7 +107,8 @@ def covid_affected(period_start: object, period_end: object) -> bool:
     return pd.Timestamp(period_start) <= COVID_END and pd.Timestamp(period_end) >= COVID_START
 
 __all__ = [
-    "BASELINE_TARGET", "CI_METHODS", "KINDS", "NOT_HELD", "NOT_HELD_COUNTY", "OLD_AFTER_YEARS", "POLARITIES",
+    "BASELINE_TARGET", "CI_METHODS", "KINDS", "NOT_AVAILABLE", "NOT_HELD", "NOT_HELD_COUNTY", "OLD_AFTER_YEARS",
+    "POLARITIES", "PREDECESSOR_NOTE", "Predecessor", "first_held_source", "predecessors",
     "REGISTRY", "REPORTS", "STAGES", "Indicator", "IndicatorError", "LaSource", "add_limits", "baseline_row",
     "NOT_HELD_BY_STAGE", "get_indicator", "indicators", "is_old", "la_latest", "la_series", "la_source_ids",
     "SMALL_AREA_PUBLISHERS", "load_registry", "not_held_sentence", "small_area_source_label", "source_label",
@@ -274,12 +289,14 @@ def indicators(stage: str | None = None, kind: str | None = None, report: str | 
             and (kind is None or i.kind == kind) and (report is None or report in i.reports)]
 
 
-def not_held_sentence(stage: str) -> str | None:
+def not_held_sentence(stage: str, report: str | None = None) -> str | None:
     """'Start well indicators not in the data held: low birth weight of term babies, ...' (None when
-    the registry lists none for the stage)."""
+    the registry lists none for the stage). With ``report``, names an indicator of that report covers
+    (:data:`NOT_HELD_COVERED_BY`) are left out."""
     from jsna.words import join_names
 
-    names = NOT_HELD_BY_STAGE.get(stage)
+    shown = {i.id for i in indicators(report=report)} if report else set()
+    names = [n for n in NOT_HELD_BY_STAGE.get(stage, ()) if NOT_HELD_COVERED_BY.get(n) not in shown]
     if not names:
         return None
     return f"{stage} indicators {NOT_HELD}: {join_names(list(names))}."
@@ -307,6 +324,8 @@ def source_label(source_id: str | None) -> str:
         return "ONS"
     if s.startswith(("trafford_", "fingertips_")):
         return "OHID Fingertips"
+    if s.startswith("ohid_localhealth_"):
+        return "OHID Local Health"
     return s
 
 
@@ -399,15 +418,66 @@ def _choose(ind: Indicator, la: pd.DataFrame, area_code: str) -> tuple[LaSource 
     return best, best_rows
 
 
+@dataclass(frozen=True)
+class Predecessor:
+    """A council formed since April 2019 for exactly the area of an earlier one (data/predecessors.yaml)."""
+
+    code: str
+    name: str
+    predecessor: str
+    predecessor_name: str
+    source: str
+
+    @property
+    def note(self) -> str:
+        return PREDECESSOR_NOTE.format(predecessor_name=self.predecessor_name, name=self.name)
+
+
+def predecessors(path: Path | None = None) -> dict[str, Predecessor]:
+    """{new council's code: :class:`Predecessor`} from data/predecessors.yaml (every field required)."""
+    path = Path(path or paths.ROOT / "data" / "predecessors.yaml")
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    fields = set(Predecessor.__dataclass_fields__)
+    out = {}
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict) or set(e) != fields or not all(isinstance(v, str) and v for v in e.values()):
+            raise IndicatorError(f"{path}: entry {i + 1} must have exactly the fields {sorted(fields)} "
+                                 f"(non-empty text), got {e!r}")
+        out[e["code"]] = Predecessor(**e)
+    return out
+
+
+_PREDECESSORS = predecessors()
+
+
+def first_held_source(ind: Indicator, la: pd.DataFrame) -> LaSource | None:
+    """The first of the indicator's sources with any rows in ``la`` (a live source not yet downloaded
+    has none): the one a value is expected from."""
+    held = set(la["source_id"].dropna().unique()) if len(la) else set()
+    return next((s for s in ind.sources if s.source in held), None)
+
+
+def _refresh_would_fill(ind: Indicator, la: pd.DataFrame) -> bool:
+    """True when one of the indicator's sources is a live Fingertips source not read into ``la``
+    (not downloaded yet: ``make data REFRESH=1`` fetches every council)."""
+    from jsna.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    held = set(la["source_id"].dropna().unique()) if len(la) else set()
+    return any(s.source in cat and cat[s.source].live and s.source not in held for s in ind.sources)
+
+
 def missing_reason(ind: Indicator, la: pd.DataFrame, area_code: str) -> str:
     """Why an LA indicator has no value for an area, in words for readers: :data:`NOT_PUBLISHED` when a
-    source has the area's rows with every value blank, else :data:`NOT_HELD` (with the counties a
-    county's extract covers)."""
+    source has the area's rows with every value blank, :data:`NOT_AVAILABLE` when a live Fingertips source
+    not yet downloaded would give it, else :data:`NOT_HELD` (with the counties a county's extract covers)."""
     for s in ind.sources:
         rows = source_rows(la, s)
         area = rows[rows["area_code"] == area_code]
         if len(area) and area["value"].isna().all():
             return NOT_PUBLISHED
+    if _refresh_would_fill(ind, la):
+        return NOT_AVAILABLE
     if str(area_code).startswith(COUNTY_PREFIX):
         counties = set()
         for s in ind.sources:
@@ -432,9 +502,16 @@ def la_series(ind: Indicator, la: pd.DataFrame, area_code: str) -> tuple[pd.Data
     if ind.kind != "la":
         raise ValueError(f"la_series: indicator {ind.id!r} is not kind 'la'")
     src, rows = _choose(ind, la, area_code)
+    used = area_code
+    pred = _PREDECESSORS.get(str(area_code))
+    if src is None and pred is not None:  # a council formed since 2019 for the same area: its predecessor's value
+        src, rows = _choose(ind, la, pred.predecessor)
+        used = pred.predecessor
     if src is None:
         return pd.DataFrame(), None, rows
-    area = rows[(rows["area_code"] == area_code) & rows["value"].notna()]
+    area = rows[(rows["area_code"] == used) & rows["value"].notna()]
+    if used != area_code:
+        area = area.assign(area_code=area_code, note=pred.note)
     area = add_limits(area, ind.ci_method)
     eng = rows[rows["area_code"] == ENGLAND_CODE].drop_duplicates("period").set_index("period")
     area = area.assign(england=area["period"].map(eng["value"]).astype(float),

@@ -69,13 +69,25 @@ def test_notebook_runs_on_synthetic_example_for_rutland(tmp_path):
 
 
 def test_notebook_reports_bad_file_and_stops_cleanly(tmp_path):
-    out = _run(tmp_path, place="rutland", input_csv=str(BAD))
+    out = _run(tmp_path, place="rutland", input_csv=str(BAD), on_error="report")
     assert "Problems found in the input file" in out
     assert "input rejected: 9 problems" in out
     assert "duplicate of line 8" in out
     assert "Uptake by deprivation" not in out
     assert "Problems found in the input file, by kind" in out  # counts by kind
-    assert "data:text/csv;charset=utf-8;base64," in out  # all problems as a CSV download
+
+
+def test_a_bad_file_fails_the_run_in_one_line(tmp_path):
+    """Issue 26: by default a bad file fails the run (the build then keeps the published audit), its
+    error naming the file and the first problems on one line; the failed notebook shows them."""
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / "hea.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"place": "rutland", "input_csv": str(BAD)},
+                                   kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False)
+    assert err.value.ename == "HEAValidationError"
+    assert "\n" not in err.value.evalue and err.value.evalue.startswith("bad_rows.csv: 9 problems: line ")
+    assert "Problems found in the input file" in out.read_text()
 
 
 def test_synthetic_example_reproducible(tmp_path):

@@ -64,7 +64,14 @@ def test_the_two_explanations_of_the_life_expectancy_gap_link_each_other(rutland
 @pytest.mark.parametrize("topic", ["two_babies", "equity_dashboard"])
 def test_start_well_lists_the_indicators_not_in_the_data_held(rutland_reports, topic):
     text = " ".join(_main(rutland_reports, topic).get_text(" ").split())
-    assert "Start well indicators not in this report's sources: low birth weight of term babies" in text
+    if topic == "two_babies":
+        assert "Start well indicators not in this report's sources: low birth weight of term babies" in text
+    else:  # the dashboard carries the Start well set (issue 23): shown, or listed once until refreshed
+        assert "Start well indicators not in this report's sources: a good level of development at the end of " \
+               "Reception for all children" in text
+        box = "These indicators were not available when this report was produced:"
+        assert text.count(box) <= 1
+        assert "Low birth weight of term babies" in text
     assert "Early years: at the expected level in literacy" in text
     assert "England about 100" not in text
 

@@ -7,6 +7,7 @@ Each build starts real Jupyter kernels, so builds are shared by the tests of a c
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -320,26 +321,31 @@ def _derby_params(tmp: Path) -> Path:
 
 
 @pytest.mark.kernel
-def test_audit_without_service_file_is_skipped_outside_the_example(tmp_path):
+def test_each_audit_spec_is_built_for_its_places_and_a_plain_audit_is_a_one_off(tmp_path):
+    """Issue 26: the synthetic example is one audit spec (audits/), built under its own name for the LLR Places
+    only; the plain report is a one-off (--hea-input) that a build without it withdraws, with one note."""
     pytest.importorskip("jsna.load.geography")
     if not build._data_present(None):
         pytest.skip("needs the lookups in data/raw")
+    from jsna.topics.health_equity_audit.applies import ONE_OFF_NOTE
+
     params = _derby_params(tmp_path)
     nbdir = _notebooks(tmp_path, {"hello": "hello", "health_equity_audit": "hello"})
     reports = tmp_path / "reports"
-    # an earlier, misleading audit report of Derby (built from the LLR example) is withdrawn
+    # an earlier audit report of Derby (built from the LLR example) is withdrawn
     (reports / "derby").mkdir(parents=True)
     (reports / "derby" / "health_equity_audit.html").write_text("old")
     summary = build.build(None, None, jobs=1, reports_dir=reports, notebooks_dir=nbdir, params_dir=params,
                           progress=False, pdf=False)
     assert summary.ok, summary.text()
-    note = "Health Equity Audit: no service file has been given for Derby"  # no command line for readers
-    assert f"derby/health_equity_audit: skipped: {note}" in summary.text()
-    assert (reports / "rutland" / "health_equity_audit.html").exists()  # Rutland is in the LLR example
+    example = "health_equity_audit-synthetic-cgm-type-1-diabetes"
+    assert f"derby/health_equity_audit: skipped: {ONE_OFF_NOTE}" in summary.text()
+    assert (reports / "rutland" / f"{example}.html").exists()  # Rutland is in the LLR example's spec
+    assert not (reports / "derby" / f"{example}.html").exists() and f"derby/{example}" not in summary.text()
     assert (reports / "derby" / "hello.html").exists()
     assert not (reports / "derby" / "health_equity_audit.html").exists()
     index = (reports / "index.html").read_text()
-    assert note in index and 'href="derby/health_equity_audit.html"' not in index
+    assert html.unescape(index).count(ONE_OFF_NOTE) == 1 and 'href="derby/health_equity_audit.html"' not in index
     assert "Runs that failed" not in index
 
 

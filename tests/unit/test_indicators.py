@@ -232,11 +232,14 @@ def test_peer_rank_direction_follows_polarity():
 
 
 def test_recent_life_expectancy_tries_the_live_fingertips_source_once_it_is_held(tmp_path):
-    """Fingertips indicator 90366 (API, area type 502) lists every county, which no held extract
-    does: both sexes name it first; without its file (no `make data REFRESH=1`) it is not read."""
+    """Fingertips indicator 90366 (API, area type 502) lists every county: both sexes name it first;
+    without its file (no `make data REFRESH=1`) it is not read, and the held sources that list every
+    county (OHID Local Health 2015-19, ONS to 2016-18) give counties their own value (issue 23, item 3)."""
     from jsna.indicators import get_indicator, la_source_ids
 
     for iid in ("le_la_male", "le_la_female"):
         ind = get_indicator(iid)
         assert ind.sources[0].source == "fingertips_live_90366" and ind.sources[0].indicator == "90366"
-        assert la_source_ids([ind], tmp_path) == ["trafford_themes_life_expectancy"]
+        assert la_source_ids([ind], tmp_path) == ["ohid_localhealth_le_la_2015_19",
+                                                  "ons_le_birth_age65_la_2001_03_2016_18",
+                                                  "trafford_themes_life_expectancy"]

@@ -191,7 +191,7 @@ def _skipped(places: list[Place], topics: list[Topic], bad_params: dict[str, str
     if not _data_present(data_dir):
         return {}
     return {f"{p.id}/{t.id}": note for p in places if p.id not in bad_params for t in topics
-            if (note := t.skip_reason(p, data_dir, options[t.id]))}
+            if t.for_place(p.id) and (note := t.skip_reason(p, data_dir, options[t.id]))}
 
 
 def _check_reports_dir(reports_dir: Path) -> None:
@@ -219,7 +219,7 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
             build_date: str, version: str, hashes: HashCache, build_record: dict,
             data_dir: Path | None = None, params_dir: Path | None = None,
             out_of_date: dict[str, str] | None = None) -> None:
-    """The end of a build (caller holds the lock): failed Places and runs recorded, the staging
+    """The end of a build (caller holds the lock): failed Places, variants that cannot be built and runs recorded, the staging
     area removed first (it frees the space of any unpublished run), then the build record, the
     history and the index. A write that fails (e.g. a full disk) is added to ``errors``; an
     index that cannot be rewritten is removed rather than left listing what is no longer so.
@@ -228,9 +228,9 @@ def _finish(reports_dir: Path, stage_root: Path, places: list[Place], topics: li
     (:func:`out_of_date_outside`) names the published reports this build left out of date."""
     if not interrupted:
         for place in places:
-            if place.id not in failed_places:
-                continue
             for topic in topics:
+                if place.id not in failed_places and not topic.problem:
+                    continue
                 res = next((r for r in results if r.place == place.id and r.topic == topic.id), None)
                 if res is not None:  # None: up to date
                     spec = RunSpec(place.id, place.name, topic.id, topic.title, str(topic.path),
@@ -320,7 +320,7 @@ class Plan:
 def plan(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None = None,
          reports_dir: Path | None = None, data_dir: Path | None = None, params_dir: Path | None = None,
          notebooks_dir: Path | None = None, force: bool = False,
-         params: dict[str, dict[str, str]] | None = None) -> Plan:
+         params: dict[str, dict[str, str]] | None = None, variants_dir: Path | None = None) -> Plan:
     """Decide what a build does (see :func:`build` for the arguments), reading only the build
     records and the inputs' checksums: no worker, no pandas. Raises PlaceError / BuildError when a
     Place or topic is unknown."""
@@ -328,7 +328,7 @@ def plan(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None
     _check_reports_dir(reports_dir)
     params_dir = Path(params_dir).resolve() if params_dir else None
     data_dir = Path(data_dir).resolve() if data_dir else None
-    topics = select_topics(discover_topics(notebooks_dir), topic_ids)
+    topics = select_topics(discover_topics(notebooks_dir, variants_dir), topic_ids)
     if not topics:
         raise BuildError(f"No topic notebooks found in {notebooks_dir or paths.NOTEBOOKS_DIR} "
                          "(a topic is a notebook whose metadata has a 'jsna' entry with a title)")
@@ -355,9 +355,10 @@ def plan(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | None
     for place in places:
         for topic in topics:
             key = f"{place.id}/{topic.id}"
-            if key in p.skipped:
+            if key in p.skipped or not topic.for_place(place.id):
                 continue
-            why = ("its params file is invalid" if place.id in bad_params else "--force" if force
+            why = ("its params file is invalid" if place.id in bad_params
+                   else f"it cannot be built: {topic.problem}" if topic.problem else "--force" if force
                    else "the build records were unreadable" if notices else
                    _stale(key, deps_data["reports"].get(key), status, reports_dir, p.nb_sha[topic.id],
                           p.params_sha[place.id], p.code, data_dir, p.hashes, extras[topic.id]))
@@ -401,7 +402,7 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
           params_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
           cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, fresh_kernels: bool = False,
           pdf: bool = True, force: bool = False,
-          params: dict[str, dict[str, str]] | None = None) -> BuildSummary:
+          params: dict[str, dict[str, str]] | None = None, variants_dir: Path | None = None) -> BuildSummary:
     """Run the selected topic x Place reports that are not up to date and publish them atomically.
 
     A report is up to date when its record in .build/deps.json (:mod:`jsna.runner.changes`) shows the
@@ -418,13 +419,16 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
     ``params`` (``{topic id: {name: value}}``, ``--param <topic>.<name>=<value>``) are passed to the
     topics' notebooks, checked against each topic's parameters (:class:`jsna.topics.Param`), and are
     part of their dependency record (a file parameter by its checksum), so changing one rebuilds the
-    reports it reaches. A topic that does not apply to a Place (:meth:`jsna.topics.TopicSpec.skip_reason`,
+    reports it reaches. A topic's variants (:class:`jsna.topics.Variant`, declared under ``variants_dir``,
+    default the repository root) are reports of their own, ``<place>/<topic>-<name>``, built with their
+    own parameters for their own Places; a variant that cannot be built (``Topic.problem``) is a failed
+    run and its published report stays. A topic that does not apply to a Place (:meth:`jsna.topics.TopicSpec.skip_reason`,
     e.g. an audit with no service file for it) is skipped with a note on the index.
 
     Raises PlaceError / BuildError before running anything when a Place or topic is unknown.
     Runs that fail are reported in the summary; the others are published.
     """
-    pl = plan(place_ids, topic_ids, reports_dir, data_dir, params_dir, notebooks_dir, force, params)
+    pl = plan(place_ids, topic_ids, reports_dir, data_dir, params_dir, notebooks_dir, force, params, variants_dir)
     for n in pl.notices:
         print(f"warning: {n}", file=sys.stderr)
     reports_dir, data_dir, params_dir = pl.reports_dir, pl.data_dir, pl.params_dir
@@ -479,9 +483,9 @@ def build(place_ids: Sequence[str] | None = None, topic_ids: Sequence[str] | Non
         for topic in topics:
             if f"{place.id}/{topic.id}" not in reasons:
                 continue
-            if place.id in failed_places:
+            if place.id in failed_places or topic.problem:
                 results.append(RunResult(place=place.id, topic=topic.id, ok=False,
-                                         error=failed_places[place.id]))
+                                         error=failed_places.get(place.id) or topic.problem))
                 continue
             specs.append((RunSpec(place=place.id, place_name=place.name, topic=topic.id,
                                   topic_title=topic.title, notebook=str(topic.path.resolve()),

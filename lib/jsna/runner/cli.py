@@ -15,9 +15,9 @@ from jsna.runner.worker import DEFAULT_CELL_TIMEOUT
 from jsna.topics import Param
 
 
-def _list(notebooks_dir: Path | None, params_dir: Path | None) -> int:
+def _list(notebooks_dir: Path | None, params_dir: Path | None, variants_dir: Path | None = None) -> int:
     try:
-        topics = discover_topics(notebooks_dir)
+        topics = discover_topics(notebooks_dir, variants_dir)
         places = [load_place(p, params_dir) for p in available_places(params_dir)]
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -25,6 +25,10 @@ def _list(notebooks_dir: Path | None, params_dir: Path | None) -> int:
     print("Topics (--topic), with their parameters (--param TOPIC.NAME=VALUE):")
     for t in topics:
         print(f"  {t.id:24s} {t.title}")
+        if t.base:
+            print(f"    a named report of {t.base}" + (f" for {', '.join(t.places)}" if t.places else "")
+                  + (f"; cannot be built: {t.problem}" if t.problem else ""))
+            continue
         for p in t.params:
             print(f"    {t.id}.{p.name}: {p.help}" + (f" ({', '.join(p.choices)})" if p.choices else ""))
     print("Places (--place):")
@@ -74,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="input data directory passed to the notebooks as data_dir (default: data/raw)")
     ap.add_argument("--params-dir", type=Path, default=None, help="directory of Place params files")
     ap.add_argument("--notebooks-dir", type=Path, default=None, help="directory of topic notebooks")
+    ap.add_argument("--variants-dir", type=Path, default=None,
+                    help="folder holding the topics' named reports (e.g. audits/*.yaml; default: the repository root)")
     ap.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
                     help=f"seconds a single cell may run (default {DEFAULT_CELL_TIMEOUT})")
     ap.add_argument("--fresh-kernels", action="store_true",
@@ -98,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list the topics and Places, build nothing")
     args = ap.parse_args(argv)
     if args.list:
-        return _list(args.notebooks_dir, args.params_dir)
+        return _list(args.notebooks_dir, args.params_dir, args.variants_dir)
     if args.jobs is not None and args.jobs < 1:
         ap.error("--jobs must be at least 1")
     try:
@@ -110,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             print(plan(args.place, args.topic, reports_dir=args.reports_dir, data_dir=args.data_dir,
                        params_dir=args.params_dir, notebooks_dir=args.notebooks_dir, force=args.force,
-                       params=params).text())
+                       params=params, variants_dir=args.variants_dir).text())
         except (PlaceError, BuildError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -121,7 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         data_dir=args.data_dir, params_dir=args.params_dir,
                         notebooks_dir=args.notebooks_dir, progress=not args.no_progress,
                         cell_timeout=args.cell_timeout, fresh_kernels=args.fresh_kernels,
-                        pdf=not args.no_pdf, force=args.force, params=params)
+                        pdf=not args.no_pdf, force=args.force, params=params,
+                        variants_dir=args.variants_dir)
     except (PlaceError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

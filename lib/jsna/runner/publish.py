@@ -217,7 +217,7 @@ def _index_context(reports_dir: Path, build_date: str | None = None,
     status = read_status(reports_dir)
     places: dict[str, dict[str, Any]] = {}
     failed = []
-    notes = sorted(rec["skipped"] for rec in status.values() if rec.get("skipped"))
+    notes = sorted({rec["skipped"] for rec in status.values() if rec.get("skipped")})  # each note once
     for rec in status.values():
         if rec.get("skipped"):
             continue

@@ -52,6 +52,26 @@ AppliesTo = Callable[[Any, Path | None, dict[str, str]], str | None]
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One named, remembered report of a topic (e.g. one service's audit, from its spec file): built
+    as ``<place>/<topic>-<name>.html`` with ``params`` for each of its ``places`` until the file that
+    declares it is removed. ``problem`` (the declaring file is invalid) makes its runs fail with that
+    message instead of building."""
+
+    name: str  # lower-case letters, digits and '-': part of the report's file name
+    title: str
+    params: dict[str, str] = field(default_factory=dict)  # the notebook's parameters (file kind: a path)
+    places: tuple[str, ...] = ()  # Place ids it is built for (empty: every Place built)
+    description: str = ""
+    problem: str = ""
+
+
+#: variants(root) -> the topic's named reports declared under the folder ``root`` (the repository
+#: root by default, ``--variants-dir``), each with its parameters
+Variants = Callable[[Path], list[Variant]]
+
+
+@dataclass(frozen=True)
 class TopicSpec:
     """What the runner needs to know of a topic (its notebook is ``notebooks/<id>.ipynb``)."""
 
@@ -61,6 +81,8 @@ class TopicSpec:
     description: str
     params: tuple[Param, ...] = ()
     applies_to: AppliesTo | None = field(default=None, compare=False)
+    #: named reports of the topic besides its plain one (:class:`Variant`), e.g. one per audit spec
+    variants: Variants | None = field(default=None, compare=False)
 
     def param(self, name: str) -> Param:
         """The named parameter; KeyError listing the valid names."""
@@ -73,6 +95,10 @@ class TopicSpec:
     def skip_reason(self, place: Any, data_dir: Path | None, params: dict[str, str]) -> str | None:
         """None when the topic applies to ``place``, else why not (a note for the index)."""
         return self.applies_to(place, data_dir, params) if self.applies_to else None
+
+    def variant_list(self, root: Path) -> list[Variant]:
+        """The topic's variants declared under ``root`` (none without a ``variants`` hook)."""
+        return list(self.variants(Path(root))) if self.variants else []
 
 
 def discover() -> dict[str, TopicSpec]:

@@ -30,6 +30,7 @@ import pandas as pd
 from jsna import areas, stats
 from jsna.gaps import gap_history
 from jsna.indicators import (
+    PREDECESSOR_NOTE,
     UPPER_TIER_PREFIXES,
     VERDICT_BY_PUBLISHER,
     Indicator,
@@ -37,6 +38,7 @@ from jsna.indicators import (
     baseline_row,
     covid_affected,
     england_verdict,
+    first_held_source,
     get_indicator,
     indicators,
     is_old,
@@ -203,7 +205,9 @@ def _row(ind: Indicator, la: pd.DataFrame, code: str, name: str, region: tuple[s
     notes = []
     if pd.notna(latest.get("note")) and "Explore local statistics" in str(latest.get("note")):
         notes.append("value from ONS (the Fingertips series used lacks this area)")
-    if src != ind.sources[0]:
+    if pd.notna(latest.get("note")) and str(latest.get("note")).startswith(PREDECESSOR_NOTE.split("{")[0]):
+        notes.append(str(latest["note"]))
+    if src != first_held_source(ind, la):
         notes.append(f"from {source_label(src.source)}: the usual source has an older period or none "
                      "for this area")
     rec["note"] = "; ".join(notes)

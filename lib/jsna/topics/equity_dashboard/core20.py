@@ -56,7 +56,7 @@ CLINICAL_AREAS: tuple[ClinicalArea, ...] = (
     ClinicalArea("Adults", "Severe mental illness", "annual physical health checks for people with SMI",
                  needed="SMI physical health check uptake (NHS England quarterly)"),
     ClinicalArea("Adults", "Chronic respiratory disease", "COPD; flu, Covid and pneumonia vaccination",
-                 needed="COPD prevalence and emergency admissions (Fingertips), vaccination uptake"),
+                 needed="COPD emergency admissions (Fingertips) and vaccination uptake"),
     ClinicalArea("Adults", "Early cancer diagnosis", "75% of cancers diagnosed at stage 1 or 2 by 2028",
                  ambition=CANCER_STAGE_AMBITION, fills="cancers diagnosed at stage 1 or 2 for the council "
                  "(ONS Explore local statistics, from the National Disease Registration Service)"),

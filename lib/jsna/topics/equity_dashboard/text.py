@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.indicators import COVID_WORDS, NOT_HELD, NOT_PUBLISHED
+from jsna.indicators import COVID_WORDS, NOT_AVAILABLE, NOT_HELD, NOT_PUBLISHED
 from jsna.places import ENGLAND_CODE
 from jsna.topics.equity_dashboard.compute import NO_LIMITS
 from jsna.words import fmt_number, fmt_pct, is_missing, join_names, plural, possessive
@@ -33,7 +33,8 @@ def _group_by_reason(missing: pd.DataFrame) -> dict[str, list[str]]:
 def missing_sentences(dash: pd.DataFrame, area_name: str) -> list[str]:
     """'Not in the data held for Leicestershire (the extract covers ...): a, b and c.'"""
     out = []
-    for reason, names in _group_by_reason(dash[dash["value"].isna()]).items():
+    missing = dash[dash["value"].isna() & (dash["note"] != NOT_AVAILABLE)]  # those are in refresh_note's box
+    for reason, names in _group_by_reason(missing).items():
         if reason == NOT_PUBLISHED:
             out.append(f"Not published for {area_name} (the publisher leaves the value blank): "
                        f"{join_names(names)}.")
@@ -330,10 +331,24 @@ def spine_caption(area_name: str) -> str:
 
 
 def not_held_notes(rows: pd.DataFrame) -> list[str]:
-    """For each life stage of the rows, the sentence naming its indicators not in the data held."""
+    """For each life stage of the rows, the sentence naming its indicators not in the data held (not those
+    the dashboard now carries)."""
     from jsna.indicators import not_held_sentence
 
-    return [s for stage in dict.fromkeys(rows["stage"]) if (s := not_held_sentence(stage))]
+    return [s for stage in dict.fromkeys(rows["stage"])
+            if (s := not_held_sentence(stage, report="equity_dashboard"))]
+
+
+def refresh_note(dash: pd.DataFrame) -> str | None:
+    """The one box naming every indicator not available for any area of the report because its live
+    Fingertips source was not downloaded (jsna.indicators.NOT_AVAILABLE), in life-course order; None when
+    there are none. Readers' words: the command is in the README and the analyst's `make data` log."""
+    rows = dash[dash["value"].isna() & (dash["note"] == NOT_AVAILABLE)]
+    if rows.empty:
+        return None
+    names = [_lower_first(n) for n in dict.fromkeys(rows["name"])]
+    return (f"These indicators were not available when this report was produced: {join_names(names)}. An analyst "
+            "can add them by refreshing the Fingertips data (see the README).")
 
 
 def two_babies_link(place) -> dict[str, str]:

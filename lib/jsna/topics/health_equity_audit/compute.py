@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ import pandas as pd
 from jsna import areas as area_table
 from jsna import reliability
 from jsna.places import Place
+from jsna.topics.health_equity_audit.audit_spec import AuditSpec, one_off
 from jsna.topics.health_equity_audit.inputs import Inputs
 from jsna.topics.health_equity_audit.service_file import ETHNIC_GROUPS, UNKNOWN_ETHNICITY, HEAData
 from jsna.words import join_names
@@ -248,9 +250,10 @@ def uptake_by_practice(df: pd.DataFrame, threshold: int = 5,
     against the funnel around the overall uptake of all practices. With ``overdispersion="auto"``
     the limits are widened (additive random effects) when :func:`practice_overdispersion` finds
     overdispersion, and are the standard Fingertips limits otherwise; None forces the standard
-    limits, "additive" or "multiplicative" forces that adjustment. Practices with fewer than
-    ``threshold`` people eligible or served are then suppressed (``suppressed`` True, value NA)
-    and left out of the limits' range. Returns (points, limits); points has ``label``
+    limits, "additive" or "multiplicative" forces that adjustment. Every practice with someone
+    eligible stays in the funnel, the limits and the counts of practices outside them; those with
+    fewer than ``threshold`` people eligible or served are flagged ``suppressed`` for display only
+    (:func:`mask_small`: their counts are masked in tables and the chart's data). Returns (points, limits); points has ``label``
     (practice name, else code), ``served``, ``eligible``, ``value`` (%), limits, ``significance``.
     """
     from jsna import stats
@@ -266,10 +269,8 @@ def uptake_by_practice(df: pd.DataFrame, threshold: int = 5,
     sig = stats.funnel_significance(res[["served", "eligible"]].astype(float), "served",
                                     "proportion", denom_col="eligible", overdispersion=how)
     res["significance"] = sig["significance"].to_numpy()
-    res = stats.suppress(res, ["served", "eligible"], threshold=threshold)
-    res.loc[res["suppressed"], "significance"] = "suppressed"
-    shown = res[~res["suppressed"]]
-    if shown.empty:
+    res = mask_small(res, threshold)  # display only: every practice stays in the funnel and its counts
+    if res.empty:
         return res, pd.DataFrame()
     full = uptake_by(df, keys)
     full = full[full["eligible"] > 0]
@@ -400,6 +401,22 @@ def practice_mix_reliability(table: pd.DataFrame) -> list[str]:
 SUPPRESS_BELOW = 5
 
 
+def mask_small(table: pd.DataFrame, threshold: int = SUPPRESS_BELOW) -> pd.DataFrame:
+    """Flag (``suppressed``) the groups whose counts are masked in display, keeping every number for
+    the findings. Primary: 0 to ``threshold`` - 1 people served or eligible (as
+    ``jsna.stats.suppress``) among groups with someone eligible. Secondary: when exactly one group
+    is flagged, the group with the next fewest served is flagged too, so that the masked count
+    cannot be recovered from the total the report states."""
+    out = table.copy()
+    has = (out["eligible"] > 0).to_numpy()
+    small = has & ((out["served"] < threshold) | (out["eligible"] < threshold)).to_numpy()
+    rest = has & ~small
+    if small.sum() == 1 and rest.any():
+        small[out["served"].where(rest).to_numpy().argsort(kind="stable")[0]] = True  # NaN sorts last
+    out["suppressed"] = small
+    return out
+
+
 def count_words(n: float) -> str:
     """A count of people in a sentence: 'fewer than 5' for a count that tables suppress."""
     return f"fewer than {SUPPRESS_BELOW}" if n < SUPPRESS_BELOW else f"{int(n)}"
@@ -477,6 +494,7 @@ class Results:
     source: str  # the service file's path
     synthetic: bool  # the file is the synthetic example
     errors: pd.DataFrame
+    audit: AuditSpec | None = None  # the service, what eligible and served mean, the period
     hea: HEAData | None = None  # the validated rows of the Place's residents and the breakdowns offered
     rows: pd.DataFrame | None = None  # those rows, with their area's IMD 2019 quintiles when known
     deprivation: pd.DataFrame | None = None  # :func:`area_deprivation` of the Place's areas
@@ -517,14 +535,15 @@ class Results:
 
     @property
     def practices_shown(self) -> pd.DataFrame | None:
-        """The practices not suppressed (:attr:`by_practice`), as the funnel plot shows them."""
-        return None if self.by_practice is None else self.by_practice[~self.by_practice["suppressed"]]
+        """Every practice with someone eligible (:attr:`by_practice`), as the funnel plot shows them (small
+        counts are masked in display only)."""
+        return self.by_practice
 
 
 def compute(place: Place, inputs: Inputs) -> Results:
     """The audit of ``place`` from its :class:`~jsna.topics.health_equity_audit.inputs.Inputs`."""
     r = Results(place=place, ok=inputs.ok, source=inputs.source, synthetic=inputs.synthetic,
-                errors=inputs.errors, hea=inputs.hea, dropped=inputs.dropped)
+                errors=inputs.errors, audit=inputs.audit or one_off(Path(inputs.source)), hea=inputs.hea, dropped=inputs.dropped)
     if inputs.hea is not None:
         r.rows = inputs.hea.data
     if not r.ok:

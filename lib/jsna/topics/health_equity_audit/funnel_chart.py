@@ -7,6 +7,8 @@ Significance is shown by marker shape, fill and legend words as well as colour.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -65,10 +67,28 @@ def describe_funnel(points: pd.DataFrame, limits: pd.DataFrame, overall: float,
         sentence = f"{words}: {fmt_number(k)} {unit}{'s' if k != 1 else ''}"
         if key != "Not significant":
             sel = points[points["significance"] == key].sort_values("value")
-            sentence += " - " + "; ".join(f"{r.label}: {fmt_pct(r.value)} of "
-                                          f"{fmt_number(r.eligible)}" for r in sel.itertuples())
+            sentence += " - " + "; ".join(f"{r.label}: {shown_rate(r)} of {fmt_number(r.eligible)}"
+                                          for r in sel.itertuples())
         out.append(sentence + ".")
     return out
+
+
+def masked_count(n: float, threshold: int = 5) -> str:
+    """A count as shown where it is suppressed: 'fewer than 5', or 'withheld' (a secondary suppression)."""
+    return f"fewer than {threshold}" if n < threshold else "withheld"
+
+
+def masked_rate(eligible: float, threshold: int = 5) -> str:
+    """A rate as shown where its count is suppressed: a band that does not give the count away
+    ('under 14%' for 5 of 37)."""
+    import math
+
+    return "withheld" if eligible < threshold else f"under {math.ceil(100 * threshold / float(eligible))}%"
+
+
+def shown_rate(row: Any) -> str:
+    """A unit's rate as a sentence gives it: exact, or banded (:func:`masked_rate`) where its counts are masked."""
+    return masked_rate(row.eligible) if bool(getattr(row, "suppressed", False)) else fmt_pct(row.value)
 
 
 def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, title: str, overall: float,
@@ -143,5 +163,14 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, title: str, overall:
     for c, name in zip(LIMIT_COLUMNS, ("lower 95% control limit (%)", "upper 95% control limit (%)",
                                        "lower 99.8% control limit (%)", "upper 99.8% control limit (%)"), strict=True):
         data[name] = [a[c] for a in at]
+    if "suppressed" in points:  # small counts masked in the data (the point stays: the finding is kept)
+        data = data.astype(object)
+        masked = points["suppressed"].fillna(False).astype(bool).to_numpy()
+        for col, name in (("served", "served"), ("eligible", xlabel.lower())):
+            if col in points and name in data:
+                data.loc[masked, name] = [masked_count(v) for v in points.loc[masked, col]]
+        for name in (f"{what} (%)", "lower 95% limit (%)", "upper 95% limit (%)"):
+            if name in data:
+                data.loc[masked, name] = [masked_rate(e) for e in points.loc[masked, "eligible"]]
     attach_data(fig, data, {f"overall {what} (%)": overall})
     return Chart(fig, alt, desc)

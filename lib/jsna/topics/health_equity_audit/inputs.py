@@ -18,6 +18,12 @@ from typing import Any
 import pandas as pd
 
 from jsna.places import Place
+from jsna.topics.health_equity_audit.audit_spec import (
+    AuditSpec,
+    AuditSpecError,
+    one_off,
+    read_audit_spec,
+)
 from jsna.topics.health_equity_audit.service_file import (
     HEAData,
     check_hea,
@@ -32,8 +38,10 @@ class Inputs:
 
     ok: bool  # the file passed validation and has eligible residents of the Place
     source: str  # the service file's resolved path
-    synthetic: bool  # the file is the synthetic example (no input_csv given)
+    synthetic: bool  # the audit is a synthetic example (its spec says so)
     errors: pd.DataFrame  # every problem found (service_file.ERROR_COLUMNS); empty when ok
+    #: the service, what eligible and served mean, the period (its spec; None: a one-off of ``source``)
+    audit: AuditSpec | None = None
     #: the validated rows of the Place's residents (every row for a file without residence areas)
     hea: HEAData | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # rows, eligible, served left out
@@ -63,6 +71,19 @@ def service_file_path(input_csv: str | Path | None) -> Path:
     return path
 
 
+def audit_of(input_csv: str | Path | None = None, audit: str | Path | None = None) -> AuditSpec:
+    """The audit run: its spec (``audit``), a one-off of ``input_csv``, or (neither given) the
+    synthetic example's spec (``audits/synthetic-cgm-type-1-diabetes.yaml``)."""
+    from jsna import paths
+    from jsna.topics.health_equity_audit.audit_spec import AUDITS_DIR, SYNTHETIC_AUDIT_NAME
+
+    if audit is not None:
+        return read_audit_spec(service_file_path(audit))
+    if input_csv is not None:
+        return one_off(service_file_path(input_csv))
+    return read_audit_spec(paths.ROOT / AUDITS_DIR / f"{SYNTHETIC_AUDIT_NAME}.yaml")
+
+
 def place_lsoa11cds(place: Any, data_dir: Path | None = None) -> set[str]:
     """The Place's LSOAs 2011 in the ONS lookup (its 2019 districts)."""
     from jsna.load.geography import lsoa_lookup
@@ -83,19 +104,27 @@ def place_lsoa21cds(place: Place | str, data_dir: Path | None = None) -> list[st
 
 
 def load(place: Place, data_dir: Path | None = None, input_csv: str | Path | None = None,
-         seed: int | None = 2019, sii_repetitions: int = 10000) -> Inputs:
-    """Read and validate the service file (``input_csv``; None: the synthetic example) against the
-    England lookup, keep the Place's rows, and read the reference data they need. Never raises for
-    a bad file: ``ok`` is False and ``errors`` lists each problem (use
-    :func:`~jsna.topics.health_equity_audit.service_file.read_hea` for an exception instead)."""
+         audit: str | Path | None = None, seed: int | None = 2019, sii_repetitions: int = 10000) -> Inputs:
+    """Read and validate the audit's service file (its spec ``audit``'s input and layout; else
+    ``input_csv`` on its own; neither: the synthetic example's spec) against the England lookup,
+    keep the Place's rows, and read the reference data they need. Never raises for a bad file:
+    ``ok`` is False and ``errors`` lists each problem (the notebook then fails the run with
+    :class:`~jsna.topics.health_equity_audit.service_file.HEAValidationError`)."""
     from jsna.load.census import usual_residents_lsoa
-    from jsna.load.geography import lsoa_lookup
+    from jsna.load.geography import lsoa11_lsoa21_lookup, lsoa_lookup
     from jsna.load.imd import imd2019_lsoa
 
-    path = service_file_path(input_csv)
+    try:
+        spec = audit_of(input_csv, audit)
+    except AuditSpecError as exc:
+        spec = one_off(service_file_path(input_csv or audit))
+        return Inputs(ok=False, source=str(audit), synthetic=False, audit=spec,
+                      errors=error_frame([(None, "", "", str(exc))]))
+    path = spec.input if audit is not None or input_csv is None else service_file_path(input_csv)
     lookup = lsoa_lookup(data_dir)
-    data, errors = check_hea(path, lsoa_codes=set(lookup["lsoa11cd"]), msoa_codes=set(lookup["msoa11cd"]))
-    out = Inputs(ok=data is not None, source=str(path), synthetic=input_csv is None, errors=errors,
+    data, errors = check_hea(path, lsoa_codes=set(lookup["lsoa11cd"]), msoa_codes=set(lookup["msoa11cd"]),
+                             columns=spec.columns or None, lsoa21_lookup=lambda: lsoa11_lsoa21_lookup(data_dir))
+    out = Inputs(ok=data is not None, source=str(path), synthetic=spec.synthetic, audit=spec, errors=errors,
                  lookup=lookup, seed=seed, sii_repetitions=sii_repetitions)
     if data is None:
         return out

@@ -6,7 +6,10 @@ only here, through :func:`check_hea` (called by :func:`jsna.topics.health_equity
 Input schema
 ============
 A service supplies one CSV file (UTF-8, comma-separated, one header row; lines starting with
-``#`` *before* the header are comments). Each row counts the people **eligible** for the service
+``#`` *before* the header are comments) of at most :data:`MAX_FILE_BYTES` (200 MB, checked before a
+byte is read; one row per breakdown keeps even a national file far smaller). A semicolon-separated
+file (Excel in a comma-decimal locale) is recognised: its counts are then read with a decimal comma
+(``12,0`` is 12) and a warning says so; a thousands separator is refused rather than guessed. Each row counts the people **eligible** for the service
 and the people **served** in one cell of a breakdown. Column names are case-insensitive.
 
 ==============  ========  ===================================================================
@@ -18,6 +21,9 @@ practice_code   one of    GP practice code: 3-10 letters/digits (ODS code such a
                 (*)       synthetic files use ``SYN001``...)
 lsoa11cd        one of    residence LSOA (2011 boundaries, as IMD 2019): an English code ``E01......``
                 (*)       that exists in the ONS lookup
+lsoa21cd        one of    residence LSOA (2021 boundaries): read through the ONS LSOA 2011 -> 2021
+                (*)       lookup (an LSOA 2021 made from one LSOA 2011, unchanged or split, counts
+                          for it; one merged from several is refused: give 2011 codes or MSOAs)
 msoa11cd        one of    residence MSOA (2011): an English code ``E02......`` in the ONS lookup
                 (*)
 practice_name   no        display name for the practice
@@ -26,8 +32,8 @@ ethnicity       no        one of ETHNIC_GROUPS or UNKNOWN_ETHNICITY (see below);
 age_band        no        ``18-39``-style band, ``65+``, or ``Unknown``
 ==============  ========  ===================================================================
 
-(*) at least one of ``practice_code``, ``lsoa11cd`` and ``msoa11cd``; give ``lsoa11cd`` *or*
-``msoa11cd``, not both. One row per combination of the breakdown columns present (duplicates are
+(*) at least one of ``practice_code``, ``lsoa11cd``, ``lsoa21cd`` and ``msoa11cd``; give one
+residence column only. 2021 LSOA codes in ``lsoa11cd`` are recognised and named. One row per combination of the breakdown columns present (duplicates are
 errors). Other columns are ignored and listed as a warning.
 
 Ethnic groups (ONS 2021 high-level categories): ``Asian or Asian British``; ``Black, Black
@@ -47,6 +53,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,10 +62,11 @@ import numpy as np
 import pandas as pd
 
 REQUIRED_COLUMNS = ("eligible", "served")
-GEOGRAPHY_COLUMNS = ("practice_code", "lsoa11cd", "msoa11cd")
+GEOGRAPHY_COLUMNS = ("practice_code", "lsoa11cd", "lsoa21cd", "msoa11cd")
+RESIDENCE_COLUMNS = ("lsoa11cd", "lsoa21cd", "msoa11cd")
 OPTIONAL_COLUMNS = ("practice_name", "ethnicity", "age_band")
 ALL_COLUMNS = REQUIRED_COLUMNS + GEOGRAPHY_COLUMNS + OPTIONAL_COLUMNS
-KEY_ORDER = ("practice_code", "lsoa11cd", "msoa11cd", "ethnicity", "age_band")
+KEY_ORDER = ("practice_code", "lsoa11cd", "lsoa21cd", "msoa11cd", "ethnicity", "age_band")
 
 ETHNIC_GROUPS = (
     "Asian or Asian British",
@@ -85,6 +93,12 @@ AGE_BAND_RE = re.compile(r"^(\d{1,3})\s*(?:-|to)\s*(\d{1,3})$|^(\d{1,3})\s*\+$")
 
 ERROR_COLUMNS = ["line", "column", "value", "problem"]
 MAX_ERRORS_IN_MESSAGE = 15
+#: the largest service file read (checked before reading); larger files are refused with the fix
+MAX_FILE_BYTES = 200 * 2**20
+#: rows read at a time (the file is parsed in chunks, keeping only the schema's columns)
+CHUNK_ROWS = 200_000
+#: a value quoted back in a problem is cut to this many characters
+MAX_VALUE_CHARS = 40
 #: a count above this is an error: more people than live in the UK (~68 million)
 MAX_COUNT = 100_000_000
 #: a header cell quoted back in a message must look like a column name (never file contents)
@@ -97,7 +111,20 @@ class HEAValidationError(ValueError):
     def __init__(self, source: str, errors: pd.DataFrame):
         self.source = source
         self.errors = errors
-        super().__init__(format_errors(source, errors))
+        super().__init__(one_line(source, errors))
+
+
+def one_line(source: str, errors: pd.DataFrame, first: int = 3) -> str:
+    """The problems in one line, for a build summary: how many, then the first few
+    (``input.csv: 880 problems; line 5, column 'lsoa11cd': ...; ...``)."""
+    n = len(errors)
+    parts = []
+    for rec in errors.head(first).itertuples(index=False):
+        where = f"line {rec.line}" if pd.notna(rec.line) else "whole file"
+        col = f", column {rec.column!r}" if rec.column else ""
+        parts.append(f"{where}{col}: {rec.problem}")
+    more = f"; and {n - first} more" if n > first else ""
+    return f"{Path(str(source)).name}: {n} problem{'s' if n != 1 else ''}: " + "; ".join(parts) + more
 
 
 @dataclass
@@ -135,8 +162,8 @@ def format_errors(source: str, errors: pd.DataFrame, limit: int = MAX_ERRORS_IN_
     return "\n".join(lines)
 
 
-def _read_text(source: str | Path) -> tuple[str | None, str, str]:
-    """(text or None, source name, problem) for the file the user named, and only that file.
+def _checked_path(source: str | Path) -> tuple[Path | None, str, str]:
+    """(path or None, source name, problem) for the file the user named, and only that file.
 
     The path is resolved (symlinks, ``..``) and must be a regular file whose name ends in .csv:
     a directory, a device, a FIFO or any other file (``.env``, ``/etc/passwd``) is refused before
@@ -154,13 +181,12 @@ def _read_text(source: str | Path) -> tuple[str | None, str, str]:
         return None, str(path), (f"{path.name} is not a .csv file: the audit reads only a CSV file "
                                  "(UTF-8, comma-separated, named *.csv). Export the service's counts "
                                  "as CSV and pass that file as `input_csv`")
-    try:
-        return path.read_text(encoding="utf-8-sig"), str(path), ""
-    except UnicodeDecodeError as exc:
-        return None, str(path), (f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                                 "save it as 'CSV UTF-8' and try again")
-    except OSError as exc:
-        return None, str(path), f"the file could not be read ({exc.strerror})"
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, str(path), (f"{path.name} is {size / 2**20:,.0f} MB; the audit reads files of at most "
+                                 f"{MAX_FILE_BYTES // 2**20} MB. Give one row per breakdown (add the counts of "
+                                 "identical rows together) or keep only the Places audited")
+    return path, str(path), ""
 
 
 def _header_list(cols: list[str]) -> str:
@@ -178,28 +204,97 @@ def error_frame(rows: list[tuple[Any, str, Any, str]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=ERROR_COLUMNS)
     df["line"] = df["line"].astype("Int64")
     df["value"] = df["value"].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
-                                  else str(v))
+                                  else str(v) if len(str(v)) <= MAX_VALUE_CHARS else str(v)[:MAX_VALUE_CHARS] + "…")
     return df
 
 
-def _parse_frame(text: str) -> tuple[pd.DataFrame, int]:
-    """Parse CSV text; return the frame (all strings) and the file line number of the header."""
-    lines = text.splitlines()
+def _header(path: Path) -> tuple[int, str]:
+    """(lines before the header, the header line) of the file: comment and blank lines are skipped."""
     skip = 0
-    while skip < len(lines) and (lines[skip].lstrip().startswith("#") or not lines[skip].strip()):
-        skip += 1
-    df = pd.read_csv(io.StringIO(text), skiprows=skip, dtype=str, keep_default_na=False,
-                     skip_blank_lines=False)
-    return df, skip + 1
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for line in fh:
+            if line.lstrip().startswith("#") or not line.strip():
+                skip += 1
+                continue
+            return skip, line.rstrip("\r\n")
+    return skip, ""
 
 
-def _whole_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse counts; return (numbers as float, reason per row or '' when fine)."""
-    text = s.astype("string").fillna("").str.replace(",", "", regex=False).str.strip()
+def separator(header: str) -> str:
+    """The file's separator from its header line: ';' when the header has semicolons and no commas
+    (Excel's CSV in a comma-decimal locale), else ','."""
+    return ";" if ";" in header and "," not in header else ","
+
+
+def _parse_frame(path: Path, renames: dict[str, str] | None = None
+                 ) -> tuple[pd.DataFrame, int, str, list[str]]:
+    """Read the file in chunks of :data:`CHUNK_ROWS` rows, keeping only the schema's columns (after
+    ``renames``: the file's name -> the schema's), all as strings. Returns the frame, the file line
+    of the header, the separator and the header's cells (lower case)."""
+    skip, header = _header(path)
+    sep = separator(header)
+    cells = [c.strip().lower() for c in next(iter(pd.read_csv(io.StringIO(header), sep=sep, header=None,
+                                                               dtype=str, keep_default_na=False).itertuples(
+                                                                   index=False)), ())] if header else []
+    renames = renames or {}
+    keep = {c for c in cells if renames.get(c, c) in ALL_COLUMNS}
+    reader = pd.read_csv(path, sep=sep, skiprows=skip, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         skip_blank_lines=False, chunksize=CHUNK_ROWS,
+                         usecols=lambda c: str(c).strip().lower() in keep)
+    # each chunk's columns become categories: a long file repeats its codes, so memory grows with the
+    # distinct values, not with one string object per cell
+    chunks = [c.astype("category") for c in reader]
+    if chunks:
+        df = pd.DataFrame({col: pd.api.types.union_categoricals([c[col] for c in chunks], ignore_order=True)
+                           for col in chunks[0].columns})
+    else:
+        df = pd.DataFrame(columns=[c for c in cells if c in keep])
+    if df.empty and not len(df.columns):
+        df = pd.DataFrame(columns=cells)
+    return df, skip + 1, sep, cells
+
+
+_THOUSANDS = {",": re.compile(r"^\d{1,3}(,\d{3})+$"), ";": None}
+
+
+def _stripped(s: pd.Series) -> pd.Series:
+    """The column's text without surrounding spaces; a categorical column (a file read in chunks) stays
+    categorical, its categories stripped, so no string is made per row."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories.astype(str).str.strip()
+        if cats.is_unique:
+            return s.cat.rename_categories(cats)
+    return s.astype(str).str.strip()
+
+
+def _whole_numbers(s: pd.Series, sep: str = ",") -> tuple[pd.Series, pd.Series]:
+    """:func:`_parse_counts` of each distinct value of a categorical column, spread to its rows."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        num, reason = _parse_counts(pd.Series(s.cat.categories.astype(str)), sep)
+        codes = s.cat.codes.to_numpy()
+        return (pd.Series(num.to_numpy()[codes], index=s.index, dtype=float),
+                pd.Series(reason.to_numpy()[codes], index=s.index, dtype=object))
+    return _parse_counts(s, sep)
+
+
+def _parse_counts(s: pd.Series, sep: str = ",") -> tuple[pd.Series, pd.Series]:
+    """Parse counts; return (numbers as float, reason per row or '' when fine). In a comma-separated
+    file ``1,585`` is 1585 (a thousands comma); in a semicolon-separated one the comma is the decimal
+    mark (``12,0`` is 12) and a ``.`` is refused (a thousands point or a decimal point cannot be told
+    apart there)."""
+    text = s.astype("string").fillna("").str.strip()
+    if sep == ";":
+        point = text.str.contains(".", regex=False)
+        text = text.str.replace(",", ".", regex=False).where(~point, "?")
+    else:
+        point = pd.Series(False, index=s.index)
+        text = text.where(~text.str.match(_THOUSANDS[","]), text.str.replace(",", "", regex=False))
     num = pd.to_numeric(text, errors="coerce")
     reason = pd.Series("", index=s.index, dtype=object)
     reason[text == ""] = "missing count: write 0 if there were none"
     reason[(text != "") & num.isna()] = "not a number"
+    reason[point.to_numpy(dtype=bool)] = ("not a number: in a semicolon-separated file the decimal mark is a comma; "
+                                          "write counts as whole numbers without separators")
     frac = num.notna() & (num != np.round(num))
     reason[frac] = "not a whole number"
     reason[num.notna() & ~frac & (num < 0)] = "negative count"
@@ -223,44 +318,70 @@ def _normalise_age(v: str) -> str | None:
 
 
 def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = None,
-              msoa_codes: set[str] | None = None, name: str | None = None
-              ) -> tuple[HEAData | None, pd.DataFrame]:
+              msoa_codes: set[str] | None = None, name: str | None = None,
+              columns: dict[str, str] | None = None,
+              lsoa21_lookup: Callable[[], pd.DataFrame] | None = None) -> tuple[HEAData | None, pd.DataFrame]:
     """Validate a service file (path, or a frame of strings as read from one).
 
     lsoa_codes / msoa_codes: the valid English codes (e.g. the ``lsoa11cd``/``msoa11cd`` columns
     of ``jsna.load.geography.lsoa_lookup()``); when None the codes are checked only for their
-    format. Returns (HEAData or None, errors table with columns
-    line, column, value, problem). HEAData is None whenever the errors table is not empty.
+    format. ``columns`` (an audit spec's layout: schema name -> the file's name) are the columns the
+    file must have. ``lsoa21_lookup`` gives the ONS LSOA 2011 -> 2021 lookup
+    (``jsna.load.geography.lsoa11_lsoa21_lookup``), read only when the file has 2021 codes: a
+    ``lsoa21cd`` column is read through it, and 2021 codes in ``lsoa11cd`` are named. Returns
+    (HEAData or None, errors table with columns line, column, value, problem). HEAData is None
+    whenever the errors table is not empty.
     """
+    renames = {v: k for k, v in (columns or {}).items()}
+    sep = ","
     if isinstance(source, pd.DataFrame):
         raw, header_line, src = source.astype("string").fillna("").astype(object), 1, name or "<data>"
+        cells = [str(c).strip().lower() for c in raw.columns]
     else:
-        text, src, problem = _read_text(source)
+        path, src, problem = _checked_path(source)
         src = name or src
-        if text is None:
+        if path is None:
             return None, error_frame([(None, "", "", problem)])
         try:
-            raw, header_line = _parse_frame(text)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            return None, error_frame([(None, "", "", f"not a readable CSV file ({exc})")])
+            raw, header_line, sep, cells = _parse_frame(path, renames)
+        except UnicodeDecodeError as exc:
+            return None, error_frame([(None, "", "", f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                       "save it as 'CSV UTF-8' and try again")])
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            return None, error_frame([(None, "", "", f"not a readable CSV file ({str(exc).splitlines()[0]})")])
+        except OSError as exc:
+            return None, error_frame([(None, "", "", f"the file could not be read ({exc.strerror})")])
     errs: list[tuple[Any, str, Any, str]] = []
     raw = raw.copy()
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    raw.columns = [renames.get(c, c) for c in (str(c).strip().lower() for c in raw.columns)]
+    if columns:
+        missing = [f"{k}" + (f" (as {v!r})" if v != k else "") for k, v in columns.items() if v not in cells]
+        if missing:
+            errs.append((header_line, ", ".join(columns), "", (
+                f"the file does not have the layout its audit spec gives: no column {', '.join(missing)} "
+                f"({_header_list(cells)}); correct the file, or the spec's 'columns'")))
+            return None, error_frame(errs)
+        raw = raw[[c for c in raw.columns if c in columns]]
     cols = list(raw.columns)
-    dup_cols = sorted({c for c in cols if cols.count(c) > 1 and _HEADER_NAME_RE.match(c)})
+    dup_cols = sorted({c for c in cells if cells.count(c) > 1 and _HEADER_NAME_RE.match(c)})
     for c in dup_cols:
         errs.append((header_line, c, "", "column appears more than once in the header"))
     for c in REQUIRED_COLUMNS:
         if c not in cols:
-            errs.append((header_line, c, "", f"required column missing ({_header_list(cols)})"))
+            errs.append((header_line, c, "", f"required column missing ({_header_list(cells)})"))
     present_geo = [c for c in GEOGRAPHY_COLUMNS if c in cols]
     if not present_geo:
         errs.append((header_line, "", "", "no breakdown column: give at least one of "
                      + ", ".join(GEOGRAPHY_COLUMNS)))
-    if "lsoa11cd" in cols and "msoa11cd" in cols:
-        errs.append((header_line, "msoa11cd", "", "give lsoa11cd or msoa11cd, not both"))
+    residence = [c for c in RESIDENCE_COLUMNS if c in cols]
+    if len(residence) > 1:
+        errs.append((header_line, ", ".join(residence), "", "give one residence column ("
+                     + " or ".join(RESIDENCE_COLUMNS) + "), not several"))
     warnings = []
-    extra = [c for c in cols if c not in ALL_COLUMNS]
+    if sep == ";":
+        warnings.append("the file is semicolon-separated (as Excel saves CSV where the decimal mark is a comma): "
+                        "it was read so, with a decimal comma in the counts")
+    extra = [c for c in cells if renames.get(c, c) not in ALL_COLUMNS or (columns and renames.get(c, c) not in columns)]
     if extra:
         names = [c for c in extra if _HEADER_NAME_RE.match(c)]
         warnings.append("column(s) ignored (not in the HEA schema): " + ", ".join(names)
@@ -268,9 +389,9 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
     if errs:
         return None, error_frame(errs)
 
-    raw = raw[[c for c in ALL_COLUMNS if c in cols]]
+    raw = raw[[c for c in ALL_COLUMNS if c in cols]].copy()
     for c in raw.columns:
-        raw[c] = raw[c].astype(str).str.strip()
+        raw[c] = _stripped(raw[c])
     lines = pd.Series(np.arange(len(raw)) + header_line + 1, index=raw.index)
     blank = (raw == "").all(axis=1)
     raw, lines = raw[~blank], lines[~blank]
@@ -291,11 +412,14 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
 
     nums, ok = {}, pd.Series(True, index=raw.index)
     for c in REQUIRED_COLUMNS:
-        num, reason = _whole_numbers(raw[c])
+        num, reason = _whole_numbers(raw[c], sep)
         flag(reason != "", c, reason)
         nums[c], ok = num, ok & (reason == "")
     over = ok & (nums["served"] > nums["eligible"]).fillna(False)
-    flag(over, "served", "served (" + raw["served"] + ") is more than eligible (" + raw["eligible"] + ")")
+    if over.any():  # the message only for the rows it concerns (a long file makes no string per row)
+        sub = raw.loc[over, ["served", "eligible"]].astype(str)
+        flag(over, "served", ("served (" + sub["served"] + ") is more than eligible (" + sub["eligible"]
+                              + ")").reindex(raw.index))
     for c in REQUIRED_COLUMNS:
         out[c] = nums[c].where(ok).round().astype("Int64")
 
@@ -313,18 +437,45 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
                                 "name given for each code is used")
             out["practice_name"] = first
     for c, pattern, kind, valid in (("lsoa11cd", LSOA_RE, "LSOA", lsoa_codes),
+                                     ("lsoa21cd", LSOA_RE, "LSOA", None),
                                      ("msoa11cd", MSOA_RE, "MSOA", msoa_codes)):
         if c not in raw:
             continue
+        year = c[-4:-2]
         code = raw[c].str.upper()
         flag(code == "", c, f"missing {kind} code")
         bad_form = (code != "") & ~code.str.match(pattern)
-        flag(bad_form, c, f"not an English {kind} 2011 code (expected {pattern.pattern[1:4]} "
+        flag(bad_form, c, f"not an English {kind} 20{year} code (expected {pattern.pattern[1:4]} "
              "followed by 6 digits)")
-        if valid is not None:
-            flag((code != "") & ~bad_form & ~code.isin(valid), c,
-                 f"unknown {kind} 2011 code: not in the ONS England lookup (check it is a 2011 "
-                 f"code, not 2021)")
+        unknown = (code != "") & ~bad_form & (~code.isin(valid) if valid is not None else False)
+        if c == "lsoa11cd" and unknown.any() and lsoa21_lookup is not None:
+            is21 = unknown & code.isin(set(lsoa21_lookup()["lsoa21cd"]))
+            if is21.any():  # one line for the file, not one per row: the column is of the wrong vintage
+                errs.append((header_line, c, code[is21].iloc[0], (
+                    f"{int(is21.sum()):,} rows give 2021 LSOA codes in lsoa11cd (e.g. {code[is21].iloc[0]}, "
+                    "not a 2011 code): name the column lsoa21cd, and the audit reads them through the ONS "
+                    "LSOA 2011 to 2021 lookup")))
+                unknown &= ~is21
+        flag(unknown, c, f"unknown {kind} 20{year} code: not in the ONS England lookup (check it is a "
+             f"20{year} code, not 20{'21' if year == '11' else '11'})")
+        if c == "lsoa21cd":
+            out[c] = code
+            if lsoa21_lookup is None:
+                errs.append((header_line, c, "", "2021 LSOA codes need the ONS LSOA 2011 to 2021 lookup; "
+                             "give the residence as lsoa11cd (2011 codes) instead"))
+                continue
+            bridge = lsoa21_lookup()
+            parents = bridge.groupby("lsoa21cd")["lsoa11cd"].agg(list)
+            known = (code != "") & ~bad_form
+            flag(known & ~code.isin(parents.index), c,
+                 "unknown LSOA 2021 code: not in the ONS LSOA 2011 to 2021 lookup (check it is a 2021 code)")
+            n_parents = code.map(parents.map(len)).fillna(0)
+            flag(known & (n_parents > 1), c, "this LSOA 2021 was made by merging LSOAs 2011, so its counts "
+                 "cannot be placed in one IMD 2019 area: give the residence of these rows as lsoa11cd (2011 codes) "
+                 "or msoa11cd")
+            single = parents[parents.map(len) == 1].map(lambda v: v[0])
+            out["lsoa11cd"] = code.map(single)
+            continue
         out[c] = code
     if "ethnicity" in raw:
         eth = raw["ethnicity"].str.lower().map(_ETHNICITY_LOOKUP)
@@ -336,18 +487,16 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
         flag(age.isna(), "age_band", "not an age band such as 18-39, 65+ or Unknown")
         out["age_band"] = age
 
-    keys = [c for c in KEY_ORDER if c in out.columns]
+    keys = [c for c in KEY_ORDER if c in out.columns and not (c == "lsoa11cd" and "lsoa21cd" in out)]
     dup = out.duplicated(subset=keys, keep=False) & out[keys].notna().all(axis=1)
-    if dup.any():
-        first_line = {}
-        for i in out.index[dup]:
-            k = tuple(out.loc[i, keys])
-            if k in first_line:
-                errs.append((int(lines[i]), ", ".join(keys), " / ".join(map(str, k)),
-                             f"duplicate of line {first_line[k]} (one row per "
-                             f"{', '.join(keys)}): add the counts together"))
-            else:
-                first_line[k] = int(lines[i])
+    if dup.any():  # every repeat of a breakdown, naming the line it repeats (vectorised: files can be long)
+        d = out.loc[dup, keys].astype(str)
+        first = lines[dup].groupby([d[k] for k in keys], sort=False).transform("min")
+        repeat = lines[dup] != first
+        values = d[repeat].agg(" / ".join, axis=1)
+        errs.extend(zip(lines[dup][repeat].astype(int).tolist(), [", ".join(keys)] * int(repeat.sum()),
+                        values.tolist(), [f"duplicate of line {int(f)} (one row per {', '.join(keys)}): add the "
+                                          "counts together" for f in first[repeat]], strict=True))
     if not errs and int(out["eligible"].sum()) == 0:
         errs.append((None, "eligible", "", "every row has eligible = 0: nobody is eligible, so uptake "
                      "cannot be measured. Check the file holds the service's counts"))
@@ -355,6 +504,15 @@ def check_hea(source: str | Path | pd.DataFrame, lsoa_codes: set[str] | None = N
         e = error_frame(errs).sort_values(["line", "column"], kind="stable").reset_index(drop=True)
         return None, e
     out.insert(0, "line", lines.astype(int))
+    if "lsoa21cd" in out:  # LSOAs 2021 split from one LSOA 2011 count for it, added together
+        warnings.append(f"residence was given as 2021 LSOAs ({out['lsoa21cd'].nunique():,}); each was read as the "
+                        "2011 LSOA it was made from (ONS lookup), as IMD 2019 is measured on 2011 LSOAs")
+        keys = [c for c in KEY_ORDER if c in out.columns and c != "lsoa21cd"]
+        extra_cols = [c for c in out.columns if c not in keys + ["line", "eligible", "served", "lsoa21cd"]]
+        out = (out.groupby(keys, as_index=False, sort=False, dropna=False)
+               .agg(line=("line", "min"), eligible=("eligible", "sum"), served=("served", "sum"),
+                    **{c: (c, "first") for c in extra_cols}))
+        out = out[["line", *[c for c in out.columns if c != "line"]]]
     geography = "lsoa" if "lsoa11cd" in out else "msoa" if "msoa11cd" in out else None
     data = HEAData(data=out.reset_index(drop=True), source=src, geography=geography,
                    has_practice="practice_code" in out, has_ethnicity="ethnicity" in out,

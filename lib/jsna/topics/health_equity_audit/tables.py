@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from jsna.topics.health_equity_audit.funnel_chart import masked_count, masked_rate
+
 #: problems listed in the page; all of them go to the CSV of :func:`write_errors_csv`
 MAX_ERRORS_SHOWN = 50
 QUINTILE_LABELS = {1: "1 (most deprived)", 2: "2", 3: "3", 4: "4", 5: "5 (least deprived)"}
@@ -18,6 +20,11 @@ def display_table(table: pd.DataFrame, group_col: str, group_label: str,
     rows = []
     for _, r in table.iterrows():
         g = labels.get(r[group_col], r[group_col]) if labels else r[group_col]
+        if bool(r.get("suppressed", False)) and "significance" in table:  # a practice: kept, counts masked
+            count_col = "not_recorded" if "not_recorded" in table.columns else "served"
+            rows.append([g, masked_count(r[count_col]), int(r["eligible"]) if r["eligible"] >= 5 else
+                         masked_count(r["eligible"]), masked_rate(r["eligible"]), ""])
+            continue
         if bool(r.get("suppressed", False)):
             rows.append([g, "suppressed", "suppressed", "suppressed", "suppressed"])
             continue
@@ -123,8 +130,8 @@ def mix_display(mix: pd.DataFrame) -> pd.DataFrame:
 
 
 def practices_outside_display(shown: pd.DataFrame) -> pd.DataFrame | None:
-    """The practices shown (not suppressed) that are outside the funnel limits, lowest uptake first;
-    None when every practice is within them."""
+    """The practices outside the funnel limits, lowest uptake first (small counts masked: "fewer than
+    5"); None when every practice is within them."""
     from jsna.topics.health_equity_audit.funnel_chart import CATEGORIES
 
     outside = shown[shown["significance"] != "Not significant"].sort_values("value")

@@ -7,12 +7,14 @@ otherwise the sentence says there is no clear difference.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from jsna import reliability
 from jsna.topics.health_equity_audit.compute import count_words
+from jsna.topics.health_equity_audit.funnel_chart import shown_rate
 from jsna.words import (
     fmt_number,
     fmt_pct,
@@ -253,10 +255,10 @@ def practice_sentences(points: pd.DataFrame, overall: float) -> list[str]:
            f"{'has' if len(low99) + len(low95) == 1 else 'have'} uptake below the funnel limits "
            f"around the overall {fmt_pct(overall)} and {fmt_number(len(high))} above them."]
     if not low99.empty:
-        names = [f"{r.label} ({fmt_pct(r.value)})" for r in low99.sort_values("value").itertuples()]
+        names = [f"{r.label} ({shown_rate(r)})" for r in low99.sort_values("value").itertuples()]
         out.append(f"Below the 99.8% limit (very unlikely to be chance): {join_names(names)}.")
     if not low95.empty:
-        names = [f"{r.label} ({fmt_pct(r.value)})" for r in low95.sort_values("value").itertuples()]
+        names = [f"{r.label} ({shown_rate(r)})" for r in low95.sort_values("value").itertuples()]
         out.append(f"Below the 95% limit only (possibly chance; watch): {join_names(names)}.")
     out.append("The funnel compares crude uptake: a practice whose patients are more deprived, "
                "or differ in age or ethnic group, may sit low for those reasons, so read it "
@@ -307,7 +309,7 @@ def recommended_actions(quintiles: pd.DataFrame | None, sii: dict[str, Any] | No
     if practices is not None and not practices.empty:
         low = practices[practices["significance"] == "Low (0.001)"].sort_values("value")
         if not low.empty:
-            names = [f"{r.label} ({fmt_pct(r.value)})" for r in low.itertuples()]
+            names = [f"{r.label} ({shown_rate(r)})" for r in low.itertuples()]
             share = (" and share what works in the practices above the limits"
                      if practices["significance"].astype(str).str.startswith("High").any() else "")
             acts.append(f"Review with {join_names(names)} why uptake is below the 99.8% funnel "
@@ -446,15 +448,35 @@ def mix_action(table: pd.DataFrame, reasons: list[str], service: str = "the serv
             "offered, and re-audit by practice ethnic mix.")
 
 
-def method_paragraphs(synthetic: bool, od: pd.Series | None = None) -> list[str]:
+def calibrated(r) -> bool:
+    """Whether the audit is the series' own synthetic example, whose counts are calibrated to the published
+    Freestyle Libre audit (so the published figures are quoted beside it); another synthetic file is not."""
+    from jsna.topics.health_equity_audit.applies import SYNTHETIC_EXAMPLE
+
+    return bool(r.synthetic) and Path(r.source).name == SYNTHETIC_EXAMPLE.name
+
+
+def synthetic_note(r) -> str:
+    """The warning at the top of a synthetic audit: the shipped example's, or any other synthetic file's."""
+    if calibrated(r):
+        return SYNTHETIC_NOTE
+    return ("SYNTHETIC DATA: the counts in this audit are invented, for testing and demonstration. It says "
+            "nothing about any real service.")
+
+
+def method_paragraphs(synthetic: bool, od: pd.Series | None = None, calibrated_example: bool = True) -> list[str]:
     """The audit's data and methods, for its Methods and sources appendix (with the overdispersion
     test's statistics, :func:`overdispersion_detail`, when ``od`` is given)."""
     service = ("The service file is the SYNTHETIC example shipped with the series: generated with a fixed seed "
                "from the real LSOA list and IMD 2019, with invented counts and synthetic practices, calibrated to "
-               f"the published Freestyle Libre audit in {FRAMEWORK}." if synthetic else
-               "The service file is the file supplied by the service (its name and checksum are in the build log).")
+               f"the published Freestyle Libre audit in {FRAMEWORK}." if synthetic and calibrated_example else
+               "The service file is SYNTHETIC: its counts are invented." if synthetic else
+               "The service file is the file supplied by the service "
+               "(its name and checksum are in the notebook for reviewers).")
     return [
-        service + " Small numbers (1 to 4 people served or eligible) are suppressed in tables and charts.",
+        service + " Small numbers (1 to 4 people served or eligible) are "
+        "shown as 'fewer than 5': such practices stay in the funnel plot and its counts, while in the quintile, "
+        "ethnic group and age tables such small groups are suppressed.",
         "Deprivation is the English Index of Multiple Deprivation 2019 of the person's residence (2011 LSOAs; "
         "an MSOA takes the population-weighted average score of its LSOAs). National quintiles: deciles 1 and 2 "
         "of England's LSOAs form quintile 1. Local quintiles: population-weighted fifths of the Place's own "
@@ -529,6 +551,19 @@ def census_sentences(table: pd.DataFrame, place_name: str, synthetic: bool) -> l
 
 
 # --------------------------------------------------------------------------- the notebook's prose
+def audit_definition(audit) -> list[str]:
+    """What the audit counts (its spec): who is eligible, who is served, and the period."""
+    if not audit.name:
+        return ["The service's file does not name the service or its period: it is read as it stands."]
+    return [f"The audit is of {audit.service}. Eligible: {audit.eligible}. Served: {audit.served}. "
+            f"Period: {audit.period}."]
+
+
+def data_meta(r) -> dict[str, str]:
+    """The columns every CSV of the report carries: the service, what eligible and served mean, the period."""
+    return r.audit.as_meta() if r.audit is not None else {}
+
+
 def service_heading(service: str, place_name: str) -> str:
     """The report's heading: the service (first letter capitalised) and the Place."""
     return f"{service[:1].upper()}{service[1:]}: {place_name}"
@@ -575,6 +610,7 @@ def key_findings(r, service: str) -> list[str]:
         findings.append(practice_sentences(r.practices_shown, r.overall)[0])
     if r.synthetic:
         findings = [label(f, True) for f in findings]
+    if calibrated(r):
         if r.by_national_quintile is not None:
             findings.append(published_deprivation(r.by_national_quintile))
         if r.by_practice_mix is not None:
@@ -600,7 +636,7 @@ def quintile_paragraphs(r, basis: str = "national") -> list[str]:
     synthetic file, the published audit's figures beside the national ones."""
     if basis == "national":
         table = r.by_national_quintile
-        return quintile_sentences(table, basis, r.place.name) + ([published_deprivation(table)] if r.synthetic else [])
+        return quintile_sentences(table, basis, r.place.name) + ([published_deprivation(table)] if calibrated(r) else [])
     return quintile_sentences(r.by_local_quintile, basis, r.place.name)
 
 
@@ -635,7 +671,7 @@ def not_recorded_caption(by_practice: pd.DataFrame | None) -> str:
 def mix_paragraphs(r) -> list[str]:
     """:func:`mix_sentences` of the results ``r``; for the synthetic file, the published audit's figures."""
     mix, why = r.by_practice_mix, r.mix_reasons
-    return mix_sentences(mix, why, r.place.name) + ([published_mix(mix, why)] if r.synthetic else [])
+    return mix_sentences(mix, why, r.place.name) + ([published_mix(mix, why)] if calibrated(r) else [])
 
 
 MIX_CAPTION = ("Uptake for GP practices grouped by the share of their eligible patients recorded in "
@@ -648,10 +684,12 @@ NO_PRACTICE_NOTE = "Uptake by practice is not shown: the file gives no GP practi
 
 
 def suppressed_practices_note(points: pd.DataFrame) -> str:
-    """The note on practices left out of the funnel plot."""
+    """The note on practices whose counts are masked (they stay in the funnel and its findings)."""
     n = int(points["suppressed"].sum())
-    return (f"{plural(n, 'practice')} with fewer than 5 people eligible or served "
-            f"{'is' if n == 1 else 'are'} suppressed and not plotted.")
+    return (f"{plural(n, 'practice')} with fewer than 5 people served or eligible {'is' if n == 1 else 'are'} "
+            f"plotted and counted like every other; {'its' if n == 1 else 'their'} counts are shown as "
+            '"fewer than 5" in the tables and the chart\'s data (and one more is withheld where a single one '
+            "could be worked out from the totals).")
 
 
 def actions(r, service: str) -> list[str]:
@@ -684,7 +722,8 @@ def headlines(r) -> list[dict]:
     rejected file."""
     if not r.ok:
         return []
-    period = "service file " + r.source.rsplit("/", 1)[-1]
+    period = (r.audit.period if r.audit is not None and r.audit.name
+              else "service file " + r.source.rsplit("/", 1)[-1])
     out = [dict(id="eligible", value=int(r.rows["eligible"].sum()), unit="people", period=period,
                 label="People eligible"),
            dict(id="served", value=int(r.rows["served"].sum()), unit="people", period=period,

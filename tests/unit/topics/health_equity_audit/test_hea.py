@@ -96,7 +96,7 @@ def test_valid_file_reads(good):
     ([{"lsoa11cd": "E01000001", "eligible": "3"}], "served", "required column missing"),
     ([{"ethnicity": "White", "eligible": "3", "served": "1"}], "", "no breakdown column"),
     ([{"lsoa11cd": "E01000001", "msoa11cd": "E02000001", "eligible": "3", "served": "1"}],
-     "msoa11cd", "not both"),
+     "lsoa11cd, msoa11cd", "one residence column"),
     ([{"practice_code": "P1", "eligible": "3", "served": "1"}], "practice_code",
      "not a practice code"),
     ([{"msoa11cd": "E02999999", "eligible": "3", "served": "1"}], "msoa11cd", "unknown MSOA"),
