@@ -28,7 +28,10 @@ venv: $(STAMP)  ## create .venv with the pinned dependencies
 data: $(STAMP)  ## fill data/raw from the mirror or the official URLs, verify checksums (REFRESH=1: live Fingertips values)
 	$(PY) -m jsna data $(if $(REFRESH),--refresh)
 
+# The PDFs are printed by Chromium: installed here as for `make test` (scripts/ensure_chromium.sh); without
+# it the HTML reports are complete and the build says how to get the PDFs.
 reports: data  ## build the reports that are not up to date into reports/ (PLACES=, TOPICS=, JOBS=, FORCE=1; DRY_RUN=1 lists what is out of date and why)
+	$(if $(DRY_RUN),,bash scripts/ensure_chromium.sh)
 	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(DRY_RUN),--dry-run)
 	@$(if $(DRY_RUN),true,echo "Open reports/index.html in a browser.")
 
