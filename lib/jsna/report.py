@@ -253,10 +253,16 @@ def _regrid(fig, width_in: float) -> float:
     return h * (rows / grid.nrows) * (w / grid.ncols) / (width_in / cols)
 
 
+def _named(axis) -> bool:
+    """Whether an axis is labelled with names given by the chart (categories), not computed numbers."""
+    import matplotlib.ticker
+
+    return isinstance(axis.get_major_formatter(), matplotlib.ticker.FixedFormatter | matplotlib.ticker.FuncFormatter)
+
+
 def _thin_crowded_ticks(fig) -> None:
     """Tick labels that run into each other at the narrow width: numbers and dates keep every other
     tick (or fewer), named categories turn to 45 degrees so that every name stays."""
-    import matplotlib.ticker
 
     fig.canvas.draw()
     for ax in fig.axes:
@@ -265,7 +271,7 @@ def _thin_crowded_ticks(fig) -> None:
             boxes = sorted((t.get_window_extent() for t in labels), key=lambda b: b.x0)
             if not any(a.x1 > b.x0 - 3 for a, b in zip(boxes, boxes[1:], strict=False)):
                 break
-            if isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.FixedFormatter):
+            if _named(ax.xaxis):
                 for t in labels:
                     t.set_rotation(45)
                     t.set_ha("right")
@@ -278,11 +284,14 @@ def _thin_crowded_ticks(fig) -> None:
             fig.canvas.draw()
 
 
-def narrow_layout(fig, width_in: float) -> None:
+def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
     """Lay an existing figure out again for a phone at ``width_in`` inches, its text the same size:
     a key beside the plot moves under it, titles wrap, panels go at most two across, and crowded tick
     labels are thinned (numbers, dates) or slanted (names). Used by :func:`figure_html` for a chart
     that has no narrow drawing of its own."""
+    import textwrap
+
+
     for ax in fig.axes:
         leg = ax.get_legend()
         if leg is not None:
@@ -290,18 +299,43 @@ def narrow_layout(fig, width_in: float) -> None:
             if anchor.x0 >= 0.99:  # a key to the right of the plot
                 leg.set_bbox_to_anchor((0.0, -0.02), transform=ax.transAxes)
                 leg.set_loc("upper left")
+        # long names of categories beside a plot take its width: they wrap onto lines of 18 characters
+        if _named(ax.yaxis):
+            names = [t.get_text() for t in ax.get_yticklabels()]
+            if max((len(n) for n in names), default=0) > 22:
+                ax.set_yticks(ax.get_yticks(), [textwrap.fill(n, 18) for n in names])
         for t in (ax.title, ax._left_title, ax._right_title):  # noqa: SLF001 - matplotlib keeps them here
             t.set_wrap(True)
-    for t in fig.texts:
+    titled = [t for ax in fig.axes for t in (ax.title, ax._left_title) if t.get_text().strip()]  # noqa: SLF001
+    if len(fig.axes) == 1 and len(titled) == 1 and not fig._suptitle:  # noqa: SLF001
+        # one plot's title runs across the whole drawing, not only above the plot
+        title = titled[0]
+        fig.suptitle(title.get_text(), x=0.02, ha="left", fontsize=title.get_fontsize(),
+                     fontweight=title.get_fontweight(), wrap=True)
+        title.set_text("")
+    for t in [*fig.texts, *([fig._suptitle] if fig._suptitle else [])]:  # noqa: SLF001
         t.set_wrap(True)
+    for leg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+        if leg is not None and leg._ncols > 2:  # noqa: SLF001 - a key of many columns: two at most
+            leg.set_ncols(2)
     height = _regrid(fig, width_in)
     fig.set_size_inches(width_in, height)
-    if fig.get_layout_engine() is None:
-        import warnings
+    fig.set_layout_engine("constrained")  # makes room for the wrapped titles and the keys
+    if thin_ticks:
+        _thin_crowded_ticks(fig)
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "not compatible with tight_layout": it lays out what it can
-            fig.tight_layout()
+
+def _fit_narrow(fig, width_in: float, tries: int = 3) -> None:
+    """:func:`narrow_layout` at the width whose saved drawing (its tight box: titles, keys and labels
+    that stick out of the figure included) is ``width_in`` wide."""
+    target, size = width_in, width_in
+    for _ in range(tries):
+        narrow_layout(fig, size, thin_ticks=False)
+        fig.canvas.draw()  # the constrained layout is made on drawing
+        saved = fig.get_tightbbox(fig.canvas.get_renderer()).width + 0.2  # savefig's pad_inches, both sides
+        if saved <= target * 1.01 or size < 0.5 * target:
+            break
+        size -= saved - target
     _thin_crowded_ticks(fig)
 
 
@@ -380,20 +414,21 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
         data = figure_data(fig)
     if narrow is None:
         narrow = getattr(fig, "jsna_narrow", None)
-    min_pt = _min_font_pt(texts) or 10.0
     tall = fig.get_figheight() > 1.6 * fig.get_figwidth()
     kind, body, width_px, png = _render(fig, alt, fmt, collections)
+    min_pt = _min_font_pt(texts) or 10.0  # after drawing: tick labels have no text before
     graphic = _graphic(kind, body, png, alt, width_px, min_pt, tall)
     phone_graphic = ""
     min_px_natural = min_pt * CSS_PX_PER_PT
     if narrow is not False and width_px * MIN_TEXT_PX / min_px_natural > PHONE_CHART_PX + 0.5:
         if narrow is None:  # the same figure laid out again at the width where its text is MIN_TEXT_PX
-            narrow_layout(fig, PHONE_CHART_PX * min_px_natural / MIN_TEXT_PX / 96)
+            _fit_narrow(fig, PHONE_CHART_PX * min_px_natural / MIN_TEXT_PX / 96)
             narrow = fig
         else:
             literal_text(narrow)
         n_texts, n_collections = _texts_and_collections(narrow)
         n_kind, n_body, n_width, n_png = _render(narrow, alt, fmt, n_collections)
+        n_texts = _texts_and_collections(narrow)[0]  # the texts drawn (tick labels made by drawing)
         phone_graphic = _graphic(n_kind, n_body, n_png, alt, n_width, _min_font_pt(n_texts) or 10.0,
                                  narrow.get_figheight() > 1.6 * narrow.get_figwidth(), phone=True)
         if narrow is not fig:
