@@ -304,8 +304,8 @@ def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
             names = [t.get_text() for t in ax.get_yticklabels()]
             if max((len(n) for n in names), default=0) > 22:
                 ax.set_yticks(ax.get_yticks(), [textwrap.fill(n, 18) for n in names])
-        for t in (ax.title, ax._left_title, ax._right_title):  # noqa: SLF001 - matplotlib keeps them here
-            t.set_wrap(True)
+        for t in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label):  # noqa: SLF001
+            t.set_wrap(True)  # a long title or axis label wraps instead of widening the drawing
     titled = [t for ax in fig.axes for t in (ax.title, ax._left_title) if t.get_text().strip()]  # noqa: SLF001
     if len(fig.axes) == 1 and len(titled) == 1 and not fig._suptitle:  # noqa: SLF001
         # one plot's title runs across the whole drawing, not only above the plot
@@ -313,7 +313,7 @@ def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
         fig.suptitle(title.get_text(), x=0.02, ha="left", fontsize=title.get_fontsize(),
                      fontweight=title.get_fontweight(), wrap=True)
         title.set_text("")
-    for t in [*fig.texts, *([fig._suptitle] if fig._suptitle else [])]:  # noqa: SLF001
+    for t in _texts_and_collections(fig)[0]:  # any text that would run off the drawing wraps at its edge
         t.set_wrap(True)
     for leg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
         if leg is not None and leg._ncols > 2:  # noqa: SLF001 - a key of many columns: two at most
@@ -333,9 +333,9 @@ def _fit_narrow(fig, width_in: float, tries: int = 3) -> None:
         narrow_layout(fig, size, thin_ticks=False)
         fig.canvas.draw()  # the constrained layout is made on drawing
         saved = fig.get_tightbbox(fig.canvas.get_renderer()).width + 0.2  # savefig's pad_inches, both sides
-        if saved <= target * 1.01 or size < 0.5 * target:
+        if saved <= target * 1.01 or size < 0.8 * target:
             break
-        size -= saved - target
+        size = max(size - (saved - target), 0.75 * target)
     _thin_crowded_ticks(fig)
 
 
@@ -366,15 +366,13 @@ def _render(fig, alt: str, fmt: str, collections) -> tuple[str, str, float, Any]
     return "png", "", Image.open(io.BytesIO(png.getvalue())).size[0] * 96 / FIGURE_DPI, png
 
 
-def _graphic(kind: str, body: str, png, alt: str, width_px: float, min_pt: float, tall: bool,
-             phone: bool = False) -> str:
+def _graphic(kind: str, body: str, png, alt: str, width_px: float, min_pt: float, tall: bool) -> str:
     """The <svg> or <img> of one rendering with its sizing: never so small that its smallest text
     falls below MIN_TEXT_PX CSS px (on a narrow screen it scrolls in its box instead)."""
     min_width = width_px * MIN_TEXT_PX / (min_pt * CSS_PX_PER_PT)
-    # a chart much taller than wide (e.g. the life course) is shown no larger than drawn, so that it
-    # does not fill several screens at a desktop width; a phone drawing is never shown larger
-    grow = 1.0 if (tall or phone) else 1.3
-    style = f"width:100%;max-width:{max(width_px * grow, min_width):.0f}px;min-width:{min_width:.0f}px;height:auto"
+    # shown no larger than drawn (the text as designed, 9-10 pt): a chart does not fill several screens
+    # at a desktop width, and the page keeps to its length budget
+    style = f"width:100%;max-width:{max(width_px, min_width):.0f}px;min-width:{min_width:.0f}px;height:auto"
     attrs = (f'class="jsna-chart{" jsna-chart-tall" if tall else ""}" data-jsna-natural-px="{width_px:.1f}" '
              f'data-jsna-min-font-pt="{min_pt:.2f}" style="{style}"')
     if kind == "svg":
@@ -430,7 +428,7 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
         n_kind, n_body, n_width, n_png = _render(narrow, alt, fmt, n_collections)
         n_texts = _texts_and_collections(narrow)[0]  # the texts drawn (tick labels made by drawing)
         phone_graphic = _graphic(n_kind, n_body, n_png, alt, n_width, _min_font_pt(n_texts) or 10.0,
-                                 narrow.get_figheight() > 1.6 * narrow.get_figwidth(), phone=True)
+                                 narrow.get_figheight() > 1.6 * narrow.get_figwidth())
         if narrow is not fig:
             plt.close(narrow)
     plt.close(fig)
