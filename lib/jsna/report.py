@@ -471,8 +471,9 @@ def _is_year_column(col: object) -> bool:
     return any(w in str(col).lower() for w in ("year", "period"))
 
 
-#: tables with more columns than this print on a landscape page
-WIDE_TABLE_COLUMNS = 7
+#: tables with more columns than this print on a landscape page (eight fit a portrait A4 page at 8 pt;
+#: each landscape table costs a page break before and after it)
+WIDE_TABLE_COLUMNS = 8
 
 
 def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bool = True,
