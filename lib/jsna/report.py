@@ -314,7 +314,9 @@ def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
                      fontweight=title.get_fontweight(), wrap=True)
         title.set_text("")
     for t in _texts_and_collections(fig)[0]:  # any text that would run off the drawing wraps at its edge
-        t.set_wrap(True)
+        # (matplotlib measures the room from the unconverted position: a text placed at a date cannot wrap)
+        if all(isinstance(v, int | float | np.number) for v in t.get_position()):
+            t.set_wrap(True)
     for leg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
         if leg is not None and leg._ncols > 2:  # noqa: SLF001 - a key of many columns: two at most
             leg.set_ncols(2)
@@ -325,7 +327,7 @@ def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
         _thin_crowded_ticks(fig)
 
 
-def _fit_narrow(fig, width_in: float, tries: int = 3) -> None:
+def _fit_narrow(fig, width_in: float, tries: int = 4) -> None:
     """:func:`narrow_layout` at the width whose saved drawing (its tight box: titles, keys and labels
     that stick out of the figure included) is ``width_in`` wide."""
     target, size = width_in, width_in
@@ -333,9 +335,9 @@ def _fit_narrow(fig, width_in: float, tries: int = 3) -> None:
         narrow_layout(fig, size, thin_ticks=False)
         fig.canvas.draw()  # the constrained layout is made on drawing
         saved = fig.get_tightbbox(fig.canvas.get_renderer()).width + 0.2  # savefig's pad_inches, both sides
-        if saved <= target * 1.01 or size < 0.8 * target:
+        if saved <= target * 1.01 or size < 0.7 * target:
             break
-        size = max(size - (saved - target), 0.75 * target)
+        size = max(size - (saved - target), 0.65 * target)
     _thin_crowded_ticks(fig)
 
 
