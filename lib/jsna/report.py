@@ -373,8 +373,10 @@ def _graphic(kind: str, body: str, png, alt: str, width_px: float, min_pt: float
     falls below MIN_TEXT_PX CSS px (on a narrow screen it scrolls in its box instead)."""
     min_width = width_px * MIN_TEXT_PX / (min_pt * CSS_PX_PER_PT)
     # shown no larger than drawn (the text as designed, 9-10 pt): a chart does not fill several screens
-    # at a desktop width, and the page keeps to its length budget
-    style = f"width:100%;max-width:{max(width_px, min_width):.0f}px;min-width:{min_width:.0f}px;height:auto"
+    # at a desktop width, and the page keeps to its length budget; a chart much taller than wide (the
+    # life course) at 85%, its smallest text still about 11 px
+    largest = max(width_px * (0.85 if tall else 1.0), min_width)
+    style = f"width:100%;max-width:{largest:.0f}px;min-width:{min_width:.0f}px;height:auto"
     attrs = (f'class="jsna-chart{" jsna-chart-tall" if tall else ""}" data-jsna-natural-px="{width_px:.1f}" '
              f'data-jsna-min-font-pt="{min_pt:.2f}" style="{style}"')
     if kind == "svg":
