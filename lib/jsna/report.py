@@ -24,8 +24,9 @@ FIGURE_DPI = 192  # raster fallback at 2x CSS pixels (96 per inch), so text stay
 CSS_PX_PER_PT = 96 / 72
 #: smallest chart text a reader should see, in CSS px (issue 13: about 9 px at 375 px width)
 MIN_TEXT_PX = 9.0
-#: the width a chart has on a 375 px phone (the page's 1rem margins taken off), in CSS px
-PHONE_CHART_PX = 340.0
+#: the width a chart may take on a 375 px phone, in CSS px (343 inside the page's 1rem margins, less a margin
+#: for the rounding of the drawing's saved size)
+PHONE_CHART_PX = 330.0
 #: an inline SVG larger than this (e.g. a map of hundreds of polygons) is drawn as a 2x PNG instead
 SVG_MAX_BYTES = 350_000
 #: cells starting with one of these run as formulas in spreadsheets: they get a leading apostrophe

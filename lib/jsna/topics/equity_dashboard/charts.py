@@ -132,8 +132,8 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
     return Chart(fig, alt, desc)
 
 
-#: the phone drawing of the spine chart: 4.3 in wide, no text under 8.5 pt (about 9.5 CSS px at 375 px)
-NARROW_WIDTH_IN = 4.3
+#: the phone drawing of the spine chart: 4.1 in wide, no text under 8.5 pt (about 9.5 CSS px at 375 px)
+NARROW_WIDTH_IN = 4.1
 NARROW_FONT = 8.5
 
 
