@@ -305,18 +305,17 @@ def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
             names = [t.get_text() for t in ax.get_yticklabels()]
             if max((len(n) for n in names), default=0) > 22:
                 ax.set_yticks(ax.get_yticks(), [textwrap.fill(n, 18) for n in names])
-        for t in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label):  # noqa: SLF001
-            t.set_wrap(True)  # a long title or axis label wraps instead of widening the drawing
     titled = [t for ax in fig.axes for t in (ax.title, ax._left_title) if t.get_text().strip()]  # noqa: SLF001
     if len(fig.axes) == 1 and len(titled) == 1 and not fig._suptitle:  # noqa: SLF001
         # one plot's title runs across the whole drawing, not only above the plot
         title = titled[0]
         fig.suptitle(title.get_text(), x=0.02, ha="left", fontsize=title.get_fontsize(),
-                     fontweight=title.get_fontweight(), wrap=True)
+                     fontweight=title.get_fontweight())
         title.set_text("")
     for t in _texts_and_collections(fig)[0]:  # any text that would run off the drawing wraps at its edge
-        # (matplotlib measures the room from the unconverted position: a text placed at a date cannot wrap)
-        if all(isinstance(v, int | float | np.number) for v in t.get_position()):
+        # (matplotlib measures the room from the unconverted position, so a text placed at a date cannot
+        # wrap, and measures a text holding "$" as mathtext whatever its parse_math, so that one does not)
+        if "$" not in t.get_text() and all(isinstance(v, int | float | np.number) for v in t.get_position()):
             t.set_wrap(True)
     for leg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
         if leg is not None and leg._ncols > 2:  # noqa: SLF001 - a key of many columns: two at most
@@ -324,6 +323,9 @@ def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
     height = _regrid(fig, width_in)
     fig.set_size_inches(width_in, height)
     fig.set_layout_engine("constrained")  # makes room for the wrapped titles and the keys
+    from jsna.palette import literal_text
+
+    literal_text(fig)  # the title and names written anew above draw as written too, never as mathtext
     if thin_ticks:
         _thin_crowded_ticks(fig)
 
