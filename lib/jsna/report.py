@@ -377,8 +377,8 @@ def _graphic(kind: str, body: str, png, alt: str, width_px: float, min_pt: float
     min_width = width_px * MIN_TEXT_PX / (min_pt * CSS_PX_PER_PT)
     # shown no larger than drawn (the text as designed, 9-10 pt): a chart does not fill several screens
     # at a desktop width, and the page keeps to its length budget; a chart much taller than wide (the
-    # life course) at 85%, its smallest text still about 11 px
-    largest = max(width_px * (0.85 if tall else 1.0), min_width)
+    # life course) at 80%, its smallest text still about 10 px
+    largest = max(width_px * (0.8 if tall else 1.0), min_width)
     style = f"width:100%;max-width:{largest:.0f}px;min-width:{min_width:.0f}px;height:auto"
     attrs = (f'class="jsna-chart{" jsna-chart-tall" if tall else ""}" data-jsna-natural-px="{width_px:.1f}" '
              f'data-jsna-min-font-pt="{min_pt:.2f}" style="{style}"')
@@ -435,7 +435,7 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
         n_kind, n_body, n_width, n_png = _render(narrow, alt, fmt, n_collections)
         n_texts = _texts_and_collections(narrow)[0]  # the texts drawn (tick labels made by drawing)
         phone_graphic = _graphic(n_kind, n_body, n_png, alt, n_width, _min_font_pt(n_texts) or 10.0,
-                                 narrow.get_figheight() > 1.6 * narrow.get_figwidth())
+                                 tall=False)  # a phone drawing is shown at its full width
         if narrow is not fig:
             plt.close(narrow)
     plt.close(fig)
