@@ -34,7 +34,10 @@ data-add: $(STAMP)  ## take in a new release of a source: make data-add SOURCE=<
 	@test -n "$(SOURCE)" && test -n "$(FILE)" || { echo "usage: make data-add SOURCE=<catalogue id> FILE=<new release> [DRY_RUN=1]" >&2; exit 2; }
 	$(PY) -m jsna data add $(SOURCE) $(FILE) $(if $(DRY_RUN),--dry-run)
 
+# The PDFs are printed by Chromium: installed here as for `make test` (scripts/ensure_chromium.sh); without
+# it the HTML reports are complete and the build says how to get the PDFs.
 reports: data  ## build the reports that are not up to date into reports/ (PLACES=, TOPICS=, JOBS=, FORCE=1; DRY_RUN=1 lists what is out of date and why)
+	$(if $(DRY_RUN),,bash scripts/ensure_chromium.sh)
 	$(PY) -m jsna build $(if $(PLACES),--place $(PLACES)) $(if $(TOPICS),--topic $(TOPICS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(DRY_RUN),--dry-run)
 	@$(if $(DRY_RUN),true,echo "Open reports/index.html in a browser.")
 

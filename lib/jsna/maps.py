@@ -525,7 +525,7 @@ def map_iframe_html(m, title: str, height_px: int = DEFAULT_HEIGHT_PX, allow_ext
 def map_html(m, title: str, description: str | Iterable[str] | None = None, caption: str | None = None,
              height_px: int = DEFAULT_HEIGHT_PX, allow_external: bool = False) -> str:
     """A <figure> with the interactive map (titled iframe), a caption and a text description."""
-    from jsna.report import description_html, table_html
+    from jsna.report import description_html, long_list_html
 
     # an anchor id from the map's title: the same on every build, distinct for the maps of a page
     n = hashlib.sha1(title.encode()).hexdigest()[:8]
@@ -540,9 +540,8 @@ def map_html(m, title: str, description: str | Iterable[str] | None = None, capt
         parts.append(description_html(description).replace("this chart", "this map", 1))
     areas = getattr(m, "jsna_areas", None)
     if areas is not None and len(areas):
-        parts.append(f'<details class="jsna-map-areas"><summary>Find an area: the {len(areas):,} areas on this '
-                     "map, with their names (search the page with Ctrl+F)</summary>"
-                     + table_html(areas, caption=f"Areas on the map: {title}") + "</details>")
+        parts.append(long_list_html(areas, caption=f"Areas on the map: {title}", css_class="jsna-map-areas",
+                                    summary=f"Find an area: the {len(areas):,} areas on this map, with their names"))
     return "".join(parts)
 
 

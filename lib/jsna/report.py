@@ -24,6 +24,9 @@ FIGURE_DPI = 192  # raster fallback at 2x CSS pixels (96 per inch), so text stay
 CSS_PX_PER_PT = 96 / 72
 #: smallest chart text a reader should see, in CSS px (issue 13: about 9 px at 375 px width)
 MIN_TEXT_PX = 9.0
+#: the width a chart may take on a 375 px phone, in CSS px (343 inside the page's 1rem margins, less a margin
+#: for the rounding of the drawing's saved size)
+PHONE_CHART_PX = 330.0
 #: an inline SVG larger than this (e.g. a map of hundreds of polygons) is drawn as a 2x PNG instead
 SVG_MAX_BYTES = 350_000
 #: cells starting with one of these run as formulas in spreadsheets: they get a leading apostrophe
@@ -258,16 +261,175 @@ def _svg_surely_too_large(collections) -> bool:
     return vertices * SVG_MIN_BYTES_PER_VERTEX > SVG_MAX_BYTES
 
 
+def _regrid(fig, width_in: float) -> float:
+    """Panels laid out more than two across go two across (two side by side go one above the other);
+    returns the height the figure needs for its new rows."""
+    import math
+
+    w, h = fig.get_size_inches()
+    panels = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
+    if not panels:
+        return h
+    grid = panels[0].get_subplotspec().get_gridspec()
+    if grid.ncols <= 1 or (grid.ncols == 2 and len(panels) > 2):
+        return h
+    cols = 2 if grid.ncols > 2 else 1
+    rows = math.ceil(len(panels) / cols)
+    new = fig.add_gridspec(rows, cols)
+    for i, ax in enumerate(panels):
+        ax.set_subplotspec(new[i // cols, i % cols])
+    # each panel keeps its shape at its new width
+    return h * (rows / grid.nrows) * (w / grid.ncols) / (width_in / cols)
+
+
+def _named(axis) -> bool:
+    """Whether an axis is labelled with names given by the chart (categories), not computed numbers."""
+    import matplotlib.ticker
+
+    return isinstance(axis.get_major_formatter(), matplotlib.ticker.FixedFormatter | matplotlib.ticker.FuncFormatter)
+
+
+def _thin_crowded_ticks(fig) -> None:
+    """Tick labels that run into each other at the narrow width: numbers and dates keep every other
+    tick (or fewer), named categories turn to 45 degrees so that every name stays."""
+
+    fig.canvas.draw()
+    for ax in fig.axes:
+        for _ in range(3):
+            labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text().strip()]
+            boxes = sorted((t.get_window_extent() for t in labels), key=lambda b: b.x0)
+            if not any(a.x1 > b.x0 - 3 for a, b in zip(boxes, boxes[1:], strict=False)):
+                break
+            if _named(ax.xaxis):
+                for t in labels:
+                    t.set_rotation(45)
+                    t.set_ha("right")
+                    t.set_rotation_mode("anchor")
+                break
+            limits = ax.get_xlim()
+            lo, hi = sorted(limits)
+            ax.set_xticks([t for t in ax.get_xticks() if lo <= t <= hi][::2])
+            ax.set_xlim(limits)  # setting ticks may widen the axis to hold them
+            fig.canvas.draw()
+
+
+def narrow_layout(fig, width_in: float, thin_ticks: bool = True) -> None:
+    """Lay an existing figure out again for a phone at ``width_in`` inches, its text the same size:
+    a key beside the plot moves under it, titles wrap, panels go at most two across, and crowded tick
+    labels are thinned (numbers, dates) or slanted (names). Used by :func:`figure_html` for a chart
+    that has no narrow drawing of its own."""
+    import textwrap
+
+
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is not None:
+            anchor = leg.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+            if anchor.x0 >= 0.99:  # a key to the right of the plot
+                leg.set_bbox_to_anchor((0.0, -0.02), transform=ax.transAxes)
+                leg.set_loc("upper left")
+        # long names of categories beside a plot take its width: they wrap onto lines of 18 characters
+        if _named(ax.yaxis):
+            names = [t.get_text() for t in ax.get_yticklabels()]
+            if max((len(n) for n in names), default=0) > 22:
+                ax.set_yticks(ax.get_yticks(), [textwrap.fill(n, 18) for n in names])
+    titled = [t for ax in fig.axes for t in (ax.title, ax._left_title) if t.get_text().strip()]  # noqa: SLF001
+    if len(fig.axes) == 1 and len(titled) == 1 and not fig._suptitle:  # noqa: SLF001
+        # one plot's title runs across the whole drawing, not only above the plot
+        title = titled[0]
+        fig.suptitle(title.get_text(), x=0.02, ha="left", fontsize=title.get_fontsize(),
+                     fontweight=title.get_fontweight())
+        title.set_text("")
+    for t in _texts_and_collections(fig)[0]:  # any text that would run off the drawing wraps at its edge
+        # (matplotlib measures the room from the unconverted position, so a text placed at a date cannot
+        # wrap, and measures a text holding "$" as mathtext whatever its parse_math, so that one does not)
+        if "$" not in t.get_text() and all(isinstance(v, int | float | np.number) for v in t.get_position()):
+            t.set_wrap(True)
+    for leg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+        if leg is not None and leg._ncols > 2:  # noqa: SLF001 - a key of many columns: two at most
+            leg.set_ncols(2)
+    height = _regrid(fig, width_in)
+    fig.set_size_inches(width_in, height)
+    fig.set_layout_engine("constrained")  # makes room for the wrapped titles and the keys
+    from jsna.palette import literal_text
+
+    literal_text(fig)  # the title and names written anew above draw as written too, never as mathtext
+    if thin_ticks:
+        _thin_crowded_ticks(fig)
+
+
+def _fit_narrow(fig, width_in: float, tries: int = 4) -> None:
+    """:func:`narrow_layout` at the width whose saved drawing (its tight box: titles, keys and labels
+    that stick out of the figure included) is ``width_in`` wide."""
+    target, size = width_in, width_in
+    for _ in range(tries):
+        narrow_layout(fig, size, thin_ticks=False)
+        fig.canvas.draw()  # the constrained layout is made on drawing
+        saved = fig.get_tightbbox(fig.canvas.get_renderer()).width + 0.2  # savefig's pad_inches, both sides
+        if saved <= target * 1.01 or size < 0.7 * target:
+            break
+        size = max(size - (saved - target), 0.65 * target)
+    _thin_crowded_ticks(fig)
+
+
+def _render(fig, alt: str, fmt: str, collections) -> tuple[str, str, float, Any]:
+    """The figure as inline SVG (or PNG when too large): (kind, body markup or '', width in CSS px,
+    PNG buffer or None)."""
+    import matplotlib.pyplot as plt
+
+    body = ""
+    if fmt == "svg" or (fmt == "auto" and not _svg_surely_too_large(collections)):
+        buf = io.BytesIO()
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jsna"}):
+            # no date in the metadata: the same figure must give the same bytes on every build
+            fig.savefig(buf, format="svg", bbox_inches="tight", facecolor="white", metadata={"Date": None})
+        # ids from the drawing itself (no counter, no random salt): the same figure gets the same ids
+        # on every build, so identical inputs give identical reports; different figures get different ids
+        digest = hashlib.sha1(buf.getvalue()).hexdigest()[:10]
+        _SVG_SEEN[digest] = n_same = _SVG_SEEN.get(digest, 0) + 1  # the same drawing twice on a page
+        prefix = f"f{digest}-" if n_same == 1 else f"f{digest}x{n_same}-"
+        if fmt == "svg" or buf.tell() <= SVG_MAX_BYTES:
+            body = _svg_markup(buf.getvalue(), alt, prefix)
+            m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', body)  # SVG viewBox is in pt
+            width_px = float(m.group(1)) * CSS_PX_PER_PT if m else fig.get_figwidth() * 96
+            return "svg", body, width_px, None
+    from PIL import Image
+
+    png = _png(fig)
+    return "png", "", Image.open(io.BytesIO(png.getvalue())).size[0] * 96 / FIGURE_DPI, png
+
+
+def _graphic(kind: str, body: str, png, alt: str, width_px: float, min_pt: float, tall: bool) -> str:
+    """The <svg> or <img> of one rendering with its sizing: never so small that its smallest text
+    falls below MIN_TEXT_PX CSS px (on a narrow screen it scrolls in its box instead)."""
+    min_width = width_px * MIN_TEXT_PX / (min_pt * CSS_PX_PER_PT)
+    # shown no larger than drawn (the text as designed, 9-10 pt): a chart does not fill several screens
+    # at a desktop width, and the page keeps to its length budget; a chart much taller than wide (the
+    # life course) at 80%, its smallest text still about 10 px
+    largest = max(width_px * (0.8 if tall else 1.0), min_width)
+    style = f"width:100%;max-width:{largest:.0f}px;min-width:{min_width:.0f}px;height:auto"
+    attrs = (f'class="jsna-chart{" jsna-chart-tall" if tall else ""}" data-jsna-natural-px="{width_px:.1f}" '
+             f'data-jsna-min-font-pt="{min_pt:.2f}" style="{style}"')
+    if kind == "svg":
+        return body.replace("<svg", f"<svg {attrs}", 1)
+    b64 = base64.b64encode(png.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{b64}" alt="{esc(alt)}" {attrs}>'
+
+
 def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, caption: str | None = None,
                 fmt: str = "auto", data: pd.DataFrame | None = None,
-                data_meta: Mapping[str, object] | None = None, data_name: str | None = None) -> str:
+                data_meta: Mapping[str, object] | None = None, data_name: str | None = None,
+                narrow: Any = None) -> str:
     """Render a matplotlib figure to a <figure> with alt text, a text description and a CSV link.
 
     ``fmt``: "auto" (inline SVG, text as text, unless it exceeds SVG_MAX_BYTES: then PNG at 2x),
-    "svg" or "png". The figure is never shown so small that its smallest text falls below
-    MIN_TEXT_PX CSS px: on a narrow screen it scrolls inside its own box instead. ``data``: the tidy
-    data behind the chart (default: what :func:`attach_data` attached, else :func:`figure_data`),
-    linked as "Download the data (CSV)" with ``data_meta`` (unit, period, source) as columns.
+    "svg" or "png". A figure whose smallest text would fall below MIN_TEXT_PX CSS px at a phone's
+    width (PHONE_CHART_PX) gets a second, narrow drawing that the page shows on phones instead (a
+    media query; print and wider screens show the first): ``narrow`` (or ``fig.jsna_narrow``, set by
+    a chart builder) is that drawing, else :func:`narrow_layout` lays the figure out again; pass
+    ``narrow=False`` for none. ``data``: the tidy data behind the chart (default: what
+    :func:`attach_data` attached, else :func:`figure_data`), linked as "Download the data (CSV)"
+    with ``data_meta`` (unit, period, source) as columns.
     """
     import matplotlib.pyplot as plt
 
@@ -283,52 +445,36 @@ def figure_html(fig, alt: str, description: str | Iterable[str] | None = None, c
         data_meta = {**meta0, **(data_meta or {})}
     if data is None:
         data = figure_data(fig)
-    width_px = fig.get_figwidth() * 96
-    # ids from the drawing itself (no counter, no random salt): the same figure gets the same ids on
-    # every build, so identical inputs give identical reports; different figures get different ids
-    prefix = ""
-    body = ""
-    if fmt == "svg" or (fmt == "auto" and not _svg_surely_too_large(collections)):
-        buf = io.BytesIO()
-        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jsna"}):
-            # no date in the metadata: the same figure must give the same bytes on every build
-            fig.savefig(buf, format="svg", bbox_inches="tight", facecolor="white", metadata={"Date": None})
-        digest = hashlib.sha1(buf.getvalue()).hexdigest()[:10]
-        _SVG_SEEN[digest] = n_same = _SVG_SEEN.get(digest, 0) + 1  # the same drawing twice on a page
-        prefix = f"f{digest}-" if n_same == 1 else f"f{digest}x{n_same}-"
-        if fmt == "svg" or buf.tell() <= SVG_MAX_BYTES:
-            body = _svg_markup(buf.getvalue(), alt, prefix)
-            kind = "svg"
-    if not body:
-        buf = _png(fig)
-        kind = "png"
-    # the saved (tight) size in CSS px: SVG viewBox is in pt; the PNG is at FIGURE_DPI
-    if kind == "svg":
-        m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', body)
-        width_px = float(m.group(1)) * CSS_PX_PER_PT if m else width_px
-    else:
-        from PIL import Image
-
-        width_px = Image.open(io.BytesIO(buf.getvalue())).size[0] * 96 / FIGURE_DPI
-    min_pt = _min_font_pt(texts) or 10.0
-    plt.close(fig)
-    min_px_natural = min_pt * CSS_PX_PER_PT
-    # never narrower than the width at which the smallest text is MIN_TEXT_PX (the box scrolls)
-    min_width = width_px * MIN_TEXT_PX / min_px_natural
-    style = f"width:100%;max-width:{max(width_px * 1.3, min_width):.0f}px;min-width:{min_width:.0f}px;height:auto"
-    # a chart much taller than wide (e.g. the life course) cannot shrink onto one A4 page and stay
-    # legible: it prints at full width and runs on to the next page instead
+    if narrow is None:
+        narrow = getattr(fig, "jsna_narrow", None)
     tall = fig.get_figheight() > 1.6 * fig.get_figwidth()
-    attrs = (f'class="jsna-chart{" jsna-chart-tall" if tall else ""}" data-jsna-natural-px="{width_px:.1f}" '
-             f'data-jsna-min-font-pt="{min_pt:.2f}" style="{style}"')
-    if kind == "svg":
-        graphic = body.replace("<svg", f"<svg {attrs}", 1)
-    else:
-        b64 = base64.b64encode(buf.getvalue()).decode("ascii")
-        graphic = f'<img src="data:image/png;base64,{b64}" alt="{esc(alt)}" {attrs}>'
+    kind, body, width_px, png = _render(fig, alt, fmt, collections)
+    min_pt = _min_font_pt(texts) or 10.0  # after drawing: tick labels have no text before
+    graphic = _graphic(kind, body, png, alt, width_px, min_pt, tall)
+    phone_graphic = ""
+    min_px_natural = min_pt * CSS_PX_PER_PT
+    if narrow is not False and width_px * MIN_TEXT_PX / min_px_natural > PHONE_CHART_PX + 0.5:
+        if narrow is None:  # the same figure laid out again at the width where its text is MIN_TEXT_PX
+            _fit_narrow(fig, PHONE_CHART_PX * min_px_natural / MIN_TEXT_PX / 96)
+            narrow = fig
+        else:
+            literal_text(narrow)
+        n_texts, n_collections = _texts_and_collections(narrow)
+        n_kind, n_body, n_width, n_png = _render(narrow, alt, fmt, n_collections)
+        n_texts = _texts_and_collections(narrow)[0]  # the texts drawn (tick labels made by drawing)
+        phone_graphic = _graphic(n_kind, n_body, n_png, alt, n_width, _min_font_pt(n_texts) or 10.0,
+                                 tall=False)  # a phone drawing is shown at its full width
+        if narrow is not fig:
+            plt.close(narrow)
+    plt.close(fig)
     label = caption or alt
-    parts = [f'<figure class="jsna-figure"><div class="jsna-chart-wrap" tabindex="0" role="region" '
-             f'aria-label="{esc("Chart: " + label[:120])}">{graphic}</div>']
+    region = f'tabindex="0" role="region" aria-label="{esc("Chart: " + label[:120])}"'
+    if phone_graphic:  # the page shows one of the two (jsna.css): the wide one on wider screens and paper
+        parts = [f'<figure class="jsna-figure jsna-has-narrow"><div class="jsna-chart-wrap jsna-chart-wide" '
+                 f'{region}>{graphic}</div><div class="jsna-chart-wrap jsna-chart-narrow" {region}>'
+                 f"{phone_graphic}</div>"]
+    else:
+        parts = [f'<figure class="jsna-figure"><div class="jsna-chart-wrap" {region}>{graphic}</div>']
     if caption:
         parts.append(f"<figcaption>{esc(caption)}</figcaption>")
     parts.append("</figure>")
@@ -365,8 +511,9 @@ MISSING_MARK = "\u2013"
 MISSING_WORDS = "not available"
 MISSING_FOOTNOTE = "means not available: there is no published value for this cell."
 
-#: tables with more columns than this print on a landscape page
-WIDE_TABLE_COLUMNS = 7
+#: tables with more columns than this print on a landscape page (eight fit a portrait A4 page at 8 pt;
+#: each landscape table costs a page break before and after it)
+WIDE_TABLE_COLUMNS = 8
 
 
 def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bool = True,
@@ -424,6 +571,34 @@ def table_html(df: pd.DataFrame, caption: str, index: bool = False, sortable: bo
     if csv:
         out += csv_link_html(data if data is not None else data_shown, caption, data_meta)
     return out
+
+
+def long_list_html(df: pd.DataFrame, caption: str, summary: str, css_class: str = "",
+                   data: pd.DataFrame | None = None, data_meta: Mapping[str, object] | None = None,
+                   **kw) -> str:
+    """A long list (every LSOA on a map, every area that moved) as a searchable table folded into a
+    ``<details>``: closed on screen, a filter box above the rows (the page's script, offline), its CSV
+    link outside the fold (one click away), and left out of print, where one line says where it is.
+
+    ``caption`` and ``**kw`` go to :func:`table_html`; ``css_class`` is added to the container."""
+    n = len(df)
+    fid = "jsna-filter-" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:10]
+    cls = " ".join(c for c in ("jsna-long-list", css_class) if c)
+    return (f'<div class="{esc(cls)}">'
+            + csv_link_html(data if data is not None else df, caption, data_meta,
+                            label="Download the full list (CSV)")
+            + f'<details class="jsna-long-list-body"><summary>{esc(summary)}</summary>'
+            f'<p class="jsna-filter"><label for="{fid}">Show only rows containing</label> '
+            f'<input type="search" id="{fid}" data-jsna-filter autocomplete="off"> '
+            f'<span class="jsna-filter-count" aria-live="polite"></span></p>'
+            + table_html(df, caption, csv=False, **kw) + "</details></div>"
+            f'<p class="jsna-print-only">The list of all {n:,} rows ({esc(caption)}) is in the HTML version '
+            "of this report, with its CSV.</p>")
+
+
+def long_list(df: pd.DataFrame, caption: str, summary: str, **kw) -> None:
+    """Display a long list as a folded, searchable table (see :func:`long_list_html`)."""
+    _show(long_list_html(df, caption, summary, **kw))
 
 
 def table(df: pd.DataFrame, caption: str, **kw) -> None:

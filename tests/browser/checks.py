@@ -157,7 +157,8 @@ def chart_text_problems(browser, path: Path, width: int) -> list[str]:
     """Every chart's smallest text is at least ~9 CSS px as shown at ``width`` (SVG text measured)."""
     context, page, _ = open_page(browser, path, width=width, height=900)
     found = page.evaluate(
-        """() => [...document.querySelectorAll('.jsna-chart')].map(el => {
+        """() => [...document.querySelectorAll('.jsna-chart')].filter(el => el.getBoundingClientRect().width)
+          .map(el => {  // a chart with a phone drawing: only the drawing shown at this width is measured
           const w = el.getBoundingClientRect().width;
           const natural = +el.dataset.jsnaNaturalPx, pt = +el.dataset.jsnaMinFontPt;
           let svgMin = null;
@@ -215,8 +216,11 @@ def csv_links(browser, path: Path) -> list[dict]:
             out.push({kind: 'chart', label: (f.querySelector('[aria-label],[alt]') || f).getAttribute('aria-label')
                       || '', href: link(f)});
           for (const w of document.querySelectorAll('.jsna-table-wrap')) {
-            const t = w.querySelector('table');
-            out.push({kind: 'table', label: t.caption ? t.caption.textContent : '', href: link(w),
+            const t = w.querySelector('table'), box = w.closest('.jsna-long-list');
+            // a long list's CSV link sits outside its fold, first in its box
+            const own = box && box.querySelector(':scope > .jsna-data-link a[href^="data:text/csv"]');
+            out.push({kind: 'table', label: t.caption ? t.caption.textContent : '',
+                      href: box ? (own ? own.href : null) : link(w),
                       head: [...t.tHead.rows[0].cells].map(c => c.textContent.trim()),
                       rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))});
           }
@@ -309,7 +313,7 @@ def pdf_problems(browser, html_file: Path) -> list[str]:
     # the page footer (title, "Page n of m") is drawn amid text that runs across a page break
     text = re.sub(re.escape(title) + r"Page\d+of\d+", "", text)
     wanted = page.evaluate(
-        """() => ({heads: [...document.querySelectorAll('.jsna-table-wrap:not(.jsna-map-areas *) table')]
+        """() => ({heads: [...document.querySelectorAll('.jsna-table-wrap:not(.jsna-long-list *) table')]
                     .map(t => { const c = t.tHead.rows[0].cells; return c[c.length - 1].textContent.trim(); }),
                   descs: [...document.querySelectorAll('details.jsna-description p')].map(p => p.textContent.trim())})""")
     context.close()
@@ -320,3 +324,139 @@ def pdf_problems(browser, html_file: Path) -> list[str]:
     out = [f"PDF lacks last column header {h!r}" for h in wanted["heads"] if norm(h) not in text]
     out += [f"PDF lacks text description {d[:70]!r}..." for d in wanted["descs"] if norm(d) not in text]
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 25: desk, phone and paper
+# --------------------------------------------------------------------------------------------
+
+#: page-length budgets at 1280 px (issue 25): a Place's report, and an overview of a group of Places
+DESKTOP_HEIGHT_PX = {"upper_tier": 15_000, "group": 25_000}
+#: printed A4 pages (issue 25), the long lists left out
+PRINT_PAGES = {"upper_tier": 12, "group": 20}
+PHONE_WIDTH = 375
+#: at or below this width tables stack as cards (jsna.css: max-width 40rem)
+PHONE_BREAKPOINT_PX = 640
+
+
+def table_layout_problems(browser, path: Path, width: int) -> list[str]:
+    """Tables are real tables above the phone breakpoint and cards below it; a sortable table (and every
+    table whose caption says "sortable") shows its sort controls at every width."""
+    context, page, _ = open_page(browser, path, width=width, height=900)
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('table.jsna-table')].filter(t => !t.closest('details:not([open])'))
+          .map(t => ({caption: t.caption ? t.caption.textContent.trim() : '',
+                      display: getComputedStyle(t).display, sortable: t.classList.contains('sortable'),
+                      buttons: [...t.querySelectorAll('thead th button')].filter(b => {
+                        const r = b.getBoundingClientRect(); return r.width > 1 && r.height > 1; }).length,
+                      columns: t.tHead ? t.tHead.rows[0].cells.length : 0}))""")
+    context.close()
+    out = []
+    for t in found:
+        cards = t["display"] != "table"
+        if width > PHONE_BREAKPOINT_PX and cards:
+            out.append(f"table shown as cards at {width}px: {t['caption'][:60]!r}")
+        says_sortable = "sortable" in t["caption"].lower()
+        if says_sortable and not t["sortable"]:
+            out.append(f"caption says sortable but the table is not: {t['caption'][:60]!r}")
+        if (t["sortable"] or says_sortable) and t["buttons"] < t["columns"]:
+            out.append(f"{t['buttons']} of {t['columns']} sort controls visible at {width}px: {t['caption'][:60]!r}")
+    return out
+
+
+def page_height(browser, path: Path, width: int = 1280) -> int:
+    """The height of the page at ``width`` px, in CSS px."""
+    context, page, _ = open_page(browser, path, width=width, height=900)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    context.close()
+    return int(height)
+
+
+def chart_fit_problems(browser, path: Path, width: int = PHONE_WIDTH) -> list[str]:
+    """Every chart and map shown at ``width`` fits its box (no sideways scroll) and its smallest text is
+    rendered at 9 CSS px or more (each SVG text's computed size times the drawing's scale; a PNG by the
+    smallest font size it was drawn with)."""
+    context, page, _ = open_page(browser, path, width=width, height=900)
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('.jsna-chart-wrap')].map(wrap => {
+          const el = wrap.querySelector('.jsna-chart'), r = el.getBoundingClientRect();
+          if (!r.width) return null;  // not shown at this width (the other drawing of the chart is)
+          let smallest = +el.dataset.jsnaMinFontPt * 96 / 72 * r.width / +el.dataset.jsnaNaturalPx;
+          if (el.tagName.toLowerCase() === 'svg') {
+            const scale = r.width / el.viewBox.baseVal.width;
+            for (const t of el.querySelectorAll('text')) {
+              if (!t.textContent.trim() || !t.getBoundingClientRect().width) continue;
+              smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+            }
+          }
+          return {label: (wrap.getAttribute('aria-label') || '').slice(0, 70), scroll: wrap.scrollWidth,
+                  client: wrap.clientWidth, px: smallest};
+        }).filter(Boolean)""")
+    context.close()
+    out = []
+    for f in found:
+        if f["scroll"] > f["client"] + 1:
+            out.append(f"chart scrolls sideways at {width}px ({f['client'] / f['scroll']:.0%} visible): {f['label']!r}")
+        if f["px"] < MIN_CHART_TEXT_PX:
+            out.append(f"chart text {f['px']:.1f}px at {width}px: {f['label']!r}")
+    return out
+
+
+def long_list_problems(browser, path: Path) -> list[str]:
+    """Each long list is folded on screen with its CSV link outside the fold, its filter box narrows the
+    rows to those holding the words typed, and it is left out of print."""
+    context, page, _ = open_page(browser, path)
+    lists = page.query_selector_all(".jsna-long-list")
+    out = []
+    for i, box in enumerate(lists, 1):
+        state = box.evaluate(
+            """b => ({open: b.querySelector('details').open,
+                      csv: !!b.querySelector(':scope > .jsna-data-link a[href^="data:text/csv"]'),
+                      rows: b.querySelector('tbody').rows.length,
+                      first: b.querySelector('tbody tr td').textContent.trim()})""")
+        if state["open"]:
+            out.append(f"long list {i} is open on screen")
+        if not state["csv"]:
+            out.append(f"long list {i} has no CSV link outside its fold")
+        box.query_selector("summary").click()
+        box.query_selector("input[data-jsna-filter]").fill(state["first"])
+        shown = box.evaluate("b => [...b.querySelector('tbody').rows].filter(r => r.offsetParent !== null).length")
+        if not 1 <= shown < state["rows"] and state["rows"] > 1:
+            out.append(f"long list {i}: filtering for {state['first']!r} shows {shown} of {state['rows']} rows")
+    page.emulate_media(media="print")
+    printed = page.evaluate("() => [...document.querySelectorAll('.jsna-long-list')].filter(b => b.offsetParent !== null).length")
+    if printed:
+        out.append(f"{printed} long list(s) would be printed")
+    context.close()
+    return out
+
+
+def pdf_pages(pdf: Path, out_dir: Path, dpi: int = 30) -> list[Path]:
+    """The PDF rasterised page by page (poppler's pdftoppm): one PNG per page, in order."""
+    import subprocess
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(out_dir / "page")], check=True,
+                   capture_output=True, timeout=300)
+    return sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+def pdf_page_text(pdf: Path, page_no: int) -> str:
+    """The text of one page of a PDF (pdftotext), whitespace removed and NFKC-normalised."""
+    import re
+    import subprocess
+    import unicodedata
+
+    txt = subprocess.run(["pdftotext", "-f", str(page_no), "-l", str(page_no), "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True, timeout=120).stdout
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", txt))
+
+
+def first_findings(browser, html_file: Path) -> list[str]:
+    """The heading and first sentence of the report's first key-findings box."""
+    context, page, _ = open_page(browser, html_file)
+    found = page.evaluate(
+        """() => { const box = document.querySelector('main .jsna-summary');
+          return box ? [box.querySelector('h2').textContent.trim(), box.querySelector('li').textContent.trim()] : []; }""")
+    context.close()
+    return found

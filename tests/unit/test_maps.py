@@ -204,7 +204,7 @@ def test_map_html_has_a_skip_link_before_the_map_and_a_searchable_area_list(grid
     skip = re.search(r'<a class="jsna-map-skip" href="#(after-map-[0-9a-f]+)">', out)
     assert skip and out.index(skip.group(0)) < out.index("<iframe")
     assert f'id="{skip.group(1)}"' in out and out.index(f'id="{skip.group(1)}"') > out.index("</iframe>")
-    assert 'class="jsna-map-areas"' in out and "LSOA name" in out and "data:text/csv" in out
+    assert 'class="jsna-long-list jsna-map-areas"' in out and "LSOA name" in out and "data:text/csv" in out
     doc = maps.map_document(_map(grid, outline))
     assert "<details class=\\\"jsna-legend-box\\\" open>" in doc or 'jsna-legend-box' in doc
 

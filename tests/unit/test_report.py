@@ -135,7 +135,8 @@ def test_a_figure_of_many_vertices_goes_straight_to_png(monkeypatch):
     real = type(fig).savefig
     monkeypatch.setattr(type(fig), "savefig", lambda self, *a, **k: formats.append(k.get("format")) or real(self, *a, **k))
     out = report.figure_html(fig, alt="Many squares")
-    assert formats == ["png"] and '<img src="data:image/png;base64,' in out
+    # drawn as PNG only: once, and once more laid out for a phone (10 pt text on 6.4 in is under 9 px there)
+    assert formats == ["png", "png"] and '<img src="data:image/png;base64,' in out
     fig, ax = plt.subplots()  # a small chart is still tried as SVG first (text stays text)
     ax.add_collection(PolyCollection([[(0, 0), (1, 0), (1, 1)]]))
     assert "<svg" in report.figure_html(fig, alt="One triangle") and formats[-1] == "svg"
@@ -317,3 +318,90 @@ def test_the_stylesheet_prints_the_appendix_open_without_javascript():
 def test_see_also_links_another_report_with_escaped_text():
     out = report.link_html("equity_dashboard.html", "dashboard <b>", before="See the ", after=".")
     assert out == ('<p class="jsna-see-also">See the <a href="equity_dashboard.html">dashboard &lt;b&gt;</a>.</p>')
+
+
+def _drawings(markup: str) -> list[tuple[str, float, float, float]]:
+    """(wrap class, natural width px, smallest font pt, min-width px) of each drawing of a figure."""
+    return [(m.group(1), float(m.group(2)), float(m.group(3)), float(m.group(4))) for m in re.finditer(
+        r'<div class="jsna-chart-wrap ?([a-z-]*)"[^>]*><svg[^>]*data-jsna-natural-px="([\d.]+)" '
+        r'data-jsna-min-font-pt="([\d.]+)" style="[^"]*min-width:(\d+)px', markup)]
+
+
+def test_a_chart_too_wide_for_a_phone_gets_a_narrow_drawing_that_fits_it():
+    """A 10-inch chart with 8 pt text would need 10 * 96 * 9 / (8 * 4/3) = 810 px to keep its text at
+    9 px: it gets a second drawing whose minimum width fits a phone's 340 px, its text the same size."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.bar([f"group {i}" for i in range(8)], range(8), label="a long legend entry beside the plot")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title("A title long enough to need more than one line on a phone, so it wraps", loc="left")
+    ax.tick_params(labelsize=8)
+    out = report.figure_html(fig, alt="Bars", description="Eight bars.")
+    drawings = _drawings(out)
+    assert [d[0] for d in drawings] == ["jsna-chart-wide", "jsna-chart-narrow"]
+    assert "jsna-has-narrow" in out and out.count("Text description of this chart") == 1
+    wide, narrow = drawings
+    assert wide[3] > report.PHONE_CHART_PX and narrow[3] <= report.PHONE_CHART_PX + 1
+    assert narrow[2] == wide[2] == 8.0
+    assert out.count('aria-label="Chart: Bars"') == 2 and out.count("data:text/csv") == 1
+
+
+def test_a_chart_that_fits_a_phone_has_one_drawing_and_narrow_false_keeps_one():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.plot([1, 2], [3, 4])
+    ax.tick_params(labelsize=10)
+    assert [d[0] for d in _drawings(report.figure_html(fig, alt="Line"))] == [""]
+    fig, ax = plt.subplots(figsize=(10, 3))
+    ax.plot([1, 2], [3, 4])
+    assert [d[0] for d in _drawings(report.figure_html(fig, alt="Line", narrow=False))] == [""]
+
+
+def test_a_chart_builder_may_give_its_own_narrow_drawing():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(12, 3))
+    ax.plot([1, 2], [3, 4])
+    small, ax2 = plt.subplots(figsize=(4, 3))
+    ax2.set_title("Phone version")
+    ax2.plot([1, 2], [3, 4])
+    fig.jsna_narrow = small
+    out = report.figure_html(fig, alt="Line")
+    assert [d[0] for d in _drawings(out)] == ["jsna-chart-wide", "jsna-chart-narrow"]
+    assert out.index("Phone version</text>") > out.index("jsna-chart-narrow")
+
+
+def test_a_long_list_is_folded_searchable_with_its_csv_outside_the_fold_and_not_printed():
+    rows = pd.DataFrame({"LSOA name": [f"Area <{i}>" for i in range(300)], "decile": [i % 10 + 1 for i in range(300)]})
+    out = report.long_list_html(rows, caption="Areas on the map", summary="Find an area: the 300 areas")
+    assert out.startswith('<div class="jsna-long-list">')
+    assert out.index("data:text/csv") < out.index("<details") and out.count("data:text/csv") == 1
+    assert '<details class="jsna-long-list-body">' in out and "<details open" not in out
+    fid = re.search(r'<label for="([^"]+)">', out).group(1)
+    assert f'<input type="search" id="{fid}" data-jsna-filter' in out
+    assert out.count("<tr>") == 301 and "Area &lt;7&gt;" in out
+    assert '<p class="jsna-print-only">The list of all 300 rows' in out
+    assert _csv_of(out)["LSOA name"].tolist()[:2] == ["Area <0>", "Area <1>"]
+    css = page_assets_css()
+    print_rules = css[css.index("@media print {\n  body"):]
+    assert ".jsna-long-list," in print_rules and "display: none !important" in print_rules
+
+
+def page_assets_css() -> str:
+    from jsna.runner.export import page_assets
+
+    return page_assets()["css"]
+
+
+def test_the_stylesheet_stacks_tables_only_on_phones_and_breaks_no_word_in_print():
+    css = page_assets_css()
+    assert "jsna-stacked" not in css  # no script turns a desktop table into cards any more
+    phone = css[css.index("@media screen and (max-width: 40rem)"):]
+    assert phone.index(".jsna-table-stack, .jsna-table-stack tbody") < phone.index("}\n}")
+    print_rules = css[css.index("@media print {\n  body"):]
+    rules = [r for r in print_rules.split("\n") if not r.strip().startswith(("/*", "lets"))]
+    assert not [r for r in rules if "anywhere" in r and "::after" not in r]
+    assert "hyphens: none" in print_rules and ".jsna-table thead { display: table-header-group; }" in print_rules
+    assert ".jsna-table th button { display: contents; }" in print_rules

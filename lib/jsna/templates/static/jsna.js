@@ -87,15 +87,30 @@
     var anchor = under && under.parentNode === h1.parentNode ? under : h1;
     anchor.parentNode.insertBefore(nav, anchor.nextSibling);
   }
+  var vintagesHome = null;
   function openAll() {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) {
       if (!d.open) { d.setAttribute("data-jsna-was-closed", ""); d.open = true; }
     });
+    // on paper the findings come first: the data vintages move after the methods and sources
+    var under = document.getElementById("jsna-under-title"), main = document.getElementById("main");
+    if (under && main && !vintagesHome) {
+      vintagesHome = {parent: under.parentNode, next: under.nextSibling};
+      var related = main.querySelector(".jsna-related");
+      main.insertBefore(under, related && related.parentNode === main ? related : null);
+      under.classList.add("jsna-printed-last");
+    }
   }
   function restore() {
     Array.prototype.forEach.call(document.querySelectorAll("details[data-jsna-was-closed]"), function (d) {
       d.open = false; d.removeAttribute("data-jsna-was-closed");
     });
+    var under = document.getElementById("jsna-under-title");
+    if (under && vintagesHome) {
+      vintagesHome.parent.insertBefore(under, vintagesHome.next);
+      under.classList.remove("jsna-printed-last");
+      vintagesHome = null;
+    }
   }
   window.jsnaOpenForPrint = openAll;
   window.addEventListener("beforeprint", openAll);
@@ -104,19 +119,27 @@
   else { contents(); }
 })();
 
-/* JSNA report series: a table wider than its box is shown as stacked rows (screen only). */
+/* JSNA report series: a long list's filter box shows only the rows holding the words typed (offline). */
 (function () {
   "use strict";
-  function fit() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.jsna-table-stack"), function (t) {
-      var wrap = t.parentNode;
-      t.classList.remove("jsna-stacked");
-      if (wrap.scrollWidth > wrap.clientWidth + 1) { t.classList.add("jsna-stacked"); }
-    });
+  function apply(input) {
+    var box = input.closest(".jsna-long-list");
+    var table = box && box.querySelector("table");
+    if (!table || !table.tBodies.length) { return; }
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var rows = table.tBodies[0].rows, shown = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var text = rows[i].textContent.toLowerCase();
+      var hit = words.every(function (w) { return text.indexOf(w) !== -1; });
+      rows[i].classList.toggle("jsna-filtered-out", !hit);
+      if (hit) { shown++; }
+    }
+    var count = box.querySelector(".jsna-filter-count");
+    if (count) { count.textContent = words.length ? shown + " of " + rows.length + " rows shown" : ""; }
   }
-  var timer = null;
-  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(fit, 100); });
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fit); } else { fit(); }
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("input[data-jsna-filter]")) { apply(e.target); }
+  });
 })();
 
 /* JSNA report series: each chart can be saved as SVG and PNG, beside its CSV link (issue 25). The

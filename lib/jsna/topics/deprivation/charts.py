@@ -363,14 +363,11 @@ def change_map_description(frame: pd.DataFrame, place_name: str, counts: dict[st
 
 
 def collapsed_table_html(df: pd.DataFrame, caption: str, summary: str, **kw) -> str:
-    """A long table folded into a <details> (closed on screen, opened for print by the page's script),
+    """A long list of LSOAs as a folded, searchable table left out of print (jsna.report.long_list_html),
     so a phone reader is not walked through dozens of stacked rows to reach the next section."""
-    import html as _html
+    from jsna.report import long_list_html
 
-    from jsna.report import table_html
-
-    return (f'<details class="jsna-details"><summary>{_html.escape(summary)}</summary>'
-            + table_html(df, caption, **kw) + "</details>")
+    return long_list_html(df, caption, summary, **kw)
 
 
 def show_collapsed_table(df: pd.DataFrame, caption: str, summary: str, **kw) -> None:

@@ -130,7 +130,60 @@ def spine_chart(dash: pd.DataFrame, area_name: str) -> Chart:
            "at the 95% level, on current data. Details are in the text description below.")
     desc = spine_description(rows, missing, area_name)
     attach_data(fig, spine_data(rows, area_name))
+    # phones get the same rows one under another (jsna.report.figure_html shows it by media query)
+    fig.jsna_narrow = _spine_chart_narrow(rows, pos, f"{area_name}: of {compared} indicators compared with "
+                                         f"England, {better} better, {worse} worse (95% level)")
     return Chart(fig, alt, desc)
+
+
+#: the phone drawing of the spine chart: 4.1 in wide, no text under 8.5 pt (about 9.5 CSS px at 375 px)
+NARROW_WIDTH_IN = 4.1
+NARROW_FONT = 8.5
+
+
+def _spine_chart_narrow(rows: pd.DataFrame, pos: pd.DataFrame, title: str):
+    """The spine chart for a phone: each indicator's name on its own line, its spine under it with the
+    value, England's value and the comparison beside it; the key under the chart, one entry a line."""
+    n = len(rows)
+    row_in, top_in, bottom_in = 0.62, 0.75, 2.2
+    fig_h = top_in + row_in * n + bottom_in
+    fig, ax = plt.subplots(figsize=(NARROW_WIDTH_IN, fig_h))
+    fig.subplots_adjust(left=0.02, right=0.98, top=1 - top_in / fig_h, bottom=bottom_in / fig_h)
+    y = np.arange(n)[::-1].astype(float)
+    for i, r in rows.iterrows():
+        p, yy = pos.loc[i], y[i]
+        label = str(r["name"])
+        if len(label) > 52:
+            label = label[:50] + "…"
+        ax.text(0, yy + 0.12, f"{label} ({r['period']})", ha="left", va="bottom", fontsize=NARROW_FONT)
+        if pd.notna(p["min"]):
+            ax.plot([p["min"], p["max"]], [yy - 0.18] * 2, color=RANGE_GREY, lw=7, solid_capstyle="butt", zorder=1)
+            ax.plot([p["q25"], p["q75"]], [yy - 0.18] * 2, color=IQR_GREY, lw=7, solid_capstyle="butt", zorder=2)
+        ax.plot([0.5, 0.5], [yy - 0.38, yy + 0.02], color=COMPARATOR, lw=1.5, zorder=3)
+        sig = SIGNIFICANCE.get(str(r["sig95"]), SIGNIFICANCE["not compared"])
+        if pd.notna(p["value"]):
+            ax.scatter([min(max(p["value"], 0), 1)], [yy - 0.18], marker=sig["marker"], s=60, color=sig["colour"],
+                       edgecolor="black", linewidth=0.7, zorder=4)
+        ax.text(1.04, yy - 0.18, f"{_fmt(r['value'])} | {_fmt(r['england'])} {sig['symbol']}", ha="left",
+                va="center", fontsize=NARROW_FONT)
+    ax.set_xlim(0, 1.5)
+    ax.set_ylim(-0.6, n - 0.35)
+    ax.set_yticks([])
+    ax.set_xticks([0, 0.5, 1], ["worse", "England", "better"], fontsize=NARROW_FONT)
+    for s in ("top", "right", "left", "bottom"):
+        ax.spines[s].set_visible(False)
+    ax.tick_params(axis="x", length=0)
+    ax.set_title(title, fontsize=10, loc="left", wrap=True)
+    handles = [Line2D([], [], marker=SIGNIFICANCE[k]["marker"], color=SIGNIFICANCE[k]["colour"], ls="",
+                      markeredgecolor="black", markersize=7, label=f"{SIGNIFICANCE[k]['symbol']} "
+                      f"{SIGNIFICANCE[k]['label']} (95%)") for k in ("better", "similar", "worse", "not compared")]
+    handles += [Patch(color=RANGE_GREY, label="Range of English upper-tier LAs"),
+                Patch(color=IQR_GREY, label="Middle half of LAs (25th-75th percentile)"),
+                Line2D([], [], color=COMPARATOR, lw=1.5, label="England value"),
+                Line2D([], [], ls="", label="Beside each row: value | England")]
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=1, fontsize=NARROW_FONT,
+               frameon=False)
+    return fig
 
 
 def spine_data(rows: pd.DataFrame, area_name: str) -> pd.DataFrame:
