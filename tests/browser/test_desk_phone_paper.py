@@ -20,9 +20,12 @@ from . import checks
 
 pytestmark = pytest.mark.browser
 
+#: pages of the series, not reports: the index, a Place's front door, the sources and accessibility pages
+SERIES_PAGES = ("index.html", "sources.html", "accessibility.html")
+
 
 def _reports(report_files):
-    return [p for p in report_files if p.name != "index.html"]
+    return [p for p in report_files if p.name not in SERIES_PAGES]
 
 
 def _kind(path) -> str:

@@ -15,6 +15,9 @@ from . import checks
 
 pytestmark = pytest.mark.browser
 
+#: pages of the series, not reports: the index, a Place's front door, the sources and accessibility pages
+SERIES_PAGES = ("index.html", "sources.html", "accessibility.html")
+
 
 def _name(path, root) -> str:
     return "_".join(path.relative_to(root).with_suffix("").parts)
@@ -38,7 +41,7 @@ def test_reader_checks(browser, report_files, check):
 
 
 def _reports(report_files):
-    return [p for p in report_files if p.name != "index.html"]
+    return [p for p in report_files if p.name not in SERIES_PAGES]
 
 
 @pytest.mark.parametrize("width", [375, 1280])

@@ -10,12 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from jsna.runner.topics import discover_topics
 from jsna.words import SMALL_AREAS, small_area_words
+
+from tests.support.topics import published_topic_ids
 
 pytestmark = pytest.mark.integration
 
-TOPICS = [t.id for t in discover_topics()]
+TOPICS = published_topic_ids()
 
 
 def _main(reports, topic):

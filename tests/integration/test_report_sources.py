@@ -16,11 +16,12 @@ from jsna.catalogue import get_source, load_catalogue
 from jsna.reads import READS_MIME
 from jsna.runner.build import plan
 from jsna.runner.export import footer_attribution
-from jsna.runner.topics import discover_topics
+
+from tests.support.topics import published_topic_ids
 
 pytestmark = pytest.mark.integration
 
-TOPICS = [t.id for t in discover_topics()]
+TOPICS = published_topic_ids()
 
 #: what the dashboard's statistical neighbours are computed from (ONS Census 2021 age and ethnicity by
 #: district and by LSOA, IoD2025 with its LSOA 2021 -> LAD 2024 lookup, the April 2023 district ->

@@ -401,10 +401,11 @@ def check_lines(r) -> list[str]:
     tot = r.whole
     lines = [f"{r.place.name}: Core20 population {int(tot['pop_core20'])} of {int(tot['pop_total'])} "
              f"({tot['share_core20']:.1f}%); England {r.england_core20['share_core20']:.1f}%"]
-    for a in r.areas:
-        c = a.counts()
-        lines.append(f"{a.name}: {c['indicators']} indicators; better {c['better']}, similar {c['similar']}, "
-                     f"worse {c['worse']}, not compared {c['not compared']}")
+    for a in r.areas:  # every verdict whatever the data's age (the key points set old ones apart)
+        rows = a.rows[a.rows["value"].notna()]
+        c = rows["sig95"].value_counts()
+        lines.append(f"{a.name}: {len(rows)} indicators; better {c.get('better', 0)}, similar {c.get('similar', 0)}, "
+                     f"worse {c.get('worse', 0)}, not compared {c.get('not compared', 0)} (any age)")
     return lines
 
 

@@ -423,7 +423,8 @@ def le_map(r) -> Chart:
         desc.append(f"{w}: from {lo[c]:.1f} years in {lo['msoa11nm']} to {hi[c]:.1f} in {hi['msoa11nm']}"
                     + (f"; {missing} {'neighbourhood has' if missing == 1 else 'neighbourhoods have'} no published "
                        "value" if missing else "") + ".")
-    desc.append("Bands (years): " + "; ".join(labels) + ". OHID publishes these values without intervals; a "
+    used = sorted({int(b) for c, _ in sexes for b in geo[f"{c}_band"].dropna()})
+    desc.append("Bands (years) on the map: " + "; ".join(labels[b - 1] for b in used) + ". OHID publishes these values without intervals; a "
                 "neighbourhood's figure is uncertain by several years either way, so neighbouring bands do not show "
                 "a real difference.")
     tidy = pd.DataFrame({"MSOA code (2011)": geo["msoa11cd"], "MSOA name": geo["msoa11nm"]})

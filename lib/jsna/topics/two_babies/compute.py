@@ -773,14 +773,20 @@ def upper_tier_table(inputs: Inputs, utla_code: str, name: str) -> pd.DataFrame:
     return babies_table(inputs, districts, [utla_code], name)
 
 
+def _source_of(indicator_id: str, series_id: str) -> str:
+    """The registry source of ``indicator_id`` whose file holds ``series_id`` (the five-year series by
+    deprivation sits in the same file as the yearly series it extends; a live source holds neither)."""
+    return next(s.source for s in get_indicator(indicator_id).sources if series_id.startswith(s.indicator))
+
+
 #: (label, source, indicator in it) of the published child obesity by deprivation quintile: the files of
 #: the registry's obesity indicators, whose five-year rows carry the quintile breakdown
-OBESITY_BY_DEPRIVATION = (
-    ("Obesity at Reception (age 4-5)", get_indicator("obesity_reception").source_id,
-     "reception_prevalence_of_obesity_including_severe_obesity_5_years_data_combined"),
-    ("Obesity at Year 6 (age 10-11)", get_indicator("obesity_year6").source_id,
-     "year_6_prevalence_of_obesity_including_severe_obesity_5_years_data_combined"),
-)
+OBESITY_BY_DEPRIVATION = tuple(
+    (name, _source_of(ind, series), series) for name, ind, series in (
+        ("Obesity at Reception (age 4-5)", "obesity_reception",
+         "reception_prevalence_of_obesity_including_severe_obesity_5_years_data_combined"),
+        ("Obesity at Year 6 (age 10-11)", "obesity_year6",
+         "year_6_prevalence_of_obesity_including_severe_obesity_5_years_data_combined")))
 
 
 def obesity_by_deprivation(inputs: Inputs, area_codes: list[str]) -> pd.DataFrame:
