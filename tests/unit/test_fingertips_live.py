@@ -37,10 +37,12 @@ from jsna.manifest import read_manifest
 from jsna.paths import CATALOGUE_DIR
 from jsna.runner.provenance import describe_input, input_records
 
+from tests.support.fingertips_exports import R_EXPORT, REAL_EXPORT
+
 MIRROR = paths.default_mirror()
 EXAMPLES = MIRROR / "fingertips" / "format_examples" if MIRROR else None
-CAMPY = "fingertips_export_indicators-CountyUA_93356_campylobacter_2015-2017.csv"  # the API's own layout
-AIR = "fingertips_export_93861_air_pollution_mortality_2018-2020_R_rewritten.csv"  # re-written by R
+CAMPY = REAL_EXPORT  # the API's own layout
+AIR = R_EXPORT  # re-written by R
 BY_ID = {"93356": CAMPY, "93861": AIR}
 ENDPOINT = "/api/all_data/csv/by_indicator_id"
 MIRROR_DATE = "2024-05-01"
